@@ -1,0 +1,60 @@
+# gaggle — the two commands that work on a fresh Debian 12 machine (as root):
+#   make demo   installs what is missing, builds, runs the main job on the embedded default
+#   make test   installs what is missing, builds, runs every test (also under ASan+UBSan)
+# Other targets: build, build-asan, unit, integration, bench, fuzz, format, clean.
+
+JOBS ?= $(shell nproc)
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+CMAKE_FLAGS ?=
+
+.PHONY: all deps build build-asan test unit unit-asan integration demo bench fuzz format clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j$(JOBS)
+
+$(ASAN_BUILD)/CMakeCache.txt:
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DGAGGLE_SANITIZE=ON $(CMAKE_FLAGS)
+
+build-asan: deps $(ASAN_BUILD)/CMakeCache.txt
+	cmake --build $(ASAN_BUILD) -j$(JOBS) --target gaggle_unit_tests gaggle
+
+unit: build
+	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+
+unit-asan: build-asan
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --output-on-failure -j$(JOBS)
+
+integration: build
+	bash tests/run-integration.sh $(BUILD)/gaggle
+
+test: unit unit-asan integration
+	@echo "make test: all suites passed"
+
+demo: build
+	bash scripts/demo.sh $(BUILD)/gaggle
+
+bench: build
+	bash bench/run.sh $(BUILD)
+
+fuzz: deps
+	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGAGGLE_FUZZ=ON \
+	  -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ $(CMAKE_FLAGS)
+	cmake --build $(FUZZ_BUILD) -j$(JOBS)
+	bash scripts/run-fuzz.sh $(FUZZ_BUILD) $${FUZZ_SECONDS:-60}
+
+format:
+	find src bench -name '*.h' -o -name '*.cc' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

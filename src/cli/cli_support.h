@@ -1,0 +1,51 @@
+// Small helpers shared by the CLI subcommands: uniform error reporting and exit
+// codes, human-readable sizes and rates, and a throttled progress printer.
+//
+// Exit codes (documented in README): 0 success, 1 permanent failure,
+// 2 usage / invalid argument, 75 retryable failure (EX_TEMPFAIL).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "common/status.h"
+
+namespace gaggle::cli {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitRetryable = 75;
+
+// Prints "gaggle: error: <code>: <message>" to stderr; returns the exit code for the status.
+int ReportError(const Status& status);
+int ExitCodeFor(const Status& status);
+
+std::string HumanBytes(double bytes);   // "12.3 MB"
+std::string HumanCount(double count);   // "1.25M"
+
+// Prints a status line to stderr at most every `interval`; silent when disabled.
+class ProgressPrinter {
+ public:
+  explicit ProgressPrinter(bool enabled, std::chrono::milliseconds interval = std::chrono::milliseconds(2000));
+  // Calls `make_line` only when a line is due.
+  template <typename F>
+  void Maybe(F&& make_line) {
+    if (!enabled_) return;
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_ < interval_) return;
+    last_ = now;
+    Print(make_line());
+  }
+  double ElapsedSeconds() const;
+
+ private:
+  void Print(const std::string& line);
+  bool enabled_;
+  std::chrono::milliseconds interval_;
+  std::chrono::steady_clock::time_point start_;
+  std::chrono::steady_clock::time_point last_;
+};
+
+}  // namespace gaggle::cli

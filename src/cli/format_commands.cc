@@ -1,0 +1,220 @@
+#include "cli/format_commands.h"
+
+#include <unistd.h>
+
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "cli/cli_support.h"
+#include "formats/format.h"
+
+namespace gaggle::cli {
+namespace {
+
+struct InspectArgs {
+  std::string path;
+  std::string from;
+  std::string schema;
+  bool json = false;
+};
+
+struct ConvertArgs {
+  std::string input;
+  std::string output;
+  std::string from;
+  std::string to;
+  std::string compression = "zstd";
+  std::string schema;
+  int64_t row_group_rows = 1000000;
+  size_t batch_rows = 64 * 1024;
+  bool dictionary = true;
+  bool quiet = false;
+};
+
+Result<Format> ResolveFormat(const std::string& explicit_name, const std::string& path) {
+  if (!explicit_name.empty()) return ParseFormat(explicit_name);
+  return FormatFromPath(path);
+}
+
+Result<ReadOptions> MakeReadOptions(const std::string& schema_text, size_t batch_rows) {
+  ReadOptions options;
+  options.batch_rows = batch_rows;
+  if (!schema_text.empty()) {
+    GAGGLE_ASSIGN_OR_RETURN(Schema schema, ParseSchemaText(schema_text));
+    options.schema = std::move(schema);
+  }
+  return options;
+}
+
+nlohmann::json SummaryToJson(const FileSummary& s) {
+  nlohmann::json j;
+  j["path"] = s.path;
+  j["format"] = FormatName(s.format);
+  j["file_bytes"] = s.file_bytes;
+  j["num_rows"] = s.num_rows;
+  j["codec"] = s.codec;
+  if (!s.created_by.empty()) j["created_by"] = s.created_by;
+  j["schema"] = nlohmann::json::array();
+  for (const Field& f : s.schema.fields()) {
+    j["schema"].push_back({{"name", f.name}, {"type", f.type.ToString()}, {"nullable", f.nullable}});
+  }
+  if (s.format == Format::kParquet) {
+    j["row_groups"] = nlohmann::json::array();
+    for (const RowGroupSummary& rg : s.row_groups) {
+      nlohmann::json r = {{"num_rows", rg.num_rows}, {"total_bytes", rg.total_bytes}};
+      r["columns"] = nlohmann::json::array();
+      for (const ColumnChunkSummary& c : rg.columns) {
+        nlohmann::json cj = {{"column", c.column},
+                             {"physical_type", c.physical_type},
+                             {"encodings", c.encodings},
+                             {"codec", c.codec},
+                             {"compressed_bytes", c.compressed_bytes},
+                             {"uncompressed_bytes", c.uncompressed_bytes}};
+        if (c.null_count) cj["null_count"] = *c.null_count;
+        if (c.min) cj["min"] = *c.min;
+        if (c.max) cj["max"] = *c.max;
+        r["columns"].push_back(std::move(cj));
+      }
+      j["row_groups"].push_back(std::move(r));
+    }
+  }
+  nlohmann::json kv = nlohmann::json::object();
+  for (const auto& [k, v] : s.key_value_metadata) kv[k] = v;
+  if (!kv.empty()) j["key_value_metadata"] = kv;
+  return j;
+}
+
+void PrintSummary(const FileSummary& s) {
+  std::cout << "file:     " << s.path << " (" << HumanBytes(static_cast<double>(s.file_bytes)) << ")\n";
+  std::cout << "format:   " << FormatName(s.format) << "\n";
+  std::cout << "rows:     " << s.num_rows << "\n";
+  std::cout << "codec:    " << s.codec << "\n";
+  if (!s.created_by.empty()) std::cout << "created:  " << s.created_by << "\n";
+  std::cout << "schema:\n";
+  for (const Field& f : s.schema.fields()) {
+    std::cout << "  " << f.name << ": " << f.type.ToString() << (f.nullable ? "" : " not null") << "\n";
+  }
+  for (size_t i = 0; i < s.row_groups.size(); ++i) {
+    const RowGroupSummary& rg = s.row_groups[i];
+    std::cout << "row group " << i << ": " << rg.num_rows << " rows, " << HumanBytes(static_cast<double>(rg.total_bytes))
+              << "\n";
+    for (const ColumnChunkSummary& c : rg.columns) {
+      std::cout << "  " << c.column << " [" << c.physical_type << " " << c.encodings << " " << c.codec << "] "
+                << HumanBytes(static_cast<double>(c.compressed_bytes)) << " (raw "
+                << HumanBytes(static_cast<double>(c.uncompressed_bytes)) << ")";
+      if (c.null_count) std::cout << " nulls=" << *c.null_count;
+      if (c.min) std::cout << " min=" << *c.min;
+      if (c.max) std::cout << " max=" << *c.max;
+      std::cout << "\n";
+    }
+  }
+  for (const auto& [k, v] : s.key_value_metadata) {
+    std::cout << "meta:     " << k << " = " << (v.size() > 120 ? v.substr(0, 117) + "..." : v) << "\n";
+  }
+}
+
+int RunInspect(const InspectArgs& args) {
+  auto format = ResolveFormat(args.from, args.path);
+  if (!format.ok()) return ReportError(format.status());
+  auto options = MakeReadOptions(args.schema, 64 * 1024);
+  if (!options.ok()) return ReportError(options.status());
+  auto summary = InspectFile(args.path, *format, *options);
+  if (!summary.ok()) return ReportError(summary.status());
+  if (args.json) {
+    std::cout << SummaryToJson(*summary).dump(2) << std::endl;
+  } else {
+    PrintSummary(*summary);
+  }
+  return kExitOk;
+}
+
+Status Convert(const ConvertArgs& args) {
+  GAGGLE_ASSIGN_OR_RETURN(Format in_format, ResolveFormat(args.from, args.input));
+  GAGGLE_ASSIGN_OR_RETURN(Format out_format, ResolveFormat(args.to, args.output));
+  GAGGLE_ASSIGN_OR_RETURN(ReadOptions read_options, MakeReadOptions(args.schema, args.batch_rows));
+  WriteOptions write_options;
+  GAGGLE_ASSIGN_OR_RETURN(write_options.compression, ParseCompression(args.compression));
+  write_options.row_group_rows = args.row_group_rows;
+  write_options.dictionary = args.dictionary;
+
+  FileSystem* fs = FileSystem::Default();
+  GAGGLE_ASSIGN_OR_RETURN(FileInfo in_info, fs->Stat(args.input));
+  GAGGLE_ASSIGN_OR_RETURN(auto reader, OpenReader(args.input, in_format, read_options, fs));
+  // Write under a temporary name and rename, so a failed or killed convert never leaves a
+  // file that looks complete.
+  std::string tmp = args.output + ".gaggle-tmp-" + std::to_string(::getpid());
+  auto writer_result = OpenWriter(tmp, out_format, reader->schema(), write_options, fs);
+  if (!writer_result.ok()) return writer_result.status();
+  std::unique_ptr<BatchWriter> writer = std::move(writer_result).value();
+
+  ProgressPrinter progress(!args.quiet && ::isatty(STDERR_FILENO));
+  RecordBatch batch;
+  int64_t rows = 0;
+  Status st;
+  while (st.ok()) {
+    auto more = reader->Next(&batch);
+    if (!more.ok()) {
+      st = more.status();
+      break;
+    }
+    if (!*more) break;
+    st = writer->Write(batch);
+    rows += static_cast<int64_t>(batch.num_rows());
+    progress.Maybe([&] {
+      return "converted " + HumanCount(static_cast<double>(rows)) + " rows, " +
+             HumanBytes(static_cast<double>(writer->bytes_written())) + " written";
+    });
+  }
+  if (st.ok()) st = writer->Finish();
+  writer.reset();
+  if (st.ok()) st = fs->Rename(tmp, args.output);
+  if (!st.ok()) {
+    (void)fs->RemoveFile(tmp);
+    return st;
+  }
+  GAGGLE_ASSIGN_OR_RETURN(FileInfo out_info, fs->Stat(args.output));
+  double secs = progress.ElapsedSeconds();
+  if (!args.quiet) {
+    std::cerr << "gaggle: converted " << rows << " rows " << FormatName(in_format) << " -> " << FormatName(out_format)
+              << ", " << HumanBytes(static_cast<double>(in_info.size)) << " -> "
+              << HumanBytes(static_cast<double>(out_info.size)) << " in " << secs << " s ("
+              << HumanCount(secs > 0 ? static_cast<double>(rows) / secs : 0) << " rows/s, "
+              << HumanBytes(secs > 0 ? static_cast<double>(in_info.size) / secs : 0) << "/s)" << std::endl;
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+void AddInspectCommand(CLI::App* app, int* exit_code) {
+  auto args = std::make_shared<InspectArgs>();
+  CLI::App* cmd = app->add_subcommand("inspect", "Show a data file's format, schema, row count, row groups, codecs and statistics");
+  cmd->add_option("file", args->path, "Data file (.avro, .csv, .jsonl, .parquet)")->required();
+  cmd->add_option("--from", args->from, "Format, when the extension does not tell (avro, csv, jsonl, parquet)");
+  cmd->add_option("--schema", args->schema, "Typing for CSV/JSON lines: \"name:type, ...\" (default: inferred)");
+  cmd->add_flag("--json", args->json, "Print the summary as JSON");
+  cmd->callback([args, exit_code] { *exit_code = RunInspect(*args); });
+}
+
+void AddConvertCommand(CLI::App* app, int* exit_code) {
+  auto args = std::make_shared<ConvertArgs>();
+  CLI::App* cmd = app->add_subcommand(
+      "convert", "Convert a data file between formats (Avro, CSV, JSON lines -> Parquet, CSV, JSON lines)");
+  cmd->add_option("input", args->input, "Input file")->required();
+  cmd->add_option("output", args->output, "Output file (written under a temporary name, then renamed)")->required();
+  cmd->add_option("--from", args->from, "Input format (default: from the extension)");
+  cmd->add_option("--to", args->to, "Output format: parquet, csv, jsonl (default: from the extension)");
+  cmd->add_option("--compression", args->compression, "Parquet codec: zstd, snappy, gzip, none")->capture_default_str();
+  cmd->add_option("--row-group-rows", args->row_group_rows, "Rows per Parquet row group")->capture_default_str();
+  cmd->add_option("--batch-rows", args->batch_rows, "Rows per in-memory batch")->capture_default_str();
+  cmd->add_option("--schema", args->schema, "Typing for CSV/JSON lines input: \"name:type, ...\" (default: inferred)");
+  cmd->add_flag("!--no-dictionary", args->dictionary, "Disable Parquet dictionary encoding");
+  cmd->add_flag("-q,--quiet", args->quiet, "No progress or summary on stderr");
+  cmd->callback([args, exit_code] {
+    Status st = Convert(*args);
+    *exit_code = st.ok() ? kExitOk : ReportError(st);
+  });
+}
+
+}  // namespace gaggle::cli

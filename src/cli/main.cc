@@ -1,0 +1,23 @@
+// gaggle: migrate a fleet of datasets without breaking anything downstream.
+// Entry point: one binary, one subcommand per job (see `gaggle --help`).
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli/cli_support.h"
+#include "cli/format_commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"gaggle: migrate a fleet of datasets from an old format/schema/location to a new one,\n"
+               "ordered by lineage, in canary stages with validation gates."};
+  app.set_version_flag("--version", std::string("gaggle ") + GAGGLE_VERSION);
+  app.require_subcommand(1);
+  int exit_code = gaggle::cli::kExitOk;
+  gaggle::cli::AddInspectCommand(&app, &exit_code);
+  gaggle::cli::AddConvertCommand(&app, &exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return exit_code;
+}

@@ -1,0 +1,136 @@
+// The format layer's public face: open a reader or writer for any supported
+// file format, and summarise a file for `gaggle inspect`.
+//
+// Readers stream: each Next() yields at most ReadOptions::batch_rows rows, so
+// memory is bounded by the batch (plus, for Parquet, one column chunk) whatever
+// the file's size. Writers follow a builder lifecycle with a sticky error:
+// Write()* then Finish(); after any error every later call returns that error.
+// A writer that is destroyed without Finish() leaves an incomplete file that the
+// caller must delete (the agent always writes under a temporary name).
+// Every error names the file and, where the bytes are at fault, the offset.
+// Thread-safety: one reader or writer per thread; distinct instances are independent.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "columnar/record_batch.h"
+#include "common/file_system.h"
+#include "common/status.h"
+
+namespace gaggle {
+
+enum class Format { kAvro, kCsv, kJsonl, kParquet };
+
+const char* FormatName(Format format);
+// "avro", "csv", "jsonl" (also "json", "ndjson"), "parquet".
+Result<Format> ParseFormat(const std::string& name);
+// From the file extension: .avro, .csv, .jsonl/.ndjson/.json, .parquet/.pq.
+Result<Format> FormatFromPath(const std::string& path);
+
+enum class Compression { kNone, kSnappy, kGzip, kZstd };
+const char* CompressionName(Compression c);
+// "none"/"uncompressed", "snappy", "gzip", "zstd".
+Result<Compression> ParseCompression(const std::string& name);
+
+struct CsvOptions {
+  char delimiter = ',';
+  char quote = '"';
+  bool header = true;
+  // An unquoted field equal to this text is null (an empty quoted field "" is the empty string).
+  std::string null_text;
+};
+
+struct ReadOptions {
+  // Rows per batch yielded by Next().
+  size_t batch_rows = 64 * 1024;
+  // Typing for text formats (CSV, JSON lines): when unset, inferred from the first `infer_rows` rows.
+  std::optional<Schema> schema;
+  size_t infer_rows = 1000;
+  CsvOptions csv;
+};
+
+struct WriteOptions {
+  Compression compression = Compression::kZstd;
+  // Codec level; 0 means the codec's default.
+  int compression_level = 0;
+  // Parquet: rows per row group. Memory while writing is about one row group, compressed.
+  int64_t row_group_rows = 1000000;
+  // Parquet: target uncompressed bytes per data page.
+  size_t page_bytes = 1 << 20;
+  // Parquet: dictionary-encode columns, falling back to plain once the dictionary passes
+  // `dictionary_max_bytes` (or `dictionary_max_entries`) in a row group.
+  bool dictionary = true;
+  size_t dictionary_max_bytes = 1 << 20;
+  size_t dictionary_max_entries = 64 * 1024;
+  // Parquet: key-value metadata stored in the footer.
+  std::vector<std::pair<std::string, std::string>> key_value_metadata;
+  CsvOptions csv;
+};
+
+// Streams record batches out of one file.
+class BatchReader {
+ public:
+  virtual ~BatchReader() = default;
+  virtual std::shared_ptr<const Schema> schema() const = 0;
+  // Replaces *batch with the next rows (at most batch_rows). Returns false, with
+  // an empty batch, at the end of the file.
+  virtual Result<bool> Next(RecordBatch* batch) = 0;
+};
+
+// Writes record batches into one file.
+class BatchWriter {
+ public:
+  virtual ~BatchWriter() = default;
+  // REQUIRES: batch.schema equals the schema the writer was opened with.
+  virtual Status Write(const RecordBatch& batch) = 0;
+  // Flushes everything, writes any footer, closes the file (not fsynced: the caller commits).
+  virtual Status Finish() = 0;
+  virtual uint64_t bytes_written() const = 0;
+};
+
+struct ColumnChunkSummary {
+  std::string column;
+  std::string physical_type;
+  std::string encodings;  // "PLAIN,RLE_DICTIONARY"
+  std::string codec;
+  int64_t compressed_bytes = 0;
+  int64_t uncompressed_bytes = 0;
+  std::optional<int64_t> null_count;
+  std::optional<std::string> min;  // rendered with the logical type
+  std::optional<std::string> max;
+};
+
+struct RowGroupSummary {
+  int64_t num_rows = 0;
+  int64_t total_bytes = 0;
+  std::vector<ColumnChunkSummary> columns;
+};
+
+struct FileSummary {
+  Format format = Format::kParquet;
+  std::string path;
+  uint64_t file_bytes = 0;
+  Schema schema;
+  int64_t num_rows = 0;
+  std::string codec;       // file-level codec (Avro) or the set used (Parquet)
+  std::string created_by;  // Parquet footer / Avro metadata when present
+  std::vector<RowGroupSummary> row_groups;  // Parquet only
+  std::vector<std::pair<std::string, std::string>> key_value_metadata;
+};
+
+Result<std::unique_ptr<BatchReader>> OpenReader(const std::string& path, Format format, const ReadOptions& options,
+                                                FileSystem* fs = FileSystem::Default());
+Result<std::unique_ptr<BatchWriter>> OpenWriter(const std::string& path, Format format,
+                                                std::shared_ptr<const Schema> schema, const WriteOptions& options,
+                                                FileSystem* fs = FileSystem::Default());
+// Format, schema, row count and (Parquet) row groups, codecs and statistics.
+// Text formats are scanned to count rows.
+Result<FileSummary> InspectFile(const std::string& path, Format format, const ReadOptions& options,
+                                FileSystem* fs = FileSystem::Default());
+
+}  // namespace gaggle

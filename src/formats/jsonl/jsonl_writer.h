@@ -1,0 +1,11 @@
+// JSON lines writer: writes record batches as a JSON lines file (see formats/format.h for the contract).
+#pragma once
+
+#include "formats/format.h"
+
+namespace gaggle {
+
+Result<std::unique_ptr<BatchWriter>> OpenJsonlWriter(FileSystem* fs, const std::string& path,
+                                                  std::shared_ptr<const Schema> schema, const WriteOptions& options);
+
+}  // namespace gaggle
