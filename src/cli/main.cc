@@ -5,6 +5,7 @@
 
 #include "cli/cli_support.h"
 #include "cli/format_commands.h"
+#include "cli/generate_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"gaggle: migrate a fleet of datasets from an old format/schema/location to a new one,\n"
@@ -14,6 +15,7 @@ int main(int argc, char** argv) {
   int exit_code = gaggle::cli::kExitOk;
   gaggle::cli::AddInspectCommand(&app, &exit_code);
   gaggle::cli::AddConvertCommand(&app, &exit_code);
+  gaggle::cli::AddGenerateCommand(&app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

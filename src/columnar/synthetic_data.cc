@@ -1,0 +1,138 @@
+#include "columnar/synthetic_data.h"
+
+#include <cstdio>
+
+#include "columnar/value_format.h"
+
+namespace gaggle {
+namespace {
+
+// Counter-based generator: value depends only on (seed, row, stream), so batches can
+// be any size and the output stays the same.
+inline uint64_t Rand(uint64_t seed, uint64_t row, uint64_t stream) {
+  uint64_t x = seed * 0x9e3779b97f4a7c15ULL + row * 0xbf58476d1ce4e5b9ULL + stream * 0x94d049bb133111ebULL;
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return x;
+}
+
+inline double Unit(uint64_t r) { return static_cast<double>(r >> 11) * (1.0 / 9007199254740992.0); }
+
+const char* kCategories[] = {"alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel"};
+const char* kCountries[] = {"DE", "FR", "US", "GB", "JP", "BR", "IN", "NL", "SE", "ES", "IT", "CA"};
+const char* kBadAmounts[] = {"n/a", "12,5", "", "1.2.3", "NaN?", "--4"};
+const char* kSyllables[] = {"ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "za", "qu", "be", "do", "fi", "gu"};
+constexpr int64_t kBaseMicros = 1704067200000000LL;  // 2024-01-01T00:00:00Z
+
+void AppendName(uint64_t r, std::string* out) {
+  out->clear();
+  int syllables = 3 + static_cast<int>(r % 5);
+  for (int i = 0; i < syllables; ++i) {
+    r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+    out->append(kSyllables[(r >> 33) % 14]);
+  }
+}
+
+}  // namespace
+
+Result<SyntheticData> SyntheticData::Make(const std::string& profile, uint64_t seed, double bad_fraction) {
+  if (bad_fraction < 0 || bad_fraction > 1) return Status::InvalidArgument("bad_fraction must be within [0, 1]");
+  if (profile == "bench") {
+    auto schema = std::make_shared<Schema>(std::vector<Field>{{"id", DataType::Int64(), false},
+                                                              {"value", DataType::Double()},
+                                                              {"name", DataType::String()},
+                                                              {"ts", DataType::Timestamp()},
+                                                              {"flag", DataType::Bool()},
+                                                              {"score", DataType::Int64()},
+                                                              {"category", DataType::String()}});
+    return SyntheticData(Profile::kBench, seed, bad_fraction, std::move(schema));
+  }
+  if (profile == "events") {
+    auto schema = std::make_shared<Schema>(std::vector<Field>{{"user_id", DataType::Int64(), false},
+                                                              {"ts", DataType::String()},
+                                                              {"amount", DataType::String()},
+                                                              {"legacy_flag", DataType::Bool()},
+                                                              {"country", DataType::String()},
+                                                              {"session", DataType::String()}});
+    return SyntheticData(Profile::kEvents, seed, bad_fraction, std::move(schema));
+  }
+  return Status::InvalidArgument("unknown synthetic profile '" + profile + "' (expected bench or events)");
+}
+
+void SyntheticData::NextBatch(size_t rows, RecordBatch* batch) {
+  if (!batch->schema || batch->schema != schema_) {
+    *batch = RecordBatch::Empty(schema_);
+  } else {
+    batch->Clear();
+  }
+  for (Column& c : batch->columns) c.Reserve(rows, rows * 12);
+  if (profile_ == Profile::kBench) {
+    FillBench(rows, batch);
+  } else {
+    FillEvents(rows, batch);
+  }
+  next_row_ += rows;
+}
+
+void SyntheticData::FillBench(size_t rows, RecordBatch* batch) {
+  std::string name;
+  for (size_t i = 0; i < rows; ++i) {
+    uint64_t row = next_row_ + i;
+    batch->columns[0].Append<int64_t>(static_cast<int64_t>(row));
+    batch->columns[1].Append<double>(Unit(Rand(seed_, row, 1)) * 1000.0 - 100.0);
+    AppendName(Rand(seed_, row, 2), &name);
+    batch->columns[2].AppendString(name);
+    batch->columns[3].Append<int64_t>(kBaseMicros + static_cast<int64_t>(row) * 1000 +
+                                      static_cast<int64_t>(Rand(seed_, row, 3) % 1000));
+    batch->columns[4].Append<uint8_t>(Rand(seed_, row, 4) & 1);
+    uint64_t s = Rand(seed_, row, 5);
+    if (s % 10 < 3) {
+      batch->columns[5].AppendNull();
+    } else {
+      batch->columns[5].Append<int64_t>(static_cast<int64_t>(s >> 40) - 5000);
+    }
+    // Skewed categories: the first ones are far more common, as in real data.
+    uint64_t c = Rand(seed_, row, 6) % 64;
+    batch->columns[6].AppendString(kCategories[c < 32 ? 0 : c < 48 ? 1 : c < 56 ? 2 : 3 + c % 5]);
+  }
+}
+
+void SyntheticData::FillEvents(size_t rows, RecordBatch* batch) {
+  char buf[64];
+  for (size_t i = 0; i < rows; ++i) {
+    uint64_t row = next_row_ + i;
+    batch->columns[0].Append<int64_t>(static_cast<int64_t>(Rand(seed_, row, 1) % 1000000) + 1);
+    int64_t ts = kBaseMicros + static_cast<int64_t>(row) * 37000 + static_cast<int64_t>(Rand(seed_, row, 2) % 1000);
+    int64_t secs = ts / 1000000;
+    int64_t sod = secs % 86400;
+    int64_t y;
+    unsigned m, d;
+    CivilFromDays(secs / 86400, &y, &m, &d);
+    std::snprintf(buf, sizeof(buf), "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ", static_cast<long long>(y), m, d,
+                  static_cast<long long>(sod / 3600), static_cast<long long>(sod / 60 % 60),
+                  static_cast<long long>(sod % 60), static_cast<long long>(ts / 1000 % 1000));
+    batch->columns[1].AppendString(buf);
+    uint64_t a = Rand(seed_, row, 3);
+    if (bad_fraction_ > 0 && Unit(Rand(seed_, row, 7)) < bad_fraction_) {
+      batch->columns[2].AppendString(kBadAmounts[a % 6]);
+    } else {
+      std::snprintf(buf, sizeof(buf), "%lld.%02lld", static_cast<long long>(a % 50000),
+                    static_cast<long long>((a >> 20) % 100));
+      batch->columns[2].AppendString(buf);
+    }
+    batch->columns[3].Append<uint8_t>((Rand(seed_, row, 4) % 7) == 0);
+    batch->columns[4].AppendString(kCountries[Rand(seed_, row, 5) % 12]);
+    uint64_t s = Rand(seed_, row, 6);
+    if (s % 10 == 0) {
+      batch->columns[5].AppendNull();
+    } else {
+      std::snprintf(buf, sizeof(buf), "s-%08llx", static_cast<unsigned long long>(s >> 32));
+      batch->columns[5].AppendString(buf);
+    }
+  }
+}
+
+}  // namespace gaggle

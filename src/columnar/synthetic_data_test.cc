@@ -1,0 +1,56 @@
+#include "columnar/synthetic_data.h"
+
+#include <gtest/gtest.h>
+
+#include "columnar/value_format.h"
+
+namespace gaggle {
+namespace {
+
+std::vector<std::string> Render(const RecordBatch& b) {
+  std::vector<std::string> rows;
+  for (size_t r = 0; r < b.num_rows(); ++r) {
+    std::string line;
+    for (const Column& c : b.columns) line += c.ValueToString(r) + "|";
+    rows.push_back(line);
+  }
+  return rows;
+}
+
+TEST(SyntheticData, SameSeedSameRowsWhateverTheBatchSize) {
+  for (const char* profile : {"bench", "events"}) {
+    auto a = SyntheticData::Make(profile, 7);
+    auto b = SyntheticData::Make(profile, 7);
+    ASSERT_TRUE(a.ok() && b.ok());
+    RecordBatch whole, part;
+    a->NextBatch(100, &whole);
+    ASSERT_TRUE(whole.Validate().ok());
+    std::vector<std::string> pieces;
+    for (int i = 0; i < 4; ++i) {
+      b->NextBatch(25, &part);
+      for (auto& r : Render(part)) pieces.push_back(r);
+    }
+    EXPECT_EQ(Render(whole), pieces) << profile;
+  }
+}
+
+TEST(SyntheticData, EventsHaveParseableTimestampsAndRequestedBadAmounts) {
+  auto d = SyntheticData::Make("events", 3, 0.1);
+  ASSERT_TRUE(d.ok());
+  RecordBatch b;
+  d->NextBatch(10000, &b);
+  size_t bad = 0;
+  for (size_t r = 0; r < b.num_rows(); ++r) {
+    int64_t us;
+    ASSERT_TRUE(ParseTimestamp(b.columns[1].GetString(r), &us)) << b.columns[1].GetString(r);
+    double v;
+    if (!ParseDouble(b.columns[2].GetString(r), &v)) ++bad;
+  }
+  EXPECT_GT(bad, 700u);
+  EXPECT_LT(bad, 1300u);
+  EXPECT_GT(b.columns[5].null_count(), 0u);
+  EXPECT_FALSE(SyntheticData::Make("nope", 1).ok());
+}
+
+}  // namespace
+}  // namespace gaggle
