@@ -213,6 +213,15 @@ class PosixFileSystem final : public FileSystem {
     if (rc != 0) return ErrnoStatus("fsync directory", path, err);
     return Status::OK();
   }
+  Status SyncFile(const std::string& path) override {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return ErrnoStatus("open", path, errno);
+    int rc = ::fsync(fd);
+    int err = errno;
+    ::close(fd);
+    if (rc != 0) return ErrnoStatus("fsync", path, err);
+    return Status::OK();
+  }
 };
 
 }  // namespace
