@@ -1,0 +1,42 @@
+// The gaggle.dev/* annotations gaggle reads from and writes to Backstage
+// descriptors (see docs/catalog.md). Import reads the catalog facts; the
+// export-only ones describe migration state and are ignored on import, so that
+// importing an export gives back the same catalog.
+#pragma once
+
+#include <string_view>
+
+namespace gaggle::annotations {
+
+inline constexpr std::string_view kPrefix = "gaggle.dev/";
+
+// Catalog facts (import and export).
+inline constexpr std::string_view kUri = "gaggle.dev/uri";
+inline constexpr std::string_view kFormat = "gaggle.dev/format";
+inline constexpr std::string_view kSchema = "gaggle.dev/schema";
+inline constexpr std::string_view kSchemaVersion = "gaggle.dev/schema-version";
+inline constexpr std::string_view kTier = "gaggle.dev/tier";
+inline constexpr std::string_view kCadence = "gaggle.dev/cadence";
+inline constexpr std::string_view kSize = "gaggle.dev/size";
+inline constexpr std::string_view kQueries = "gaggle.dev/queries";
+
+// Export only (migration state, derived from the state store).
+inline constexpr std::string_view kGeneratedBy = "gaggle.dev/generated-by";
+inline constexpr std::string_view kMigrations = "gaggle.dev/migrations";
+inline constexpr std::string_view kMigration = "gaggle.dev/migration";
+inline constexpr std::string_view kAgent = "gaggle.dev/agent";
+inline constexpr std::string_view kAgentVersion = "gaggle.dev/agent-version";
+inline constexpr std::string_view kTargetUri = "gaggle.dev/target-uri";
+inline constexpr std::string_view kTargetFormat = "gaggle.dev/target-format";
+inline constexpr std::string_view kTargetSchemaVersion = "gaggle.dev/target-schema-version";
+inline constexpr std::string_view kPlanHash = "gaggle.dev/plan-hash";
+inline constexpr std::string_view kStage = "gaggle.dev/stage";
+inline constexpr std::string_view kWave = "gaggle.dev/wave";
+inline constexpr std::string_view kDatasetCount = "gaggle.dev/dataset-count";
+
+// Backstage spec.type values gaggle's export uses for its own control-plane
+// entities; import skips entities of these types.
+inline constexpr std::string_view kMigrationType = "gaggle-migration";
+inline constexpr std::string_view kAgentType = "gaggle-agent";
+
+}  // namespace gaggle::annotations

@@ -1,0 +1,75 @@
+// CatalogDraft: what the catalog parsers (Backstage descriptors, native catalog
+// files) collect before anything is trusted — entities with unresolved
+// references, problems with their file and line, and warnings.
+//
+// Finish() resolves every reference, detects duplicates and dangling references,
+// and returns either a finalized Catalog or ONE error listing every problem found
+// in every file, so a bad catalog is reported at once and nothing is imported.
+// Thread-safety: single-threaded builder.
+#pragma once
+
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "catalog/catalog.h"
+#include "catalog/entity.h"
+#include "common/status.h"
+
+namespace gaggle {
+
+struct CatalogProblem {
+  std::string file;
+  int line = 0;    // 1-based; 0 when unknown
+  int column = 0;  // 1-based; 0 when unknown
+  std::string message;
+
+  std::string ToString() const;  // "file:line:column: message"
+};
+
+struct DraftRef {
+  std::string text;        // as written
+  bool native = false;     // native catalog: an entity id first, else a Backstage ref
+  std::string default_ns;  // namespace of the declaring entity (Backstage default)
+  int line = 0;
+  int column = 0;
+};
+
+struct DraftEntity {
+  Entity entity;
+  std::string key;  // lower-case "kind:namespace/name"; datasets use kind "resource"
+  int line = 0;
+  int column = 0;
+  std::vector<DraftRef> upstream;    // dependsOn: these feed the entity
+  std::vector<DraftRef> downstream;  // dependencyOf: the entity feeds these
+};
+
+class CatalogDraft {
+ public:
+  void AddProblem(const std::string& file, int line, int column, std::string message);
+  void AddWarning(std::string warning) { warnings_.push_back(std::move(warning)); }
+  void AddEntity(DraftEntity entity) { entities_.push_back(std::move(entity)); }
+  // A Backstage entity gaggle does not model (Group, User, API, Domain, Location...):
+  // references to it are valid but carry no lineage.
+  void AddIgnored(const std::string& key) { ignored_keys_.insert(key); }
+
+  // Resolves references and builds the catalog; fails with every problem listed
+  // (parse problems added earlier included). Call once.
+  Result<Catalog> Finish();
+
+  const std::vector<CatalogProblem>& problems() const { return problems_; }
+  const std::vector<std::string>& warnings() const { return warnings_; }
+  size_t num_entities() const { return entities_.size(); }
+
+ private:
+  std::vector<DraftEntity> entities_;
+  std::unordered_set<std::string> ignored_keys_;
+  std::vector<CatalogProblem> problems_;
+  std::vector<std::string> warnings_;
+};
+
+// One InvalidArgument status listing the problems (sorted by file and line).
+Status ProblemsStatus(std::vector<CatalogProblem> problems);
+
+}  // namespace gaggle

@@ -1,0 +1,185 @@
+#include "store/sqlite_schema.h"
+
+#include <vector>
+
+namespace gaggle {
+namespace {
+
+struct Migration {
+  int version;
+  const char* description;
+  const char* sql;
+};
+
+// Migration 1: catalog, import history, plans, and the append-only event log.
+constexpr const char* kMigration1 = R"sql(
+CREATE TABLE entities (
+  pk INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL CHECK (kind IN ('dataset', 'component', 'system', 'resource')),
+  name TEXT NOT NULL,
+  namespace TEXT NOT NULL,
+  type TEXT NOT NULL DEFAULT '',
+  title TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT '',
+  owner TEXT NOT NULL DEFAULT '',
+  lifecycle TEXT NOT NULL DEFAULT '',
+  labels TEXT NOT NULL DEFAULT '{}',
+  annotations TEXT NOT NULL DEFAULT '{}',
+  source TEXT NOT NULL DEFAULT '',
+  uri TEXT NOT NULL DEFAULT '',
+  format TEXT NOT NULL DEFAULT '',
+  schema TEXT NOT NULL DEFAULT '',
+  schema_version INTEGER NOT NULL DEFAULT 1,
+  tier TEXT NOT NULL DEFAULT 'standard' CHECK (tier IN ('critical', 'standard', 'low')),
+  cadence TEXT NOT NULL DEFAULT '',
+  size_bytes INTEGER NOT NULL DEFAULT 0,
+  content_hash INTEGER NOT NULL,
+  import_id INTEGER NOT NULL
+);
+CREATE TABLE entity_queries (
+  entity_pk INTEGER NOT NULL REFERENCES entities(pk) ON DELETE CASCADE,
+  ordinal INTEGER NOT NULL,
+  sql TEXT NOT NULL,
+  PRIMARY KEY (entity_pk, ordinal)
+) WITHOUT ROWID;
+CREATE TABLE lineage_edges (
+  upstream_pk INTEGER NOT NULL REFERENCES entities(pk) ON DELETE CASCADE,
+  downstream_pk INTEGER NOT NULL REFERENCES entities(pk) ON DELETE CASCADE,
+  PRIMARY KEY (upstream_pk, downstream_pk)
+) WITHOUT ROWID;
+CREATE INDEX lineage_edges_by_downstream ON lineage_edges (downstream_pk, upstream_pk);
+
+CREATE TABLE catalog_imports (
+  import_id INTEGER PRIMARY KEY,
+  time TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  source TEXT NOT NULL,
+  added INTEGER NOT NULL,
+  updated INTEGER NOT NULL,
+  removed INTEGER NOT NULL,
+  edges_added INTEGER NOT NULL,
+  edges_removed INTEGER NOT NULL,
+  entities INTEGER NOT NULL,
+  edges INTEGER NOT NULL
+);
+CREATE TABLE catalog_import_changes (
+  import_id INTEGER NOT NULL REFERENCES catalog_imports(import_id),
+  change TEXT NOT NULL CHECK (change IN ('added', 'updated', 'removed')),
+  entity_id TEXT NOT NULL
+);
+CREATE INDEX catalog_import_changes_by_import ON catalog_import_changes (import_id);
+
+CREATE TABLE plans (
+  plan_pk INTEGER PRIMARY KEY,
+  plan_hash TEXT NOT NULL UNIQUE,
+  migration TEXT NOT NULL,
+  spec_hash TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  datasets INTEGER NOT NULL,
+  waves INTEGER NOT NULL,
+  stages INTEGER NOT NULL,
+  header TEXT NOT NULL
+);
+CREATE INDEX plans_by_migration ON plans (migration, plan_pk);
+CREATE TABLE plan_rows (
+  plan_pk INTEGER NOT NULL REFERENCES plans(plan_pk) ON DELETE CASCADE,
+  ordinal INTEGER NOT NULL,
+  dataset_id TEXT NOT NULL,
+  wave INTEGER NOT NULL,
+  stage INTEGER NOT NULL,
+  priority INTEGER NOT NULL,
+  tier TEXT NOT NULL,
+  blast_radius INTEGER NOT NULL,
+  blast_radius_exact INTEGER NOT NULL,
+  size_bytes INTEGER NOT NULL,
+  source_uri TEXT NOT NULL,
+  source_format TEXT NOT NULL,
+  source_schema_version INTEGER NOT NULL,
+  target_uri TEXT NOT NULL,
+  PRIMARY KEY (plan_pk, ordinal)
+) WITHOUT ROWID;
+
+-- The audit trail. Append-only: the triggers refuse any update or delete.
+CREATE TABLE events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  time TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  migration TEXT NOT NULL DEFAULT '',
+  dataset TEXT NOT NULL DEFAULT '',
+  from_state TEXT NOT NULL DEFAULT '',
+  to_state TEXT NOT NULL DEFAULT '',
+  detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX events_by_migration ON events (migration, seq);
+CREATE INDEX events_by_dataset ON events (dataset, seq);
+CREATE TRIGGER events_are_append_only_update BEFORE UPDATE ON events
+  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TRIGGER events_are_append_only_delete BEFORE DELETE ON events
+  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+)sql";
+
+const std::vector<Migration>& Migrations() {
+  static const std::vector<Migration> m = {
+      {1, "catalog, lineage, imports, plans, events", kMigration1},
+      // {2, "fleet tasks and leases", kMigration2},  <- issue 5
+  };
+  return m;
+}
+
+}  // namespace
+
+int LatestSqliteSchemaVersion() { return Migrations().back().version; }
+
+Result<int> ApplySqliteMigrations(SqliteDb* db, const std::string& now) {
+  // Reading sqlite_master is the first real read of the file: a file that is not a
+  // database fails here, with SQLite's own diagnosis.
+  GAGGLE_ASSIGN_OR_RETURN(auto tables, db->Prepare("SELECT name FROM sqlite_master WHERE type = 'table'"));
+  bool has_version_table = false, has_other_tables = false;
+  while (true) {
+    GAGGLE_ASSIGN_OR_RETURN(bool row, tables.Step());
+    if (!row) break;
+    std::string name = tables.Text(0);
+    if (name == "schema_version") {
+      has_version_table = true;
+    } else if (name.rfind("sqlite_", 0) != 0) {
+      has_other_tables = true;
+    }
+  }
+  if (!has_version_table && has_other_tables) {
+    return Status::Corruption("state file '" + db->path() +
+                              "' is a SQLite database but not a gaggle state file (it has no schema_version table)");
+  }
+  int current = 0;
+  if (has_version_table) {
+    GAGGLE_ASSIGN_OR_RETURN(auto q, db->Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_version"));
+    GAGGLE_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (row) current = static_cast<int>(q.Int(0));
+  }
+  if (current > LatestSqliteSchemaVersion()) {
+    return Status::Unsupported("state file '" + db->path() + "' has schema version " + std::to_string(current) +
+                               ", written by a newer gaggle (this one knows up to " +
+                               std::to_string(LatestSqliteSchemaVersion()) + ")");
+  }
+  for (const Migration& m : Migrations()) {
+    if (m.version <= current) continue;
+    GAGGLE_ASSIGN_OR_RETURN(auto tx, SqliteTransaction::Begin(db));
+    // Another process may have migrated while we waited for the lock.
+    GAGGLE_RETURN_IF_ERROR(db->Exec(
+        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL, "
+        "description TEXT NOT NULL)"));
+    GAGGLE_ASSIGN_OR_RETURN(auto check, db->Prepare("SELECT 1 FROM schema_version WHERE version = ?"));
+    check.Bind(1, static_cast<int64_t>(m.version));
+    GAGGLE_ASSIGN_OR_RETURN(bool already, check.Step());
+    if (already) continue;
+    GAGGLE_RETURN_IF_ERROR(db->Exec(m.sql));
+    GAGGLE_ASSIGN_OR_RETURN(auto ins, db->Prepare("INSERT INTO schema_version VALUES (?, ?, ?)"));
+    ins.Bind(1, static_cast<int64_t>(m.version)).Bind(2, now).Bind(3, m.description);
+    GAGGLE_RETURN_IF_ERROR(ins.Run());
+    GAGGLE_RETURN_IF_ERROR(tx->Commit());
+    current = m.version;
+  }
+  return current;
+}
+
+}  // namespace gaggle

@@ -1,0 +1,169 @@
+// StateStore: gaggle's durable state — the catalog (entities, lineage, import
+// history), saved plans, and the append-only event log — behind domain-level
+// methods, so that a PostgreSQL implementation (many hosts) can slot in next to
+// the embedded SQLite one. No SQL crosses this interface.
+//
+// Contract for every implementation:
+//  - every write method is one transaction: it happens entirely or not at all;
+//  - a store that cannot be used (corrupt, locked, not a gaggle state file,
+//    written by a newer gaggle) yields a Status naming its location, never a crash;
+//    "locked" is retryable;
+//  - the event log is append-only: nothing rewrites or deletes an event.
+// The fleet (issue 5) adds its task tables and methods here; see the marked place.
+// Thread-safety: implementations are safe to call from several threads; several
+// processes may open the same store (writes are serialized by the database).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog/catalog.h"
+#include "catalog/entity.h"
+#include "common/status.h"
+#include "plan/plan.h"
+
+namespace gaggle {
+
+// What one catalog import changed. Ids are entity ids, sorted.
+struct CatalogChangeSet {
+  int64_t import_id = 0;
+  std::string time;    // ISO 8601 UTC
+  std::string actor;
+  std::string source;  // what was imported (a path)
+  std::vector<std::string> added, updated, removed;
+  int64_t num_added = 0, num_updated = 0, num_removed = 0;  // == sizes above when ids are loaded
+  int64_t edges_added = 0, edges_removed = 0;
+  int64_t entities = 0, edges = 0;  // totals after the import
+
+  bool changed() const { return num_added + num_updated + num_removed + edges_added + edges_removed > 0; }
+};
+
+struct ImportOptions {
+  std::string source;
+  std::string actor = "gaggle";
+};
+
+struct LoadCatalogOptions {
+  // The planner needs neither; skipping them makes loading a large catalog cheaper.
+  bool with_queries = true;
+  bool with_annotations = true;
+};
+
+struct CatalogStats {
+  int64_t datasets = 0;
+  int64_t consumers = 0;
+  int64_t edges = 0;
+  int64_t imports = 0;
+  std::string last_import_time;
+};
+
+enum class Direction { kUpstream, kDownstream };
+
+// One entry of the audit trail.
+struct Event {
+  int64_t seq = 0;     // assigned by the store, increasing
+  std::string time;    // ISO 8601 UTC; the store fills it when empty
+  std::string actor;   // a user name or "gaggle"
+  std::string migration;
+  std::string dataset;
+  std::string from_state;
+  std::string to_state;
+  std::string detail;  // free text or JSON
+};
+
+struct EventFilter {
+  std::string migration;  // empty: any
+  std::string dataset;    // empty: any
+  int64_t after_seq = 0;  // only events with seq > after_seq
+  size_t limit = 1000;
+};
+
+struct PlanSummary {
+  std::string hash;
+  std::string migration;
+  std::string spec_hash;
+  std::string created_at;
+  int64_t datasets = 0;
+  int waves = 0;
+  int stages = 0;
+};
+
+// Where a dataset is going, from the newest saved plan that contains it.
+struct DatasetTarget {
+  std::string dataset_id;
+  std::string migration;
+  std::string plan_hash;
+  std::string agent;
+  std::string agent_version;
+  std::string target_uri;
+  std::string target_format;
+  int target_schema_version = 0;
+  int stage = 0;
+  int wave = 0;
+};
+
+class StateStore {
+ public:
+  virtual ~StateStore() = default;
+
+  // Where the state lives ("./gaggle.db"); used in messages.
+  virtual const std::string& location() const = 0;
+  // The store's schema version after opening (migrations applied).
+  virtual int schema_version() const = 0;
+
+  // --- Catalog -------------------------------------------------------------
+  // Makes `catalog` (finalized) the current catalog: adds, updates and removes entities
+  // and edges so the store equals it, records the import with what changed and appends
+  // a "catalog imported" event. Re-importing the same catalog changes nothing (and
+  // still records the import, with empty changes).
+  virtual Result<CatalogChangeSet> ReplaceCatalog(const Catalog& catalog, const ImportOptions& options) = 0;
+  virtual Result<Catalog> LoadCatalog(const LoadCatalogOptions& options = {}) = 0;
+  virtual Result<std::optional<Entity>> FindEntity(const std::string& id) = 0;
+  // Direct neighbours of `id`, sorted by id, with their queries. NotFound when `id` is unknown.
+  virtual Result<std::vector<Entity>> Neighbors(const std::string& id, Direction direction) = 0;
+  // Calls `fn` for every entity in id order (without queries) until it returns false.
+  virtual Status ForEachEntity(const std::function<bool(const Entity&)>& fn) = 0;
+  virtual Result<CatalogStats> GetCatalogStats() = 0;
+  // Newest first; ids are loaded only when `with_ids`.
+  virtual Result<std::vector<CatalogChangeSet>> ListImports(size_t limit, bool with_ids) = 0;
+
+  // --- Plans ---------------------------------------------------------------
+  // Saves a plan under its hash; saving a plan whose hash is already stored is a no-op.
+  // Fills nothing in `plan`; the stored created_at is the first save's time.
+  virtual Status SavePlan(const Plan& plan) = 0;
+  virtual Result<std::optional<Plan>> LoadPlan(const std::string& hash) = 0;
+  // Newest first; empty `migration` lists every migration's plans.
+  virtual Result<std::vector<PlanSummary>> ListPlans(const std::string& migration) = 0;
+  // For each dataset in the newest plan of each migration: its target. Sorted by dataset.
+  virtual Result<std::vector<DatasetTarget>> ListDatasetTargets() = 0;
+
+  // --- Events (append-only) ------------------------------------------------
+  virtual Result<int64_t> AppendEvent(const Event& event) = 0;
+  virtual Result<std::vector<Event>> ListEvents(const EventFilter& filter) = 0;
+
+  // --- Fleet (issue 5) -----------------------------------------------------
+  // Task records, leases and state transitions go here, as domain methods.
+};
+
+struct StateStoreOptions {
+  // How long a write waits for another process's lock before failing (retryable).
+  int busy_timeout_ms = 5000;
+  // Clock for event and import times (ISO 8601 UTC); the system clock when unset.
+  std::function<std::string()> now;
+};
+
+// The default state location: ./gaggle.db
+inline constexpr const char* kDefaultStatePath = "./gaggle.db";
+
+// Opens (creating if missing) the store at `location`: a file path for SQLite.
+// "postgres://..." is reserved for the PostgreSQL store (Unsupported for now).
+Result<std::unique_ptr<StateStore>> OpenStateStore(const std::string& location, const StateStoreOptions& options = {});
+
+// Current UTC time as "2024-05-01T12:00:00.123Z".
+std::string NowIso8601();
+
+}  // namespace gaggle
