@@ -1,0 +1,201 @@
+#include "formats/compression.h"
+
+#include <snappy.h>
+#include <zlib.h>
+#include <zstd.h>
+#include <zstd_errors.h>
+
+#include <climits>
+#include <memory>
+
+namespace gaggle {
+namespace {
+
+std::string SizeMismatch(const char* codec, size_t got, size_t expected) {
+  return std::string(codec) + ": decompressed to " + (got > expected ? "more than " + std::to_string(expected)
+                                                                     : std::to_string(got)) +
+         " bytes, expected " + std::to_string(expected);
+}
+
+// zlib's stream state is costly to set up (it allocates its window), so each thread keeps
+// one deflate stream per level and one inflate stream, reset between calls.
+class ZlibStreams {
+ public:
+  ~ZlibStreams() {
+    if (deflate_ready_) deflateEnd(&deflate_);
+    if (inflate_ready_) inflateEnd(&inflate_);
+  }
+  z_stream* Deflater(int level) {
+    if (deflate_ready_ && deflate_level_ == level) {
+      deflateReset(&deflate_);
+      return &deflate_;
+    }
+    if (deflate_ready_) deflateEnd(&deflate_);
+    deflate_ = z_stream{};
+    // windowBits 15 + 16 asks zlib for a gzip (RFC 1952) wrapper, as Parquet's GZIP codec requires.
+    deflate_ready_ = deflateInit2(&deflate_, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK;
+    deflate_level_ = level;
+    return deflate_ready_ ? &deflate_ : nullptr;
+  }
+  z_stream* Inflater() {
+    if (inflate_ready_) {
+      inflateReset(&inflate_);
+      return &inflate_;
+    }
+    inflate_ = z_stream{};
+    // windowBits 15 + 32 detects a gzip or a zlib header automatically.
+    inflate_ready_ = inflateInit2(&inflate_, 15 + 32) == Z_OK;
+    return inflate_ready_ ? &inflate_ : nullptr;
+  }
+
+ private:
+  z_stream deflate_{};
+  z_stream inflate_{};
+  bool deflate_ready_ = false;
+  bool inflate_ready_ = false;
+  int deflate_level_ = 0;
+};
+
+ZlibStreams& ThreadZlib() {
+  thread_local ZlibStreams streams;
+  return streams;
+}
+
+struct ZstdCCtxFree {
+  void operator()(ZSTD_CCtx* c) const { ZSTD_freeCCtx(c); }
+};
+struct ZstdDCtxFree {
+  void operator()(ZSTD_DCtx* c) const { ZSTD_freeDCtx(c); }
+};
+
+ZSTD_CCtx* ThreadZstdCompressor() {
+  thread_local std::unique_ptr<ZSTD_CCtx, ZstdCCtxFree> ctx(ZSTD_createCCtx());
+  return ctx.get();
+}
+ZSTD_DCtx* ThreadZstdDecompressor() {
+  thread_local std::unique_ptr<ZSTD_DCtx, ZstdDCtxFree> ctx(ZSTD_createDCtx());
+  return ctx.get();
+}
+
+Status GzipCompress(int level, std::string_view in, std::string* out) {
+  if (level == 0) level = Z_DEFAULT_COMPRESSION;
+  if (level != Z_DEFAULT_COMPRESSION && (level < 1 || level > 9)) {
+    return Status::InvalidArgument("gzip: compression level " + std::to_string(level) + " is not in 1..9");
+  }
+  if (in.size() > UINT_MAX) return Status::InvalidArgument("gzip: block of " + std::to_string(in.size()) + " bytes is too large");
+  z_stream* z = ThreadZlib().Deflater(level);
+  if (z == nullptr) return Status::Internal("gzip: deflateInit2 failed");
+  out->resize(deflateBound(z, static_cast<uLong>(in.size())));
+  z->next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  z->avail_in = static_cast<uInt>(in.size());
+  z->next_out = reinterpret_cast<Bytef*>(out->data());
+  z->avail_out = static_cast<uInt>(out->size());
+  int rc = deflate(z, Z_FINISH);
+  if (rc != Z_STREAM_END) return Status::Internal("gzip: deflate failed with code " + std::to_string(rc));
+  out->resize(z->total_out);
+  return Status::OK();
+}
+
+Status GzipDecompress(std::string_view in, size_t expected, std::string* out) {
+  if (in.size() > UINT_MAX || expected >= UINT_MAX) {
+    return Status::Corruption("gzip: block of " + std::to_string(in.size()) + " bytes (" + std::to_string(expected) +
+                              " uncompressed) is too large");
+  }
+  z_stream* z = ThreadZlib().Inflater();
+  if (z == nullptr) return Status::Internal("gzip: inflateInit2 failed");
+  // One spare byte: if inflate fills it, the stream holds more than expected and we stop there.
+  out->resize(expected + 1);
+  z->next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  z->avail_in = static_cast<uInt>(in.size());
+  z->next_out = reinterpret_cast<Bytef*>(out->data());
+  z->avail_out = static_cast<uInt>(out->size());
+  int rc = inflate(z, Z_FINISH);
+  size_t produced = z->total_out;
+  if (rc == Z_STREAM_END) {
+    if (produced != expected) return Status::Corruption(SizeMismatch("gzip", produced, expected));
+    out->resize(expected);
+    return Status::OK();
+  }
+  if (produced > expected) return Status::Corruption(SizeMismatch("gzip", produced, expected));
+  if (rc == Z_BUF_ERROR || rc == Z_OK) return Status::Corruption("gzip: truncated stream");
+  std::string why = z->msg != nullptr ? z->msg : "code " + std::to_string(rc);
+  return Status::Corruption("gzip: corrupt stream: " + why);
+}
+
+Status ZstdCompress(int level, std::string_view in, std::string* out) {
+  if (level != 0 && (level < ZSTD_minCLevel() || level > ZSTD_maxCLevel())) {
+    return Status::InvalidArgument("zstd: compression level " + std::to_string(level) + " is not in " +
+                                   std::to_string(ZSTD_minCLevel()) + ".." + std::to_string(ZSTD_maxCLevel()));
+  }
+  ZSTD_CCtx* ctx = ThreadZstdCompressor();
+  if (ctx == nullptr) return Status::Internal("zstd: cannot create a compression context");
+  out->resize(ZSTD_compressBound(in.size()));
+  size_t n = ZSTD_compressCCtx(ctx, out->data(), out->size(), in.data(), in.size(), level);
+  if (ZSTD_isError(n)) return Status::Internal(std::string("zstd: ") + ZSTD_getErrorName(n));
+  out->resize(n);
+  return Status::OK();
+}
+
+Status ZstdDecompress(std::string_view in, size_t expected, std::string* out) {
+  ZSTD_DCtx* ctx = ThreadZstdDecompressor();
+  if (ctx == nullptr) return Status::Internal("zstd: cannot create a decompression context");
+  out->resize(expected + 1);  // one spare byte to notice output larger than expected
+  size_t n = ZSTD_decompressDCtx(ctx, out->data(), out->size(), in.data(), in.size());
+  if (ZSTD_isError(n)) {
+    if (ZSTD_getErrorCode(n) == ZSTD_error_dstSize_tooSmall) {
+      return Status::Corruption(SizeMismatch("zstd", expected + 1, expected));
+    }
+    return Status::Corruption(std::string("zstd: corrupt frame: ") + ZSTD_getErrorName(n));
+  }
+  if (n != expected) return Status::Corruption(SizeMismatch("zstd", n, expected));
+  out->resize(expected);
+  return Status::OK();
+}
+
+Status SnappyDecompress(std::string_view in, size_t expected, std::string* out) {
+  size_t length = 0;
+  if (!snappy::GetUncompressedLength(in.data(), in.size(), &length)) {
+    return Status::Corruption("snappy: corrupt block header");
+  }
+  if (length != expected) return Status::Corruption(SizeMismatch("snappy", length, expected));
+  out->resize(expected);
+  if (!snappy::RawUncompress(in.data(), in.size(), out->data())) return Status::Corruption("snappy: corrupt block");
+  return Status::OK();
+}
+
+}  // namespace
+
+Status Compress(Compression codec, int level, std::string_view in, std::string* out) {
+  switch (codec) {
+    case Compression::kNone:
+      out->assign(in.data(), in.size());
+      return Status::OK();
+    case Compression::kSnappy: {
+      out->resize(snappy::MaxCompressedLength(in.size()));
+      size_t n = 0;
+      snappy::RawCompress(in.data(), in.size(), out->data(), &n);
+      out->resize(n);
+      return Status::OK();
+    }
+    case Compression::kGzip: return GzipCompress(level, in, out);
+    case Compression::kZstd: return ZstdCompress(level, in, out);
+  }
+  return Status::InvalidArgument("unknown compression codec");
+}
+
+Status Decompress(Compression codec, std::string_view in, size_t expected_uncompressed_size, std::string* out) {
+  switch (codec) {
+    case Compression::kNone:
+      if (in.size() != expected_uncompressed_size) {
+        return Status::Corruption(SizeMismatch("uncompressed", in.size(), expected_uncompressed_size));
+      }
+      out->assign(in.data(), in.size());
+      return Status::OK();
+    case Compression::kSnappy: return SnappyDecompress(in, expected_uncompressed_size, out);
+    case Compression::kGzip: return GzipDecompress(in, expected_uncompressed_size, out);
+    case Compression::kZstd: return ZstdDecompress(in, expected_uncompressed_size, out);
+  }
+  return Status::InvalidArgument("unknown compression codec");
+}
+
+}  // namespace gaggle
