@@ -8,7 +8,7 @@ PACKAGES=(
   libavro-dev libzstd-dev libsnappy-dev zlib1g-dev libsqlite3-dev
   libyaml-cpp-dev nlohmann-json3-dev libsimdjson-dev libcli11-dev libfmt-dev libxxhash-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-avro zstd
+  python3 python3-avro zstd time
 )
 
 missing=()

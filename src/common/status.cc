@@ -18,6 +18,7 @@ const char* StatusCodeName(StatusCode code) {
     case StatusCode::kDeadLetterLimit: return "DeadLetterLimit";
     case StatusCode::kConflict: return "Conflict";
     case StatusCode::kInternal: return "Internal";
+    case StatusCode::kAgentError: return "AgentError";
   }
   return "Unknown";
 }

@@ -28,6 +28,7 @@ enum class StatusCode {
   kCancelled,         // caller asked to stop
   kDeadLetterLimit,   // too many records could not be transformed
   kConflict,          // concurrent modification / state transition refused
+  kAgentError,        // an agent failed or broke its protocol (retryable when it says so)
   kInternal,          // a bug in gaggle
 };
 
@@ -53,6 +54,9 @@ class [[nodiscard]] Status {
   static Status DeadLetterLimit(std::string m) { return {StatusCode::kDeadLetterLimit, std::move(m)}; }
   static Status Conflict(std::string m) { return {StatusCode::kConflict, std::move(m)}; }
   static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+  static Status AgentError(std::string m, bool retryable = false) {
+    return {StatusCode::kAgentError, std::move(m), retryable};
+  }
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }

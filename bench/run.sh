@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# make bench: gaggle against its peers, in the same run, on this machine.
+# Prints rows/s, MB/s, peak RSS and the ratio gaggle/peer, and writes the table to
+# bench/out/results.md. BENCH_ROWS (default 10,000,000) sets the table size.
+set -euo pipefail
+BUILD="${1:-build}"
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+G="$ROOT/$BUILD/gaggle"
+OUT="$ROOT/bench/out"
+ROWS="${BENCH_ROWS:-10000000}"
+mkdir -p "$OUT"
+bash "$ROOT/tests/oracle/setup.sh"
+RESULTS="$OUT/results.md"
+: > "$RESULTS"
+
+note() { echo "$*" | tee -a "$RESULTS"; }
+
+# measure NAME CMD... -> sets SECS and RSS_MB (peak resident set of the command)
+measure() {
+  local name="$1"; shift
+  /usr/bin/time -f "%e %M" -o "$OUT/.time" "$@" > "$OUT/.stdout" 2> "$OUT/.stderr" || {
+    echo "bench: '$name' failed:"; cat "$OUT/.stderr"; exit 1; }
+  read -r SECS RSS_KB < "$OUT/.time"
+  RSS_MB=$(( RSS_KB / 1024 ))
+}
+
+gen() {  # gen FILE [args]
+  local file="$1"; shift
+  if [[ ! -s "$file" ]]; then
+    echo "bench: generating $(basename "$file") ($ROWS rows)"
+    "$G" generate "$file" --profile bench --rows "$ROWS" --seed 42 -q "$@"
+  fi
+}
+
+DATA="$OUT/data-$ROWS"
+mkdir -p "$DATA"
+gen "$DATA/table.csv"
+gen "$DATA/table.jsonl"
+gen "$DATA/table.parquet" --compression snappy
+gen "$DATA/table.avro" --compression snappy
+
+note "# gaggle benchmarks ($ROWS rows, $(nproc) cores, $(date -u +%Y-%m-%d))"
+note ""
+note "## Format conversion to Parquet (zstd): gaggle convert vs DuckDB COPY"
+note ""
+note "| conversion | tool | threads | seconds | rows/s | input MB/s | peak RSS MB | gaggle/DuckDB (rows/s) |"
+note "|---|---|---|---|---|---|---|---|"
+
+row() {  # row LABEL TOOL THREADS SECS RSS INPUT_BYTES RATIO
+  local rps mbps
+  rps=$(awk -v r="$ROWS" -v s="$4" 'BEGIN{printf "%.2fM", r/s/1e6}')
+  mbps=$(awk -v b="$6" -v s="$4" 'BEGIN{printf "%.1f", b/s/1e6}')
+  note "| $1 | $2 | $3 | $4 | $rps | $mbps | $5 | $7 |"
+}
+
+for kind in csv jsonl parquet; do
+  in="$DATA/table.$kind"
+  bytes=$(stat -c %s "$in")
+  case $kind in
+    csv) src="read_csv('$in')" ;;
+    jsonl) src="read_json('$in', format='newline_delimited')" ;;
+    parquet) src="read_parquet('$in')" ;;
+  esac
+  measure "gaggle $kind" "$G" convert "$in" "$OUT/gaggle-from-$kind.parquet" --compression zstd -q
+  g_secs=$SECS; g_rss=$RSS_MB
+  for threads in 1 2; do
+    measure "duckdb $kind" node "$ROOT/bench/duckdb_run.mjs" "$threads" \
+      "COPY (SELECT * FROM $src) TO '$OUT/duckdb-from-$kind.parquet' (FORMAT parquet, COMPRESSION zstd)"
+    eval "d_secs_$threads=$SECS; d_rss_$threads=$RSS_MB"
+  done
+  ratio1=$(awk -v g="$g_secs" -v d="$d_secs_1" 'BEGIN{printf "%.2f", d/g}')
+  ratio2=$(awk -v g="$g_secs" -v d="$d_secs_2" 'BEGIN{printf "%.2f", d/g}')
+  row "$kind -> parquet" gaggle 1 "$g_secs" "$g_rss" "$bytes" "$ratio1 (vs 1 thread), $ratio2 (vs 2)"
+  row "$kind -> parquet" DuckDB 1 "$d_secs_1" "$d_rss_1" "$bytes" ""
+  row "$kind -> parquet" DuckDB 2 "$d_secs_2" "$d_rss_2" "$bytes" ""
+done
+
+note ""
+note "## Avro -> Parquet: gaggle convert vs the bare avro-c decode loop (the read floor)"
+note ""
+in="$DATA/table.avro"
+bytes=$(stat -c %s "$in")
+measure "gaggle avro" "$G" convert "$in" "$OUT/gaggle-from-avro.parquet" --compression zstd -q
+g_secs=$SECS; g_rss=$RSS_MB
+if [[ -x "$ROOT/$BUILD/avro_decode_floor_bench" ]]; then
+  measure "avro-c floor" "$ROOT/$BUILD/avro_decode_floor_bench" "$in"
+  note "| conversion | tool | seconds | rows/s | input MB/s | peak RSS MB | floor/gaggle (time) |"
+  note "|---|---|---|---|---|---|---|"
+  ratio=$(awk -v g="$g_secs" -v d="$SECS" 'BEGIN{printf "%.2f", d/g}')
+  note "| avro -> parquet | gaggle | $g_secs | $(awk -v r="$ROWS" -v s="$g_secs" 'BEGIN{printf "%.2fM", r/s/1e6}') | $(awk -v b="$bytes" -v s="$g_secs" 'BEGIN{printf "%.1f", b/s/1e6}') | $g_rss | $ratio |"
+  note "| avro decode only | avro-c generic loop | $SECS | $(awk -v r="$ROWS" -v s="$SECS" 'BEGIN{printf "%.2fM", r/s/1e6}') | $(awk -v b="$bytes" -v s="$SECS" 'BEGIN{printf "%.1f", b/s/1e6}') | $RSS_MB | |"
+fi
+
+# Further sections (transform, catalog scale, orchestration) are appended by their own drivers.
+for extra in "$ROOT"/bench/run-*.sh; do
+  [[ -e "$extra" ]] || continue
+  BENCH_ROWS="$ROWS" bash "$extra" "$BUILD" "$DATA" | tee -a "$RESULTS"
+done
+echo "bench: results in $RESULTS"

@@ -1,0 +1,30 @@
+// RunAgent: the one protocol every agent run follows, whoever does the work.
+//
+//   1. recover leftovers of dead runs beside the output;
+//   2. fingerprint the input (every data file's content hash);
+//   3. if the committed output's manifest matches input, spec hash and agent
+//      identity, do nothing and say so (idempotence);
+//   4. let the agent stage the output, checking cancellation and the deadline;
+//   5. verify the staged files (read back, convert to the target format where an
+//      external agent wrote another, count rows, content checksum, sha256, row
+//      accounting, dead-letter budget);
+//   6. write the manifest into the staging directory and commit it atomically.
+// On any failure the staging directory is removed and the previous output stays.
+// Errors keep their type: I/O and timeouts are retryable, the rest permanent.
+#pragma once
+
+#include "agent/agent.h"
+
+namespace gaggle {
+
+struct AgentRunResult {
+  bool skipped = false;  // output was already current
+  Manifest manifest;
+  std::string message;
+};
+
+Result<AgentRunResult> RunAgent(Agent* agent, const MigrationSpec& spec, const AgentTask& task,
+                                CancellationToken* token, const ProgressCallback& progress,
+                                FileSystem* fs = FileSystem::Default());
+
+}  // namespace gaggle
