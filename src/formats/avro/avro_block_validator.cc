@@ -1,0 +1,122 @@
+#include "formats/avro/avro_block_validator.h"
+
+#include <cstdint>
+#include <string>
+
+#include "formats/avro/avro_container.h"
+
+namespace gaggle::avro {
+namespace {
+
+class Walker {
+ public:
+  explicit Walker(std::string_view data)
+      : p_(reinterpret_cast<const uint8_t*>(data.data())), n_(data.size()) {}
+
+  size_t pos() const { return pos_; }
+  size_t size() const { return n_; }
+  const std::string& error() const { return error_; }
+  size_t error_pos() const { return error_pos_; }
+
+  bool Value(const PlanNode& node) {
+    switch (node.type) {
+      case PlanNode::Type::kRecord:
+        for (const PlanNode& child : node.children) {
+          if (!Value(child)) return false;
+        }
+        return true;
+      case PlanNode::Type::kUnion: {
+        int64_t branch = 0;
+        if (!Long(&branch, "union branch")) return false;
+        if (branch < 0 || branch >= node.branch_count) {
+          return Fail("union branch " + std::to_string(branch) + " is out of range (the union has " +
+                      std::to_string(node.branch_count) + ")");
+        }
+        if (branch == node.null_branch) return true;
+        return Value(node.children[0]);
+      }
+      case PlanNode::Type::kLeaf: return Leaf(node);
+    }
+    return Fail("unknown plan node");
+  }
+
+ private:
+  bool Leaf(const PlanNode& node) {
+    int64_t v = 0;
+    switch (node.kind) {
+      case Kind::kBoolean: return Skip(1, "boolean");
+      case Kind::kInt:
+        if (!Long(&v, "int")) return false;
+        if (v < INT32_MIN || v > INT32_MAX) return Fail("int value " + std::to_string(v) + " is out of range");
+        return true;
+      case Kind::kLong: return Long(&v, "long");
+      case Kind::kFloat: return Skip(4, "float");
+      case Kind::kDouble: return Skip(8, "double");
+      case Kind::kBytes:
+      case Kind::kString: {
+        const char* what = node.kind == Kind::kString ? "string" : "bytes";
+        if (!Long(&v, what)) return false;
+        if (v < 0) return Fail(std::string(what) + " length " + std::to_string(v) + " is negative");
+        if (static_cast<uint64_t>(v) > n_ - pos_) {
+          return Fail(std::string(what) + " length " + std::to_string(v) + " runs past the end of the block");
+        }
+        pos_ += static_cast<size_t>(v);
+        return true;
+      }
+      case Kind::kFixed: return Skip(static_cast<uint64_t>(node.fixed_size), "fixed");
+      case Kind::kEnum:
+        if (!Long(&v, "enum")) return false;
+        if (v < 0 || static_cast<uint64_t>(v) >= node.symbols.size()) {
+          return Fail("enum index " + std::to_string(v) + " is out of range (" + std::to_string(node.symbols.size()) +
+                      " symbols)");
+        }
+        return true;
+      default: return Fail(std::string("unexpected ") + KindName(node.kind) + " value");
+    }
+  }
+
+  bool Long(int64_t* out, const char* what) {
+    size_t at = pos_;
+    if (DecodeVarLong(p_, n_, &pos_, out)) return true;
+    pos_ = at;
+    return Fail(std::string("malformed or truncated ") + what + " varint");
+  }
+
+  bool Skip(uint64_t bytes, const char* what) {
+    if (bytes > n_ - pos_) return Fail(std::string(what) + " value runs past the end of the block");
+    pos_ += static_cast<size_t>(bytes);
+    return true;
+  }
+
+  bool Fail(std::string what) {
+    error_ = std::move(what);
+    error_pos_ = pos_;
+    return false;
+  }
+
+  const uint8_t* p_;
+  size_t n_;
+  size_t pos_ = 0;
+  std::string error_;
+  size_t error_pos_ = 0;
+};
+
+}  // namespace
+
+Status ValidateBlock(const PlanNode& root, std::string_view data, int64_t count) {
+  Walker w(data);
+  for (int64_t r = 0; r < count; ++r) {
+    if (!w.Value(root)) {
+      return Status::Corruption("record " + std::to_string(r) + " of " + std::to_string(count) + ", byte " +
+                                std::to_string(w.error_pos()) + " of " + std::to_string(data.size()) +
+                                " decoded: " + w.error());
+    }
+  }
+  if (w.pos() != w.size()) {
+    return Status::Corruption("block holds " + std::to_string(w.size() - w.pos()) + " bytes after its " +
+                              std::to_string(count) + " records (object count and data disagree)");
+  }
+  return Status::OK();
+}
+
+}  // namespace gaggle::avro
