@@ -1,0 +1,112 @@
+#include "fleet/notifier.h"
+
+#include <httplib.h>
+
+namespace gaggle {
+
+nlohmann::json NotificationPayload(const Notification& n) {
+  nlohmann::json body;
+  body["text"] = "[gaggle] " + n.migration + ": " + n.text;
+  body["gaggle"] = n.fields;
+  body["gaggle"]["event"] = n.event;
+  body["gaggle"]["migration"] = n.migration;
+  return body;
+}
+
+WebhookNotifier::WebhookNotifier(std::string url, Options options, std::function<void(const std::string&)> log)
+    : options_(options), log_(std::move(log)) {
+  size_t scheme_end = url.find("://");
+  size_t path_start = scheme_end == std::string::npos ? std::string::npos : url.find('/', scheme_end + 3);
+  scheme_host_port_ = path_start == std::string::npos ? url : url.substr(0, path_start);
+  path_ = path_start == std::string::npos ? "/" : url.substr(path_start);
+  worker_ = std::thread([this] { Run(); });
+}
+
+WebhookNotifier::~WebhookNotifier() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  worker_.join();
+}
+
+void WebhookNotifier::Notify(const Notification& n) {
+  std::string body = NotificationPayload(n).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    queue_.push_back(std::move(body));
+  }
+  wake_.notify_one();
+}
+
+void WebhookNotifier::Flush(std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  idle_.wait_for(lock, timeout, [this] { return queue_.empty() && !busy_; });
+}
+
+int64_t WebhookNotifier::delivered() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return delivered_;
+}
+
+int64_t WebhookNotifier::dropped() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return dropped_;
+}
+
+Status WebhookNotifier::Deliver(const std::string& body) {
+  httplib::Client client(scheme_host_port_);
+  auto secs = std::chrono::duration_cast<std::chrono::seconds>(options_.request_timeout).count();
+  client.set_connection_timeout(secs, 0);
+  client.set_read_timeout(secs, 0);
+  client.set_write_timeout(secs, 0);
+  auto res = client.Post(path_, body, "application/json");
+  if (!res) return Status::IOError("webhook " + scheme_host_port_ + path_ + ": " + httplib::to_string(res.error()));
+  if (res->status < 200 || res->status >= 300) {
+    return Status::IOError("webhook " + scheme_host_port_ + path_ + ": HTTP " + std::to_string(res->status));
+  }
+  return Status::OK();
+}
+
+void WebhookNotifier::Run() {
+  while (true) {
+    std::string body;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      wake_.wait(lock, [this] { return stop_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping and nothing left
+      body = std::move(queue_.front());
+      queue_.pop_front();
+      busy_ = true;
+    }
+    Status st;
+    auto backoff = options_.initial_backoff;
+    for (int attempt = 1; attempt <= options_.max_attempts; ++attempt) {
+      st = Deliver(body);
+      if (st.ok()) break;
+      bool stopping;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        stopping = stop_;
+      }
+      if (stopping || attempt == options_.max_attempts) break;
+      std::unique_lock<std::mutex> lock(mutex_);
+      wake_.wait_for(lock, backoff, [this] { return stop_; });
+      backoff *= 2;
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (st.ok()) {
+        ++delivered_;
+      } else {
+        ++dropped_;
+      }
+      busy_ = false;
+    }
+    if (!st.ok() && log_) log_("notification not delivered: " + st.message());
+    idle_.notify_all();
+  }
+}
+
+}  // namespace gaggle
