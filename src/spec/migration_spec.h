@@ -8,6 +8,7 @@
 // See docs/migration-spec.md for the full reference.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -46,6 +47,15 @@ struct TransformSpec {
   std::vector<std::pair<std::string, std::string>> derive;  // name -> expression text
   std::optional<std::string> filter;                        // keep rows where true
   std::optional<Schema> source_schema;                      // declared expectation of the source
+  std::vector<std::string> required;                        // output columns that must not be null
+
+  // Where each entry came from, for error messages of later checks: key path
+  // ("transform.derive.amount_cents", "transform.filter") -> "events.yaml:12:19".
+  // Not part of the spec's meaning (excluded from the hash).
+  std::map<std::string, std::string> locations;
+
+  // "FILE:LINE:COL: path: " when the location of `path` is known, else "path: ".
+  std::string Where(const std::string& path) const;
 };
 
 struct TargetSpec {
@@ -76,6 +86,47 @@ struct RolloutSpec {
   bool auto_rollback = false;
 };
 
+// How long / how often, for the fleet (later issue).
+struct RetrySpec {
+  enum class Jitter { kNone, kFull, kEqual, kFraction };
+  int max = 3;  // retries after the first attempt
+  std::chrono::milliseconds initial{1000};
+  double factor = 2.0;
+  std::chrono::milliseconds max_delay{60000};
+  Jitter jitter = Jitter::kFull;
+  double jitter_fraction = 0;  // kFraction: delay * (1 +- fraction)
+};
+
+struct FleetSpec {
+  int concurrency = 4;
+  std::chrono::milliseconds timeout{30 * 60 * 1000};  // per task
+  RetrySpec retries;
+};
+
+// Validation gate thresholds (later issue). Tolerances are fractions (1% = 0.01).
+struct GatesSpec {
+  double row_count_tolerance = 0.01;
+  bool checksum = true;
+  double ks_max = 0.05;               // distribution.ks_max
+  double category_tv_max = 0.05;      // distribution.category_tv_max
+  double null_rate_delta_max = 0.01;  // distribution.null_rate_delta_max
+  double max_dlq_fraction = 0.001;
+  double max_failed_datasets = 0.01;  // per stage
+  std::vector<double> milestones;     // percentages inside a stage, like rollout.stages
+};
+
+struct NotifySpec {
+  std::string webhook;  // http:// or https:// URL
+};
+
+// Downstream query verification (later issue).
+struct VerifySpec {
+  bool enabled = true;
+  int64_t sample = 20;  // queries drawn
+  uint64_t seed = 0;
+  double float_tolerance = 1e-9;
+};
+
 struct MigrationSpec {
   std::string name;
   int version = 0;  // target schema version
@@ -85,6 +136,11 @@ struct MigrationSpec {
   DeadLetterSpec dead_letter;
   SelectSpec select;
   RolloutSpec rollout;
+  FleetSpec fleet;
+  GatesSpec gates;
+  std::vector<NotifySpec> notify;
+  VerifySpec verify;
+  std::chrono::seconds retention{30 * 24 * 3600};  // old data kept this long after cut-over
 
   std::string origin;  // file path or "<inline>"
   std::string base_dir;  // directory relative paths resolve against
@@ -93,7 +149,19 @@ struct MigrationSpec {
   std::string hash;
 };
 
+// Parses and checks a spec. InvalidArgument listing every problem (one per line,
+// "origin:line:col: key.path: problem") when the text is malformed or invalid.
 Result<MigrationSpec> ParseMigrationSpec(const std::string& yaml_text, const std::string& origin);
+// Reads `path` through FileSystem::Default() and parses it (origin = path,
+// base_dir = the file's directory).
 Result<MigrationSpec> LoadMigrationSpec(const std::string& path);
+
+// The canonical rendering the hash is computed from: compact JSON with a fixed
+// key order. Comments, whitespace and the order of keys in the YAML do not
+// change it; the order of `add` and `derive` entries does (it is the output
+// column order). Rename and cast entries are sorted (they apply simultaneously).
+std::string CanonicalSpecText(const MigrationSpec& spec);
+// sha256 (lower-case hex) of CanonicalSpecText: what MigrationSpec::hash holds.
+std::string SpecHash(const MigrationSpec& spec);
 
 }  // namespace gaggle
