@@ -1,18 +1,94 @@
-// PLACEHOLDER until the Parquet reader lands (replaced in this session).
 #include "formats/parquet/parquet_reader.h"
 
-namespace gaggle {
+#include <algorithm>
 
-Result<std::unique_ptr<BatchReader>> OpenParquetReader(FileSystem*, const std::string& path, const ReadOptions&) {
-  return Status::Unsupported("Parquet reader not built yet: " + path);
-}
-
-}  // namespace gaggle
+#include "formats/parquet/parquet_column_decoder.h"
+#include "formats/parquet/parquet_footer.h"
 
 namespace gaggle {
+namespace {
 
-Result<FileSummary> InspectParquet(FileSystem*, const std::string& path) {
-  return Status::Unsupported("Parquet inspect not built yet: " + path);
+using parquet::ParquetColumnDecoder;
+using parquet::ParquetFooter;
+
+class ParquetReader final : public BatchReader {
+ public:
+  ParquetReader(std::unique_ptr<RandomAccessFile> file, ParquetFooter footer, size_t batch_rows)
+      : file_(std::move(file)),
+        footer_(std::move(footer)),
+        schema_(std::make_shared<const Schema>(footer_.schema.schema)),
+        batch_rows_(batch_rows == 0 ? ReadOptions{}.batch_rows : batch_rows) {
+    decoders_.reserve(footer_.schema.leaves.size());
+    for (const parquet::LeafColumn& leaf : footer_.schema.leaves) {
+      decoders_.push_back(std::make_unique<ParquetColumnDecoder>(file_.get(), file_->path(), leaf));
+    }
+  }
+
+  std::shared_ptr<const Schema> schema() const override { return schema_; }
+
+  Result<bool> Next(RecordBatch* batch) override {
+    if (batch->schema != schema_ || batch->columns.size() != schema_->num_fields()) {
+      *batch = RecordBatch::Empty(schema_);
+    } else {
+      batch->Clear();
+    }
+    if (!error_.ok()) return error_;
+    if (decoders_.empty()) return false;
+    size_t got = 0;
+    while (got < batch_rows_) {
+      if (row_group_rows_left_ == 0) {
+        if (next_row_group_ >= footer_.metadata.row_groups.size()) break;
+        Status st = StartRowGroup(next_row_group_++);
+        if (!st.ok()) return Fail(st, batch);
+        continue;
+      }
+      size_t k = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(batch_rows_ - got), row_group_rows_left_));
+      for (size_t c = 0; c < decoders_.size(); ++c) {
+        Status st = decoders_[c]->Read(k, &batch->columns[c]);
+        if (!st.ok()) return Fail(st, batch);
+      }
+      got += k;
+      row_group_rows_left_ -= static_cast<int64_t>(k);
+    }
+    return got > 0;
+  }
+
+ private:
+  Status StartRowGroup(size_t g) {
+    const parquet::RowGroup& rg = footer_.metadata.row_groups[g];
+    for (size_t c = 0; c < decoders_.size(); ++c) {
+      GAGGLE_RETURN_IF_ERROR(decoders_[c]->StartChunk(rg.columns[c], static_cast<int>(g), next_first_row_,
+                                                      rg.num_rows, footer_.data_end));
+    }
+    row_group_rows_left_ = rg.num_rows;
+    next_first_row_ += rg.num_rows;
+    return Status::OK();
+  }
+
+  Status Fail(const Status& st, RecordBatch* batch) {
+    error_ = st;
+    batch->Clear();
+    return st;
+  }
+
+  std::unique_ptr<RandomAccessFile> file_;
+  ParquetFooter footer_;
+  std::shared_ptr<const Schema> schema_;
+  size_t batch_rows_;
+  std::vector<std::unique_ptr<ParquetColumnDecoder>> decoders_;
+  size_t next_row_group_ = 0;
+  int64_t row_group_rows_left_ = 0;
+  int64_t next_first_row_ = 0;
+  Status error_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<BatchReader>> OpenParquetReader(FileSystem* fs, const std::string& path,
+                                                       const ReadOptions& options) {
+  GAGGLE_ASSIGN_OR_RETURN(std::unique_ptr<RandomAccessFile> file, fs->OpenRandomAccess(path));
+  GAGGLE_ASSIGN_OR_RETURN(ParquetFooter footer, parquet::ReadParquetFooter(*file));
+  return std::unique_ptr<BatchReader>(new ParquetReader(std::move(file), std::move(footer), options.batch_rows));
 }
 
 }  // namespace gaggle

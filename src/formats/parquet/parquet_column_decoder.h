@@ -1,0 +1,114 @@
+// ParquetColumnDecoder: reads the values of one flat leaf column, one column chunk (row group)
+// after another, and appends them to a gaggle Column of the leaf's type.
+//
+// Per chunk it checks the chunk's metadata against the leaf and the file (physical type, codec,
+// byte range inside the data region, value count = the row group's rows), then pulls pages from a
+// ParquetPageReader as rows are asked for: a dictionary page (PLAIN entries, converted to the
+// gaggle type once), then data pages v1 or v2 whose definition levels (RLE/bit-packed) say which
+// rows are null and whose values are PLAIN, dictionary indices (PLAIN_DICTIONARY, RLE_DICTIONARY)
+// or any encoding ParquetValueDecoder knows. Values become gaggle values by the leaf's
+// ValueConversion (timestamp units, unsigned and decimal widening, big-endian decimal bytes);
+// a value that does not fit is Corruption naming the row.
+//
+// Every count and index is checked: levels against the page's value count, dictionary indices
+// against the dictionary's size, value bytes against the page. Errors name the file, column,
+// row group and the page's byte offset (see ParquetChunkContext).
+//
+// Memory: one page (compressed + decompressed), the chunk's dictionary, and scratch buffers the
+// size of one Read; all reused between chunks and batches. A single Read refuses to put more
+// than kMaxBatchColumnBytes of string bytes into one column (a tiny dictionary page repeated by
+// a long run of indices could otherwise ask for any amount of memory); use smaller batches.
+// Thread-safety: one instance per thread; the RandomAccessFile must outlive the decoder.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "columnar/column.h"
+#include "common/file_system.h"
+#include "common/status.h"
+#include "formats/parquet/parquet_metadata.h"
+#include "formats/parquet/parquet_page_reader.h"
+#include "formats/parquet/parquet_schema.h"
+#include "formats/parquet/parquet_value_decoder.h"
+#include "formats/parquet/rle_bit_packed.h"
+
+namespace gaggle::parquet {
+
+inline constexpr size_t kMaxBatchColumnBytes = size_t{1} << 30;
+
+// INT64 timestamp in millis or nanos -> micros: v * mul, floor-divided by div. False on overflow.
+bool ScaleTimestamp(int64_t v, int64_t mul, int64_t div, int64_t* out);
+// Big-endian two's complement bytes -> int64. Longer inputs are fine while the extra leading
+// bytes only repeat the sign. False when empty or too large for 64 bits.
+bool DecimalFromBytes(std::string_view bytes, int64_t* out);
+
+class ParquetColumnDecoder {
+ public:
+  // `file` and `path` name the file for reads and messages; `leaf` is the column to decode.
+  ParquetColumnDecoder(const RandomAccessFile* file, const std::string& path, const LeafColumn& leaf);
+
+  // Starts on row group `row_group`, whose first row is `first_row` in the file and which holds
+  // `num_rows` rows. `data_end` is the end of the region pages may occupy (the footer's start).
+  Status StartChunk(const ColumnChunk& chunk, int row_group, int64_t first_row, int64_t num_rows,
+                    uint64_t data_end);
+
+  // Appends the next n rows of the current chunk to *out (of the leaf's gaggle type).
+  // REQUIRES: n <= rows_left().
+  Status Read(size_t n, Column* out);
+
+  int64_t rows_left() const { return num_rows_ - rows_read_; }
+
+ private:
+  // How stored values become gaggle values (from the physical type and the leaf's conversion).
+  enum class Kind : uint8_t {
+    kBool, kInt32, kInt32ToInt64, kUint32ToInt64, kInt64, kUint64, kTimestamp, kFloat, kDouble,
+    kBytes, kDecimalBytes,
+  };
+
+  Status NextDataPage();
+  Status LoadDictionary(const ParquetPage& page);
+  Status ReadFromPage(size_t k, Column* out);
+  template <typename T>
+  Status ReadFixed(size_t k, size_t valid, Column* out);
+  Status ReadBytes(size_t k, size_t valid, Column* out);
+  // Decodes n non-dictionary values into dst (the gaggle storage type). When a value does not
+  // convert: with `bad` null, returns Corruption naming the row; else marks bad[i] and goes on.
+  Status DecodeValues(size_t n, void* dst, std::vector<uint8_t>* bad);
+  Status GatherIndices(size_t n);
+  Status ValueError(size_t value_index, const std::string& what) const;
+  Status PageError(const std::string& what) const { return context_.Corruption(page_.offset, what); }
+  Status Wrap(const Status& st) const { return context_.Wrap(st, page_.offset); }
+
+  const RandomAccessFile* file_;
+  LeafColumn leaf_;
+  Kind kind_ = Kind::kInt32;
+  ParquetChunkContext context_;
+  ParquetPageReader pages_;
+  ParquetPage page_;
+
+  int64_t first_row_ = 0;
+  int64_t num_rows_ = 0;
+  int64_t rows_read_ = 0;
+  int64_t page_rows_left_ = 0;
+  bool seen_data_page_ = false;
+
+  bool has_dictionary_ = false;
+  Column dictionary_;                 // entries converted to the gaggle type
+  std::vector<uint8_t> dictionary_bad_;  // entries whose conversion failed (error only if used)
+  bool dictionary_has_bad_ = false;
+
+  bool dictionary_page_ = false;  // the current data page holds dictionary indices
+  RleBitPackedDecoder levels_decoder_;
+  RleBitPackedDecoder index_decoder_;
+  ParquetValueDecoder values_;
+
+  std::vector<uint8_t> levels_;
+  std::vector<uint32_t> indices_;
+  std::vector<std::string_view> views_;
+  std::vector<int32_t> narrow_;  // INT32 values before widening to int64
+};
+
+}  // namespace gaggle::parquet
