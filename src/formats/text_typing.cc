@@ -25,7 +25,18 @@ bool IsTrueOrFalse(std::string_view t) {
   return eq("true") || eq("false");
 }
 
+std::string WithPointZero(std::string text) {
+  for (char c : text) {
+    if ((c < '0' || c > '9') && c != '-') return text;
+  }
+  text.append(".0");
+  return text;
+}
+
 }  // namespace
+
+std::string FormatDoubleForText(double v) { return WithPointZero(FormatDouble(v)); }
+std::string FormatFloatForText(float v) { return WithPointZero(FormatFloat(v)); }
 
 bool HexDecode(std::string_view text, std::string* out) {
   if (text.size() % 2 != 0) return false;

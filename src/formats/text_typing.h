@@ -30,6 +30,12 @@ namespace gaggle {
 // Parses `text` as column->type() and appends it. `scratch` is reused for binary.
 bool AppendText(Column* column, std::string_view text, std::string* scratch);
 
+// FormatDouble/FormatFloat (value_format.h), with ".0" appended when the text would
+// read as an integer ("2" -> "2.0", "-0" -> "-0.0"), so that inference reads a written
+// floating column back as double and -0 keeps its sign in JSON.
+std::string FormatDoubleForText(double v);
+std::string FormatFloatForText(float v);
+
 // Decodes hex text (even length, 0-9a-fA-F) into *out (replaced). False if malformed.
 bool HexDecode(std::string_view text, std::string* out);
 

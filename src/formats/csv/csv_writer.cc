@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "columnar/value_format.h"
+#include "formats/text_typing.h"
 
 namespace gaggle {
 namespace {
@@ -83,8 +84,8 @@ void CsvWriter::AppendValue(const Column& column, size_t row) {
       AppendField(std::string_view(buf, static_cast<size_t>(r.ptr - buf)));
       return;
     }
-    case TypeId::kFloat: AppendField(FormatFloat(column.Get<float>(row))); return;
-    case TypeId::kDouble: AppendField(FormatDouble(column.Get<double>(row))); return;
+    case TypeId::kFloat: AppendField(FormatFloatForText(column.Get<float>(row))); return;
+    case TypeId::kDouble: AppendField(FormatDoubleForText(column.Get<double>(row))); return;
     case TypeId::kString: AppendField(column.GetString(row)); return;
     case TypeId::kBinary: AppendField(HexEncode(column.GetString(row))); return;
     case TypeId::kDate: AppendField(FormatDate(column.Get<int32_t>(row))); return;

@@ -65,7 +65,7 @@ TEST(CsvWriter, QuotesOnlyWhereNeeded) {
             "\" x\",3,-inf\n"
             "\"q\"\"\",4,0.1\n"
             ",5,1e+300\n"
-            "\"cr\rlf\n\",6,-0\n");
+            "\"cr\rlf\n\",6,-0.0\n");
 }
 
 TEST(CsvWriter, EveryTypeRoundTripsThroughTheReader) {
@@ -144,7 +144,7 @@ TEST(CsvWriter, InferenceRecoversTheInferableTypes) {
   RecordBatch batch = RecordBatch::Empty(schema);
   for (int i = 0; i < 50; ++i) {
     batch.columns[0].Append<int64_t>(i - 25);
-    batch.columns[1].Append<double>(i + 0.25);
+    batch.columns[1].Append<double>(i / 4.0);  // some integral: written as 1.0
     batch.columns[2].Append<uint8_t>(i % 2);
     batch.columns[3].Append<int32_t>(-i * 400);
     batch.columns[4].Append<int64_t>(int64_t{i} * 1234567);

