@@ -69,7 +69,8 @@ void ImportBackstageDocument(const YAML::Node& doc, const DocContext& ctx) {
     return;
   }
   std::string type;
-  if (spec.IsMap()) GetScalar(spec, "type", ctx, &type);
+  const bool has_spec = spec.IsDefined() && spec.IsMap();
+  if (has_spec) GetScalar(spec, "type", ctx, &type);
   const std::string key = kind + ":" + ns + "/" + Lower(name);
 
   EntityKind entity_kind;
@@ -133,7 +134,7 @@ void ImportBackstageDocument(const YAML::Node& doc, const DocContext& ctx) {
     if (!has_uri) ctx.Problem(doc, e.id + ": dataset has no 'gaggle.dev/uri' annotation (required)");
     if (!has_format) ctx.Problem(doc, e.id + ": dataset has no 'gaggle.dev/format' annotation (required)");
   }
-  if (spec.IsMap()) {
+  if (has_spec) {
     GetScalar(spec, "owner", ctx, &e.owner);
     GetScalar(spec, "lifecycle", ctx, &e.lifecycle);
     CollectRefs(spec, "dependsOn", ns, ctx, &d.upstream);

@@ -72,7 +72,8 @@ Result<Catalog> CatalogDraft::Finish() {
       auto it = by_id.find(ref.text);
       if (it != by_id.end()) return static_cast<long>(it->second);
     }
-    auto parsed = ParseEntityRef(ref.text, EntityRefDefaults{"", ref.default_ns});
+    // Native catalogs name datasets by id, so a kind-less reference there is a dataset.
+    auto parsed = ParseEntityRef(ref.text, EntityRefDefaults{ref.native ? "resource" : "", ref.default_ns});
     if (!parsed.ok()) {
       AddProblem(owner.entity.source, ref.line, ref.column,
                  owner.entity.id + ": " + field + ": " + parsed.status().message());
@@ -93,7 +94,7 @@ Result<Catalog> CatalogDraft::Finish() {
     if (duplicate[i]) continue;
     const DraftEntity& e = entities_[i];
     for (const DraftRef& ref : e.upstream) {
-      long u = resolve(e, ref, "dependsOn");
+      long u = resolve(e, ref, ref.native ? "upstream" : "dependsOn");
       if (u < 0) continue;
       if (static_cast<size_t>(u) == i) {
         AddProblem(e.entity.source, ref.line, ref.column, e.entity.id + " depends on itself");
@@ -102,7 +103,7 @@ Result<Catalog> CatalogDraft::Finish() {
       edges.emplace_back(static_cast<size_t>(u), i);
     }
     for (const DraftRef& ref : e.downstream) {
-      long d = resolve(e, ref, "dependencyOf");
+      long d = resolve(e, ref, ref.native ? "downstream" : "dependencyOf");
       if (d < 0) continue;
       if (static_cast<size_t>(d) == i) {
         AddProblem(e.entity.source, ref.line, ref.column, e.entity.id + " is a dependency of itself");

@@ -245,13 +245,13 @@ Result<std::vector<PlanSummary>> SqliteStateStore::ListPlans(const std::string& 
   return out;
 }
 
-Result<std::vector<DatasetTarget>> SqliteStateStore::ListDatasetTargets() {
+Result<std::vector<MigrationTarget>> SqliteStateStore::ListMigrationTargets() {
   std::lock_guard<std::mutex> lock(mu_);
   GAGGLE_ASSIGN_OR_RETURN(auto q, db_->Prepare(
-      "SELECT r.dataset_id, p.plan_pk, p.migration, p.plan_hash, p.header, r.target_uri, r.stage, r.wave "
+      "SELECT r.dataset_id, p.plan_pk, p.migration, p.plan_hash, p.header, r.target_uri, r.stage, r.wave, p.created_at "
       "FROM plan_rows r JOIN plans p ON p.plan_pk = r.plan_pk "
       "WHERE p.plan_pk IN (SELECT MAX(plan_pk) FROM plans GROUP BY migration) ORDER BY r.dataset_id, p.migration"));
-  std::vector<DatasetTarget> out;
+  std::vector<MigrationTarget> out;
   std::map<int64_t, Plan> headers;
   while (true) {
     GAGGLE_ASSIGN_OR_RETURN(bool row, q.Step());
@@ -265,7 +265,7 @@ Result<std::vector<DatasetTarget>> SqliteStateStore::ListDatasetTargets() {
       it = headers.emplace(plan_pk, std::move(h)).first;
     }
     const Plan& h = it->second;
-    out.push_back(DatasetTarget{q.Text(0), q.Text(2), q.Text(3), h.agent, h.agent_version, q.Text(5), h.target_format,
+    out.push_back(MigrationTarget{q.Text(0), q.Text(2), q.Text(3), q.Text(8), h.agent, h.agent_version, q.Text(5), h.target_format,
                                 h.target_version, static_cast<int>(q.Int(6)), static_cast<int>(q.Int(7))});
   }
   return out;

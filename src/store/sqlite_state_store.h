@@ -37,7 +37,7 @@ class SqliteStateStore final : public StateStore {
   Status SavePlan(const Plan& plan) override;
   Result<std::optional<Plan>> LoadPlan(const std::string& hash) override;
   Result<std::vector<PlanSummary>> ListPlans(const std::string& migration) override;
-  Result<std::vector<DatasetTarget>> ListDatasetTargets() override;
+  Result<std::vector<MigrationTarget>> ListMigrationTargets() override;
 
   Result<int64_t> AppendEvent(const Event& event) override;
   Result<std::vector<Event>> ListEvents(const EventFilter& filter) override;

@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "catalog/backstage_export.h"
 #include "catalog/catalog.h"
 #include "catalog/entity.h"
 #include "common/status.h"
@@ -92,19 +93,6 @@ struct PlanSummary {
   int stages = 0;
 };
 
-// Where a dataset is going, from the newest saved plan that contains it.
-struct DatasetTarget {
-  std::string dataset_id;
-  std::string migration;
-  std::string plan_hash;
-  std::string agent;
-  std::string agent_version;
-  std::string target_uri;
-  std::string target_format;
-  int target_schema_version = 0;
-  int stage = 0;
-  int wave = 0;
-};
 
 class StateStore {
  public:
@@ -139,7 +127,7 @@ class StateStore {
   // Newest first; empty `migration` lists every migration's plans.
   virtual Result<std::vector<PlanSummary>> ListPlans(const std::string& migration) = 0;
   // For each dataset in the newest plan of each migration: its target. Sorted by dataset.
-  virtual Result<std::vector<DatasetTarget>> ListDatasetTargets() = 0;
+  virtual Result<std::vector<MigrationTarget>> ListMigrationTargets() = 0;
 
   // --- Events (append-only) ------------------------------------------------
   virtual Result<int64_t> AppendEvent(const Event& event) = 0;

@@ -1,0 +1,233 @@
+#include "catalog/backstage_export.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cctype>
+#include <functional>
+#include <tuple>
+#include <map>
+#include <set>
+
+#include "catalog/annotations.h"
+#include "catalog/entity_ref.h"
+
+namespace gaggle {
+namespace {
+
+constexpr const char* kApiVersion = "backstage.io/v1alpha1";
+
+std::string Ref(const Entity& e) {
+  const char* kind = e.is_dataset() ? "resource" : EntityKindName(e.kind);
+  return std::string(kind) + ":" + e.ns + "/" + e.name;
+}
+
+std::string Join(const std::vector<std::string>& items, const std::string& sep) {
+  std::string s;
+  for (size_t i = 0; i < items.size(); ++i) s += (i ? sep : "") + items[i];
+  return s;
+}
+
+void Metadata(YAML::Emitter& out, const std::string& name, const std::string& ns, const std::string& title,
+              const std::string& description, const std::map<std::string, std::string>& labels,
+              const std::map<std::string, std::string>& notes) {
+  out << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "name" << YAML::Value << name;
+  if (!ns.empty() && ns != "default") out << YAML::Key << "namespace" << YAML::Value << ns;
+  if (!title.empty()) out << YAML::Key << "title" << YAML::Value << title;
+  if (!description.empty()) out << YAML::Key << "description" << YAML::Value << description;
+  if (!labels.empty()) {
+    out << YAML::Key << "labels" << YAML::Value << YAML::BeginMap;
+    for (const auto& [k, v] : labels) out << YAML::Key << k << YAML::Value << v;
+    out << YAML::EndMap;
+  }
+  if (!notes.empty()) {
+    out << YAML::Key << "annotations" << YAML::Value << YAML::BeginMap;
+    for (const auto& [k, v] : notes) {
+      out << YAML::Key << k << YAML::Value;
+      if (v.find('\n') != std::string::npos) out << YAML::Literal;
+      out << v;
+    }
+    out << YAML::EndMap;
+  }
+  out << YAML::EndMap;
+}
+
+void DependsOn(YAML::Emitter& out, const std::vector<std::string>& refs) {
+  if (refs.empty()) return;
+  out << YAML::Key << "dependsOn" << YAML::Value << YAML::BeginSeq;
+  for (const std::string& r : refs) out << r;
+  out << YAML::EndSeq;
+}
+
+std::string Document(const std::function<void(YAML::Emitter&)>& body) {
+  YAML::Emitter out;
+  out << YAML::BeginMap;
+  body(out);
+  out << YAML::EndMap;
+  return std::string("---\n") + out.c_str() + "\n";
+}
+
+}  // namespace
+
+std::string BackstageSafeName(const std::string& text) {
+  std::string s;
+  for (char ch : text) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    s.push_back(std::isalnum(c) || c == '-' || c == '_' || c == '.' ? ch : '-');
+  }
+  while (!s.empty() && !std::isalnum(static_cast<unsigned char>(s.front()))) s.erase(s.begin());
+  if (s.size() > 63) s.resize(63);
+  while (!s.empty() && !std::isalnum(static_cast<unsigned char>(s.back()))) s.pop_back();
+  return s.empty() ? "unnamed" : s;
+}
+
+Result<ExportSummary> ExportBackstage(const Catalog& catalog, const std::vector<MigrationTarget>& targets,
+                                      const std::string& dir, FileSystem* fs) {
+  if (!catalog.finalized()) return Status::InvalidArgument("catalog is not finalized");
+  GAGGLE_RETURN_IF_ERROR(fs->CreateDirectories(dir));
+  // Per dataset: the newest target (by plan time, then migration name), and every migration.
+  std::map<std::string, const MigrationTarget*> newest;
+  std::map<std::string, std::set<std::string>> migrations_of;
+  std::map<std::string, std::vector<const MigrationTarget*>> by_migration;
+  for (const MigrationTarget& t : targets) {
+    auto& slot = newest[t.dataset_id];
+    if (slot == nullptr || std::tie(t.created_at, t.migration) > std::tie(slot->created_at, slot->migration)) slot = &t;
+    migrations_of[t.dataset_id].insert(t.migration);
+    by_migration[t.migration].push_back(&t);
+  }
+
+  ExportSummary summary;
+  std::string datasets, consumers, control;
+  for (NodeId n = 0; n < catalog.size(); ++n) {
+    const Entity& e = catalog.entity(n);
+    std::map<std::string, std::string> notes = e.annotations;
+    std::vector<std::string> upstream;
+    for (NodeId u : catalog.Upstream(n)) upstream.push_back(Ref(catalog.entity(u)));
+    if (!e.queries.empty()) notes[std::string(annotations::kQueries)] = Join(e.queries, "\n");
+    if (e.is_dataset()) {
+      notes[std::string(annotations::kUri)] = e.uri;
+      notes[std::string(annotations::kFormat)] = e.format;
+      if (!e.schema.empty()) notes[std::string(annotations::kSchema)] = e.schema;
+      notes[std::string(annotations::kSchemaVersion)] = std::to_string(e.schema_version);
+      notes[std::string(annotations::kTier)] = TierName(e.tier);
+      if (!e.cadence.empty()) notes[std::string(annotations::kCadence)] = e.cadence;
+      if (e.size_bytes > 0) notes[std::string(annotations::kSize)] = std::to_string(e.size_bytes);
+      auto it = newest.find(e.id);
+      if (it != newest.end()) {
+        const MigrationTarget& t = *it->second;
+        notes[std::string(annotations::kMigration)] = t.migration;
+        std::vector<std::string> all(migrations_of[e.id].begin(), migrations_of[e.id].end());
+        notes[std::string(annotations::kMigrations)] = Join(all, ",");
+        notes[std::string(annotations::kAgent)] = t.agent;
+        if (!t.agent_version.empty()) notes[std::string(annotations::kAgentVersion)] = t.agent_version;
+        notes[std::string(annotations::kTargetUri)] = t.target_uri;
+        notes[std::string(annotations::kTargetFormat)] = t.target_format;
+        notes[std::string(annotations::kTargetSchemaVersion)] = std::to_string(t.target_schema_version);
+        notes[std::string(annotations::kPlanHash)] = t.plan_hash;
+        notes[std::string(annotations::kStage)] = std::to_string(t.stage);
+        notes[std::string(annotations::kWave)] = std::to_string(t.wave);
+      }
+    }
+    std::string doc = Document([&](YAML::Emitter& out) {
+      const char* kind = e.kind == EntityKind::kComponent ? "Component"
+                         : e.kind == EntityKind::kSystem  ? "System"
+                                                          : "Resource";
+      out << YAML::Key << "apiVersion" << YAML::Value << kApiVersion;
+      out << YAML::Key << "kind" << YAML::Value << kind;
+      Metadata(out, e.name, e.ns, e.title, e.description, e.labels, notes);
+      out << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
+      if (e.kind != EntityKind::kSystem) {
+        std::string type = e.type.empty() ? (e.is_dataset() ? "dataset" : e.kind == EntityKind::kComponent ? "service" : "resource") : e.type;
+        out << YAML::Key << "type" << YAML::Value << type;
+      }
+      out << YAML::Key << "owner" << YAML::Value << (e.owner.empty() ? std::string("unknown") : e.owner);
+      if (e.kind == EntityKind::kComponent) {
+        out << YAML::Key << "lifecycle" << YAML::Value << (e.lifecycle.empty() ? std::string("production") : e.lifecycle);
+      }
+      DependsOn(out, upstream);
+      out << YAML::EndMap;
+    });
+    if (e.is_dataset()) {
+      datasets += doc;
+      ++summary.datasets;
+    } else {
+      consumers += doc;
+      ++summary.consumers;
+    }
+  }
+
+  std::set<std::string> agents;
+  for (const auto& [migration, rows] : by_migration) {
+    const MigrationTarget& first = *rows.front();
+    std::string agent_name = "agent-" + BackstageSafeName(first.agent + (first.agent_version.empty() ? "" : "-" + first.agent_version));
+    agent_name = BackstageSafeName(agent_name);
+    if (agents.insert(agent_name).second) {
+      control += Document([&](YAML::Emitter& out) {
+        out << YAML::Key << "apiVersion" << YAML::Value << kApiVersion;
+        out << YAML::Key << "kind" << YAML::Value << "Component";
+        std::map<std::string, std::string> notes = {{std::string(annotations::kGeneratedBy), "gaggle"},
+                                                    {std::string(annotations::kAgent), first.agent}};
+        if (!first.agent_version.empty()) notes[std::string(annotations::kAgentVersion)] = first.agent_version;
+        Metadata(out, agent_name, "default", "gaggle agent " + first.agent, "", {}, notes);
+        out << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
+        out << YAML::Key << "type" << YAML::Value << std::string(annotations::kAgentType);
+        out << YAML::Key << "owner" << YAML::Value << "gaggle";
+        out << YAML::Key << "lifecycle" << YAML::Value << "production";
+        out << YAML::EndMap;
+      });
+      ++summary.agents;
+    }
+    control += Document([&](YAML::Emitter& out) {
+      out << YAML::Key << "apiVersion" << YAML::Value << kApiVersion;
+      out << YAML::Key << "kind" << YAML::Value << "Resource";
+      std::map<std::string, std::string> notes = {
+          {std::string(annotations::kGeneratedBy), "gaggle"},
+          {std::string(annotations::kMigration), migration},
+          {std::string(annotations::kAgent), first.agent},
+          {std::string(annotations::kPlanHash), first.plan_hash},
+          {std::string(annotations::kTargetFormat), first.target_format},
+          {std::string(annotations::kTargetSchemaVersion), std::to_string(first.target_schema_version)},
+          {std::string(annotations::kDatasetCount), std::to_string(rows.size())}};
+      Metadata(out, BackstageSafeName("migration-" + migration), "default", "gaggle migration " + migration, "", {},
+               notes);
+      out << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
+      out << YAML::Key << "type" << YAML::Value << std::string(annotations::kMigrationType);
+      out << YAML::Key << "owner" << YAML::Value << "gaggle";
+      std::vector<std::string> refs{"component:default/" + agent_name};
+      for (const MigrationTarget* t : rows) {
+        auto node = catalog.Find(t->dataset_id);
+        if (node) refs.push_back(Ref(catalog.entity(*node)));
+      }
+      DependsOn(out, refs);
+      out << YAML::EndMap;
+    });
+    ++summary.migrations;
+  }
+
+  std::vector<std::string> written;
+  auto write = [&](const std::string& name, const std::string& text) -> Status {
+    if (text.empty()) return Status::OK();
+    GAGGLE_RETURN_IF_ERROR(WriteFileAtomically(fs, dir + "/" + name, text));
+    written.push_back(name);
+    return Status::OK();
+  };
+  GAGGLE_RETURN_IF_ERROR(write("datasets.yaml", datasets));
+  GAGGLE_RETURN_IF_ERROR(write("consumers.yaml", consumers));
+  GAGGLE_RETURN_IF_ERROR(write("migrations.yaml", control));
+  std::string location = Document([&](YAML::Emitter& out) {
+    out << YAML::Key << "apiVersion" << YAML::Value << kApiVersion;
+    out << YAML::Key << "kind" << YAML::Value << "Location";
+    Metadata(out, "gaggle-export", "default", "", "Datasets, consumers, migrations and agents exported by gaggle", {},
+             {{std::string(annotations::kGeneratedBy), "gaggle"}});
+    out << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "targets" << YAML::Value << YAML::BeginSeq;
+    for (const std::string& f : written) out << "./" + f;
+    out << YAML::EndSeq << YAML::EndMap;
+  });
+  GAGGLE_RETURN_IF_ERROR(WriteFileAtomically(fs, dir + "/catalog-info.yaml", location));
+  for (const std::string& f : written) summary.files.push_back(dir + "/" + f);
+  summary.files.push_back(dir + "/catalog-info.yaml");
+  return summary;
+}
+
+}  // namespace gaggle
