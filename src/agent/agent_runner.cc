@@ -18,6 +18,12 @@ std::string NowIso() {
   return FormatTimestamp(us);
 }
 
+std::string Percent(double fraction) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.3g%%", fraction * 100);
+  return buf;
+}
+
 const char* ExtensionFor(Format f) {
   switch (f) {
     case Format::kAvro: return ".avro";
@@ -176,8 +182,8 @@ Result<AgentRunResult> RunAgent(Agent* agent, const MigrationSpec& spec, const A
       }
       return Status::DeadLetterLimit(what + ": " + std::to_string(staged.counts.dead_lettered) + " of " +
                                      std::to_string(staged.counts.rows_in) + " rows dead-lettered (" +
-                                     FormatDouble(fraction * 100) + "%), above dead_letter.max_fraction " +
-                                     FormatDouble(spec.dead_letter.max_fraction * 100) + "%" + first_reason +
+                                     Percent(fraction) + "), above dead_letter.max_fraction " +
+                                     Percent(spec.dead_letter.max_fraction) + first_reason +
                                      " (all records with reasons: " + kept + ")");
     }
   }

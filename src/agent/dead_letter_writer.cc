@@ -8,7 +8,7 @@
 namespace gaggle {
 namespace {
 
-nlohmann::json ValueToJson(const Column& c, size_t i) {
+nlohmann::ordered_json ValueToJson(const Column& c, size_t i) {
   if (c.IsNull(i)) return nullptr;
   switch (c.type().id) {
     case TypeId::kBool: return c.Get<uint8_t>(i) != 0;
@@ -36,11 +36,11 @@ Status DeadLetterWriter::Add(const std::string& file, int64_t row, const std::st
   if (!file_) {
     GAGGLE_ASSIGN_OR_RETURN(file_, fs_->OpenWritable(path_));
   }
-  nlohmann::json record = nlohmann::json::object();
+  nlohmann::ordered_json record = nlohmann::ordered_json::object();
   for (size_t c = 0; c < batch.columns.size(); ++c) {
     record[batch.schema->field(c).name] = ValueToJson(batch.columns[c], batch_row);
   }
-  nlohmann::json line = {{"file", file}, {"row", row}, {"reason", reason}, {"record", std::move(record)}};
+  nlohmann::ordered_json line = {{"file", file}, {"row", row}, {"reason", reason}, {"record", std::move(record)}};
   // Invalid UTF-8 in a source string must not make the dead-letter file itself unwritable.
   std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   text.push_back('\n');

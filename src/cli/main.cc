@@ -3,9 +3,12 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/catalog_commands.h"
 #include "cli/cli_support.h"
 #include "cli/format_commands.h"
 #include "cli/generate_command.h"
+#include "cli/plan_command.h"
+#include "cli/transform_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"gaggle: migrate a fleet of datasets from an old format/schema/location to a new one,\n"
@@ -16,6 +19,9 @@ int main(int argc, char** argv) {
   gaggle::cli::AddInspectCommand(&app, &exit_code);
   gaggle::cli::AddConvertCommand(&app, &exit_code);
   gaggle::cli::AddGenerateCommand(&app, &exit_code);
+  gaggle::cli::AddCatalogCommands(&app, &exit_code);
+  gaggle::cli::AddPlanCommand(&app, &exit_code);
+  gaggle::cli::AddTransformCommand(&app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -119,7 +119,8 @@ void SyntheticData::FillEvents(size_t rows, RecordBatch* batch) {
     if (bad_fraction_ > 0 && Unit(Rand(seed_, row, 7)) < bad_fraction_) {
       batch->columns[2].AppendString(kBadAmounts[a % 6]);
     } else {
-      std::snprintf(buf, sizeof(buf), "%lld.%02lld", static_cast<long long>(a % 50000),
+      // About 1% refunds (negative amounts): material for a migration's filter.
+      std::snprintf(buf, sizeof(buf), "%s%lld.%02lld", (a >> 48) % 100 == 0 ? "-" : "", static_cast<long long>(a % 50000),
                     static_cast<long long>((a >> 20) % 100));
       batch->columns[2].AppendString(buf);
     }
