@@ -137,7 +137,11 @@ class SpecParser {
     auto s = r_.String(v, path);
     if (!s) return std::nullopt;
     auto t = ParseDataType(*s);
-    if (!t) r_.Problem(v, path, "unknown type '" + *s + "'" + DidYouMean(*s, TypeNames()));
+    if (!t && s->rfind("decimal(", 0) == 0 && s->find(')') == std::string::npos) {
+      r_.Problem(v, path, "unknown type '" + *s + "' (inside {...} quote it: \"decimal(10,2)\")");
+    } else if (!t) {
+      r_.Problem(v, path, "unknown type '" + *s + "'" + DidYouMean(*s, TypeNames()));
+    }
     return t;
   }
 

@@ -44,8 +44,9 @@ std::string ClosestMatch(std::string_view word, const std::vector<std::string>& 
   }
   if (found == nullptr) return "";
   if (best == 0) return *found;  // differs only in case
-  size_t limit = std::min<size_t>(2, std::max<size_t>(1, std::min(word.size(), found->size()) / 2));
-  return best <= limit ? *found : "";
+  // Short words allow one edit, longer ones two; never a complete rewrite ("c" is not a typo of "a").
+  size_t limit = word.size() <= 4 ? 1 : 2;
+  return best <= limit && best < word.size() ? *found : "";
 }
 
 std::string DidYouMean(std::string_view word, const std::vector<std::string>& candidates) {

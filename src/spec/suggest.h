@@ -14,7 +14,8 @@ namespace gaggle {
 size_t EditDistance(std::string_view a, std::string_view b);
 
 // The candidate closest to `word` if it is close enough to be a likely typo
-// (distance <= 2, and less than half of the word's length for short words); "" otherwise.
+// (distance 1 for words of up to 4 characters, else 2, and less than the word's
+// length); "" otherwise.
 // Ties go to the earliest candidate.
 std::string ClosestMatch(std::string_view word, const std::vector<std::string>& candidates);
 
