@@ -1,4 +1,16 @@
-// Parquet writer: writes record batches as a Parquet file (see formats/format.h for the contract).
+// Parquet writer: writes record batches as one Parquet file (see formats/format.h for the
+// BatchWriter contract: Write()* then Finish(), sticky error, errors name the file).
+//
+// Layout: "PAR1", row groups of `row_group_rows` rows (one column chunk per field, in
+// field order), then the footer: compact-Thrift FileMetaData, its 4-byte length, "PAR1".
+// Types follow parquet_schema.h; pages, encodings (PLAIN, RLE_DICTIONARY with PLAIN
+// fallback, RLE definition levels), codecs and statistics follow column_writer.h. The
+// footer records created_by "gaggle version <GAGGLE_VERSION> (build <GAGGLE_BUILD_ID>)",
+// TYPE_ORDER column orders and the options' key-value metadata, in the order given.
+// Memory: about one row group of compressed column chunks plus one uncompressed page and
+// one dictionary per column, whatever the file's size. Output is deterministic: the same
+// batches (however they are split) and options give byte-identical files.
+// The file is opened with fs->OpenWritable(path); Finish() closes it without fsync.
 #pragma once
 
 #include "formats/format.h"
