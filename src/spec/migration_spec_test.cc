@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 
 namespace gaggle {
@@ -278,8 +279,7 @@ name: m
 
 TEST(MigrationSpec, LoadReadsFileAndSetsBaseDir) {
   std::string dir = ::testing::TempDir() + "/gaggle_spec_test";
-  std::string mk = "mkdir -p " + dir;
-  ASSERT_EQ(std::system(mk.c_str()), 0);
+  std::filesystem::create_directories(dir);
   std::string path = dir + "/m.yaml";
   {
     std::ofstream f(path);
