@@ -231,7 +231,7 @@ Status ParquetColumnDecoder::LoadDictionary(const ParquetPage& page) {
   return Status::OK();
 }
 
-Status ParquetColumnDecoder::ValueError(size_t value_index, const std::string& what) const {
+Status ParquetColumnDecoder::ValueError(size_t value_index, const std::string& what, bool unsupported) const {
   size_t row_in_read = value_index;
   if (leaf_.max_definition_level > 0) {
     size_t seen = 0;
@@ -242,13 +242,16 @@ Status ParquetColumnDecoder::ValueError(size_t value_index, const std::string& w
       }
     }
   }
-  return PageError("row " + std::to_string(first_row_ + rows_read_ + static_cast<int64_t>(row_in_read)) + ": " +
-                   what);
+  std::string msg = "row " + std::to_string(first_row_ + rows_read_ + static_cast<int64_t>(row_in_read)) + ": " + what;
+  if (unsupported) {
+    return Status::Unsupported(context_.Where() + ", page at byte offset " + std::to_string(page_.offset) + ": " + msg);
+  }
+  return PageError(msg);
 }
 
 Status ParquetColumnDecoder::DecodeValues(size_t n, void* dst, std::vector<uint8_t>* bad) {
-  auto fail = [&](size_t i, int64_t* out, const std::string& what) -> Status {
-    if (bad == nullptr) return ValueError(i, what);
+  auto fail = [&](size_t i, int64_t* out, const std::string& what, bool unsupported = true) -> Status {
+    if (bad == nullptr) return ValueError(i, what, unsupported);
     (*bad)[i] = 1;
     out[i] = 0;
     return Status::OK();
@@ -295,8 +298,9 @@ Status ParquetColumnDecoder::DecodeValues(size_t n, void* dst, std::vector<uint8
       GAGGLE_RETURN_IF_ERROR(Wrap(values_.GetBinary(views_.data(), n)));
       for (size_t i = 0; i < n; ++i) {
         if (!DecimalFromBytes(views_[i], &out[i])) {
-          GAGGLE_RETURN_IF_ERROR(fail(i, out, "decimal of " + std::to_string(views_[i].size()) +
-                                                  " bytes is empty or does not fit in 18 digits"));
+          GAGGLE_RETURN_IF_ERROR(views_[i].empty() ? fail(i, out, "empty decimal value", false)
+                                                   : fail(i, out, "decimal of " + std::to_string(views_[i].size()) +
+                                                                      " bytes does not fit in 18 digits"));
         }
       }
       return Status::OK();
@@ -334,8 +338,8 @@ Status ParquetColumnDecoder::ReadFixed(size_t k, size_t valid, Column* out) {
     if (dictionary_has_bad_) {
       for (size_t i = 0; i < valid; ++i) {
         if (dictionary_bad_[idx[i]]) {
-          return ValueError(i, "dictionary entry " + std::to_string(idx[i]) + " does not convert to " +
-                                   leaf_.field.type.ToString());
+          return ValueError(i, "dictionary entry " + std::to_string(idx[i]) + " does not fit " +
+                                   leaf_.field.type.ToString(), true);
         }
       }
     }

@@ -8,7 +8,7 @@
 // rows are null and whose values are PLAIN, dictionary indices (PLAIN_DICTIONARY, RLE_DICTIONARY)
 // or any encoding ParquetValueDecoder knows. Values become gaggle values by the leaf's
 // ValueConversion (timestamp units, unsigned and decimal widening, big-endian decimal bytes);
-// a value that does not fit is Corruption naming the row.
+// a value that does not fit is Unsupported naming the row.
 //
 // Every count and index is checked: levels against the page's value count, dictionary indices
 // against the dictionary's size, value bytes against the page. Errors name the file, column,
@@ -78,7 +78,9 @@ class ParquetColumnDecoder {
   // convert: with `bad` null, returns Corruption naming the row; else marks bad[i] and goes on.
   Status DecodeValues(size_t n, void* dst, std::vector<uint8_t>* bad);
   Status GatherIndices(size_t n);
-  Status ValueError(size_t value_index, const std::string& what) const;
+  // Names the row of the value_index-th non-null value of the current Read. `unsupported`: the
+  // value is valid Parquet but does not fit the gaggle type (Unsupported); else Corruption.
+  Status ValueError(size_t value_index, const std::string& what, bool unsupported = false) const;
   Status PageError(const std::string& what) const { return context_.Corruption(page_.offset, what); }
   Status Wrap(const Status& st) const { return context_.Wrap(st, page_.offset); }
 

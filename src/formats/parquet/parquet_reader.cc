@@ -87,6 +87,11 @@ class ParquetReader final : public BatchReader {
 Result<std::unique_ptr<BatchReader>> OpenParquetReader(FileSystem* fs, const std::string& path,
                                                        const ReadOptions& options) {
   GAGGLE_ASSIGN_OR_RETURN(std::unique_ptr<RandomAccessFile> file, fs->OpenRandomAccess(path));
+  return OpenParquetReader(std::move(file), options);
+}
+
+Result<std::unique_ptr<BatchReader>> OpenParquetReader(std::unique_ptr<RandomAccessFile> file,
+                                                       const ReadOptions& options) {
   GAGGLE_ASSIGN_OR_RETURN(ParquetFooter footer, parquet::ReadParquetFooter(*file));
   return std::unique_ptr<BatchReader>(new ParquetReader(std::move(file), std::move(footer), options.batch_rows));
 }
