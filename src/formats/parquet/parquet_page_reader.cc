@@ -148,16 +148,17 @@ Result<bool> ParquetPageReader::Next(ParquetPage* page) {
     if (header_bytes + body_size <= window_.size()) {
       body = std::string_view(window_).substr(header_bytes, body_size);
     } else {
+      // body_ only grows: resizing it per page would zero-fill every page before reading it.
       size_t have = window_.size() - header_bytes;
-      body_.assign(window_, header_bytes, have);
-      body_.resize(body_size);
+      if (body_.size() < body_size) body_.resize(body_size);
+      std::memcpy(body_.data(), window_.data() + header_bytes, have);
       size_t rest = body_size - have;
       if (rest > 0) {
         GAGGLE_ASSIGN_OR_RETURN(size_t got, file_->ReadAt(offset + header_bytes + have, rest,
                                                           reinterpret_cast<uint8_t*>(body_.data()) + have));
         if (got != rest) return context_->Corruption(offset, "file ends inside the page");
       }
-      body = body_;
+      body = std::string_view(body_.data(), body_size);
     }
 
     *page = ParquetPage{};
