@@ -45,10 +45,10 @@ inline void Spit(const std::string& path, const std::string& bytes) {
 
 // Reads every batch of an Avro file and concatenates them. Records each batch's size.
 inline Result<RecordBatch> ReadAll(const std::string& path, size_t batch_rows = 64 * 1024,
-                                   std::vector<size_t>* batch_sizes = nullptr) {
+                                   std::vector<size_t>* batch_sizes = nullptr, FileSystem* fs = FileSystem::Default()) {
   ReadOptions options;
   options.batch_rows = batch_rows;
-  GAGGLE_ASSIGN_OR_RETURN(auto reader, OpenAvroReader(FileSystem::Default(), path, options));
+  GAGGLE_ASSIGN_OR_RETURN(auto reader, OpenAvroReader(fs, path, options));
   RecordBatch all = RecordBatch::Empty(reader->schema());
   RecordBatch batch;
   while (true) {
