@@ -27,6 +27,29 @@ std::string Join(const std::vector<std::string>& items, const std::string& sep) 
   return s;
 }
 
+// Backstage wants annotation and label values to be strings: quote whatever YAML
+// would otherwise read as a number, a boolean or null.
+bool NeedsQuotes(const std::string& v) {
+  if (v.empty()) return true;
+  static const char* kWords[] = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"};
+  std::string lower;
+  for (char c : v) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (const char* w : kWords) {
+    if (lower == w) return true;
+  }
+  return v.find_first_not_of("0123456789.eE+-_xXoO") == std::string::npos;
+}
+
+void ScalarValue(YAML::Emitter& out, const std::string& v) {
+  if (v.find('\n') != std::string::npos) {
+    out << YAML::Literal << v;
+  } else if (NeedsQuotes(v)) {
+    out << YAML::DoubleQuoted << v;
+  } else {
+    out << v;
+  }
+}
+
 void Metadata(YAML::Emitter& out, const std::string& name, const std::string& ns, const std::string& title,
               const std::string& description, const std::map<std::string, std::string>& labels,
               const std::map<std::string, std::string>& notes) {
@@ -37,15 +60,17 @@ void Metadata(YAML::Emitter& out, const std::string& name, const std::string& ns
   if (!description.empty()) out << YAML::Key << "description" << YAML::Value << description;
   if (!labels.empty()) {
     out << YAML::Key << "labels" << YAML::Value << YAML::BeginMap;
-    for (const auto& [k, v] : labels) out << YAML::Key << k << YAML::Value << v;
+    for (const auto& [k, v] : labels) {
+      out << YAML::Key << k << YAML::Value;
+      ScalarValue(out, v);
+    }
     out << YAML::EndMap;
   }
   if (!notes.empty()) {
     out << YAML::Key << "annotations" << YAML::Value << YAML::BeginMap;
     for (const auto& [k, v] : notes) {
       out << YAML::Key << k << YAML::Value;
-      if (v.find('\n') != std::string::npos) out << YAML::Literal;
-      out << v;
+      ScalarValue(out, v);
     }
     out << YAML::EndMap;
   }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <unordered_map>
 
 #include "plan/lineage_graph.h"
@@ -16,6 +17,12 @@ namespace {
 // Printing more cycles than this helps nobody; fixing these reveals the rest.
 constexpr size_t kMaxReportedCycles = 10;
 
+std::string PercentText(double p) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%g", p);
+  return buf;
+}
+
 Result<std::vector<int64_t>> StageCounts(const RolloutSpec& rollout, size_t n) {
   if (rollout.stages.empty()) return Status::InvalidArgument("rollout.stages is empty");
   std::vector<int64_t> counts;
@@ -24,7 +31,7 @@ Result<std::vector<int64_t>> StageCounts(const RolloutSpec& rollout, size_t n) {
     double p = rollout.stages[i];
     if (!(p > prev) || p > 100) {
       return Status::InvalidArgument("rollout.stages must be increasing cumulative percentages in (0, 100]; stage " +
-                                     std::to_string(i + 1) + " is " + std::to_string(p) + "%");
+                                     std::to_string(i + 1) + " is " + PercentText(p) + "%");
     }
     prev = p;
     // Cumulative dataset count; the small epsilon keeps 0.1 * 30 = 3.0000000004 at 3.
@@ -150,7 +157,7 @@ Result<Plan> BuildPlan(const Catalog& catalog, const MigrationSpec& spec, const 
     }
     if (canary_size < want) {
       plan.warnings.push_back("the canary holds " + std::to_string(canary_size) + " of the " + std::to_string(want) +
-                              " datasets its " + std::to_string(spec.rollout.stages[0]) +
+                              " datasets its " + PercentText(spec.rollout.stages[0]) +
                               "% asks for: not enough datasets of the canary tiers without upstreams outside it");
     }
   }

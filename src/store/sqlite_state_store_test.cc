@@ -356,7 +356,7 @@ TEST_F(StateStoreTest, ExportIsValidBackstageAndReimportsToTheSameCatalog) {
   std::ifstream in(dir_ / "export" / "datasets.yaml");
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_NE(text.find("gaggle.dev/target-uri: file:///v2/events-raw/"), std::string::npos) << text;
-  EXPECT_NE(text.find("gaggle.dev/target-schema-version: 2"), std::string::npos) << text;
+  EXPECT_NE(text.find("gaggle.dev/target-schema-version: \"2\""), std::string::npos) << text;
   EXPECT_NE(text.find("apiVersion: backstage.io/v1alpha1"), std::string::npos);
 
   auto back = LoadCatalogFromPath((dir_ / "export").string());

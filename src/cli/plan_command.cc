@@ -1,0 +1,123 @@
+#include "cli/plan_command.h"
+
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "catalog/catalog_loader.h"
+#include "cli/cli_support.h"
+#include "plan/planner.h"
+#include "spec/migration_spec.h"
+#include "store/state_store.h"
+
+namespace gaggle::cli {
+namespace {
+
+struct PlanArgs {
+  std::string spec;
+  std::string catalog;
+  std::string state = kDefaultStatePath;
+  size_t rows = 10;
+  bool json = false;
+  bool no_save = false;
+};
+
+void PrintPlan(const Plan& p, size_t rows_per_stage, bool saved, const std::string& state) {
+  std::cout << "migration " << p.migration << " -> schema v" << p.target_version << " (" << p.target_format << "), agent "
+            << p.agent << (p.agent_version.empty() ? "" : " " + p.agent_version) << "\n";
+  std::cout << "plan " << p.hash << (saved ? "  (saved in " + state + ")" : "  (not saved)") << "\n";
+  int64_t bytes = 0;
+  for (const PlanStage& s : p.stages) bytes += s.bytes;
+  std::cout << p.rows.size() << " datasets, " << HumanBytes(static_cast<double>(bytes)) << ", " << p.num_waves
+            << " wave" << (p.num_waves == 1 ? "" : "s") << ", " << p.stages.size() << " stage"
+            << (p.stages.size() == 1 ? "" : "s") << "\n\n";
+  std::cout << "stage  cumulative  datasets        size  critical  standard       low  waves\n";
+  for (const PlanStage& s : p.stages) {
+    char line[200];
+    std::string waves = s.first_wave < 0 ? "-" : std::to_string(s.first_wave) + "-" + std::to_string(s.last_wave);
+    std::snprintf(line, sizeof(line), "%-6s %9.4g%% %9lld %11s %9lld %9lld %9lld  %s\n",
+                  (std::to_string(s.index) + (s.canary ? "*" : "")).c_str(), s.percent,
+                  static_cast<long long>(s.datasets), HumanBytes(static_cast<double>(s.bytes)).c_str(),
+                  static_cast<long long>(s.by_tier[0]), static_cast<long long>(s.by_tier[1]),
+                  static_cast<long long>(s.by_tier[2]), waves.c_str());
+    std::cout << line;
+  }
+  if (!p.stages.empty() && p.stages[0].canary) std::cout << "(* canary)\n";
+  size_t i = 0;
+  for (const PlanStage& s : p.stages) {
+    std::cout << "\nstage " << s.index << (s.canary ? " (canary)" : "") << ":\n";
+    std::cout << "  wave  prio  tier      blast  dataset -> target\n";
+    size_t shown = 0;
+    for (; i < p.rows.size() && p.rows[i].stage == s.index; ++i) {
+      if (shown++ >= rows_per_stage) continue;
+      const PlanRow& r = p.rows[i];
+      char line[64];
+      std::snprintf(line, sizeof(line), "  %4d %5d  %-8s %6s%s ", r.wave, r.priority, TierName(r.tier),
+                    HumanCount(static_cast<double>(r.blast_radius)).c_str(), r.blast_radius_exact ? " " : "~");
+      std::cout << line << r.dataset_id << " -> " << r.target_uri << "\n";
+    }
+    if (shown > rows_per_stage) std::cout << "  ... and " << shown - rows_per_stage << " more (--rows, --json)\n";
+  }
+  for (const std::string& w : p.warnings) std::cout << "\nwarning: " << w << "\n";
+}
+
+int RunPlan(const PlanArgs& a) {
+  auto spec = LoadMigrationSpec(a.spec);
+  if (!spec.ok()) return ReportError(spec.status());
+  auto store = OpenStateStore(a.state.empty() ? std::string(kDefaultStatePath) : a.state);
+  if (!store.ok()) return ReportError(store.status());
+  if (!a.catalog.empty()) {
+    auto loaded = LoadCatalogFromPath(a.catalog);
+    if (!loaded.ok()) return ReportError(loaded.status());
+    auto changes = (*store)->ReplaceCatalog(loaded->catalog, ImportOptions{a.catalog, "gaggle"});
+    if (!changes.ok()) return ReportError(changes.status());
+    std::cerr << "gaggle: catalog " << a.catalog << " imported (#" << changes->import_id << ": +" << changes->num_added
+              << " ~" << changes->num_updated << " -" << changes->num_removed << ")\n";
+  }
+  LoadCatalogOptions load;
+  load.with_queries = false;
+  load.with_annotations = false;
+  auto catalog = (*store)->LoadCatalog(load);
+  if (!catalog.ok()) return ReportError(catalog.status());
+  if (catalog->size() == 0) {
+    return ReportError(Status::NotFound("the catalog in " + (*store)->location() +
+                                        " is empty: pass --catalog PATH or run `gaggle catalog import PATH` first"));
+  }
+  auto plan = BuildPlan(*catalog, *spec);
+  if (!plan.ok()) return ReportError(plan.status().WithContext(a.spec));
+  if (!a.no_save) {
+    Status st = (*store)->SavePlan(*plan);
+    if (!st.ok()) return ReportError(st);
+  }
+  if (a.json) {
+    nlohmann::json j = PlanToJson(*plan);
+    j["saved"] = !a.no_save;
+    j["state"] = (*store)->location();
+    std::cout << j.dump(2) << std::endl;
+  } else {
+    PrintPlan(*plan, a.rows, !a.no_save, (*store)->location());
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddPlanCommand(CLI::App* app, int* exit_code) {
+  auto args = std::make_shared<PlanArgs>();
+  CLI::App* cmd = app->add_subcommand(
+      "plan",
+      "Plan a migration: select its datasets from the catalog, order them by lineage into waves\n"
+      "(foundational first), rank them inside each wave (tier, then blast radius), assign canary\n"
+      "and later stages, and compute each target URI. The plan is saved in the state store under\n"
+      "its content hash; `gaggle run` executes exactly that plan.");
+  cmd->add_option("spec", args->spec, "Migration spec (MIGRATION.yaml)")->required();
+  cmd->add_option("--catalog", args->catalog, "Import this catalog file or directory first (else use the stored one)");
+  cmd->add_option("--state", args->state, "State file (SQLite) holding the catalog, plans and event log")
+      ->capture_default_str();
+  cmd->add_option("--rows", args->rows, "Datasets to print per stage")->capture_default_str();
+  cmd->add_flag("--json", args->json, "Print the whole plan as JSON (every dataset)");
+  cmd->add_flag("--no-save", args->no_save, "Only print the plan; do not save it");
+  cmd->callback([args, exit_code] { *exit_code = RunPlan(*args); });
+}
+
+}  // namespace gaggle::cli
