@@ -7,6 +7,7 @@
 #include "cli/cli_support.h"
 #include "cli/format_commands.h"
 #include "cli/generate_command.h"
+#include "cli/validate_command.h"
 #include "cli/plan_command.h"
 #include "cli/transform_command.h"
 
@@ -19,6 +20,7 @@ int main(int argc, char** argv) {
   gaggle::cli::AddInspectCommand(&app, &exit_code);
   gaggle::cli::AddConvertCommand(&app, &exit_code);
   gaggle::cli::AddGenerateCommand(&app, &exit_code);
+  gaggle::cli::AddValidateCommand(&app, &exit_code);
   gaggle::cli::AddCatalogCommands(&app, &exit_code);
   gaggle::cli::AddPlanCommand(&app, &exit_code);
   gaggle::cli::AddTransformCommand(&app, &exit_code);
