@@ -1,0 +1,184 @@
+#include "agent/transform_agent.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "agent/agent_runner.h"
+#include "transform/transformer.h"
+#include "validate/content_checksum.h"
+
+namespace gaggle {
+namespace {
+
+namespace fs = std::filesystem;
+
+const char* kSpec = R"(
+name: people-v2
+version: 2
+transform:
+  rename: {id: person_id}
+  cast: {age: int32}
+  drop: [legacy]
+  add: {source: {type: string, default: "crm"}}
+  derive: {age_next_year: "age + 1"}
+  filter: "age >= 0"
+target: {format: parquet, compression: snappy, row_group_rows: 3}
+dead_letter: {max_fraction: 0.5}
+)";
+
+class TransformAgentTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() /
+            ("gaggle-agent-" + std::to_string(::getpid()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(root_);
+    fs::create_directories(root_ / "in" / "part=a");
+    fs::create_directories(root_ / "in" / "part=b");
+    // part=a: 4 rows, one bad age (dead letter), one null age (filtered);
+    // part=b: 3 rows, one negative age (filtered).
+    WriteCsv("in/part=a/data.csv", "id,age,legacy\n1,30,x\n2,abc,y\n3,41,z\n4,,w\n");
+    WriteCsv("in/part=b/data.csv", "id,age,legacy\n5,-1,x\n6,7,y\n7,8,z\n");
+    auto spec = ParseMigrationSpec(kSpec, (root_ / "spec.yaml").string());
+    ASSERT_TRUE(spec.ok()) << spec.status().ToString();
+    spec_ = std::move(spec).value();
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  void WriteCsv(const std::string& rel, const std::string& text) {
+    ASSERT_TRUE(WriteFileAtomically(FileSystem::Default(), (root_ / rel).string(), text).ok());
+  }
+  AgentTask Task(const std::string& out) {
+    AgentTask t;
+    t.migration = spec_.name;
+    t.dataset_id = "people";
+    t.input_path = (root_ / "in").string();
+    t.output_path = (root_ / out).string();
+    return t;
+  }
+  Result<AgentRunResult> Run(const AgentTask& task) {
+    TransformAgent agent(spec_);
+    agent.set_batch_rows(2);  // several batches per file
+    CancellationToken token;
+    return RunAgent(&agent, spec_, task, &token, nullptr);
+  }
+  std::vector<std::string> ReadRows(const std::string& path) {
+    auto reader = OpenReader(path, Format::kParquet, ReadOptions());
+    EXPECT_TRUE(reader.ok()) << reader.status().ToString();
+    std::vector<std::string> rows;
+    RecordBatch b;
+    while (reader.ok() && *(*reader)->Next(&b)) {
+      for (size_t r = 0; r < b.num_rows(); ++r) {
+        std::string line;
+        for (const Column& c : b.columns) line += c.ValueToString(r) + ",";
+        rows.push_back(line);
+      }
+    }
+    return rows;
+  }
+  std::string Bytes(const fs::path& p) { return ReadFileToString(FileSystem::Default(), p.string()).ValueOr(""); }
+
+  fs::path root_;
+  MigrationSpec spec_;
+};
+
+TEST_F(TransformAgentTest, MigratesPartitionsAccountsForEveryRowAndDeadLetters) {
+  auto r = Run(Task("out"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_FALSE(r->skipped);
+  const Manifest& m = r->manifest;
+  EXPECT_EQ(m.counts.rows_in, 7);
+  EXPECT_EQ(m.counts.rows_out, 4);
+  EXPECT_EQ(m.counts.dead_lettered, 1);
+  EXPECT_EQ(m.counts.filtered, 2);  // age -1, and age null (a null filter result filters)
+  ASSERT_EQ(m.outputs.size(), 2u);
+  EXPECT_EQ(m.outputs[0].path, "part=a/data.parquet");
+  EXPECT_EQ(m.outputs[0].sha256.size(), 64u);
+  EXPECT_EQ(ReadRows((root_ / "out/part=a/data.parquet").string()),
+            (std::vector<std::string>{"1,30,crm,31,", "3,41,crm,42,"}));
+  EXPECT_EQ(ReadRows((root_ / "out/part=b/data.parquet").string()),
+            (std::vector<std::string>{"6,7,crm,8,", "7,8,crm,9,"}));
+  // The dead letter names file, row and reason and keeps the original record.
+  std::string dlq = Bytes(root_ / "out" / kDeadLetterFileName);
+  EXPECT_NE(dlq.find("\"file\":\"part=a/data.csv\",\"row\":1,"), std::string::npos) << dlq;
+  EXPECT_NE(dlq.find("cannot parse 'abc'"), std::string::npos) << dlq;
+  EXPECT_NE(dlq.find("\"legacy\":\"y\""), std::string::npos) << dlq;
+  // The manifest's checksum is the checksum of the rows on disk.
+  ContentChecksum disk;
+  for (const char* p : {"out/part=a/data.parquet", "out/part=b/data.parquet"}) {
+    auto reader = OpenReader((root_ / p).string(), Format::kParquet, ReadOptions());
+    ASSERT_TRUE(reader.ok());
+    RecordBatch b;
+    while (*(*reader)->Next(&b)) disk.Update(b);
+  }
+  EXPECT_EQ(m.content_checksum, disk.ToHex());
+  // Nothing but the dataset directory is left beside it.
+  std::vector<std::string> entries;
+  for (auto& e : fs::directory_iterator(root_)) entries.push_back(e.path().filename().string());
+  std::sort(entries.begin(), entries.end());
+  EXPECT_EQ(entries, (std::vector<std::string>{"in", "out"}));
+}
+
+TEST_F(TransformAgentTest, RerunIsANoOpAndSameInputGivesByteIdenticalOutput) {
+  ASSERT_TRUE(Run(Task("out")).ok());
+  std::string first = Bytes(root_ / "out/part=a/data.parquet");
+  auto again = Run(Task("out"));
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->skipped);
+  auto elsewhere = Run(Task("out2"));
+  ASSERT_TRUE(elsewhere.ok());
+  EXPECT_FALSE(elsewhere->skipped);
+  EXPECT_EQ(Bytes(root_ / "out2/part=a/data.parquet"), first);
+  EXPECT_EQ(Bytes(root_ / "out2/part=b/data.parquet"), Bytes(root_ / "out/part=b/data.parquet"));
+}
+
+TEST_F(TransformAgentTest, ChangedInputOrSpecRedoesTheWork) {
+  ASSERT_TRUE(Run(Task("out")).ok());
+  WriteCsv("in/part=b/data.csv", "id,age,legacy\n5,1,x\n");
+  auto r = Run(Task("out"));
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->skipped);
+  EXPECT_EQ(r->manifest.counts.rows_in, 5);
+  spec_.hash = "different";
+  auto s = Run(Task("out"));
+  ASSERT_TRUE(s.ok());
+  EXPECT_FALSE(s->skipped);
+}
+
+TEST_F(TransformAgentTest, DeadLetterBudgetFailsTypedAndKeepsThePreviousOutput) {
+  ASSERT_TRUE(Run(Task("out")).ok());
+  std::string before = Bytes(root_ / "out/part=a/data.parquet");
+  WriteCsv("in/part=b/data.csv", "id,age,legacy\n5,x,x\n6,y,y\n7,z,z\n8,w,w\n");
+  auto r = Run(Task("out"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kDeadLetterLimit);
+  EXPECT_FALSE(r.status().retryable());
+  EXPECT_EQ(Bytes(root_ / "out/part=a/data.parquet"), before);
+  EXPECT_TRUE(fs::exists(root_ / "out.rejected-dead-letter.jsonl"));
+}
+
+TEST_F(TransformAgentTest, SchemaMismatchIsTypedAndWritesNothing) {
+  spec_.transform.source_schema = Schema({{"id", DataType::Int64()}, {"age", DataType::String()}});
+  auto r = Run(Task("out"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kSchemaMismatch);
+  EXPECT_NE(r.status().message().find("legacy"), std::string::npos) << r.status().message();
+  EXPECT_FALSE(fs::exists(root_ / "out"));
+}
+
+TEST_F(TransformAgentTest, ExpiredDeadlineIsARetryableTimeoutAndLeavesNothing) {
+  AgentTask t = Task("out");
+  t.timeout = std::chrono::milliseconds(0);
+  auto r = Run(t);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kTimeout);
+  EXPECT_TRUE(r.status().retryable());
+  std::vector<std::string> entries;
+  for (auto& e : fs::directory_iterator(root_)) entries.push_back(e.path().filename().string());
+  EXPECT_EQ(entries, std::vector<std::string>{"in"});
+}
+
+}  // namespace
+}  // namespace gaggle
