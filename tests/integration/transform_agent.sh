@@ -22,7 +22,7 @@ rows_out=$(node -e 'console.log(JSON.parse(require("fs").readFileSync("result.js
 expect_eq "$(duck_value "SELECT count(*) FROM read_parquet('out/*/*.parquet')")" "$rows_out" "rows in Parquet"
 expect_eq "$(duck_value "SELECT count(*) FROM read_parquet('out/*/*.parquet') WHERE amount < 0")" 0 "filtered refunds"
 expect_eq "$(duck_value "SELECT count(*) FROM read_parquet('out/*/*.parquet') WHERE abs(amount_cents - amount * 100) > 1e-6")" 0 "derived amount_cents"
-expect_eq "$(duck_value "SELECT string_agg(column_name || ':' || column_type, ',' ORDER BY column_name) FROM (DESCRIBE SELECT * FROM read_parquet('out/day=1/events.parquet'))")" \
+expect_eq "$(duck_value "SELECT string_agg(column_name || ':' || column_type, ',' ORDER BY column_name) FROM (DESCRIBE SELECT * FROM read_parquet('out/day=1/events.parquet', hive_partitioning=false))")" \
   "account_id:BIGINT,amount:DOUBLE,amount_cents:DOUBLE,country:VARCHAR,event_time:TIMESTAMP WITH TIME ZONE,is_large:BOOLEAN,region:VARCHAR,session:VARCHAR" "target schema"
 # Every source row is accounted for: DuckDB's own count of the source's rows with a parseable, non-negative amount.
 dl=$(wc -l < out/_gaggle_dead_letter.jsonl)
