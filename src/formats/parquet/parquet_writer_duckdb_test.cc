@@ -245,6 +245,10 @@ std::vector<Case> Cases() {
 TEST(ParquetWriterDuckDB, DuckDBReadsEveryValueBack) {
   auto dir = std::filesystem::temp_directory_path() / ("gaggle-pqw-duck-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
+  struct RemoveOnExit {
+    std::filesystem::path path;
+    ~RemoveOnExit() { std::filesystem::remove_all(path); }
+  } cleanup{dir};  // also when an ASSERT returns early
   auto schema = OracleSchema();
   std::vector<Case> cases = Cases();
   std::vector<std::string> paths;
@@ -352,7 +356,6 @@ TEST(ParquetWriterDuckDB, DuckDBReadsEveryValueBack) {
       EXPECT_TRUE(mixed) << "no chunk fell back from dictionary to PLAIN";
     }
   }
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
