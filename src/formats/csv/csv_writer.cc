@@ -42,10 +42,12 @@ class CsvWriter final : public BatchWriter {
 
 // RFC 4180 quoting only where a reader would otherwise misread the field: it holds the
 // delimiter, the quote, CR or LF, starts or ends with a space or tab (many readers trim),
-// is empty (an empty unquoted field is null) or spells the null text.
+// is empty (an empty unquoted field is null), spells the null text, or starts the file
+// with a byte order mark (which a reader would skip).
 void CsvWriter::AppendField(std::string_view text) {
   bool quote = text.empty() || text.front() == ' ' || text.front() == '\t' || text.back() == ' ' ||
-               text.back() == '\t' || (!options_.null_text.empty() && text == options_.null_text);
+               text.back() == '\t' || (!options_.null_text.empty() && text == options_.null_text) ||
+               (out_.empty() && text.substr(0, 3) == "\xEF\xBB\xBF" && file_->bytes_written() == 0);
   if (!quote) {
     for (char c : text) {
       if (needs_quote_[static_cast<uint8_t>(c)]) {
@@ -106,8 +108,8 @@ Status CsvWriter::Init() {
   if (o.delimiter == o.quote || o.delimiter == '\n' || o.delimiter == '\r' || o.quote == '\n' || o.quote == '\r') {
     return Status::InvalidArgument(file_->path() + ": CSV delimiter and quote must differ and not be CR or LF");
   }
-  out_.reserve(kFlushBytes + 4096);
-  if (!o.header) return Status::OK();
+  // Without columns there is nothing to write, not even a header: an empty line would read back as one column.
+  if (!o.header || schema_->num_fields() == 0) return Status::OK();
   for (size_t i = 0; i < schema_->num_fields(); ++i) {
     if (i > 0) out_.push_back(o.delimiter);
     AppendField(schema_->field(i).name);

@@ -73,7 +73,6 @@ Status JsonlWriter::Init() {
     prefix.push_back(':');
     prefixes_.push_back(std::move(prefix));
   }
-  out_.reserve(kFlushBytes + 4096);
   return Status::OK();
 }
 
