@@ -1,5 +1,7 @@
 #include "formats/parquet/parquet_page_reader.h"
 
+#include <zstd.h>
+
 #include <algorithm>
 #include <cstring>
 
@@ -14,15 +16,15 @@ constexpr size_t kHeaderWindow = 4096;
 // Statistics with huge min/max values are the only reason for a large header.
 constexpr size_t kMaxHeaderBytes = size_t{16} << 20;
 
-// The most one stored byte can expand to. deflate's limit is about 1032:1; a zstd RLE block
-// turns 4 bytes into 128 KiB (32768:1). Snappy's header states the size, which compression.cc
-// checks before allocating, so it needs no bound here.
+// The most one stored byte can expand to, so that a header cannot make us allocate gigabytes for
+// a few stored bytes. deflate's limit is about 1032:1; a zstd RLE block turns 4 bytes into
+// 128 KiB (32768:1); snappy's longest copy writes 64 bytes for a 3-byte tag (about 21:1).
 int64_t MaxExpansion(Compression codec) {
   switch (codec) {
     case Compression::kNone: return 1;
     case Compression::kGzip: return 1040;
     case Compression::kZstd: return 32800;
-    case Compression::kSnappy: return kMaxPageBytes;
+    case Compression::kSnappy: return 32;
   }
   return 1;
 }
@@ -110,6 +112,15 @@ Status ParquetPageReader::Inflate(uint64_t page_offset, std::string_view in, int
     return context_->Corruption(page_offset, std::string(CompressionName(codec_)) + " page of " +
                                                  std::to_string(in.size()) + " bytes cannot hold the " +
                                                  std::to_string(uncompressed) + " bytes its header claims");
+  }
+  if (codec_ == Compression::kZstd) {
+    // A zstd frame usually states its size: refuse a mismatch before allocating for it.
+    unsigned long long declared = ZSTD_getFrameContentSize(in.data(), in.size());
+    if (declared == ZSTD_CONTENTSIZE_ERROR) return context_->Corruption(page_offset, "zstd: not a zstd frame");
+    if (declared != ZSTD_CONTENTSIZE_UNKNOWN && declared > static_cast<unsigned long long>(uncompressed)) {
+      return context_->Corruption(page_offset, "zstd frame holds " + std::to_string(declared) +
+                                                   " bytes but the page header says " + std::to_string(uncompressed));
+    }
   }
   Status st = Decompress(codec_, in, static_cast<size_t>(uncompressed), &decompressed_);
   if (!st.ok()) return context_->Corruption(page_offset, "cannot decompress page: " + st.message());
