@@ -307,7 +307,7 @@ TEST(MigrationSpec, HostileInputDoesNotCrash) {
   EXPECT_FALSE(r.ok());
   r = ParseMigrationSpec("a: &x [1, 2]\nb: *x\nname: m\nversion: 1\n", "x.yaml");
   EXPECT_FALSE(r.ok());
-  r = ParseMigrationSpec(std::string("name: m\nversion: 1\ntransform: {derive: {x: \"") + std::string(300, '(') + "\"}}\n", "x.yaml");
+  r = ParseMigrationSpec(std::string("name: m\nversion: 1\ntransform: {derive: {x: \"") + std::string(600, '(') + "\"}}\n", "x.yaml");
   ASSERT_FALSE(r.ok());
   EXPECT_THAT(r.status().message(), HasSubstr("nested"));
   r = ParseMigrationSpec(std::string("name: m\x00\xff\nversion: 1\n", 22), "x.yaml");

@@ -56,7 +56,9 @@ void YamlReader::ForEachEntry(const YAML::Node& node, const std::string& path, c
   }
   std::set<std::string> seen;
   for (auto it = node.begin(); it != node.end(); ++it) {
-    const YAML::Node& key_node = it->first;
+    // Copies, not references: yaml-cpp's it-> returns a temporary proxy.
+    const YAML::Node key_node = it->first;
+    const YAML::Node value = it->second;
     if (!key_node.IsScalar()) {
       Problem(key_node, path, "keys must be plain text, got " + DescribeNode(key_node));
       continue;
@@ -71,7 +73,7 @@ void YamlReader::ForEachEntry(const YAML::Node& node, const std::string& path, c
       Problem(key_node, key_path, "duplicate key '" + key + "'");
       continue;
     }
-    fn(key, key_node, it->second);
+    fn(key, key_node, value);
   }
 }
 

@@ -222,7 +222,7 @@ class Parser {
   std::unique_ptr<ExprNode> ParseNot() {
     if (IsKeyword(Peek(), "not")) {
       const Token& op = Next();
-      if (++nesting_ > kMaxExpressionDepth) return Fail(op, "expression is nested too deeply");
+      if (++nesting_ > kMaxExpressionNesting) return Fail(op, "expression is nested too deeply");
       auto child = ParseNot();
       --nesting_;
       if (!child) return nullptr;
@@ -308,7 +308,7 @@ class Parser {
       const Token& num = Next();
       return NumberLiteral(num, minus.begin, true);
     }
-    if (++nesting_ > kMaxExpressionDepth) return Fail(minus, "expression is nested too deeply");
+    if (++nesting_ > kMaxExpressionNesting) return Fail(minus, "expression is nested too deeply");
     auto child = ParseUnary();
     --nesting_;
     if (!child) return nullptr;
@@ -353,7 +353,7 @@ class Parser {
       case Tok::kSymbol:
         if (t.text == "(") {
           Next();
-          if (++nesting_ > kMaxExpressionDepth) return Fail(t, "expression is nested too deeply");
+          if (++nesting_ > kMaxExpressionNesting) return Fail(t, "expression is nested too deeply");
           auto inner = ParseOr();
           --nesting_;
           if (!inner) return nullptr;
@@ -381,7 +381,7 @@ class Parser {
       return n;
     }
     const Token& open = Next();
-    if (++nesting_ > kMaxExpressionDepth) return Fail(open, "expression is nested too deeply");
+    if (++nesting_ > kMaxExpressionNesting) return Fail(open, "expression is nested too deeply");
     auto n = word == "cast" ? ParseCastRest(t) : ParseCallRest(t, word);
     --nesting_;
     return n;

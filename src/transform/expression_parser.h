@@ -30,7 +30,11 @@
 namespace gaggle {
 
 // Deepest syntax tree accepted; deeper input is an error, not a stack overflow.
-constexpr int kMaxExpressionDepth = 200;
+constexpr int kMaxExpressionDepth = 128;
+// Nesting of parentheses, calls, 'not' and unary '-' the parser recurses into.
+// Larger than the tree depth so that the canonical text of any accepted tree
+// (which adds parentheses, up to three levels per tree level) parses again.
+constexpr int kMaxExpressionNesting = 4 * kMaxExpressionDepth;
 // Longest expression text accepted (bytes).
 constexpr size_t kMaxExpressionBytes = 64 * 1024;
 
