@@ -59,6 +59,14 @@ TEST(ExpressionParser, DeepOrHugeInputIsAnErrorNotACrash) {
   EXPECT_FALSE(r.ok());
   r = ParseExpression(std::string(kMaxExpressionBytes + 1, ' '));
   EXPECT_FALSE(r.ok());
+  // The canonical text of any accepted tree parses back (it adds parentheses).
+  std::string unary = "a";
+  for (int i = 0; i < kMaxExpressionDepth - 1; ++i) unary = (i % 2 ? "not (" : "-(") + unary + ")";
+  auto parsed = ParseExpression(unary);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  auto back = ParseExpression(ExprToString(**parsed));
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(ExprToString(**back), ExprToString(**parsed));
   std::string ok_chain = "a";
   for (int i = 0; i < 100; ++i) ok_chain += " + a";
   EXPECT_TRUE(ParseExpression(ok_chain).ok());
