@@ -5,7 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <unordered_map>
+#include <numeric>
+#include <tuple>
 
 #include "plan/lineage_graph.h"
 #include "plan/selection.h"
@@ -93,12 +94,17 @@ Result<Plan> BuildPlan(const Catalog& catalog, const MigrationSpec& spec, const 
   std::vector<int> wave = graph.Waves(selected, comps);
   DownstreamReach reach = ComputeDownstreamReach(graph, comps, options.reach);
 
-  // Deterministic pseudo-random draw per dataset for this seed.
-  auto draw = [&](NodeId v) {
-    const std::string& id = catalog.entity(v).id;
-    return XXH3_64bits_withSeed(id.data(), id.size(), spec.rollout.seed);
-  };
-  auto tier_of = [&](NodeId v) { return catalog.entity(v).tier; };
+  // Per selected dataset, precomputed: the tier, and a deterministic pseudo-random draw
+  // for this seed (sorting compares them millions of times on a large estate).
+  std::vector<uint8_t> tiers(catalog.size(), 0);
+  std::vector<uint64_t> draws(catalog.size(), 0);
+  for (NodeId v : picked) {
+    const Entity& e = catalog.entity(v);
+    tiers[v] = static_cast<uint8_t>(e.tier);
+    draws[v] = XXH3_64bits_withSeed(e.id.data(), e.id.size(), spec.rollout.seed);
+  }
+  auto draw = [&](NodeId v) { return draws[v]; };
+  auto tier_of = [&](NodeId v) { return tiers[v]; };
 
   // --- Stages.
   const size_t num_stages = spec.rollout.stages.size();
@@ -109,7 +115,8 @@ Result<Plan> BuildPlan(const Catalog& catalog, const MigrationSpec& spec, const 
   if (has_canary) {
     std::vector<NodeId> candidates;
     for (NodeId v : picked) {
-      if (canary_tiers.empty() || std::count(canary_tiers.begin(), canary_tiers.end(), tier_of(v))) {
+      if (canary_tiers.empty() ||
+          std::count(canary_tiers.begin(), canary_tiers.end(), static_cast<Tier>(tier_of(v)))) {
         candidates.push_back(v);
       }
     }
@@ -201,8 +208,6 @@ Result<Plan> BuildPlan(const Catalog& catalog, const MigrationSpec& spec, const 
   plan.agent_version = spec.agent.version;
   plan.seed = spec.rollout.seed;
   plan.rows.reserve(n);
-  std::unordered_map<std::string, std::string> uri_owner;
-  std::vector<std::string> collisions;
   int max_wave = -1;
   for (size_t i = 0; i < order.size(); ++i) {
     NodeId v = order[i];
@@ -221,12 +226,21 @@ Result<Plan> BuildPlan(const Catalog& catalog, const MigrationSpec& spec, const 
     r.source_format = e.format;
     r.source_schema_version = e.schema_version;
     r.target_uri = target.Render(e, spec.version, target_format);
-    auto [it, fresh] = uri_owner.emplace(r.target_uri, e.id);
-    if (!fresh && collisions.size() < kMaxReportedCycles) {
-      collisions.push_back(r.target_uri + " (" + it->second + " and " + e.id + ")");
-    }
     max_wave = std::max(max_wave, r.wave);
     plan.rows.push_back(std::move(r));
+  }
+  // Two datasets sent to one place would overwrite each other.
+  std::vector<uint32_t> by_uri(plan.rows.size());
+  std::iota(by_uri.begin(), by_uri.end(), 0);
+  std::sort(by_uri.begin(), by_uri.end(), [&](uint32_t a, uint32_t b) {
+    return std::tie(plan.rows[a].target_uri, plan.rows[a].dataset_id) <
+           std::tie(plan.rows[b].target_uri, plan.rows[b].dataset_id);
+  });
+  std::vector<std::string> collisions;
+  for (size_t i = 1; i < by_uri.size() && collisions.size() < kMaxReportedCycles; ++i) {
+    const PlanRow& a = plan.rows[by_uri[i - 1]];
+    const PlanRow& b = plan.rows[by_uri[i]];
+    if (a.target_uri == b.target_uri) collisions.push_back(a.target_uri + " (" + a.dataset_id + " and " + b.dataset_id + ")");
   }
   if (!collisions.empty()) {
     std::string msg = "target.uri '" + target.text() + "' sends several datasets to the same place:";

@@ -6,6 +6,10 @@
 #include <cmath>
 #include <memory>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace gaggle {
 namespace {
 
@@ -30,7 +34,15 @@ class ReachSet {
   void MergeSketch(const ReachSet& o, size_t m) {
     uint8_t* a = registers_.get();
     const uint8_t* b = o.registers_.get();
-    for (size_t i = 0; i < m; ++i) a[i] = std::max(a[i], b[i]);
+    size_t i = 0;
+#if defined(__SSE2__)
+    for (; i + 16 <= m; i += 16) {  // register-wise max, 16 at a time (m is a power of two >= 16)
+      __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a + i));
+      __m128i y = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + i));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(a + i), _mm_max_epu8(x, y));
+    }
+#endif
+    for (; i < m; ++i) a[i] = std::max(a[i], b[i]);
   }
   void ToSketch(size_t m, int p, const std::vector<uint64_t>& hashes) {
     registers_ = std::make_unique<uint8_t[]>(m);
@@ -92,44 +104,47 @@ DownstreamReach ComputeDownstreamReach(const LineageGraph& g, const LineageGraph
   }
 
   std::vector<ReachSet> sets(comps.count);
-  std::vector<uint32_t> succ;
-  std::vector<uint32_t> merged;
+  std::vector<uint32_t> edges_to;  // successor components, one entry per cross edge
+  std::vector<uint32_t> scratch;   // exact members gathered for the current component
   size_t live_sketches = 0;
+  const size_t limit = options.exact_limit;
+  // Sorts and dedups the scratch list; true while it still fits the exact limit.
+  auto compact = [&] {
+    std::sort(scratch.begin(), scratch.end());
+    scratch.erase(std::unique(scratch.begin(), scratch.end()), scratch.end());
+    return scratch.size() <= limit;
+  };
   for (uint32_t k = 0; k < comps.count; ++k) {
-    succ.clear();
+    edges_to.clear();
     for (uint32_t i = start[k]; i < start[k + 1]; ++i) {
       for (uint32_t w : g.Downstream(members[i])) {
         uint32_t cw = comps.component_of[w];
-        if (cw != k) succ.push_back(cw);
+        if (cw != k) edges_to.push_back(cw);
       }
     }
-    // Each cross edge releases one reference, duplicates included (matches `pending`).
-    std::vector<uint32_t> edges_to = succ;
-    std::sort(succ.begin(), succ.end());
-    succ.erase(std::unique(succ.begin(), succ.end()), succ.end());
-
+    // Each successor's set and members, once per successor. Exact while small: gather
+    // ids and dedup in batches; switch to a sketch as soon as the union passes the limit.
     ReachSet& set = sets[k];
-    for (uint32_t s : succ) {
+    scratch.clear();
+    uint32_t prev = UINT32_MAX;
+    std::sort(edges_to.begin(), edges_to.end());
+    for (uint32_t s : edges_to) {
+      if (s == prev) continue;
+      prev = s;
       const ReachSet& child = sets[s];
+      if (!set.is_sketch() && !child.is_sketch()) {
+        scratch.insert(scratch.end(), child.ids().begin(), child.ids().end());
+        scratch.insert(scratch.end(), members.begin() + start[s], members.begin() + start[s + 1]);
+        if (scratch.size() <= 4 * limit || compact()) continue;
+      }
       if (!set.is_sketch()) {
-        // Exact union of the child's set and the child's own members.
-        merged.clear();
-        std::vector<uint32_t> child_members(members.begin() + start[s], members.begin() + start[s + 1]);
-        std::sort(child_members.begin(), child_members.end());
-        if (!child.is_sketch()) {
-          std::vector<uint32_t> tmp;
-          std::set_union(child.ids().begin(), child.ids().end(), child_members.begin(), child_members.end(),
-                         std::back_inserter(tmp));
-          std::set_union(set.ids_.begin(), set.ids_.end(), tmp.begin(), tmp.end(), std::back_inserter(merged));
-          set.ids_.swap(merged);
-          if (set.ids_.size() <= options.exact_limit) continue;
-        }
+        set.ids_.swap(scratch);
+        scratch.clear();
         set.ToSketch(m, p, hashes);
         ++live_sketches;
         out.peak_sketches = std::max(out.peak_sketches, live_sketches);
-        if (!child.is_sketch()) continue;  // the exact child was already included above
+        if (!child.is_sketch()) continue;  // already in the ids just sketched
       }
-      // set is a sketch here.
       if (child.is_sketch()) {
         set.MergeSketch(child, m);
       } else {
@@ -137,13 +152,19 @@ DownstreamReach ComputeDownstreamReach(const LineageGraph& g, const LineageGraph
       }
       for (uint32_t i = start[s]; i < start[s + 1]; ++i) set.AddSketchItem(hashes[members[i]], p);
     }
-    uint64_t reach;
-    bool exact = !set.is_sketch();
-    if (exact) {
-      reach = set.ids().size();
-    } else {
-      reach = static_cast<uint64_t>(std::llround(set.Estimate(m)));
+    if (!set.is_sketch()) {
+      if (compact()) {
+        set.ids_.assign(scratch.begin(), scratch.end());
+      } else {
+        set.ids_.swap(scratch);
+        scratch.clear();
+        set.ToSketch(m, p, hashes);
+        ++live_sketches;
+        out.peak_sketches = std::max(out.peak_sketches, live_sketches);
+      }
     }
+    const bool exact = !set.is_sketch();
+    const uint64_t reach = exact ? set.ids().size() : static_cast<uint64_t>(std::llround(set.Estimate(m)));
     const uint64_t own = comps.size[k] - 1;  // the other members of a cycle
     for (uint32_t i = start[k]; i < start[k + 1]; ++i) {
       out.count[members[i]] = reach + own;

@@ -30,7 +30,7 @@ Status JsonToMap(const std::string& text, std::map<std::string, std::string>* ou
 }
 
 // Reads the kEntityColumns of the current row (starting at column 0).
-Result<Entity> ReadEntity(const SqliteStatement& q, bool with_annotations, const std::string& path) {
+Result<Entity> ReadEntity(const SqliteStatement& q, bool with_labels, bool with_annotations, const std::string& path) {
   Entity e;
   e.id = q.Text(1);
   const std::string where = "state file '" + path + "': entity '" + e.id + "'";
@@ -44,7 +44,7 @@ Result<Entity> ReadEntity(const SqliteStatement& q, bool with_annotations, const
   e.description = q.Text(7);
   e.owner = q.Text(8);
   e.lifecycle = q.Text(9);
-  GAGGLE_RETURN_IF_ERROR(JsonToMap(q.Text(10), &e.labels, where));
+  if (with_labels) GAGGLE_RETURN_IF_ERROR(JsonToMap(q.Text(10), &e.labels, where));
   if (with_annotations) GAGGLE_RETURN_IF_ERROR(JsonToMap(q.Text(11), &e.annotations, where));
   e.source = q.Text(12);
   e.uri = q.Text(13);
@@ -299,7 +299,7 @@ Result<Catalog> SqliteStateStore::LoadCatalog(const LoadCatalogOptions& options)
     while (true) {
       GAGGLE_ASSIGN_OR_RETURN(bool row, q.Step());
       if (!row) break;
-      GAGGLE_ASSIGN_OR_RETURN(Entity e, ReadEntity(q, options.with_annotations, path_));
+      GAGGLE_ASSIGN_OR_RETURN(Entity e, ReadEntity(q, true, options.with_annotations, path_));
       index.Set(q.Int(0), static_cast<uint32_t>(entities.size()));
       entities.push_back(std::move(e));
     }
@@ -337,7 +337,7 @@ Result<std::optional<Entity>> SqliteStateStore::FindEntity(const std::string& id
   q.Bind(1, id);
   GAGGLE_ASSIGN_OR_RETURN(bool row, q.Step());
   if (!row) return std::optional<Entity>();
-  GAGGLE_ASSIGN_OR_RETURN(Entity e, ReadEntity(q, true, path_));
+  GAGGLE_ASSIGN_OR_RETURN(Entity e, ReadEntity(q, true, true, path_));
   GAGGLE_ASSIGN_OR_RETURN(auto qq, db_->Prepare("SELECT sql FROM entity_queries WHERE entity_pk = ? ORDER BY ordinal"));
   qq.Bind(1, q.Int(0));
   while (true) {
@@ -358,29 +358,44 @@ Result<std::vector<Entity>> SqliteStateStore::Neighbors(const std::string& id, D
   const bool down = direction == Direction::kDownstream;
   const std::string from = down ? "upstream_pk" : "downstream_pk";
   const std::string to = down ? "downstream_pk" : "upstream_pk";
-  GAGGLE_ASSIGN_OR_RETURN(auto q, db_->Prepare(std::string("SELECT ") + kEntityColumns +
-                                               " FROM lineage_edges le JOIN entities e ON e.pk = le." + to +
-                                               " WHERE le." + from + " = ? ORDER BY e.id"));
+  // One pass over the edge index: the neighbour's summary columns and, through the
+  // LEFT JOIN, its queries in order (rows of one neighbour are adjacent). Sorting by id
+  // happens here rather than in SQL; a hub has thousands of neighbours.
+  GAGGLE_ASSIGN_OR_RETURN(auto q, db_->Prepare(
+      "SELECT e.pk, e.id, e.kind, e.name, e.namespace, e.type, e.owner, e.uri, e.format, e.schema_version, e.tier, "
+      "e.size_bytes, q.sql FROM lineage_edges le JOIN entities e ON e.pk = le." + to +
+      " LEFT JOIN entity_queries q ON q.entity_pk = e.pk WHERE le." + from + " = ? ORDER BY le." + to +
+      ", q.ordinal"));
   q.Bind(1, pk);
   std::vector<Entity> out;
-  std::unordered_map<int64_t, size_t> by_pk;
+  int64_t last_pk = -1;
   while (true) {
     GAGGLE_ASSIGN_OR_RETURN(bool row, q.Step());
     if (!row) break;
-    GAGGLE_ASSIGN_OR_RETURN(Entity e, ReadEntity(q, true, path_));
-    by_pk[q.Int(0)] = out.size();
-    out.push_back(std::move(e));
+    if (q.Int(0) != last_pk) {
+      last_pk = q.Int(0);
+      Entity e;
+      e.id = q.Text(1);
+      auto kind = ParseEntityKind(q.Text(2));
+      auto tier = ParseTier(q.Text(10));
+      if (!kind.ok() || !tier.ok()) {
+        return Status::Corruption("state file '" + path_ + "': entity '" + e.id + "' has a bad kind or tier");
+      }
+      e.kind = *kind;
+      e.name = q.Text(3);
+      e.ns = q.Text(4);
+      e.type = q.Text(5);
+      e.owner = q.Text(6);
+      e.uri = q.Text(7);
+      e.format = q.Text(8);
+      e.schema_version = static_cast<int>(q.Int(9));
+      e.tier = *tier;
+      e.size_bytes = q.Int(11);
+      out.push_back(std::move(e));
+    }
+    if (!q.IsNull(12)) out.back().queries.push_back(q.Text(12));
   }
-  GAGGLE_ASSIGN_OR_RETURN(auto qq, db_->Prepare("SELECT q.entity_pk, q.sql FROM lineage_edges le JOIN entity_queries q "
-                                                "ON q.entity_pk = le." + to + " WHERE le." + from +
-                                                " = ? ORDER BY q.entity_pk, q.ordinal"));
-  qq.Bind(1, pk);
-  while (true) {
-    GAGGLE_ASSIGN_OR_RETURN(bool row, qq.Step());
-    if (!row) break;
-    auto it = by_pk.find(qq.Int(0));
-    if (it != by_pk.end()) out[it->second].queries.push_back(qq.Text(1));
-  }
+  std::sort(out.begin(), out.end(), [](const Entity& a, const Entity& b) { return a.id < b.id; });
   return out;
 }
 
@@ -390,7 +405,7 @@ Status SqliteStateStore::ForEachEntity(const std::function<bool(const Entity&)>&
   while (true) {
     GAGGLE_ASSIGN_OR_RETURN(bool row, q.Step());
     if (!row) break;
-    GAGGLE_ASSIGN_OR_RETURN(Entity e, ReadEntity(q, true, path_));
+    GAGGLE_ASSIGN_OR_RETURN(Entity e, ReadEntity(q, true, true, path_));
     if (!fn(e)) break;
   }
   return Status::OK();

@@ -111,9 +111,12 @@ class StateStore {
   virtual Result<CatalogChangeSet> ReplaceCatalog(const Catalog& catalog, const ImportOptions& options) = 0;
   virtual Result<Catalog> LoadCatalog(const LoadCatalogOptions& options = {}) = 0;
   virtual Result<std::optional<Entity>> FindEntity(const std::string& id) = 0;
-  // Direct neighbours of `id`, sorted by id, with their queries. NotFound when `id` is unknown.
+  // Direct neighbours of `id`, sorted by id: kind, name, type, owner, dataset facts and
+  // queries, but not labels, annotations, schema text or description (FindEntity has
+  // those). NotFound when `id` is unknown.
   virtual Result<std::vector<Entity>> Neighbors(const std::string& id, Direction direction) = 0;
   // Calls `fn` for every entity in id order (without queries) until it returns false.
+  // `fn` must not call the store.
   virtual Status ForEachEntity(const std::function<bool(const Entity&)>& fn) = 0;
   virtual Result<CatalogStats> GetCatalogStats() = 0;
   // Newest first; ids are loaded only when `with_ids`.
