@@ -277,7 +277,8 @@ TEST_F(ParquetReaderTest, CorruptedPageHeaderAndOversizedPage) {
   std::string path = Write(BuildParquetFile(leaves, {{garbage}}), "garbage.parquet");
   Status st = ReadStatus(path);
   EXPECT_EQ(st.code(), StatusCode::kCorruption);
-  for (const char* part : {"column 'v'", "row group 0", "byte offset 4", "page header"}) {
+  for (const std::string& part : {path, std::string("column 'v'"), std::string("row group 0"),
+                                  std::string("byte offset 4"), std::string("page header")}) {
     EXPECT_NE(st.message().find(part), std::string::npos) << part << " in " << st.ToString();
   }
   // A header claiming more bytes than the chunk has.
@@ -311,9 +312,11 @@ TEST_F(ParquetReaderTest, LevelsAndChunksThatEndEarly) {
   TestChunk c{DataPageV1(6, Encoding::kPlain, std::string(reinterpret_cast<const char*>(&len), 4) + levels +
                                                   PlainFixed<int32_t>({1, 2, 3, 4, 5, 6})),
               0, 6};
-  Status st = ReadStatus(Write(BuildParquetFile(leaves, {{c}}), "levels.parquet"));
+  std::string path = Write(BuildParquetFile(leaves, {{c}}), "levels.parquet");
+  Status st = ReadStatus(path);
   EXPECT_EQ(st.code(), StatusCode::kCorruption) << st.ToString();
   EXPECT_NE(st.message().find("definition levels"), std::string::npos) << st.ToString();
+  EXPECT_NE(st.message().find(path + "', column 'o', row group 0"), std::string::npos) << st.ToString();
   // The chunk's pages hold 2 values but the row group has 3 rows.
   TestChunk shorter{DataPageV1(2, Encoding::kPlain, V1Levels({1, 1}) + PlainFixed<int32_t>({1, 2})), 0, 3};
   st = ReadStatus(Write(BuildParquetFile(leaves, {{shorter}}), "chunk.parquet"));
