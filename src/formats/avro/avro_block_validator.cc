@@ -76,6 +76,11 @@ class Walker {
   }
 
   bool Long(int64_t* out, const char* what) {
+    if (pos_ < n_ && p_[pos_] < 0x80) {  // one-byte varints are the common case
+      uint64_t v = p_[pos_++];
+      *out = static_cast<int64_t>((v >> 1) ^ (~(v & 1) + 1));
+      return true;
+    }
     size_t at = pos_;
     if (DecodeVarLong(p_, n_, &pos_, out)) return true;
     pos_ = at;

@@ -78,6 +78,7 @@ class AvroReader final : public BatchReader {
   Result<bool> Next(RecordBatch* batch) override {
     if (batch->schema != schema_ || batch->columns.size() != schema_->num_fields()) {
       *batch = RecordBatch::Empty(schema_);
+      for (Column& c : batch->columns) c.Reserve(batch_rows_);
     } else {
       batch->Clear();
     }

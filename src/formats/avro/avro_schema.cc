@@ -86,6 +86,7 @@ class Parser {
           if (!seen.insert(sym.get<std::string>()).second) return Invalid("enum '" + n.name + "' repeats a symbol");
           n.symbols.push_back(sym.get<std::string>());
         }
+        if (n.symbols.empty()) return Status::Unsupported("enum '" + n.name + "' without symbols (it has no values)");
       } else {
         auto s = j.find("size");
         if (s == j.end() || !s->is_number_integer()) return Invalid("fixed '" + n.name + "' without an integer size");

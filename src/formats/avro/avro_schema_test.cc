@@ -95,6 +95,7 @@ TEST(AvroSchemaMapping, InvalidSchemasAreCorruption) {
                 StatusCode::kCorruption, "repeats field 'a'");
   ExpectRefused(R"({"type":"fixed","name":"f","size":-3})", StatusCode::kUnsupported, "size -3");
   ExpectRefused(R"({"type":"enum","name":"e","symbols":"x"})", StatusCode::kCorruption, "symbols");
+  ExpectRefused(R"({"type":"enum","name":"e","symbols":[]})", StatusCode::kUnsupported, "without symbols");
   ExpectRefused(R"({"type":"record","name":"r","fields":[{"name":"a","type":["int",["long"]]}]})",
                 StatusCode::kCorruption, "union directly inside a union");
   ExpectRefused(R"({"type":"record","name":"r","fields":[{"name":"a","type":{"type":"record","name":"r","fields":[]}}]})",

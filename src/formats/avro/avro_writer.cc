@@ -199,7 +199,7 @@ class AvroWriter final : public BatchWriter {
     Status st = FlushBlock();
     if (st.ok()) st = file_->Close();
     if (!st.ok()) return Sticky(st);
-    error_ = Status::Corruption("avro writer '" + file_->path() + "' is finished");
+    error_ = Status::InvalidArgument("avro writer '" + file_->path() + "' is already finished");
     return Status::OK();
   }
 
