@@ -99,44 +99,44 @@ void ColumnProfile::UpdateInteger(const Column& column) {
   const size_t n = column.size();
   if (n == 0) return;
   const T* v = column.data<T>();
-  __extension__ typedef __int128 Int128;
-  T mn = 0, mx = 0;
-  Int128 sum = 0;
-  int64_t count = 0;
-  if (!column.may_have_nulls()) {
-    mn = v[0];
-    mx = v[0];
-    for (size_t i = 0; i < n; ++i) {
-      mn = std::min(mn, v[i]);
-      mx = std::max(mx, v[i]);
+  size_t count = n;
+  if (column.may_have_nulls()) {
+    // Compact the values branch-free first: null patterns are unpredictable.
+    std::vector<T>* buffer;
+    if constexpr (sizeof(T) == 4) {
+      buffer = &int32_scratch_;
+    } else {
+      buffer = &int64_scratch_;
     }
-    for (size_t i = 0; i < n; ++i) sum += v[i];
-    uint64_t fp = 0;
-    for (size_t i = 0; i < n; ++i) {
-      const uint64_t h = HashInt(v[i]);
-      hll_.AddHash(h);
-      fp += h;
-    }
-    fingerprint_ += fp;
-    count = static_cast<int64_t>(n);
-  } else {
+    buffer->resize(n);
+    T* out = buffer->data();
     const uint8_t* valid = column.validity().data();
-    mn = std::numeric_limits<T>::max();
-    mx = std::numeric_limits<T>::min();
+    size_t k = 0;
     for (size_t i = 0; i < n; ++i) {
-      if (!valid[i]) continue;
-      mn = std::min(mn, v[i]);
-      mx = std::max(mx, v[i]);
-      sum += v[i];
-      const uint64_t h = HashInt(v[i]);
-      hll_.AddHash(h);
-      fingerprint_ += h;
-      ++count;
+      out[k] = v[i];
+      k += valid[i] != 0;
     }
-    nulls_ += static_cast<int64_t>(n) - count;
-    fingerprint_ += static_cast<uint64_t>(static_cast<int64_t>(n) - count) * kNullHash;
+    v = out;
+    count = k;
+    nulls_ += static_cast<int64_t>(n - count);
+    fingerprint_ += static_cast<uint64_t>(n - count) * kNullHash;
   }
   if (count == 0) return;
+  __extension__ typedef __int128 Int128;
+  T mn = v[0], mx = v[0];
+  for (size_t i = 0; i < count; ++i) {
+    mn = std::min(mn, v[i]);
+    mx = std::max(mx, v[i]);
+  }
+  Int128 sum = 0;
+  for (size_t i = 0; i < count; ++i) sum += v[i];
+  uint64_t fp = 0;
+  for (size_t i = 0; i < count; ++i) {
+    const uint64_t h = HashInt(v[i]);
+    hll_.AddHash(h);
+    fp += h;
+  }
+  fingerprint_ += fp;
   if (numeric_count_ == 0) {
     int_min_ = mn;
     int_max_ = mx;
@@ -145,7 +145,7 @@ void ColumnProfile::UpdateInteger(const Column& column) {
     int_max_ = std::max<int64_t>(int_max_, mx);
   }
   int_sum_ += sum;
-  numeric_count_ += count;
+  numeric_count_ += static_cast<int64_t>(count);
 }
 
 template <typename T>
@@ -153,16 +153,33 @@ void ColumnProfile::UpdateFloating(const Column& column) {
   const size_t n = column.size();
   if (n == 0) return;
   const T* v = column.data<T>();
-  const uint8_t* valid = column.may_have_nulls() ? column.validity().data() : nullptr;
+  size_t present = n;
+  if (column.may_have_nulls()) {
+    std::vector<T>* buffer;
+    if constexpr (sizeof(T) == 4) {
+      buffer = &float_scratch_;
+    } else {
+      buffer = &double_scratch_;
+    }
+    buffer->resize(n);
+    T* out = buffer->data();
+    const uint8_t* valid = column.validity().data();
+    size_t k = 0;
+    for (size_t i = 0; i < n; ++i) {
+      out[k] = v[i];
+      k += valid[i] != 0;
+    }
+    v = out;
+    present = k;
+    nulls_ += static_cast<int64_t>(n - present);
+    fingerprint_ += static_cast<uint64_t>(n - present) * kNullHash;
+  }
   double mn = std::numeric_limits<double>::infinity();
   double mx = -std::numeric_limits<double>::infinity();
   double sum = 0;
-  int64_t count = 0, nans = 0, nulls = 0;
-  for (size_t i = 0; i < n; ++i) {
-    if (valid && !valid[i]) {
-      ++nulls;
-      continue;
-    }
+  int64_t count = 0, nans = 0;
+  uint64_t fp = 0;
+  for (size_t i = 0; i < present; ++i) {
     const double d = static_cast<double>(v[i]);
     if (std::isnan(d)) {
       ++nans;
@@ -173,12 +190,11 @@ void ColumnProfile::UpdateFloating(const Column& column) {
     sum += d;
     const uint64_t h = HashDouble(d);
     hll_.AddHash(h);
-    fingerprint_ += h;
+    fp += h;
     ++count;
   }
-  nulls_ += nulls;
   nans_ += nans;
-  fingerprint_ += static_cast<uint64_t>(nulls) * kNullHash + static_cast<uint64_t>(nans) * kNanHash;
+  fingerprint_ += fp + static_cast<uint64_t>(nans) * kNanHash;
   if (count == 0) return;
   if (numeric_count_ == 0) {
     float_min_ = mn;
@@ -212,40 +228,80 @@ void ColumnProfile::UpdateBool(const Column& column) {
   numeric_count_ += count;
 }
 
+namespace {
+
+// The first 8 bytes of a string as a big-endian number, zero-padded: comparing two
+// prefixes orders the strings unless the prefixes are equal (then compare in full).
+// `avail` is how many bytes may be read from `p` (at least the string's size).
+inline uint64_t Prefix8(const char* p, size_t size, size_t avail) {
+  uint64_t v = 0;
+  if (avail >= 8) {
+    std::memcpy(&v, p, 8);
+    v = __builtin_bswap64(v);
+    if (size < 8) v = size == 0 ? 0 : v & (~uint64_t{0} << (8 * (8 - size)));
+    return v;
+  }
+  unsigned char buf[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  std::memcpy(buf, p, std::min<size_t>(size, 8));
+  std::memcpy(&v, buf, 8);
+  return __builtin_bswap64(v);
+}
+
+}  // namespace
+
 void ColumnProfile::UpdateBytes(const Column& column) {
   const size_t n = column.size();
   if (n == 0) return;
   const uint64_t* off = column.offsets().data();
   const char* chars = column.chars().data();
-  const uint8_t* valid = column.may_have_nulls() ? column.validity().data() : nullptr;
+  const size_t chars_size = column.chars().size();
+  // The rows with a value (all of them when the column has no nulls).
+  rows_scratch_.clear();
+  if (column.may_have_nulls()) {
+    const uint8_t* valid = column.validity().data();
+    for (size_t i = 0; i < n; ++i) {
+      if (valid[i]) rows_scratch_.push_back(static_cast<uint32_t>(i));
+    }
+  } else {
+    rows_scratch_.resize(n);
+    for (size_t i = 0; i < n; ++i) rows_scratch_[i] = static_cast<uint32_t>(i);
+  }
+  const size_t count = rows_scratch_.size();
+  const uint32_t* rows = rows_scratch_.data();
+  // One pass per structure, so each keeps its cache lines to itself.
+  hashes_.resize(count);
+  uint64_t* h = hashes_.data();
+  for (size_t k = 0; k < count; ++k) h[k] = XXH3_64bits(chars + off[rows[k]], off[rows[k] + 1] - off[rows[k]]);
+  hll_.AddHashes(h, count);
+  uint64_t fp = 0;
   const size_t bin_mask = histogram_.size() - 1;
   int64_t* hist = histogram_.data();
-  std::string_view mn, mx;
-  bool any = false;
-  int64_t count = 0;
-  uint64_t fp = 0;
-  for (size_t i = 0; i < n; ++i) {
-    if (valid && !valid[i]) continue;
-    const std::string_view s(chars + off[i], off[i + 1] - off[i]);
-    const uint64_t h = XXH3_64bits(s.data(), s.size());
-    hll_.AddHash(h);
-    fp += h;
-    ++hist[h & bin_mask];
-    counter_.Add(h, s);
-    if (!any) {
-      mn = mx = s;
-      any = true;
-    } else if (s < mn) {
-      mn = s;
-    } else if (s > mx) {
-      mx = s;
-    }
-    ++count;
+  for (size_t k = 0; k < count; ++k) {
+    fp += h[k];
+    ++hist[h[k] & bin_mask];
   }
-  nulls_ += static_cast<int64_t>(n) - count;
-  fingerprint_ += fp + static_cast<uint64_t>(static_cast<int64_t>(n) - count) * kNullHash;
-  numeric_count_ += count;
-  if (!any) return;
+  for (size_t k = 0; k < count; ++k) {
+    counter_.Add(h[k], std::string_view(chars + off[rows[k]], off[rows[k] + 1] - off[rows[k]]));
+  }
+  nulls_ += static_cast<int64_t>(n - count);
+  fingerprint_ += fp + static_cast<uint64_t>(n - count) * kNullHash;
+  numeric_count_ += static_cast<int64_t>(count);
+  if (count == 0) return;
+
+  std::string_view mn(chars + off[rows[0]], off[rows[0] + 1] - off[rows[0]]), mx = mn;
+  uint64_t mn_prefix = Prefix8(mn.data(), mn.size(), chars_size - off[rows[0]]), mx_prefix = mn_prefix;
+  for (size_t k = 1; k < count; ++k) {
+    const char* p = chars + off[rows[k]];
+    const size_t len = off[rows[k] + 1] - off[rows[k]];
+    const uint64_t prefix = Prefix8(p, len, chars_size - off[rows[k]]);
+    if (prefix < mn_prefix || (prefix == mn_prefix && std::string_view(p, len) < mn)) {
+      mn = std::string_view(p, len);
+      mn_prefix = prefix;
+    } else if (prefix > mx_prefix || (prefix == mx_prefix && std::string_view(p, len) > mx)) {
+      mx = std::string_view(p, len);
+      mx_prefix = prefix;
+    }
+  }
   if (!has_text_extremes_) {
     text_min_.assign(mn);
     text_max_.assign(mx);

@@ -133,7 +133,12 @@ class ColumnProfile {
   // Numeric sample slots.
   std::vector<double> sample_;
   std::vector<uint8_t> sample_valid_;
-  std::vector<uint64_t> hashes_;  // scratch
+  std::vector<uint64_t> hashes_;       // scratch: value hashes of one batch
+  std::vector<uint32_t> rows_scratch_;  // scratch: rows with a value
+  std::vector<int32_t> int32_scratch_;  // scratch: the non-null values of a batch
+  std::vector<int64_t> int64_scratch_;
+  std::vector<float> float_scratch_;
+  std::vector<double> double_scratch_;
 };
 
 }  // namespace gaggle

@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <iostream>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -257,7 +256,6 @@ TEST_F(DatasetValidatorTest, ShiftedDistributionFailsKs) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->FailureSummary(), "ks(amount)") << r->ToText();
   EXPECT_GT(*Find(*r, "ks", "amount")->observed, 0.1);
-  std::cout << r->ToText();
   EXPECT_TRUE(Find(*r, "checksum")->skipped);
 }
 

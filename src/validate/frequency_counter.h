@@ -6,9 +6,14 @@
 // every value whose frequency exceeds n / (capacity + 1) and its counts are low
 // by at most that much; exact() turns false. Cost is amortized O(1) per value: a
 // value that finds the table full lowers every count by one (and is not stored),
-// which happens at most n / (capacity + 1) times.
-// The first text seen for a hash is kept for display; two values with the same
-// 64-bit hash are counted as one (negligible for reporting).
+// which happens at most n / (capacity + 1) times. After kPassesBeforeSampling such
+// passes (a column of mostly distinct values, where the table only churns) the counter
+// samples: every kSampledStride-th value is counted with weight kSampledStride, which
+// keeps frequent values frequent and costs an eighth.
+// The text of a value is kept for display (while exact, from its first occurrence;
+// once approximate, from its second: values that churn through the table once are
+// never copied). Two values with the same 64-bit hash are counted as one
+// (negligible for reporting).
 // Thread-safety: a value; one writer at a time.
 #pragma once
 
@@ -29,6 +34,9 @@ struct ValueCount {
 
 class FrequencyCounter {
  public:
+  static constexpr int64_t kPassesBeforeSampling = 64;
+  static constexpr int64_t kSampledStride = 8;
+
   explicit FrequencyCounter(size_t capacity = 256);
 
   size_t capacity() const { return capacity_; }
@@ -39,12 +47,20 @@ class FrequencyCounter {
 
   void Add(uint64_t hash, std::string_view value) {
     ++total_;
-    size_t mask = slots_.size() - 1;
+    if (stride_ > 1) {
+      if (++phase_ < stride_) return;
+      phase_ = 0;
+    }
+    const size_t mask = entries_.size() - 1;
     for (size_t i = static_cast<size_t>(hash) & mask;; i = (i + 1) & mask) {
-      Slot& s = slots_[i];
-      if (s.count == 0) break;
-      if (s.hash == hash) {
-        ++s.count;
+      Entry& e = entries_[i];
+      if (e.count == 0) break;
+      if (e.hash == hash) {
+        e.count += stride_;
+        if (!has_value_[i]) {
+          values_[i].assign(value.data(), value.size());
+          has_value_[i] = 1;
+        }
         return;
       }
     }
@@ -57,20 +73,32 @@ class FrequencyCounter {
   std::vector<std::pair<uint64_t, int64_t>> HashCounts() const;
 
  private:
-  struct Slot {
+  // Probing touches only the 16-byte entries; the texts live apart.
+  struct Entry {
     uint64_t hash = 0;
     int64_t count = 0;  // 0 = empty
-    std::string value;
   };
   void Insert(uint64_t hash, std::string_view value);
   // Lowers every count by one and rebuilds the table without the zeros.
   void DecrementAll();
 
   size_t capacity_;
-  std::vector<Slot> slots_;  // open addressing, power of two >= 2 * capacity
-  std::vector<Slot> spare_;  // the previous table, reused by DecrementAll (no allocation per pass)
+  // Open addressing over a power of two >= 2 * capacity slots: entries_[i], values_[i],
+  // has_value_[i] describe slot i.
+  std::vector<Entry> entries_;
+  std::vector<std::string> values_;
+  std::vector<uint8_t> has_value_;
+  // The previous table, reused by DecrementAll (no allocation per pass).
+  std::vector<Entry> spare_entries_;
+  std::vector<std::string> spare_values_;
+  std::vector<uint8_t> spare_has_value_;
   size_t used_ = 0;
   int64_t total_ = 0;
+  int64_t passes_ = 0;  // DecrementAll calls
+  // 1 at first; kSampledStride once the stream proved to hold many more distinct values
+  // than counters: then only every stride-th value is counted, with that weight.
+  int64_t stride_ = 1;
+  int64_t phase_ = 0;
   bool exact_ = true;
 };
 
