@@ -11,7 +11,9 @@
 #include <functional>
 #include <string>
 
+#include "agent/agent_runner.h"
 #include "agent/manifest.h"
+#include "agent/transform_agent.h"
 #include "columnar/synthetic_data.h"
 #include "formats/format.h"
 #include "transform/transformer.h"
@@ -329,6 +331,38 @@ TEST_F(DatasetValidatorTest, TextNewSideIsTypedWithTheTargetSchema) {
   auto r = Validate(spec, Path("old.parquet"), Path("new"));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_TRUE(r->passed()) << r->ToText();
+}
+
+TEST_F(DatasetValidatorTest, RealAgentOutputOfAPartitionedDatasetPasses) {
+  // The built-in agent migrates a two-partition events dataset; the validator agrees
+  // with it on every count, the checksum and the manifest.
+  stdfs::create_directories(Path("in/day=1"));
+  stdfs::create_directories(Path("in/day=2"));
+  Generate(Path("in/day=1/events.parquet"), "events", 3000, 21, /*bad_fraction=*/0.002);
+  Generate(Path("in/day=2/events.parquet"), "events", 2000, 22, /*bad_fraction=*/0.002);
+  MigrationSpec spec = Spec(std::string(kEventsSpec) + "dead_letter: {max_fraction: 0.01}\ngates: {max_dlq_fraction: 1%}\n");
+  TransformAgent agent(spec);
+  agent.set_batch_rows(700);
+  AgentTask task;
+  task.migration = spec.name;
+  task.dataset_id = "events";
+  task.input_path = Path("in");
+  task.output_path = Path("out");
+  CancellationToken token;
+  auto run = RunAgent(&agent, spec, task, &token, nullptr);
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  auto r = Validate(spec, Path("in"), Path("out"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->passed()) << r->ToText();
+  EXPECT_EQ(r->old_side.files, 2);
+  EXPECT_EQ(r->new_side.files, 2);
+  EXPECT_EQ(r->old_side.rows, 5000);
+  EXPECT_GT(r->dead_lettered, 0);
+  EXPECT_GT(r->filtered, 0);
+  ASSERT_TRUE(r->manifest.has_value());
+  EXPECT_EQ(r->manifest->content_checksum, r->new_side.checksum);
+  EXPECT_FALSE(Find(*r, "manifest")->skipped);
+  EXPECT_TRUE(Find(*r, "manifest")->passed) << Find(*r, "manifest")->message;
 }
 
 TEST_F(DatasetValidatorTest, UnreadableInputsAreTypedErrors) {
