@@ -49,15 +49,6 @@ Result<size_t> TextInput::Refill(size_t keep, size_t* shift) {
   return got;
 }
 
-Result<size_t> StringSequentialFile::Read(size_t n, uint8_t* out) {
-  size_t left = data_.size() - pos_;
-  size_t take = std::min(n, left);
-  if (max_read_ > 0) take = std::min(take, max_read_);
-  std::memcpy(out, data_.data() + pos_, take);
-  pos_ += take;
-  return take;
-}
-
 std::string TextLocation(const std::string& path, uint64_t line, uint64_t byte_offset) {
   return path + ": line " + std::to_string(line) + " (byte " + std::to_string(byte_offset) + "): ";
 }

@@ -11,8 +11,6 @@
 //    so scanners may place a sentinel at data()[size()] and simdjson may parse a
 //    sub-range in place (it needs SIMDJSON_PADDING = 64 readable bytes past the end).
 //  - FileOffset() maps a window index to a byte offset in the file, for messages.
-// Also: StringSequentialFile, an in-memory SequentialFile for fuzz targets and tests
-// (optionally returning short reads, to exercise every chunk boundary).
 // Thread-safety: none; one reader owns one TextInput.
 #pragma once
 
@@ -63,21 +61,6 @@ class TextInput {
   size_t end_ = 0;         // window end in buffer_
   uint64_t consumed_ = 0;  // file offset of buffer_[begin_]
   bool eof_ = false;
-};
-
-// A SequentialFile over bytes held in memory. `max_read` > 0 caps each Read (short reads).
-class StringSequentialFile final : public SequentialFile {
- public:
-  StringSequentialFile(std::string path, std::string data, size_t max_read = 0)
-      : path_(std::move(path)), data_(std::move(data)), max_read_(max_read) {}
-  Result<size_t> Read(size_t n, uint8_t* out) override;
-  const std::string& path() const override { return path_; }
-
- private:
-  std::string path_;
-  std::string data_;
-  size_t max_read_;
-  size_t pos_ = 0;
 };
 
 // "path: line 12 (byte 345): " — the prefix of every record-level error message.

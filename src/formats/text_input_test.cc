@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "formats/memory_files.h"
+
 namespace gaggle {
 namespace {
 

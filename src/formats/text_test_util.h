@@ -14,6 +14,7 @@
 #include "columnar/record_batch.h"
 #include "common/file_system.h"
 #include "formats/format.h"
+#include "formats/memory_files.h"
 #include "formats/text_input.h"
 
 namespace gaggle::testing_text {

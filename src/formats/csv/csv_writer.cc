@@ -155,13 +155,19 @@ Status CsvWriter::Finish() {
 
 }  // namespace
 
+Result<std::unique_ptr<BatchWriter>> OpenCsvWriter(std::unique_ptr<WritableFile> file,
+                                                  std::shared_ptr<const Schema> schema, const WriteOptions& options) {
+  if (!schema) return Status::InvalidArgument(file->path() + ": CSV writer needs a schema");
+  auto writer = std::make_unique<CsvWriter>(std::move(file), std::move(schema), options.csv);
+  GAGGLE_RETURN_IF_ERROR(writer->Init());
+  return std::unique_ptr<BatchWriter>(std::move(writer));
+}
+
 Result<std::unique_ptr<BatchWriter>> OpenCsvWriter(FileSystem* fs, const std::string& path,
                                                   std::shared_ptr<const Schema> schema, const WriteOptions& options) {
   if (!schema) return Status::InvalidArgument(path + ": CSV writer needs a schema");
   GAGGLE_ASSIGN_OR_RETURN(auto file, fs->OpenWritable(path));
-  auto writer = std::make_unique<CsvWriter>(std::move(file), std::move(schema), options.csv);
-  GAGGLE_RETURN_IF_ERROR(writer->Init());
-  return std::unique_ptr<BatchWriter>(std::move(writer));
+  return OpenCsvWriter(std::move(file), std::move(schema), options);
 }
 
 }  // namespace gaggle

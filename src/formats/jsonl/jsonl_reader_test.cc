@@ -116,12 +116,13 @@ TEST(JsonlReader, NestedValuesWithoutADeclaredStringColumnAreUnsupported) {
   Opened inferred = ReadJsonl(dir, "{\"a\":1,\"obj\":{\"x\":1}}\n");
   EXPECT_EQ(inferred.status.code(), StatusCode::kUnsupported);
   EXPECT_THAT(inferred.status.message(), HasSubstr("'obj'"));
-  EXPECT_THAT(inferred.status.message(), HasSubstr("line 1"));
+  EXPECT_THAT(inferred.status.message(), HasSubstr("in.jsonl: line 1 (byte 13)"));
 
   ReadOptions options;
   options.schema = Schema({{"a", DataType::Int64()}});
-  Opened declared = ReadJsonl(dir, "{\"a\":[1]}\n", options);
+  Opened declared = ReadJsonl(dir, "{\"a\":1}\n{\"a\":[1]}\n", options);
   EXPECT_EQ(declared.status.code(), StatusCode::kUnsupported);
+  EXPECT_THAT(declared.status.message(), HasSubstr("in.jsonl: line 2 (byte 13)"));
   EXPECT_THAT(declared.status.message(), HasSubstr("'a'"));
 }
 
@@ -129,20 +130,22 @@ TEST(JsonlReader, IntegersBeyondInt64AreErrorsNotDoubles) {
   ScratchDir dir;
   Opened inferred = ReadJsonl(dir, "{\"a\":9223372036854775808}\n");
   EXPECT_EQ(inferred.status.code(), StatusCode::kCorruption);
+  EXPECT_THAT(inferred.status.message(), HasSubstr("in.jsonl: line 1 (byte 5)"));
   EXPECT_THAT(inferred.status.message(), HasSubstr("does not fit in int64"));
 
   ReadOptions options;
   options.schema = Schema({{"a", DataType::Int64()}});
   Opened declared = ReadJsonl(dir, "{\"a\":1}\n{\"a\":18446744073709551615}\n", options);
   EXPECT_EQ(declared.status.code(), StatusCode::kCorruption);
-  EXPECT_THAT(declared.status.message(), HasSubstr("line 2"));
+  EXPECT_THAT(declared.status.message(), HasSubstr("in.jsonl: line 2 (byte 13)"));
 
   Opened huge = ReadJsonl(dir, "{\"a\":1}\n{\"a\":123456789012345678901234567890}\n", options);
   EXPECT_EQ(huge.status.code(), StatusCode::kCorruption);
-  EXPECT_THAT(huge.status.message(), HasSubstr("line 2"));
+  EXPECT_THAT(huge.status.message(), HasSubstr("in.jsonl: line 2 (byte "));
 
   Opened fraction = ReadJsonl(dir, "{\"a\":1.0}\n", options);
   EXPECT_EQ(fraction.status.code(), StatusCode::kCorruption);
+  EXPECT_THAT(fraction.status.message(), HasSubstr("in.jsonl: line 1 (byte 5)"));
   EXPECT_THAT(fraction.status.message(), HasSubstr("column 'a'"));
 }
 
@@ -193,7 +196,7 @@ TEST(JsonlReader, MissingKeysAreNullUnlessTheColumnIsNotNullable) {
   EXPECT_THAT(Rows(ok.table), ElementsAre("1|null", "2|x"));
   Opened missing = ReadJsonl(dir, "{\"a\":1}\n{\"b\":\"x\"}\n", options);
   EXPECT_EQ(missing.status.code(), StatusCode::kCorruption);
-  EXPECT_THAT(missing.status.message(), HasSubstr("line 2"));
+  EXPECT_THAT(missing.status.message(), HasSubstr("in.jsonl: line 2 (byte 8)"));
   EXPECT_THAT(missing.status.message(), HasSubstr("not nullable"));
 }
 

@@ -190,13 +190,19 @@ Status JsonlWriter::Finish() {
 
 }  // namespace
 
+Result<std::unique_ptr<BatchWriter>> OpenJsonlWriter(std::unique_ptr<WritableFile> file,
+                                                    std::shared_ptr<const Schema> schema, const WriteOptions& options) {
+  if (!schema) return Status::InvalidArgument(file->path() + ": JSON lines writer needs a schema");
+  auto writer = std::make_unique<JsonlWriter>(std::move(file), std::move(schema));
+  GAGGLE_RETURN_IF_ERROR(writer->Init());
+  return std::unique_ptr<BatchWriter>(std::move(writer));
+}
+
 Result<std::unique_ptr<BatchWriter>> OpenJsonlWriter(FileSystem* fs, const std::string& path,
                                                     std::shared_ptr<const Schema> schema, const WriteOptions& options) {
   if (!schema) return Status::InvalidArgument(path + ": JSON lines writer needs a schema");
   GAGGLE_ASSIGN_OR_RETURN(auto file, fs->OpenWritable(path));
-  auto writer = std::make_unique<JsonlWriter>(std::move(file), std::move(schema));
-  GAGGLE_RETURN_IF_ERROR(writer->Init());
-  return std::unique_ptr<BatchWriter>(std::move(writer));
+  return OpenJsonlWriter(std::move(file), std::move(schema), options);
 }
 
 }  // namespace gaggle
