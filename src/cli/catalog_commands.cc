@@ -116,14 +116,15 @@ int RunList(const CatalogArgs& a) {
   }
   auto store = OpenStore(a.state);
   if (!store.ok()) return ReportError(store.status());
-  nlohmann::json out = nlohmann::json::array();
+  // Streamed, one entity at a time: a catalog can hold millions.
   size_t count = 0;
+  if (a.json) std::cout << "[";
   Status st = (*store)->ForEachEntity([&](const Entity& e) {
     if (kind && e.kind != *kind) return true;
     if (!a.match.empty() && !GlobMatch(a.match, e.id)) return true;
     ++count;
     if (a.json) {
-      out.push_back(EntityToJson(e, false));
+      std::cout << (count == 1 ? "\n  " : ",\n  ") << EntityToJson(e, false).dump();
     } else if (e.is_dataset()) {
       std::cout << e.id << "\tdataset\t" << TierName(e.tier) << "\t" << e.format << "\tv" << e.schema_version << "\t"
                 << (e.owner.empty() ? "-" : e.owner) << "\t" << e.uri << "\n";
@@ -133,10 +134,9 @@ int RunList(const CatalogArgs& a) {
     }
     return true;
   });
+  if (a.json) std::cout << (count == 0 ? "]" : "\n]") << std::endl;
   if (!st.ok()) return ReportError(st);
-  if (a.json) {
-    std::cout << out.dump(2) << std::endl;
-  } else {
+  if (!a.json) {
     std::cerr << "gaggle: " << count << " entit" << (count == 1 ? "y" : "ies") << "\n";
   }
   return kExitOk;
