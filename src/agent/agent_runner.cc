@@ -124,12 +124,23 @@ Status VerifyByReading(FileSystem* fs, const MigrationSpec& spec, const std::str
 
 }  // namespace
 
+std::string OutputSpecHash(const MigrationSpec& spec) {
+  nlohmann::json all = nlohmann::json::parse(CanonicalSpecText(spec), nullptr, false);
+  nlohmann::json kept = nlohmann::json::object();
+  for (const char* key : {"name", "version", "agent", "transform", "target", "dead_letter"}) {
+    if (all.is_object() && all.contains(key)) kept[key] = all[key];
+  }
+  if (kept.contains("target") && kept["target"].is_object()) kept["target"].erase("uri");
+  return Sha256Hex(kept.dump());
+}
+
 Result<AgentRunResult> RunAgent(Agent* agent, const MigrationSpec& spec, const AgentTask& task,
                                 CancellationToken* token, const ProgressCallback& progress, FileSystem* fs) {
   auto start = std::chrono::steady_clock::now();
   std::string started_at = NowIso();
   if (task.timeout) token->set_deadline(CancellationToken::Clock::now() + *task.timeout);
   std::string what = "dataset '" + task.dataset_id + "'";
+  const std::string spec_hash = OutputSpecHash(spec);
 
   GAGGLE_RETURN_IF_ERROR(RecoverOutputLeftovers(fs, task.output_path));
   GAGGLE_ASSIGN_OR_RETURN(InputFingerprint input, FingerprintDataset(fs, task.input_path));
@@ -138,7 +149,7 @@ Result<AgentRunResult> RunAgent(Agent* agent, const MigrationSpec& spec, const A
   std::string manifest_path = task.output_path + "/" + kManifestFileName;
   if (fs->Exists(manifest_path)) {
     auto existing = Manifest::Load(fs, manifest_path);
-    if (existing.ok() && existing->Matches(input, spec.hash, agent->identity())) {
+    if (existing.ok() && existing->Matches(input, spec_hash, agent->identity())) {
       AgentRunResult result;
       result.skipped = true;
       result.manifest = std::move(existing).value();
@@ -201,7 +212,7 @@ Result<AgentRunResult> RunAgent(Agent* agent, const MigrationSpec& spec, const A
 
   Manifest manifest;
   manifest.migration = spec.name;
-  manifest.spec_hash = spec.hash;
+  manifest.spec_hash = spec_hash;
   manifest.agent = agent->identity();
   manifest.input = std::move(input);
   manifest.outputs = std::move(staged.outputs);

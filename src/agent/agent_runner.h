@@ -17,6 +17,12 @@
 
 namespace gaggle {
 
+// sha256 of the spec sections that shape an agent's output (name, version, agent,
+// transform, target format/compression/row groups, dead_letter): the manifest's
+// spec_hash. Changing gates, rollout, fleet, notify or a target URI template does not
+// re-run datasets whose output would be byte-identical.
+std::string OutputSpecHash(const MigrationSpec& spec);
+
 struct AgentRunResult {
   bool skipped = false;  // output was already current
   Manifest manifest;

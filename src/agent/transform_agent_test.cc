@@ -141,7 +141,14 @@ TEST_F(TransformAgentTest, ChangedInputOrSpecRedoesTheWork) {
   ASSERT_TRUE(r.ok());
   EXPECT_FALSE(r->skipped);
   EXPECT_EQ(r->manifest.counts.rows_in, 5);
-  spec_.hash = "different";
+  // Sections that do not shape the output (gates, rollout, fleet) do not re-run it...
+  spec_.gates.ks_max = 0.5;
+  spec_.fleet.concurrency = 9;
+  auto same = Run(Task("out"));
+  ASSERT_TRUE(same.ok());
+  EXPECT_TRUE(same->skipped);
+  // ...a change to the target does.
+  spec_.target.compression = Compression::kZstd;
   auto s = Run(Task("out"));
   ASSERT_TRUE(s.ok());
   EXPECT_FALSE(s->skipped);
