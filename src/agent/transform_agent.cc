@@ -57,6 +57,12 @@ Result<StagedOutput> TransformAgent::Stage(const AgentTask& task, const InputFin
     }
     ReadOptions read_options;
     read_options.batch_rows = batch_rows_;
+    // Text sources are typed by the declared source schema when there is one, so that a
+    // value that does not parse becomes a cast failure (a dead letter), not a read error
+    // for the whole file after type inference guessed from the first rows.
+    if (spec_.transform.source_schema && (format == Format::kCsv || format == Format::kJsonl)) {
+      read_options.schema = *spec_.transform.source_schema;
+    }
     GAGGLE_ASSIGN_OR_RETURN(auto reader, OpenReader(file.path, format, read_options, fs));
     auto transformer = Transformer::Make(spec_.transform, *reader->schema());
     if (!transformer.ok()) return transformer.status().WithContext(display);
