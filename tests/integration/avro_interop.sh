@@ -1,6 +1,6 @@
 # Avro through the gaggle binary, checked by independent readers: python3-avro writes
 # and reads Avro (tests/oracle/write_avro.py), DuckDB reads the Parquet we produce.
-source "$ROOT/tests/integration/lib.sh"
+source "$ROOT/tests/lib.sh"
 G="$1"
 PY=/usr/bin/python3
 ORACLE="$ROOT/tests/oracle/write_avro.py"

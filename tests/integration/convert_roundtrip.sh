@@ -1,6 +1,6 @@
 # gaggle convert between every format; DuckDB checks that every Parquet file we write
 # holds exactly the rows of the source it read independently.
-source "$ROOT/tests/integration/lib.sh"
+source "$ROOT/tests/lib.sh"
 G="$1"
 "$G" generate src.parquet --profile bench --rows 50000 --seed 9 -q --row-group-rows 20000
 "$G" convert src.parquet a.jsonl -q

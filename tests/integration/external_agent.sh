@@ -1,6 +1,6 @@
 # An external agent (examples/agents/anonymize.py, protocol v1) through gaggle transform:
 # its JSON lines become Parquet, its counts are verified, failures map to exit codes.
-source "$ROOT/tests/integration/lib.sh"
+source "$ROOT/tests/lib.sh"
 G="$1"
 cp "$ROOT/examples/agents/anonymize.py" agent.py
 cat > spec.yaml <<'YAML'

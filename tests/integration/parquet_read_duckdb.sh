@@ -1,6 +1,6 @@
 # gaggle reads Parquet written by DuckDB (v1 and v2 pages' encodings, several codecs, many row
 # groups): converting it to Parquet and to JSON lines keeps every row, as DuckDB sees them.
-source "$ROOT/tests/integration/lib.sh"
+source "$ROOT/tests/lib.sh"
 G="$1"
 SRC="SELECT i::BIGINT AS id, CASE WHEN i % 7 = 0 THEN NULL ELSE (hash(i) % 100000)::DOUBLE / 8 END AS value,
        'name-' || (i % 1000)::VARCHAR AS name, i % 3 = 0 AS flag, DATE '2000-01-01' + (i % 9000)::INTEGER AS day,

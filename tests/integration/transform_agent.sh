@@ -1,6 +1,6 @@
 # gaggle transform on a partitioned Avro dataset: DuckDB checks the result; a rerun
 # is a no-op; SIGKILL at random moments never leaves a partial output visible.
-source "$ROOT/tests/integration/lib.sh"
+source "$ROOT/tests/lib.sh"
 G="$1"
 SPEC="$ROOT/examples/migrations/events-v2.yaml"
 for day in 1 2; do

@@ -1,7 +1,7 @@
 # gaggle validate: a dataset migrated by gaggle transform passes every check (exit 0);
 # injected faults fail the right check (exit 1, named on stderr); DuckDB agrees on
 # the counts and extremes the report states.
-source "$ROOT/tests/integration/lib.sh"
+source "$ROOT/tests/lib.sh"
 G="$1"
 "$G" generate old.parquet --profile bench --rows 30000 --seed 5 -q --row-group-rows 8000
 cat > spec.yaml <<'YAML'
