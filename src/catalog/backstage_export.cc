@@ -182,7 +182,11 @@ Result<ExportSummary> ExportBackstage(const Catalog& catalog, const std::vector<
   }
 
   std::set<std::string> agents;
-  for (const auto& [migration, rows] : by_migration) {
+  // Named members, not a structured binding: lambdas below capture them, which clang 14
+  // (the fuzz build's compiler) rejects for structured bindings.
+  for (const auto& migration_rows : by_migration) {
+    const auto& migration = migration_rows.first;
+    const auto& rows = migration_rows.second;
     const MigrationTarget& first = *rows.front();
     std::string agent_name = "agent-" + BackstageSafeName(first.agent + (first.agent_version.empty() ? "" : "-" + first.agent_version));
     agent_name = BackstageSafeName(agent_name);
