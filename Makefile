@@ -9,12 +9,16 @@ ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build build-asan test unit unit-asan integration demo bench fuzz format clean
+.PHONY: all deps oracle build build-asan test unit unit-asan integration demo bench fuzz format clean
 
 all: build
 
 deps:
 	@bash scripts/install-deps.sh
+
+# Independent readers (DuckDB, avsc) from npm; some unit tests use them as oracles.
+oracle: deps
+	@bash tests/oracle/setup.sh
 
 $(BUILD)/CMakeCache.txt:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
@@ -28,10 +32,10 @@ $(ASAN_BUILD)/CMakeCache.txt:
 build-asan: deps $(ASAN_BUILD)/CMakeCache.txt
 	cmake --build $(ASAN_BUILD) -j$(JOBS) --target gaggle_unit_tests gaggle
 
-unit: build
+unit: build oracle
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 
-unit-asan: build-asan
+unit-asan: build-asan oracle
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j$(JOBS)
 
