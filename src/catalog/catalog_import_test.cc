@@ -146,6 +146,10 @@ TEST(CatalogImportTest, HostileYamlIsAProblemNotACrash) {
       "apiVersion: backstage.io/v1\nkind: Resource\nmetadata: [1, 2]\n",
       "gaggle_catalog: 1\ndatasets: {a: 1}\n",
       "gaggle_catalog: 2\n",
+      "{},",                                          // yaml-cpp 0.7 LoadAll loops on these
+      "{\"gaggle_catalog\": 1, \"datasets\": []},\n",
+      "\"x\",",
+      ",",
   };
   for (const std::string& text : inputs) {
     auto c = ParseOne(text);

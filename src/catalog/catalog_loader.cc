@@ -2,7 +2,10 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <yaml-cpp/eventhandler.h>
+
 #include <algorithm>
+#include <sstream>
 
 #include "catalog/catalog_yaml_internal.h"
 
@@ -43,6 +46,61 @@ Status CollectFiles(FileSystem* fs, const std::string& dir, int depth, std::vect
   return Status::OK();
 }
 
+// yaml-cpp 0.7 (Debian 12) loops forever in LoadAll on some malformed streams (a
+// top-level flow node or quoted scalar followed by ',', e.g. "{}," — upstream issue
+// 1040, fixed after 0.8): the parser keeps reporting empty documents without
+// consuming input, and LoadAll keeps allocating them. This pre-pass runs the same
+// parser with a handler that builds nothing and stops as soon as a document starts
+// where the previous one did (no progress), or after more documents than the text
+// could hold.
+class ProgressGuard : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    stalled_ = started_ && mark.pos == last_pos_;
+    started_ = true;
+    last_pos_ = mark.pos;
+    ++documents_;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+
+  bool stalled() const { return stalled_; }
+  size_t documents() const { return documents_; }
+  int last_pos() const { return last_pos_; }
+
+ private:
+  bool started_ = false;
+  bool stalled_ = false;
+  int last_pos_ = -1;
+  size_t documents_ = 0;
+};
+
+// False (with the offset where it stalls) when yaml-cpp would not terminate on `text`.
+bool YamlTerminates(const std::string& text, int* stall_offset) {
+  std::istringstream in(text);
+  ProgressGuard guard;
+  try {
+    YAML::Parser parser(in);
+    // Every document takes at least a few characters ("---\n"); more than that is a loop.
+    const size_t max_documents = text.size() / 3 + 2;
+    while (parser.HandleNextDocument(guard)) {
+      if (guard.stalled() || guard.documents() > max_documents) {
+        *stall_offset = guard.last_pos();
+        return false;
+      }
+    }
+  } catch (const std::exception&) {
+    // A parse error: LoadAll below reports it with its line and column.
+  }
+  return true;
+}
+
 }  // namespace
 
 void ParseCatalogText(const std::string& text, const std::string& path, bool strict, FileSystem* fs,
@@ -54,6 +112,13 @@ void ParseCatalogText(const std::string& text, const std::string& path, bool str
   ctx.draft = draft;
   ctx.strict = strict;
   std::vector<YAML::Node> docs;
+  int stall = 0;
+  if (!YamlTerminates(text, &stall)) {
+    draft->AddProblem(path, 0, 0,
+                      "malformed YAML: the parser cannot get past byte offset " + std::to_string(stall) +
+                          " (a stray ',' after a top-level value?)");
+    return;
+  }
   try {
     docs = YAML::LoadAll(text);
   } catch (const YAML::Exception& e) {
