@@ -1,4 +1,11 @@
-// CSV writer: writes record batches as a CSV file (see formats/format.h for the contract).
+// CSV writer: writes record batches as a CSV file (see formats/format.h for the
+// BatchWriter contract and docs/formats.md, "CSV", for the rules).
+//  - Header row when options.csv.header; LF line ends; RFC 4180 quoting only where a
+//    reader would misread the field (delimiter, quote, CR/LF, leading/trailing space or
+//    tab, empty string, the null text).
+//  - Values formatted with columnar/value_format.h (ISO-8601 UTC timestamps, nan/inf,
+//    hex binary); integral floating values get ".0"; null is csv.null_text unquoted.
+//  - Output is buffered (about 1 MiB) and errors are sticky. Not thread-safe.
 #pragma once
 
 #include "formats/format.h"

@@ -1,4 +1,11 @@
-// JSON lines writer: writes record batches as a JSON lines file (see formats/format.h for the contract).
+// JSON lines writer: writes record batches as one JSON object per line (see
+// formats/format.h for the BatchWriter contract and docs/formats.md, "JSON lines").
+//  - Keys in schema order; strings escaped (", \\, control characters as \u00XX), UTF-8
+//    passed through, invalid UTF-8 is InvalidArgument naming row and column.
+//  - Numbers shortest round-trip (value_format.h, ".0" on integral floating values);
+//    NaN/inf/-inf as the strings "nan"/"inf"/"-inf"; dates, timestamps (UTC), decimals
+//    and hex binary as strings; null as null.
+//  - Output is buffered (about 1 MiB) and errors are sticky. Not thread-safe.
 #pragma once
 
 #include "formats/format.h"
