@@ -4,8 +4,8 @@
 // Usage: avro_decode_floor_bench FILE.avro
 #include <avro.h>
 
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 
 namespace {
 

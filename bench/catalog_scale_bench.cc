@@ -341,18 +341,20 @@ int main(int argc, char** argv) {
     }
   }
   if (n < 100) n = 100;
-  if (state.empty()) state = (std::filesystem::temp_directory_path() / ("gaggle-bench-" + std::to_string(::getpid()) + ".db")).string();
+  if (state.empty())
+    state = (std::filesystem::temp_directory_path() / ("gaggle-bench-" + std::to_string(::getpid()) + ".db")).string();
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(state + suffix);
 
   std::printf("catalog_scale_bench: %llu datasets, ~%.0f edges, state %s\n", static_cast<unsigned long long>(n),
               epd * static_cast<double>(n), state.c_str());
   double rss_import = 0, rss_plan = 0, rss_show = 0;
-  nlohmann::json imp = RunChild({args[0], "--phase", "import", state, std::to_string(n), std::to_string(epd)}, &rss_import);
+  nlohmann::json imp =
+      RunChild({args[0], "--phase", "import", state, std::to_string(n), std::to_string(epd)}, &rss_import);
   std::printf("phase        wall      cpu\n");
   std::printf("generate   %8.2f s %6.2f s   %llu entities (%llu datasets), %llu edges, %llu hubs\n",
-              imp["generate_s"].get<double>(), imp["generate_cpu_s"].get<double>(), imp["entities"].get<unsigned long long>(),
-              imp["datasets"].get<unsigned long long>(), imp["edges"].get<unsigned long long>(),
-              imp["hubs"].get<unsigned long long>());
+              imp["generate_s"].get<double>(), imp["generate_cpu_s"].get<double>(),
+              imp["entities"].get<unsigned long long>(), imp["datasets"].get<unsigned long long>(),
+              imp["edges"].get<unsigned long long>(), imp["hubs"].get<unsigned long long>());
   std::printf("import     %8.2f s %6.2f s   into SQLite (one transaction)\n", imp["import_s"].get<double>(),
               imp["import_cpu_s"].get<double>());
   std::printf("re-import  %8.2f s %6.2f s   unchanged (changes recorded: %s)\n",
@@ -362,18 +364,20 @@ int main(int argc, char** argv) {
   nlohmann::json plan = RunChild({args[0], "--phase", "plan", state}, &rss_plan);
   std::printf("load       %8.2f s %6.2f s   catalog from the state store\n", plan["load_s"].get<double>(),
               plan["load_cpu_s"].get<double>());
-  std::printf("plan       %8.2f s %6.2f s   all datasets: %d waves, canary %lld, max blast radius %llu, %llu estimated\n",
-              plan["plan_s"].get<double>(), plan["plan_cpu_s"].get<double>(), plan["waves"].get<int>(), plan["canary"].get<long long>(),
-              plan["max_blast_radius"].get<unsigned long long>(), plan["blast_approximate"].get<unsigned long long>());
+  std::printf(
+      "plan       %8.2f s %6.2f s   all datasets: %d waves, canary %lld, max blast radius %llu, %llu estimated\n",
+      plan["plan_s"].get<double>(), plan["plan_cpu_s"].get<double>(), plan["waves"].get<int>(),
+      plan["canary"].get<long long>(), plan["max_blast_radius"].get<unsigned long long>(),
+      plan["blast_approximate"].get<unsigned long long>());
   std::printf("save plan  %8.2f s %6.2f s\n", plan["save_s"].get<double>(), plan["save_cpu_s"].get<double>());
   std::printf("           peak RSS %.0f MB (load + plan + save), %.0f MB after planning\n", rss_plan,
               plan["plan_rss_mb"].get<double>());
   nlohmann::json show = RunChild({args[0], "--phase", "show", state, imp["hub_id"].get<std::string>()}, &rss_show);
-  std::printf("show hub   %8.1f ms median (%.1f ms cpu), %.1f ms first, %.1f ms max (%s: %llu downstream, %llu upstream)\n",
-              show["median_ms"].get<double>(), show["median_cpu_ms"].get<double>(), show["first_ms"].get<double>(),
-              show["max_ms"].get<double>(),
-              imp["hub_id"].get<std::string>().c_str(), show["downstream"].get<unsigned long long>(),
-              show["upstream"].get<unsigned long long>());
+  std::printf(
+      "show hub   %8.1f ms median (%.1f ms cpu), %.1f ms first, %.1f ms max (%s: %llu downstream, %llu upstream)\n",
+      show["median_ms"].get<double>(), show["median_cpu_ms"].get<double>(), show["first_ms"].get<double>(),
+      show["max_ms"].get<double>(), imp["hub_id"].get<std::string>().c_str(),
+      show["downstream"].get<unsigned long long>(), show["upstream"].get<unsigned long long>());
   double total_plan = plan["load_s"].get<double>() + plan["plan_s"].get<double>() + plan["save_s"].get<double>();
   double total_plan_cpu =
       plan["load_cpu_s"].get<double>() + plan["plan_cpu_s"].get<double>() + plan["save_cpu_s"].get<double>();
@@ -384,10 +388,11 @@ int main(int argc, char** argv) {
   }
   std::printf("machine load average %.1f on %ld cores while running (wall times stretch when other work competes)\n",
               load1, ::sysconf(_SC_NPROCESSORS_ONLN));
-  std::printf("goals: plan (load+plan+save) %.1f s wall, %.1f s cpu < 30 s: %s; peak %.0f MB < 4096 MB: %s; "
-              "show %.1f ms < 50 ms: %s\n",
-              total_plan, total_plan_cpu, total_plan < 30 ? "yes" : "NO", rss_plan, rss_plan < 4096 ? "yes" : "NO",
-              show["median_ms"].get<double>(), show["median_ms"].get<double>() < 50 ? "yes" : "NO");
+  std::printf(
+      "goals: plan (load+plan+save) %.1f s wall, %.1f s cpu < 30 s: %s; peak %.0f MB < 4096 MB: %s; "
+      "show %.1f ms < 50 ms: %s\n",
+      total_plan, total_plan_cpu, total_plan < 30 ? "yes" : "NO", rss_plan, rss_plan < 4096 ? "yes" : "NO",
+      show["median_ms"].get<double>(), show["median_ms"].get<double>() < 50 ? "yes" : "NO");
   if (!keep) {
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(state + suffix);
   }

@@ -103,8 +103,10 @@ int Main(int argc, char** argv) {
     options.parallel = parallel == 1;
     validate[parallel] = Time([&] {
       auto result = DatasetValidator(*spec, options).Validate(old_path, new_path);
-      if (!result.ok()) failure = result.status();
-      else if (!result->passed()) failure = Status::Internal("validation failed: " + result->FailureSummary());
+      if (!result.ok())
+        failure = result.status();
+      else if (!result->passed())
+        failure = Status::Internal("validation failed: " + result->FailureSummary());
     });
   }
   if (!failure.ok()) {

@@ -24,14 +24,14 @@
 namespace gaggle {
 
 struct AgentTask {
-  std::string migration;     // spec name
-  std::string dataset_id;    // catalog id, or the input path for one-off runs
-  std::string input_path;    // file or directory
+  std::string migration;               // spec name
+  std::string dataset_id;              // catalog id, or the input path for one-off runs
+  std::string input_path;              // file or directory
   std::optional<Format> input_format;  // default: from each file's extension
-  std::string output_path;   // dataset directory to create or replace
+  std::string output_path;             // dataset directory to create or replace
   int attempt = 1;
   std::optional<std::chrono::milliseconds> timeout;
-  std::string log_path;      // task log (external agents' stderr); empty = none
+  std::string log_path;  // task log (external agents' stderr); empty = none
 };
 
 // What the agent did inside the staging directory, before gaggle verifies and commits.

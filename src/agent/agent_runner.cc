@@ -12,8 +12,7 @@ namespace gaggle {
 namespace {
 
 std::string NowIso() {
-  auto us = std::chrono::duration_cast<std::chrono::microseconds>(
-                std::chrono::system_clock::now().time_since_epoch())
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
                 .count();
   return FormatTimestamp(us);
 }
@@ -115,7 +114,7 @@ Status VerifyByReading(FileSystem* fs, const MigrationSpec& spec, const std::str
   for (const OutputFile& o : staged->outputs) total += o.rows;
   if (total != staged->counts.rows_out) {
     return Status::AgentError("row accounting: agent reported " + std::to_string(staged->counts.rows_out) +
-                                   " rows out, its files hold " + std::to_string(total));
+                              " rows out, its files hold " + std::to_string(total));
   }
   staged->content_checksum = checksum.ToHex();
   staged->output_schema = schema.value_or(Schema());
@@ -164,17 +163,16 @@ Result<AgentRunResult> RunAgent(Agent* agent, const MigrationSpec& spec, const A
   StagedOutput staged = std::move(staged_result).value();
 
   if (!staged.counts.Balanced()) {
-    return Status::AgentError(what + ": row accounting does not balance: rows in " +
-                                   std::to_string(staged.counts.rows_in) + " != out " +
-                                   std::to_string(staged.counts.rows_out) + " + dead-lettered " +
-                                   std::to_string(staged.counts.dead_lettered) + " + filtered " +
-                                   std::to_string(staged.counts.filtered));
+    return Status::AgentError(
+        what + ": row accounting does not balance: rows in " + std::to_string(staged.counts.rows_in) + " != out " +
+        std::to_string(staged.counts.rows_out) + " + dead-lettered " + std::to_string(staged.counts.dead_lettered) +
+        " + filtered " + std::to_string(staged.counts.filtered));
   }
   std::string dlq_path = committer.staging_dir() + "/" + kDeadLetterFileName;
   GAGGLE_ASSIGN_OR_RETURN(int64_t dlq_lines, CountLines(fs, dlq_path));
   if (dlq_lines != staged.counts.dead_lettered) {
     return Status::AgentError(what + ": agent reported " + std::to_string(staged.counts.dead_lettered) +
-                                   " dead-lettered rows, the dead-letter file holds " + std::to_string(dlq_lines));
+                              " dead-lettered rows, the dead-letter file holds " + std::to_string(dlq_lines));
   }
   if (staged.counts.rows_in > 0) {
     double fraction = static_cast<double>(staged.counts.dead_lettered) / static_cast<double>(staged.counts.rows_in);
@@ -191,11 +189,10 @@ Result<AgentRunResult> RunAgent(Agent* agent, const MigrationSpec& spec, const A
           }
         }
       }
-      return Status::DeadLetterLimit(what + ": " + std::to_string(staged.counts.dead_lettered) + " of " +
-                                     std::to_string(staged.counts.rows_in) + " rows dead-lettered (" +
-                                     Percent(fraction) + "), above dead_letter.max_fraction " +
-                                     Percent(spec.dead_letter.max_fraction) + first_reason +
-                                     " (all records with reasons: " + kept + ")");
+      return Status::DeadLetterLimit(
+          what + ": " + std::to_string(staged.counts.dead_lettered) + " of " + std::to_string(staged.counts.rows_in) +
+          " rows dead-lettered (" + Percent(fraction) + "), above dead_letter.max_fraction " +
+          Percent(spec.dead_letter.max_fraction) + first_reason + " (all records with reasons: " + kept + ")");
     }
   }
   if (!staged.content_checksum) {
@@ -222,8 +219,8 @@ Result<AgentRunResult> RunAgent(Agent* agent, const MigrationSpec& spec, const A
   manifest.started_at = started_at;
   manifest.finished_at = NowIso();
   manifest.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  GAGGLE_RETURN_IF_ERROR(WriteFileAtomically(fs, committer.staging_dir() + "/" + kManifestFileName,
-                                             manifest.ToJson().dump(2) + "\n"));
+  GAGGLE_RETURN_IF_ERROR(
+      WriteFileAtomically(fs, committer.staging_dir() + "/" + kManifestFileName, manifest.ToJson().dump(2) + "\n"));
   GAGGLE_RETURN_IF_ERROR(committer.Commit());
 
   AgentRunResult result;

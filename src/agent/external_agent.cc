@@ -58,7 +58,8 @@ Result<std::unique_ptr<ExternalAgent>> ExternalAgent::Make(const MigrationSpec& 
   if (exec.is_relative() && !spec.base_dir.empty()) exec = std::filesystem::path(spec.base_dir) / exec;
   std::string path = exec.lexically_normal().string();
   if (spec.agent.version.empty()) {
-    return Status::InvalidArgument("agent.exec '" + spec.agent.exec + "' needs agent.version (recorded with its digest)");
+    return Status::InvalidArgument("agent.exec '" + spec.agent.exec +
+                                   "' needs agent.version (recorded with its digest)");
   }
   auto digest = Sha256File(FileSystem::Default(), path);
   if (!digest.ok()) return digest.status().WithContext("agent executable");
@@ -75,12 +76,12 @@ Result<StagedOutput> ExternalAgent::Stage(const AgentTask& task, const InputFing
   request["dataset"] = task.dataset_id;
   request["attempt"] = task.attempt;
   if (token.deadline()) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*token.deadline() -
-                                                                       CancellationToken::Clock::now());
+    auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(*token.deadline() - CancellationToken::Clock::now());
     auto wall = std::chrono::system_clock::now() + left;
     request["timeout_seconds"] = static_cast<double>(left.count()) / 1000.0;
-    request["deadline"] = FormatTimestamp(
-        std::chrono::duration_cast<std::chrono::microseconds>(wall.time_since_epoch()).count());
+    request["deadline"] =
+        FormatTimestamp(std::chrono::duration_cast<std::chrono::microseconds>(wall.time_since_epoch()).count());
   } else {
     request["timeout_seconds"] = nullptr;
     request["deadline"] = nullptr;
@@ -132,7 +133,7 @@ Result<StagedOutput> ExternalAgent::Stage(const AgentTask& task, const InputFing
   }
   if (outcome->exit_code != 0) {
     return Status::AgentError(who + " failed permanently (exit " + std::to_string(outcome->exit_code) +
-                                   "); see the task log");
+                              "); see the task log");
   }
   if (!protocol_error.empty()) return Status::AgentError(who + ": " + protocol_error);
   if (!result_line) return Status::AgentError(who + " exited 0 without printing a result line");

@@ -61,12 +61,12 @@ Result<InputFingerprint> FingerprintDataset(FileSystem* fs, const std::string& r
 }
 
 nlohmann::json InputFingerprint::ToJson() const {
-  nlohmann::json j = {{"root", root}, {"is_directory", is_directory}, {"total_bytes", total_bytes},
-                      {"content_hash", content_hash}};
+  nlohmann::json j = {
+      {"root", root}, {"is_directory", is_directory}, {"total_bytes", total_bytes}, {"content_hash", content_hash}};
   j["files"] = nlohmann::json::array();
   for (const InputFile& f : files) {
-    j["files"].push_back({{"path", f.relative_path}, {"size", f.size}, {"mtime_ns", f.mtime_ns},
-                          {"content_hash", f.content_hash}});
+    j["files"].push_back(
+        {{"path", f.relative_path}, {"size", f.size}, {"mtime_ns", f.mtime_ns}, {"content_hash", f.content_hash}});
   }
   return j;
 }

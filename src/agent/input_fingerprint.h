@@ -9,10 +9,9 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "common/file_system.h"
 #include "common/status.h"
@@ -24,7 +23,7 @@ struct InputFile {
   std::string path;           // full path
   uint64_t size = 0;
   int64_t mtime_ns = 0;
-  std::string content_hash;   // XXH3-128 hex
+  std::string content_hash;  // XXH3-128 hex
 };
 
 struct InputFingerprint {
@@ -32,7 +31,7 @@ struct InputFingerprint {
   bool is_directory = false;
   std::vector<InputFile> files;  // sorted by relative_path
   uint64_t total_bytes = 0;
-  std::string content_hash;      // over all files' hashes and names
+  std::string content_hash;  // over all files' hashes and names
 
   // Same files, sizes and content (mtimes are informational).
   bool SameContent(const InputFingerprint& other) const { return content_hash == other.content_hash; }
