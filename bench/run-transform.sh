@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Transform benchmark (called by bench/run.sh with BUILD DATA_DIR; prints markdown).
 # 1. gaggle transform vs DuckDB COPY (SELECT renames, casts, derive WHERE filter) on the bench table.
-# 2. Peak RSS of gaggle transform on a CSV input of more than 2 GB (BENCH_BIG_ROWS rows, default 28M).
+# 2. Peak RSS of gaggle transform on a CSV input of more than 2 GB (BENCH_BIG_ROWS rows, default 36M, 2.1 GB).
 set -euo pipefail
 BUILD="$1"; DATA="$2"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 G="$ROOT/$BUILD/gaggle"
 OUT="$ROOT/bench/out"
 ROWS="${BENCH_ROWS:-10000000}"
-BIG_ROWS="${BENCH_BIG_ROWS:-28000000}"
+BIG_ROWS="${BENCH_BIG_ROWS:-36000000}"
 
 timed() {  # timed CMD... -> SECS RSS_MB
   /usr/bin/time -f "%e %M" -o "$OUT/.ttime" "$@" > "$OUT/.tout" 2> "$OUT/.terr" || { cat "$OUT/.terr" >&2; exit 1; }
