@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <iostream>
 #include <memory>
 
@@ -19,7 +20,9 @@ struct EstateArgs {
 };
 
 void PrintSummary(const DemoEstate& e, const DemoEstateSummary& s) {
-  std::cout << "gaggle: demo estate in " << s.dir << " (" << s.seconds << " s)\n"
+  char seconds[32];
+  std::snprintf(seconds, sizeof(seconds), "%.1f s", s.seconds);
+  std::cout << "gaggle: demo estate in " << s.dir << " (" << seconds << ")\n"
             << "  datasets   " << s.datasets << " in " << s.layers << " lineage layers, " << s.dataset_edges
             << " lineage edges\n"
             << "  consumers  " << s.consumers << " services, dashboards and models, " << s.consumer_edges << " reads, "
