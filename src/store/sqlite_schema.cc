@@ -119,10 +119,70 @@ CREATE TRIGGER events_are_append_only_delete BEFORE DELETE ON events
   BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
 )sql";
 
+// Migration 2 (issue 5): the fleet's run records and task records.
+//  - runs: one row per migration, with the operators' requests and the run lease.
+//  - tasks: one row per (migration, dataset). Plan order is (stage, ordinal): the
+//    plan's rows are sorted by stage, and tasks dropped from the plan get ordinals
+//    after its rows. tasks_by_state serves both ListTasks (a state's tasks in plan
+//    order) and CountTasks (counts and sums per state and stage from the index
+//    alone). It is the only index a transition rewrites (transitions change `state`,
+//    so the summed columns ride along for free); a second one would cost every
+//    transition two more WAL pages.
+constexpr const char* kMigration2 = R"sql(
+CREATE TABLE runs (
+  migration TEXT NOT NULL PRIMARY KEY,
+  plan_hash TEXT NOT NULL,
+  spec_hash TEXT NOT NULL,
+  spec_path TEXT NOT NULL DEFAULT '',
+  state TEXT NOT NULL CHECK (state IN ('running', 'paused', 'cancelled', 'completed')),
+  state_reason TEXT NOT NULL DEFAULT '',
+  concurrency INTEGER NOT NULL CHECK (concurrency >= 1),
+  requeue_seq INTEGER NOT NULL DEFAULT 0,
+  requeue_applied_seq INTEGER NOT NULL DEFAULT 0,
+  runner TEXT NOT NULL DEFAULT '',
+  runner_expires_ms INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE tasks (
+  migration TEXT NOT NULL REFERENCES runs(migration),
+  dataset_id TEXT NOT NULL,
+  ordinal INTEGER NOT NULL,
+  stage INTEGER NOT NULL,
+  wave INTEGER NOT NULL,
+  priority INTEGER NOT NULL,
+  source_uri TEXT NOT NULL,
+  source_format TEXT NOT NULL,
+  target_uri TEXT NOT NULL,
+  size_bytes INTEGER NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'running', 'succeeded', 'failed', 'retrying', 'needs-attention',
+                                       'paused', 'cancelled', 'rolled-back')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_ms INTEGER NOT NULL DEFAULT 0,
+  runner TEXT NOT NULL DEFAULT '',
+  lease_expires_ms INTEGER NOT NULL DEFAULT 0,
+  started_at TEXT NOT NULL DEFAULT '',
+  finished_at TEXT NOT NULL DEFAULT '',
+  last_error TEXT NOT NULL DEFAULT '',
+  skipped INTEGER NOT NULL DEFAULT 0,
+  rows_in INTEGER NOT NULL DEFAULT 0,
+  rows_out INTEGER NOT NULL DEFAULT 0,
+  dead_lettered INTEGER NOT NULL DEFAULT 0,
+  filtered INTEGER NOT NULL DEFAULT 0,
+  bytes_out INTEGER NOT NULL DEFAULT 0,
+  duration_ms INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (migration, dataset_id)
+);
+CREATE INDEX tasks_by_plan_order ON tasks (migration, stage, ordinal);
+CREATE INDEX tasks_by_state ON tasks (migration, state, stage, ordinal, size_bytes, rows_in, rows_out, dead_lettered,
+                                      filtered);
+)sql";
+
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> m = {
       {1, "catalog, lineage, imports, plans, events", kMigration1},
-      // {2, "fleet tasks and leases", kMigration2},  <- issue 5
+      {2, "fleet runs, tasks and leases", kMigration2},
   };
   return m;
 }

@@ -75,7 +75,7 @@ Catalog Build(std::vector<Entity> entities, std::vector<std::pair<std::string, s
 TEST_F(StateStoreTest, ImportRoundTripsAndReimportIsIdempotent) {
   auto store = Open();
   ASSERT_TRUE(store);
-  EXPECT_EQ(store->schema_version(), 1);
+  EXPECT_EQ(store->schema_version(), 2);  // migration 2: fleet runs and tasks
   Catalog c1 = Build({Dataset("a", Tier::kCritical), Dataset("b"), Consumer("svc")},
                      {{"a", "b"}, {"b", "component:svc"}});
   auto r1 = store->ReplaceCatalog(c1, {"cat1.yaml", "alice"});
