@@ -2,13 +2,17 @@
 // default) in WAL mode, with a busy timeout, foreign keys on, and a versioned
 // schema migrated at open (store/sqlite_schema.h). Each write method runs in one
 // BEGIN IMMEDIATE transaction. WAL with synchronous=NORMAL loses nothing when the
-// process is killed; set `sync_full` to also survive power loss.
-// Thread-safety: all methods are serialized by an internal mutex.
+// process is killed; set `sync_full` to also survive power loss. The fleet methods
+// (sqlite_fleet_store.cc, sqlite_fleet_upsert.cc) reuse prepared statements, since
+// a runner makes one transaction per task transition.
+// Thread-safety: all methods are serialized by an internal mutex; ClaimRunner calls
+// `is_dead` with it held, so `is_dead` must not call the store.
 #pragma once
 
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "store/sqlite_db.h"
 #include "store/state_store.h"
@@ -42,6 +46,27 @@ class SqliteStateStore final : public StateStore {
   Result<int64_t> AppendEvent(const Event& event) override;
   Result<std::vector<Event>> ListEvents(const EventFilter& filter) override;
 
+  Result<MigrationRun> UpsertRun(const Plan& plan, const std::string& spec_path, int concurrency,
+                                 const std::string& actor) override;
+  Result<std::optional<MigrationRun>> FindRun(const std::string& migration) override;
+  Result<std::vector<MigrationRun>> ListRuns() override;
+  Result<MigrationRun> UpdateRun(const std::string& migration, const MigrationRunUpdate& update,
+                                 const std::string& actor, const std::string& detail) override;
+  Result<MigrationRun> ClaimRunner(const std::string& migration, const std::string& owner, int64_t now_ms,
+                                   int64_t ttl_ms,
+                                   const std::function<bool(const std::string& holder)>& is_dead) override;
+  Status ReleaseRunner(const std::string& migration, const std::string& owner) override;
+  Result<std::vector<TaskRecord>> LoadTasks(const std::string& migration) override;
+  Result<std::optional<TaskRecord>> FindTask(const std::string& migration, const std::string& dataset) override;
+  Result<std::vector<TaskRecord>> ListTasks(const std::string& migration, const std::vector<TaskState>& states,
+                                            bool oldest_started_first, size_t limit) override;
+  Result<std::vector<StageCounts>> CountTasks(const std::string& migration) override;
+  Status TransitionTask(TaskState from, const TaskRecord& record, const std::string& actor,
+                        const std::string& detail) override;
+  Result<int64_t> TransitionTasks(const std::string& migration, const std::vector<TaskState>& from, TaskState to,
+                                  const std::vector<std::string>& datasets, bool reset_attempts,
+                                  const std::string& actor, const std::string& detail) override;
+
  private:
   SqliteStateStore(std::unique_ptr<SqliteDb> db, std::string path, Options options)
       : db_(std::move(db)), path_(std::move(path)), options_(std::move(options)) {}
@@ -51,11 +76,26 @@ class SqliteStateStore final : public StateStore {
   Status ReplaceCatalogLocked(const Catalog& catalog, const ImportOptions& options, CatalogChangeSet* out);
   Status LoadImportIds(CatalogChangeSet* set);
 
+  // REQUIRES: mu_ held. The statement for `sql`, prepared on first use and kept until
+  // the store closes. The caller must Reset() it before its transaction ends.
+  Result<SqliteStatement*> Cached(const std::string& sql);
+  // REQUIRES: mu_ held, inside a transaction. Inserts one event with a cached statement.
+  Status InsertFleetEvent(const std::string& time, const std::string& actor, const std::string& migration,
+                          const std::string& dataset, const std::string& from_state, const std::string& to_state,
+                          const std::string& detail);
+  // REQUIRES: mu_ held. The run record, or nullopt.
+  Result<std::optional<MigrationRun>> ReadRun(const std::string& migration);
+  // REQUIRES: mu_ held. Tasks of `migration` in `state`, sorted like ListTasks.
+  Status ReadTasksInState(const std::string& migration, TaskState state, bool oldest_started_first, size_t limit,
+                          std::vector<TaskRecord>* out);
+
   std::mutex mu_;
   std::unique_ptr<SqliteDb> db_;  // GUARDED_BY(mu_)
   std::string path_;
   Options options_;
   int schema_version_ = 0;
+  // Declared after db_ so the statements are finalized before the database closes.
+  std::unordered_map<std::string, std::unique_ptr<SqliteStatement>> statements_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace gaggle
