@@ -9,7 +9,6 @@
 //    written by a newer gaggle) yields a Status naming its location, never a crash;
 //    "locked" is retryable;
 //  - the event log is append-only: nothing rewrites or deletes an event.
-// The fleet (issue 5) adds its task tables and methods here; see the marked place.
 // Thread-safety: implementations are safe to call from several threads; several
 // processes may open the same store (writes are serialized by the database).
 #pragma once
@@ -25,6 +24,7 @@
 #include "catalog/catalog.h"
 #include "catalog/entity.h"
 #include "common/status.h"
+#include "fleet/task.h"
 #include "plan/plan.h"
 
 namespace gaggle {
@@ -136,8 +136,55 @@ class StateStore {
   virtual Result<int64_t> AppendEvent(const Event& event) = 0;
   virtual Result<std::vector<Event>> ListEvents(const EventFilter& filter) = 0;
 
-  // --- Fleet (issue 5) -----------------------------------------------------
-  // Task records, leases and state transitions go here, as domain methods.
+  // --- Fleet: run records, tasks, leases ---------------------------------
+  // Creates or refreshes the run of `plan` for its migration in one transaction:
+  //  - the run record (state running, `concurrency`) when missing; an existing one keeps
+  //    its state, concurrency and lease but takes the new plan and spec hashes;
+  //  - a pending task per plan row; a task that already exists keeps its state, attempts
+  //    and results, and takes the row's new stage, wave, priority, source and target;
+  //  - tasks of the migration that are no longer in the plan and not settled become
+  //    cancelled ("dropped from the plan").
+  // Appends one event per created or cancelled task and one for the run.
+  virtual Result<MigrationRun> UpsertRun(const Plan& plan, const std::string& spec_path, int concurrency,
+                                         const std::string& actor) = 0;
+  virtual Result<std::optional<MigrationRun>> FindRun(const std::string& migration) = 0;
+  virtual Result<std::vector<MigrationRun>> ListRuns() = 0;
+  // Operator change to a run record, with an event (from/to = run states) carrying `detail`.
+  virtual Result<MigrationRun> UpdateRun(const std::string& migration, const MigrationRunUpdate& update,
+                                         const std::string& actor, const std::string& detail) = 0;
+
+  // The run lease: at most one runner per migration. Takes the lease for `owner` until
+  // now_ms + ttl_ms when it is free, expired, already `owner`'s, or held by an owner
+  // `is_dead` says is gone (a crashed process on this host). Otherwise FailedPrecondition
+  // naming the holder. Renewing is claiming again; ReleaseRunner frees it if `owner` holds it.
+  virtual Result<MigrationRun> ClaimRunner(const std::string& migration, const std::string& owner, int64_t now_ms,
+                                           int64_t ttl_ms,
+                                           const std::function<bool(const std::string& holder)>& is_dead) = 0;
+  virtual Status ReleaseRunner(const std::string& migration, const std::string& owner) = 0;
+
+  // Every task of the migration in plan order.
+  virtual Result<std::vector<TaskRecord>> LoadTasks(const std::string& migration) = 0;
+  virtual Result<std::optional<TaskRecord>> FindTask(const std::string& migration, const std::string& dataset) = 0;
+  // Tasks in one of `states`, in plan order (or longest-running first when
+  // `oldest_started_first`), at most `limit`.
+  virtual Result<std::vector<TaskRecord>> ListTasks(const std::string& migration, const std::vector<TaskState>& states,
+                                                    bool oldest_started_first, size_t limit) = 0;
+  // Counts per stage and state (stages in order), without loading the tasks.
+  virtual Result<std::vector<StageCounts>> CountTasks(const std::string& migration) = 0;
+
+  // Moves one task from `from` to `record.state` and stores every field of `record`
+  // (compare-and-set: FailedPrecondition when the stored state is not `from`, or the edge
+  // is not in the state machine), appending an event with `detail`. One transaction.
+  virtual Status TransitionTask(TaskState from, const TaskRecord& record, const std::string& actor,
+                                const std::string& detail) = 0;
+  // Moves every task of `migration` whose state is in `from` (restricted to `datasets`
+  // when not empty) to `to`, one event each, in one transaction. Running tasks moved
+  // out of running lose their lease. `reset_attempts` starts their retry budget over
+  // (an operator re-queue); the last error is kept for the record. Returns how many moved.
+  virtual Result<int64_t> TransitionTasks(const std::string& migration, const std::vector<TaskState>& from,
+                                          TaskState to, const std::vector<std::string>& datasets,
+                                          bool reset_attempts, const std::string& actor,
+                                          const std::string& detail) = 0;
 };
 
 struct StateStoreOptions {

@@ -1,0 +1,137 @@
+// Fleet records: one task per planned dataset and one run record per migration,
+// as the state store keeps them, and the task state machine they move through
+// (docs/fleet.md has the diagram).
+//
+//   pending ──> running ──> succeeded
+//      ^  \        │  \───> retrying ──> running (after the backoff)
+//      │   \       │   \──> failed            (permanent error)
+//      │    \      │    \─> needs-attention   (out of retries)
+//      │     \     └──────> pending           (interrupted: runner died or stopped)
+//      │      └──> paused / cancelled         (operator)
+//      └── failed, needs-attention, paused, cancelled, rolled-back (resume / run again)
+//   succeeded ──> rolled-back (rollback)
+//
+// Only the runner that holds a migration's lease moves its tasks through
+// running; operators' commands (pause, resume, cancel, fleet set) change the run
+// record, which the runner polls and applies.
+// Thread-safety: plain values.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace gaggle {
+
+enum class TaskState {
+  kPending,
+  kRunning,
+  kSucceeded,
+  kFailed,          // permanent error: retrying cannot help
+  kRetrying,        // retryable error; waits for next_attempt_ms
+  kNeedsAttention,  // out of retries
+  kPaused,          // held by an operator
+  kCancelled,
+  kRolledBack,
+};
+inline constexpr int kNumTaskStates = 9;
+
+// "pending", "running", ..., "needs-attention", "rolled-back".
+const char* TaskStateName(TaskState s);
+Result<TaskState> ParseTaskState(std::string_view name);
+// True when `from -> to` is an edge of the state machine above.
+bool IsAllowedTransition(TaskState from, TaskState to);
+// No runner will pick it up without an operator (or a later `run`) acting.
+inline bool IsSettled(TaskState s) {
+  return s == TaskState::kSucceeded || s == TaskState::kFailed || s == TaskState::kNeedsAttention ||
+         s == TaskState::kCancelled || s == TaskState::kRolledBack || s == TaskState::kPaused;
+}
+// Waiting for a human: failed or needs-attention.
+inline bool NeedsOperator(TaskState s) { return s == TaskState::kFailed || s == TaskState::kNeedsAttention; }
+
+struct TaskRecord {
+  std::string migration;
+  std::string dataset_id;
+  int64_t ordinal = 0;  // position in the plan (execution order)
+  int stage = 0;
+  int wave = 0;
+  int priority = 0;
+  std::string source_uri;
+  std::string source_format;
+  std::string target_uri;
+  int64_t size_bytes = 0;
+
+  TaskState state = TaskState::kPending;
+  int attempts = 0;              // attempts started so far
+  int64_t next_attempt_ms = 0;   // retrying: not before this time (ms since the epoch)
+  std::string runner;            // lease owner while running
+  int64_t lease_expires_ms = 0;  // running: the runner's lease on this task
+  std::string started_at;        // last attempt, ISO 8601 UTC
+  std::string finished_at;
+  std::string last_error;        // the last attempt's error, "" after a success
+  bool skipped = false;          // the output was already current (idempotent rerun)
+  int64_t rows_in = 0, rows_out = 0, dead_lettered = 0, filtered = 0;
+  int64_t bytes_out = 0;
+  int64_t duration_ms = 0;       // last attempt
+};
+
+// What a migration's operators asked for.
+enum class RunState {
+  kRunning,    // the runner dispatches tasks
+  kPaused,     // no new tasks start; running ones finish
+  kCancelled,  // running tasks are cancelled; nothing starts
+  kCompleted,  // every task settled (see counts for how)
+};
+const char* RunStateName(RunState s);
+Result<RunState> ParseRunState(std::string_view name);
+
+struct MigrationRun {
+  std::string migration;
+  std::string plan_hash;
+  std::string spec_hash;
+  std::string spec_path;
+  RunState state = RunState::kRunning;
+  std::string state_reason;  // why paused / cancelled / completed
+  int concurrency = 4;
+  // Bumped by operator commands that change task states (resume, pause of datasets):
+  // a runner that sees a value it has not applied yet reloads the task states.
+  int64_t requeue_seq = 0;
+  int64_t requeue_applied_seq = 0;
+  std::string runner;             // who holds the run lease ("host:pid:start"), "" when none
+  int64_t runner_expires_ms = 0;  // the lease is valid until then unless renewed
+  std::string created_at;
+  std::string updated_at;
+};
+
+// Operator changes to a run record; unset fields are left alone.
+struct MigrationRunUpdate {
+  std::optional<RunState> state;
+  std::optional<std::string> state_reason;
+  std::optional<int> concurrency;
+  bool bump_requeue = false;
+  std::optional<int64_t> requeue_applied_seq;
+};
+
+// Counts by stage and state, for progress and `gaggle status`.
+struct StageCounts {
+  int stage = 0;
+  int64_t by_state[kNumTaskStates] = {};
+  int64_t rows_out = 0;       // succeeded tasks
+  int64_t rows_in = 0;
+  int64_t dead_lettered = 0;
+  int64_t filtered = 0;
+  int64_t size_bytes = 0;     // all tasks (planned source bytes)
+  int64_t done_bytes = 0;     // source bytes of succeeded tasks
+  int64_t total() const {
+    int64_t t = 0;
+    for (int64_t c : by_state) t += c;
+    return t;
+  }
+  int64_t count(TaskState s) const { return by_state[static_cast<int>(s)]; }
+};
+
+}  // namespace gaggle
