@@ -1,0 +1,54 @@
+#include "fleet/agent_task_executor.h"
+
+#include "agent/agent_runner.h"
+
+namespace gaggle {
+
+Result<std::string> LocalPathFromUri(const std::string& uri) {
+  std::string path;
+  if (uri.rfind("file://", 0) == 0) {
+    path = uri.substr(7);
+    if (path.empty() || path[0] != '/') {
+      return Status::InvalidArgument("URI '" + uri + "': a file URI needs an absolute path (file:///data/x)");
+    }
+  } else if (uri.find("://") != std::string::npos) {
+    return Status::Unsupported("storage for URI '" + uri + "' (only file:// and local paths are supported)");
+  } else {
+    path = uri;
+  }
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  if (path.empty()) return Status::InvalidArgument("empty dataset location");
+  return path;
+}
+
+Result<TaskOutcome> AgentTaskExecutor::Execute(const TaskRecord& task, CancellationToken* token,
+                                               const TaskContext& context) {
+  AgentTask agent_task;
+  agent_task.migration = task.migration;
+  agent_task.dataset_id = task.dataset_id;
+  GAGGLE_ASSIGN_OR_RETURN(agent_task.input_path, LocalPathFromUri(task.source_uri));
+  GAGGLE_ASSIGN_OR_RETURN(agent_task.output_path, LocalPathFromUri(task.target_uri));
+  if (!task.source_format.empty()) {
+    auto format = ParseFormat(task.source_format);
+    if (format.ok()) agent_task.input_format = *format;  // else: by each file's extension
+  }
+  agent_task.attempt = task.attempts;
+  agent_task.timeout = spec_.fleet.timeout;
+  agent_task.log_path = context.agent_log_path;
+  ProgressCallback progress;
+  if (context.on_rows) {
+    progress = [&context](const AgentProgress& p) { context.on_rows(p.rows); };
+  }
+  GAGGLE_ASSIGN_OR_RETURN(AgentRunResult run, RunAgent(agent_.get(), spec_, agent_task, token, progress));
+  TaskOutcome out;
+  out.skipped = run.skipped;
+  out.rows_in = run.manifest.counts.rows_in;
+  out.rows_out = run.manifest.counts.rows_out;
+  out.dead_lettered = run.manifest.counts.dead_lettered;
+  out.filtered = run.manifest.counts.filtered;
+  for (const OutputFile& f : run.manifest.outputs) out.bytes_out += f.bytes;
+  out.message = run.message;
+  return out;
+}
+
+}  // namespace gaggle

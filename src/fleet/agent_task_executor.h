@@ -1,0 +1,35 @@
+// AgentTaskExecutor: the production TaskExecutor. Runs the migration's agent on
+// one dataset through RunAgent (agent/agent_runner.h): source and target come
+// from the task's plan row (file:// URIs or plain paths), the timeout from the
+// spec's fleet section. Everything that makes an agent run safe (idempotence,
+// staging, verification, atomic commit) is RunAgent's.
+// Thread-safety: Execute() may run concurrently for different datasets.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "agent/agent.h"
+#include "fleet/task_executor.h"
+#include "spec/migration_spec.h"
+
+namespace gaggle {
+
+// "file:///data/x/" -> "/data/x", "/data/x/" -> "/data/x"; other schemes are Unsupported.
+Result<std::string> LocalPathFromUri(const std::string& uri);
+
+class AgentTaskExecutor final : public TaskExecutor {
+ public:
+  AgentTaskExecutor(const MigrationSpec& spec, std::unique_ptr<Agent> agent)
+      : spec_(spec), agent_(std::move(agent)) {}
+
+  Result<TaskOutcome> Execute(const TaskRecord& task, CancellationToken* token, const TaskContext& context) override;
+  const AgentIdentity& identity() const { return agent_->identity(); }
+
+ private:
+  const MigrationSpec& spec_;
+  std::unique_ptr<Agent> agent_;
+};
+
+}  // namespace gaggle

@@ -1,0 +1,41 @@
+// Fault injection for drills and demos: a TaskExecutor decorator that makes
+// chosen datasets misbehave in the ways real agents do, so the fleet's timeout,
+// retry and needs-attention paths can be watched end to end.
+//
+// Spec (GAGGLE_INJECT_FAULTS, comma-separated):
+//   stall-once:ID   the first attempt of ID hangs until its deadline or cancellation
+//   stall:ID        every attempt of ID hangs that way
+//   fail-once:ID    the first attempt of ID fails with a retryable I/O error
+//   fail:ID         every attempt of ID fails permanently
+// Faults apply before the inner executor runs, so a faulted attempt writes nothing.
+// Thread-safety: immutable after Parse; Execute() may run concurrently.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "fleet/task_executor.h"
+
+namespace gaggle {
+
+class FaultInjectingExecutor final : public TaskExecutor {
+ public:
+  enum class Fault { kStallOnce, kStall, kFailOnce, kFail };
+
+  // InvalidArgument naming the bad entry when `spec` is malformed.
+  static Result<std::unique_ptr<FaultInjectingExecutor>> Parse(const std::string& spec, TaskExecutor* inner);
+
+  Result<TaskOutcome> Execute(const TaskRecord& task, CancellationToken* token, const TaskContext& context) override;
+  const std::map<std::string, Fault>& faults() const { return faults_; }
+
+ private:
+  FaultInjectingExecutor(std::map<std::string, Fault> faults, TaskExecutor* inner)
+      : faults_(std::move(faults)), inner_(inner) {}
+  std::map<std::string, Fault> faults_;
+  TaskExecutor* inner_;
+};
+
+const char* FaultName(FaultInjectingExecutor::Fault fault);
+
+}  // namespace gaggle

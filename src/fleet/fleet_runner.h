@@ -1,0 +1,120 @@
+// FleetRunner: executes one migration's tasks — the heart of `gaggle run`.
+//
+// It takes the migration's run lease (one runner per migration), recovers tasks
+// a dead runner left in running, then works stage by stage: inside the current
+// stage it starts tasks in plan order as soon as every selected upstream
+// succeeded, at most `concurrency` at once (re-read from the run record, so
+// `gaggle fleet set` applies live), and moves each task through the state
+// machine of fleet/task.h, one state-store transaction per transition:
+//  - a retryable failure with retries left waits out the backoff (RetryPolicy);
+//  - a permanent failure becomes failed; a retryable one out of retries
+//    needs-attention; the rest of the migration goes on without it, and the
+//    datasets downstream of it wait (reported as blocked);
+//  - a task over its timeout is cancelled (the token's deadline; a watchdog
+//    cancels executors that ignore it) and counts as a retryable failure.
+// A stage ends when nothing in it can run any more; the next one then starts.
+// Operators steer a running migration through the run record (pause, resume,
+// cancel, concurrency), which the runner polls; SIGINT (`interrupted`) cancels
+// running tasks and puts them back to pending. Every step is logged (RunLog),
+// notified where it matters (Notifier), and visible in progress snapshots.
+// Thread-safety: one Run() at a time per FleetRunner; the executor is called
+// from worker threads; the store only from the thread calling Run().
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/status.h"
+#include "fleet/notifier.h"
+#include "fleet/retry_policy.h"
+#include "fleet/run_log.h"
+#include "fleet/task.h"
+#include "fleet/task_executor.h"
+#include "fleet/task_graph.h"
+#include "store/state_store.h"
+
+namespace gaggle {
+
+// What the runner is doing now, for progress displays.
+struct FleetSnapshot {
+  std::string migration;
+  RunState state = RunState::kRunning;
+  std::string state_reason;
+  int concurrency = 0;
+  int current_stage = -1;  // -1: not started or finished
+  std::vector<StageCounts> stages;
+  int64_t rows_done = 0;   // rows read by tasks finished in this run
+  int64_t bytes_done = 0;  // planned source bytes of tasks finished in this run
+  int64_t bytes_left = 0;  // planned source bytes of tasks not settled yet
+  double elapsed_seconds = 0;
+  double eta_seconds = -1;  // -1: unknown yet
+  int64_t retries = 0;
+  struct Running {
+    std::string dataset;
+    int attempt = 0;
+    double seconds = 0;
+    int64_t rows = 0;
+  };
+  std::vector<Running> running;  // longest running first
+};
+
+struct FleetRunOptions {
+  std::string actor = "gaggle";
+  std::string owner;  // run lease holder; CurrentRunnerIdentity() when empty
+  std::chrono::milliseconds poll_interval{200};
+  std::chrono::milliseconds lease_ttl{10000};
+  std::chrono::milliseconds task_timeout{30 * 60 * 1000};
+  // After the deadline, how long an executor may take to notice before the watchdog cancels it.
+  std::chrono::milliseconds watchdog_grace{10000};
+  RetryPolicy retry;
+  uint64_t jitter_seed = 0;  // 0: random
+  std::function<void(const FleetSnapshot&)> on_progress;  // called on the runner's thread
+  Notifier* notifier = nullptr;
+  RunLog* log = nullptr;
+  const std::atomic<bool>* interrupted = nullptr;  // set by a SIGINT handler
+  bool exit_when_paused = false;  // return instead of waiting for `gaggle resume`
+};
+
+struct FleetRunSummary {
+  enum class Ending { kCompleted, kCancelled, kInterrupted, kPaused };
+  Ending ending = Ending::kCompleted;
+  std::vector<StageCounts> stages;
+  int64_t tasks = 0;
+  int64_t attempts = 0;   // started by this run
+  int64_t retries = 0;    // of those, retries
+  int64_t succeeded = 0;  // succeeded in this run
+  int64_t skipped = 0;    // of those, already current
+  int64_t recovered = 0;  // found running after a dead runner, put back to pending
+  int64_t rows_in = 0, rows_out = 0, dead_lettered = 0, filtered = 0;  // tasks succeeded in this run
+  std::vector<TaskRecord> attention;  // failed and needs-attention, plan order
+  std::vector<std::pair<std::string, std::string>> blocked;  // (dataset, the upstream it waits for)
+  double seconds = 0;
+
+  bool all_succeeded() const;
+};
+
+const char* EndingName(FleetRunSummary::Ending ending);
+
+class FleetRunner {
+ public:
+  FleetRunner(StateStore* store, TaskExecutor* executor, FleetRunOptions options)
+      : store_(store), executor_(executor), options_(std::move(options)) {}
+
+  // Runs `migration`, whose run record and tasks exist (StateStore::UpsertRun), with
+  // `graph` giving each dataset's selected upstreams. Returns when every task has
+  // settled, or the run is cancelled, interrupted, or paused with exit_when_paused.
+  // Errors: the lease is held by a live runner (Conflict), or the store failed.
+  Result<FleetRunSummary> Run(const std::string& migration, const TaskGraph& graph);
+
+ private:
+  StateStore* store_;
+  TaskExecutor* executor_;
+  FleetRunOptions options_;
+};
+
+}  // namespace gaggle

@@ -1,0 +1,439 @@
+#include "fleet/fleet_runner.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "fleet/fault_injection.h"
+#include "fleet/runner_identity.h"
+
+namespace gaggle {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+// Plays a script per dataset and attempt: "ok", "retry" (retryable error), "fail"
+// (permanent), "hang" (waits for its token). Records what ran and checks that no
+// dataset starts before its upstreams finished.
+class ScriptedExecutor : public TaskExecutor {
+ public:
+  std::map<std::string, std::vector<std::string>> script;
+  std::map<std::string, std::vector<std::string>> upstreams;
+  std::chrono::milliseconds work{5};
+
+  Result<TaskOutcome> Execute(const TaskRecord& task, CancellationToken* token, const TaskContext&) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      started_.push_back(task.dataset_id);
+      started_stage_.push_back(task.stage);
+      max_running_ = std::max(max_running_, ++running_);
+      for (const std::string& up : upstreams[task.dataset_id]) {
+        if (!succeeded_.count(up)) order_violations_.push_back(task.dataset_id + " before " + up);
+      }
+    }
+    std::string action = "ok";
+    auto it = script.find(task.dataset_id);
+    if (it != script.end() && task.attempts - 1 < static_cast<int>(it->second.size())) {
+      action = it->second[task.attempts - 1];
+    }
+    Result<TaskOutcome> result = TaskOutcome{};
+    if (action == "hang") {
+      while (true) {
+        Status st = token->Check(task.dataset_id);
+        if (!st.ok()) {
+          result = st;
+          break;
+        }
+        std::this_thread::sleep_for(2ms);
+      }
+    } else {
+      std::this_thread::sleep_for(work);
+      if (action == "retry") result = Status::IOError(task.dataset_id + ": flaky");
+      if (action == "fail") result = Status::SchemaMismatch(task.dataset_id + ": bad schema");
+    }
+    if (result.ok()) {
+      result->rows_in = 100;
+      result->rows_out = 98;
+      result->dead_lettered = 1;
+      result->filtered = 1;
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    --running_;
+    if (result.ok()) succeeded_.insert(task.dataset_id);
+    return result;
+  }
+
+  std::vector<std::string> started() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return started_;
+  }
+  std::vector<int> started_stages() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return started_stage_;
+  }
+  int max_running() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return max_running_;
+  }
+  std::vector<std::string> order_violations() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return order_violations_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::string> started_;
+  std::vector<int> started_stage_;
+  std::set<std::string> succeeded_;
+  std::vector<std::string> order_violations_;
+  int running_ = 0, max_running_ = 0;
+};
+
+struct Estate {
+  Catalog catalog;
+  Plan plan;
+};
+
+// Datasets d0..d{n-1}; `edges` (upstream, downstream) by index; stage of each dataset.
+Estate MakeEstate(int n, const std::vector<std::pair<int, int>>& edges, const std::vector<int>& stages) {
+  Estate e;
+  for (int i = 0; i < n; ++i) {
+    Entity d;
+    d.kind = EntityKind::kDataset;
+    d.id = d.name = "d" + std::to_string(i);
+    d.type = "dataset";
+    d.uri = "file:///lake/" + d.id;
+    d.format = "avro";
+    e.catalog.AddEntity(d);
+  }
+  for (auto [u, d] : edges) e.catalog.AddEdge("d" + std::to_string(u), "d" + std::to_string(d));
+  EXPECT_TRUE(e.catalog.Finalize().ok());
+  e.plan.migration = "m1";
+  e.plan.spec_hash = "spec";
+  e.plan.hash = "plan-" + std::to_string(n);
+  int max_stage = 0;
+  for (int i = 0; i < n; ++i) {
+    PlanRow r;
+    r.dataset_id = "d" + std::to_string(i);
+    r.stage = stages.empty() ? 0 : stages[i];
+    r.priority = i + 1;
+    r.size_bytes = 1000;
+    r.source_uri = "file:///lake/" + r.dataset_id;
+    r.source_format = "avro";
+    r.target_uri = "file:///lake2/" + r.dataset_id;
+    max_stage = std::max(max_stage, r.stage);
+    e.plan.rows.push_back(r);
+  }
+  for (int s = 0; s <= max_stage; ++s) {
+    PlanStage st;
+    st.index = s;
+    e.plan.stages.push_back(st);
+  }
+  return e;
+}
+
+class FleetRunnerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("gaggle-fleet-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    store_ = OpenStore();
+  }
+  void TearDown() override {
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+  std::unique_ptr<StateStore> OpenStore() {
+    auto s = OpenStateStore((dir_ / "gaggle.db").string());
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    return s.ok() ? std::move(s).value() : nullptr;
+  }
+  void Upsert(const Estate& e, int concurrency) {
+    auto run = store_->UpsertRun(e.plan, "spec.yaml", concurrency, "test");
+    ASSERT_TRUE(run.ok()) << run.status().ToString();
+  }
+  FleetRunOptions Options() {
+    FleetRunOptions o;
+    o.poll_interval = 10ms;
+    o.task_timeout = 10s;
+    RetrySpec r;
+    r.max = 2;
+    r.initial = 1ms;
+    r.max_delay = 5ms;
+    o.retry = RetryPolicy(r);
+    o.jitter_seed = 7;
+    return o;
+  }
+  std::map<std::string, TaskState> States() {
+    std::map<std::string, TaskState> out;
+    auto tasks = store_->LoadTasks("m1");
+    EXPECT_TRUE(tasks.ok());
+    if (tasks.ok()) {
+      for (const TaskRecord& t : *tasks) out[t.dataset_id] = t.state;
+    }
+    return out;
+  }
+  std::vector<std::string> Transitions(const std::string& dataset) {
+    EventFilter f;
+    f.migration = "m1";
+    f.dataset = dataset;
+    auto events = store_->ListEvents(f);
+    EXPECT_TRUE(events.ok());
+    std::vector<std::string> out;
+    if (events.ok()) {
+      for (const Event& e : *events) out.push_back(e.from_state + ">" + e.to_state);
+    }
+    return out;
+  }
+
+  fs::path dir_;
+  std::unique_ptr<StateStore> store_;
+};
+
+TEST_F(FleetRunnerTest, RunsEveryTaskAfterItsUpstreamsWithBoundedConcurrency) {
+  // A diamond plus a chain: d0 -> d1, d0 -> d2, d1 -> d3, d2 -> d3; d4..d11 independent.
+  Estate e = MakeEstate(12, {{0, 1}, {0, 2}, {1, 3}, {2, 3}}, {});
+  Upsert(e, 3);
+  ScriptedExecutor exec;
+  exec.upstreams = {{"d1", {"d0"}}, {"d2", {"d0"}}, {"d3", {"d1", "d2"}}};
+  TaskGraph graph = TaskGraph::Build(e.catalog, e.plan);
+  EXPECT_EQ(graph.Upstreams("d3"), (std::vector<std::string>{"d1", "d2"}));
+  FleetRunner runner(store_.get(), &exec, Options());
+  auto summary = runner.Run("m1", graph);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_EQ(summary->ending, FleetRunSummary::Ending::kCompleted);
+  EXPECT_TRUE(summary->all_succeeded());
+  EXPECT_EQ(summary->succeeded, 12);
+  EXPECT_EQ(summary->rows_out, 12 * 98);
+  EXPECT_TRUE(exec.order_violations().empty()) << exec.order_violations().front();
+  EXPECT_LE(exec.max_running(), 3);
+  EXPECT_GE(exec.max_running(), 2);
+  for (auto& [id, st] : States()) EXPECT_EQ(st, TaskState::kSucceeded) << id;
+  EXPECT_EQ(Transitions("d3"), (std::vector<std::string>{">pending", "pending>running", "running>succeeded"}));
+  auto run = store_->FindRun("m1");
+  ASSERT_TRUE(run.ok() && *run);
+  EXPECT_EQ((*run)->state, RunState::kCompleted);
+  EXPECT_EQ((*run)->runner, "");  // lease released
+
+  // A second run has nothing to do.
+  ScriptedExecutor again;
+  FleetRunner runner2(store_.get(), &again, Options());
+  auto second = runner2.Run("m1", graph);
+  ASSERT_TRUE(second.ok());
+  EXPECT_TRUE(again.started().empty());
+  EXPECT_EQ(second->attempts, 0);
+}
+
+TEST_F(FleetRunnerTest, StagesRunInOrder) {
+  Estate e = MakeEstate(9, {}, {0, 0, 1, 1, 1, 2, 2, 2, 2});
+  Upsert(e, 4);
+  ScriptedExecutor exec;
+  FleetRunner runner(store_.get(), &exec, Options());
+  auto summary = runner.Run("m1", TaskGraph::Build(e.catalog, e.plan));
+  ASSERT_TRUE(summary.ok());
+  std::vector<int> stages = exec.started_stages();
+  ASSERT_EQ(stages.size(), 9u);
+  EXPECT_TRUE(std::is_sorted(stages.begin(), stages.end()));
+}
+
+TEST_F(FleetRunnerTest, RetriesThenNeedsAttentionOrFailedAndTheRestGoesOn) {
+  // d0 flaky once; d1 always retryable (out of retries); d2 permanent; d3 waits for d2.
+  Estate e = MakeEstate(5, {{2, 3}}, {});
+  Upsert(e, 2);
+  ScriptedExecutor exec;
+  exec.script = {{"d0", {"retry"}}, {"d1", {"retry", "retry", "retry", "retry"}}, {"d2", {"fail"}}};
+  FleetRunner runner(store_.get(), &exec, Options());
+  auto summary = runner.Run("m1", TaskGraph::Build(e.catalog, e.plan));
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  auto states = States();
+  EXPECT_EQ(states["d0"], TaskState::kSucceeded);
+  EXPECT_EQ(states["d1"], TaskState::kNeedsAttention);
+  EXPECT_EQ(states["d2"], TaskState::kFailed);
+  EXPECT_EQ(states["d3"], TaskState::kPending);  // blocked by d2
+  EXPECT_EQ(states["d4"], TaskState::kSucceeded);
+  EXPECT_FALSE(summary->all_succeeded());
+  ASSERT_EQ(summary->attention.size(), 2u);
+  EXPECT_EQ(summary->attention[0].dataset_id, "d1");
+  EXPECT_EQ(summary->attention[0].attempts, 3);  // first attempt + max 2 retries
+  EXPECT_NE(summary->attention[0].last_error.find("flaky"), std::string::npos);
+  EXPECT_NE(summary->attention[1].last_error.find("bad schema"), std::string::npos);
+  ASSERT_EQ(summary->blocked.size(), 1u);
+  EXPECT_EQ(summary->blocked[0], (std::pair<std::string, std::string>{"d3", "d2"}));
+  EXPECT_EQ(Transitions("d0"), (std::vector<std::string>{">pending", "pending>running", "running>retrying",
+                                                         "retrying>running", "running>succeeded"}));
+  EXPECT_EQ(Transitions("d2"), (std::vector<std::string>{">pending", "pending>running", "running>failed"}));
+  EXPECT_EQ(summary->retries, 1 + 2);
+
+  // resume re-queues the failures with a fresh budget; with the faults gone they succeed.
+  auto moved = store_->TransitionTasks("m1", {TaskState::kFailed, TaskState::kNeedsAttention}, TaskState::kPending,
+                                       {}, true, "op", "fixed");
+  ASSERT_TRUE(moved.ok());
+  EXPECT_EQ(*moved, 2);
+  ScriptedExecutor fixed;
+  FleetRunner runner2(store_.get(), &fixed, Options());
+  auto second = runner2.Run("m1", TaskGraph::Build(e.catalog, e.plan));
+  ASSERT_TRUE(second.ok());
+  EXPECT_TRUE(second->all_succeeded());
+  EXPECT_EQ(fixed.started().size(), 3u);  // d1, d2, then d3
+}
+
+TEST_F(FleetRunnerTest, TimeoutCancelsTheAttemptAndCountsAsRetryable) {
+  Estate e = MakeEstate(2, {}, {});
+  Upsert(e, 2);
+  ScriptedExecutor exec;
+  exec.script = {{"d0", {"hang", "ok"}}};
+  FleetRunOptions o = Options();
+  o.task_timeout = 100ms;
+  FleetRunner runner(store_.get(), &exec, o);
+  auto summary = runner.Run("m1", TaskGraph::Build(e.catalog, e.plan));
+  ASSERT_TRUE(summary.ok());
+  EXPECT_TRUE(summary->all_succeeded());
+  auto task = store_->FindTask("m1", "d0");
+  ASSERT_TRUE(task.ok() && *task);
+  EXPECT_EQ((*task)->attempts, 2);
+  auto events = store_->ListEvents({"m1", "d0", 0, 100});
+  ASSERT_TRUE(events.ok());
+  bool saw_timeout = false;
+  for (const Event& ev : *events) {
+    if (ev.to_state == "retrying" && ev.detail.find("timeout") != std::string::npos) saw_timeout = true;
+  }
+  EXPECT_TRUE(saw_timeout);
+}
+
+TEST_F(FleetRunnerTest, InjectedStallOnceTimesOutThenSucceeds) {
+  Estate e = MakeEstate(1, {}, {});
+  Upsert(e, 1);
+  ScriptedExecutor exec;
+  auto faults = FaultInjectingExecutor::Parse("stall-once:d0", &exec);
+  ASSERT_TRUE(faults.ok());
+  EXPECT_FALSE(FaultInjectingExecutor::Parse("explode:d0", &exec).ok());
+  EXPECT_FALSE(FaultInjectingExecutor::Parse("stall-once:", &exec).ok());
+  FleetRunOptions o = Options();
+  o.task_timeout = 50ms;
+  FleetRunner runner(store_.get(), faults->get(), o);
+  auto summary = runner.Run("m1", TaskGraph::Build(e.catalog, e.plan));
+  ASSERT_TRUE(summary.ok());
+  EXPECT_TRUE(summary->all_succeeded());
+  EXPECT_EQ(summary->retries, 1);
+  EXPECT_EQ(exec.started().size(), 1u);  // the stalled attempt never reached the agent
+}
+
+TEST_F(FleetRunnerTest, RecoversTasksOfADeadRunnerAndRefusesALiveOne) {
+  Estate e = MakeEstate(3, {}, {});
+  Upsert(e, 2);
+  // A runner on another host holds a valid lease: refused.
+  auto held = store_->ClaimRunner("m1", "elsewhere:1:1", UnixMillis(), 60000,
+                                  [](const std::string&) { return false; });
+  ASSERT_TRUE(held.ok()) << held.status().ToString();
+  ScriptedExecutor exec;
+  FleetRunner runner(store_.get(), &exec, Options());
+  auto refused = runner.Run("m1", TaskGraph::Build(e.catalog, e.plan));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kConflict) << refused.status().ToString();
+  EXPECT_NE(refused.status().message().find("elsewhere:1:1"), std::string::npos);
+  // That runner "died" mid-task on this host: its lease names a pid that does not exist.
+  ASSERT_TRUE(store_->ReleaseRunner("m1", "elsewhere:1:1").ok());
+  char host[256] = {0};
+  ::gethostname(host, sizeof(host) - 1);
+  std::string dead = std::string(host) + ":999999999:1";
+  ASSERT_TRUE(store_->ClaimRunner("m1", dead, UnixMillis(), 60000, [](const std::string&) { return false; })
+                  .ok());
+  auto task = store_->FindTask("m1", "d1");
+  ASSERT_TRUE(task.ok() && *task);
+  TaskRecord running = **task;
+  running.state = TaskState::kRunning;
+  running.attempts = 1;
+  running.runner = dead;
+  ASSERT_TRUE(store_->TransitionTask(TaskState::kPending, running, "gaggle", "").ok());
+
+  auto summary = runner.Run("m1", TaskGraph::Build(e.catalog, e.plan));
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_EQ(summary->recovered, 1);
+  EXPECT_TRUE(summary->all_succeeded());
+  EXPECT_EQ(Transitions("d1"), (std::vector<std::string>{">pending", "pending>running", "running>pending",
+                                                         "pending>running", "running>succeeded"}));
+}
+
+TEST_F(FleetRunnerTest, PauseResumeConcurrencyAndCancelFromAnotherConnection) {
+  Estate e = MakeEstate(40, {}, {});
+  Upsert(e, 1);
+  ScriptedExecutor exec;
+  exec.work = 20ms;
+  std::atomic<bool> stop{false};
+  std::thread operator_thread([&] {
+    auto other = OpenStore();  // as another terminal would
+    auto wait_started = [&](size_t n) {
+      for (int i = 0; i < 500 && exec.started().size() < n; ++i) std::this_thread::sleep_for(5ms);
+    };
+    wait_started(2);
+    MigrationRunUpdate pause;
+    pause.state = RunState::kPaused;
+    pause.state_reason = "test pause";
+    ASSERT_TRUE(other->UpdateRun("m1", pause, "op", "pause").ok());
+    std::this_thread::sleep_for(150ms);
+    size_t during_pause = exec.started().size();
+    std::this_thread::sleep_for(150ms);
+    EXPECT_EQ(exec.started().size(), during_pause);  // nothing new starts while paused
+    MigrationRunUpdate resume;
+    resume.state = RunState::kRunning;
+    resume.concurrency = 4;
+    ASSERT_TRUE(other->UpdateRun("m1", resume, "op", "resume").ok());
+    wait_started(during_pause + 8);
+    MigrationRunUpdate cancel;
+    cancel.state = RunState::kCancelled;
+    ASSERT_TRUE(other->UpdateRun("m1", cancel, "op", "cancel").ok());
+    stop = true;
+  });
+  FleetRunner runner(store_.get(), &exec, Options());
+  auto summary = runner.Run("m1", TaskGraph::Build(e.catalog, e.plan));
+  operator_thread.join();
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_EQ(summary->ending, FleetRunSummary::Ending::kCancelled);
+  EXPECT_GE(exec.max_running(), 3);  // the raised concurrency applied live
+  int succeeded = 0, cancelled = 0;
+  for (auto& [id, st] : States()) {
+    succeeded += st == TaskState::kSucceeded;
+    cancelled += st == TaskState::kCancelled;
+    EXPECT_TRUE(st == TaskState::kSucceeded || st == TaskState::kCancelled) << id << " " << TaskStateName(st);
+  }
+  EXPECT_GT(cancelled, 0);
+  EXPECT_EQ(succeeded + cancelled, 40);
+}
+
+TEST_F(FleetRunnerTest, InterruptPutsRunningTasksBackWithoutSpendingAnAttempt) {
+  Estate e = MakeEstate(3, {}, {});
+  Upsert(e, 3);
+  ScriptedExecutor exec;
+  exec.script = {{"d0", {"hang"}}, {"d1", {"hang"}}, {"d2", {"hang"}}};
+  std::atomic<bool> interrupted{false};
+  FleetRunOptions o = Options();
+  o.interrupted = &interrupted;
+  std::thread sigint([&] {
+    for (int i = 0; i < 500 && exec.started().size() < 3; ++i) std::this_thread::sleep_for(5ms);
+    interrupted = true;
+  });
+  FleetRunner runner(store_.get(), &exec, o);
+  auto summary = runner.Run("m1", TaskGraph::Build(e.catalog, e.plan));
+  sigint.join();
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary->ending, FleetRunSummary::Ending::kInterrupted);
+  auto tasks = store_->LoadTasks("m1");
+  ASSERT_TRUE(tasks.ok());
+  for (const TaskRecord& t : *tasks) {
+    EXPECT_EQ(t.state, TaskState::kPending) << t.dataset_id;
+    EXPECT_EQ(t.attempts, 0) << t.dataset_id;
+    EXPECT_EQ(t.runner, "");
+  }
+}
+
+}  // namespace
+}  // namespace gaggle

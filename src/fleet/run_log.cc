@@ -1,0 +1,102 @@
+#include "fleet/run_log.h"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+
+#include "common/digest.h"
+#include "store/state_store.h"
+
+namespace gaggle {
+
+std::string RunLog::SafeFileName(const std::string& id) {
+  std::string out;
+  bool changed = id.empty();
+  for (char c : id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+              c == '-';
+    out.push_back(ok ? c : '_');
+    changed |= !ok;
+  }
+  if (out.size() > 120) {
+    out.resize(120);
+    changed = true;
+  }
+  if (!out.empty() && out[0] == '.') {
+    out[0] = '_';
+    changed = true;
+  }
+  if (changed) out += "-" + Sha256Hex(id).substr(0, 8);
+  return out;
+}
+
+std::string RunLog::RunLogPathFor(const std::string& dir, const std::string& migration) {
+  return dir + "/" + SafeFileName(migration) + "/run.jsonl";
+}
+std::string RunLog::TaskLogPathFor(const std::string& dir, const std::string& migration, const std::string& dataset) {
+  return dir + "/" + SafeFileName(migration) + "/tasks/" + SafeFileName(dataset) + ".jsonl";
+}
+std::string RunLog::AgentLogPathFor(const std::string& dir, const std::string& migration,
+                                    const std::string& dataset) {
+  return dir + "/" + SafeFileName(migration) + "/tasks/" + SafeFileName(dataset) + ".agent.log";
+}
+
+Result<std::unique_ptr<RunLog>> RunLog::Open(const std::string& dir, const std::string& migration) {
+  std::error_code ec;
+  std::string tasks_dir = dir + "/" + SafeFileName(migration) + "/tasks";
+  std::filesystem::create_directories(tasks_dir, ec);
+  if (ec) return Status::IOError("cannot create log directory '" + tasks_dir + "': " + ec.message());
+  std::string path = RunLogPathFor(dir, migration);
+  std::FILE* f = std::fopen(path.c_str(), "a");
+  if (!f) return Status::IOError("cannot open log '" + path + "': " + std::strerror(errno));
+  return std::unique_ptr<RunLog>(new RunLog(dir, migration, f));
+}
+
+RunLog::~RunLog() {
+  if (run_file_) std::fclose(run_file_);
+}
+
+std::string RunLog::Line(const std::string& dataset, const std::string& level, const std::string& event,
+                         nlohmann::json fields) const {
+  nlohmann::json line = nlohmann::json::object();
+  line["time"] = NowIso8601();
+  line["level"] = level;
+  line["event"] = event;
+  line["migration"] = migration_;
+  if (!dataset.empty()) line["dataset"] = dataset;
+  if (fields.is_object()) {
+    for (auto& [k, v] : fields.items()) line[k] = std::move(v);
+  }
+  return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+void RunLog::ReportWriteError(const std::string& path) {
+  if (reported_) return;
+  reported_ = true;
+  std::cerr << "gaggle: warning: cannot write log '" << path << "': " << std::strerror(errno)
+            << " (logging continues where it can)\n";
+}
+
+void RunLog::Run(const std::string& level, const std::string& event, nlohmann::json fields) {
+  std::string line = Line("", level, event, std::move(fields));
+  std::lock_guard<std::mutex> lock(mu_);
+  if (std::fwrite(line.data(), 1, line.size(), run_file_) != line.size() || std::fflush(run_file_) != 0) {
+    ReportWriteError(RunLogPathFor(dir_, migration_));
+  }
+}
+
+void RunLog::Task(const std::string& dataset, const std::string& level, const std::string& event,
+                  nlohmann::json fields) {
+  std::string line = Line(dataset, level, event, std::move(fields));
+  std::string path = TaskLogPathFor(dir_, migration_, dataset);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (std::fwrite(line.data(), 1, line.size(), run_file_) != line.size() || std::fflush(run_file_) != 0) {
+    ReportWriteError(RunLogPathFor(dir_, migration_));
+  }
+  std::FILE* f = std::fopen(path.c_str(), "a");
+  if (!f || std::fwrite(line.data(), 1, line.size(), f) != line.size()) ReportWriteError(path);
+  if (f) std::fclose(f);
+}
+
+}  // namespace gaggle

@@ -1,0 +1,58 @@
+// RunLog: the structured logs of a migration's runs, as JSON lines:
+//   DIR/MIGRATION/run.jsonl              everything the runner did
+//   DIR/MIGRATION/tasks/DATASET.jsonl    one task's attempts (also in run.jsonl)
+//   DIR/MIGRATION/tasks/DATASET.agent.log  an agent's own output (external agents' stderr)
+// Each line is one object: {"time", "level", "event", "migration", "dataset"?, ...fields}.
+// Dataset ids become file names through SafeFileName. Logging never fails the
+// migration: a write error is reported once on stderr and logging goes on.
+// Thread-safety: all methods may be called from any thread.
+#pragma once
+
+#include <cstdio>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "common/status.h"
+
+namespace gaggle {
+
+class RunLog {
+ public:
+  static Result<std::unique_ptr<RunLog>> Open(const std::string& dir, const std::string& migration);
+  ~RunLog();
+
+  // A run-level line ("info", "warn", "error").
+  void Run(const std::string& level, const std::string& event, nlohmann::json fields = nlohmann::json::object());
+  // A task line: written to the task's file and to run.jsonl.
+  void Task(const std::string& dataset, const std::string& level, const std::string& event,
+            nlohmann::json fields = nlohmann::json::object());
+
+  std::string AgentLogPath(const std::string& dataset) const { return AgentLogPathFor(dir_, migration_, dataset); }
+  std::string TaskLogPath(const std::string& dataset) const { return TaskLogPathFor(dir_, migration_, dataset); }
+
+  static std::string RunLogPathFor(const std::string& dir, const std::string& migration);
+  static std::string TaskLogPathFor(const std::string& dir, const std::string& migration, const std::string& dataset);
+  static std::string AgentLogPathFor(const std::string& dir, const std::string& migration,
+                                     const std::string& dataset);
+  // Characters outside [A-Za-z0-9._-] become '_', and a short hash of the id is added
+  // when anything was replaced, so distinct ids never share a file.
+  static std::string SafeFileName(const std::string& id);
+
+ private:
+  RunLog(std::string dir, std::string migration, std::FILE* run_file)
+      : dir_(std::move(dir)), migration_(std::move(migration)), run_file_(run_file) {}
+  std::string Line(const std::string& dataset, const std::string& level, const std::string& event,
+                   nlohmann::json fields) const;
+  void ReportWriteError(const std::string& path);
+
+  std::string dir_;
+  std::string migration_;
+  std::mutex mu_;
+  std::FILE* run_file_;      // GUARDED_BY(mu_)
+  bool reported_ = false;    // GUARDED_BY(mu_)
+};
+
+}  // namespace gaggle

@@ -1,0 +1,67 @@
+#include "fleet/runner_identity.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <fstream>
+#include <sstream>
+
+namespace gaggle {
+namespace {
+
+std::string HostName() {
+  char buf[256] = {0};
+  if (::gethostname(buf, sizeof(buf) - 1) != 0) return "localhost";
+  return buf;
+}
+
+// Field 22 of /proc/PID/stat (start time in ticks), or "" when the process is gone.
+std::string ProcessStartTicks(long pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  if (!in) return "";
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // The command name (field 2) is in parentheses and may contain spaces: skip past it.
+  size_t close = text.rfind(')');
+  if (close == std::string::npos) return "";
+  std::istringstream rest(text.substr(close + 1));
+  std::string field;
+  for (int i = 3; i <= 22; ++i) {
+    if (!(rest >> field)) return "";
+  }
+  return field;
+}
+
+}  // namespace
+
+std::string CurrentRunnerIdentity() {
+  long pid = static_cast<long>(::getpid());
+  return HostName() + ":" + std::to_string(pid) + ":" + ProcessStartTicks(pid);
+}
+
+bool IsDeadLocalRunner(const std::string& holder) {
+  size_t last = holder.rfind(':');
+  if (last == std::string::npos || last == 0) return false;
+  size_t mid = holder.rfind(':', last - 1);
+  if (mid == std::string::npos) return false;
+  if (holder.substr(0, mid) != HostName()) return false;
+  long pid = 0;
+  try {
+    pid = std::stol(holder.substr(mid + 1, last - mid - 1));
+  } catch (...) {
+    return false;
+  }
+  if (pid <= 0) return false;
+  if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) return true;
+  std::string start = ProcessStartTicks(pid);
+  // The pid exists: it is the same runner only if it started at the same moment.
+  return !start.empty() && start != holder.substr(last + 1);
+}
+
+int64_t UnixMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace gaggle

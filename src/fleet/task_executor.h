@@ -1,0 +1,41 @@
+// TaskExecutor: runs one attempt of one fleet task. The seam between the fleet's
+// scheduling (fleet_runner.h) and the work: the production executor runs the
+// migration's agent (agent_task_executor.h); drills wrap it to inject faults
+// (fault_injection.h); the orchestration benchmark plugs in a no-op.
+//
+// Contract: Execute() returns the attempt's outcome, or a Status whose
+// retryable() flag says whether another attempt could succeed. It must honour
+// `token` (cancellation and deadline) and return soon after it fires.
+// Thread-safety: Execute() is called concurrently for different tasks.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "agent/cancellation.h"
+#include "common/status.h"
+#include "fleet/task.h"
+
+namespace gaggle {
+
+struct TaskOutcome {
+  bool skipped = false;  // the output was already current
+  int64_t rows_in = 0, rows_out = 0, dead_lettered = 0, filtered = 0;
+  int64_t bytes_out = 0;
+  std::string message;
+};
+
+struct TaskContext {
+  std::string agent_log_path;                        // where an agent's own output goes ("" = none)
+  std::function<void(int64_t rows)> on_rows;         // progress of this attempt (may be empty)
+};
+
+class TaskExecutor {
+ public:
+  virtual ~TaskExecutor() = default;
+  // `task.attempts` already counts this attempt.
+  virtual Result<TaskOutcome> Execute(const TaskRecord& task, CancellationToken* token, const TaskContext& context) = 0;
+};
+
+}  // namespace gaggle
