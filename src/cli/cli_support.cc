@@ -1,6 +1,11 @@
 #include "cli/cli_support.h"
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include <cstdio>
+#include <filesystem>
+#include <cstdlib>
 #include <iostream>
 
 namespace gaggle::cli {
@@ -15,6 +20,42 @@ int ExitCodeFor(const Status& status) {
 int ReportError(const Status& status) {
   std::cerr << "gaggle: error: " << status.ToString() << std::endl;
   return ExitCodeFor(status);
+}
+
+std::string OperatorName() {
+  if (const char* a = std::getenv("GAGGLE_ACTOR"); a && *a) return a;
+  if (const struct passwd* pw = ::getpwuid(::geteuid()); pw && pw->pw_name && *pw->pw_name) return pw->pw_name;
+  if (const char* u = std::getenv("USER"); u && *u) return u;
+  return "user";
+}
+
+std::string DefaultLogsDir(const std::string& state_path) {
+  std::filesystem::path dir = std::filesystem::path(state_path).parent_path();
+  return (dir.empty() ? std::filesystem::path(".") : dir).append("gaggle-logs").string();
+}
+
+std::string HumanDuration(double seconds) {
+  if (seconds < 0) return "?";
+  long s = static_cast<long>(seconds + 0.5);
+  char buf[32];
+  if (s < 60) {
+    std::snprintf(buf, sizeof(buf), "%lds", s);
+  } else if (s < 3600) {
+    std::snprintf(buf, sizeof(buf), "%ldm%02lds", s / 60, s % 60);
+  } else {
+    std::snprintf(buf, sizeof(buf), "%ldh%02ldm", s / 3600, (s % 3600) / 60);
+  }
+  return buf;
+}
+
+std::string Indented(const std::string& text, const std::string& indent) {
+  std::string out;
+  for (char c : text) {
+    out.push_back(c);
+    if (c == '\n') out += indent;
+  }
+  while (!out.empty() && (out.back() == ' ' || out.back() == '\n')) out.pop_back();
+  return out;
 }
 
 std::string HumanBytes(double bytes) {

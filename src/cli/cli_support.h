@@ -22,6 +22,16 @@ constexpr int kExitRetryable = 75;
 int ReportError(const Status& status);
 int ExitCodeFor(const Status& status);
 
+constexpr int kExitInterrupted = 130;  // stopped by SIGINT/SIGTERM, state consistent
+
+// Who is acting, for the event log: $GAGGLE_ACTOR, else the login name, else "user".
+std::string OperatorName();
+// Where `gaggle run` writes its logs when --logs is not given: gaggle-logs/ beside the state file.
+std::string DefaultLogsDir(const std::string& state_path);
+std::string HumanDuration(double seconds);  // "42s", "3m05s", "2h10m"
+// A multi-line message with every line after the first indented, for lists.
+std::string Indented(const std::string& text, const std::string& indent = "      ");
+
 std::string HumanBytes(double bytes);   // "12.3 MB"
 std::string HumanCount(double count);   // "1.25M"
 

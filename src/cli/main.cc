@@ -6,11 +6,14 @@
 #include <iostream>
 
 #include "cli/catalog_commands.h"
+#include "cli/estate_command.h"
 #include "cli/cli_support.h"
+#include "cli/fleet_commands.h"
 #include "cli/format_commands.h"
 #include "cli/generate_command.h"
 #include "cli/validate_command.h"
 #include "cli/plan_command.h"
+#include "cli/run_command.h"
 #include "cli/transform_command.h"
 
 int main(int argc, char** argv) {
@@ -28,10 +31,13 @@ int main(int argc, char** argv) {
   gaggle::cli::AddInspectCommand(&app, &exit_code);
   gaggle::cli::AddConvertCommand(&app, &exit_code);
   gaggle::cli::AddGenerateCommand(&app, &exit_code);
+  gaggle::cli::AddGenerateEstateCommand(&app, &exit_code);
   gaggle::cli::AddValidateCommand(&app, &exit_code);
   gaggle::cli::AddCatalogCommands(&app, &exit_code);
   gaggle::cli::AddPlanCommand(&app, &exit_code);
   gaggle::cli::AddTransformCommand(&app, &exit_code);
+  gaggle::cli::AddRunCommand(&app, &exit_code);
+  gaggle::cli::AddFleetCommands(&app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
