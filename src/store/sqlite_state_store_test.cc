@@ -9,6 +9,7 @@
 
 #include "catalog/backstage_export.h"
 #include "catalog/catalog_loader.h"
+#include "store/sqlite_schema.h"
 
 namespace gaggle {
 namespace {
@@ -75,7 +76,7 @@ Catalog Build(std::vector<Entity> entities, std::vector<std::pair<std::string, s
 TEST_F(StateStoreTest, ImportRoundTripsAndReimportIsIdempotent) {
   auto store = Open();
   ASSERT_TRUE(store);
-  EXPECT_EQ(store->schema_version(), 2);  // migration 2: fleet runs and tasks
+  EXPECT_EQ(store->schema_version(), LatestSqliteSchemaVersion());
   Catalog c1 = Build({Dataset("a", Tier::kCritical), Dataset("b"), Consumer("svc")},
                      {{"a", "b"}, {"b", "component:svc"}});
   auto r1 = store->ReplaceCatalog(c1, {"cat1.yaml", "alice"});
