@@ -56,6 +56,9 @@ Status ReadOldSide(const MigrationSpec& spec, const std::vector<InputFile>& file
   for (const InputFile& file : files) {
     const std::string display = Display(file);
     GAGGLE_ASSIGN_OR_RETURN(Format format, FileFormat(options.old_format, file.path));
+    // Text sources are typed as the agent types them: by the declared source schema.
+    read_options.schema.reset();
+    if (IsTextFormat(format) && spec.transform.source_schema) read_options.schema = *spec.transform.source_schema;
     auto reader = OpenReader(file.path, format, read_options, fs);
     if (!reader.ok()) return reader.status();
     auto transformer = Transformer::Make(spec.transform, *(*reader)->schema());
@@ -198,6 +201,7 @@ Result<ValidationResult> DatasetValidator::Validate(const std::string& old_path,
     if (!format.ok()) return format.status().WithContext("old dataset");
     ReadOptions read_options;
     read_options.batch_rows = options_.batch_rows;
+    if (IsTextFormat(*format) && spec_.transform.source_schema) read_options.schema = *spec_.transform.source_schema;
     auto reader = OpenReader(first.path, *format, read_options, fs);
     if (!reader.ok()) return reader.status().WithContext("old dataset");
     auto transformer = Transformer::Make(spec_.transform, *(*reader)->schema());
