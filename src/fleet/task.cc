@@ -7,7 +7,8 @@ namespace gaggle {
 namespace {
 
 constexpr std::array<const char*, kNumTaskStates> kTaskStateNames = {
-    "pending", "running", "succeeded", "failed", "retrying", "needs-attention", "paused", "cancelled", "rolled-back",
+    "pending",   "running",     "succeeded", "failed",    "retrying",  "needs-attention",
+    "paused",    "cancelled",   "rolled-back", "validating", "validated", "invalid",
 };
 
 constexpr std::array<const char*, 4> kRunStateNames = {"running", "paused", "cancelled", "completed"};
@@ -22,7 +23,12 @@ constexpr std::array<uint32_t, kNumTaskStates> MakeEdges() {
   add(S::kPending, Bit(S::kRunning) | Bit(S::kPaused) | Bit(S::kCancelled));
   add(S::kRetrying, Bit(S::kRunning) | Bit(S::kPaused) | Bit(S::kCancelled));
   add(S::kRunning, Bit(S::kSucceeded) | Bit(S::kRetrying) | Bit(S::kFailed) | Bit(S::kNeedsAttention) |
-                       Bit(S::kCancelled) | Bit(S::kPending));
+                       Bit(S::kCancelled) | Bit(S::kPending) | Bit(S::kValidating));
+  // Validation: passed, failed, source changed (run again), or the runner died (run again).
+  add(S::kValidating, Bit(S::kValidated) | Bit(S::kInvalid) | Bit(S::kPending) | Bit(S::kCancelled));
+  add(S::kSucceeded, Bit(S::kValidating));
+  add(S::kValidated, Bit(S::kRolledBack) | Bit(S::kPending));
+  add(S::kInvalid, Bit(S::kPending) | Bit(S::kRolledBack) | Bit(S::kCancelled));
   // Resume / run again.
   for (S s : {S::kFailed, S::kNeedsAttention, S::kPaused, S::kCancelled, S::kRolledBack}) add(s, Bit(S::kPending));
   // Operators give up on what waits for them.
@@ -47,7 +53,7 @@ Result<TaskState> ParseTaskState(std::string_view name) {
   }
   return Status::InvalidArgument("unknown task state '" + std::string(name) +
                                  "' (expected pending, running, succeeded, failed, retrying, needs-attention, "
-                                 "paused, cancelled or rolled-back)");
+                                 "paused, cancelled, rolled-back, validating, validated or invalid)");
 }
 
 bool IsAllowedTransition(TaskState from, TaskState to) {

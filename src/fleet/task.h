@@ -2,14 +2,17 @@
 // as the state store keeps them, and the task state machine they move through
 // (docs/fleet.md has the diagram).
 //
-//   pending ──> running ──> succeeded
+//   pending ──> running ──> validating ──> validated   (the agent succeeded; then its
+//      ^  \        │              └────> invalid      validation passed or failed)
+//      │   \       │  \───> succeeded                 (no validation: `gaggle transform`-style runs)
 //      ^  \        │  \───> retrying ──> running (after the backoff)
 //      │   \       │   \──> failed            (permanent error)
 //      │    \      │    \─> needs-attention   (out of retries)
 //      │     \     └──────> pending           (interrupted: runner died or stopped)
 //      │      └──> paused / cancelled         (operator)
 //      └── failed, needs-attention, paused, cancelled, rolled-back (resume / run again)
-//   succeeded ──> rolled-back (rollback)
+//   succeeded, validated, invalid ──> rolled-back (rollback); invalid ──> pending (resume)
+//   validating ──> pending (its source changed since the agent ran: run it again)
 //
 // Only the runner that holds a migration's lease moves its tasks through
 // running; operators' commands (pause, resume, cancel, fleet set) change the run
@@ -37,10 +40,13 @@ enum class TaskState {
   kPaused,          // held by an operator
   kCancelled,
   kRolledBack,
+  kValidating,  // the agent succeeded; its output is being validated
+  kValidated,   // the output passed validation: the dataset is done
+  kInvalid,     // the output failed validation (see its validation record)
 };
-inline constexpr int kNumTaskStates = 9;
+inline constexpr int kNumTaskStates = 12;
 
-// "pending", "running", ..., "needs-attention", "rolled-back".
+// "pending", "running", ..., "needs-attention", "rolled-back", "validating", ...
 const char* TaskStateName(TaskState s);
 Result<TaskState> ParseTaskState(std::string_view name);
 // True when `from -> to` is an edge of the state machine above.
@@ -48,10 +54,15 @@ bool IsAllowedTransition(TaskState from, TaskState to);
 // No runner will pick it up without an operator (or a later `run`) acting.
 inline bool IsSettled(TaskState s) {
   return s == TaskState::kSucceeded || s == TaskState::kFailed || s == TaskState::kNeedsAttention ||
-         s == TaskState::kCancelled || s == TaskState::kRolledBack || s == TaskState::kPaused;
+         s == TaskState::kCancelled || s == TaskState::kRolledBack || s == TaskState::kPaused ||
+         s == TaskState::kValidated || s == TaskState::kInvalid;
 }
-// Waiting for a human: failed or needs-attention.
-inline bool NeedsOperator(TaskState s) { return s == TaskState::kFailed || s == TaskState::kNeedsAttention; }
+// Migrated and (when validated) proven: downstream datasets may start.
+inline bool IsDone(TaskState s) { return s == TaskState::kSucceeded || s == TaskState::kValidated; }
+// Waiting for a human: failed, needs-attention or invalid.
+inline bool NeedsOperator(TaskState s) {
+  return s == TaskState::kFailed || s == TaskState::kNeedsAttention || s == TaskState::kInvalid;
+}
 
 struct TaskRecord {
   std::string migration;
@@ -117,21 +128,47 @@ struct MigrationRunUpdate {
 };
 
 // Counts by stage and state, for progress and `gaggle status`.
+// One validation of a dataset's output, as the store keeps it.
+struct ValidationRecord {
+  std::string migration;
+  std::string dataset_id;
+  int attempt = 0;
+  std::string time;     // set by the store when empty
+  bool passed = false;
+  std::string summary;  // failed checks, or the error that stopped validation
+  std::string report;   // ValidationResult::ToJson(), compact
+};
+
+// An operator's approval of a stage whose gate failed.
+struct StageApproval {
+  std::string migration;
+  int stage = 0;
+  std::string actor;
+  std::string time;
+  std::string reason;
+};
+
 struct StageCounts {
   int stage = 0;
   int64_t by_state[kNumTaskStates] = {};
-  int64_t rows_out = 0;       // succeeded tasks
+  int64_t rows_out = 0;       // done tasks (succeeded or validated)
   int64_t rows_in = 0;
   int64_t dead_lettered = 0;
   int64_t filtered = 0;
   int64_t size_bytes = 0;     // all tasks (planned source bytes)
-  int64_t done_bytes = 0;     // source bytes of succeeded tasks
+  int64_t done_bytes = 0;     // source bytes of done tasks
   int64_t total() const {
     int64_t t = 0;
     for (int64_t c : by_state) t += c;
     return t;
   }
   int64_t count(TaskState s) const { return by_state[static_cast<int>(s)]; }
+  // Done: succeeded or validated.
+  int64_t done() const { return count(TaskState::kSucceeded) + count(TaskState::kValidated); }
+  // Failing a gate: failed, needs-attention or invalid.
+  int64_t failing() const {
+    return count(TaskState::kFailed) + count(TaskState::kNeedsAttention) + count(TaskState::kInvalid);
+  }
 };
 
 }  // namespace gaggle

@@ -12,7 +12,8 @@ using S = TaskState;
 
 TEST(TaskState, NamesRoundTrip) {
   const char* names[] = {"pending",         "running", "succeeded", "failed",     "retrying",
-                         "needs-attention", "paused",  "cancelled", "rolled-back"};
+                         "needs-attention", "paused",  "cancelled", "rolled-back", "validating",
+                         "validated",       "invalid"};
   for (int i = 0; i < kNumTaskStates; ++i) {
     S s = static_cast<S>(i);
     EXPECT_STREQ(TaskStateName(s), names[i]);
@@ -42,7 +43,7 @@ TEST(TaskState, RunStateNamesRoundTrip) {
   EXPECT_FALSE(ParseRunState("").ok());
 }
 
-// Every one of the 81 (from, to) pairs against the diagram in task.h.
+// Every one of the 144 (from, to) pairs against the diagram in task.h.
 TEST(TaskState, AllowedTransitionsAreExactlyTheDiagram) {
   const std::set<std::pair<S, S>> edges = {
       {S::kPending, S::kRunning},
@@ -69,6 +70,17 @@ TEST(TaskState, AllowedTransitionsAreExactlyTheDiagram) {
       {S::kFailed, S::kRolledBack},
       {S::kNeedsAttention, S::kRolledBack},
       {S::kSucceeded, S::kPending},
+      {S::kRunning, S::kValidating},
+      {S::kSucceeded, S::kValidating},
+      {S::kValidating, S::kValidated},
+      {S::kValidating, S::kInvalid},
+      {S::kValidating, S::kPending},
+      {S::kValidating, S::kCancelled},
+      {S::kValidated, S::kRolledBack},
+      {S::kValidated, S::kPending},
+      {S::kInvalid, S::kPending},
+      {S::kInvalid, S::kRolledBack},
+      {S::kInvalid, S::kCancelled},
   };
   int allowed = 0;
   for (int f = 0; f < kNumTaskStates; ++f) {
@@ -79,7 +91,7 @@ TEST(TaskState, AllowedTransitionsAreExactlyTheDiagram) {
       allowed += IsAllowedTransition(from, to) ? 1 : 0;
     }
   }
-  EXPECT_EQ(allowed, 24);
+  EXPECT_EQ(allowed, 35);
   for (int i = 0; i < kNumTaskStates; ++i) {
     EXPECT_FALSE(IsAllowedTransition(static_cast<S>(i), static_cast<S>(i))) << "self edge " << i;
   }
@@ -96,6 +108,13 @@ TEST(TaskState, SettledAndOperatorStates) {
   EXPECT_TRUE(NeedsOperator(S::kFailed));
   EXPECT_TRUE(NeedsOperator(S::kNeedsAttention));
   EXPECT_FALSE(NeedsOperator(S::kCancelled));
+  EXPECT_FALSE(IsSettled(S::kValidating));
+  EXPECT_TRUE(IsSettled(S::kValidated));
+  EXPECT_TRUE(IsSettled(S::kInvalid));
+  EXPECT_TRUE(NeedsOperator(S::kInvalid));
+  EXPECT_TRUE(IsDone(S::kValidated));
+  EXPECT_TRUE(IsDone(S::kSucceeded));
+  EXPECT_FALSE(IsDone(S::kValidating));
 }
 
 }  // namespace

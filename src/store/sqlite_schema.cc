@@ -157,7 +157,8 @@ CREATE TABLE tasks (
   target_uri TEXT NOT NULL,
   size_bytes INTEGER NOT NULL,
   state TEXT NOT NULL CHECK (state IN ('pending', 'running', 'succeeded', 'failed', 'retrying', 'needs-attention',
-                                       'paused', 'cancelled', 'rolled-back')),
+                                       'paused', 'cancelled', 'rolled-back', 'validating', 'validated',
+                                       'invalid')),
   attempts INTEGER NOT NULL DEFAULT 0,
   next_attempt_ms INTEGER NOT NULL DEFAULT 0,
   runner TEXT NOT NULL DEFAULT '',
@@ -179,10 +180,41 @@ CREATE INDEX tasks_by_state ON tasks (migration, state, stage, ordinal, size_byt
                                       filtered);
 )sql";
 
+// Migration 3: the gates' evidence and decisions. Every validation of a dataset (the
+// ValidationResult JSON, kept whole) and every operator approval of a failed stage gate.
+// Both are append-only, like the event log.
+constexpr const char* kMigration3 = R"sql(
+CREATE TABLE validations (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  migration TEXT NOT NULL,
+  dataset_id TEXT NOT NULL,
+  attempt INTEGER NOT NULL,
+  time TEXT NOT NULL,
+  passed INTEGER NOT NULL,
+  summary TEXT NOT NULL DEFAULT '',
+  report TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX validations_by_dataset ON validations (migration, dataset_id, seq);
+CREATE TABLE stage_approvals (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  migration TEXT NOT NULL,
+  stage INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  time TEXT NOT NULL,
+  reason TEXT NOT NULL
+);
+CREATE INDEX stage_approvals_by_migration ON stage_approvals (migration, stage);
+CREATE TRIGGER validations_are_append_only BEFORE UPDATE ON validations
+  BEGIN SELECT RAISE(ABORT, 'validations are append-only'); END;
+CREATE TRIGGER stage_approvals_are_append_only BEFORE UPDATE ON stage_approvals
+  BEGIN SELECT RAISE(ABORT, 'approvals are append-only'); END;
+)sql";
+
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> m = {
       {1, "catalog, lineage, imports, plans, events", kMigration1},
       {2, "fleet runs, tasks and leases", kMigration2},
+      {3, "validations and stage approvals", kMigration3},
   };
   return m;
 }

@@ -67,6 +67,12 @@ class SqliteStateStore final : public StateStore {
                                   const std::vector<std::string>& datasets, bool reset_attempts,
                                   const std::string& actor, const std::string& detail) override;
 
+  Status SaveValidation(const ValidationRecord& record) override;
+  Result<std::optional<ValidationRecord>> LatestValidation(const std::string& migration,
+                                                           const std::string& dataset) override;
+  Status ApproveStage(const StageApproval& approval) override;
+  Result<std::vector<StageApproval>> ListApprovals(const std::string& migration) override;
+
  private:
   SqliteStateStore(std::unique_ptr<SqliteDb> db, std::string path, Options options)
       : db_(std::move(db)), path_(std::move(path)), options_(std::move(options)) {}

@@ -185,6 +185,16 @@ class StateStore {
                                           TaskState to, const std::vector<std::string>& datasets,
                                           bool reset_attempts, const std::string& actor,
                                           const std::string& detail) = 0;
+
+  // --- Gates: validations and approvals (append-only) -----------------------
+  virtual Status SaveValidation(const ValidationRecord& record) = 0;
+  // The newest validation of `dataset`, or nullopt.
+  virtual Result<std::optional<ValidationRecord>> LatestValidation(const std::string& migration,
+                                                                   const std::string& dataset) = 0;
+  // Records an operator's approval of `stage`'s failed gate, with an event
+  // (to_state "gate-approved"). One transaction.
+  virtual Status ApproveStage(const StageApproval& approval) = 0;
+  virtual Result<std::vector<StageApproval>> ListApprovals(const std::string& migration) = 0;
 };
 
 struct StateStoreOptions {
