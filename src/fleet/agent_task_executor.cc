@@ -1,6 +1,8 @@
 #include "fleet/agent_task_executor.h"
 
 #include "agent/agent_runner.h"
+#include "agent/input_fingerprint.h"
+#include "validate/dataset_validator.h"
 
 namespace gaggle {
 
@@ -49,6 +51,34 @@ Result<TaskOutcome> AgentTaskExecutor::Execute(const TaskRecord& task, Cancellat
   for (const OutputFile& f : run.manifest.outputs) out.bytes_out += f.bytes;
   out.message = run.message;
   return out;
+}
+
+Result<TaskValidation> AgentTaskExecutor::Validate(const TaskRecord& task, CancellationToken* token) {
+  GAGGLE_ASSIGN_OR_RETURN(std::string source, LocalPathFromUri(task.source_uri));
+  GAGGLE_ASSIGN_OR_RETURN(std::string output, LocalPathFromUri(task.target_uri));
+  FileSystem* fs = FileSystem::Default();
+  TaskValidation v;
+  GAGGLE_ASSIGN_OR_RETURN(Manifest manifest, Manifest::Load(fs, output + "/" + kManifestFileName));
+  GAGGLE_ASSIGN_OR_RETURN(InputFingerprint now, FingerprintDataset(fs, source));
+  if (!now.SameContent(manifest.input)) {
+    v.passed = false;
+    v.source_changed = true;
+    v.summary = "source changed since the agent ran (content hash " + manifest.input.content_hash.substr(0, 12) +
+                " -> " + now.content_hash.substr(0, 12) + ")";
+    return v;
+  }
+  GAGGLE_RETURN_IF_ERROR(token->Check("validating dataset '" + task.dataset_id + "'"));
+  ValidateOptions options;
+  options.parallel = false;  // the fleet already runs `concurrency` tasks at once
+  if (!task.source_format.empty()) {
+    auto format = ParseFormat(task.source_format);
+    if (format.ok()) options.old_format = *format;
+  }
+  GAGGLE_ASSIGN_OR_RETURN(ValidationResult result, DatasetValidator(spec_, options).Validate(source, output));
+  v.passed = result.passed();
+  v.summary = v.passed ? "" : result.FailureSummary();
+  v.report = result.ToJson().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return v;
 }
 
 }  // namespace gaggle

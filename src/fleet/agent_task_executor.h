@@ -25,6 +25,9 @@ class AgentTaskExecutor final : public TaskExecutor {
       : spec_(spec), agent_(std::move(agent)) {}
 
   Result<TaskOutcome> Execute(const TaskRecord& task, CancellationToken* token, const TaskContext& context) override;
+  // Re-fingerprints the source (a change since the manifest's input means a re-run),
+  // then compares source and output with DatasetValidator against spec.gates.
+  Result<TaskValidation> Validate(const TaskRecord& task, CancellationToken* token) override;
   const AgentIdentity& identity() const { return agent_->identity(); }
 
  private:

@@ -14,15 +14,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "fleet/rollback.h"
 #include "fleet/runner_identity.h"
+#include "fleet/stage_gate.h"
 #include "spec/spec_values.h"
 
 namespace gaggle {
 
 bool FleetRunSummary::all_succeeded() const {
   for (const StageCounts& s : stages) {
-    if (s.count(TaskState::kSucceeded) != s.total() - s.count(TaskState::kCancelled) -
-                                              s.count(TaskState::kRolledBack)) {
+    if (s.done() != s.total() - s.count(TaskState::kCancelled) - s.count(TaskState::kRolledBack)) {
       return false;
     }
   }
@@ -102,8 +103,10 @@ struct Slot {
 
 struct Completion {
   uint32_t slot;
-  Result<TaskOutcome> result;
+  Result<TaskOutcome> result;  // an agent attempt
   double seconds;
+  bool is_validation = false;
+  Result<TaskValidation> validation = TaskValidation{};  // a validation job
 };
 
 enum class Shutdown { kNone, kCancel, kInterrupt, kFatal };
@@ -135,6 +138,11 @@ class RunSession {
   Status DispatchReady();
   Status Dispatch(uint32_t i);
   Status HandleCompletion(Completion c);
+  Status HandleValidation(Completion c);
+  void SubmitValidation(uint32_t i);
+  void TaskSettled(uint32_t i);
+  Status CheckGate(double at_percent);
+  Status RollBackStage(int stage, const std::string& why);
   void WatchTimeouts();
   void ReleaseTimers();
   bool StageIdle() const { return ready_.empty() && timers_.empty() && running_ == 0; }
@@ -173,6 +181,9 @@ class RunSession {
   int running_ = 0;
   std::unordered_set<uint32_t> running_ids_;
   bool stage_announced_ = false;
+  size_t milestones_done_ = 0;         // of the current stage
+  int rollback_stage_ = -1;            // stage to roll back once nothing runs (auto_rollback)
+  std::string rollback_reason_;
   int64_t bytes_left_ = 0;  // planned bytes of tasks not settled
 
   Shutdown shutdown_ = Shutdown::kNone;
@@ -207,14 +218,14 @@ void RunSession::SetState(uint32_t i, TaskRecord next) {
   c.by_state[static_cast<int>(next.state)]++;
   if (!IsSettled(s.rec.state)) bytes_left_ -= s.rec.size_bytes;
   if (!IsSettled(next.state)) bytes_left_ += next.size_bytes;
-  if (s.rec.state == TaskState::kSucceeded) {
+  if (IsDone(s.rec.state)) {
     c.rows_in -= s.rec.rows_in;
     c.rows_out -= s.rec.rows_out;
     c.dead_lettered -= s.rec.dead_lettered;
     c.filtered -= s.rec.filtered;
     c.done_bytes -= s.rec.size_bytes;
   }
-  if (next.state == TaskState::kSucceeded) {
+  if (IsDone(next.state)) {
     c.rows_in += next.rows_in;
     c.rows_out += next.rows_out;
     c.dead_lettered += next.dead_lettered;
@@ -299,7 +310,7 @@ FleetRunSummary RunSession::Summarize(FleetRunSummary::Ending ending) const {
     if (NeedsOperator(s.rec.state)) sum.attention.push_back(s.rec);
     if ((s.rec.state == TaskState::kPending || s.rec.state == TaskState::kRetrying) && s.unmet > 0) {
       for (uint32_t u : s.upstream) {
-        if (slots_[u].rec.state != TaskState::kSucceeded) {
+        if (!IsDone(slots_[u].rec.state)) {
           sum.blocked.emplace_back(s.rec.dataset_id, slots_[u].rec.dataset_id);
           break;
         }
@@ -347,7 +358,7 @@ Status RunSession::LoadTasks() {
     c.by_state[static_cast<int>(s.rec.state)]++;
     if (!IsSettled(s.rec.state)) bytes_left_ += s.rec.size_bytes;
     c.size_bytes += s.rec.size_bytes;
-    if (s.rec.state == TaskState::kSucceeded) {
+    if (IsDone(s.rec.state)) {
       c.rows_in += s.rec.rows_in;
       c.rows_out += s.rec.rows_out;
       c.dead_lettered += s.rec.dead_lettered;
@@ -363,7 +374,7 @@ Status RunSession::LoadTasks() {
   }
   for (Slot& s : slots_) {
     s.unmet = 0;
-    for (uint32_t u : s.upstream) s.unmet += slots_[u].rec.state == TaskState::kSucceeded ? 0 : 1;
+    for (uint32_t u : s.upstream) s.unmet += IsDone(slots_[u].rec.state) ? 0 : 1;
   }
   return Status::OK();
 }
@@ -373,6 +384,7 @@ void RunSession::OpenStage() {
   ready_ = {};
   timers_ = {};
   stage_announced_ = false;
+  milestones_done_ = 0;
   if (stage_pos_ < 0 || stage_pos_ >= static_cast<int>(stage_numbers_.size())) return;
   bool any = false;
   for (uint32_t i : by_stage_[stage_pos_]) {
@@ -392,9 +404,8 @@ void RunSession::OpenStage() {
     int stage = stage_numbers_[stage_pos_];
     Notify("stage_started",
            "stage " + std::to_string(stage) + " started (" +
-               std::to_string(c.total()) + " datasets, " + std::to_string(c.count(TaskState::kSucceeded)) +
-               " already done)",
-           {{"stage", stage}, {"datasets", c.total()}, {"already_succeeded", c.count(TaskState::kSucceeded)}});
+               std::to_string(c.total()) + " datasets, " + std::to_string(c.done()) + " already done)",
+           {{"stage", stage}, {"datasets", c.total()}, {"already_done", c.done()}});
   }
 }
 
@@ -442,7 +453,7 @@ Status RunSession::PollControl(bool force) {
     }
     for (Slot& s : slots_) {
       s.unmet = 0;
-      for (uint32_t u : s.upstream) s.unmet += slots_[u].rec.state == TaskState::kSucceeded ? 0 : 1;
+      for (uint32_t u : s.upstream) s.unmet += IsDone(slots_[u].rec.state) ? 0 : 1;
     }
     MigrationRunUpdate applied;
     applied.requeue_applied_seq = run_.requeue_seq;
@@ -517,7 +528,7 @@ Status RunSession::Dispatch(uint32_t i) {
 bool Dispatching(RunState state) { return state == RunState::kRunning || state == RunState::kCompleted; }
 
 Status RunSession::DispatchReady() {
-  if (shutdown_ != Shutdown::kNone || !Dispatching(run_.state)) return Status::OK();
+  if (shutdown_ != Shutdown::kNone || !Dispatching(run_.state) || rollback_stage_ >= 0) return Status::OK();
   const int limit = std::max(1, run_.concurrency);
   pool_.EnsureThreads(static_cast<size_t>(limit));
   while (running_ < limit && !ready_.empty()) {
@@ -565,8 +576,6 @@ void RunSession::CancelRunning() {
 Status RunSession::HandleCompletion(Completion c) {
   const uint32_t i = c.slot;
   Slot& s = slots_[i];
-  --running_;
-  running_ids_.erase(i);
   TaskRecord next = s.rec;
   next.runner.clear();
   next.lease_expires_ms = 0;
@@ -576,7 +585,7 @@ Status RunSession::HandleCompletion(Completion c) {
   std::string level = "info", event;
   if (c.result.ok()) {
     const TaskOutcome& out = *c.result;
-    next.state = TaskState::kSucceeded;
+    next.state = options_.validate ? TaskState::kValidating : TaskState::kSucceeded;
     next.skipped = out.skipped;
     next.rows_in = out.rows_in;
     next.rows_out = out.rows_out;
@@ -630,12 +639,26 @@ Status RunSession::HandleCompletion(Completion c) {
   }
   Status st = store_->TransitionTask(TaskState::kRunning, next, options_.actor, detail.dump());
   if (!st.ok()) return st.WithContext("recording the end of dataset '" + s.rec.dataset_id + "'");
-  s.token.reset();
   TaskLog(i, level, event, detail);
   const TaskState to = next.state;
-  const int64_t planned_bytes = s.rec.size_bytes;
   SetState(i, std::move(next));
-  if (to == TaskState::kSucceeded) {
+  if (to == TaskState::kValidating) {
+    // The slot stays taken: the validation job is part of the dataset's turn.
+    SubmitValidation(i);
+    return Status::OK();
+  }
+  s.token.reset();
+  --running_;
+  running_ids_.erase(i);
+  TaskSettled(i);
+  return Status::OK();
+}
+
+// A task left running or validating: count it, unblock its downstream, notify.
+void RunSession::TaskSettled(uint32_t i) {
+  const TaskState to = slots_[i].rec.state;
+  const int64_t planned_bytes = slots_[i].rec.size_bytes;
+  if (IsDone(to)) {
     ++succeeded_;
     skipped_ += slots_[i].rec.skipped ? 1 : 0;
     rows_in_ += slots_[i].rec.rows_in;
@@ -664,7 +687,180 @@ Status RunSession::HandleCompletion(Completion c) {
             {"error", r.last_error},
             {"stage", r.stage},
             {"log", options_.log ? options_.log->TaskLogPath(r.dataset_id) : ""}});
+  } else if (to == TaskState::kPending) {
+    // Back in line (interrupted, or its source changed): runnable again in this stage.
+    const Slot& s = slots_[i];
+    if (shutdown_ == Shutdown::kNone && s.unmet == 0 && stage_pos_ >= 0 &&
+        stage_pos_ < static_cast<int>(stage_numbers_.size()) && s.rec.stage == stage_numbers_[stage_pos_]) {
+      ready_.push(i);
+    }
   }
+  // Milestones: the share of the current stage that has settled.
+  if (stage_pos_ >= 0 && stage_pos_ < static_cast<int>(stage_numbers_.size()) &&
+      slots_[i].rec.stage == stage_numbers_[stage_pos_] && IsSettled(to) && !options_.gates.milestones.empty()) {
+    const StageCounts& c = counts_[stage_pos_];
+    int64_t settled = 0;
+    for (int k = 0; k < kNumTaskStates; ++k) {
+      if (IsSettled(static_cast<TaskState>(k))) settled += c.by_state[k];
+    }
+    double fraction = c.total() ? static_cast<double>(settled) / static_cast<double>(c.total()) : 1.0;
+    for (double m : ReachedMilestones(options_.gates, fraction, milestones_done_)) {
+      ++milestones_done_;
+      Status st = CheckGate(m);
+      if (!st.ok() && shutdown_ == Shutdown::kNone) {
+        fatal_ = st;
+        shutdown_ = Shutdown::kFatal;
+      }
+    }
+  }
+}
+
+void RunSession::SubmitValidation(uint32_t i) {
+  Slot& s = slots_[i];
+  TaskRecord task = s.rec;
+  auto token = s.token;
+  pool_.Submit([this, i, task = std::move(task), token] {
+    auto begin = SteadyClock::now();
+    Completion c{i, TaskOutcome{}, 0, true, TaskValidation{}};
+    c.validation = executor_->Validate(task, token.get());
+    c.seconds = std::chrono::duration<double>(SteadyClock::now() - begin).count();
+    {
+      std::lock_guard<std::mutex> lock(done_mu_);
+      done_.push_back(std::move(c));
+    }
+    done_cv_.notify_one();
+  });
+}
+
+Status RunSession::HandleValidation(Completion c) {
+  const uint32_t i = c.slot;
+  Slot& s = slots_[i];
+  --running_;
+  running_ids_.erase(i);
+  s.token.reset();
+  TaskRecord next = s.rec;
+  nlohmann::json detail = {{"attempt", next.attempts}, {"validation_seconds", c.seconds}};
+  std::string event, level = "info";
+  ValidationRecord record;
+  record.migration = migration_;
+  record.dataset_id = next.dataset_id;
+  record.attempt = next.attempts;
+  if (!c.validation.ok()) {
+    const Status& err = c.validation.status();
+    if (err.code() == StatusCode::kCancelled && shutdown_ != Shutdown::kNone) {
+      next.state = shutdown_ == Shutdown::kCancel ? TaskState::kCancelled : TaskState::kPending;
+      if (next.state == TaskState::kPending) next.attempts = std::max(0, next.attempts - 1);
+      event = "validation_interrupted";
+      level = "warn";
+    } else {
+      next.state = TaskState::kInvalid;
+      next.last_error = "validation could not run: " + err.ToString();
+      record.summary = next.last_error;
+      event = "validation_error";
+      level = "error";
+    }
+    detail["error"] = err.ToString();
+  } else if (c.validation->source_changed) {
+    next.state = TaskState::kPending;
+    next.last_error = c.validation->summary;
+    record.summary = c.validation->summary;
+    detail["source_changed"] = c.validation->summary;
+    event = "source_changed_rerun";
+    level = "warn";
+  } else if (c.validation->passed) {
+    next.state = TaskState::kValidated;
+    record.passed = true;
+    event = "validated";
+  } else {
+    next.state = TaskState::kInvalid;
+    next.last_error = "validation failed: " + c.validation->summary;
+    record.summary = c.validation->summary;
+    detail["failed_checks"] = c.validation->summary;
+    event = "validation_failed";
+    level = "error";
+  }
+  if (c.validation.ok() && !c.validation->report.empty()) {
+    record.report = c.validation->report;
+    GAGGLE_RETURN_IF_ERROR(store_->SaveValidation(record));
+  } else if (!record.summary.empty()) {
+    GAGGLE_RETURN_IF_ERROR(store_->SaveValidation(record));
+  }
+  Status st = store_->TransitionTask(TaskState::kValidating, next, options_.actor, detail.dump());
+  if (!st.ok()) return st.WithContext("recording the validation of dataset '" + s.rec.dataset_id + "'");
+  TaskLog(i, level, event, detail);
+  SetState(i, std::move(next));
+  TaskSettled(i);
+  return Status::OK();
+}
+
+Status RunSession::CheckGate(double at_percent) {
+  if (stage_pos_ < 0 || stage_pos_ >= static_cast<int>(stage_numbers_.size())) return Status::OK();
+  const int stage = stage_numbers_[stage_pos_];
+  std::vector<GateDataset> tasks;
+  tasks.reserve(by_stage_[stage_pos_].size());
+  for (uint32_t i : by_stage_[stage_pos_]) {
+    const TaskRecord& r = slots_[i].rec;
+    tasks.push_back({r.dataset_id, r.state, FailsGate(r.state) ? r.last_error : ""});
+  }
+  GAGGLE_ASSIGN_OR_RETURN(std::vector<StageApproval> approvals, store_->ListApprovals(migration_));
+  bool approved = false;
+  for (const StageApproval& a : approvals) approved |= a.stage == stage;
+  GateDecision d = EvaluateStageGate(options_.gates, stage, at_percent, tasks, approved);
+  nlohmann::json failures = nlohmann::json::array();
+  for (const GateDataset& f : d.failures) {
+    failures.push_back({{"dataset", f.dataset}, {"state", TaskStateName(f.state)}, {"reason", f.reason}});
+  }
+  nlohmann::json detail = {{"stage", stage},          {"at_percent", at_percent}, {"passed", d.passed},
+                           {"approved", d.approved},  {"failing", d.failing},     {"settled", d.settled},
+                           {"datasets", d.datasets},  {"fraction", d.failing_fraction},
+                           {"threshold", d.threshold}, {"failures", failures}};
+  Event ev;
+  ev.actor = options_.actor;
+  ev.migration = migration_;
+  ev.from_state = "gate";
+  ev.to_state = d.passed ? "gate-passed" : "gate-failed";
+  ev.detail = detail.dump();
+  GAGGLE_RETURN_IF_ERROR(store_->AppendEvent(ev).status());
+  Log(d.passed ? "info" : "error", d.passed ? "gate_passed" : "gate_failed", detail);
+  if (d.passed) return Status::OK();
+
+  const std::string summary = d.Summary();
+  Notify("gate_failed", summary, detail);
+  if (options_.auto_rollback) {
+    rollback_stage_ = stage;
+    rollback_reason_ = summary;
+    return Status::OK();
+  }
+  MigrationRunUpdate pause;
+  pause.state = RunState::kPaused;
+  pause.state_reason = summary + ". Fix and `gaggle resume`, or `gaggle approve --stage " + std::to_string(stage) +
+                       "` to go on";
+  GAGGLE_ASSIGN_OR_RETURN(run_, store_->UpdateRun(migration_, pause, options_.actor, summary));
+  paused_noticed_ = true;
+  Notify("paused", "paused by the stage " + std::to_string(stage) + " gate: " + summary, detail);
+  return Status::OK();
+}
+
+Status RunSession::RollBackStage(int stage, const std::string& why) {
+  RollbackRequest request;
+  request.migration = migration_;
+  request.stage = stage;
+  request.actor = options_.actor;
+  request.reason = "rollout.auto_rollback: " + why;
+  GAGGLE_ASSIGN_OR_RETURN(RollbackReport report, RollbackMigration(store_, request));
+  for (uint32_t i : by_stage_[StageIndex(stage)]) {
+    GAGGLE_RETURN_IF_ERROR(Refresh(i));
+  }
+  Log("warn", "stage_rolled_back", {{"stage", stage}, {"rolled_back", report.rolled_back},
+                                    {"quarantine", report.quarantine_dir}});
+  Notify("rolled_back",
+         "stage " + std::to_string(stage) + " rolled back automatically: " + std::to_string(report.rolled_back) +
+             " datasets, outputs quarantined in " + report.quarantine_dir,
+         {{"stage", stage}, {"rolled_back", report.rolled_back}, {"quarantine", report.quarantine_dir}});
+  MigrationRunUpdate u;
+  u.state = RunState::kCancelled;
+  u.state_reason = "stage " + std::to_string(stage) + " rolled back (rollout.auto_rollback): " + why;
+  GAGGLE_ASSIGN_OR_RETURN(run_, store_->UpdateRun(migration_, u, options_.actor, *u.state_reason));
   return Status::OK();
 }
 
@@ -678,18 +874,18 @@ Status RunSession::FinishStage() {
   if (stage_announced_ || attention > 0) {
     Notify("stage_finished",
            "stage " + std::to_string(stage) + " finished: " +
-               std::to_string(c.count(TaskState::kSucceeded)) + "/" + std::to_string(c.total()) + " succeeded" +
+               std::to_string(c.done()) + "/" + std::to_string(c.total()) + " done" +
                (attention ? ", " + std::to_string(attention) + " need attention" : "") +
                (waiting ? ", " + std::to_string(waiting) + " blocked by upstreams" : ""),
            {{"stage", stage},
             {"datasets", c.total()},
-            {"succeeded", c.count(TaskState::kSucceeded)},
+            {"done", c.done()},
             {"needs_attention", attention},
             {"blocked", waiting},
             {"rows_out", c.rows_out},
             {"dead_lettered", c.dead_lettered}});
   }
-  Log("info", "stage_finished", {{"stage", stage}, {"succeeded", c.count(TaskState::kSucceeded)},
+  Log("info", "stage_finished", {{"stage", stage}, {"done", c.done()},
                                  {"needs_attention", attention}, {"blocked", waiting}});
   ++stage_pos_;
   OpenStage();
@@ -728,8 +924,9 @@ Result<FleetRunSummary> RunSession::Run() {
   GAGGLE_RETURN_IF_ERROR(ClaimLease());
   // Tasks left in running belong to a runner that is gone (we hold the lease now).
   GAGGLE_ASSIGN_OR_RETURN(
-      recovered_, store_->TransitionTasks(migration_, {TaskState::kRunning}, TaskState::kPending, {}, false,
-                                          options_.actor, "recovered: the runner that started it is gone"));
+      recovered_, store_->TransitionTasks(migration_, {TaskState::kRunning, TaskState::kValidating},
+                                          TaskState::kPending, {}, false, options_.actor,
+                                          "recovered: the runner that started it is gone"));
   GAGGLE_RETURN_IF_ERROR(LoadTasks());
   Log("info", "run_started", {{"runner", owner_}, {"tasks", slots_.size()}, {"plan", run_.plan_hash},
                               {"concurrency", run_.concurrency}, {"recovered", recovered_}});
@@ -760,7 +957,7 @@ Result<FleetRunSummary> RunSession::Run() {
       done.swap(done_);
     }
     for (Completion& c : done) {
-      Status st = HandleCompletion(std::move(c));
+      Status st = c.is_validation ? HandleValidation(std::move(c)) : HandleCompletion(std::move(c));
       if (!st.ok() && shutdown_ != Shutdown::kFatal) {
         fatal_ = st;
         shutdown_ = Shutdown::kFatal;
@@ -786,6 +983,16 @@ Result<FleetRunSummary> RunSession::Run() {
       break;
     }
 
+    if (rollback_stage_ >= 0) {
+      // A gate failed with rollout.auto_rollback: let running tasks finish, then undo the stage.
+      if (running_ > 0) {
+        WaitForWork();
+        continue;
+      }
+      GAGGLE_RETURN_IF_ERROR(RollBackStage(rollback_stage_, rollback_reason_));
+      ending = FleetRunSummary::Ending::kCancelled;
+      break;
+    }
     WatchTimeouts();
     ReleaseTimers();
     if (Dispatching(run_.state)) {
@@ -795,8 +1002,11 @@ Result<FleetRunSummary> RunSession::Run() {
         shutdown_ = Shutdown::kFatal;
         continue;
       }
-      // Advance over stages with nothing left to do.
-      while (stage_pos_ < static_cast<int>(stage_numbers_.size()) && StageIdle()) {
+      // Advance over stages with nothing left to do, each behind its gate.
+      while (Dispatching(run_.state) && rollback_stage_ < 0 &&
+             stage_pos_ < static_cast<int>(stage_numbers_.size()) && StageIdle()) {
+        st = CheckGate(100);
+        if (!st.ok() || !Dispatching(run_.state) || rollback_stage_ >= 0) break;
         GAGGLE_RETURN_IF_ERROR(FinishStage());
         st = DispatchReady();
         if (!st.ok()) break;
@@ -824,7 +1034,7 @@ Result<FleetRunSummary> RunSession::Run() {
   FleetRunSummary summary = Summarize(ending);
   if (ending == FleetRunSummary::Ending::kCompleted) {
     int64_t done = 0, attention = static_cast<int64_t>(summary.attention.size());
-    for (const StageCounts& c : counts_) done += c.count(TaskState::kSucceeded);
+    for (const StageCounts& c : counts_) done += c.done();
     std::string reason = std::to_string(done) + " of " + std::to_string(slots_.size()) + " datasets migrated";
     if (attention) reason += ", " + std::to_string(attention) + " need attention";
     if (!summary.blocked.empty()) reason += ", " + std::to_string(summary.blocked.size()) + " blocked by them";

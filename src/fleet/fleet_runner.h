@@ -12,7 +12,13 @@
 //    datasets downstream of it wait (reported as blocked);
 //  - a task over its timeout is cancelled (the token's deadline; a watchdog
 //    cancels executors that ignore it) and counts as a retryable failure.
-// A stage ends when nothing in it can run any more; the next one then starts.
+// After its agent succeeds, a dataset is validated (validating -> validated or
+// invalid; a source that changed since the agent ran sends it back to pending).
+// A stage ends when nothing in it can run any more; its gate then decides (and at
+// each milestone inside it): pass -> the next stage starts; fail -> the migration
+// pauses with the failing datasets and checks as its reason (or, with
+// auto_rollback, the stage is rolled back and the run cancelled). An operator's
+// `gaggle approve --stage N` lets a failed gate pass.
 // Operators steer a running migration through the run record (pause, resume,
 // cancel, concurrency), which the runner polls; SIGINT (`interrupted`) cancels
 // running tasks and puts them back to pending. Every step is logged (RunLog),
@@ -78,6 +84,11 @@ struct FleetRunOptions {
   RunLog* log = nullptr;
   const std::atomic<bool>* interrupted = nullptr;  // set by a SIGINT handler
   bool exit_when_paused = false;  // return instead of waiting for `gaggle resume`
+  // Validate each dataset after its agent succeeds (TaskExecutor::Validate) and hold each
+  // stage behind its gate (fleet/stage_gate.h).
+  bool validate = true;
+  GatesSpec gates;
+  bool auto_rollback = false;  // a failed gate rolls its stage back instead of pausing
 };
 
 struct FleetRunSummary {

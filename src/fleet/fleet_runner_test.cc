@@ -69,6 +69,30 @@ class ScriptedExecutor : public TaskExecutor {
     return result;
   }
 
+  // Per validation of a dataset, in order: "pass" (default), "fail", "stale" (source changed).
+  std::map<std::string, std::vector<std::string>> validation;
+
+  Result<TaskValidation> Validate(const TaskRecord& task, CancellationToken*) override {
+    std::string action = "pass";
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      int n = validations_[task.dataset_id]++;
+      auto it = validation.find(task.dataset_id);
+      if (it != validation.end() && n < static_cast<int>(it->second.size())) action = it->second[n];
+    }
+    TaskValidation v;
+    if (action == "fail") {
+      v.passed = false;
+      v.summary = "checksum, row_count";
+      v.report = "{\"checks\":[]}";
+    } else if (action == "stale") {
+      v.passed = false;
+      v.source_changed = true;
+      v.summary = "source changed since the agent ran";
+    }
+    return v;
+  }
+
   std::vector<std::string> started() {
     std::lock_guard<std::mutex> lock(mu_);
     return started_;
@@ -91,6 +115,7 @@ class ScriptedExecutor : public TaskExecutor {
   std::vector<std::string> started_;
   std::vector<int> started_stage_;
   std::set<std::string> succeeded_;
+  std::map<std::string, int> validations_;
   std::vector<std::string> order_violations_;
   int running_ = 0, max_running_ = 0;
 };
@@ -171,6 +196,8 @@ class FleetRunnerTest : public ::testing::Test {
     r.max_delay = 5ms;
     o.retry = RetryPolicy(r);
     o.jitter_seed = 7;
+    o.validate = false;                // the validation and gate tests turn it on
+    o.gates.max_failed_datasets = 1.0;  // no gate stops these runs
     return o;
   }
   std::map<std::string, TaskState> States() {
@@ -433,6 +460,130 @@ TEST_F(FleetRunnerTest, InterruptPutsRunningTasksBackWithoutSpendingAnAttempt) {
     EXPECT_EQ(t.attempts, 0) << t.dataset_id;
     EXPECT_EQ(t.runner, "");
   }
+}
+
+
+TEST_F(FleetRunnerTest, ValidationDecidesValidatedInvalidOrRerunWhenTheSourceChanged) {
+  Estate e = MakeEstate(4, {{0, 3}}, {});
+  Upsert(e, 2);
+  ScriptedExecutor exec;
+  exec.upstreams = {{"d3", {"d0"}}};
+  exec.validation = {{"d1", {"fail"}}, {"d2", {"stale", "pass"}}};
+  FleetRunOptions o = Options();
+  o.validate = true;
+  FleetRunner runner(store_.get(), &exec, o);
+  auto summary = runner.Run("m1", TaskGraph::Build(e.catalog, e.plan));
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  auto states = States();
+  EXPECT_EQ(states["d0"], TaskState::kValidated);
+  EXPECT_EQ(states["d1"], TaskState::kInvalid);
+  EXPECT_EQ(states["d2"], TaskState::kValidated);
+  EXPECT_EQ(states["d3"], TaskState::kValidated);
+  EXPECT_TRUE(exec.order_violations().empty());
+  EXPECT_EQ(Transitions("d2"),
+            (std::vector<std::string>{">pending", "pending>running", "running>validating", "validating>pending",
+                                      "pending>running", "running>validating", "validating>validated"}));
+  auto record = store_->LatestValidation("m1", "d1");
+  ASSERT_TRUE(record.ok() && *record);
+  EXPECT_FALSE((*record)->passed);
+  EXPECT_EQ((*record)->summary, "checksum, row_count");
+  auto task = store_->FindTask("m1", "d1");
+  ASSERT_TRUE(task.ok() && *task);
+  EXPECT_NE((*task)->last_error.find("checksum"), std::string::npos);
+  ASSERT_EQ(summary->attention.size(), 1u);
+  EXPECT_EQ(summary->attention[0].dataset_id, "d1");
+}
+
+TEST_F(FleetRunnerTest, AFailedGatePausesBeforeTheNextStageAndApprovalLetsItGoOn) {
+  Estate e = MakeEstate(6, {}, {0, 0, 0, 1, 1, 1});
+  Upsert(e, 2);
+  ScriptedExecutor exec;
+  exec.validation = {{"d1", {"fail"}}};
+  FleetRunOptions o = Options();
+  o.validate = true;
+  o.gates.max_failed_datasets = 0.01;
+  o.exit_when_paused = true;
+  FleetRunner runner(store_.get(), &exec, o);
+  TaskGraph graph = TaskGraph::Build(e.catalog, e.plan);
+  auto first = runner.Run("m1", graph);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->ending, FleetRunSummary::Ending::kPaused);
+  EXPECT_EQ(exec.started().size(), 3u);  // stage 1 never started
+  auto run = store_->FindRun("m1");
+  ASSERT_TRUE(run.ok() && *run);
+  EXPECT_EQ((*run)->state, RunState::kPaused);
+  EXPECT_NE((*run)->state_reason.find("stage 0 gate failed"), std::string::npos) << (*run)->state_reason;
+  EXPECT_NE((*run)->state_reason.find("d1 [invalid"), std::string::npos) << (*run)->state_reason;
+  EXPECT_NE((*run)->state_reason.find("checksum"), std::string::npos) << (*run)->state_reason;
+  EventFilter f;
+  f.migration = "m1";
+  auto events = store_->ListEvents(f);
+  ASSERT_TRUE(events.ok());
+  int gate_failed = 0;
+  for (const Event& ev : *events) gate_failed += ev.to_state == "gate-failed";
+  EXPECT_EQ(gate_failed, 1);
+
+  // A second run while paused does not start stage 1 either.
+  auto again = runner.Run("m1", graph);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->ending, FleetRunSummary::Ending::kPaused);
+  EXPECT_EQ(exec.started().size(), 3u);
+
+  ASSERT_TRUE(store_->ApproveStage({"m1", 0, "alice", "", "known bad fixture"}).ok());
+  MigrationRunUpdate resume;
+  resume.state = RunState::kRunning;
+  ASSERT_TRUE(store_->UpdateRun("m1", resume, "alice", "approved").ok());
+  auto approved = runner.Run("m1", graph);
+  ASSERT_TRUE(approved.ok()) << approved.status().ToString();
+  EXPECT_EQ(approved->ending, FleetRunSummary::Ending::kCompleted);
+  EXPECT_EQ(exec.started().size(), 6u);
+  auto approvals = store_->ListApprovals("m1");
+  ASSERT_TRUE(approvals.ok());
+  ASSERT_EQ(approvals->size(), 1u);
+  EXPECT_EQ((*approvals)[0].actor, "alice");
+}
+
+TEST_F(FleetRunnerTest, AMilestoneGateStopsAStageEarly) {
+  Estate e = MakeEstate(10, {}, {});
+  Upsert(e, 1);
+  ScriptedExecutor exec;
+  exec.validation = {{"d0", {"fail"}}};
+  FleetRunOptions o = Options();
+  o.validate = true;
+  o.gates.max_failed_datasets = 0.05;
+  o.gates.milestones = {20, 50};
+  o.exit_when_paused = true;
+  FleetRunner runner(store_.get(), &exec, o);
+  auto summary = runner.Run("m1", TaskGraph::Build(e.catalog, e.plan));
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary->ending, FleetRunSummary::Ending::kPaused);
+  EXPECT_LE(exec.started().size(), 3u);  // paused at the 20% milestone, not after all 10
+  auto run = store_->FindRun("m1");
+  ASSERT_TRUE(run.ok() && *run);
+  EXPECT_NE((*run)->state_reason.find("at 20%"), std::string::npos) << (*run)->state_reason;
+}
+
+TEST_F(FleetRunnerTest, AutoRollbackUndoesTheFailingStage) {
+  Estate e = MakeEstate(4, {}, {0, 0, 1, 1});
+  Upsert(e, 2);
+  ScriptedExecutor exec;
+  exec.validation = {{"d0", {"fail"}}};
+  FleetRunOptions o = Options();
+  o.validate = true;
+  o.gates.max_failed_datasets = 0.01;
+  o.auto_rollback = true;
+  FleetRunner runner(store_.get(), &exec, o);
+  auto summary = runner.Run("m1", TaskGraph::Build(e.catalog, e.plan));
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_EQ(summary->ending, FleetRunSummary::Ending::kCancelled);
+  auto states = States();
+  EXPECT_EQ(states["d0"], TaskState::kRolledBack);
+  EXPECT_EQ(states["d1"], TaskState::kRolledBack);
+  EXPECT_EQ(states["d2"], TaskState::kPending);  // stage 1 never ran
+  auto run = store_->FindRun("m1");
+  ASSERT_TRUE(run.ok() && *run);
+  EXPECT_EQ((*run)->state, RunState::kCancelled);
+  EXPECT_NE((*run)->state_reason.find("rolled back"), std::string::npos);
 }
 
 }  // namespace

@@ -26,6 +26,16 @@ struct TaskOutcome {
   std::string message;
 };
 
+// The verdict on one migrated dataset's output (validate/dataset_validator.h).
+struct TaskValidation {
+  bool passed = true;
+  // The source's content changed since the agent ran: the output is stale and the
+  // dataset must be migrated again before any gate may count it.
+  bool source_changed = false;
+  std::string summary;  // the failed checks ("checksum, row_count"), "" when passed
+  std::string report;   // ValidationResult JSON (compact), "" when not computed
+};
+
 struct TaskContext {
   std::string agent_log_path;                        // where an agent's own output goes ("" = none)
   std::function<void(int64_t rows)> on_rows;         // progress of this attempt (may be empty)
@@ -36,6 +46,13 @@ class TaskExecutor {
   virtual ~TaskExecutor() = default;
   // `task.attempts` already counts this attempt.
   virtual Result<TaskOutcome> Execute(const TaskRecord& task, CancellationToken* token, const TaskContext& context) = 0;
+  // Validates the output of `task`'s successful attempt against its source. The default
+  // accepts everything (executors whose outputs nothing can check, like the benchmark's).
+  virtual Result<TaskValidation> Validate(const TaskRecord& task, CancellationToken* token) {
+    (void)task;
+    (void)token;
+    return TaskValidation{};
+  }
 };
 
 }  // namespace gaggle

@@ -1,0 +1,88 @@
+#include "fleet/rollback.h"
+
+#include <ctime>
+#include <filesystem>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "fleet/agent_task_executor.h"
+
+namespace gaggle {
+namespace {
+
+std::string CompactUtcStamp() {
+  std::time_t t = std::time(nullptr);
+  struct tm tm;
+  ::gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%Y%m%dT%H%M%SZ", &tm);
+  return buf;
+}
+
+// States that may leave an output behind and can be rolled back.
+bool CanRollBack(TaskState s) {
+  return s == TaskState::kSucceeded || s == TaskState::kValidated || s == TaskState::kInvalid ||
+         s == TaskState::kFailed || s == TaskState::kNeedsAttention;
+}
+
+}  // namespace
+
+Result<RollbackReport> RollbackMigration(StateStore* store, const RollbackRequest& request) {
+  GAGGLE_ASSIGN_OR_RETURN(std::vector<TaskRecord> tasks, store->LoadTasks(request.migration));
+  if (tasks.empty()) {
+    return Status::NotFound("migration '" + request.migration + "' has no tasks in " + store->location());
+  }
+  std::set<std::string> wanted(request.datasets.begin(), request.datasets.end());
+  std::set<std::string> seen;
+  RollbackReport report;
+  const std::string stamp = CompactUtcStamp();
+  namespace fs = std::filesystem;
+  for (TaskRecord& t : tasks) {
+    if (!wanted.empty() && !wanted.count(t.dataset_id)) continue;
+    if (request.stage >= 0 && t.stage != request.stage) continue;
+    seen.insert(t.dataset_id);
+    if (!CanRollBack(t.state)) {
+      if (t.state != TaskState::kRolledBack) {
+        report.skipped.push_back(t.dataset_id + ": " + TaskStateName(t.state) + " (nothing to roll back)");
+      }
+      continue;
+    }
+    nlohmann::json detail = {{"reason", request.reason}};
+    auto target = LocalPathFromUri(t.target_uri);
+    if (target.ok()) {
+      std::error_code ec;
+      if (fs::exists(*target, ec)) {
+        fs::path out(*target);
+        fs::path dest = out.parent_path() / "_gaggle_quarantine" / request.migration / stamp / out.filename();
+        fs::create_directories(dest.parent_path(), ec);
+        if (ec) return Status::IOError("rollback of '" + t.dataset_id + "': cannot create " +
+                                       dest.parent_path().string() + ": " + ec.message());
+        fs::rename(out, dest, ec);
+        if (ec) {
+          return Status::IOError("rollback of '" + t.dataset_id + "': cannot move " + out.string() + " to " +
+                                 dest.string() + ": " + ec.message());
+        }
+        // The rejected dead letters of a failed run sit beside the output: keep them with it.
+        fs::path rejected = out.string() + ".rejected-dead-letter.jsonl";
+        if (fs::exists(rejected, ec)) fs::rename(rejected, dest.string() + ".rejected-dead-letter.jsonl", ec);
+        detail["quarantined_to"] = dest.string();
+        report.moved.push_back(t.dataset_id + ": " + out.string() + " -> " + dest.string());
+        report.quarantine_dir = (out.parent_path() / "_gaggle_quarantine" / request.migration / stamp).string();
+        ++report.quarantined;
+      }
+    }
+    const TaskState from = t.state;
+    t.state = TaskState::kRolledBack;
+    t.runner.clear();
+    t.lease_expires_ms = 0;
+    GAGGLE_RETURN_IF_ERROR(store->TransitionTask(from, t, request.actor, detail.dump()));
+    ++report.rolled_back;
+  }
+  for (const std::string& d : request.datasets) {
+    if (!seen.count(d)) report.skipped.push_back(d + ": not a dataset of migration '" + request.migration + "'");
+  }
+  return report;
+}
+
+}  // namespace gaggle

@@ -1,0 +1,39 @@
+// Rollback: undoes a migration for some or all of its datasets. Each new output is
+// moved (never deleted) into a quarantine folder beside it —
+//   <target parent>/_gaggle_quarantine/<migration>/<UTC time>/<dataset dir>
+// — and its task becomes rolled-back, with an event naming where the output went.
+// Old datasets are never touched: nothing in gaggle writes to a source. Until the
+// cut-over (a later step) the catalog still points at the old datasets, so it is
+// already "pointing back"; the cut-over's reversal belongs there.
+// A rolled-back dataset runs again on the next `gaggle run` and ends as a clean run.
+// Thread-safety: one rollback per migration at a time (the caller holds the run
+// lease or made sure no runner is active).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "store/state_store.h"
+
+namespace gaggle {
+
+struct RollbackRequest {
+  std::string migration;
+  std::vector<std::string> datasets;  // empty: every dataset (of `stage` when set)
+  int stage = -1;                     // -1: every stage
+  std::string actor = "gaggle";
+  std::string reason;
+};
+
+struct RollbackReport {
+  int64_t rolled_back = 0;
+  int64_t quarantined = 0;  // outputs moved (a failed dataset may have none)
+  std::vector<std::string> moved;  // "dataset: from -> to"
+  std::vector<std::string> skipped;  // "dataset: why" (running, pending, unknown ...)
+  std::string quarantine_dir;         // where this rollback put outputs ("" when none moved)
+};
+
+Result<RollbackReport> RollbackMigration(StateStore* store, const RollbackRequest& request);
+
+}  // namespace gaggle
