@@ -99,7 +99,8 @@ int RunResume(const ControlArgs& a) {
   if (!run.ok()) return ReportError(run.status());
   const std::string actor = OperatorName();
   auto moved = (*store)->TransitionTasks(
-      a.migration, {TaskState::kFailed, TaskState::kNeedsAttention, TaskState::kPaused}, TaskState::kPending,
+      a.migration, {TaskState::kFailed, TaskState::kNeedsAttention, TaskState::kInvalid, TaskState::kPaused},
+      TaskState::kPending,
       a.datasets, true, actor, a.reason.empty() ? "re-queued by " + actor : a.reason);
   if (!moved.ok()) return ReportError(moved.status());
   MigrationRunUpdate u;
@@ -179,7 +180,8 @@ int StatusOne(StateStore* store, const std::string& migration, bool json) {
   if (!run.ok()) return ReportError(run.status());
   auto counts = store->CountTasks(migration);
   if (!counts.ok()) return ReportError(counts.status());
-  auto attention = store->ListTasks(migration, {TaskState::kFailed, TaskState::kNeedsAttention}, false, 50);
+  auto attention =
+      store->ListTasks(migration, {TaskState::kFailed, TaskState::kNeedsAttention, TaskState::kInvalid}, false, 50);
   if (!attention.ok()) return ReportError(attention.status());
   auto running = store->ListTasks(migration, {TaskState::kRunning}, true, 10);
   if (!running.ok()) return ReportError(running.status());
@@ -188,7 +190,7 @@ int StatusOne(StateStore* store, const std::string& migration, bool json) {
   int64_t total = 0, ok = 0, rows_out = 0, dlq = 0, bytes = 0, bytes_done = 0;
   for (const StageCounts& c : *counts) {
     total += c.total();
-    ok += c.count(TaskState::kSucceeded);
+    ok += c.done();
     rows_out += c.rows_out;
     dlq += c.dead_lettered;
     bytes += c.size_bytes;
@@ -272,8 +274,8 @@ int RunStatus(const ControlArgs& a) {
     int64_t total = 0, ok = 0, attention = 0;
     for (const StageCounts& c : *counts) {
       total += c.total();
-      ok += c.count(TaskState::kSucceeded);
-      attention += c.count(TaskState::kFailed) + c.count(TaskState::kNeedsAttention);
+      ok += c.done();
+      attention += c.failing();
     }
     if (a.json) {
       all.push_back({{"migration", r.migration}, {"state", RunStateName(r.state)}, {"datasets", total},

@@ -59,7 +59,7 @@ void PrintSummary(const FleetRunSummary& s, const std::string& migration, const 
   int64_t total = 0, ok = 0, rows_out = 0, dlq = 0, filtered = 0;
   for (const StageCounts& c : s.stages) {
     total += c.total();
-    ok += c.count(TaskState::kSucceeded);
+    ok += c.done();
     rows_out += c.rows_out;
     dlq += c.dead_lettered;
     filtered += c.filtered;
@@ -139,9 +139,9 @@ int RunRun(const RunArgs& a) {
     if (!run.ok()) return ReportError(run.status());
   }
   if (run->state == RunState::kCancelled || run->state == RunState::kCompleted) {
-    // Started again: cancelled tasks go back to pending; settled ones stay as they are.
-    auto moved = st.TransitionTasks(spec->name, {TaskState::kCancelled}, TaskState::kPending, {}, true, actor,
-                                    "migration started again");
+    // Started again: cancelled and rolled-back tasks go back to pending; the rest stay as they are.
+    auto moved = st.TransitionTasks(spec->name, {TaskState::kCancelled, TaskState::kRolledBack}, TaskState::kPending,
+                                    {}, true, actor, "migration started again");
     if (!moved.ok()) return ReportError(moved.status());
     MigrationRunUpdate u;
     u.state = RunState::kRunning;
@@ -196,6 +196,8 @@ int RunRun(const RunArgs& a) {
   options.actor = actor;
   options.task_timeout = spec->fleet.timeout;
   options.retry = RetryPolicy(spec->fleet.retries);
+  options.gates = spec->gates;
+  options.auto_rollback = spec->rollout.auto_rollback;
   options.notifier = notifier.empty() ? nullptr : &notifier;
   options.log = log->get();
   options.interrupted = &g_interrupted;

@@ -14,9 +14,13 @@ std::vector<std::string> StageLines(const std::vector<StageCounts>& stages, int 
   std::vector<std::string> lines;
   for (const StageCounts& c : stages) {
     const int64_t total = c.total();
-    const int64_t ok = c.count(TaskState::kSucceeded);
-    const int64_t settled = ok + c.count(TaskState::kFailed) + c.count(TaskState::kNeedsAttention) +
-                            c.count(TaskState::kCancelled) + c.count(TaskState::kRolledBack);
+    const int64_t ok = c.done();
+    int64_t settled = 0;
+    for (int k = 0; k < kNumTaskStates; ++k) {
+      if (IsSettled(static_cast<TaskState>(k)) && static_cast<TaskState>(k) != TaskState::kPaused) {
+        settled += c.by_state[k];
+      }
+    }
     std::string bar;
     if (bar_width > 0) {
       int filled = total ? static_cast<int>(static_cast<double>(bar_width) * static_cast<double>(settled) /
@@ -32,10 +36,12 @@ std::vector<std::string> StageLines(const std::vector<StageCounts>& stages, int 
       if (int64_t n = c.count(st)) s += "  " + std::string(name) + " " + std::to_string(n);
     };
     add("running", TaskState::kRunning);
+    add("validating", TaskState::kValidating);
     add("retrying", TaskState::kRetrying);
     add("pending", TaskState::kPending);
     add("failed", TaskState::kFailed);
     add("needs-attention", TaskState::kNeedsAttention);
+    add("invalid", TaskState::kInvalid);
     add("paused", TaskState::kPaused);
     add("cancelled", TaskState::kCancelled);
     add("rolled-back", TaskState::kRolledBack);
@@ -66,9 +72,9 @@ void RunProgressDisplay::Update(const FleetSnapshot& snap) {
   if (!live_) {
     int64_t ok = 0, total = 0, attention = 0;
     for (const StageCounts& c : snap.stages) {
-      ok += c.count(TaskState::kSucceeded);
+      ok += c.done();
       total += c.total();
-      attention += c.count(TaskState::kFailed) + c.count(TaskState::kNeedsAttention);
+      attention += c.failing();
     }
     std::cerr << "gaggle: " << head << "; stage " << snap.current_stage << "; " << ok << "/" << total
               << " succeeded, " << snap.running.size() << " running, " << attention << " need attention" << std::endl;

@@ -60,6 +60,7 @@ target: {format: parquet, compression: zstd, uri: "file://$WORK/out/{id}/"}
 dead_letter: {max_fraction: 0.05}
 rollout: {stages: [100%]}
 fleet: {concurrency: 1, timeout: 1s, retries: {max: 2, initial: 10ms}}
+gates: {max_failed_datasets: 10%}
 notify: [{webhook: "http://127.0.0.1:$port/hook"}]
 EOF2
 
@@ -108,7 +109,7 @@ assert [a["dataset"] for a in s["needs_attention"]] == ["ds07"], s["needs_attent
 assert "SchemaMismatch" in s["needs_attention"][0]["error"] or "schema" in s["needs_attention"][0]["error"].lower(), s["needs_attention"][0]
 db = sqlite3.connect("state.db")
 ds03 = [r[0] for r in db.execute("SELECT to_state FROM events WHERE dataset = 'ds03' ORDER BY seq")]
-assert "retrying" in ds03 and ds03[-1] == "succeeded", ds03
+assert "retrying" in ds03 and ds03[-1] == "validated", ds03
 detail = db.execute("SELECT detail FROM events WHERE dataset = 'ds03' AND to_state = 'retrying'").fetchone()[0]
 assert "timeout" in detail, detail
 actors = {r[0] for r in db.execute("SELECT actor FROM events WHERE migration = 'ctl' AND dataset = '' AND to_state = 'paused'")}

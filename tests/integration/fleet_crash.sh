@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Crash safety of `gaggle run`: a migration of 220 datasets (a lineage tree, 3 stages) is
 # killed with SIGKILL at random moments 24 times and restarted each time. In the end every
-# dataset is migrated exactly once (one running->succeeded event each, and its manifest
-# agrees with the task's counts), no staging leftovers remain, and no task is stuck running.
+# dataset is migrated exactly once (one committed attempt and one validation each, and its
+# manifest agrees with the task's counts), no staging leftovers remain, and no task is stuck running.
 source "$ROOT/tests/lib.sh"
 G="$1"
 N=220
@@ -44,7 +44,7 @@ EOF2
 
 seed=12345
 for k in $(seq 1 $KILLS); do
-  "$G" run spec.yaml --catalog catalog.yaml --state state.db -q > /dev/null 2> "run-$k.err" &
+  "$G" run spec.yaml --catalog catalog.yaml --state state.db -q --exit-when-paused > /dev/null 2> "run-$k.err" &
   pid=$!
   seed=$(( (seed * 1103515245 + 12345) % 2147483648 ))
   delay_ms=$(( 200 + seed % 700 ))
@@ -54,7 +54,7 @@ for k in $(seq 1 $KILLS); do
 done
 if grep -h "gaggle: error" run-*.err; then fail "a run failed on its own before it was killed"; fi
 echo "killed $KILLS times; finishing"
-"$G" run spec.yaml --state state.db -q > final.out 2> final.err || { cat final.err final.out; fail "final run failed"; }
+"$G" run spec.yaml --state state.db -q --exit-when-paused > final.out 2> final.err || { cat final.err final.out; fail "final run failed"; }
 
 "$G" status crash-test --state state.db --json > status.json
 $PY - "$N" "$WORK" <<'PY' || fail "state, event log and manifests disagree"
@@ -65,11 +65,18 @@ assert status["succeeded"] == n, f"succeeded {status['succeeded']} != {n}"
 assert status["running"] == [], status["running"]
 db = sqlite3.connect(f"{work}/state.db")
 states = dict(db.execute("SELECT state, count(*) FROM tasks WHERE migration = 'crash-test' GROUP BY state"))
-assert states == {"succeeded": n}, states
-succeeded_events = dict(db.execute(
-    "SELECT dataset, count(*) FROM events WHERE migration = 'crash-test' AND to_state = 'succeeded' GROUP BY dataset"))
-assert len(succeeded_events) == n and set(succeeded_events.values()) == {1}, \
-    {k: v for k, v in succeeded_events.items() if v != 1}
+assert states == {"validated": n}, states
+validated = dict(db.execute(
+    "SELECT dataset, count(*) FROM events WHERE migration = 'crash-test' AND to_state = 'validated' GROUP BY dataset"))
+assert len(validated) == n and set(validated.values()) == {1}, {k: v for k, v in validated.items() if v != 1}
+# Exactly once: one attempt per dataset committed an output (skipped=false); attempts after a
+# kill that found the output already committed say skipped=true.
+committed = {}
+for dataset, detail in db.execute("SELECT dataset, detail FROM events WHERE migration = 'crash-test' "
+                                  "AND from_state = 'running' AND to_state = 'validating'"):
+    if not json.loads(detail)["skipped"]:
+        committed[dataset] = committed.get(dataset, 0) + 1
+assert len(committed) == n and set(committed.values()) == {1}, {k: v for k, v in committed.items() if v != 1}
 kills = db.execute("SELECT count(*) FROM events WHERE migration = 'crash-test' AND from_state = 'running' "
                    "AND to_state = 'pending'").fetchone()[0]
 print(f"tasks recovered from killed runners: {kills}")

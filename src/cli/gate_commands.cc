@@ -1,0 +1,111 @@
+#include "cli/gate_commands.h"
+
+#include <iostream>
+#include <memory>
+
+#include "cli/cli_support.h"
+#include "fleet/rollback.h"
+#include "fleet/runner_identity.h"
+#include "store/state_store.h"
+
+namespace gaggle::cli {
+namespace {
+
+struct GateArgs {
+  std::string migration;
+  std::string state = kDefaultStatePath;
+  int stage = -1;
+  std::vector<std::string> datasets;
+  std::string reason;
+};
+
+bool RunnerActive(const MigrationRun& run) {
+  return !run.runner.empty() && run.runner_expires_ms > UnixMillis() && !IsDeadLocalRunner(run.runner);
+}
+
+int RunApprove(const GateArgs& a) {
+  if (a.reason.empty()) return ReportError(Status::InvalidArgument("approve needs --reason: say why (it is audited)"));
+  auto store = OpenStateStore(a.state);
+  if (!store.ok()) return ReportError(store.status());
+  auto run = (*store)->FindRun(a.migration);
+  if (!run.ok()) return ReportError(run.status());
+  if (!*run) return ReportError(Status::NotFound("no migration '" + a.migration + "' in " + (*store)->location()));
+  const std::string actor = OperatorName();
+  StageApproval approval{a.migration, a.stage, actor, "", a.reason};
+  Status st = (*store)->ApproveStage(approval);
+  if (!st.ok()) return ReportError(st);
+  if ((*run)->state == RunState::kPaused) {
+    MigrationRunUpdate u;
+    u.state = RunState::kRunning;
+    u.state_reason = "stage " + std::to_string(a.stage) + " gate approved by " + actor + ": " + a.reason;
+    auto updated = (*store)->UpdateRun(a.migration, u, actor, *u.state_reason);
+    if (!updated.ok()) return ReportError(updated.status());
+  }
+  std::cout << "stage " << a.stage << " of " << a.migration << " approved by " << actor << " (\"" << a.reason
+            << "\"); its gate now passes";
+  if (!RunnerActive(**run)) std::cout << ". No runner is active: start one with `gaggle run`";
+  std::cout << "\n";
+  return kExitOk;
+}
+
+int RunRollback(const GateArgs& a) {
+  auto store = OpenStateStore(a.state);
+  if (!store.ok()) return ReportError(store.status());
+  auto run = (*store)->FindRun(a.migration);
+  if (!run.ok()) return ReportError(run.status());
+  if (!*run) return ReportError(Status::NotFound("no migration '" + a.migration + "' in " + (*store)->location()));
+  if (RunnerActive(**run) && (*run)->state == RunState::kRunning) {
+    return ReportError(Status::Conflict("migration '" + a.migration + "' is running (runner " + (*run)->runner +
+                                        "): `gaggle pause` or `gaggle cancel` it first"));
+  }
+  RollbackRequest request;
+  request.migration = a.migration;
+  request.datasets = a.datasets;
+  request.stage = a.stage;
+  request.actor = OperatorName();
+  request.reason = a.reason.empty() ? "rollback by " + request.actor : a.reason;
+  auto report = RollbackMigration(store->get(), request);
+  if (!report.ok()) return ReportError(report.status());
+  for (const std::string& m : report->moved) std::cout << "quarantined " << m << "\n";
+  for (const std::string& s : report->skipped) std::cout << "skipped " << s << "\n";
+  std::cout << report->rolled_back << " dataset" << (report->rolled_back == 1 ? "" : "s") << " rolled back, "
+            << report->quarantined << " output" << (report->quarantined == 1 ? "" : "s") << " quarantined"
+            << (report->quarantine_dir.empty() ? "" : " in " + report->quarantine_dir)
+            << ". Old datasets were not touched; the catalog still points at them.\n"
+            << "`gaggle run` migrates the rolled-back datasets again.\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddGateCommands(CLI::App* app, int* exit_code) {
+  {
+    auto a = std::make_shared<GateArgs>();
+    CLI::App* cmd = app->add_subcommand(
+        "approve",
+        "Let a stage go on although its validation gate failed. The approval (who, when, why) goes\n"
+        "into the event log, and a migration paused by that gate resumes.");
+    cmd->add_option("migration", a->migration, "Migration name")->required();
+    cmd->add_option("--stage", a->stage, "The stage whose gate to approve")->required()->check(CLI::Range(0, 1000));
+    cmd->add_option("--reason", a->reason, "Why (required; audited)")->required();
+    cmd->add_option("--state", a->state, "State file")->capture_default_str();
+    cmd->callback([a, exit_code] { *exit_code = RunApprove(*a); });
+  }
+  {
+    auto a = std::make_shared<GateArgs>();
+    CLI::App* cmd = app->add_subcommand(
+        "rollback",
+        "Roll back a migration, or some of its datasets (--datasets) or one stage (--stage): new\n"
+        "outputs move to a quarantine folder beside them (never deleted), tasks become rolled-back,\n"
+        "and every step is in the event log. Old datasets are never modified. A running migration\n"
+        "must be paused or cancelled first. `gaggle run` migrates rolled-back datasets again.");
+    cmd->add_option("migration", a->migration, "Migration name")->required();
+    cmd->add_option("--datasets", a->datasets, "Only these datasets");
+    cmd->add_option("--stage", a->stage, "Only this stage");
+    cmd->add_option("--reason", a->reason, "Why (recorded in the event log)");
+    cmd->add_option("--state", a->state, "State file")->capture_default_str();
+    cmd->callback([a, exit_code] { *exit_code = RunRollback(*a); });
+  }
+}
+
+}  // namespace gaggle::cli

@@ -1,0 +1,12 @@
+// `gaggle approve` (let a stage past its failed gate, recorded with who and why)
+// and `gaggle rollback` (undo datasets of a migration: outputs to quarantine, tasks
+// rolled-back, all in the event log).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace gaggle::cli {
+
+void AddGateCommands(CLI::App* app, int* exit_code);
+
+}  // namespace gaggle::cli
