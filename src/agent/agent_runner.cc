@@ -6,6 +6,7 @@
 #include "agent/output_committer.h"
 #include "columnar/value_format.h"
 #include "common/digest.h"
+#include "transform/transformer.h"
 #include "validate/content_checksum.h"
 
 namespace gaggle {
@@ -68,12 +69,29 @@ Status VerifyByReading(FileSystem* fs, const MigrationSpec& spec, const std::str
   ContentChecksum checksum;
   std::optional<Schema> schema;
   staged->outputs.clear();
+  // Text output (CSV, JSON lines) is typed by the schema the migration declares for its
+  // output — the declared source schema through the transformation — when there is one,
+  // as the validator types it; columns that do not fit it are read with inferred types,
+  // so the difference shows in the schema check instead of failing here.
+  std::optional<Schema> expected;
+  if (spec.transform.source_schema) {
+    auto transformer = Transformer::Make(spec.transform, *spec.transform.source_schema);
+    if (transformer.ok()) expected = *transformer->output_schema();
+  }
   for (const std::string& rel : files) {
     std::string path = staging + "/" + rel;
     auto format = FormatFromPath(path);
     if (!format.ok()) return Status::AgentError("agent wrote '" + rel + "', which is not a data file gaggle reads");
     ReadOptions ro;
-    GAGGLE_ASSIGN_OR_RETURN(auto reader, OpenReader(path, *format, ro, fs));
+    const bool text = *format == Format::kCsv || *format == Format::kJsonl;
+    if (text && expected) ro.schema = *expected;
+    auto opened = OpenReader(path, *format, ro, fs);
+    if (!opened.ok() && ro.schema && opened.status().code() == StatusCode::kSchemaMismatch) {
+      ro.schema.reset();
+      opened = OpenReader(path, *format, ro, fs);
+    }
+    if (!opened.ok()) return opened.status();
+    std::unique_ptr<BatchReader> reader = std::move(opened).value();
     std::shared_ptr<const Schema> file_schema = reader->schema();
     if (schema && *schema != *file_schema) {
       return Status::SchemaMismatch("agent output '" + rel + "' has schema {" + file_schema->ToString() +

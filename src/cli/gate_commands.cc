@@ -66,6 +66,15 @@ int RunRollback(const GateArgs& a) {
   request.reason = a.reason.empty() ? "rollback by " + request.actor : a.reason;
   auto report = RollbackMigration(store->get(), request);
   if (!report.ok()) return ReportError(report.status());
+  if (report->rolled_back > 0) {
+    // The migration is no longer what it was: stop it; `gaggle run` starts it again.
+    MigrationRunUpdate u;
+    u.state = RunState::kCancelled;
+    u.state_reason = "rolled back by " + request.actor + " (" + std::to_string(report->rolled_back) +
+                     " datasets): " + request.reason;
+    auto updated = (*store)->UpdateRun(a.migration, u, request.actor, *u.state_reason);
+    if (!updated.ok()) return ReportError(updated.status());
+  }
   for (const std::string& m : report->moved) std::cout << "quarantined " << m << "\n";
   for (const std::string& s : report->skipped) std::cout << "skipped " << s << "\n";
   std::cout << report->rolled_back << " dataset" << (report->rolled_back == 1 ? "" : "s") << " rolled back, "
