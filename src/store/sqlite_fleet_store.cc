@@ -387,7 +387,7 @@ Result<std::vector<StageCounts>> SqliteStateStore::CountTasks(const std::string&
       c.stage = stage;
       c.by_state[static_cast<int>(*state)] += q->Int(2);
       c.size_bytes += q->Int(3);
-      if (*state == TaskState::kSucceeded) {
+      if (IsDone(*state)) {
         c.done_bytes += q->Int(3);
         c.rows_in += q->Int(4);
         c.rows_out += q->Int(5);
