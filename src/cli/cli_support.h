@@ -32,8 +32,8 @@ std::string HumanDuration(double seconds);  // "42s", "3m05s", "2h10m"
 // A multi-line message with every line after the first indented, for lists.
 std::string Indented(const std::string& text, const std::string& indent = "      ");
 
-std::string HumanBytes(double bytes);   // "12.3 MB"
-std::string HumanCount(double count);   // "1.25M"
+std::string HumanBytes(double bytes);  // "12.3 MB"
+std::string HumanCount(double count);  // "1.25M"
 
 // Prints a status line to stderr at most every `interval`; silent when disabled.
 class ProgressPrinter {

@@ -70,9 +70,9 @@ int RunPause(const ControlArgs& a) {
   if (!run.ok()) return ReportError(run.status());
   const std::string actor = OperatorName();
   if (!a.datasets.empty()) {
-    auto moved = (*store)->TransitionTasks(a.migration, {TaskState::kPending, TaskState::kRetrying},
-                                           TaskState::kPaused, a.datasets, false, actor,
-                                           a.reason.empty() ? "paused by " + actor : a.reason);
+    auto moved =
+        (*store)->TransitionTasks(a.migration, {TaskState::kPending, TaskState::kRetrying}, TaskState::kPaused,
+                                  a.datasets, false, actor, a.reason.empty() ? "paused by " + actor : a.reason);
     if (!moved.ok()) return ReportError(moved.status());
     MigrationRunUpdate u;
     u.bump_requeue = true;
@@ -100,8 +100,7 @@ int RunResume(const ControlArgs& a) {
   const std::string actor = OperatorName();
   auto moved = (*store)->TransitionTasks(
       a.migration, {TaskState::kFailed, TaskState::kNeedsAttention, TaskState::kInvalid, TaskState::kPaused},
-      TaskState::kPending,
-      a.datasets, true, actor, a.reason.empty() ? "re-queued by " + actor : a.reason);
+      TaskState::kPending, a.datasets, true, actor, a.reason.empty() ? "re-queued by " + actor : a.reason);
   if (!moved.ok()) return ReportError(moved.status());
   MigrationRunUpdate u;
   u.bump_requeue = true;
@@ -115,9 +114,9 @@ int RunResume(const ControlArgs& a) {
             << " failed, needs-attention or paused task" << (*moved == 1 ? "" : "s") << " re-queued with a fresh "
             << "retry budget\n";
   if (!RunnerActive(*updated)) {
-    std::cout << "no runner is active: start one with `gaggle run " << (run->spec_path.empty() ? "MIGRATION.yaml"
-                                                                                                 : run->spec_path)
-              << " --state " << (*store)->location() << "`\n";
+    std::cout << "no runner is active: start one with `gaggle run "
+              << (run->spec_path.empty() ? "MIGRATION.yaml" : run->spec_path) << " --state " << (*store)->location()
+              << "`\n";
   }
   return kExitOk;
 }
@@ -153,9 +152,9 @@ int RunFleetSet(const ControlArgs& a) {
   MigrationRunUpdate u;
   u.concurrency = a.concurrency;
   const std::string actor = OperatorName();
-  auto updated = (*store)->UpdateRun(
-      a.migration, u, actor,
-      "concurrency " + std::to_string(run->concurrency) + " -> " + std::to_string(a.concurrency));
+  auto updated =
+      (*store)->UpdateRun(a.migration, u, actor,
+                          "concurrency " + std::to_string(run->concurrency) + " -> " + std::to_string(a.concurrency));
   if (!updated.ok()) return ReportError(updated.status());
   std::cout << "migration " << a.migration << ": concurrency " << run->concurrency << " -> " << a.concurrency
             << (RunnerActive(*updated) ? " (the runner applies it within a second)" : " (applies at the next run)")
@@ -170,9 +169,9 @@ nlohmann::json CountsJson(const StageCounts& c) {
   for (int k = 0; k < kNumTaskStates; ++k) {
     if (c.by_state[k]) counts[TaskStateName(static_cast<TaskState>(k))] = c.by_state[k];
   }
-  return {{"stage", c.stage},        {"datasets", c.total()},     {"counts", counts},
-          {"rows_in", c.rows_in},    {"rows_out", c.rows_out},    {"dead_lettered", c.dead_lettered},
-          {"filtered", c.filtered},  {"bytes", c.size_bytes},     {"bytes_done", c.done_bytes}};
+  return {{"stage", c.stage},       {"datasets", c.total()},  {"counts", counts},
+          {"rows_in", c.rows_in},   {"rows_out", c.rows_out}, {"dead_lettered", c.dead_lettered},
+          {"filtered", c.filtered}, {"bytes", c.size_bytes},  {"bytes_done", c.done_bytes}};
 }
 
 int StatusOne(StateStore* store, const std::string& migration, bool json) {
@@ -216,14 +215,20 @@ int StatusOne(StateStore* store, const std::string& migration, bool json) {
     j["stages"] = stages;
     nlohmann::json att = nlohmann::json::array();
     for (const TaskRecord& t : *attention) {
-      att.push_back({{"dataset", t.dataset_id}, {"state", TaskStateName(t.state)}, {"stage", t.stage},
-                     {"attempts", t.attempts}, {"error", t.last_error}, {"finished_at", t.finished_at}});
+      att.push_back({{"dataset", t.dataset_id},
+                     {"state", TaskStateName(t.state)},
+                     {"stage", t.stage},
+                     {"attempts", t.attempts},
+                     {"error", t.last_error},
+                     {"finished_at", t.finished_at}});
     }
     j["needs_attention"] = att;
     nlohmann::json run_list = nlohmann::json::array();
     for (const TaskRecord& t : *running) {
       int64_t started = ParseIsoMillis(t.started_at);
-      run_list.push_back({{"dataset", t.dataset_id}, {"attempt", t.attempts}, {"started_at", t.started_at},
+      run_list.push_back({{"dataset", t.dataset_id},
+                          {"attempt", t.attempts},
+                          {"started_at", t.started_at},
                           {"seconds", started ? static_cast<double>(now - started) / 1000.0 : 0.0}});
     }
     j["running"] = run_list;
@@ -265,8 +270,10 @@ int RunStatus(const ControlArgs& a) {
   if (!runs.ok()) return ReportError(runs.status());
   nlohmann::json all = nlohmann::json::array();
   if (!a.json) {
-    if (runs->empty()) std::cout << "no migration has been run with state " << (*store)->location() << "\n";
-    else std::cout << "migration              state       datasets  succeeded  attention  runner\n";
+    if (runs->empty())
+      std::cout << "no migration has been run with state " << (*store)->location() << "\n";
+    else
+      std::cout << "migration              state       datasets  succeeded  attention  runner\n";
   }
   for (const MigrationRun& r : *runs) {
     auto counts = (*store)->CountTasks(r.migration);
@@ -278,8 +285,12 @@ int RunStatus(const ControlArgs& a) {
       attention += c.failing();
     }
     if (a.json) {
-      all.push_back({{"migration", r.migration}, {"state", RunStateName(r.state)}, {"datasets", total},
-                     {"succeeded", ok}, {"needs_attention", attention}, {"runner", RunnerActive(r) ? r.runner : ""}});
+      all.push_back({{"migration", r.migration},
+                     {"state", RunStateName(r.state)},
+                     {"datasets", total},
+                     {"succeeded", ok},
+                     {"needs_attention", attention},
+                     {"runner", RunnerActive(r) ? r.runner : ""}});
     } else {
       char line[256];
       std::snprintf(line, sizeof(line), "%-22s %-10s %9lld %10lld %10lld  %s\n", r.migration.c_str(),
@@ -346,8 +357,8 @@ int RunLogs(const ControlArgs& a) {
   const std::string& dataset = a.datasets.front();
   std::string path = RunLog::TaskLogPathFor(dir, a.migration, dataset);
   if (PrintTail(path, a.tail, a.json, true) < 0) {
-    return ReportError(Status::NotFound("no log for dataset '" + dataset + "' of migration '" + a.migration +
-                                        "' at " + path + " (has it started yet?)"));
+    return ReportError(Status::NotFound("no log for dataset '" + dataset + "' of migration '" + a.migration + "' at " +
+                                        path + " (has it started yet?)"));
   }
   std::string agent_log = RunLog::AgentLogPathFor(dir, a.migration, dataset);
   std::ifstream probe(agent_log);
@@ -363,10 +374,10 @@ int RunLogs(const ControlArgs& a) {
 void AddFleetCommands(CLI::App* app, int* exit_code) {
   {
     auto a = std::make_shared<ControlArgs>();
-    CLI::App* cmd = app->add_subcommand(
-        "pause",
-        "Pause a migration: no new datasets start; running agents finish their attempt. With\n"
-        "--dataset, hold only those datasets (pending or retrying) and let the rest go on.");
+    CLI::App* cmd =
+        app->add_subcommand("pause",
+                            "Pause a migration: no new datasets start; running agents finish their attempt. With\n"
+                            "--dataset, hold only those datasets (pending or retrying) and let the rest go on.");
     cmd->add_option("migration", a->migration, "Migration name (the spec's `name`)")->required();
     cmd->add_option("--dataset", a->datasets, "Pause only these datasets (repeatable)");
     cmd->add_option("--reason", a->reason, "Why (recorded in the event log)");
@@ -375,10 +386,10 @@ void AddFleetCommands(CLI::App* app, int* exit_code) {
   }
   {
     auto a = std::make_shared<ControlArgs>();
-    CLI::App* cmd = app->add_subcommand(
-        "resume",
-        "Resume a paused migration and re-queue its failed, needs-attention and paused datasets\n"
-        "with a fresh retry budget (after a fix). With --dataset, only those datasets.");
+    CLI::App* cmd =
+        app->add_subcommand("resume",
+                            "Resume a paused migration and re-queue its failed, needs-attention and paused datasets\n"
+                            "with a fresh retry budget (after a fix). With --dataset, only those datasets.");
     cmd->add_option("migration", a->migration, "Migration name")->required();
     cmd->add_option("--dataset", a->datasets, "Re-queue only these datasets (repeatable)");
     cmd->add_option("--reason", a->reason, "Why (recorded in the event log)");
@@ -387,10 +398,10 @@ void AddFleetCommands(CLI::App* app, int* exit_code) {
   }
   {
     auto a = std::make_shared<ControlArgs>();
-    CLI::App* cmd = app->add_subcommand(
-        "cancel",
-        "Cancel a migration: running agents are stopped, waiting datasets become cancelled.\n"
-        "Finished datasets keep their outputs; `gaggle run` starts the cancelled ones again.");
+    CLI::App* cmd =
+        app->add_subcommand("cancel",
+                            "Cancel a migration: running agents are stopped, waiting datasets become cancelled.\n"
+                            "Finished datasets keep their outputs; `gaggle run` starts the cancelled ones again.");
     cmd->add_option("migration", a->migration, "Migration name")->required();
     cmd->add_option("--reason", a->reason, "Why (recorded in the event log)");
     AddStateOption(cmd, a.get());
@@ -408,11 +419,11 @@ void AddFleetCommands(CLI::App* app, int* exit_code) {
   }
   {
     auto a = std::make_shared<ControlArgs>();
-    CLI::App* cmd = app->add_subcommand(
-        "status",
-        "Show migrations: without a name, every migration in the state file; with one, its state,\n"
-        "counts by stage and task state, the datasets that need attention with their last error,\n"
-        "and the tasks running longest.");
+    CLI::App* cmd =
+        app->add_subcommand("status",
+                            "Show migrations: without a name, every migration in the state file; with one, its state,\n"
+                            "counts by stage and task state, the datasets that need attention with their last error,\n"
+                            "and the tasks running longest.");
     cmd->add_option("migration", a->migration, "Migration name");
     cmd->add_flag("--json", a->json, "Print JSON");
     AddStateOption(cmd, a.get());
@@ -420,10 +431,10 @@ void AddFleetCommands(CLI::App* app, int* exit_code) {
   }
   {
     auto a = std::make_shared<ControlArgs>();
-    CLI::App* cmd = app->add_subcommand(
-        "logs",
-        "Show a migration's structured log (JSON lines, rendered), or one dataset's attempts and\n"
-        "its agent's own output.");
+    CLI::App* cmd =
+        app->add_subcommand("logs",
+                            "Show a migration's structured log (JSON lines, rendered), or one dataset's attempts and\n"
+                            "its agent's own output.");
     cmd->add_option("migration", a->migration, "Migration name")->required();
     cmd->add_option("dataset", a->datasets, "Dataset id")->expected(0, 1);
     cmd->add_option("--logs", a->logs, "Log directory (default: gaggle-logs/ beside the state file)");

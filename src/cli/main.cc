@@ -6,16 +6,16 @@
 #include <iostream>
 
 #include "cli/catalog_commands.h"
-#include "cli/estate_command.h"
 #include "cli/cli_support.h"
+#include "cli/estate_command.h"
 #include "cli/fleet_commands.h"
 #include "cli/format_commands.h"
 #include "cli/gate_commands.h"
 #include "cli/generate_command.h"
-#include "cli/validate_command.h"
 #include "cli/plan_command.h"
 #include "cli/run_command.h"
 #include "cli/transform_command.h"
+#include "cli/validate_command.h"
 
 int main(int argc, char** argv) {
   // Batches reuse multi-megabyte buffers; glibc's adaptive thresholds would hand them
@@ -24,8 +24,9 @@ int main(int argc, char** argv) {
   // the agent's memory budget).
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 64 << 20);
-  CLI::App app{"gaggle: migrate a fleet of datasets from an old format/schema/location to a new one,\n"
-               "ordered by lineage, in canary stages with validation gates."};
+  CLI::App app{
+      "gaggle: migrate a fleet of datasets from an old format/schema/location to a new one,\n"
+      "ordered by lineage, in canary stages with validation gates."};
   app.set_version_flag("--version", std::string("gaggle ") + GAGGLE_VERSION);
   app.require_subcommand(1);
   int exit_code = gaggle::cli::kExitOk;

@@ -48,8 +48,11 @@ extern "C" void OnInterrupt(int) {
 }
 
 nlohmann::json TaskJson(const TaskRecord& t) {
-  return {{"dataset", t.dataset_id}, {"state", TaskStateName(t.state)}, {"stage", t.stage},
-          {"attempts", t.attempts},  {"error", t.last_error}};
+  return {{"dataset", t.dataset_id},
+          {"state", TaskStateName(t.state)},
+          {"stage", t.stage},
+          {"attempts", t.attempts},
+          {"error", t.last_error}};
 }
 
 void PrintSummary(const FleetRunSummary& s, const std::string& migration, const std::string& logs_dir) {
@@ -69,8 +72,8 @@ void PrintSummary(const FleetRunSummary& s, const std::string& migration, const 
   std::cout << "; this run: " << s.succeeded << " succeeded, " << s.attempts << " attempts, " << s.retries
             << " retries";
   if (s.recovered) std::cout << ", " << s.recovered << " recovered from a dead runner";
-  std::cout << "\nrows: " << HumanCount(static_cast<double>(rows_out)) << " written, " << dlq
-            << " dead-lettered, " << filtered << " filtered (all succeeded datasets)\n";
+  std::cout << "\nrows: " << HumanCount(static_cast<double>(rows_out)) << " written, " << dlq << " dead-lettered, "
+            << filtered << " filtered (all succeeded datasets)\n";
   if (!s.attention.empty()) {
     std::cout << "\nneeds attention (" << s.attention.size() << "):\n";
     for (const TaskRecord& t : s.attention) {
@@ -183,11 +186,10 @@ int RunRun(const RunArgs& a) {
   for (const NotifySpec& n : spec->notify) {
     if (n.webhook.empty()) continue;
     RunLog* run_log = log->get();
-    notifier.Add(std::make_unique<WebhookNotifier>(n.webhook, WebhookNotifier::Options{},
-                                                   [run_log](const std::string& message) {
-                                                     run_log->Run("warn", "notification_failed",
-                                                                  {{"error", message}});
-                                                   }));
+    notifier.Add(
+        std::make_unique<WebhookNotifier>(n.webhook, WebhookNotifier::Options{}, [run_log](const std::string& message) {
+          run_log->Run("warn", "notification_failed", {{"error", message}});
+        }));
   }
 
   const bool live = ::isatty(STDERR_FILENO) == 1;
@@ -233,8 +235,11 @@ int RunRun(const RunArgs& a) {
       for (int k = 0; k < kNumTaskStates; ++k) {
         if (c.by_state[k]) counts[TaskStateName(static_cast<TaskState>(k))] = c.by_state[k];
       }
-      stages.push_back({{"stage", c.stage}, {"counts", counts}, {"rows_out", c.rows_out},
-                        {"dead_lettered", c.dead_lettered}, {"filtered", c.filtered}});
+      stages.push_back({{"stage", c.stage},
+                        {"counts", counts},
+                        {"rows_out", c.rows_out},
+                        {"dead_lettered", c.dead_lettered},
+                        {"filtered", c.filtered}});
     }
     j["stages"] = stages;
     nlohmann::json attention = nlohmann::json::array();
@@ -252,12 +257,9 @@ int RunRun(const RunArgs& a) {
       std::cerr << "gaggle: interrupted; running tasks were stopped and put back to pending. Run the same "
                    "command again to continue.\n";
       return kExitInterrupted;
-    case FleetRunSummary::Ending::kCancelled:
-      return kExitFailure;
-    case FleetRunSummary::Ending::kPaused:
-      return kExitRetryable;
-    case FleetRunSummary::Ending::kCompleted:
-      return summary->all_succeeded() ? kExitOk : kExitFailure;
+    case FleetRunSummary::Ending::kCancelled: return kExitFailure;
+    case FleetRunSummary::Ending::kPaused: return kExitRetryable;
+    case FleetRunSummary::Ending::kCompleted: return summary->all_succeeded() ? kExitOk : kExitFailure;
   }
   return kExitFailure;
 }

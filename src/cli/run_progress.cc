@@ -29,8 +29,8 @@ std::vector<std::string> StageLines(const std::vector<StageCounts>& stages, int 
       bar = "[" + std::string(filled, '#') + std::string(bar_width - filled, '.') + "] ";
     }
     char line[256];
-    std::snprintf(line, sizeof(line), "%s stage %-2d %s%6lld/%-6lld ok", c.stage == current_stage ? ">" : " ",
-                  c.stage, bar.c_str(), static_cast<long long>(ok), static_cast<long long>(total));
+    std::snprintf(line, sizeof(line), "%s stage %-2d %s%6lld/%-6lld ok", c.stage == current_stage ? ">" : " ", c.stage,
+                  bar.c_str(), static_cast<long long>(ok), static_cast<long long>(total));
     std::string s = line;
     auto add = [&](const char* name, TaskState st) {
       if (int64_t n = c.count(st)) s += "  " + std::string(name) + " " + std::to_string(n);
@@ -60,15 +60,13 @@ void RunProgressDisplay::Update(const FleetSnapshot& snap) {
   if (last_ != std::chrono::steady_clock::time_point{} && now - last_ < interval) return;
   last_ = now;
   const double rate = snap.elapsed_seconds > 0 ? static_cast<double>(snap.rows_done) / snap.elapsed_seconds : 0;
-  std::string head = snap.migration + ": " + RunStateName(snap.state) +
-                     (snap.state != RunState::kRunning && !snap.state_reason.empty() ? " (" + snap.state_reason + ")"
-                                                                                     : "") +
-                     ", " + HumanDuration(snap.elapsed_seconds) + ", " + HumanCount(rate) + " rows/s, " +
-                     HumanBytes(static_cast<double>(snap.bytes_done)) + " done, " +
-                     HumanBytes(static_cast<double>(snap.bytes_left)) + " left, ETA " +
-                     (snap.eta_seconds < 0 ? std::string("?") : HumanDuration(snap.eta_seconds)) + ", concurrency " +
-                     std::to_string(snap.concurrency) +
-                     (snap.retries ? ", " + std::to_string(snap.retries) + " retries" : "");
+  std::string head =
+      snap.migration + ": " + RunStateName(snap.state) +
+      (snap.state != RunState::kRunning && !snap.state_reason.empty() ? " (" + snap.state_reason + ")" : "") + ", " +
+      HumanDuration(snap.elapsed_seconds) + ", " + HumanCount(rate) + " rows/s, " +
+      HumanBytes(static_cast<double>(snap.bytes_done)) + " done, " + HumanBytes(static_cast<double>(snap.bytes_left)) +
+      " left, ETA " + (snap.eta_seconds < 0 ? std::string("?") : HumanDuration(snap.eta_seconds)) + ", concurrency " +
+      std::to_string(snap.concurrency) + (snap.retries ? ", " + std::to_string(snap.retries) + " retries" : "");
   if (!live_) {
     int64_t ok = 0, total = 0, attention = 0;
     for (const StageCounts& c : snap.stages) {
@@ -76,8 +74,8 @@ void RunProgressDisplay::Update(const FleetSnapshot& snap) {
       total += c.total();
       attention += c.failing();
     }
-    std::cerr << "gaggle: " << head << "; stage " << snap.current_stage << "; " << ok << "/" << total
-              << " succeeded, " << snap.running.size() << " running, " << attention << " need attention" << std::endl;
+    std::cerr << "gaggle: " << head << "; stage " << snap.current_stage << "; " << ok << "/" << total << " succeeded, "
+              << snap.running.size() << " running, " << attention << " need attention" << std::endl;
     return;
   }
   std::vector<std::string> lines;

@@ -21,8 +21,7 @@ Result<std::string> LocalPathFromUri(const std::string& uri);
 
 class AgentTaskExecutor final : public TaskExecutor {
  public:
-  AgentTaskExecutor(const MigrationSpec& spec, std::unique_ptr<Agent> agent)
-      : spec_(spec), agent_(std::move(agent)) {}
+  AgentTaskExecutor(const MigrationSpec& spec, std::unique_ptr<Agent> agent) : spec_(spec), agent_(std::move(agent)) {}
 
   Result<TaskOutcome> Execute(const TaskRecord& task, CancellationToken* token, const TaskContext& context) override;
   // Re-fingerprints the source (a change since the manifest's input means a re-run),

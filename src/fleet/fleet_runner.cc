@@ -6,13 +6,12 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <queue>
 #include <random>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
-
-#include <nlohmann/json.hpp>
 
 #include "fleet/rollback.h"
 #include "fleet/runner_identity.h"
@@ -171,18 +170,17 @@ class RunSession {
 
   MigrationRun run_;
   std::vector<Slot> slots_;
-  std::vector<int> stage_numbers_;                // distinct stages, ascending
-  std::vector<std::vector<uint32_t>> by_stage_;   // slots per stage index, plan order
-  std::vector<StageCounts> counts_;               // per stage index
-  int stage_pos_ = -1;                            // index into stage_numbers_
+  std::vector<int> stage_numbers_;               // distinct stages, ascending
+  std::vector<std::vector<uint32_t>> by_stage_;  // slots per stage index, plan order
+  std::vector<StageCounts> counts_;              // per stage index
+  int stage_pos_ = -1;                           // index into stage_numbers_
   std::priority_queue<uint32_t, std::vector<uint32_t>, std::greater<>> ready_;
-  std::priority_queue<std::pair<int64_t, uint32_t>, std::vector<std::pair<int64_t, uint32_t>>, std::greater<>>
-      timers_;
+  std::priority_queue<std::pair<int64_t, uint32_t>, std::vector<std::pair<int64_t, uint32_t>>, std::greater<>> timers_;
   int running_ = 0;
   std::unordered_set<uint32_t> running_ids_;
   bool stage_announced_ = false;
-  size_t milestones_done_ = 0;         // of the current stage
-  int rollback_stage_ = -1;            // stage to roll back once nothing runs (auto_rollback)
+  size_t milestones_done_ = 0;  // of the current stage
+  int rollback_stage_ = -1;     // stage to roll back once nothing runs (auto_rollback)
   std::string rollback_reason_;
   int64_t bytes_left_ = 0;  // planned bytes of tasks not settled
 
@@ -260,9 +258,8 @@ FleetSnapshot RunSession::Snapshot() const {
   snap.state = run_.state;
   snap.state_reason = run_.state_reason;
   snap.concurrency = run_.concurrency;
-  snap.current_stage = stage_pos_ >= 0 && stage_pos_ < static_cast<int>(stage_numbers_.size())
-                           ? stage_numbers_[stage_pos_]
-                           : -1;
+  snap.current_stage =
+      stage_pos_ >= 0 && stage_pos_ < static_cast<int>(stage_numbers_.size()) ? stage_numbers_[stage_pos_] : -1;
   snap.stages = counts_;
   snap.rows_done = rows_in_;
   snap.bytes_done = bytes_done_;
@@ -332,8 +329,7 @@ Status RunSession::ClaimLease() {
 
 Status RunSession::LoadTasks() {
   GAGGLE_ASSIGN_OR_RETURN(std::vector<TaskRecord> tasks, store_->LoadTasks(migration_));
-  std::sort(tasks.begin(), tasks.end(),
-            [](const TaskRecord& a, const TaskRecord& b) { return a.ordinal < b.ordinal; });
+  std::sort(tasks.begin(), tasks.end(), [](const TaskRecord& a, const TaskRecord& b) { return a.ordinal < b.ordinal; });
   slots_.clear();
   slots_.resize(tasks.size());
   bytes_left_ = 0;
@@ -403,8 +399,8 @@ void RunSession::OpenStage() {
     const StageCounts& c = counts_[stage_pos_];
     int stage = stage_numbers_[stage_pos_];
     Notify("stage_started",
-           "stage " + std::to_string(stage) + " started (" +
-               std::to_string(c.total()) + " datasets, " + std::to_string(c.done()) + " already done)",
+           "stage " + std::to_string(stage) + " started (" + std::to_string(c.total()) + " datasets, " +
+               std::to_string(c.done()) + " already done)",
            {{"stage", stage}, {"datasets", c.total()}, {"already_done", c.done()}});
   }
 }
@@ -416,8 +412,7 @@ Status RunSession::PollControl(bool force) {
   if (!force && now - last_poll_ < options_.poll_interval) return Status::OK();
   last_poll_ = now;
   if (now - last_lease_ >= options_.lease_ttl / 3) {
-    auto claimed =
-        store_->ClaimRunner(migration_, owner_, UnixMillis(), options_.lease_ttl.count(), IsDeadLocalRunner);
+    auto claimed = store_->ClaimRunner(migration_, owner_, UnixMillis(), options_.lease_ttl.count(), IsDeadLocalRunner);
     if (!claimed.ok()) return claimed.status().WithContext("renewing the run lease");
     last_lease_ = now;
   }
@@ -457,7 +452,8 @@ Status RunSession::PollControl(bool force) {
     }
     MigrationRunUpdate applied;
     applied.requeue_applied_seq = run_.requeue_seq;
-    GAGGLE_ASSIGN_OR_RETURN(run_, store_->UpdateRun(migration_, applied, options_.actor, "runner reloaded task states"));
+    GAGGLE_ASSIGN_OR_RETURN(run_,
+                            store_->UpdateRun(migration_, applied, options_.actor, "runner reloaded task states"));
     Log("info", "tasks_reloaded", {{"requeue_seq", run_.requeue_seq}});
     // Re-queued tasks may sit in earlier stages: start again from the first stage with work.
     stage_pos_ = 0;
@@ -668,8 +664,8 @@ void RunSession::TaskSettled(uint32_t i) {
     bytes_done_ += planned_bytes;
     for (uint32_t d : slots_[i].downstream) {
       Slot& ds = slots_[d];
-      if (ds.unmet > 0 && --ds.unmet == 0 && stage_pos_ >= 0 &&
-          stage_pos_ < static_cast<int>(stage_numbers_.size()) && ds.rec.stage == stage_numbers_[stage_pos_]) {
+      if (ds.unmet > 0 && --ds.unmet == 0 && stage_pos_ >= 0 && stage_pos_ < static_cast<int>(stage_numbers_.size()) &&
+          ds.rec.stage == stage_numbers_[stage_pos_]) {
         if (ds.rec.state == TaskState::kPending) ready_.push(d);
         if (ds.rec.state == TaskState::kRetrying) timers_.emplace(ds.rec.next_attempt_ms, d);
       }
@@ -679,8 +675,8 @@ void RunSession::TaskSettled(uint32_t i) {
   } else if (NeedsOperator(to)) {
     const TaskRecord& r = slots_[i].rec;
     Notify("needs_attention",
-           "dataset `" + r.dataset_id + "` " + TaskStateName(to) + " after " +
-               std::to_string(r.attempts) + " attempt" + (r.attempts == 1 ? "" : "s") + ": " + r.last_error,
+           "dataset `" + r.dataset_id + "` " + TaskStateName(to) + " after " + std::to_string(r.attempts) + " attempt" +
+               (r.attempts == 1 ? "" : "s") + ": " + r.last_error,
            {{"dataset", r.dataset_id},
             {"state", TaskStateName(to)},
             {"attempts", r.attempts},
@@ -810,10 +806,10 @@ Status RunSession::CheckGate(double at_percent) {
   for (const GateDataset& f : d.failures) {
     failures.push_back({{"dataset", f.dataset}, {"state", TaskStateName(f.state)}, {"reason", f.reason}});
   }
-  nlohmann::json detail = {{"stage", stage},          {"at_percent", at_percent}, {"passed", d.passed},
-                           {"approved", d.approved},  {"failing", d.failing},     {"settled", d.settled},
-                           {"datasets", d.datasets},  {"fraction", d.failing_fraction},
-                           {"threshold", d.threshold}, {"failures", failures}};
+  nlohmann::json detail = {{"stage", stage},         {"at_percent", at_percent},       {"passed", d.passed},
+                           {"approved", d.approved}, {"failing", d.failing},           {"settled", d.settled},
+                           {"datasets", d.datasets}, {"fraction", d.failing_fraction}, {"threshold", d.threshold},
+                           {"failures", failures}};
   Event ev;
   ev.actor = options_.actor;
   ev.migration = migration_;
@@ -833,8 +829,8 @@ Status RunSession::CheckGate(double at_percent) {
   }
   MigrationRunUpdate pause;
   pause.state = RunState::kPaused;
-  pause.state_reason = summary + ". Fix and `gaggle resume`, or `gaggle approve --stage " + std::to_string(stage) +
-                       "` to go on";
+  pause.state_reason =
+      summary + ". Fix and `gaggle resume`, or `gaggle approve --stage " + std::to_string(stage) + "` to go on";
   GAGGLE_ASSIGN_OR_RETURN(run_, store_->UpdateRun(migration_, pause, options_.actor, summary));
   paused_noticed_ = true;
   Notify("paused", "paused by the stage " + std::to_string(stage) + " gate: " + summary, detail);
@@ -851,8 +847,8 @@ Status RunSession::RollBackStage(int stage, const std::string& why) {
   for (uint32_t i : by_stage_[StageIndex(stage)]) {
     GAGGLE_RETURN_IF_ERROR(Refresh(i));
   }
-  Log("warn", "stage_rolled_back", {{"stage", stage}, {"rolled_back", report.rolled_back},
-                                    {"quarantine", report.quarantine_dir}});
+  Log("warn", "stage_rolled_back",
+      {{"stage", stage}, {"rolled_back", report.rolled_back}, {"quarantine", report.quarantine_dir}});
   Notify("rolled_back",
          "stage " + std::to_string(stage) + " rolled back automatically: " + std::to_string(report.rolled_back) +
              " datasets, outputs quarantined in " + report.quarantine_dir,
@@ -873,8 +869,8 @@ Status RunSession::FinishStage() {
   int64_t attention = c.count(TaskState::kFailed) + c.count(TaskState::kNeedsAttention);
   if (stage_announced_ || attention > 0) {
     Notify("stage_finished",
-           "stage " + std::to_string(stage) + " finished: " +
-               std::to_string(c.done()) + "/" + std::to_string(c.total()) + " done" +
+           "stage " + std::to_string(stage) + " finished: " + std::to_string(c.done()) + "/" +
+               std::to_string(c.total()) + " done" +
                (attention ? ", " + std::to_string(attention) + " need attention" : "") +
                (waiting ? ", " + std::to_string(waiting) + " blocked by upstreams" : ""),
            {{"stage", stage},
@@ -885,8 +881,8 @@ Status RunSession::FinishStage() {
             {"rows_out", c.rows_out},
             {"dead_lettered", c.dead_lettered}});
   }
-  Log("info", "stage_finished", {{"stage", stage}, {"done", c.done()},
-                                 {"needs_attention", attention}, {"blocked", waiting}});
+  Log("info", "stage_finished",
+      {{"stage", stage}, {"done", c.done()}, {"needs_attention", attention}, {"blocked", waiting}});
   ++stage_pos_;
   OpenStage();
   return Status::OK();
@@ -923,13 +919,16 @@ void RunSession::WaitForWork() {
 Result<FleetRunSummary> RunSession::Run() {
   GAGGLE_RETURN_IF_ERROR(ClaimLease());
   // Tasks left in running belong to a runner that is gone (we hold the lease now).
-  GAGGLE_ASSIGN_OR_RETURN(
-      recovered_, store_->TransitionTasks(migration_, {TaskState::kRunning, TaskState::kValidating},
-                                          TaskState::kPending, {}, false, options_.actor,
-                                          "recovered: the runner that started it is gone"));
+  GAGGLE_ASSIGN_OR_RETURN(recovered_, store_->TransitionTasks(migration_, {TaskState::kRunning, TaskState::kValidating},
+                                                              TaskState::kPending, {}, false, options_.actor,
+                                                              "recovered: the runner that started it is gone"));
   GAGGLE_RETURN_IF_ERROR(LoadTasks());
-  Log("info", "run_started", {{"runner", owner_}, {"tasks", slots_.size()}, {"plan", run_.plan_hash},
-                              {"concurrency", run_.concurrency}, {"recovered", recovered_}});
+  Log("info", "run_started",
+      {{"runner", owner_},
+       {"tasks", slots_.size()},
+       {"plan", run_.plan_hash},
+       {"concurrency", run_.concurrency},
+       {"recovered", recovered_}});
   if (recovered_ > 0) Log("warn", "recovered_tasks", {{"count", recovered_}});
   GAGGLE_RETURN_IF_ERROR(PollControl(true));
   stage_pos_ = 0;
@@ -974,8 +973,7 @@ Result<FleetRunSummary> RunSession::Run() {
       if (shutdown_ == Shutdown::kCancel) {
         GAGGLE_RETURN_IF_ERROR(CancelWaitingTasks());
         ending = FleetRunSummary::Ending::kCancelled;
-        Notify("cancelled", "cancelled" +
-                                (run_.state_reason.empty() ? "" : ": " + run_.state_reason),
+        Notify("cancelled", "cancelled" + (run_.state_reason.empty() ? "" : ": " + run_.state_reason),
                {{"reason", run_.state_reason}});
       } else {
         ending = FleetRunSummary::Ending::kInterrupted;
@@ -1003,8 +1001,8 @@ Result<FleetRunSummary> RunSession::Run() {
         continue;
       }
       // Advance over stages with nothing left to do, each behind its gate.
-      while (Dispatching(run_.state) && rollback_stage_ < 0 &&
-             stage_pos_ < static_cast<int>(stage_numbers_.size()) && StageIdle()) {
+      while (Dispatching(run_.state) && rollback_stage_ < 0 && stage_pos_ < static_cast<int>(stage_numbers_.size()) &&
+             StageIdle()) {
         st = CheckGate(100);
         if (!st.ok() || !Dispatching(run_.state) || rollback_stage_ >= 0) break;
         GAGGLE_RETURN_IF_ERROR(FinishStage());
@@ -1057,8 +1055,12 @@ Result<FleetRunSummary> RunSession::Run() {
             {"dead_lettered", summary.dead_lettered},
             {"retries", summary.retries}});
   }
-  Log("info", "run_ended", {{"ending", EndingName(ending)}, {"attempts", attempts_}, {"retries", retries_},
-                            {"succeeded", succeeded_}, {"seconds", summary.seconds}});
+  Log("info", "run_ended",
+      {{"ending", EndingName(ending)},
+       {"attempts", attempts_},
+       {"retries", retries_},
+       {"succeeded", succeeded_},
+       {"seconds", summary.seconds}});
   GAGGLE_RETURN_IF_ERROR(store_->ReleaseRunner(migration_, owner_));
   return summary;
 }

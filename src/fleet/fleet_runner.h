@@ -78,12 +78,12 @@ struct FleetRunOptions {
   // After the deadline, how long an executor may take to notice before the watchdog cancels it.
   std::chrono::milliseconds watchdog_grace{10000};
   RetryPolicy retry;
-  uint64_t jitter_seed = 0;  // 0: random
+  uint64_t jitter_seed = 0;                               // 0: random
   std::function<void(const FleetSnapshot&)> on_progress;  // called on the runner's thread
   Notifier* notifier = nullptr;
   RunLog* log = nullptr;
   const std::atomic<bool>* interrupted = nullptr;  // set by a SIGINT handler
-  bool exit_when_paused = false;  // return instead of waiting for `gaggle resume`
+  bool exit_when_paused = false;                   // return instead of waiting for `gaggle resume`
   // Validate each dataset after its agent succeeds (TaskExecutor::Validate) and hold each
   // stage behind its gate (fleet/stage_gate.h).
   bool validate = true;
@@ -102,8 +102,8 @@ struct FleetRunSummary {
   int64_t skipped = 0;    // of those, already current
   int64_t recovered = 0;  // found running after a dead runner, put back to pending
   int64_t rows_in = 0, rows_out = 0, dead_lettered = 0, filtered = 0;  // tasks succeeded in this run
-  std::vector<TaskRecord> attention;  // failed and needs-attention, plan order
-  std::vector<std::pair<std::string, std::string>> blocked;  // (dataset, the upstream it waits for)
+  std::vector<TaskRecord> attention;                                   // failed and needs-attention, plan order
+  std::vector<std::pair<std::string, std::string>> blocked;            // (dataset, the upstream it waits for)
   double seconds = 0;
 
   bool all_succeeded() const;

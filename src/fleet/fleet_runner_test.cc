@@ -166,9 +166,8 @@ Estate MakeEstate(int n, const std::vector<std::pair<int, int>>& edges, const st
 class FleetRunnerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("gaggle-fleet-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() / ("gaggle-fleet-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     store_ = OpenStore();
@@ -196,7 +195,7 @@ class FleetRunnerTest : public ::testing::Test {
     r.max_delay = 5ms;
     o.retry = RetryPolicy(r);
     o.jitter_seed = 7;
-    o.validate = false;                // the validation and gate tests turn it on
+    o.validate = false;                 // the validation and gate tests turn it on
     o.gates.max_failed_datasets = 1.0;  // no gate stops these runs
     return o;
   }
@@ -301,8 +300,8 @@ TEST_F(FleetRunnerTest, RetriesThenNeedsAttentionOrFailedAndTheRestGoesOn) {
   EXPECT_EQ(summary->retries, 1 + 2);
 
   // resume re-queues the failures with a fresh budget; with the faults gone they succeed.
-  auto moved = store_->TransitionTasks("m1", {TaskState::kFailed, TaskState::kNeedsAttention}, TaskState::kPending,
-                                       {}, true, "op", "fixed");
+  auto moved = store_->TransitionTasks("m1", {TaskState::kFailed, TaskState::kNeedsAttention}, TaskState::kPending, {},
+                                       true, "op", "fixed");
   ASSERT_TRUE(moved.ok());
   EXPECT_EQ(*moved, 2);
   ScriptedExecutor fixed;
@@ -358,8 +357,7 @@ TEST_F(FleetRunnerTest, RecoversTasksOfADeadRunnerAndRefusesALiveOne) {
   Estate e = MakeEstate(3, {}, {});
   Upsert(e, 2);
   // A runner on another host holds a valid lease: refused.
-  auto held = store_->ClaimRunner("m1", "elsewhere:1:1", UnixMillis(), 60000,
-                                  [](const std::string&) { return false; });
+  auto held = store_->ClaimRunner("m1", "elsewhere:1:1", UnixMillis(), 60000, [](const std::string&) { return false; });
   ASSERT_TRUE(held.ok()) << held.status().ToString();
   ScriptedExecutor exec;
   FleetRunner runner(store_.get(), &exec, Options());
@@ -372,8 +370,7 @@ TEST_F(FleetRunnerTest, RecoversTasksOfADeadRunnerAndRefusesALiveOne) {
   char host[256] = {0};
   ::gethostname(host, sizeof(host) - 1);
   std::string dead = std::string(host) + ":999999999:1";
-  ASSERT_TRUE(store_->ClaimRunner("m1", dead, UnixMillis(), 60000, [](const std::string&) { return false; })
-                  .ok());
+  ASSERT_TRUE(store_->ClaimRunner("m1", dead, UnixMillis(), 60000, [](const std::string&) { return false; }).ok());
   auto task = store_->FindTask("m1", "d1");
   ASSERT_TRUE(task.ok() && *task);
   TaskRecord running = **task;
@@ -461,7 +458,6 @@ TEST_F(FleetRunnerTest, InterruptPutsRunningTasksBackWithoutSpendingAnAttempt) {
     EXPECT_EQ(t.runner, "");
   }
 }
-
 
 TEST_F(FleetRunnerTest, ValidationDecidesValidatedInvalidOrRerunWhenTheSourceChanged) {
   Estate e = MakeEstate(4, {{0, 3}}, {});

@@ -2,9 +2,8 @@
 
 #include <ctime>
 #include <filesystem>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "fleet/agent_task_executor.h"
 
@@ -56,8 +55,9 @@ Result<RollbackReport> RollbackMigration(StateStore* store, const RollbackReques
         fs::path out(*target);
         fs::path dest = out.parent_path() / "_gaggle_quarantine" / request.migration / stamp / out.filename();
         fs::create_directories(dest.parent_path(), ec);
-        if (ec) return Status::IOError("rollback of '" + t.dataset_id + "': cannot create " +
-                                       dest.parent_path().string() + ": " + ec.message());
+        if (ec)
+          return Status::IOError("rollback of '" + t.dataset_id + "': cannot create " + dest.parent_path().string() +
+                                 ": " + ec.message());
         fs::rename(out, dest, ec);
         if (ec) {
           return Status::IOError("rollback of '" + t.dataset_id + "': cannot move " + out.string() + " to " +

@@ -28,10 +28,10 @@ struct RollbackRequest {
 
 struct RollbackReport {
   int64_t rolled_back = 0;
-  int64_t quarantined = 0;  // outputs moved (a failed dataset may have none)
-  std::vector<std::string> moved;  // "dataset: from -> to"
+  int64_t quarantined = 0;           // outputs moved (a failed dataset may have none)
+  std::vector<std::string> moved;    // "dataset: from -> to"
   std::vector<std::string> skipped;  // "dataset: why" (running, pending, unknown ...)
-  std::string quarantine_dir;         // where this rollback put outputs ("" when none moved)
+  std::string quarantine_dir;        // where this rollback put outputs ("" when none moved)
 };
 
 Result<RollbackReport> RollbackMigration(StateStore* store, const RollbackRequest& request);

@@ -14,8 +14,8 @@ std::string RunLog::SafeFileName(const std::string& id) {
   std::string out;
   bool changed = id.empty();
   for (char c : id) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-              c == '-';
+    bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
     out.push_back(ok ? c : '_');
     changed |= !ok;
   }
@@ -37,8 +37,7 @@ std::string RunLog::RunLogPathFor(const std::string& dir, const std::string& mig
 std::string RunLog::TaskLogPathFor(const std::string& dir, const std::string& migration, const std::string& dataset) {
   return dir + "/" + SafeFileName(migration) + "/tasks/" + SafeFileName(dataset) + ".jsonl";
 }
-std::string RunLog::AgentLogPathFor(const std::string& dir, const std::string& migration,
-                                    const std::string& dataset) {
+std::string RunLog::AgentLogPathFor(const std::string& dir, const std::string& migration, const std::string& dataset) {
   return dir + "/" + SafeFileName(migration) + "/tasks/" + SafeFileName(dataset) + ".agent.log";
 }
 

@@ -11,9 +11,8 @@
 #include <cstdio>
 #include <memory>
 #include <mutex>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "common/status.h"
 
@@ -35,8 +34,7 @@ class RunLog {
 
   static std::string RunLogPathFor(const std::string& dir, const std::string& migration);
   static std::string TaskLogPathFor(const std::string& dir, const std::string& migration, const std::string& dataset);
-  static std::string AgentLogPathFor(const std::string& dir, const std::string& migration,
-                                     const std::string& dataset);
+  static std::string AgentLogPathFor(const std::string& dir, const std::string& migration, const std::string& dataset);
   // Characters outside [A-Za-z0-9._-] become '_', and a short hash of the id is added
   // when anything was replaced, so distinct ids never share a file.
   static std::string SafeFileName(const std::string& id);
@@ -51,8 +49,8 @@ class RunLog {
   std::string dir_;
   std::string migration_;
   std::mutex mu_;
-  std::FILE* run_file_;      // GUARDED_BY(mu_)
-  bool reported_ = false;    // GUARDED_BY(mu_)
+  std::FILE* run_file_;    // GUARDED_BY(mu_)
+  bool reported_ = false;  // GUARDED_BY(mu_)
 };
 
 }  // namespace gaggle

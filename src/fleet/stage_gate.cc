@@ -16,11 +16,9 @@ std::string Percent(double fraction) {
 std::string GateDecision::Summary(size_t max_listed) const {
   std::string where = at_percent >= 100 ? "at its end" : "at " + Percent(at_percent / 100);
   std::string s = "stage " + std::to_string(stage) + " gate " + (passed ? "passed" : "failed") + " " + where + ": " +
-                  std::to_string(failing) + " of " +
-                  std::to_string(at_percent >= 100 ? datasets : settled) +
-                  (at_percent >= 100 ? " datasets" : " settled datasets") + " failing (" +
-                  Percent(failing_fraction) + (passed ? " <= " : " > ") + "max_failed_datasets " +
-                  Percent(threshold) + ")";
+                  std::to_string(failing) + " of " + std::to_string(at_percent >= 100 ? datasets : settled) +
+                  (at_percent >= 100 ? " datasets" : " settled datasets") + " failing (" + Percent(failing_fraction) +
+                  (passed ? " <= " : " > ") + "max_failed_datasets " + Percent(threshold) + ")";
   if (approved) s += ", approved by an operator";
   for (size_t i = 0; i < failures.size() && i < max_listed; ++i) {
     s += (i == 0 ? ": " : "; ") + failures[i].dataset + " [" + TaskStateName(failures[i].state) +

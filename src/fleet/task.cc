@@ -7,8 +7,8 @@ namespace gaggle {
 namespace {
 
 constexpr std::array<const char*, kNumTaskStates> kTaskStateNames = {
-    "pending",   "running",     "succeeded", "failed",    "retrying",  "needs-attention",
-    "paused",    "cancelled",   "rolled-back", "validating", "validated", "invalid",
+    "pending", "running",   "succeeded",   "failed",     "retrying",  "needs-attention",
+    "paused",  "cancelled", "rolled-back", "validating", "validated", "invalid",
 };
 
 constexpr std::array<const char*, 4> kRunStateNames = {"running", "paused", "cancelled", "completed"};

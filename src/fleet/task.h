@@ -83,11 +83,11 @@ struct TaskRecord {
   int64_t lease_expires_ms = 0;  // running: the runner's lease on this task
   std::string started_at;        // last attempt, ISO 8601 UTC
   std::string finished_at;
-  std::string last_error;        // the last attempt's error, "" after a success
-  bool skipped = false;          // the output was already current (idempotent rerun)
+  std::string last_error;  // the last attempt's error, "" after a success
+  bool skipped = false;    // the output was already current (idempotent rerun)
   int64_t rows_in = 0, rows_out = 0, dead_lettered = 0, filtered = 0;
   int64_t bytes_out = 0;
-  int64_t duration_ms = 0;       // last attempt
+  int64_t duration_ms = 0;  // last attempt
 };
 
 // What a migration's operators asked for.
@@ -133,7 +133,7 @@ struct ValidationRecord {
   std::string migration;
   std::string dataset_id;
   int attempt = 0;
-  std::string time;     // set by the store when empty
+  std::string time;  // set by the store when empty
   bool passed = false;
   std::string summary;  // failed checks, or the error that stopped validation
   std::string report;   // ValidationResult::ToJson(), compact
@@ -151,12 +151,12 @@ struct StageApproval {
 struct StageCounts {
   int stage = 0;
   int64_t by_state[kNumTaskStates] = {};
-  int64_t rows_out = 0;       // done tasks (succeeded or validated)
+  int64_t rows_out = 0;  // done tasks (succeeded or validated)
   int64_t rows_in = 0;
   int64_t dead_lettered = 0;
   int64_t filtered = 0;
-  int64_t size_bytes = 0;     // all tasks (planned source bytes)
-  int64_t done_bytes = 0;     // source bytes of done tasks
+  int64_t size_bytes = 0;  // all tasks (planned source bytes)
+  int64_t done_bytes = 0;  // source bytes of done tasks
   int64_t total() const {
     int64_t t = 0;
     for (int64_t c : by_state) t += c;

@@ -37,8 +37,8 @@ struct TaskValidation {
 };
 
 struct TaskContext {
-  std::string agent_log_path;                        // where an agent's own output goes ("" = none)
-  std::function<void(int64_t rows)> on_rows;         // progress of this attempt (may be empty)
+  std::string agent_log_path;                 // where an agent's own output goes ("" = none)
+  std::function<void(int64_t rows)> on_rows;  // progress of this attempt (may be empty)
 };
 
 class TaskExecutor {

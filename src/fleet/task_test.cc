@@ -11,9 +11,8 @@ namespace {
 using S = TaskState;
 
 TEST(TaskState, NamesRoundTrip) {
-  const char* names[] = {"pending",         "running", "succeeded", "failed",     "retrying",
-                         "needs-attention", "paused",  "cancelled", "rolled-back", "validating",
-                         "validated",       "invalid"};
+  const char* names[] = {"pending", "running",   "succeeded",   "failed",     "retrying",  "needs-attention",
+                         "paused",  "cancelled", "rolled-back", "validating", "validated", "invalid"};
   for (int i = 0; i < kNumTaskStates; ++i) {
     S s = static_cast<S>(i);
     EXPECT_STREQ(TaskStateName(s), names[i]);

@@ -62,8 +62,8 @@ Status SqliteStateStore::ApproveStage(const StageApproval& a) {
   ins->Bind(1, a.migration).Bind(2, static_cast<int64_t>(a.stage)).Bind(3, a.actor).Bind(4, time).Bind(5, a.reason);
   GAGGLE_RETURN_IF_ERROR(ins->Run());
   nlohmann::json detail = {{"stage", a.stage}, {"reason", a.reason}};
-  GAGGLE_RETURN_IF_ERROR(InsertFleetEvent(time, a.actor, a.migration, "", "gate-failed", "gate-approved",
-                                          detail.dump()));
+  GAGGLE_RETURN_IF_ERROR(
+      InsertFleetEvent(time, a.actor, a.migration, "", "gate-failed", "gate-approved", detail.dump()));
   return tx->Commit();
 }
 

@@ -257,9 +257,9 @@ Result<int> ApplySqliteMigrations(SqliteDb* db, const std::string& now) {
     if (m.version <= current) continue;
     GAGGLE_ASSIGN_OR_RETURN(auto tx, SqliteTransaction::Begin(db));
     // Another process may have migrated while we waited for the lock.
-    GAGGLE_RETURN_IF_ERROR(db->Exec(
-        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL, "
-        "description TEXT NOT NULL)"));
+    GAGGLE_RETURN_IF_ERROR(
+        db->Exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL, "
+                 "description TEXT NOT NULL)"));
     GAGGLE_ASSIGN_OR_RETURN(auto check, db->Prepare("SELECT 1 FROM schema_version WHERE version = ?"));
     check.Bind(1, static_cast<int64_t>(m.version));
     GAGGLE_ASSIGN_OR_RETURN(bool already, check.Step());

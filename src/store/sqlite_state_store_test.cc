@@ -19,9 +19,8 @@ namespace fs = std::filesystem;
 class StateStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("gaggle-store-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() / ("gaggle-store-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     path_ = (dir_ / "gaggle.db").string();
@@ -77,8 +76,8 @@ TEST_F(StateStoreTest, ImportRoundTripsAndReimportIsIdempotent) {
   auto store = Open();
   ASSERT_TRUE(store);
   EXPECT_EQ(store->schema_version(), LatestSqliteSchemaVersion());
-  Catalog c1 = Build({Dataset("a", Tier::kCritical), Dataset("b"), Consumer("svc")},
-                     {{"a", "b"}, {"b", "component:svc"}});
+  Catalog c1 =
+      Build({Dataset("a", Tier::kCritical), Dataset("b"), Consumer("svc")}, {{"a", "b"}, {"b", "component:svc"}});
   auto r1 = store->ReplaceCatalog(c1, {"cat1.yaml", "alice"});
   ASSERT_TRUE(r1.ok()) << r1.status().ToString();
   EXPECT_EQ(r1->added, (std::vector<std::string>{"a", "b", "component:svc"}));
@@ -343,11 +342,10 @@ TEST_F(StateStoreTest, ExportIsValidBackstageAndReimportsToTheSameCatalog) {
   svc.type = "service";
   svc.lifecycle = "production";
   svc.owner = "team-web";
-  Catalog c = Build({raw, Dataset("events-clean"), svc},
-                    {{"events-raw", "events-clean"}, {"events-clean", "component:svc"}});
-  std::vector<MigrationTarget> targets = {
-      {"events-raw", "to-parquet", "h1", "2024", "builtin:transform", "1.0", "file:///v2/events-raw/", "parquet", 2, 0,
-       0}};
+  Catalog c =
+      Build({raw, Dataset("events-clean"), svc}, {{"events-raw", "events-clean"}, {"events-clean", "component:svc"}});
+  std::vector<MigrationTarget> targets = {{"events-raw", "to-parquet", "h1", "2024", "builtin:transform", "1.0",
+                                           "file:///v2/events-raw/", "parquet", 2, 0, 0}};
   auto summary = ExportBackstage(c, targets, (dir_ / "export").string());
   ASSERT_TRUE(summary.ok()) << summary.status().ToString();
   EXPECT_EQ(summary->datasets, 2u);

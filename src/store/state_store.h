@@ -32,7 +32,7 @@ namespace gaggle {
 // What one catalog import changed. Ids are entity ids, sorted.
 struct CatalogChangeSet {
   int64_t import_id = 0;
-  std::string time;    // ISO 8601 UTC
+  std::string time;  // ISO 8601 UTC
   std::string actor;
   std::string source;  // what was imported (a path)
   std::vector<std::string> added, updated, removed;
@@ -66,9 +66,9 @@ enum class Direction { kUpstream, kDownstream };
 
 // One entry of the audit trail.
 struct Event {
-  int64_t seq = 0;     // assigned by the store, increasing
-  std::string time;    // ISO 8601 UTC; the store fills it when empty
-  std::string actor;   // a user name or "gaggle"
+  int64_t seq = 0;    // assigned by the store, increasing
+  std::string time;   // ISO 8601 UTC; the store fills it when empty
+  std::string actor;  // a user name or "gaggle"
   std::string migration;
   std::string dataset;
   std::string from_state;
@@ -92,7 +92,6 @@ struct PlanSummary {
   int waves = 0;
   int stages = 0;
 };
-
 
 class StateStore {
  public:
@@ -182,9 +181,8 @@ class StateStore {
   // out of running lose their lease. `reset_attempts` starts their retry budget over
   // (an operator re-queue); the last error is kept for the record. Returns how many moved.
   virtual Result<int64_t> TransitionTasks(const std::string& migration, const std::vector<TaskState>& from,
-                                          TaskState to, const std::vector<std::string>& datasets,
-                                          bool reset_attempts, const std::string& actor,
-                                          const std::string& detail) = 0;
+                                          TaskState to, const std::vector<std::string>& datasets, bool reset_attempts,
+                                          const std::string& actor, const std::string& detail) = 0;
 
   // --- Gates: validations and approvals (append-only) -----------------------
   virtual Status SaveValidation(const ValidationRecord& record) = 0;
