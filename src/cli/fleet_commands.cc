@@ -44,11 +44,6 @@ Result<MigrationRun> FindRunOrExplain(StateStore* store, const std::string& migr
                           (known.empty() ? " (none has)" : " (known: " + known + ")"));
 }
 
-// A runner holds the lease and is alive (as far as this host can tell).
-bool RunnerActive(const MigrationRun& run) {
-  return !run.runner.empty() && run.runner_expires_ms > UnixMillis() && !IsDeadLocalRunner(run.runner);
-}
-
 int64_t ParseIsoMillis(const std::string& iso) {
   struct tm tm = {};
   int ms = 0;
@@ -113,7 +108,7 @@ int RunResume(const ControlArgs& a) {
   std::cout << "migration " << a.migration << ": " << RunStateName(updated->state) << "; " << *moved
             << " failed, needs-attention or paused task" << (*moved == 1 ? "" : "s") << " re-queued with a fresh "
             << "retry budget\n";
-  if (!RunnerActive(*updated)) {
+  if (!HasLiveRunner(*updated)) {
     std::cout << "no runner is active: start one with `gaggle run "
               << (run->spec_path.empty() ? "MIGRATION.yaml" : run->spec_path) << " --state " << (*store)->location()
               << "`\n";
@@ -134,7 +129,7 @@ int RunCancel(const ControlArgs& a) {
   auto updated = (*store)->UpdateRun(a.migration, u, actor, reason);
   if (!updated.ok()) return ReportError(updated.status());
   std::vector<TaskState> from = {TaskState::kPending, TaskState::kRetrying, TaskState::kPaused};
-  const bool active = RunnerActive(*updated);
+  const bool active = HasLiveRunner(*updated);
   if (!active) from.push_back(TaskState::kRunning);  // orphans of a dead runner
   auto moved = (*store)->TransitionTasks(a.migration, from, TaskState::kCancelled, {}, false, actor, reason);
   if (!moved.ok()) return ReportError(moved.status());
@@ -157,7 +152,7 @@ int RunFleetSet(const ControlArgs& a) {
                           "concurrency " + std::to_string(run->concurrency) + " -> " + std::to_string(a.concurrency));
   if (!updated.ok()) return ReportError(updated.status());
   std::cout << "migration " << a.migration << ": concurrency " << run->concurrency << " -> " << a.concurrency
-            << (RunnerActive(*updated) ? " (the runner applies it within a second)" : " (applies at the next run)")
+            << (HasLiveRunner(*updated) ? " (the runner applies it within a second)" : " (applies at the next run)")
             << "\n";
   return kExitOk;
 }
@@ -184,7 +179,7 @@ int StatusOne(StateStore* store, const std::string& migration, bool json) {
   if (!attention.ok()) return ReportError(attention.status());
   auto running = store->ListTasks(migration, {TaskState::kRunning}, true, 10);
   if (!running.ok()) return ReportError(running.status());
-  const bool active = RunnerActive(*run);
+  const bool active = HasLiveRunner(*run);
   const int64_t now = UnixMillis();
   int64_t total = 0, ok = 0, rows_out = 0, dlq = 0, bytes = 0, bytes_done = 0;
   for (const StageCounts& c : *counts) {
@@ -290,12 +285,12 @@ int RunStatus(const ControlArgs& a) {
                      {"datasets", total},
                      {"succeeded", ok},
                      {"needs_attention", attention},
-                     {"runner", RunnerActive(r) ? r.runner : ""}});
+                     {"runner", HasLiveRunner(r) ? r.runner : ""}});
     } else {
       char line[256];
       std::snprintf(line, sizeof(line), "%-22s %-10s %9lld %10lld %10lld  %s\n", r.migration.c_str(),
                     RunStateName(r.state), static_cast<long long>(total), static_cast<long long>(ok),
-                    static_cast<long long>(attention), RunnerActive(r) ? r.runner.c_str() : "-");
+                    static_cast<long long>(attention), HasLiveRunner(r) ? r.runner.c_str() : "-");
       std::cout << line;
     }
   }

@@ -19,10 +19,6 @@ struct GateArgs {
   std::string reason;
 };
 
-bool RunnerActive(const MigrationRun& run) {
-  return !run.runner.empty() && run.runner_expires_ms > UnixMillis() && !IsDeadLocalRunner(run.runner);
-}
-
 int RunApprove(const GateArgs& a) {
   if (a.reason.empty()) return ReportError(Status::InvalidArgument("approve needs --reason: say why (it is audited)"));
   auto store = OpenStateStore(a.state);
@@ -43,7 +39,7 @@ int RunApprove(const GateArgs& a) {
   }
   std::cout << "stage " << a.stage << " of " << a.migration << " approved by " << actor << " (\"" << a.reason
             << "\"); its gate now passes";
-  if (!RunnerActive(**run)) std::cout << ". No runner is active: start one with `gaggle run`";
+  if (!HasLiveRunner(**run)) std::cout << ". No runner is active: start one with `gaggle run`";
   std::cout << "\n";
   return kExitOk;
 }
@@ -54,7 +50,7 @@ int RunRollback(const GateArgs& a) {
   auto run = (*store)->FindRun(a.migration);
   if (!run.ok()) return ReportError(run.status());
   if (!*run) return ReportError(Status::NotFound("no migration '" + a.migration + "' in " + (*store)->location()));
-  if (RunnerActive(**run) && (*run)->state == RunState::kRunning) {
+  if (HasLiveRunner(**run) && (*run)->state == RunState::kRunning) {
     return ReportError(Status::Conflict("migration '" + a.migration + "' is running (runner " + (*run)->runner +
                                         "): `gaggle pause` or `gaggle cancel` it first"));
   }

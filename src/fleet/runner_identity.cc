@@ -59,6 +59,10 @@ bool IsDeadLocalRunner(const std::string& holder) {
   return !start.empty() && start != holder.substr(last + 1);
 }
 
+bool HasLiveRunner(const MigrationRun& run) {
+  return !run.runner.empty() && run.runner_expires_ms > UnixMillis() && !IsDeadLocalRunner(run.runner);
+}
+
 int64_t UnixMillis() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();

@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <string>
 
+#include "fleet/task.h"
+
 namespace gaggle {
 
 // This process's identity.
@@ -16,6 +18,8 @@ std::string CurrentRunnerIdentity();
 // True when `holder` names a process on this host that no longer exists. Holders on
 // other hosts, or that cannot be parsed, are never declared dead (their lease expires).
 bool IsDeadLocalRunner(const std::string& holder);
+// A runner holds `run`'s lease and is alive, as far as this host can tell.
+bool HasLiveRunner(const MigrationRun& run);
 // Milliseconds since the Unix epoch (wall clock; leases and retry times are stored so).
 int64_t UnixMillis();
 
