@@ -5,6 +5,7 @@
 
 #include "cli/cli_support.h"
 #include "spec/migration_spec.h"
+#include "store/state_store.h"
 #include "validate/dataset_validator.h"
 
 namespace gaggle::cli {
@@ -20,6 +21,8 @@ struct ValidateArgs {
   size_t sample_rows = ProfileOptions{}.sample_rows;
   bool serial = false;
   bool json = false;
+  std::string state;    // save the result in this state store
+  std::string dataset;  // under this dataset id (default: the old path)
 };
 
 // Returns the exit code: 0 all checks passed, 1 a check failed; errors are reported.
@@ -43,6 +46,18 @@ int Validate(const ValidateArgs& args) {
   }
   auto result = DatasetValidator(*spec, options).Validate(args.old_path, args.new_path);
   if (!result.ok()) return ReportError(result.status());
+  if (!args.state.empty()) {
+    auto store = OpenStateStore(args.state);
+    if (!store.ok()) return ReportError(store.status());
+    ValidationRecord record;
+    record.migration = spec->name;
+    record.dataset_id = args.dataset.empty() ? args.old_path : args.dataset;
+    record.passed = result->passed();
+    record.summary = record.passed ? "" : result->FailureSummary();
+    record.report = result->ToJson().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    Status saved = (*store)->SaveValidation(record);
+    if (!saved.ok()) return ReportError(saved);
+  }
   if (args.json) {
     std::cout << result->ToJson().dump(2) << std::endl;
   } else {
@@ -57,10 +72,10 @@ int Validate(const ValidateArgs& args) {
 
 void AddValidateCommand(CLI::App* app, int* exit_code) {
   auto args = std::make_shared<ValidateArgs>();
-  CLI::App* cmd = app->add_subcommand(
-      "validate",
-      "Compare an old dataset with its migrated new one: row counts, content checksum, schema, "
-      "column statistics and drift, against the spec's gates (exit 1 when a check fails)");
+  CLI::App* cmd =
+      app->add_subcommand("validate",
+                          "Compare an old dataset with its migrated new one: row counts, content checksum, schema, "
+                          "column statistics and drift, against the spec's gates (exit 1 when a check fails)");
   cmd->add_option("old", args->old_path, "The old dataset: a file or a directory of data files")->required();
   cmd->add_option("new", args->new_path, "The new dataset (the agent's output directory, or a file)")->required();
   cmd->add_option("--spec", args->spec, "The migration spec (MIGRATION.yaml): its transform and gates")->required();
@@ -71,6 +86,9 @@ void AddValidateCommand(CLI::App* app, int* exit_code) {
   cmd->add_option("--sample-rows", args->sample_rows, "Rows sampled per side for quantiles and KS")
       ->capture_default_str();
   cmd->add_flag("--serial", args->serial, "Read the two sides one after the other instead of at once");
+  cmd->add_option("--state", args->state,
+                  "Also keep the result in this state store (as `gaggle run` does for every dataset)");
+  cmd->add_option("--dataset", args->dataset, "Dataset id to keep the result under (default: the old path)");
   cmd->callback([args, exit_code] { *exit_code = Validate(*args); });
 }
 

@@ -15,7 +15,13 @@ gates: {row_count_tolerance: 1%, checksum: true, max_dlq_fraction: 0.1%}
 YAML
 "$G" transform --spec spec.yaml --input old.parquet --output new > transform.log 2>&1 || { cat transform.log; fail "transform"; }
 
-"$G" validate old.parquet new --spec spec.yaml > report.txt || { cat report.txt; fail "clean migration should pass"; }
+"$G" validate old.parquet new --spec spec.yaml --state state.db --dataset bench.old > report.txt || { cat report.txt; fail "clean migration should pass"; }
+# --state keeps the result in the state store, whole.
+/usr/bin/python3 -c '
+import json, sqlite3
+row = sqlite3.connect("state.db").execute("SELECT migration, dataset_id, passed, report FROM validations").fetchone()
+assert row[:3] == ("bench-v2", "bench.old", 1), row[:3]
+assert json.loads(row[3])["passed"] is True' || fail "validation result not stored in the state store"
 grep -q "validation PASSED" report.txt || fail "report should say PASSED"
 "$G" validate old.parquet new --spec spec.yaml --json --serial > report.json || fail "clean migration should pass (--json --serial)"
 passed=$(node -e 'console.log(JSON.parse(require("fs").readFileSync("report.json")).passed)')
