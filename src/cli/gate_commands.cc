@@ -2,6 +2,7 @@
 
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 
 #include "cli/cli_support.h"
 #include "fleet/rollback.h"
@@ -10,6 +11,71 @@
 
 namespace gaggle::cli {
 namespace {
+
+struct EventsArgs {
+  std::string migration;
+  std::string dataset;
+  std::string state = kDefaultStatePath;
+  size_t limit = 100;
+  int64_t after = 0;
+  bool json = false;
+  bool verify = false;
+};
+
+int RunEvents(const EventsArgs& a) {
+  auto store = OpenStateStore(a.state);
+  if (!store.ok()) return ReportError(store.status());
+  if (a.verify) {
+    auto report = (*store)->VerifyEventChain();
+    if (!report.ok()) return ReportError(report.status());
+    if (a.json) {
+      std::cout << nlohmann::json({{"intact", report->intact},
+                                   {"events", report->events},
+                                   {"chained", report->chained},
+                                   {"unchained", report->unchained},
+                                   {"first_broken_seq", report->first_broken_seq},
+                                   {"problem", report->problem},
+                                   {"head", report->head}})
+                       .dump(2)
+                << std::endl;
+    } else if (report->intact) {
+      std::cout << "event log intact: " << report->chained << " chained events"
+                << (report->unchained ? " (" + std::to_string(report->unchained) + " older ones before the chain)" : "")
+                << ", head " << report->head.substr(0, 16) << "\n";
+    }
+    if (report->intact) return kExitOk;
+    std::cerr << "gaggle: the event log of " << (*store)->location() << " was tampered with: " << report->problem
+              << std::endl;
+    return kExitFailure;
+  }
+  EventFilter f;
+  f.migration = a.migration;
+  f.dataset = a.dataset;
+  f.after_seq = a.after;
+  f.limit = a.limit;
+  auto events = (*store)->ListEvents(f);
+  if (!events.ok()) return ReportError(events.status());
+  nlohmann::json all = nlohmann::json::array();
+  for (const Event& e : *events) {
+    if (a.json) {
+      all.push_back({{"seq", e.seq},
+                     {"time", e.time},
+                     {"actor", e.actor},
+                     {"migration", e.migration},
+                     {"dataset", e.dataset},
+                     {"from", e.from_state},
+                     {"to", e.to_state},
+                     {"detail", e.detail},
+                     {"hash", e.hash}});
+    } else {
+      std::cout << e.seq << "  " << e.time << "  " << e.actor << "  " << e.migration
+                << (e.dataset.empty() ? "" : "  " + e.dataset) << "  " << e.from_state << " -> " << e.to_state
+                << (e.detail.empty() ? "" : "  " + e.detail) << "\n";
+    }
+  }
+  if (a.json) std::cout << all.dump(2) << std::endl;
+  return kExitOk;
+}
 
 struct GateArgs {
   std::string migration;
@@ -84,6 +150,22 @@ int RunRollback(const GateArgs& a) {
 }  // namespace
 
 void AddGateCommands(CLI::App* app, int* exit_code) {
+  {
+    auto a = std::make_shared<EventsArgs>();
+    CLI::App* cmd =
+        app->add_subcommand("events",
+                            "Show the audit trail: every state change with its time, actor and detail, oldest first.\n"
+                            "--verify recomputes the log's hash chain and fails if any event was changed, removed or\n"
+                            "reordered since it was written.");
+    cmd->add_option("migration", a->migration, "Only this migration's events");
+    cmd->add_option("--dataset", a->dataset, "Only this dataset's events");
+    cmd->add_option("--after", a->after, "Only events after this sequence number");
+    cmd->add_option("--limit", a->limit, "At most this many events")->capture_default_str();
+    cmd->add_flag("--json", a->json, "Print JSON");
+    cmd->add_flag("--verify", a->verify, "Verify the hash chain of the whole log instead of listing it");
+    cmd->add_option("--state", a->state, "State file")->capture_default_str();
+    cmd->callback([a, exit_code] { *exit_code = RunEvents(*a); });
+  }
   {
     auto a = std::make_shared<GateArgs>();
     CLI::App* cmd = app->add_subcommand(

@@ -1,6 +1,7 @@
-// `gaggle approve` (let a stage past its failed gate, recorded with who and why)
-// and `gaggle rollback` (undo datasets of a migration: outputs to quarantine, tasks
-// rolled-back, all in the event log).
+// The audit and recovery commands: `gaggle approve` (let a stage past its failed gate,
+// recorded with who and why), `gaggle rollback` (undo datasets of a migration: outputs
+// to quarantine, tasks rolled-back, all in the event log) and `gaggle events` (the
+// audit trail, and the verification of its hash chain).
 #pragma once
 
 #include <CLI/CLI.hpp>

@@ -51,6 +51,17 @@ std::vector<std::string> StageLines(const std::vector<StageCounts>& stages, int 
   return lines;
 }
 
+namespace {
+
+// The first line of `text`, at most 120 characters (a gate's reason lists every dataset).
+std::string Shortened(const std::string& text) {
+  std::string line = text.substr(0, text.find('\n'));
+  if (line.size() > 120) line = line.substr(0, 117) + "...";
+  return line;
+}
+
+}  // namespace
+
 RunProgressDisplay::RunProgressDisplay(bool enabled, bool live) : enabled_(enabled), live_(live) {}
 
 void RunProgressDisplay::Update(const FleetSnapshot& snap) {
@@ -62,8 +73,9 @@ void RunProgressDisplay::Update(const FleetSnapshot& snap) {
   const double rate = snap.elapsed_seconds > 0 ? static_cast<double>(snap.rows_done) / snap.elapsed_seconds : 0;
   std::string head =
       snap.migration + ": " + RunStateName(snap.state) +
-      (snap.state != RunState::kRunning && !snap.state_reason.empty() ? " (" + snap.state_reason + ")" : "") + ", " +
-      HumanDuration(snap.elapsed_seconds) + ", " + HumanCount(rate) + " rows/s, " +
+      (snap.state != RunState::kRunning && !snap.state_reason.empty() ? " (" + Shortened(snap.state_reason) + ")"
+                                                                      : "") +
+      ", " + HumanDuration(snap.elapsed_seconds) + ", " + HumanCount(rate) + " rows/s, " +
       HumanBytes(static_cast<double>(snap.bytes_done)) + " done, " + HumanBytes(static_cast<double>(snap.bytes_left)) +
       " left, ETA " + (snap.eta_seconds < 0 ? std::string("?") : HumanDuration(snap.eta_seconds)) + ", concurrency " +
       std::to_string(snap.concurrency) + (snap.retries ? ", " + std::to_string(snap.retries) + " retries" : "");

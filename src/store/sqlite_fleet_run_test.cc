@@ -188,6 +188,7 @@ TEST_F(FleetStoreTest, VersionOneStateFileMigratesAndKeepsItsData) {
   EXPECT_GE(later.size(), 2u);  // at least runs and tasks
   std::string sql =
       "DELETE FROM schema_version WHERE version >= 2; "
+      "ALTER TABLE events DROP COLUMN hash; ALTER TABLE events DROP COLUMN prev_hash; "  // migration 4
       "INSERT INTO events (time, actor, to_state) VALUES ('t', 'old', 'planned');";
   for (const std::string& t : later) sql += " DROP TABLE \"" + t + "\";";
   ASSERT_EQ(sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(raw);

@@ -127,17 +127,15 @@ Status SqliteStateStore::InsertFleetEvent(const std::string& time, const std::st
                                           const std::string& migration, const std::string& dataset,
                                           const std::string& from_state, const std::string& to_state,
                                           const std::string& detail) {
-  GAGGLE_ASSIGN_OR_RETURN(SqliteStatement * ins, Cached("INSERT INTO events (time, actor, migration, dataset, "
-                                                        "from_state, to_state, detail) VALUES (?,?,?,?,?,?,?)"));
-  ResetOnExit reset(ins);
-  ins->Bind(1, time)
-      .Bind(2, actor.empty() ? std::string_view("gaggle") : std::string_view(actor))
-      .Bind(3, migration)
-      .Bind(4, dataset)
-      .Bind(5, from_state)
-      .Bind(6, to_state)
-      .Bind(7, detail);
-  return ins->Run();
+  Event e;
+  e.time = time;
+  e.actor = actor;
+  e.migration = migration;
+  e.dataset = dataset;
+  e.from_state = from_state;
+  e.to_state = to_state;
+  e.detail = detail;
+  return InsertEvent(e).status();
 }
 
 Result<std::optional<MigrationRun>> SqliteStateStore::ReadRun(const std::string& migration) {

@@ -210,11 +210,19 @@ CREATE TRIGGER stage_approvals_are_append_only BEFORE UPDATE ON stage_approvals
   BEGIN SELECT RAISE(ABORT, 'approvals are append-only'); END;
 )sql";
 
+// Migration 4: the event log's hash chain (store/event_chain.h). Events written before it
+// keep empty hashes; the chain starts with the first event written after.
+constexpr const char* kMigration4 = R"sql(
+ALTER TABLE events ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE events ADD COLUMN hash TEXT NOT NULL DEFAULT '';
+)sql";
+
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> m = {
       {1, "catalog, lineage, imports, plans, events", kMigration1},
       {2, "fleet runs, tasks and leases", kMigration2},
       {3, "validations and stage approvals", kMigration3},
+      {4, "hash-chained event log", kMigration4},
   };
   return m;
 }

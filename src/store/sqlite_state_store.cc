@@ -9,6 +9,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "store/event_chain.h"
 #include "store/sqlite_schema.h"
 
 namespace gaggle {
@@ -19,8 +20,8 @@ std::string NowIso8601() {
   struct tm tm;
   ::gmtime_r(&tv.tv_sec, &tm);
   char buf[96];
-  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(tv.tv_usec / 1000));
+  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(tv.tv_usec / 1000));
   return buf;
 }
 
@@ -50,17 +51,35 @@ Result<std::unique_ptr<SqliteStateStore>> SqliteStateStore::Open(const std::stri
 
 // ---------------------------------------------------------------- events
 
-Result<int64_t> SqliteStateStore::InsertEvent(const Event& e) {
-  GAGGLE_ASSIGN_OR_RETURN(auto ins, db_->Prepare(
-      "INSERT INTO events (time, actor, migration, dataset, from_state, to_state, detail) VALUES (?,?,?,?,?,?,?)"));
-  ins.Bind(1, e.time.empty() ? Now() : e.time)
-      .Bind(2, e.actor.empty() ? std::string("gaggle") : e.actor)
+Result<int64_t> SqliteStateStore::InsertEvent(const Event& given) {
+  Event e = given;
+  if (e.time.empty()) e.time = Now();
+  if (e.actor.empty()) e.actor = "gaggle";
+  // The chain's link: the newest event's hash, read inside the caller's transaction.
+  GAGGLE_ASSIGN_OR_RETURN(SqliteStatement * last, Cached("SELECT hash FROM events ORDER BY seq DESC LIMIT 1"));
+  auto row = last->Step();
+  if (!row.ok()) {
+    last->Reset();
+    return row.status();
+  }
+  e.prev_hash = *row ? last->Text(0) : "";
+  last->Reset();
+  e.hash = EventHash(e.prev_hash, e);
+  GAGGLE_ASSIGN_OR_RETURN(SqliteStatement * ins,
+                          Cached("INSERT INTO events (time, actor, migration, dataset, from_state, to_state, detail, "
+                                 "prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?)"));
+  ins->Bind(1, e.time)
+      .Bind(2, e.actor)
       .Bind(3, e.migration)
       .Bind(4, e.dataset)
       .Bind(5, e.from_state)
       .Bind(6, e.to_state)
-      .Bind(7, e.detail);
-  GAGGLE_RETURN_IF_ERROR(ins.Run());
+      .Bind(7, e.detail)
+      .Bind(8, e.prev_hash)
+      .Bind(9, e.hash);
+  Status st = ins->Run();
+  ins->Reset();
+  GAGGLE_RETURN_IF_ERROR(st);
   return db_->LastInsertRowId();
 }
 
@@ -74,27 +93,71 @@ Result<int64_t> SqliteStateStore::AppendEvent(const Event& event) {
 
 Result<std::vector<Event>> SqliteStateStore::ListEvents(const EventFilter& f) {
   std::lock_guard<std::mutex> lock(mu_);
-  GAGGLE_ASSIGN_OR_RETURN(auto q, db_->Prepare(
-      "SELECT seq, time, actor, migration, dataset, from_state, to_state, detail FROM events "
-      "WHERE seq > ?1 AND (?2 = '' OR migration = ?2) AND (?3 = '' OR dataset = ?3) ORDER BY seq LIMIT ?4"));
+  GAGGLE_ASSIGN_OR_RETURN(
+      auto q, db_->Prepare("SELECT seq, time, actor, migration, dataset, from_state, to_state, detail, prev_hash, hash "
+                           "FROM events WHERE seq > ?1 AND (?2 = '' OR migration = ?2) AND (?3 = '' OR dataset = ?3) "
+                           "ORDER BY seq LIMIT ?4"));
   q.Bind(1, f.after_seq).Bind(2, f.migration).Bind(3, f.dataset).Bind(4, static_cast<int64_t>(f.limit));
   std::vector<Event> out;
   while (true) {
     GAGGLE_ASSIGN_OR_RETURN(bool row, q.Step());
     if (!row) break;
-    out.push_back(Event{q.Int(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4), q.Text(5), q.Text(6), q.Text(7)});
+    out.push_back(Event{q.Int(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4), q.Text(5), q.Text(6), q.Text(7),
+                        q.Text(8), q.Text(9)});
   }
   return out;
+}
+
+Result<EventChainReport> SqliteStateStore::VerifyEventChain() {
+  std::lock_guard<std::mutex> lock(mu_);
+  GAGGLE_ASSIGN_OR_RETURN(
+      auto q, db_->Prepare("SELECT seq, time, actor, migration, dataset, from_state, to_state, detail, prev_hash, hash "
+                           "FROM events ORDER BY seq"));
+  EventChainReport report;
+  std::string expected_prev;
+  bool started = false;
+  while (true) {
+    GAGGLE_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) break;
+    Event e{q.Int(0),  q.Text(1), q.Text(2), q.Text(3), q.Text(4),
+            q.Text(5), q.Text(6), q.Text(7), q.Text(8), q.Text(9)};
+    ++report.events;
+    if (e.hash.empty() && !started) {
+      ++report.unchained;  // written before the chain existed
+      continue;
+    }
+    started = true;
+    ++report.chained;
+    if (!report.intact) continue;
+    std::string problem;
+    if (e.prev_hash != expected_prev) {
+      problem =
+          "its link to the previous event does not match (an event before it was changed, removed or "
+          "inserted)";
+    } else if (EventHash(e.prev_hash, e) != e.hash) {
+      problem = "its content does not match its hash (it was changed after it was written)";
+    }
+    if (!problem.empty()) {
+      report.intact = false;
+      report.first_broken_seq = e.seq;
+      report.problem = "event " + std::to_string(e.seq) + ": " + problem;
+    }
+    expected_prev = e.hash;
+  }
+  report.head = expected_prev;
+  return report;
 }
 
 // ---------------------------------------------------------------- import history
 
 Result<CatalogStats> SqliteStateStore::GetCatalogStats() {
   std::lock_guard<std::mutex> lock(mu_);
-  GAGGLE_ASSIGN_OR_RETURN(auto q, db_->Prepare(
-      "SELECT (SELECT COUNT(*) FROM entities WHERE kind = 'dataset'), (SELECT COUNT(*) FROM entities WHERE kind <> "
-      "'dataset'), (SELECT COUNT(*) FROM lineage_edges), (SELECT COUNT(*) FROM catalog_imports), "
-      "(SELECT COALESCE(MAX(time), '') FROM catalog_imports)"));
+  GAGGLE_ASSIGN_OR_RETURN(
+      auto q,
+      db_->Prepare(
+          "SELECT (SELECT COUNT(*) FROM entities WHERE kind = 'dataset'), (SELECT COUNT(*) FROM entities WHERE kind <> "
+          "'dataset'), (SELECT COUNT(*) FROM lineage_edges), (SELECT COUNT(*) FROM catalog_imports), "
+          "(SELECT COALESCE(MAX(time), '') FROM catalog_imports)"));
   GAGGLE_ASSIGN_OR_RETURN(bool row, q.Step());
   CatalogStats s;
   if (row) s = CatalogStats{q.Int(0), q.Int(1), q.Int(2), q.Int(3), q.Text(4)};
@@ -102,14 +165,17 @@ Result<CatalogStats> SqliteStateStore::GetCatalogStats() {
 }
 
 Status SqliteStateStore::LoadImportIds(CatalogChangeSet* set) {
-  GAGGLE_ASSIGN_OR_RETURN(auto q, db_->Prepare(
-      "SELECT change, entity_id FROM catalog_import_changes WHERE import_id = ? ORDER BY entity_id"));
+  GAGGLE_ASSIGN_OR_RETURN(
+      auto q,
+      db_->Prepare("SELECT change, entity_id FROM catalog_import_changes WHERE import_id = ? ORDER BY entity_id"));
   q.Bind(1, set->import_id);
   while (true) {
     GAGGLE_ASSIGN_OR_RETURN(bool row, q.Step());
     if (!row) break;
     std::string change = q.Text(0);
-    std::vector<std::string>* list = change == "added" ? &set->added : change == "updated" ? &set->updated : &set->removed;
+    std::vector<std::string>* list = change == "added"     ? &set->added
+                                     : change == "updated" ? &set->updated
+                                                           : &set->removed;
     list->push_back(q.Text(1));
   }
   return Status::OK();
@@ -117,9 +183,11 @@ Status SqliteStateStore::LoadImportIds(CatalogChangeSet* set) {
 
 Result<std::vector<CatalogChangeSet>> SqliteStateStore::ListImports(size_t limit, bool with_ids) {
   std::lock_guard<std::mutex> lock(mu_);
-  GAGGLE_ASSIGN_OR_RETURN(auto q, db_->Prepare(
-      "SELECT import_id, time, actor, source, added, updated, removed, edges_added, edges_removed, entities, edges "
-      "FROM catalog_imports ORDER BY import_id DESC LIMIT ?"));
+  GAGGLE_ASSIGN_OR_RETURN(
+      auto q,
+      db_->Prepare(
+          "SELECT import_id, time, actor, source, added, updated, removed, edges_added, edges_removed, entities, edges "
+          "FROM catalog_imports ORDER BY import_id DESC LIMIT ?"));
   q.Bind(1, static_cast<int64_t>(limit));
   std::vector<CatalogChangeSet> out;
   while (true) {
@@ -162,32 +230,51 @@ Status SqliteStateStore::SavePlan(const Plan& plan) {
   header.created_at = Now();
   nlohmann::json hj = PlanHeaderToJson(header);
   hj["datasets"] = plan.rows.size();
-  GAGGLE_ASSIGN_OR_RETURN(auto ins, db_->Prepare(
-      "INSERT INTO plans (plan_hash, migration, spec_hash, created_at, datasets, waves, stages, header) "
-      "VALUES (?,?,?,?,?,?,?,?)"));
-  ins.Bind(1, plan.hash).Bind(2, plan.migration).Bind(3, plan.spec_hash).Bind(4, header.created_at)
-      .Bind(5, static_cast<int64_t>(plan.rows.size())).Bind(6, static_cast<int64_t>(plan.num_waves))
-      .Bind(7, static_cast<int64_t>(plan.stages.size())).Bind(8, hj.dump());
+  GAGGLE_ASSIGN_OR_RETURN(
+      auto ins,
+      db_->Prepare("INSERT INTO plans (plan_hash, migration, spec_hash, created_at, datasets, waves, stages, header) "
+                   "VALUES (?,?,?,?,?,?,?,?)"));
+  ins.Bind(1, plan.hash)
+      .Bind(2, plan.migration)
+      .Bind(3, plan.spec_hash)
+      .Bind(4, header.created_at)
+      .Bind(5, static_cast<int64_t>(plan.rows.size()))
+      .Bind(6, static_cast<int64_t>(plan.num_waves))
+      .Bind(7, static_cast<int64_t>(plan.stages.size()))
+      .Bind(8, hj.dump());
   GAGGLE_RETURN_IF_ERROR(ins.Run());
   int64_t plan_pk = db_->LastInsertRowId();
-  GAGGLE_ASSIGN_OR_RETURN(auto row, db_->Prepare(
-      "INSERT INTO plan_rows (plan_pk, ordinal, dataset_id, wave, stage, priority, tier, blast_radius, "
-      "blast_radius_exact, size_bytes, source_uri, source_format, source_schema_version, target_uri) "
-      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+  GAGGLE_ASSIGN_OR_RETURN(
+      auto row,
+      db_->Prepare("INSERT INTO plan_rows (plan_pk, ordinal, dataset_id, wave, stage, priority, tier, blast_radius, "
+                   "blast_radius_exact, size_bytes, source_uri, source_format, source_schema_version, target_uri) "
+                   "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
   for (size_t i = 0; i < plan.rows.size(); ++i) {
     const PlanRow& r = plan.rows[i];
-    row.Bind(1, plan_pk).Bind(2, static_cast<int64_t>(i)).Bind(3, r.dataset_id).Bind(4, static_cast<int64_t>(r.wave))
-        .Bind(5, static_cast<int64_t>(r.stage)).Bind(6, static_cast<int64_t>(r.priority)).Bind(7, TierName(r.tier))
-        .Bind(8, static_cast<int64_t>(r.blast_radius)).Bind(9, static_cast<int64_t>(r.blast_radius_exact ? 1 : 0))
-        .Bind(10, r.size_bytes).Bind(11, r.source_uri).Bind(12, r.source_format)
-        .Bind(13, static_cast<int64_t>(r.source_schema_version)).Bind(14, r.target_uri);
+    row.Bind(1, plan_pk)
+        .Bind(2, static_cast<int64_t>(i))
+        .Bind(3, r.dataset_id)
+        .Bind(4, static_cast<int64_t>(r.wave))
+        .Bind(5, static_cast<int64_t>(r.stage))
+        .Bind(6, static_cast<int64_t>(r.priority))
+        .Bind(7, TierName(r.tier))
+        .Bind(8, static_cast<int64_t>(r.blast_radius))
+        .Bind(9, static_cast<int64_t>(r.blast_radius_exact ? 1 : 0))
+        .Bind(10, r.size_bytes)
+        .Bind(11, r.source_uri)
+        .Bind(12, r.source_format)
+        .Bind(13, static_cast<int64_t>(r.source_schema_version))
+        .Bind(14, r.target_uri);
     GAGGLE_RETURN_IF_ERROR(row.Run());
   }
   Event e;
   e.migration = plan.migration;
   e.to_state = "planned";
-  e.detail = nlohmann::json{{"plan_hash", plan.hash}, {"datasets", plan.rows.size()}, {"stages", plan.stages.size()},
-                            {"waves", plan.num_waves}}.dump();
+  e.detail = nlohmann::json{{"plan_hash", plan.hash},
+                            {"datasets", plan.rows.size()},
+                            {"stages", plan.stages.size()},
+                            {"waves", plan.num_waves}}
+                 .dump();
   GAGGLE_RETURN_IF_ERROR(InsertEvent(e).status());
   return tx->Commit();
 }
@@ -200,11 +287,14 @@ Result<std::optional<Plan>> SqliteStateStore::LoadPlan(const std::string& hash) 
   if (!found) return std::optional<Plan>();
   int64_t plan_pk = q.Int(0);
   nlohmann::json hj = nlohmann::json::parse(q.Text(1), nullptr, /*allow_exceptions=*/false);
-  if (hj.is_discarded()) return Status::Corruption("state file '" + path_ + "': plan " + hash + " has a malformed header");
+  if (hj.is_discarded())
+    return Status::Corruption("state file '" + path_ + "': plan " + hash + " has a malformed header");
   GAGGLE_ASSIGN_OR_RETURN(Plan plan, PlanHeaderFromJson(hj));
-  GAGGLE_ASSIGN_OR_RETURN(auto rows, db_->Prepare(
-      "SELECT dataset_id, wave, stage, priority, tier, blast_radius, blast_radius_exact, size_bytes, source_uri, "
-      "source_format, source_schema_version, target_uri FROM plan_rows WHERE plan_pk = ? ORDER BY ordinal"));
+  GAGGLE_ASSIGN_OR_RETURN(
+      auto rows,
+      db_->Prepare(
+          "SELECT dataset_id, wave, stage, priority, tier, blast_radius, blast_radius_exact, size_bytes, source_uri, "
+          "source_format, source_schema_version, target_uri FROM plan_rows WHERE plan_pk = ? ORDER BY ordinal"));
   rows.Bind(1, plan_pk);
   while (true) {
     GAGGLE_ASSIGN_OR_RETURN(bool row, rows.Step());
@@ -231,9 +321,9 @@ Result<std::optional<Plan>> SqliteStateStore::LoadPlan(const std::string& hash) 
 
 Result<std::vector<PlanSummary>> SqliteStateStore::ListPlans(const std::string& migration) {
   std::lock_guard<std::mutex> lock(mu_);
-  GAGGLE_ASSIGN_OR_RETURN(auto q, db_->Prepare(
-      "SELECT plan_hash, migration, spec_hash, created_at, datasets, waves, stages FROM plans "
-      "WHERE ?1 = '' OR migration = ?1 ORDER BY plan_pk DESC"));
+  GAGGLE_ASSIGN_OR_RETURN(
+      auto q, db_->Prepare("SELECT plan_hash, migration, spec_hash, created_at, datasets, waves, stages FROM plans "
+                           "WHERE ?1 = '' OR migration = ?1 ORDER BY plan_pk DESC"));
   q.Bind(1, migration);
   std::vector<PlanSummary> out;
   while (true) {
@@ -247,10 +337,13 @@ Result<std::vector<PlanSummary>> SqliteStateStore::ListPlans(const std::string& 
 
 Result<std::vector<MigrationTarget>> SqliteStateStore::ListMigrationTargets() {
   std::lock_guard<std::mutex> lock(mu_);
-  GAGGLE_ASSIGN_OR_RETURN(auto q, db_->Prepare(
-      "SELECT r.dataset_id, p.plan_pk, p.migration, p.plan_hash, p.header, r.target_uri, r.stage, r.wave, p.created_at "
-      "FROM plan_rows r JOIN plans p ON p.plan_pk = r.plan_pk "
-      "WHERE p.plan_pk IN (SELECT MAX(plan_pk) FROM plans GROUP BY migration) ORDER BY r.dataset_id, p.migration"));
+  GAGGLE_ASSIGN_OR_RETURN(
+      auto q,
+      db_->Prepare(
+          "SELECT r.dataset_id, p.plan_pk, p.migration, p.plan_hash, p.header, r.target_uri, r.stage, r.wave, "
+          "p.created_at "
+          "FROM plan_rows r JOIN plans p ON p.plan_pk = r.plan_pk "
+          "WHERE p.plan_pk IN (SELECT MAX(plan_pk) FROM plans GROUP BY migration) ORDER BY r.dataset_id, p.migration"));
   std::vector<MigrationTarget> out;
   std::map<int64_t, Plan> headers;
   while (true) {
@@ -265,8 +358,9 @@ Result<std::vector<MigrationTarget>> SqliteStateStore::ListMigrationTargets() {
       it = headers.emplace(plan_pk, std::move(h)).first;
     }
     const Plan& h = it->second;
-    out.push_back(MigrationTarget{q.Text(0), q.Text(2), q.Text(3), q.Text(8), h.agent, h.agent_version, q.Text(5), h.target_format,
-                                h.target_version, static_cast<int>(q.Int(6)), static_cast<int>(q.Int(7))});
+    out.push_back(MigrationTarget{q.Text(0), q.Text(2), q.Text(3), q.Text(8), h.agent, h.agent_version, q.Text(5),
+                                  h.target_format, h.target_version, static_cast<int>(q.Int(6)),
+                                  static_cast<int>(q.Int(7))});
   }
   return out;
 }

@@ -45,6 +45,7 @@ class SqliteStateStore final : public StateStore {
 
   Result<int64_t> AppendEvent(const Event& event) override;
   Result<std::vector<Event>> ListEvents(const EventFilter& filter) override;
+  Result<EventChainReport> VerifyEventChain() override;
 
   Result<MigrationRun> UpsertRun(const Plan& plan, const std::string& spec_path, int concurrency,
                                  const std::string& actor) override;
@@ -77,7 +78,8 @@ class SqliteStateStore final : public StateStore {
   SqliteStateStore(std::unique_ptr<SqliteDb> db, std::string path, Options options)
       : db_(std::move(db)), path_(std::move(path)), options_(std::move(options)) {}
   std::string Now() const;
-  // REQUIRES: mu_ held. Inserts one event inside the caller's transaction.
+  // REQUIRES: mu_ held. Inserts one event inside the caller's transaction, chained to the
+  // newest one (store/event_chain.h).
   Result<int64_t> InsertEvent(const Event& event);
   Status ReplaceCatalogLocked(const Catalog& catalog, const ImportOptions& options, CatalogChangeSet* out);
   Status LoadImportIds(CatalogChangeSet* set);

@@ -214,8 +214,8 @@ TEST_F(StateStoreTest, PlansAreSavedOnceByHashAndLoadBack) {
 TEST_F(StateStoreTest, EventsAreAppendOnly) {
   auto store = Open();
   ASSERT_TRUE(store);
-  auto seq1 = store->AppendEvent({0, "", "alice", "m", "a", "pending", "running", "go"});
-  auto seq2 = store->AppendEvent({0, "", "", "m", "b", "pending", "running", ""});
+  auto seq1 = store->AppendEvent({0, "", "alice", "m", "a", "pending", "running", "go", "", ""});
+  auto seq2 = store->AppendEvent({0, "", "", "m", "b", "pending", "running", "", "", ""});
   ASSERT_TRUE(seq1.ok() && seq2.ok());
   EXPECT_LT(*seq1, *seq2);
   EventFilter f;

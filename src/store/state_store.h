@@ -73,7 +73,20 @@ struct Event {
   std::string dataset;
   std::string from_state;
   std::string to_state;
-  std::string detail;  // free text or JSON
+  std::string detail;     // free text or JSON
+  std::string prev_hash;  // the previous event's hash (store/event_chain.h); set by the store
+  std::string hash;       // this event's hash; set by the store
+};
+
+// What VerifyEventChain found (store/event_chain.h describes the chain).
+struct EventChainReport {
+  int64_t events = 0;     // events read
+  int64_t chained = 0;    // events carrying a hash
+  int64_t unchained = 0;  // events from before the chain began (older state files)
+  bool intact = true;
+  int64_t first_broken_seq = 0;  // the first event whose link or hash does not match
+  std::string problem;           // what does not match there
+  std::string head;              // hash of the last event
 };
 
 struct EventFilter {
@@ -134,6 +147,8 @@ class StateStore {
   // --- Events (append-only) ------------------------------------------------
   virtual Result<int64_t> AppendEvent(const Event& event) = 0;
   virtual Result<std::vector<Event>> ListEvents(const EventFilter& filter) = 0;
+  // Recomputes the hash chain over the whole event log (store/event_chain.h).
+  virtual Result<EventChainReport> VerifyEventChain() = 0;
 
   // --- Fleet: run records, tasks, leases ---------------------------------
   // Creates or refreshes the run of `plan` for its migration in one transaction:
