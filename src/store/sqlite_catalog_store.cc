@@ -61,11 +61,27 @@ Result<Entity> ReadEntity(const SqliteStatement& q, bool with_labels, bool with_
 
 // Binds an entity's columns for INSERT (?1..?19) or UPDATE (same positions).
 void BindEntity(SqliteStatement& s, const Entity& e, int64_t import_id) {
-  s.Bind(1, e.id).Bind(2, EntityKindName(e.kind)).Bind(3, e.name).Bind(4, e.ns).Bind(5, e.type).Bind(6, e.title)
-      .Bind(7, e.description).Bind(8, e.owner).Bind(9, e.lifecycle).Bind(10, MapToJson(e.labels))
-      .Bind(11, MapToJson(e.annotations)).Bind(12, e.source).Bind(13, e.uri).Bind(14, e.format).Bind(15, e.schema)
-      .Bind(16, static_cast<int64_t>(e.schema_version)).Bind(17, TierName(e.tier)).Bind(18, e.cadence)
-      .Bind(19, e.size_bytes).Bind(20, static_cast<int64_t>(EntityContentHash(e))).Bind(21, import_id);
+  s.Bind(1, e.id)
+      .Bind(2, EntityKindName(e.kind))
+      .Bind(3, e.name)
+      .Bind(4, e.ns)
+      .Bind(5, e.type)
+      .Bind(6, e.title)
+      .Bind(7, e.description)
+      .Bind(8, e.owner)
+      .Bind(9, e.lifecycle)
+      .Bind(10, MapToJson(e.labels))
+      .Bind(11, MapToJson(e.annotations))
+      .Bind(12, e.source)
+      .Bind(13, e.uri)
+      .Bind(14, e.format)
+      .Bind(15, e.schema)
+      .Bind(16, static_cast<int64_t>(e.schema_version))
+      .Bind(17, TierName(e.tier))
+      .Bind(18, e.cadence)
+      .Bind(19, e.size_bytes)
+      .Bind(20, static_cast<int64_t>(EntityContentHash(e)))
+      .Bind(21, import_id);
 }
 
 // pk -> catalog index, dense when pks are.
@@ -99,9 +115,11 @@ class PkIndex {
 Status SqliteStateStore::ReplaceCatalogLocked(const Catalog& catalog, const ImportOptions& options,
                                               CatalogChangeSet* out) {
   const std::string now = Now();
-  GAGGLE_ASSIGN_OR_RETURN(auto imp, db_->Prepare(
-      "INSERT INTO catalog_imports (time, actor, source, added, updated, removed, edges_added, edges_removed, "
-      "entities, edges) VALUES (?, ?, ?, 0, 0, 0, 0, 0, 0, 0)"));
+  GAGGLE_ASSIGN_OR_RETURN(
+      auto imp,
+      db_->Prepare(
+          "INSERT INTO catalog_imports (time, actor, source, added, updated, removed, edges_added, edges_removed, "
+          "entities, edges) VALUES (?, ?, ?, 0, 0, 0, 0, 0, 0, 0)"));
   imp.Bind(1, now).Bind(2, options.actor).Bind(3, options.source);
   GAGGLE_RETURN_IF_ERROR(imp.Run());
   const int64_t import_id = db_->LastInsertRowId();
@@ -135,17 +153,22 @@ Status SqliteStateStore::ReplaceCatalogLocked(const Catalog& catalog, const Impo
 
   // Edges as pk pairs, diffed against the stored ones (removed entities' edges included:
   // they are deleted explicitly before the entities).
-  GAGGLE_ASSIGN_OR_RETURN(auto ins_entity, db_->Prepare(
-      "INSERT INTO entities (id, kind, name, namespace, type, title, description, owner, lifecycle, labels, "
-      "annotations, source, uri, format, schema, schema_version, tier, cadence, size_bytes, content_hash, import_id) "
-      "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21)"));
-  GAGGLE_ASSIGN_OR_RETURN(auto upd_entity, db_->Prepare(
-      "UPDATE entities SET id=?1, kind=?2, name=?3, namespace=?4, type=?5, title=?6, description=?7, owner=?8, "
-      "lifecycle=?9, labels=?10, annotations=?11, source=?12, uri=?13, format=?14, schema=?15, schema_version=?16, "
-      "tier=?17, cadence=?18, size_bytes=?19, content_hash=?20, import_id=?21 WHERE pk=?22"));
+  GAGGLE_ASSIGN_OR_RETURN(
+      auto ins_entity,
+      db_->Prepare(
+          "INSERT INTO entities (id, kind, name, namespace, type, title, description, owner, lifecycle, labels, "
+          "annotations, source, uri, format, schema, schema_version, tier, cadence, size_bytes, content_hash, "
+          "import_id) "
+          "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21)"));
+  GAGGLE_ASSIGN_OR_RETURN(
+      auto upd_entity,
+      db_->Prepare(
+          "UPDATE entities SET id=?1, kind=?2, name=?3, namespace=?4, type=?5, title=?6, description=?7, owner=?8, "
+          "lifecycle=?9, labels=?10, annotations=?11, source=?12, uri=?13, format=?14, schema=?15, schema_version=?16, "
+          "tier=?17, cadence=?18, size_bytes=?19, content_hash=?20, import_id=?21 WHERE pk=?22"));
   GAGGLE_ASSIGN_OR_RETURN(auto del_queries, db_->Prepare("DELETE FROM entity_queries WHERE entity_pk = ?"));
-  GAGGLE_ASSIGN_OR_RETURN(auto ins_query, db_->Prepare(
-      "INSERT INTO entity_queries (entity_pk, ordinal, sql) VALUES (?, ?, ?)"));
+  GAGGLE_ASSIGN_OR_RETURN(auto ins_query,
+                          db_->Prepare("INSERT INTO entity_queries (entity_pk, ordinal, sql) VALUES (?, ?, ?)"));
   auto write_queries = [&](int64_t pk, const Entity& e) -> Status {
     for (size_t k = 0; k < e.queries.size(); ++k) {
       ins_query.Bind(1, pk).Bind(2, static_cast<int64_t>(k)).Bind(3, e.queries[k]);
@@ -176,8 +199,9 @@ Status SqliteStateStore::ReplaceCatalogLocked(const Catalog& catalog, const Impo
   std::sort(want.begin(), want.end());
   std::vector<std::pair<int64_t, int64_t>> have;
   {
-    GAGGLE_ASSIGN_OR_RETURN(auto q, db_->Prepare(
-        "SELECT upstream_pk, downstream_pk FROM lineage_edges ORDER BY upstream_pk, downstream_pk"));
+    GAGGLE_ASSIGN_OR_RETURN(
+        auto q,
+        db_->Prepare("SELECT upstream_pk, downstream_pk FROM lineage_edges ORDER BY upstream_pk, downstream_pk"));
     while (true) {
       GAGGLE_ASSIGN_OR_RETURN(bool row, q.Step());
       if (!row) break;
@@ -190,14 +214,14 @@ Status SqliteStateStore::ReplaceCatalogLocked(const Catalog& catalog, const Impo
   have.clear();
   have.shrink_to_fit();
   {
-    GAGGLE_ASSIGN_OR_RETURN(auto del, db_->Prepare(
-        "DELETE FROM lineage_edges WHERE upstream_pk = ? AND downstream_pk = ?"));
+    GAGGLE_ASSIGN_OR_RETURN(auto del,
+                            db_->Prepare("DELETE FROM lineage_edges WHERE upstream_pk = ? AND downstream_pk = ?"));
     for (const auto& [u, d] : edges_to_remove) {
       del.Bind(1, u).Bind(2, d);
       GAGGLE_RETURN_IF_ERROR(del.Run());
     }
-    GAGGLE_ASSIGN_OR_RETURN(auto ins, db_->Prepare(
-        "INSERT INTO lineage_edges (upstream_pk, downstream_pk) VALUES (?, ?)"));
+    GAGGLE_ASSIGN_OR_RETURN(auto ins,
+                            db_->Prepare("INSERT INTO lineage_edges (upstream_pk, downstream_pk) VALUES (?, ?)"));
     for (const auto& [u, d] : edges_to_add) {
       ins.Bind(1, u).Bind(2, d);
       GAGGLE_RETURN_IF_ERROR(ins.Run());
@@ -227,8 +251,8 @@ Status SqliteStateStore::ReplaceCatalogLocked(const Catalog& catalog, const Impo
   out->edges = static_cast<int64_t>(catalog.num_edges());
 
   {
-    GAGGLE_ASSIGN_OR_RETURN(auto chg, db_->Prepare(
-        "INSERT INTO catalog_import_changes (import_id, change, entity_id) VALUES (?, ?, ?)"));
+    GAGGLE_ASSIGN_OR_RETURN(
+        auto chg, db_->Prepare("INSERT INTO catalog_import_changes (import_id, change, entity_id) VALUES (?, ?, ?)"));
     for (const auto& [name, list] : {std::pair<const char*, const std::vector<std::string>*>{"added", &out->added},
                                      {"updated", &out->updated},
                                      {"removed", &out->removed}}) {
@@ -237,21 +261,33 @@ Status SqliteStateStore::ReplaceCatalogLocked(const Catalog& catalog, const Impo
         GAGGLE_RETURN_IF_ERROR(chg.Run());
       }
     }
-    GAGGLE_ASSIGN_OR_RETURN(auto upd, db_->Prepare(
-        "UPDATE catalog_imports SET added=?, updated=?, removed=?, edges_added=?, edges_removed=?, entities=?, "
-        "edges=? WHERE import_id=?"));
-    upd.Bind(1, out->num_added).Bind(2, out->num_updated).Bind(3, out->num_removed).Bind(4, out->edges_added)
-        .Bind(5, out->edges_removed).Bind(6, out->entities).Bind(7, out->edges).Bind(8, import_id);
+    GAGGLE_ASSIGN_OR_RETURN(
+        auto upd,
+        db_->Prepare(
+            "UPDATE catalog_imports SET added=?, updated=?, removed=?, edges_added=?, edges_removed=?, entities=?, "
+            "edges=? WHERE import_id=?"));
+    upd.Bind(1, out->num_added)
+        .Bind(2, out->num_updated)
+        .Bind(3, out->num_removed)
+        .Bind(4, out->edges_added)
+        .Bind(5, out->edges_removed)
+        .Bind(6, out->entities)
+        .Bind(7, out->edges)
+        .Bind(8, import_id);
     GAGGLE_RETURN_IF_ERROR(upd.Run());
   }
   Event ev;
   ev.time = now;
   ev.actor = options.actor;
   ev.to_state = "catalog-imported";
-  ev.detail = nlohmann::json{{"import_id", import_id},     {"source", options.source},
-                             {"added", out->num_added},    {"updated", out->num_updated},
-                             {"removed", out->num_removed}, {"edges_added", out->edges_added},
-                             {"edges_removed", out->edges_removed}}.dump();
+  ev.detail = nlohmann::json{{"import_id", import_id},
+                             {"source", options.source},
+                             {"added", out->num_added},
+                             {"updated", out->num_updated},
+                             {"removed", out->num_removed},
+                             {"edges_added", out->edges_added},
+                             {"edges_removed", out->edges_removed}}
+                  .dump();
   return InsertEvent(ev).status();
 }
 
@@ -295,7 +331,8 @@ Result<Catalog> SqliteStateStore::LoadCatalog(const LoadCatalogOptions& options)
   PkIndex index;
   index.Reserve(max_pk, static_cast<size_t>(count));
   {
-    GAGGLE_ASSIGN_OR_RETURN(auto q, db_->Prepare(std::string("SELECT ") + kEntityColumns + " FROM entities e ORDER BY e.id"));
+    GAGGLE_ASSIGN_OR_RETURN(auto q,
+                            db_->Prepare(std::string("SELECT ") + kEntityColumns + " FROM entities e ORDER BY e.id"));
     while (true) {
       GAGGLE_ASSIGN_OR_RETURN(bool row, q.Step());
       if (!row) break;
@@ -305,7 +342,8 @@ Result<Catalog> SqliteStateStore::LoadCatalog(const LoadCatalogOptions& options)
     }
   }
   if (options.with_queries) {
-    GAGGLE_ASSIGN_OR_RETURN(auto q, db_->Prepare("SELECT entity_pk, sql FROM entity_queries ORDER BY entity_pk, ordinal"));
+    GAGGLE_ASSIGN_OR_RETURN(auto q,
+                            db_->Prepare("SELECT entity_pk, sql FROM entity_queries ORDER BY entity_pk, ordinal"));
     while (true) {
       GAGGLE_ASSIGN_OR_RETURN(bool row, q.Step());
       if (!row) break;
@@ -333,7 +371,8 @@ Result<Catalog> SqliteStateStore::LoadCatalog(const LoadCatalogOptions& options)
 
 Result<std::optional<Entity>> SqliteStateStore::FindEntity(const std::string& id) {
   std::lock_guard<std::mutex> lock(mu_);
-  GAGGLE_ASSIGN_OR_RETURN(auto q, db_->Prepare(std::string("SELECT ") + kEntityColumns + " FROM entities e WHERE e.id = ?"));
+  GAGGLE_ASSIGN_OR_RETURN(auto q,
+                          db_->Prepare(std::string("SELECT ") + kEntityColumns + " FROM entities e WHERE e.id = ?"));
   q.Bind(1, id);
   GAGGLE_ASSIGN_OR_RETURN(bool row, q.Step());
   if (!row) return std::optional<Entity>();
@@ -361,11 +400,13 @@ Result<std::vector<Entity>> SqliteStateStore::Neighbors(const std::string& id, D
   // One pass over the edge index: the neighbour's summary columns and, through the
   // LEFT JOIN, its queries in order (rows of one neighbour are adjacent). Sorting by id
   // happens here rather than in SQL; a hub has thousands of neighbours.
-  GAGGLE_ASSIGN_OR_RETURN(auto q, db_->Prepare(
-      "SELECT e.pk, e.id, e.kind, e.name, e.namespace, e.type, e.owner, e.uri, e.format, e.schema_version, e.tier, "
-      "e.size_bytes, q.sql FROM lineage_edges le JOIN entities e ON e.pk = le." + to +
-      " LEFT JOIN entity_queries q ON q.entity_pk = e.pk WHERE le." + from + " = ? ORDER BY le." + to +
-      ", q.ordinal"));
+  GAGGLE_ASSIGN_OR_RETURN(
+      auto q,
+      db_->Prepare(
+          "SELECT e.pk, e.id, e.kind, e.name, e.namespace, e.type, e.owner, e.uri, e.format, e.schema_version, e.tier, "
+          "e.size_bytes, q.sql FROM lineage_edges le JOIN entities e ON e.pk = le." +
+          to + " LEFT JOIN entity_queries q ON q.entity_pk = e.pk WHERE le." + from + " = ? ORDER BY le." + to +
+          ", q.ordinal"));
   q.Bind(1, pk);
   std::vector<Entity> out;
   int64_t last_pk = -1;
@@ -401,7 +442,8 @@ Result<std::vector<Entity>> SqliteStateStore::Neighbors(const std::string& id, D
 
 Status SqliteStateStore::ForEachEntity(const std::function<bool(const Entity&)>& fn) {
   std::lock_guard<std::mutex> lock(mu_);
-  GAGGLE_ASSIGN_OR_RETURN(auto q, db_->Prepare(std::string("SELECT ") + kEntityColumns + " FROM entities e ORDER BY e.id"));
+  GAGGLE_ASSIGN_OR_RETURN(auto q,
+                          db_->Prepare(std::string("SELECT ") + kEntityColumns + " FROM entities e ORDER BY e.id"));
   while (true) {
     GAGGLE_ASSIGN_OR_RETURN(bool row, q.Step());
     if (!row) break;

@@ -67,8 +67,8 @@ SqliteDb::~SqliteDb() { sqlite3_close_v2(db_); }
 
 Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path, int busy_timeout_ms) {
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int rc =
+      sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   std::unique_ptr<SqliteDb> db(new SqliteDb(raw, path, busy_timeout_ms));
   if (rc != SQLITE_OK) {
     if (raw == nullptr) return Status::IOError("cannot open state file '" + path + "': out of memory");
@@ -105,22 +105,14 @@ Status SqliteDb::Error(int rc, const std::string& what) const {
     case SQLITE_LOCKED:
       return Status::IOError(file + " is locked by another process (waited " + std::to_string(busy_timeout_ms_) +
                              " ms; " + detail + ")");
-    case SQLITE_NOTADB:
-      return Status::Corruption(file + " is not a SQLite database (" + detail + ")");
-    case SQLITE_CORRUPT:
-      return Status::Corruption(file + " is corrupt (" + detail + ")");
-    case SQLITE_CANTOPEN:
-      return Status::IOError("cannot open " + file + " (" + detail + ")");
-    case SQLITE_FULL:
-      return Status::IOError(file + ": disk full (" + detail + ")");
-    case SQLITE_READONLY:
-      return Status::IOError(file + " is read-only (" + detail + ")");
-    case SQLITE_IOERR:
-      return Status::IOError(file + ": I/O error (" + detail + ")");
-    case SQLITE_CONSTRAINT:
-      return Status::Conflict(file + ": " + what + " violates a constraint (" + detail + ")");
-    default:
-      return Status::Internal(file + ": " + what + " failed (" + detail + ")");
+    case SQLITE_NOTADB: return Status::Corruption(file + " is not a SQLite database (" + detail + ")");
+    case SQLITE_CORRUPT: return Status::Corruption(file + " is corrupt (" + detail + ")");
+    case SQLITE_CANTOPEN: return Status::IOError("cannot open " + file + " (" + detail + ")");
+    case SQLITE_FULL: return Status::IOError(file + ": disk full (" + detail + ")");
+    case SQLITE_READONLY: return Status::IOError(file + " is read-only (" + detail + ")");
+    case SQLITE_IOERR: return Status::IOError(file + ": I/O error (" + detail + ")");
+    case SQLITE_CONSTRAINT: return Status::Conflict(file + ": " + what + " violates a constraint (" + detail + ")");
+    default: return Status::Internal(file + ": " + what + " failed (" + detail + ")");
   }
 }
 
