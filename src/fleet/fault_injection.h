@@ -27,6 +27,10 @@ class FaultInjectingExecutor final : public TaskExecutor {
   static Result<std::unique_ptr<FaultInjectingExecutor>> Parse(const std::string& spec, TaskExecutor* inner);
 
   Result<TaskOutcome> Execute(const TaskRecord& task, CancellationToken* token, const TaskContext& context) override;
+  // Validation is never faulted: it is the inner executor's.
+  Result<TaskValidation> Validate(const TaskRecord& task, CancellationToken* token) override {
+    return inner_->Validate(task, token);
+  }
   const std::map<std::string, Fault>& faults() const { return faults_; }
 
  private:
