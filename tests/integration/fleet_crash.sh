@@ -69,14 +69,17 @@ assert states == {"validated": n}, states
 validated = dict(db.execute(
     "SELECT dataset, count(*) FROM events WHERE migration = 'crash-test' AND to_state = 'validated' GROUP BY dataset"))
 assert len(validated) == n and set(validated.values()) == {1}, {k: v for k, v in validated.items() if v != 1}
-# Exactly once: one attempt per dataset committed an output (skipped=false); attempts after a
-# kill that found the output already committed say skipped=true.
+# Exactly once: at most one recorded attempt per dataset wrote an output (skipped=false). An
+# attempt killed after its commit but before its record leaves none: the next attempt finds
+# the output current (skipped=true) and does not write it again.
 committed = {}
 for dataset, detail in db.execute("SELECT dataset, detail FROM events WHERE migration = 'crash-test' "
                                   "AND from_state = 'running' AND to_state = 'validating'"):
     if not json.loads(detail)["skipped"]:
         committed[dataset] = committed.get(dataset, 0) + 1
-assert len(committed) == n and set(committed.values()) == {1}, {k: v for k, v in committed.items() if v != 1}
+assert all(v == 1 for v in committed.values()), {k: v for k, v in committed.items() if v != 1}
+print(f"outputs written by a recorded attempt: {len(committed)}; by an attempt killed before its record: "
+      f"{n - len(committed)}")
 kills = db.execute("SELECT count(*) FROM events WHERE migration = 'crash-test' AND from_state = 'running' "
                    "AND to_state = 'pending'").fetchone()[0]
 print(f"tasks recovered from killed runners: {kills}")
