@@ -19,8 +19,10 @@ nlohmann::json Manifest::ToJson() const {
   for (const OutputFile& o : outputs) {
     j["outputs"].push_back({{"path", o.path}, {"bytes", o.bytes}, {"sha256", o.sha256}, {"rows", o.rows}});
   }
-  j["counts"] = {{"rows_in", counts.rows_in}, {"rows_out", counts.rows_out},
-                 {"dead_lettered", counts.dead_lettered}, {"filtered", counts.filtered}};
+  j["counts"] = {{"rows_in", counts.rows_in},
+                 {"rows_out", counts.rows_out},
+                 {"dead_lettered", counts.dead_lettered},
+                 {"filtered", counts.filtered}};
   j["content_checksum"] = content_checksum;
   j["output_schema"] = nlohmann::json::array();
   for (const Field& f : output_schema.fields()) {
@@ -50,8 +52,8 @@ Result<Manifest> Manifest::FromJson(const nlohmann::json& j) {
                            o.at("sha256").get<std::string>(), o.at("rows").get<int64_t>()});
     }
     const auto& c = j.at("counts");
-    m.counts = {c.at("rows_in").get<int64_t>(), c.at("rows_out").get<int64_t>(),
-                c.at("dead_lettered").get<int64_t>(), c.at("filtered").get<int64_t>()};
+    m.counts = {c.at("rows_in").get<int64_t>(), c.at("rows_out").get<int64_t>(), c.at("dead_lettered").get<int64_t>(),
+                c.at("filtered").get<int64_t>()};
     m.content_checksum = j.at("content_checksum").get<std::string>();
     for (const auto& f : j.at("output_schema")) {
       auto type = ParseDataType(f.at("type").get<std::string>());

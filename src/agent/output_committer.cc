@@ -91,7 +91,8 @@ Result<OutputCommitter> OutputCommitter::Begin(FileSystem* fs, const std::string
   if (fs->Exists(output)) {
     GAGGLE_ASSIGN_OR_RETURN(FileInfo info, fs->Stat(output));
     if (!info.is_directory) {
-      return Status::InvalidArgument("output '" + output + "' exists and is not a directory (a dataset output is a directory)");
+      return Status::InvalidArgument("output '" + output +
+                                     "' exists and is not a directory (a dataset output is a directory)");
     }
   }
   auto nonce = std::chrono::steady_clock::now().time_since_epoch().count();

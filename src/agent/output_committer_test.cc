@@ -23,7 +23,9 @@ class OutputCommitterTest : public ::testing::Test {
   void Put(const std::string& path, const std::string& data) {
     ASSERT_TRUE(WriteFileAtomically(FileSystem::Default(), path, data).ok());
   }
-  std::string Get(const std::string& path) { return ReadFileToString(FileSystem::Default(), path).ValueOr("<missing>"); }
+  std::string Get(const std::string& path) {
+    return ReadFileToString(FileSystem::Default(), path).ValueOr("<missing>");
+  }
   std::vector<std::string> Entries() {
     std::vector<std::string> names;
     for (auto& e : fs::directory_iterator(root_)) names.push_back(e.path().filename().string());

@@ -108,7 +108,8 @@ Result<ProcessOutcome> RunProcess(const ProcessOptions& options, const Cancellat
     if (rc < 0 && errno != EINTR) break;
     if (stdin_fd >= 0 && nfds == 2 && (fds[1].revents & (POLLOUT | POLLERR | POLLHUP))) {
       if (stdin_written < options.stdin_data.size()) {
-        ssize_t w = ::write(stdin_fd, options.stdin_data.data() + stdin_written, options.stdin_data.size() - stdin_written);
+        ssize_t w =
+            ::write(stdin_fd, options.stdin_data.data() + stdin_written, options.stdin_data.size() - stdin_written);
         if (w > 0) stdin_written += static_cast<size_t>(w);
         if (w < 0 && errno != EAGAIN && errno != EINTR) CloseFd(&stdin_fd);
       }

@@ -26,11 +26,11 @@ struct ProcessOptions {
 };
 
 struct ProcessOutcome {
-  int exit_code = -1;       // valid when !signaled
-  bool signaled = false;    // killed by a signal
+  int exit_code = -1;     // valid when !signaled
+  bool signaled = false;  // killed by a signal
   int signal = 0;
-  bool timed_out = false;   // we sent SIGTERM/SIGKILL because of the deadline
-  bool cancelled = false;   // we sent SIGTERM/SIGKILL because of Cancel()
+  bool timed_out = false;  // we sent SIGTERM/SIGKILL because of the deadline
+  bool cancelled = false;  // we sent SIGTERM/SIGKILL because of Cancel()
 };
 
 // Returns an error only when the process could not be started or watched; a

@@ -73,8 +73,8 @@ Result<StagedOutput> TransformAgent::Stage(const AgentTask& task, const InputFin
     }
     staged.output_schema = *out_schema;
 
-    std::string rel = file.relative_path.empty() ? std::filesystem::path(file.path).filename().string()
-                                                 : file.relative_path;
+    std::string rel =
+        file.relative_path.empty() ? std::filesystem::path(file.path).filename().string() : file.relative_path;
     rel = std::filesystem::path(rel).replace_extension(ExtensionFor(spec_.target.format)).string();
     std::string out_path = staging_dir + "/" + rel;
     GAGGLE_RETURN_IF_ERROR(fs->CreateDirectories(std::filesystem::path(out_path).parent_path().string()));
@@ -99,8 +99,7 @@ Result<StagedOutput> TransformAgent::Stage(const AgentTask& task, const InputFin
       const int64_t filtered = static_cast<int64_t>(batch_stats.rows_filtered);
       if (!st.ok()) return st.WithContext(display + " rows " + std::to_string(file_row) + "+");
       for (const RowError& r : rejected) {
-        GAGGLE_RETURN_IF_ERROR(
-            dead_letters.Add(display, file_row + static_cast<int64_t>(r.row), r.reason, in, r.row));
+        GAGGLE_RETURN_IF_ERROR(dead_letters.Add(display, file_row + static_cast<int64_t>(r.row), r.reason, in, r.row));
       }
       if (out.num_rows() > 0) {
         GAGGLE_RETURN_IF_ERROR(writer->Write(out));

@@ -31,9 +31,8 @@ dead_letter: {max_fraction: 0.5}
 class TransformAgentTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::temp_directory_path() /
-            ("gaggle-agent-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    root_ = fs::temp_directory_path() / ("gaggle-agent-" + std::to_string(::getpid()) + "-" +
+                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(root_);
     fs::create_directories(root_ / "in" / "part=a");
     fs::create_directories(root_ / "in" / "part=b");

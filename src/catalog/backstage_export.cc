@@ -4,9 +4,9 @@
 
 #include <cctype>
 #include <functional>
-#include <tuple>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "catalog/annotations.h"
 #include "catalog/entity_ref.h"
@@ -162,12 +162,16 @@ Result<ExportSummary> ExportBackstage(const Catalog& catalog, const std::vector<
       Metadata(out, e.name, e.ns, e.title, e.description, e.labels, notes);
       out << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
       if (e.kind != EntityKind::kSystem) {
-        std::string type = e.type.empty() ? (e.is_dataset() ? "dataset" : e.kind == EntityKind::kComponent ? "service" : "resource") : e.type;
+        std::string type = e.type.empty() ? (e.is_dataset()                     ? "dataset"
+                                             : e.kind == EntityKind::kComponent ? "service"
+                                                                                : "resource")
+                                          : e.type;
         out << YAML::Key << "type" << YAML::Value << type;
       }
       out << YAML::Key << "owner" << YAML::Value << (e.owner.empty() ? std::string("unknown") : e.owner);
       if (e.kind == EntityKind::kComponent) {
-        out << YAML::Key << "lifecycle" << YAML::Value << (e.lifecycle.empty() ? std::string("production") : e.lifecycle);
+        out << YAML::Key << "lifecycle" << YAML::Value
+            << (e.lifecycle.empty() ? std::string("production") : e.lifecycle);
       }
       DependsOn(out, upstream);
       out << YAML::EndMap;
@@ -188,7 +192,8 @@ Result<ExportSummary> ExportBackstage(const Catalog& catalog, const std::vector<
     const auto& migration = migration_rows.first;
     const auto& rows = migration_rows.second;
     const MigrationTarget& first = *rows.front();
-    std::string agent_name = "agent-" + BackstageSafeName(first.agent + (first.agent_version.empty() ? "" : "-" + first.agent_version));
+    std::string agent_name =
+        "agent-" + BackstageSafeName(first.agent + (first.agent_version.empty() ? "" : "-" + first.agent_version));
     agent_name = BackstageSafeName(agent_name);
     if (agents.insert(agent_name).second) {
       control += Document([&](YAML::Emitter& out) {

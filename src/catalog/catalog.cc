@@ -9,8 +9,8 @@ namespace {
 constexpr size_t kMaxListedProblems = 50;
 
 Status ProblemsToStatus(const std::vector<std::string>& problems) {
-  std::string msg = "catalog has " + std::to_string(problems.size()) + " problem" +
-                    (problems.size() == 1 ? "" : "s") + ":";
+  std::string msg =
+      "catalog has " + std::to_string(problems.size()) + " problem" + (problems.size() == 1 ? "" : "s") + ":";
   for (size_t i = 0; i < problems.size() && i < kMaxListedProblems; ++i) msg += "\n  " + problems[i];
   if (problems.size() > kMaxListedProblems) {
     msg += "\n  ... and " + std::to_string(problems.size() - kMaxListedProblems) + " more";

@@ -40,8 +40,7 @@ class Catalog {
 
   // Builds a finalized catalog from entities already sorted by id (strictly increasing)
   // and edges as index pairs into that vector. Checks both; faster than Add + Finalize.
-  static Result<Catalog> FromSorted(std::vector<Entity> sorted_entities,
-                                    std::vector<std::pair<NodeId, NodeId>> edges);
+  static Result<Catalog> FromSorted(std::vector<Entity> sorted_entities, std::vector<std::pair<NodeId, NodeId>> edges);
 
   bool finalized() const { return finalized_; }
   size_t size() const { return entities_.size(); }

@@ -12,10 +12,7 @@ namespace {
 // probably the wrong directory altogether.
 constexpr size_t kMaxListedProblems = 500;
 
-
-std::string Where(const DraftEntity& e) {
-  return e.entity.source + ":" + std::to_string(e.line);
-}
+std::string Where(const DraftEntity& e) { return e.entity.source + ":" + std::to_string(e.line); }
 
 }  // namespace
 
@@ -32,8 +29,8 @@ Status ProblemsStatus(std::vector<CatalogProblem> problems) {
     if (a.line != b.line) return a.line < b.line;
     return a.column < b.column;
   });
-  std::string msg = "catalog has " + std::to_string(problems.size()) + " problem" +
-                    (problems.size() == 1 ? "" : "s") + " (nothing was imported):";
+  std::string msg = "catalog has " + std::to_string(problems.size()) + " problem" + (problems.size() == 1 ? "" : "s") +
+                    " (nothing was imported):";
   for (size_t i = 0; i < problems.size() && i < kMaxListedProblems; ++i) msg += "\n  " + problems[i].ToString();
   if (problems.size() > kMaxListedProblems) {
     msg += "\n  ... and " + std::to_string(problems.size() - kMaxListedProblems) + " more";

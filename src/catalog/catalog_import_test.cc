@@ -139,14 +139,14 @@ TEST(CatalogImportTest, ProblemsFromManyDocumentsAreReportedTogether) {
 
 TEST(CatalogImportTest, HostileYamlIsAProblemNotACrash) {
   const std::string inputs[] = {
-      std::string(100000, '['),                       // deep nesting
-      "a: &x [*x]\n",                                 // self-referencing alias
-      "\x01\x02: [\n",                                 // control bytes
-      "apiVersion: backstage.io/v1\nkind: [1]\n",     // kind of the wrong shape
+      std::string(100000, '['),                    // deep nesting
+      "a: &x [*x]\n",                              // self-referencing alias
+      "\x01\x02: [\n",                             // control bytes
+      "apiVersion: backstage.io/v1\nkind: [1]\n",  // kind of the wrong shape
       "apiVersion: backstage.io/v1\nkind: Resource\nmetadata: [1, 2]\n",
       "gaggle_catalog: 1\ndatasets: {a: 1}\n",
       "gaggle_catalog: 2\n",
-      "{},",                                          // yaml-cpp 0.7 LoadAll loops on these
+      "{},",  // yaml-cpp 0.7 LoadAll loops on these
       "{\"gaggle_catalog\": 1, \"datasets\": []},\n",
       "\"x\",",
       ",",

@@ -1,8 +1,7 @@
 #include "catalog/catalog_loader.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <sstream>
@@ -31,7 +30,8 @@ std::string DirName(const std::string& path) {
 }
 
 Status CollectFiles(FileSystem* fs, const std::string& dir, int depth, std::vector<std::string>* out) {
-  if (depth > kMaxDirectoryDepth) return Status::InvalidArgument("catalog directory '" + dir + "' is nested too deeply");
+  if (depth > kMaxDirectoryDepth)
+    return Status::InvalidArgument("catalog directory '" + dir + "' is nested too deeply");
   GAGGLE_ASSIGN_OR_RETURN(std::vector<std::string> names, fs->ListDirectory(dir));
   for (const std::string& name : names) {
     if (name.empty() || name[0] == '.' || name == "node_modules") continue;

@@ -53,12 +53,13 @@ bool GetScalar(const YAML::Node& map, const char* key, const DocContext& ctx, st
                const std::string& what) {
   YAML::Node n = map[key];
   if (!n.IsDefined() || n.IsNull()) {
-    if (required) ctx.Problem(map, (what.empty() ? std::string() : what + ": ") + "missing required field '" + key + "'");
+    if (required)
+      ctx.Problem(map, (what.empty() ? std::string() : what + ": ") + "missing required field '" + key + "'");
     return false;
   }
   if (!n.IsScalar()) {
-    ctx.Problem(n, (what.empty() ? std::string() : what + ": ") + "'" + key + "' must be a scalar, not " +
-                       NodeTypeName(n));
+    ctx.Problem(
+        n, (what.empty() ? std::string() : what + ": ") + "'" + key + "' must be a scalar, not " + NodeTypeName(n));
     return false;
   }
   *out = n.Scalar();

@@ -15,8 +15,8 @@
 namespace gaggle::catalog_yaml {
 
 struct DocContext {
-  std::string file;   // path of the YAML file, as given
-  std::string dir;    // its directory, for relative .sql paths ("" = current)
+  std::string file;          // path of the YAML file, as given
+  std::string dir;           // its directory, for relative .sql paths ("" = current)
   FileSystem* fs = nullptr;  // may be null (fuzzing): .sql files then cannot be read
   CatalogDraft* draft = nullptr;
   bool strict = true;  // a document that is not a catalog entity is a problem (else a warning)
@@ -30,8 +30,8 @@ int Column(const YAML::Node& node);  // 1-based, 0 when unknown
 
 // A scalar child as text. Returns false (and records a problem when present but not a
 // scalar, or when required and missing).
-bool GetScalar(const YAML::Node& map, const char* key, const DocContext& ctx, std::string* out,
-               bool required = false, const std::string& what = "");
+bool GetScalar(const YAML::Node& map, const char* key, const DocContext& ctx, std::string* out, bool required = false,
+               const std::string& what = "");
 // A mapping of scalars (labels, annotations). Missing is fine.
 bool GetStringMap(const YAML::Node& map, const char* key, const DocContext& ctx,
                   std::vector<std::pair<std::string, YAML::Node>>* out);
@@ -41,8 +41,8 @@ bool GetStringList(const YAML::Node& map, const char* key, const DocContext& ctx
 
 // Applies one dataset fact ("uri", "format", "schema", "schema-version", "tier",
 // "cadence", "size") to the entity, validating its value. Returns false for an unknown fact.
-bool ApplyDatasetFact(const std::string& fact, const std::string& value, const YAML::Node& at,
-                      const DocContext& ctx, Entity* entity);
+bool ApplyDatasetFact(const std::string& fact, const std::string& value, const YAML::Node& at, const DocContext& ctx,
+                      Entity* entity);
 
 // "queries" value: SQL statements one per line, or a single path ending in .sql (read
 // relative to the YAML file, split into statements).

@@ -57,7 +57,8 @@ Result<EntityKind> ParseEntityKind(const std::string& text) {
   if (t == "component") return EntityKind::kComponent;
   if (t == "system") return EntityKind::kSystem;
   if (t == "resource") return EntityKind::kResource;
-  return Status::InvalidArgument("unknown entity kind '" + text + "' (expected dataset, component, system or resource)");
+  return Status::InvalidArgument("unknown entity kind '" + text +
+                                 "' (expected dataset, component, system or resource)");
 }
 
 bool Entity::operator==(const Entity& o) const {
@@ -123,10 +124,18 @@ Result<int64_t> ParseByteSize(const std::string& text) {
   }
   double value = std::strtod(number.c_str(), nullptr);
   double mult = 1;
-  static const std::pair<const char*, double> kUnits[] = {
-      {"", 1},       {"b", 1},          {"kb", 1e3},          {"mb", 1e6},          {"gb", 1e9},
-      {"tb", 1e12},  {"pb", 1e15},      {"kib", 1024.0},      {"mib", 1048576.0},   {"gib", 1073741824.0},
-      {"tib", 1099511627776.0},         {"pib", 1125899906842624.0}};
+  static const std::pair<const char*, double> kUnits[] = {{"", 1},
+                                                          {"b", 1},
+                                                          {"kb", 1e3},
+                                                          {"mb", 1e6},
+                                                          {"gb", 1e9},
+                                                          {"tb", 1e12},
+                                                          {"pb", 1e15},
+                                                          {"kib", 1024.0},
+                                                          {"mib", 1048576.0},
+                                                          {"gib", 1073741824.0},
+                                                          {"tib", 1099511627776.0},
+                                                          {"pib", 1125899906842624.0}};
   bool found = false;
   for (const auto& [name, m] : kUnits) {
     if (unit == name) {
@@ -135,7 +144,8 @@ Result<int64_t> ParseByteSize(const std::string& text) {
       break;
     }
   }
-  if (!found) return Status::InvalidArgument("bad size unit in '" + text + "' (use B, KB, MB, GB, TB, KiB, MiB, GiB, TiB)");
+  if (!found)
+    return Status::InvalidArgument("bad size unit in '" + text + "' (use B, KB, MB, GB, TB, KiB, MiB, GiB, TiB)");
   double bytes = value * mult;
   if (!std::isfinite(bytes) || bytes < 0 || bytes > 9.0e18) {
     return Status::InvalidArgument("size '" + text + "' is out of range");

@@ -42,8 +42,8 @@ struct Entity {
   std::string type;            // spec.type as written ("dataset", "service", "kafka-topic")
   std::string title;
   std::string description;
-  std::string owner;           // as written ("team-data", "group:default/team-data")
-  std::string lifecycle;       // Components: "production", "experimental"...
+  std::string owner;      // as written ("team-data", "group:default/team-data")
+  std::string lifecycle;  // Components: "production", "experimental"...
   std::map<std::string, std::string> labels;
   // Annotations other than the gaggle.dev/* ones, which are parsed into the fields below.
   std::map<std::string, std::string> annotations;
@@ -53,11 +53,11 @@ struct Entity {
 
   // Dataset facts (meaningful for kDataset only).
   std::string uri;
-  std::string format;         // "avro", "csv", "jsonl", "parquet"
-  std::string schema;         // "name: type, ..." (columnar/schema.h text form); may be empty
+  std::string format;  // "avro", "csv", "jsonl", "parquet"
+  std::string schema;  // "name: type, ..." (columnar/schema.h text form); may be empty
   int schema_version = 1;
   Tier tier = Tier::kStandard;
-  std::string cadence;        // "hourly", "daily", "irregular", cron text...
+  std::string cadence;  // "hourly", "daily", "irregular", cron text...
   int64_t size_bytes = 0;
 
   bool is_dataset() const { return kind == EntityKind::kDataset; }

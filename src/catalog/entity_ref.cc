@@ -29,7 +29,8 @@ bool IsValidBackstageName(const std::string& name) {
     unsigned char c = static_cast<unsigned char>(ch);
     if (!std::isalnum(c) && c != '-' && c != '_' && c != '.') return false;
   }
-  return std::isalnum(static_cast<unsigned char>(name.front())) && std::isalnum(static_cast<unsigned char>(name.back()));
+  return std::isalnum(static_cast<unsigned char>(name.front())) &&
+         std::isalnum(static_cast<unsigned char>(name.back()));
 }
 
 Result<EntityRef> ParseEntityRef(const std::string& raw, const EntityRefDefaults& defaults) {
@@ -45,8 +46,8 @@ Result<EntityRef> ParseEntityRef(const std::string& raw, const EntityRefDefaults
   } else if (!defaults.kind.empty()) {
     ref.kind = Lower(defaults.kind);
   } else {
-    return Status::InvalidArgument("entity reference '" + text +
-                                   "' has no kind (write it as resource:" + text + " or component:" + text + ")");
+    return Status::InvalidArgument("entity reference '" + text + "' has no kind (write it as resource:" + text +
+                                   " or component:" + text + ")");
   }
   size_t slash = rest.find('/');
   if (slash != std::string::npos) {

@@ -13,9 +13,9 @@
 namespace gaggle {
 
 struct EntityRef {
-  std::string kind;       // lower-case: "resource", "component", "system", "group"...
-  std::string ns;         // lower-case; "default" when not written and no context default
-  std::string name;       // as written
+  std::string kind;  // lower-case: "resource", "component", "system", "group"...
+  std::string ns;    // lower-case; "default" when not written and no context default
+  std::string name;  // as written
 
   // "resource:default/events-raw" — fully qualified, the form Backstage prints.
   std::string ToString() const;
@@ -24,7 +24,7 @@ struct EntityRef {
 };
 
 struct EntityRefDefaults {
-  std::string kind;              // empty: the reference must name its kind
+  std::string kind;  // empty: the reference must name its kind
   std::string ns = "default";
 };
 

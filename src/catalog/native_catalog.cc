@@ -14,17 +14,15 @@ std::string Lower(std::string s) {
 }
 
 const std::set<std::string>& DatasetKeys() {
-  static const std::set<std::string> k = {"id",   "uri",         "format",     "schema",  "schema_version",
-                                          "tier", "cadence",     "size",       "owner",   "title",
-                                          "description", "labels", "annotations", "queries", "upstream",
-                                          "downstream", "type"};
+  static const std::set<std::string> k = {
+      "id",    "uri",         "format", "schema",      "schema_version", "tier",     "cadence",    "size", "owner",
+      "title", "description", "labels", "annotations", "queries",        "upstream", "downstream", "type"};
   return k;
 }
 
 const std::set<std::string>& ConsumerKeys() {
-  static const std::set<std::string> k = {"id",     "kind",        "type",      "owner",   "lifecycle",
-                                          "title",  "description", "labels",    "annotations", "queries",
-                                          "upstream", "downstream"};
+  static const std::set<std::string> k = {"id",          "kind",   "type",        "owner",   "lifecycle", "title",
+                                          "description", "labels", "annotations", "queries", "upstream",  "downstream"};
   return k;
 }
 
@@ -61,8 +59,9 @@ bool ReadCommon(const YAML::Node& item, EntityKind kind, const DocContext& ctx, 
     name = id.substr(slash + 1);
   }
   if (!IsValidBackstageName(name) || !IsValidBackstageName(ns)) {
-    ctx.Problem(item["id"], "id '" + id + "' is not valid (\"name\" or \"namespace/name\", each 1-63 of "
-                                          "[A-Za-z0-9-_.], starting and ending with a letter or digit)");
+    ctx.Problem(item["id"], "id '" + id +
+                                "' is not valid (\"name\" or \"namespace/name\", each 1-63 of "
+                                "[A-Za-z0-9-_.], starting and ending with a letter or digit)");
     return false;
   }
   e.kind = kind;

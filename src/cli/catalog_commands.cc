@@ -76,17 +76,26 @@ int RunImport(const CatalogArgs& a) {
   if (!changes.ok()) return ReportError(changes.status());
   const CatalogChangeSet& c = *changes;
   if (a.json) {
-    nlohmann::json j = {{"import_id", c.import_id}, {"source", c.source},      {"files", loaded->files},
-                        {"entities", c.entities},   {"edges", c.edges},        {"datasets", loaded->catalog.num_datasets()},
-                        {"added", c.added},         {"updated", c.updated},    {"removed", c.removed},
-                        {"edges_added", c.edges_added}, {"edges_removed", c.edges_removed},
-                        {"warnings", loaded->warnings}, {"state", (*store)->location()}};
+    nlohmann::json j = {{"import_id", c.import_id},
+                        {"source", c.source},
+                        {"files", loaded->files},
+                        {"entities", c.entities},
+                        {"edges", c.edges},
+                        {"datasets", loaded->catalog.num_datasets()},
+                        {"added", c.added},
+                        {"updated", c.updated},
+                        {"removed", c.removed},
+                        {"edges_added", c.edges_added},
+                        {"edges_removed", c.edges_removed},
+                        {"warnings", loaded->warnings},
+                        {"state", (*store)->location()}};
     std::cout << j.dump(2) << std::endl;
     return kExitOk;
   }
   for (const std::string& w : loaded->warnings) std::cerr << "gaggle: warning: " << w << "\n";
-  std::cout << "imported " << a.path << " (" << loaded->files.size() << " file" << (loaded->files.size() == 1 ? "" : "s")
-            << ") into " << (*store)->location() << " as import #" << c.import_id << "\n";
+  std::cout << "imported " << a.path << " (" << loaded->files.size() << " file"
+            << (loaded->files.size() == 1 ? "" : "s") << ") into " << (*store)->location() << " as import #"
+            << c.import_id << "\n";
   std::cout << "catalog: " << loaded->catalog.num_datasets() << " datasets, "
             << c.entities - static_cast<int64_t>(loaded->catalog.num_datasets()) << " consumers, " << c.edges
             << " lineage edges\n";
@@ -231,7 +240,8 @@ int RunGraph(const CatalogArgs& a) {
   std::set<GraphEdge> edges;
   bool truncated = false;
   for (Direction dir : {Direction::kUpstream, Direction::kDownstream}) {
-    if ((dir == Direction::kUpstream && a.direction == "down") || (dir == Direction::kDownstream && a.direction == "up")) {
+    if ((dir == Direction::kUpstream && a.direction == "down") ||
+        (dir == Direction::kDownstream && a.direction == "up")) {
       continue;
     }
     std::deque<std::pair<std::string, int>> queue{{a.id, 0}};
@@ -308,7 +318,8 @@ int RunExport(const CatalogArgs& a) {
                                 {"consumers", summary->consumers},
                                 {"migrations", summary->migrations},
                                 {"agents", summary->agents},
-                                {"files", summary->files}}.dump(2)
+                                {"files", summary->files}}
+                     .dump(2)
               << std::endl;
   } else {
     std::cout << "exported " << summary->datasets << " datasets, " << summary->consumers << " consumers, "
@@ -328,10 +339,17 @@ int RunHistory(const CatalogArgs& a) {
   if (a.json) {
     nlohmann::json out = nlohmann::json::array();
     for (const CatalogChangeSet& c : *imports) {
-      out.push_back({{"import_id", c.import_id}, {"time", c.time},       {"actor", c.actor},
-                     {"source", c.source},       {"added", c.added},     {"updated", c.updated},
-                     {"removed", c.removed},     {"edges_added", c.edges_added},
-                     {"edges_removed", c.edges_removed}, {"entities", c.entities}, {"edges", c.edges}});
+      out.push_back({{"import_id", c.import_id},
+                     {"time", c.time},
+                     {"actor", c.actor},
+                     {"source", c.source},
+                     {"added", c.added},
+                     {"updated", c.updated},
+                     {"removed", c.removed},
+                     {"edges_added", c.edges_added},
+                     {"edges_removed", c.edges_removed},
+                     {"entities", c.entities},
+                     {"edges", c.edges}});
     }
     std::cout << out.dump(2) << std::endl;
     return kExitOk;
@@ -347,8 +365,8 @@ int RunHistory(const CatalogArgs& a) {
 }  // namespace
 
 void AddCatalogCommands(CLI::App* app, int* exit_code) {
-  CLI::App* cat = app->add_subcommand(
-      "catalog", "The estate: datasets, their consumers and lineage, kept in the state store");
+  CLI::App* cat =
+      app->add_subcommand("catalog", "The estate: datasets, their consumers and lineage, kept in the state store");
   cat->require_subcommand(1);
   auto add = [&](const char* name, const char* help, int (*run)(const CatalogArgs&)) {
     auto args = std::make_shared<CatalogArgs>();
@@ -358,11 +376,12 @@ void AddCatalogCommands(CLI::App* app, int* exit_code) {
     return std::make_pair(cmd, args);
   };
   {
-    auto [cmd, args] = add("import",
-                           "Import Backstage catalog-info.yaml files or a native catalog (a file or a directory tree).\n"
-                           "Everything is checked first; any problem is reported with its file and line and nothing is\n"
-                           "imported. Re-importing updates the stored catalog and records what changed.",
-                           RunImport);
+    auto [cmd, args] =
+        add("import",
+            "Import Backstage catalog-info.yaml files or a native catalog (a file or a directory tree).\n"
+            "Everything is checked first; any problem is reported with its file and line and nothing is\n"
+            "imported. Re-importing updates the stored catalog and records what changed.",
+            RunImport);
     cmd->add_option("path", args->path, "Catalog file or directory")->required();
     cmd->add_flag("--json", args->json, "Print what changed as JSON");
     cmd->add_option("--show", args->limit, "Ids to list per kind of change")->capture_default_str();
@@ -374,8 +393,8 @@ void AddCatalogCommands(CLI::App* app, int* exit_code) {
     cmd->add_flag("--json", args->json, "Print JSON");
   }
   {
-    auto [cmd, args] = add("show", "Show one entity: its facts, upstream, downstream, consumers and their queries",
-                           RunShow);
+    auto [cmd, args] =
+        add("show", "Show one entity: its facts, upstream, downstream, consumers and their queries", RunShow);
     cmd->add_option("id", args->id, "Entity id (\"events.raw\", \"component:checkout\")")->required();
     cmd->add_flag("--json", args->json, "Print JSON");
   }

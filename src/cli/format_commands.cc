@@ -97,8 +97,8 @@ void PrintSummary(const FileSummary& s) {
   }
   for (size_t i = 0; i < s.row_groups.size(); ++i) {
     const RowGroupSummary& rg = s.row_groups[i];
-    std::cout << "row group " << i << ": " << rg.num_rows << " rows, " << HumanBytes(static_cast<double>(rg.total_bytes))
-              << "\n";
+    std::cout << "row group " << i << ": " << rg.num_rows << " rows, "
+              << HumanBytes(static_cast<double>(rg.total_bytes)) << "\n";
     for (const ColumnChunkSummary& c : rg.columns) {
       std::cout << "  " << c.column << " [" << c.physical_type << " " << c.encodings << " " << c.codec << "] "
                 << HumanBytes(static_cast<double>(c.compressed_bytes)) << " (raw "
@@ -194,7 +194,8 @@ Status Convert(const ConvertArgs& args) {
 
 void AddInspectCommand(CLI::App* app, int* exit_code) {
   auto args = std::make_shared<InspectArgs>();
-  CLI::App* cmd = app->add_subcommand("inspect", "Show a data file's format, schema, row count, row groups, codecs and statistics");
+  CLI::App* cmd =
+      app->add_subcommand("inspect", "Show a data file's format, schema, row count, row groups, codecs and statistics");
   cmd->add_option("file", args->path, "Data file (.avro, .csv, .jsonl, .parquet)")->required();
   cmd->add_option("--from", args->from, "Format, when the extension does not tell (avro, csv, jsonl, parquet)");
   cmd->add_option("--schema", args->schema, "Typing for CSV/JSON lines: \"name:type, ...\" (default: inferred)");

@@ -72,7 +72,8 @@ Status Generate(const GenerateArgs& args) {
 
 void AddGenerateCommand(CLI::App* app, int* exit_code) {
   auto args = std::make_shared<GenerateArgs>();
-  CLI::App* cmd = app->add_subcommand("generate", "Write a deterministic synthetic dataset (demo, benchmark and test data)");
+  CLI::App* cmd =
+      app->add_subcommand("generate", "Write a deterministic synthetic dataset (demo, benchmark and test data)");
   cmd->add_option("output", args->output, "Output file; the format comes from the extension or --to")->required();
   cmd->add_option("--to", args->to, "Output format: avro, csv, jsonl, parquet");
   cmd->add_option("--profile", args->profile,

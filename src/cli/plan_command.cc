@@ -23,8 +23,8 @@ struct PlanArgs {
 };
 
 void PrintPlan(const Plan& p, size_t rows_per_stage, bool saved, const std::string& state) {
-  std::cout << "migration " << p.migration << " -> schema v" << p.target_version << " (" << p.target_format << "), agent "
-            << p.agent << (p.agent_version.empty() ? "" : " " + p.agent_version) << "\n";
+  std::cout << "migration " << p.migration << " -> schema v" << p.target_version << " (" << p.target_format
+            << "), agent " << p.agent << (p.agent_version.empty() ? "" : " " + p.agent_version) << "\n";
   std::cout << "plan " << p.hash << (saved ? "  (saved in " + state + ")" : "  (not saved)") << "\n";
   int64_t bytes = 0;
   for (const PlanStage& s : p.stages) bytes += s.bytes;
@@ -104,12 +104,12 @@ int RunPlan(const PlanArgs& a) {
 
 void AddPlanCommand(CLI::App* app, int* exit_code) {
   auto args = std::make_shared<PlanArgs>();
-  CLI::App* cmd = app->add_subcommand(
-      "plan",
-      "Plan a migration: select its datasets from the catalog, order them by lineage into waves\n"
-      "(foundational first), rank them inside each wave (tier, then blast radius), assign canary\n"
-      "and later stages, and compute each target URI. The plan is saved in the state store under\n"
-      "its content hash; `gaggle run` executes exactly that plan.");
+  CLI::App* cmd =
+      app->add_subcommand("plan",
+                          "Plan a migration: select its datasets from the catalog, order them by lineage into waves\n"
+                          "(foundational first), rank them inside each wave (tier, then blast radius), assign canary\n"
+                          "and later stages, and compute each target URI. The plan is saved in the state store under\n"
+                          "its content hash; `gaggle run` executes exactly that plan.");
   cmd->add_option("spec", args->spec, "Migration spec (MIGRATION.yaml)")->required();
   cmd->add_option("--catalog", args->catalog, "Import this catalog file or directory first (else use the stored one)");
   cmd->add_option("--state", args->state, "State file (SQLite) holding the catalog, plans and event log")

@@ -63,9 +63,10 @@ int RunTransform(const TransformArgs& args) {
   if (!result.ok()) {
     if (args.json) {
       std::cout << nlohmann::json({{"ok", false},
-                                   {"error", {{"code", StatusCodeName(result.status().code())},
-                                              {"message", result.status().message()},
-                                              {"retryable", result.status().retryable()}}}})
+                                   {"error",
+                                    {{"code", StatusCodeName(result.status().code())},
+                                     {"message", result.status().message()},
+                                     {"retryable", result.status().retryable()}}}})
                        .dump(2)
                 << std::endl;
     }

@@ -88,7 +88,9 @@ class Column {
   // Removes all rows, keeps the type and capacity.
   void Clear();
   // Approximate heap bytes held (for memory accounting).
-  size_t memory_bytes() const { return fixed_.capacity() + chars_.capacity() + offsets_.capacity() * 8 + validity_.capacity(); }
+  size_t memory_bytes() const {
+    return fixed_.capacity() + chars_.capacity() + offsets_.capacity() * 8 + validity_.capacity();
+  }
 
   // Value i rendered for humans and diagnostics ("null", "2024-01-02", "3.5", "abc").
   std::string ValueToString(size_t i) const;

@@ -37,7 +37,8 @@ TEST(Column, StringsUseOffsets) {
 }
 
 TEST(RecordBatch, ValidateCatchesLengthAndNullability) {
-  auto schema = std::make_shared<Schema>(std::vector<Field>{{"a", DataType::Int32(), false}, {"b", DataType::String()}});
+  auto schema =
+      std::make_shared<Schema>(std::vector<Field>{{"a", DataType::Int32(), false}, {"b", DataType::String()}});
   RecordBatch b = RecordBatch::Empty(schema);
   b.columns[0].Append<int32_t>(1);
   EXPECT_FALSE(b.Validate().ok());

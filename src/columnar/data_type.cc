@@ -41,7 +41,8 @@ std::string DataType::ToString() const {
 std::optional<DataType> ParseDataType(std::string_view text) {
   std::string t;
   for (char c : text) {
-    if (!std::isspace(static_cast<unsigned char>(c))) t.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    if (!std::isspace(static_cast<unsigned char>(c)))
+      t.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   }
   if (t == "bool" || t == "boolean") return DataType::Bool();
   if (t == "int32" || t == "int" || t == "integer") return DataType::Int32();

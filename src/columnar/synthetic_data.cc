@@ -120,8 +120,8 @@ void SyntheticData::FillEvents(size_t rows, RecordBatch* batch) {
       batch->columns[2].AppendString(kBadAmounts[a % 6]);
     } else {
       // About 1% refunds (negative amounts): material for a migration's filter.
-      std::snprintf(buf, sizeof(buf), "%s%lld.%02lld", (a >> 48) % 100 == 0 ? "-" : "", static_cast<long long>(a % 50000),
-                    static_cast<long long>((a >> 20) % 100));
+      std::snprintf(buf, sizeof(buf), "%s%lld.%02lld", (a >> 48) % 100 == 0 ? "-" : "",
+                    static_cast<long long>(a % 50000), static_cast<long long>((a >> 20) % 100));
       batch->columns[2].AppendString(buf);
     }
     batch->columns[3].Append<uint8_t>((Rand(seed_, row, 4) % 7) == 0);

@@ -98,7 +98,8 @@ std::string FormatTimestamp(int64_t micros) {
   int n = std::snprintf(buf, sizeof(buf), "%04lld-%02u-%02uT%02lld:%02lld:%02lld", static_cast<long long>(y), m, d,
                         static_cast<long long>(secs / 3600), static_cast<long long>(secs / 60 % 60),
                         static_cast<long long>(secs % 60));
-  if (frac != 0) n += std::snprintf(buf + n, sizeof(buf) - static_cast<size_t>(n), ".%06lld", static_cast<long long>(frac));
+  if (frac != 0)
+    n += std::snprintf(buf + n, sizeof(buf) - static_cast<size_t>(n), ".%06lld", static_cast<long long>(frac));
   std::snprintf(buf + n, sizeof(buf) - static_cast<size_t>(n), "Z");
   return buf;
 }

@@ -65,7 +65,8 @@ Result<std::string> Sha256File(FileSystem* fs, const std::string& path) {
 Result<std::string> ContentHashFile(FileSystem* fs, const std::string& path) {
   XXH3_state_t* state = XXH3_createState();
   XXH3_128bits_reset(state);
-  Status st = ForEachChunk(fs, path, [&](std::string_view chunk) { XXH3_128bits_update(state, chunk.data(), chunk.size()); });
+  Status st =
+      ForEachChunk(fs, path, [&](std::string_view chunk) { XXH3_128bits_update(state, chunk.data(), chunk.size()); });
   XXH128_hash_t h = XXH3_128bits_digest(state);
   XXH3_freeState(state);
   GAGGLE_RETURN_IF_ERROR(st);

@@ -16,20 +16,20 @@ namespace gaggle {
 
 enum class StatusCode {
   kOk = 0,
-  kInvalidArgument,   // bad CLI flag, bad spec value
-  kNotFound,          // file, dataset, column, entity missing
+  kInvalidArgument,  // bad CLI flag, bad spec value
+  kNotFound,         // file, dataset, column, entity missing
   kAlreadyExists,
-  kIOError,           // read/write/rename failed (retryable)
-  kCorruption,        // bytes do not follow the format (truncated, bad magic, bad varint)
-  kUnsupported,       // valid per spec, but a feature we do not implement
-  kSchemaMismatch,    // data does not have the schema the spec expects
-  kTypeError,         // expression or cast can never type-check
-  kTimeout,           // deadline passed (retryable)
-  kCancelled,         // caller asked to stop
-  kDeadLetterLimit,   // too many records could not be transformed
-  kConflict,          // concurrent modification / state transition refused
-  kAgentError,        // an agent failed or broke its protocol (retryable when it says so)
-  kInternal,          // a bug in gaggle
+  kIOError,          // read/write/rename failed (retryable)
+  kCorruption,       // bytes do not follow the format (truncated, bad magic, bad varint)
+  kUnsupported,      // valid per spec, but a feature we do not implement
+  kSchemaMismatch,   // data does not have the schema the spec expects
+  kTypeError,        // expression or cast can never type-check
+  kTimeout,          // deadline passed (retryable)
+  kCancelled,        // caller asked to stop
+  kDeadLetterLimit,  // too many records could not be transformed
+  kConflict,         // concurrent modification / state transition refused
+  kAgentError,       // an agent failed or broke its protocol (retryable when it says so)
+  kInternal,         // a bug in gaggle
 };
 
 const char* StatusCodeName(StatusCode code);
@@ -81,7 +81,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {  // NOLINT: implicit by design
     assert(!status_.ok() && "Result constructed from OK status without a value");
     if (status_.ok()) status_ = Status::Internal("Result built from OK status without value");
@@ -89,9 +89,18 @@ class [[nodiscard]] Result {
 
   bool ok() const { return status_.ok(); }
   const Status& status() const { return status_; }
-  T& value() & { assert(ok()); return *value_; }
-  const T& value() const& { assert(ok()); return *value_; }
-  T&& value() && { assert(ok()); return std::move(*value_); }
+  T& value() & {
+    assert(ok());
+    return *value_;
+  }
+  const T& value() const& {
+    assert(ok());
+    return *value_;
+  }
+  T&& value() && {
+    assert(ok());
+    return std::move(*value_);
+  }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
   T* operator->() { return &value(); }
@@ -109,10 +118,10 @@ class [[nodiscard]] Result {
 #define GAGGLE_CONCAT(a, b) GAGGLE_CONCAT_INNER(a, b)
 
 // Returns the Status from the enclosing function when `expr` is not OK.
-#define GAGGLE_RETURN_IF_ERROR(expr)                 \
-  do {                                               \
-    ::gaggle::Status _gaggle_st = (expr);            \
-    if (!_gaggle_st.ok()) return _gaggle_st;         \
+#define GAGGLE_RETURN_IF_ERROR(expr)         \
+  do {                                       \
+    ::gaggle::Status _gaggle_st = (expr);    \
+    if (!_gaggle_st.ok()) return _gaggle_st; \
   } while (0)
 
 // `GAGGLE_ASSIGN_OR_RETURN(auto x, MakeX());` declares x from a Result or returns its Status.

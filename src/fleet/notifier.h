@@ -14,20 +14,19 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "common/status.h"
 
 namespace gaggle {
 
 struct Notification {
-  std::string event;      // stage_started, stage_finished, paused, needs_attention, completed, ...
+  std::string event;  // stage_started, stage_finished, paused, needs_attention, completed, ...
   std::string migration;
-  std::string text;       // one human line (Slack renders it)
+  std::string text;                                  // one human line (Slack renders it)
   nlohmann::json fields = nlohmann::json::object();  // structured details
 };
 

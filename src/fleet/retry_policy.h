@@ -24,9 +24,7 @@ class RetryPolicy {
   explicit RetryPolicy(RetrySpec spec = RetrySpec()) : spec_(spec) {}
 
   // True when `error` should be retried after `attempts` attempts so far (>= 1).
-  bool ShouldRetry(const Status& error, int attempts) const {
-    return error.retryable() && attempts <= spec_.max;
-  }
+  bool ShouldRetry(const Status& error, int attempts) const { return error.retryable() && attempts <= spec_.max; }
   // Delay before retry number `retry` (1 = the first retry); `unit_random` in [0, 1).
   std::chrono::milliseconds NextDelay(int retry, double unit_random) const;
   int max_retries() const { return spec_.max; }

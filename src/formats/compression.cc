@@ -12,9 +12,9 @@ namespace gaggle {
 namespace {
 
 std::string SizeMismatch(const char* codec, size_t got, size_t expected) {
-  return std::string(codec) + ": decompressed to " + (got > expected ? "more than " + std::to_string(expected)
-                                                                     : std::to_string(got)) +
-         " bytes, expected " + std::to_string(expected);
+  return std::string(codec) + ": decompressed to " +
+         (got > expected ? "more than " + std::to_string(expected) : std::to_string(got)) + " bytes, expected " +
+         std::to_string(expected);
 }
 
 // zlib's stream state is costly to set up (it allocates its window), so each thread keeps
@@ -82,7 +82,8 @@ Status GzipCompress(int level, std::string_view in, std::string* out) {
   if (level != Z_DEFAULT_COMPRESSION && (level < 1 || level > 9)) {
     return Status::InvalidArgument("gzip: compression level " + std::to_string(level) + " is not in 1..9");
   }
-  if (in.size() > UINT_MAX) return Status::InvalidArgument("gzip: block of " + std::to_string(in.size()) + " bytes is too large");
+  if (in.size() > UINT_MAX)
+    return Status::InvalidArgument("gzip: block of " + std::to_string(in.size()) + " bytes is too large");
   z_stream* z = ThreadZlib().Deflater(level);
   if (z == nullptr) return Status::Internal("gzip: deflateInit2 failed");
   out->resize(deflateBound(z, static_cast<uLong>(in.size())));
@@ -167,9 +168,7 @@ Status SnappyDecompress(std::string_view in, size_t expected, std::string* out) 
 
 Status Compress(Compression codec, int level, std::string_view in, std::string* out) {
   switch (codec) {
-    case Compression::kNone:
-      out->assign(in.data(), in.size());
-      return Status::OK();
+    case Compression::kNone: out->assign(in.data(), in.size()); return Status::OK();
     case Compression::kSnappy: {
       out->resize(snappy::MaxCompressedLength(in.size()));
       size_t n = 0;

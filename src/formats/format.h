@@ -117,8 +117,8 @@ struct FileSummary {
   uint64_t file_bytes = 0;
   Schema schema;
   int64_t num_rows = 0;
-  std::string codec;       // file-level codec (Avro) or the set used (Parquet)
-  std::string created_by;  // Parquet footer / Avro metadata when present
+  std::string codec;                        // file-level codec (Avro) or the set used (Parquet)
+  std::string created_by;                   // Parquet footer / Avro metadata when present
   std::vector<RowGroupSummary> row_groups;  // Parquet only
   std::vector<std::pair<std::string, std::string>> key_value_metadata;
 };

@@ -25,8 +25,8 @@ Result<size_t> TextInput::Refill(size_t keep, size_t* shift) {
     return size_t{0};
   }
   if (kept >= max_window_bytes_) {
-    return Status::Corruption(path() + ": a record starting at byte " + std::to_string(consumed_) +
-                              " is longer than " + std::to_string(max_window_bytes_ >> 20) +
+    return Status::Corruption(path() + ": a record starting at byte " + std::to_string(consumed_) + " is longer than " +
+                              std::to_string(max_window_bytes_ >> 20) +
                               " MiB (unterminated quote or missing line break?)");
   }
   size_t want = std::min(chunk_bytes_, max_window_bytes_ - kept);

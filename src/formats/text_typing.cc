@@ -51,9 +51,7 @@ bool HexDecode(std::string_view text, std::string* out) {
 
 bool AppendText(Column* column, std::string_view text, std::string* scratch) {
   switch (column->type().id) {
-    case TypeId::kString:
-      column->AppendString(text);
-      return true;
+    case TypeId::kString: column->AppendString(text); return true;
     case TypeId::kInt64: {
       int64_t v;
       if (!ParseInt64(text, &v)) return false;

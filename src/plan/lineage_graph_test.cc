@@ -107,12 +107,12 @@ TEST(DownstreamReachTest, ExactBelowTheLimitAndCloseAbove) {
       EXPECT_LE(truth[v], 64u);
     } else {
       ++approx;
-      double err = std::abs(static_cast<double>(reach.count[v]) - static_cast<double>(truth[v])) /
-                   static_cast<double>(truth[v]);
+      double err =
+          std::abs(static_cast<double>(reach.count[v]) - static_cast<double>(truth[v])) / static_cast<double>(truth[v]);
       EXPECT_LT(err, 0.08) << v << " truth " << truth[v] << " est " << reach.count[v];
     }
   }
-  EXPECT_GT(approx, 100u);  // the sketch path was exercised
+  EXPECT_GT(approx, 100u);            // the sketch path was exercised
   EXPECT_EQ(reach.count[n - 1], 1u);  // the cycle's other member
 }
 

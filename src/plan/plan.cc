@@ -43,15 +43,15 @@ std::string PercentText(double p) {
 }  // namespace
 
 bool PlanRow::operator==(const PlanRow& o) const {
-  return dataset_id == o.dataset_id && wave == o.wave && stage == o.stage && priority == o.priority &&
-         tier == o.tier && blast_radius == o.blast_radius && blast_radius_exact == o.blast_radius_exact &&
-         size_bytes == o.size_bytes && source_uri == o.source_uri && source_format == o.source_format &&
+  return dataset_id == o.dataset_id && wave == o.wave && stage == o.stage && priority == o.priority && tier == o.tier &&
+         blast_radius == o.blast_radius && blast_radius_exact == o.blast_radius_exact && size_bytes == o.size_bytes &&
+         source_uri == o.source_uri && source_format == o.source_format &&
          source_schema_version == o.source_schema_version && target_uri == o.target_uri;
 }
 
 bool PlanStage::operator==(const PlanStage& o) const {
-  return index == o.index && percent == o.percent && canary == o.canary && datasets == o.datasets &&
-         bytes == o.bytes && by_tier == o.by_tier && first_wave == o.first_wave && last_wave == o.last_wave;
+  return index == o.index && percent == o.percent && canary == o.canary && datasets == o.datasets && bytes == o.bytes &&
+         by_tier == o.by_tier && first_wave == o.first_wave && last_wave == o.last_wave;
 }
 
 std::string ComputePlanHash(const Plan& plan) {

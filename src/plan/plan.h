@@ -8,10 +8,9 @@
 // Thread-safety: plain values.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <array>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -26,7 +25,7 @@ struct PlanRow {
   int stage = 0;     // index into Plan::stages; 0 is the canary stage
   int priority = 0;  // 1-based position inside its (stage, wave)
   Tier tier = Tier::kStandard;
-  uint64_t blast_radius = 0;      // transitive downstream entities (datasets and consumers)
+  uint64_t blast_radius = 0;       // transitive downstream entities (datasets and consumers)
   bool blast_radius_exact = true;  // false: a sketch estimate (see docs/catalog.md)
   int64_t size_bytes = 0;
   std::string source_uri;
@@ -39,12 +38,12 @@ struct PlanRow {
 
 struct PlanStage {
   int index = 0;
-  double percent = 0;   // cumulative share of datasets by the end of this stage, as declared
+  double percent = 0;  // cumulative share of datasets by the end of this stage, as declared
   bool canary = false;
   int64_t datasets = 0;
   int64_t bytes = 0;
   std::array<int64_t, 3> by_tier{};  // indexed by Tier
-  int first_wave = 0;  // -1 when the stage is empty
+  int first_wave = 0;                // -1 when the stage is empty
   int last_wave = 0;
 
   bool operator==(const PlanStage& o) const;
@@ -55,7 +54,7 @@ struct Plan {
   std::string spec_hash;
   int target_version = 0;
   std::string target_format;
-  std::string agent;          // "builtin:transform" or "exec:path"
+  std::string agent;  // "builtin:transform" or "exec:path"
   std::string agent_version;
   uint64_t seed = 0;
   int num_waves = 0;

@@ -57,8 +57,8 @@ std::string Render(const Plan& p) {
   }
   for (const PlanStage& s : p.stages) {
     if (p.stages.size() > 1) {
-      out += "stage " + std::to_string(s.index) + (s.canary ? " canary" : "") + " datasets=" +
-             std::to_string(s.datasets) + " bytes=" + std::to_string(s.bytes) + "\n";
+      out += "stage " + std::to_string(s.index) + (s.canary ? " canary" : "") +
+             " datasets=" + std::to_string(s.datasets) + " bytes=" + std::to_string(s.bytes) + "\n";
     }
   }
   for (const std::string& w : p.warnings) out += "warning: " + w + "\n";

@@ -115,8 +115,7 @@ Result<Plan> BuildPlan(const Catalog& catalog, const MigrationSpec& spec, const 
   if (has_canary) {
     std::vector<NodeId> candidates;
     for (NodeId v : picked) {
-      if (canary_tiers.empty() ||
-          std::count(canary_tiers.begin(), canary_tiers.end(), static_cast<Tier>(tier_of(v)))) {
+      if (canary_tiers.empty() || std::count(canary_tiers.begin(), canary_tiers.end(), static_cast<Tier>(tier_of(v)))) {
         candidates.push_back(v);
       }
     }
@@ -240,7 +239,8 @@ Result<Plan> BuildPlan(const Catalog& catalog, const MigrationSpec& spec, const 
   for (size_t i = 1; i < by_uri.size() && collisions.size() < kMaxReportedCycles; ++i) {
     const PlanRow& a = plan.rows[by_uri[i - 1]];
     const PlanRow& b = plan.rows[by_uri[i]];
-    if (a.target_uri == b.target_uri) collisions.push_back(a.target_uri + " (" + a.dataset_id + " and " + b.dataset_id + ")");
+    if (a.target_uri == b.target_uri)
+      collisions.push_back(a.target_uri + " (" + a.dataset_id + " and " + b.dataset_id + ")");
   }
   if (!collisions.empty()) {
     std::string msg = "target.uri '" + target.text() + "' sends several datasets to the same place:";

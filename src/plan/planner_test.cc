@@ -64,15 +64,9 @@ std::map<std::string, PlanRow> ByDataset(const Plan& p) {
 
 TEST(PlannerTest, PriorityInsideAWaveIsTierThenBlastRadius) {
   // Wave 0: crit (2 downstream), std_big (3), std_small (1), low (0).
-  Catalog c = MakeCatalog({{"crit", Tier::kCritical},
-                           {"std_big"},
-                           {"std_small"},
-                           {"low", Tier::kLow},
-                           {"x1"},
-                           {"x2"},
-                           {"x3"}},
-                          {{"crit", "x1"}, {"crit", "x2"}, {"std_big", "x1"}, {"std_big", "x2"}, {"std_big", "x3"},
-                           {"std_small", "x3"}});
+  Catalog c = MakeCatalog(
+      {{"crit", Tier::kCritical}, {"std_big"}, {"std_small"}, {"low", Tier::kLow}, {"x1"}, {"x2"}, {"x3"}},
+      {{"crit", "x1"}, {"crit", "x2"}, {"std_big", "x1"}, {"std_big", "x2"}, {"std_big", "x3"}, {"std_small", "x3"}});
   MigrationSpec spec = Spec();
   spec.select.id_pattern.reset();
   spec.select.ids = {"crit", "std_big", "std_small", "low"};
@@ -273,8 +267,7 @@ TEST(PlannerTest, TargetCollisionsAreErrors) {
   spec.target.uri_template = "file:///v2/{name}/";
   auto plan = BuildPlan(c, spec);
   ASSERT_FALSE(plan.ok());
-  EXPECT_NE(plan.status().message().find("file:///v2/x/ (a/x and b/x)"), std::string::npos)
-      << plan.status().message();
+  EXPECT_NE(plan.status().message().find("file:///v2/x/ (a/x and b/x)"), std::string::npos) << plan.status().message();
 }
 
 TEST(SelectionTest, IdsOrMatchCriteria) {

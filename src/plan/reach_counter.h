@@ -28,7 +28,7 @@ struct ReachOptions {
 struct DownstreamReach {
   std::vector<uint64_t> count;  // per node, itself excluded
   std::vector<bool> exact;
-  size_t peak_sketches = 0;     // most HyperLogLog sketches alive at once (memory diagnostics)
+  size_t peak_sketches = 0;  // most HyperLogLog sketches alive at once (memory diagnostics)
 };
 
 DownstreamReach ComputeDownstreamReach(const LineageGraph& graph, const LineageGraph::Components& components,

@@ -27,9 +27,8 @@ Result<TargetTemplate> TargetTemplate::Parse(const std::string& text) {
     }
     std::string name = text.substr(open + 1, close - open - 1);
     if (name != "id" && name != "name" && name != "namespace" && name != "version" && name != "format") {
-      return Status::InvalidArgument("target.uri '" + text + "': unknown placeholder {" + name +
-                                     "} at offset " + std::to_string(open) +
-                                     " (known: {id}, {name}, {namespace}, {version}, {format})");
+      return Status::InvalidArgument("target.uri '" + text + "': unknown placeholder {" + name + "} at offset " +
+                                     std::to_string(open) + " (known: {id}, {name}, {namespace}, {version}, {format})");
     }
     names_dataset |= name == "id" || name == "name";
     t.pieces_.push_back({false, name});

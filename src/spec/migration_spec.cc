@@ -27,8 +27,8 @@ const std::vector<std::string>& TierNames() {
 
 bool IsValidName(const std::string& s) {
   for (char c : s) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-              c == '-';
+    bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
     if (!ok) return false;
   }
   return !s.empty();
@@ -44,12 +44,13 @@ class SpecParser {
       return r_.ToStatus();
     }
     if (!root.IsMap()) {
-      r_.Problem(root, "", "the spec must be a map of sections (name:, version:, transform:, ...), got " + DescribeNode(root));
+      r_.Problem(root, "",
+                 "the spec must be a map of sections (name:, version:, transform:, ...), got " + DescribeNode(root));
       return r_.ToStatus();
     }
-    static const std::vector<std::string> kTop = {"name",   "version", "agent",  "transform", "target",
-                                                  "dead_letter", "select", "rollout", "fleet", "gates",
-                                                  "notify", "verify",  "retention"};
+    static const std::vector<std::string> kTop = {"name",        "version", "agent",    "transform", "target",
+                                                  "dead_letter", "select",  "rollout",  "fleet",     "gates",
+                                                  "notify",      "verify",  "retention"};
     bool has_name = false, has_version = false;
     r_.ForEachEntry(root, "", kTop, [&](const std::string& key, const YAML::Node& k, const YAML::Node& v) {
       if (key == "name") {
@@ -102,31 +103,33 @@ class SpecParser {
     bool builtin = false, exec = false;
     r_.ForEachEntry(node, path, {"builtin", "exec", "version", "args"},
                     [&](const std::string& key, const YAML::Node&, const YAML::Node& v) {
-      std::string p = path + "." + key;
-      if (key == "builtin") {
-        builtin = true;
-        if (auto s = r_.String(v, p)) {
-          static const std::vector<std::string> kBuiltins = {"transform"};
-          if (*s != "transform") {
-            r_.Problem(v, p, "unknown built-in agent '" + *s + "'" + DidYouMean(*s, kBuiltins) + " (the built-in agent is 'transform')");
-          }
-          a.kind = AgentSpec::Kind::kBuiltin;
-          a.builtin = *s;
-        }
-      } else if (key == "exec") {
-        exec = true;
-        if (auto s = r_.String(v, p)) {
-          a.kind = AgentSpec::Kind::kExec;
-          a.exec = *s;
-        }
-      } else if (key == "version") {
-        if (auto s = r_.String(v, p)) a.version = *s;
-      } else if (key == "args") {
-        r_.ForEachItem(v, p, [&](size_t i, const YAML::Node& item) {
-          if (auto s = r_.String(item, p + "[" + std::to_string(i) + "]", true)) a.args.push_back(*s);
-        });
-      }
-    });
+                      std::string p = path + "." + key;
+                      if (key == "builtin") {
+                        builtin = true;
+                        if (auto s = r_.String(v, p)) {
+                          static const std::vector<std::string> kBuiltins = {"transform"};
+                          if (*s != "transform") {
+                            r_.Problem(v, p,
+                                       "unknown built-in agent '" + *s + "'" + DidYouMean(*s, kBuiltins) +
+                                           " (the built-in agent is 'transform')");
+                          }
+                          a.kind = AgentSpec::Kind::kBuiltin;
+                          a.builtin = *s;
+                        }
+                      } else if (key == "exec") {
+                        exec = true;
+                        if (auto s = r_.String(v, p)) {
+                          a.kind = AgentSpec::Kind::kExec;
+                          a.exec = *s;
+                        }
+                      } else if (key == "version") {
+                        if (auto s = r_.String(v, p)) a.version = *s;
+                      } else if (key == "args") {
+                        r_.ForEachItem(v, p, [&](size_t i, const YAML::Node& item) {
+                          if (auto s = r_.String(item, p + "[" + std::to_string(i) + "]", true)) a.args.push_back(*s);
+                        });
+                      }
+                    });
     if (builtin && exec) r_.Problem(node, path, "give either 'builtin' or 'exec', not both");
     if (!builtin && !exec && node.IsMap()) r_.Problem(node, path, "needs 'builtin: transform' or 'exec: PATH'");
   }
@@ -245,33 +248,35 @@ class SpecParser {
 
   void ParseTarget(const YAML::Node& node, const std::string& path) {
     TargetSpec& t = spec_->target;
-    r_.ForEachEntry(node, path, {"format", "compression", "row_group_rows", "uri"},
-                    [&](const std::string& key, const YAML::Node&, const YAML::Node& v) {
-      std::string p = path + "." + key;
-      if (key == "format") {
-        if (auto s = r_.String(v, p)) {
-          auto f = ParseFormat(*s);
-          if (f.ok()) {
-            t.format = *f;
-          } else {
-            r_.Problem(v, p, "unknown format '" + *s + "'" + DidYouMean(*s, {"avro", "csv", "jsonl", "parquet"}));
+    r_.ForEachEntry(
+        node, path, {"format", "compression", "row_group_rows", "uri"},
+        [&](const std::string& key, const YAML::Node&, const YAML::Node& v) {
+          std::string p = path + "." + key;
+          if (key == "format") {
+            if (auto s = r_.String(v, p)) {
+              auto f = ParseFormat(*s);
+              if (f.ok()) {
+                t.format = *f;
+              } else {
+                r_.Problem(v, p, "unknown format '" + *s + "'" + DidYouMean(*s, {"avro", "csv", "jsonl", "parquet"}));
+              }
+            }
+          } else if (key == "compression") {
+            if (auto s = r_.String(v, p)) {
+              auto c = ParseCompression(*s);
+              if (c.ok()) {
+                t.compression = *c;
+              } else {
+                r_.Problem(v, p,
+                           "unknown compression '" + *s + "'" + DidYouMean(*s, {"none", "snappy", "gzip", "zstd"}));
+              }
+            }
+          } else if (key == "row_group_rows") {
+            if (auto i = r_.Int(v, p, 1, int64_t{1} << 31)) t.row_group_rows = *i;
+          } else if (key == "uri") {
+            if (auto s = r_.String(v, p)) t.uri_template = *s;
           }
-        }
-      } else if (key == "compression") {
-        if (auto s = r_.String(v, p)) {
-          auto c = ParseCompression(*s);
-          if (c.ok()) {
-            t.compression = *c;
-          } else {
-            r_.Problem(v, p, "unknown compression '" + *s + "'" + DidYouMean(*s, {"none", "snappy", "gzip", "zstd"}));
-          }
-        }
-      } else if (key == "row_group_rows") {
-        if (auto i = r_.Int(v, p, 1, int64_t{1} << 31)) t.row_group_rows = *i;
-      } else if (key == "uri") {
-        if (auto s = r_.String(v, p)) t.uri_template = *s;
-      }
-    });
+        });
   }
 
   void ParseTiers(const YAML::Node& v, const std::string& path, std::vector<std::string>* out) {
@@ -280,7 +285,8 @@ class SpecParser {
       auto s = r_.String(item, ip);
       if (!s) return;
       if (std::find(TierNames().begin(), TierNames().end(), *s) == TierNames().end()) {
-        r_.Problem(item, ip, "unknown tier '" + *s + "'" + DidYouMean(*s, TierNames()) + " (tiers: critical, standard, low)");
+        r_.Problem(item, ip,
+                   "unknown tier '" + *s + "'" + DidYouMean(*s, TierNames()) + " (tiers: critical, standard, low)");
         return;
       }
       out->push_back(*s);
@@ -350,82 +356,85 @@ class SpecParser {
     RolloutSpec& ro = spec_->rollout;
     r_.ForEachEntry(node, path, {"stages", "canary", "seed", "auto_rollback"},
                     [&](const std::string& key, const YAML::Node&, const YAML::Node& v) {
-      std::string p = path + "." + key;
-      if (key == "stages") {
-        ro.stages = Percentages(v, p, true);
-      } else if (key == "canary") {
-        ro.canary_tiers.clear();
-        r_.ForEachEntry(v, p, {"tier"}, [&](const std::string&, const YAML::Node&, const YAML::Node& x) {
-          ParseTiers(x, p + ".tier", &ro.canary_tiers);
-        });
-      } else if (key == "seed") {
-        if (auto u = r_.Unsigned(v, p)) ro.seed = *u;
-      } else if (key == "auto_rollback") {
-        if (auto b = r_.Bool(v, p)) ro.auto_rollback = *b;
-      }
-    });
+                      std::string p = path + "." + key;
+                      if (key == "stages") {
+                        ro.stages = Percentages(v, p, true);
+                      } else if (key == "canary") {
+                        ro.canary_tiers.clear();
+                        r_.ForEachEntry(v, p, {"tier"},
+                                        [&](const std::string&, const YAML::Node&, const YAML::Node& x) {
+                                          ParseTiers(x, p + ".tier", &ro.canary_tiers);
+                                        });
+                      } else if (key == "seed") {
+                        if (auto u = r_.Unsigned(v, p)) ro.seed = *u;
+                      } else if (key == "auto_rollback") {
+                        if (auto b = r_.Bool(v, p)) ro.auto_rollback = *b;
+                      }
+                    });
   }
 
   void ParseFleet(const YAML::Node& node, const std::string& path) {
     FleetSpec& f = spec_->fleet;
     r_.ForEachEntry(node, path, {"concurrency", "timeout", "retries"},
                     [&](const std::string& key, const YAML::Node&, const YAML::Node& v) {
-      std::string p = path + "." + key;
-      if (key == "concurrency") {
-        if (auto i = r_.Int(v, p, 1, 100000)) f.concurrency = static_cast<int>(*i);
-      } else if (key == "timeout") {
-        if (auto d = r_.Duration(v, p)) {
-          if (d->count() == 0) {
-            r_.Problem(v, p, "must be longer than 0");
-          } else {
-            f.timeout = *d;
-          }
-        }
-      } else {
-        ParseRetries(v, p);
-      }
-    });
+                      std::string p = path + "." + key;
+                      if (key == "concurrency") {
+                        if (auto i = r_.Int(v, p, 1, 100000)) f.concurrency = static_cast<int>(*i);
+                      } else if (key == "timeout") {
+                        if (auto d = r_.Duration(v, p)) {
+                          if (d->count() == 0) {
+                            r_.Problem(v, p, "must be longer than 0");
+                          } else {
+                            f.timeout = *d;
+                          }
+                        }
+                      } else {
+                        ParseRetries(v, p);
+                      }
+                    });
   }
 
   void ParseRetries(const YAML::Node& node, const std::string& path) {
     RetrySpec& rs = spec_->fleet.retries;
     r_.ForEachEntry(node, path, {"max", "initial", "factor", "max_delay", "jitter"},
                     [&](const std::string& key, const YAML::Node&, const YAML::Node& v) {
-      std::string p = path + "." + key;
-      if (key == "max") {
-        if (auto i = r_.Int(v, p, 0, 1000)) rs.max = static_cast<int>(*i);
-      } else if (key == "initial") {
-        if (auto d = r_.Duration(v, p)) rs.initial = *d;
-      } else if (key == "factor") {
-        if (auto x = r_.Number(v, p, 1, 100)) rs.factor = *x;
-      } else if (key == "max_delay") {
-        if (auto d = r_.Duration(v, p)) rs.max_delay = *d;
-      } else if (key == "jitter") {
-        if (!v.IsScalar()) {
-          r_.Problem(v, p, "expected full, equal, none or a fraction, got " + DescribeNode(v));
-          return;
-        }
-        const std::string& s = v.Scalar();
-        if (s == "full") {
-          rs.jitter = RetrySpec::Jitter::kFull;
-        } else if (s == "equal") {
-          rs.jitter = RetrySpec::Jitter::kEqual;
-        } else if (s == "none") {
-          rs.jitter = RetrySpec::Jitter::kNone;
-        } else if (auto f = ParseFraction(s); f.ok()) {
-          rs.jitter = RetrySpec::Jitter::kFraction;
-          rs.jitter_fraction = *f;
-        } else {
-          r_.Problem(v, p, "expected full, equal, none or a fraction, got '" + s + "'" + DidYouMean(s, {"full", "equal", "none"}));
-        }
-      }
-    });
+                      std::string p = path + "." + key;
+                      if (key == "max") {
+                        if (auto i = r_.Int(v, p, 0, 1000)) rs.max = static_cast<int>(*i);
+                      } else if (key == "initial") {
+                        if (auto d = r_.Duration(v, p)) rs.initial = *d;
+                      } else if (key == "factor") {
+                        if (auto x = r_.Number(v, p, 1, 100)) rs.factor = *x;
+                      } else if (key == "max_delay") {
+                        if (auto d = r_.Duration(v, p)) rs.max_delay = *d;
+                      } else if (key == "jitter") {
+                        if (!v.IsScalar()) {
+                          r_.Problem(v, p, "expected full, equal, none or a fraction, got " + DescribeNode(v));
+                          return;
+                        }
+                        const std::string& s = v.Scalar();
+                        if (s == "full") {
+                          rs.jitter = RetrySpec::Jitter::kFull;
+                        } else if (s == "equal") {
+                          rs.jitter = RetrySpec::Jitter::kEqual;
+                        } else if (s == "none") {
+                          rs.jitter = RetrySpec::Jitter::kNone;
+                        } else if (auto f = ParseFraction(s); f.ok()) {
+                          rs.jitter = RetrySpec::Jitter::kFraction;
+                          rs.jitter_fraction = *f;
+                        } else {
+                          r_.Problem(v, p,
+                                     "expected full, equal, none or a fraction, got '" + s + "'" +
+                                         DidYouMean(s, {"full", "equal", "none"}));
+                        }
+                      }
+                    });
   }
 
   void ParseGates(const YAML::Node& node, const std::string& path) {
     GatesSpec& g = spec_->gates;
-    static const std::vector<std::string> kKeys = {"row_count_tolerance", "checksum",          "distribution",
-                                                   "max_dlq_fraction",    "max_failed_datasets", "milestones"};
+    static const std::vector<std::string> kKeys = {
+        "row_count_tolerance", "checksum", "distribution", "max_dlq_fraction", "max_failed_datasets", "milestones"};
     r_.ForEachEntry(node, path, kKeys, [&](const std::string& key, const YAML::Node&, const YAML::Node& v) {
       std::string p = path + "." + key;
       if (key == "row_count_tolerance") {
@@ -435,12 +444,12 @@ class SpecParser {
       } else if (key == "distribution") {
         r_.ForEachEntry(v, p, {"ks_max", "category_tv_max", "null_rate_delta_max"},
                         [&](const std::string& dkey, const YAML::Node&, const YAML::Node& x) {
-          auto f = r_.Fraction(x, p + "." + dkey);
-          if (!f) return;
-          if (dkey == "ks_max") g.ks_max = *f;
-          if (dkey == "category_tv_max") g.category_tv_max = *f;
-          if (dkey == "null_rate_delta_max") g.null_rate_delta_max = *f;
-        });
+                          auto f = r_.Fraction(x, p + "." + dkey);
+                          if (!f) return;
+                          if (dkey == "ks_max") g.ks_max = *f;
+                          if (dkey == "category_tv_max") g.category_tv_max = *f;
+                          if (dkey == "null_rate_delta_max") g.null_rate_delta_max = *f;
+                        });
       } else if (key == "max_dlq_fraction") {
         if (auto f = r_.Fraction(v, p)) g.max_dlq_fraction = *f;
       } else if (key == "max_failed_datasets") {
@@ -477,17 +486,17 @@ class SpecParser {
     VerifySpec& vs = spec_->verify;
     r_.ForEachEntry(node, path, {"enabled", "sample", "seed", "float_tolerance"},
                     [&](const std::string& key, const YAML::Node&, const YAML::Node& v) {
-      std::string p = path + "." + key;
-      if (key == "enabled") {
-        if (auto b = r_.Bool(v, p)) vs.enabled = *b;
-      } else if (key == "sample") {
-        if (auto i = r_.Int(v, p, 0, INT64_MAX)) vs.sample = *i;
-      } else if (key == "seed") {
-        if (auto u = r_.Unsigned(v, p)) vs.seed = *u;
-      } else if (key == "float_tolerance") {
-        if (auto x = r_.Number(v, p, 0, 1e300)) vs.float_tolerance = *x;
-      }
-    });
+                      std::string p = path + "." + key;
+                      if (key == "enabled") {
+                        if (auto b = r_.Bool(v, p)) vs.enabled = *b;
+                      } else if (key == "sample") {
+                        if (auto i = r_.Int(v, p, 0, INT64_MAX)) vs.sample = *i;
+                      } else if (key == "seed") {
+                        if (auto u = r_.Unsigned(v, p)) vs.seed = *u;
+                      } else if (key == "float_tolerance") {
+                        if (auto x = r_.Number(v, p, 0, 1e300)) vs.float_tolerance = *x;
+                      }
+                    });
   }
 
   YamlReader r_;

@@ -142,7 +142,7 @@ struct MigrationSpec {
   VerifySpec verify;
   std::chrono::seconds retention{30 * 24 * 3600};  // old data kept this long after cut-over
 
-  std::string origin;  // file path or "<inline>"
+  std::string origin;    // file path or "<inline>"
   std::string base_dir;  // directory relative paths resolve against
   // sha256 (hex) of a canonical rendering of the parsed spec: equal specs, equal hash,
   // whatever their formatting or comments.

@@ -224,17 +224,24 @@ TEST(MigrationSpec, ShapeErrors) {
   EXPECT_THAT(ErrorOf("name: m\n"), HasSubstr("version: missing"));
   EXPECT_THAT(ErrorOf("name: 'a b'\nversion: 1\n"), HasSubstr("may only contain letters"));
   EXPECT_THAT(ErrorOf("name: m\nversion: 1\nname: n\n"), HasSubstr("events.yaml:3:1: name: duplicate key 'name'"));
-  EXPECT_THAT(ErrorOf("name: m\nversion: 1\ntransform: [a]\n"), HasSubstr("transform: expected a map (key: value), got a list"));
-  EXPECT_THAT(ErrorOf("name: m\nversion: 1\ntransform: {rename: {a: [x]}}\n"), HasSubstr("transform.rename.a: expected text, got a list"));
-  EXPECT_THAT(ErrorOf("name: m\nversion: 1\ntransform: {add: {r: {default: 1}}}\n"), HasSubstr("transform.add.r: needs a 'type'"));
-  EXPECT_THAT(ErrorOf("name: m\nversion: 1\nagent: {builtin: transfrom}\n"), HasSubstr("unknown built-in agent 'transfrom' (did you mean 'transform'?)"));
+  EXPECT_THAT(ErrorOf("name: m\nversion: 1\ntransform: [a]\n"),
+              HasSubstr("transform: expected a map (key: value), got a list"));
+  EXPECT_THAT(ErrorOf("name: m\nversion: 1\ntransform: {rename: {a: [x]}}\n"),
+              HasSubstr("transform.rename.a: expected text, got a list"));
+  EXPECT_THAT(ErrorOf("name: m\nversion: 1\ntransform: {add: {r: {default: 1}}}\n"),
+              HasSubstr("transform.add.r: needs a 'type'"));
+  EXPECT_THAT(ErrorOf("name: m\nversion: 1\nagent: {builtin: transfrom}\n"),
+              HasSubstr("unknown built-in agent 'transfrom' (did you mean 'transform'?)"));
   EXPECT_THAT(ErrorOf("name: m\nversion: 1\nagent: {builtin: transform, exec: x}\n"), HasSubstr("not both"));
-  EXPECT_THAT(ErrorOf("name: m\nversion: 1\nagent: {version: '1'}\n"), HasSubstr("needs 'builtin: transform' or 'exec: PATH'"));
+  EXPECT_THAT(ErrorOf("name: m\nversion: 1\nagent: {version: '1'}\n"),
+              HasSubstr("needs 'builtin: transform' or 'exec: PATH'"));
   EXPECT_THAT(ErrorOf("name: m\nversion: 1\nrollout: {stages: [5%, 50%]}\n"), HasSubstr("the last stage must be 100%"));
   EXPECT_THAT(ErrorOf("name: m\nversion: 1\nfleet: {retries: {jitter: ful}}\n"), HasSubstr("(did you mean 'full'?)"));
   EXPECT_THAT(ErrorOf("name: m\nversion: 1\nnotify: {webhook: x}\n"), HasSubstr("expected a list of {webhook: URL}"));
-  EXPECT_THAT(ErrorOf("name: m\nversion: 1\ngates: {distribution: {ks_mx: 0.1}}\n"), HasSubstr("unknown key 'ks_mx' (did you mean 'ks_max'?)"));
-  EXPECT_THAT(ErrorOf("name: m\nversion: 1\ntransform: {source_schema: {a: int65}}\n"), HasSubstr("unknown type 'int65' (did you mean 'int64'?)"));
+  EXPECT_THAT(ErrorOf("name: m\nversion: 1\ngates: {distribution: {ks_mx: 0.1}}\n"),
+              HasSubstr("unknown key 'ks_mx' (did you mean 'ks_max'?)"));
+  EXPECT_THAT(ErrorOf("name: m\nversion: 1\ntransform: {source_schema: {a: int65}}\n"),
+              HasSubstr("unknown type 'int65' (did you mean 'int64'?)"));
 }
 
 TEST(MigrationSpec, ManyProblemsAreCapped) {
@@ -245,8 +252,9 @@ TEST(MigrationSpec, ManyProblemsAreCapped) {
 }
 
 TEST(MigrationSpec, HashIgnoresCommentsKeyOrderAndSpacing) {
-  const std::string a = "name: m\nversion: 2\ntransform: {rename: {a: b, c: d}, derive: {x: 'a*2', y: \"c + 1\"}, filter: 'a>0'}\n"
-                        "target: {format: csv, compression: none}\n";
+  const std::string a =
+      "name: m\nversion: 2\ntransform: {rename: {a: b, c: d}, derive: {x: 'a*2', y: \"c + 1\"}, filter: 'a>0'}\n"
+      "target: {format: csv, compression: none}\n";
   const std::string b = R"yaml(# same spec, other shape
 target:
   compression: none   # trailing comment
@@ -265,8 +273,9 @@ name: m
   EXPECT_EQ(MustParse(a).hash, MustParse(b).hash);
   EXPECT_EQ(CanonicalSpecText(MustParse(a)), CanonicalSpecText(MustParse(b)));
   // Meaningful changes change the hash: derive order (output column order), a value, a threshold.
-  const std::string c = "name: m\nversion: 2\ntransform: {rename: {a: b, c: d}, derive: {y: 'c + 1', x: 'a*2'}, filter: 'a>0'}\n"
-                        "target: {format: csv, compression: none}\n";
+  const std::string c =
+      "name: m\nversion: 2\ntransform: {rename: {a: b, c: d}, derive: {y: 'c + 1', x: 'a*2'}, filter: 'a>0'}\n"
+      "target: {format: csv, compression: none}\n";
   EXPECT_NE(MustParse(a).hash, MustParse(c).hash);
   EXPECT_NE(MustParse(a).hash, MustParse(a + "dead_letter: {max_fraction: 0.01}\n").hash);
   EXPECT_NE(MustParse(a).hash, MustParse("name: m\nversion: 3" + a.substr(17)).hash);
@@ -307,7 +316,8 @@ TEST(MigrationSpec, HostileInputDoesNotCrash) {
   EXPECT_FALSE(r.ok());
   r = ParseMigrationSpec("a: &x [1, 2]\nb: *x\nname: m\nversion: 1\n", "x.yaml");
   EXPECT_FALSE(r.ok());
-  r = ParseMigrationSpec(std::string("name: m\nversion: 1\ntransform: {derive: {x: \"") + std::string(600, '(') + "\"}}\n", "x.yaml");
+  r = ParseMigrationSpec(
+      std::string("name: m\nversion: 1\ntransform: {derive: {x: \"") + std::string(600, '(') + "\"}}\n", "x.yaml");
   ASSERT_FALSE(r.ok());
   EXPECT_THAT(r.status().message(), HasSubstr("nested"));
   r = ParseMigrationSpec(std::string("name: m\x00\xff\nversion: 1\n", 22), "x.yaml");

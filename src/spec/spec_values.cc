@@ -22,7 +22,8 @@ Result<std::chrono::milliseconds> ParseDuration(std::string_view text) {
     int64_t ms;
   };
   // "ms" before "m" so that the longest unit matches.
-  static const Unit kUnits[] = {{"ms", 1}, {"s", 1000}, {"m", 60000}, {"h", 3600000}, {"d", 86400000}, {"w", 604800000}};
+  static const Unit kUnits[] = {{"ms", 1},      {"s", 1000},     {"m", 60000},
+                                {"h", 3600000}, {"d", 86400000}, {"w", 604800000}};
   int64_t total = 0;
   size_t i = 0;
   int last_unit = -1;
@@ -62,8 +63,8 @@ std::string FormatDuration(std::chrono::milliseconds d) {
     out = "-";
     ms = -ms;
   }
-  static const std::pair<const char*, int64_t> kUnits[] = {
-      {"w", 604800000}, {"d", 86400000}, {"h", 3600000}, {"m", 60000}, {"s", 1000}, {"ms", 1}};
+  static const std::pair<const char*, int64_t> kUnits[] = {{"w", 604800000}, {"d", 86400000}, {"h", 3600000},
+                                                           {"m", 60000},     {"s", 1000},     {"ms", 1}};
   for (const auto& [name, size] : kUnits) {
     if (ms >= size) {
       out += std::to_string(ms / size) + name;

@@ -110,7 +110,8 @@ std::optional<int64_t> YamlReader::Int(const YAML::Node& v, const std::string& p
     return std::nullopt;
   }
   if (out < min || out > max) {
-    Problem(v, path, std::to_string(out) + " is out of range [" + std::to_string(min) + ", " + std::to_string(max) + "]");
+    Problem(v, path,
+            std::to_string(out) + " is out of range [" + std::to_string(min) + ", " + std::to_string(max) + "]");
     return std::nullopt;
   }
   return out;

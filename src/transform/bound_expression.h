@@ -21,14 +21,29 @@ enum class BoundOp {
   kColumn,   // column: input field index
   kLiteral,  // literal: a one-row column (may hold a null)
   kCast,     // args[0] -> type, by the cast rules
-  kAdd, kSub, kMul, kDiv,  // args of equal type (kMul on decimals: any scales)
-  kNeg, kAbs,
-  kEq, kNe, kLt, kLe, kGt, kGe,  // args of equal type; result bool
-  kAnd, kOr, kNot,               // bool, three-valued
-  kIsNull, kIsNotNull,
+  kAdd,
+  kSub,
+  kMul,
+  kDiv,  // args of equal type (kMul on decimals: any scales)
+  kNeg,
+  kAbs,
+  kEq,
+  kNe,
+  kLt,
+  kLe,
+  kGt,
+  kGe,  // args of equal type; result bool
+  kAnd,
+  kOr,
+  kNot,  // bool, three-valued
+  kIsNull,
+  kIsNotNull,
   kCoalesce,  // args of the result type
   kIf,        // args: bool condition, then, else
-  kLower, kUpper, kTrim, kLength,
+  kLower,
+  kUpper,
+  kTrim,
+  kLength,
   kConcat,  // string args; nulls are skipped
 };
 

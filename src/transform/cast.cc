@@ -233,7 +233,8 @@ Column CastToInteger(const Column& in, const DataType& to, std::vector<RowError>
       case TypeId::kDouble: return FloatingToInteger(FloatingAt(in, i), lo, hi, to, v);
       case TypeId::kDecimal: {
         int64_t u = in.Get<int64_t>(i), div = Pow10(from.scale);
-        if (u % div != 0) return "value " + FormatDecimal(u, from.scale) + " is not an integer (cannot cast to " + to.ToString() + ")";
+        if (u % div != 0)
+          return "value " + FormatDecimal(u, from.scale) + " is not an integer (cannot cast to " + to.ToString() + ")";
         *v = u / div;
         if (*v < lo || *v > hi) return OutOfRange(FormatDecimal(u, from.scale), to);
         return "";
@@ -261,7 +262,9 @@ Column CastToFloating(const Column& in, const DataType& to, std::vector<RowError
       case TypeId::kInt64: *v = static_cast<double>(IntegerAt(in, i)); return "";
       case TypeId::kFloat:
       case TypeId::kDouble: *v = FloatingAt(in, i); return "";
-      case TypeId::kDecimal: *v = static_cast<double>(in.Get<int64_t>(i)) / static_cast<double>(Pow10(from.scale)); return "";
+      case TypeId::kDecimal:
+        *v = static_cast<double>(in.Get<int64_t>(i)) / static_cast<double>(Pow10(from.scale));
+        return "";
       default: return "cannot cast " + from.ToString() + " to " + to.ToString();
     }
   };

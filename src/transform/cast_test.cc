@@ -7,8 +7,8 @@
 namespace gaggle {
 namespace {
 
-const DataType kAll[] = {DataType::Bool(),   DataType::Int32(),  DataType::Int64(),        DataType::Float(),
-                         DataType::Double(), DataType::String(), DataType::Binary(),       DataType::Date(),
+const DataType kAll[] = {DataType::Bool(),      DataType::Int32(),       DataType::Int64(),  DataType::Float(),
+                         DataType::Double(),    DataType::String(),      DataType::Binary(), DataType::Date(),
                          DataType::Timestamp(), DataType::Decimal(10, 2)};
 
 // The plan-time matrix: exactly the documented casts exist.
@@ -27,12 +27,16 @@ TEST(Cast, PlanTimeMatrix) {
   EXPECT_TRUE(ok(DataType::Timestamp(), DataType::Date()));
   EXPECT_TRUE(ok(DataType::Date(), DataType::Timestamp()));
   EXPECT_TRUE(ok(DataType::Binary(), DataType::String()));
-  for (auto [from, to] : std::vector<std::pair<DataType, DataType>>{
-           {DataType::Date(), DataType::Bool()},        {DataType::Binary(), DataType::Double()},
-           {DataType::Bool(), DataType::Double()},      {DataType::Double(), DataType::Bool()},
-           {DataType::Int64(), DataType::Timestamp()},  {DataType::Timestamp(), DataType::Int64()},
-           {DataType::Date(), DataType::Int32()},       {DataType::Int64(), DataType::Binary()},
-           {DataType::Decimal(10, 2), DataType::Bool()}, {DataType::Date(), DataType::Decimal(10, 2)}}) {
+  for (auto [from, to] : std::vector<std::pair<DataType, DataType>>{{DataType::Date(), DataType::Bool()},
+                                                                    {DataType::Binary(), DataType::Double()},
+                                                                    {DataType::Bool(), DataType::Double()},
+                                                                    {DataType::Double(), DataType::Bool()},
+                                                                    {DataType::Int64(), DataType::Timestamp()},
+                                                                    {DataType::Timestamp(), DataType::Int64()},
+                                                                    {DataType::Date(), DataType::Int32()},
+                                                                    {DataType::Int64(), DataType::Binary()},
+                                                                    {DataType::Decimal(10, 2), DataType::Bool()},
+                                                                    {DataType::Date(), DataType::Decimal(10, 2)}}) {
     Status st = CheckCast(from, to);
     EXPECT_EQ(st.code(), StatusCode::kTypeError) << from.ToString() << " -> " << to.ToString();
     EXPECT_EQ(st.message(), "cannot cast " + from.ToString() + " to " + to.ToString());

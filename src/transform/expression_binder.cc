@@ -212,7 +212,8 @@ class Binder {
       return Literal(to, e->text, std::move(c));
     }
     if (!ImplicitlyConvertible(e->type, to)) {
-      return Problem(at, StatusCode::kTypeError, "cannot use " + e->type.ToString() + " '" + e->text + "' as " + to.ToString());
+      return Problem(at, StatusCode::kTypeError,
+                     "cannot use " + e->type.ToString() + " '" + e->text + "' as " + to.ToString());
     }
     std::string text = e->text;
     std::vector<ExprPtr> one;
@@ -244,7 +245,8 @@ class Binder {
       }
       auto c = CommonType(*common, a->type);
       if (!c) {
-        Problem(at, StatusCode::kTypeError, what + " " + common->ToString() + " with " + a->type.ToString() + Hint(*common, a->type));
+        Problem(at, StatusCode::kTypeError,
+                what + " " + common->ToString() + " with " + a->type.ToString() + Hint(*common, a->type));
         return std::nullopt;
       }
       common = c;
@@ -252,7 +254,8 @@ class Binder {
     if (saw_string_literal) {
       if (!common) return DataType::String();
       if (!IsTemporal(*common) && common->id != TypeId::kString) {
-        Problem(at, StatusCode::kTypeError, what + " " + common->ToString() + " with string" + Hint(*common, DataType::String()));
+        Problem(at, StatusCode::kTypeError,
+                what + " " + common->ToString() + " with string" + Hint(*common, DataType::String()));
         return std::nullopt;
       }
     }
@@ -295,11 +298,13 @@ class Binder {
         for (ExprPtr* side : {&l, &r}) {
           if ((*side)->untyped_null) *side = NullLiteral(DataType::Bool(), (*side)->text);
           if ((*side)->type.id != TypeId::kBool) {
-            return Problem(n, StatusCode::kTypeError, std::string("'") + ExprOpName(n.op) + "' needs bool operands, got " +
-                                                          (*side)->type.ToString() + " '" + (*side)->text + "'");
+            return Problem(n, StatusCode::kTypeError,
+                           std::string("'") + ExprOpName(n.op) + "' needs bool operands, got " +
+                               (*side)->type.ToString() + " '" + (*side)->text + "'");
           }
         }
-        return Node(n.op == ExprOp::kAnd ? BoundOp::kAnd : BoundOp::kOr, DataType::Bool(), n, Args(std::move(l), std::move(r)));
+        return Node(n.op == ExprOp::kAnd ? BoundOp::kAnd : BoundOp::kOr, DataType::Bool(), n,
+                    Args(std::move(l), std::move(r)));
       }
       case ExprOp::kAdd:
       case ExprOp::kSub:
@@ -316,8 +321,9 @@ class Binder {
         std::string hint;
         if (s.type.id == TypeId::kString && n.op == ExprOp::kAdd) hint = " (join strings with concat(a, b))";
         if (s.type.id == TypeId::kString && n.op != ExprOp::kAdd) hint = " (convert with cast(x as double))";
-        return Problem(n, StatusCode::kTypeError, std::string("cannot apply '") + ExprOpName(n.op) + "' to " + s.type.ToString() +
-                                                      " '" + s.text + "'" + hint);
+        return Problem(n, StatusCode::kTypeError,
+                       std::string("cannot apply '") + ExprOpName(n.op) + "' to " + s.type.ToString() + " '" + s.text +
+                           "'" + hint);
       }
     }
     std::vector<ExprPtr> both;
@@ -325,8 +331,10 @@ class Binder {
     both.push_back(std::move(r));
     auto common = Unify(both, n, std::string("'") + ExprOpName(n.op) + "' cannot combine");
     DataType t = common.value_or(DataType::Int64());
-    BoundOp op = n.op == ExprOp::kAdd ? BoundOp::kAdd : n.op == ExprOp::kSub ? BoundOp::kSub
-               : n.op == ExprOp::kMul ? BoundOp::kMul : BoundOp::kDiv;
+    BoundOp op = n.op == ExprOp::kAdd   ? BoundOp::kAdd
+                 : n.op == ExprOp::kSub ? BoundOp::kSub
+                 : n.op == ExprOp::kMul ? BoundOp::kMul
+                                        : BoundOp::kDiv;
     DataType result = t;
     if (op == BoundOp::kDiv || t.is_floating()) {
       result = DataType::Double();
@@ -342,8 +350,9 @@ class Binder {
           scale += side->type.scale;
         }
         if (scale > 18) {
-          return Problem(n, StatusCode::kTypeError, "the product's scale " + std::to_string(scale) +
-                                                        " is larger than 18 (cast an operand to double)");
+          return Problem(
+              n, StatusCode::kTypeError,
+              "the product's scale " + std::to_string(scale) + " is larger than 18 (cast an operand to double)");
         }
         return Node(op, DataType::Decimal(18, scale), n, std::move(both));
       }
@@ -382,14 +391,16 @@ class Binder {
     auto arity = [&](size_t lo, size_t hi) -> bool {
       size_t k = n.children.size();
       if (k >= lo && k <= hi) return true;
-      std::string want = lo == hi ? std::to_string(lo) : hi == SIZE_MAX ? "at least " + std::to_string(lo)
-                                                                        : std::to_string(lo) + " to " + std::to_string(hi);
-      Problem(n, StatusCode::kTypeError, f + "() takes " + want + " argument" + (lo == 1 && hi == 1 ? "" : "s") +
-                                             ", got " + std::to_string(k));
+      std::string want = lo == hi         ? std::to_string(lo)
+                         : hi == SIZE_MAX ? "at least " + std::to_string(lo)
+                                          : std::to_string(lo) + " to " + std::to_string(hi);
+      Problem(n, StatusCode::kTypeError,
+              f + "() takes " + want + " argument" + (lo == 1 && hi == 1 ? "" : "s") + ", got " + std::to_string(k));
       return false;
     };
     bool known = std::find(FunctionNames().begin(), FunctionNames().end(), f) != FunctionNames().end();
-    if (!known) return Problem(n, StatusCode::kTypeError, "unknown function '" + f + "'" + DidYouMean(f, FunctionNames()));
+    if (!known)
+      return Problem(n, StatusCode::kTypeError, "unknown function '" + f + "'" + DidYouMean(f, FunctionNames()));
     std::vector<ExprPtr> args;
     bool failed = false;
     for (const auto& c : n.children) {
@@ -417,7 +428,8 @@ class Binder {
       if (!arity(3, 3)) return nullptr;
       if (args[0]->untyped_null) args[0] = NullLiteral(DataType::Bool(), args[0]->text);
       if (args[0]->type.id != TypeId::kBool) {
-        return Problem(*n.children[0], StatusCode::kTypeError, "the condition of if() must be bool, got " + args[0]->type.ToString());
+        return Problem(*n.children[0], StatusCode::kTypeError,
+                       "the condition of if() must be bool, got " + args[0]->type.ToString());
       }
       std::vector<ExprPtr> branches;
       branches.push_back(std::move(args[1]));
@@ -455,7 +467,8 @@ class Binder {
     ExprPtr a = std::move(args[0]);
     if (f == "abs") {
       if (a->untyped_null) a = NullLiteral(DataType::Int64(), a->text);
-      if (!a->type.is_numeric()) return Problem(n, StatusCode::kTypeError, "abs() needs a number, got " + a->type.ToString());
+      if (!a->type.is_numeric())
+        return Problem(n, StatusCode::kTypeError, "abs() needs a number, got " + a->type.ToString());
       DataType t = a->type;
       return Node(BoundOp::kAbs, t, n, Args(std::move(a)));
     }
@@ -469,7 +482,8 @@ class Binder {
     // lower, upper, trim
     if (a->untyped_null) a = NullLiteral(DataType::String(), a->text);
     if (a->type.id != TypeId::kString) {
-      return Problem(n, StatusCode::kTypeError, f + "() needs a string, got " + a->type.ToString() + " (convert with cast(x as string))");
+      return Problem(n, StatusCode::kTypeError,
+                     f + "() needs a string, got " + a->type.ToString() + " (convert with cast(x as string))");
     }
     BoundOp op = f == "lower" ? BoundOp::kLower : f == "upper" ? BoundOp::kUpper : BoundOp::kTrim;
     return Node(op, DataType::String(), n, Args(std::move(a)));

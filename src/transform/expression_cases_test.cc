@@ -126,7 +126,8 @@ bool BuildColumns(const CaseFile& f, std::vector<Column>* cols, std::string* err
     Column text(DataType::String());
     for (const auto& row : f.rows) {
       if (row.size() != f.schema.num_fields()) {
-        *error = "a row has " + std::to_string(row.size()) + " values, the schema " + std::to_string(f.schema.num_fields());
+        *error =
+            "a row has " + std::to_string(row.size()) + " values, the schema " + std::to_string(f.schema.num_fields());
         return false;
       }
       if (row[c] == "null") {
@@ -138,8 +139,8 @@ bool BuildColumns(const CaseFile& f, std::vector<Column>* cols, std::string* err
     std::vector<RowError> errors;
     auto col = CastColumn(text, f.schema.field(c).type, &errors);
     if (!col.ok() || !errors.empty()) {
-      *error = "cannot read the rows of column '" + f.schema.field(c).name + "': " +
-               (col.ok() ? errors[0].reason : col.status().message());
+      *error = "cannot read the rows of column '" + f.schema.field(c).name +
+               "': " + (col.ok() ? errors[0].reason : col.status().message());
       return false;
     }
     cols->push_back(std::move(col).value());

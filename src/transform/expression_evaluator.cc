@@ -266,9 +266,29 @@ class Evaluator {
       default:
         // IEEE arithmetic: overflow gives inf, which is a value, not an error.
         if (op == BoundOp::kDiv) return Arith<double>(e, a, b, DivChecked(), "division by zero", errors);
-        if (op == BoundOp::kAdd) return Arith<double>(e, a, b, [](double x, double y, double* r) { *r = x + y; return true; }, "", errors);
-        if (op == BoundOp::kSub) return Arith<double>(e, a, b, [](double x, double y, double* r) { *r = x - y; return true; }, "", errors);
-        return Arith<double>(e, a, b, [](double x, double y, double* r) { *r = x * y; return true; }, "", errors);
+        if (op == BoundOp::kAdd)
+          return Arith<double>(
+              e, a, b,
+              [](double x, double y, double* r) {
+                *r = x + y;
+                return true;
+              },
+              "", errors);
+        if (op == BoundOp::kSub)
+          return Arith<double>(
+              e, a, b,
+              [](double x, double y, double* r) {
+                *r = x - y;
+                return true;
+              },
+              "", errors);
+        return Arith<double>(
+            e, a, b,
+            [](double x, double y, double* r) {
+              *r = x * y;
+              return true;
+            },
+            "", errors);
     }
   }
 
@@ -301,15 +321,19 @@ class Evaluator {
   template <typename T>
   Datum NegAbsInteger(const BoundExpr& e, const Column& in, const char* what, std::vector<RowError>* errors) {
     if (e.op == BoundOp::kNeg) {
-      return MapFixed<T>(e, in, [](T x, T* r) { return !__builtin_sub_overflow(T{0}, x, r); }, what, errors);
+      return MapFixed<T>(
+          e, in, [](T x, T* r) { return !__builtin_sub_overflow(T{0}, x, r); }, what, errors);
     }
-    return MapFixed<T>(e, in, [](T x, T* r) {
-      if (x >= 0) {
-        *r = x;
-        return true;
-      }
-      return !__builtin_sub_overflow(T{0}, x, r);
-    }, what, errors);
+    return MapFixed<T>(
+        e, in,
+        [](T x, T* r) {
+          if (x >= 0) {
+            *r = x;
+            return true;
+          }
+          return !__builtin_sub_overflow(T{0}, x, r);
+        },
+        what, errors);
   }
 
   Datum EvalNegAbs(const BoundExpr& e, std::vector<RowError>* errors) {
@@ -322,9 +346,21 @@ class Evaluator {
       case TypeId::kInt64: return NegAbsInteger<int64_t>(e, c, "integer overflow", errors);
       case TypeId::kDecimal: return NegAbsInteger<int64_t>(e, c, "decimal overflow", errors);
       case TypeId::kFloat:
-        return MapFixed<float>(e, c, [neg](float x, float* r) { *r = neg ? -x : std::fabs(x); return true; }, "", errors);
+        return MapFixed<float>(
+            e, c,
+            [neg](float x, float* r) {
+              *r = neg ? -x : std::fabs(x);
+              return true;
+            },
+            "", errors);
       default:
-        return MapFixed<double>(e, c, [neg](double x, double* r) { *r = neg ? -x : std::fabs(x); return true; }, "", errors);
+        return MapFixed<double>(
+            e, c,
+            [neg](double x, double* r) {
+              *r = neg ? -x : std::fabs(x);
+              return true;
+            },
+            "", errors);
     }
   }
 
@@ -547,7 +583,9 @@ class Evaluator {
       }
       std::string_view s = a.col->GetString(a.at(i));
       if (e.op == BoundOp::kTrim) {
-        auto space = [](char ch) { return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v'; };
+        auto space = [](char ch) {
+          return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v';
+        };
         while (!s.empty() && space(s.front())) s.remove_prefix(1);
         while (!s.empty() && space(s.back())) s.remove_suffix(1);
         out.AppendString(s);

@@ -141,7 +141,6 @@ class Parser {
   const ExpressionProblem& problem() const { return problem_; }
 
  private:
-
   // ---- parser helpers ----
   const Token& Peek(size_t ahead = 0) const { return tokens_[std::min(pos_ + ahead, tokens_.size() - 1)]; }
   const Token& Next() {
@@ -243,7 +242,8 @@ class Parser {
         Next();
         negated = true;
       }
-      if (!IsKeyword(Peek(), "null")) return Fail(Peek(), "expected 'null' after 'is" + std::string(negated ? " not'" : "'"));
+      if (!IsKeyword(Peek(), "null"))
+        return Fail(Peek(), "expected 'null' after 'is" + std::string(negated ? " not'" : "'"));
       const Token& null_tok = Next();
       auto n = Make(ExprKind::kIsNull, left->begin, null_tok.end);
       n->negated = negated;
@@ -357,7 +357,9 @@ class Parser {
           auto inner = ParseOr();
           --nesting_;
           if (!inner) return nullptr;
-          if (!IsSymbol(Peek(), ")")) return Fail(Peek(), "expected ')' to close the '(' at column " + std::to_string(t.begin + 1) + ", found " + Describe(Peek()));
+          if (!IsSymbol(Peek(), ")"))
+            return Fail(Peek(), "expected ')' to close the '(' at column " + std::to_string(t.begin + 1) + ", found " +
+                                    Describe(Peek()));
           Next();
           return inner;
         }
@@ -402,7 +404,8 @@ class Parser {
         break;
       }
     }
-    if (!IsSymbol(Peek(), ")")) return Fail(Peek(), "expected ',' or ')' in the arguments of " + word + "(), found " + Describe(Peek()));
+    if (!IsSymbol(Peek(), ")"))
+      return Fail(Peek(), "expected ',' or ')' in the arguments of " + word + "(), found " + Describe(Peek()));
     n->end = Next().end;
     return Finish(std::move(n), name);
   }
@@ -413,7 +416,8 @@ class Parser {
     if (!IsKeyword(Peek(), "as")) return Fail(Peek(), "expected 'as' in cast(x as TYPE), found " + Describe(Peek()));
     Next();
     const Token& type_tok = Peek();
-    if (type_tok.kind != Tok::kIdent) return Fail(type_tok, "expected a type name after 'as', found " + Describe(type_tok));
+    if (type_tok.kind != Tok::kIdent)
+      return Fail(type_tok, "expected a type name after 'as', found " + Describe(type_tok));
     Next();
     std::string type_text = type_tok.text;
     if (IsSymbol(Peek(), "(")) {
@@ -424,8 +428,8 @@ class Parser {
     }
     auto type = ParseDataType(type_text);
     if (!type) {
-      static const std::vector<std::string> kTypes = {"bool", "int32", "int64", "float", "double", "string",
-                                                      "binary", "date", "timestamp", "decimal"};
+      static const std::vector<std::string> kTypes = {"bool",   "int32",  "int64", "float",     "double",
+                                                      "string", "binary", "date",  "timestamp", "decimal"};
       return Fail(type_tok, "unknown type '" + type_text + "'" + DidYouMean(type_text, kTypes));
     }
     if (!IsSymbol(Peek(), ")")) return Fail(Peek(), "expected ')' to close cast(, found " + Describe(Peek()));

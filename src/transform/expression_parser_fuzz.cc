@@ -22,10 +22,12 @@ const Batch& FixedBatch() {
   static const Batch* batch = [] {
     auto* b = new Batch;
     b->schema = *gaggle::ParseSchemaText(
-        "a: int64, b: int32, d: double, f: float, m: decimal(10,2), t: bool, s: string, x: binary, dt: date, ts: timestamp");
+        "a: int64, b: int32, d: double, f: float, m: decimal(10,2), t: bool, s: string, x: binary, dt: date, ts: "
+        "timestamp");
     const char* rows[][10] = {
         {"1", "2", "0.5", "1.5", "3.25", "true", "abc", "ab", "2024-01-01", "2024-01-01T00:00:00Z"},
-        {"9223372036854775807", "-2147483648", "nan", "-inf", "-99999999.99", "false", "", "", "1970-01-01", "1969-12-31T23:59:59Z"},
+        {"9223372036854775807", "-2147483648", "nan", "-inf", "-99999999.99", "false", "", "", "1970-01-01",
+         "1969-12-31T23:59:59Z"},
         {nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr},
         {"0", "0", "0", "0", "0", "true", "2024-02-29", "ff", "0001-01-01", "9999-12-31T23:59:59Z"},
     };

@@ -83,8 +83,9 @@ TEST(CompiledExpression, ReportsAllProblemsWithCodes) {
   EXPECT_EQ(problems[0].code, StatusCode::kSchemaMismatch);
   EXPECT_EQ(problems[1].offset, 8u);
   EXPECT_EQ(problems[1].code, StatusCode::kTypeError);
-  EXPECT_EQ(c.status().message(), "column 1: unknown column 'b'\n"
-                                  "column 9: upper() needs a string, got int64 (convert with cast(x as string))");
+  EXPECT_EQ(c.status().message(),
+            "column 1: unknown column 'b'\n"
+            "column 9: upper() needs a string, got int64 (convert with cast(x as string))");
   auto ok = CompiledExpression::Compile("a * 2 + length(s)", s);
   ASSERT_TRUE(ok.ok());
   EXPECT_EQ(ok->columns(), (std::vector<int>{0, 1}));
@@ -104,14 +105,22 @@ std::vector<Column> RandomColumns(const Schema& schema, size_t rows, std::mt1993
       }
       switch (f.type.id) {
         case TypeId::kInt64:
-          text.AppendString(r == 1 ? "9223372036854775807" : r == 2 ? "-9223372036854775808" : r == 3 ? "0"
-                                                                  : std::to_string(static_cast<int64_t>((*rng)() % 2001) - 1000));
+          text.AppendString(r == 1   ? "9223372036854775807"
+                            : r == 2 ? "-9223372036854775808"
+                            : r == 3 ? "0"
+                                     : std::to_string(static_cast<int64_t>((*rng)() % 2001) - 1000));
           break;
         case TypeId::kInt32:
-          text.AppendString(r == 1 ? "2147483647" : r == 2 ? "0" : std::to_string(static_cast<int64_t>((*rng)() % 201) - 100));
+          text.AppendString(r == 1   ? "2147483647"
+                            : r == 2 ? "0"
+                                     : std::to_string(static_cast<int64_t>((*rng)() % 201) - 100));
           break;
-        case TypeId::kDouble: text.AppendString(r == 1 ? "0" : r == 2 ? "nan" : std::to_string(((*rng)() % 10000) / 100.0 - 50)); break;
-        case TypeId::kDecimal: text.AppendString(std::to_string(static_cast<int64_t>((*rng)() % 20001) - 10000) + ".25"); break;
+        case TypeId::kDouble:
+          text.AppendString(r == 1 ? "0" : r == 2 ? "nan" : std::to_string(((*rng)() % 10000) / 100.0 - 50));
+          break;
+        case TypeId::kDecimal:
+          text.AppendString(std::to_string(static_cast<int64_t>((*rng)() % 20001) - 10000) + ".25");
+          break;
         case TypeId::kBool: text.AppendString(r % 2 ? "true" : "false"); break;
         case TypeId::kDate: text.AppendString(r % 2 ? "2024-01-01" : "1999-12-31"); break;
         default: text.AppendString(r % 3 == 0 ? "" : r % 3 == 1 ? "Abc" : " x "); break;
@@ -125,7 +134,8 @@ std::vector<Column> RandomColumns(const Schema& schema, size_t rows, std::mt1993
 
 // A random expression over the schema's columns (it may not type-check).
 std::string RandomExpression(std::mt19937_64* rng, int depth) {
-  static const char* kLeaves[] = {"a", "b", "d", "m", "t", "s", "dt", "0", "1", "-3", "2.5", "null", "'x'", "true", "'2024-01-01'"};
+  static const char* kLeaves[] = {"a", "b",  "d",   "m",    "t",   "s",    "dt",          "0",
+                                  "1", "-3", "2.5", "null", "'x'", "true", "'2024-01-01'"};
   static const char* kBinary[] = {"+", "-", "*", "/", "=", "<>", "<", ">=", "and", "or"};
   if (depth <= 0 || (*rng)() % 4 == 0) return kLeaves[(*rng)() % std::size(kLeaves)];
   std::string x = RandomExpression(rng, depth - 1), y = RandomExpression(rng, depth - 1);

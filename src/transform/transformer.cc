@@ -56,8 +56,8 @@ Result<Transformer> Transformer::Make(const TransformSpec& spec, const Schema& s
       int i = source.FindField(f.name);
       std::string where = spec.Where("transform.source_schema." + f.name);
       if (i < 0) {
-        problems.Add(StatusCode::kSchemaMismatch, where + "missing column '" + f.name + "' (declared " + f.type.ToString() +
-                                                      ")" + DidYouMean(f.name, Names(source)));
+        problems.Add(StatusCode::kSchemaMismatch, where + "missing column '" + f.name + "' (declared " +
+                                                      f.type.ToString() + ")" + DidYouMean(f.name, Names(source)));
       } else if (source.field(static_cast<size_t>(i)).type != f.type) {
         problems.Add(StatusCode::kSchemaMismatch, where + "column '" + f.name + "' is " +
                                                       source.field(static_cast<size_t>(i)).type.ToString() +
@@ -81,7 +81,8 @@ Result<Transformer> Transformer::Make(const TransformSpec& spec, const Schema& s
     std::string where = spec.Where("transform.rename." + from);
     int i = source.FindField(from);
     if (i < 0) {
-      problems.Add(StatusCode::kSchemaMismatch, where + "unknown column '" + from + "'" + DidYouMean(from, Names(source)));
+      problems.Add(StatusCode::kSchemaMismatch,
+                   where + "unknown column '" + from + "'" + DidYouMean(from, Names(source)));
       continue;
     }
     if (renamed_to.count(from)) {
@@ -104,9 +105,10 @@ Result<Transformer> Transformer::Make(const TransformSpec& spec, const Schema& s
       const std::string& other = source.field(j).name;
       bool other_renamed = renamed_to.count(other) > 0;
       if (other_renamed && static_cast<int>(j) < rename_source[k]) continue;  // reported once, at the first
-      problems.Add(StatusCode::kInvalidArgument,
-                   spec.Where("transform.rename." + from) + "renaming '" + from + "' to '" + to + "' makes a duplicate column: " +
-                       (other_renamed ? "'" + other + "' is renamed to '" + to + "' too" : "the source already has '" + to + "'"));
+      problems.Add(StatusCode::kInvalidArgument, spec.Where("transform.rename." + from) + "renaming '" + from +
+                                                     "' to '" + to + "' makes a duplicate column: " +
+                                                     (other_renamed ? "'" + other + "' is renamed to '" + to + "' too"
+                                                                    : "the source already has '" + to + "'"));
     }
   }
   std::vector<Field> working = source.fields();
@@ -118,8 +120,8 @@ Result<Transformer> Transformer::Make(const TransformSpec& spec, const Schema& s
       if (working[i].name == name) return static_cast<int>(i);
     }
     auto r = renamed_to.find(name);
-    std::string hint = r != renamed_to.end() ? " (it is renamed to '" + r->second + "'; use the new name)"
-                                             : DidYouMean(name, names);
+    std::string hint =
+        r != renamed_to.end() ? " (it is renamed to '" + r->second + "'; use the new name)" : DidYouMean(name, names);
     problems.Add(StatusCode::kSchemaMismatch, where + "unknown column '" + name + "'" + hint);
     return -1;
   };
@@ -191,9 +193,9 @@ Result<Transformer> Transformer::Make(const TransformSpec& spec, const Schema& s
       std::vector<RowError> errors;
       auto cast = CastColumn(text, add.type, &errors);
       if (!cast.ok() || !errors.empty()) {
-        problems.Add(StatusCode::kInvalidArgument,
-                     spec.Where("transform.add." + add.name + ".default") + "default '" + *add.default_value + "' is not a valid " +
-                         add.type.ToString() + ": " + (cast.ok() ? errors[0].reason : cast.status().message()));
+        problems.Add(StatusCode::kInvalidArgument, spec.Where("transform.add." + add.name + ".default") + "default '" +
+                                                       *add.default_value + "' is not a valid " + add.type.ToString() +
+                                                       ": " + (cast.ok() ? errors[0].reason : cast.status().message()));
         continue;
       }
       *value = std::move(cast).value();
@@ -231,8 +233,9 @@ Result<Transformer> Transformer::Make(const TransformSpec& spec, const Schema& s
   if (spec.filter) {
     auto expr = compile(*spec.filter, "transform.filter");
     if (expr && expr->type().id != TypeId::kBool) {
-      problems.Add(StatusCode::kTypeError, spec.Where("transform.filter") + "the filter must be a bool expression, got " +
-                                               expr->type().ToString() + " \"" + *spec.filter + "\"");
+      problems.Add(StatusCode::kTypeError, spec.Where("transform.filter") +
+                                               "the filter must be a bool expression, got " + expr->type().ToString() +
+                                               " \"" + *spec.filter + "\"");
     } else if (expr) {
       t.filter_ = std::move(expr);
     }
@@ -245,12 +248,14 @@ Result<Transformer> Transformer::Make(const TransformSpec& spec, const Schema& s
     auto it = std::find_if(output.begin(), output.end(), [&](const Field& f) { return f.name == name; });
     if (it == output.end()) {
       bool was_dropped = t.working_schema_.FindField(name) >= 0;
-      problems.Add(StatusCode::kInvalidArgument, where + "'" + name + "' is not an output column" +
-                                                     (was_dropped ? " (it is dropped)" : DidYouMean(name, Names(Schema(output)))));
+      problems.Add(StatusCode::kInvalidArgument,
+                   where + "'" + name + "' is not an output column" +
+                       (was_dropped ? " (it is dropped)" : DidYouMean(name, Names(Schema(output)))));
       continue;
     }
     if (null_adds.count(name)) {
-      problems.Add(StatusCode::kInvalidArgument, where + "'" + name + "' is required but added without a default (always null)");
+      problems.Add(StatusCode::kInvalidArgument,
+                   where + "'" + name + "' is required but added without a default (always null)");
       continue;
     }
     it->nullable = false;
@@ -275,9 +280,9 @@ Status Transformer::Apply(const RecordBatch& in, RecordBatch* out, std::vector<R
   for (size_t i = 0; i < nf; ++i) {
     const Field& f = source_schema_.field(i);
     if (in.columns[i].type() != f.type || in.columns[i].size() != n) {
-      return Status::SchemaMismatch("batch column " + std::to_string(i) + " is " + in.columns[i].type().ToString() + " with " +
-                                    std::to_string(in.columns[i].size()) + " rows; expected '" + f.name + "' " +
-                                    f.type.ToString() + " with " + std::to_string(n));
+      return Status::SchemaMismatch("batch column " + std::to_string(i) + " is " + in.columns[i].type().ToString() +
+                                    " with " + std::to_string(in.columns[i].size()) + " rows; expected '" + f.name +
+                                    "' " + f.type.ToString() + " with " + std::to_string(n));
     }
   }
   if (n > UINT32_MAX) return Status::InvalidArgument("batch of " + std::to_string(n) + " rows is too large");
@@ -374,7 +379,9 @@ Status Transformer::Apply(const RecordBatch& in, RecordBatch* out, std::vector<R
     const Column& c = cols[static_cast<size_t>(r)];
     if (!c.may_have_nulls()) continue;
     for (size_t j = 0; j < m; ++j) {
-      if (c.IsNull(j)) reject(sel[j], "transform.required: column '" + output_schema_->field(static_cast<size_t>(r)).name + "' is null");
+      if (c.IsNull(j))
+        reject(sel[j],
+               "transform.required: column '" + output_schema_->field(static_cast<size_t>(r)).name + "' is null");
     }
   }
 
@@ -390,8 +397,9 @@ Status Transformer::Apply(const RecordBatch& in, RecordBatch* out, std::vector<R
   size_t filtered = 0;
   for (uint8_t s : state) filtered += s == kFiltered;
   if (final_rows.size() + rejected.size() + filtered != n) {
-    return Status::Internal("row accounting broken: " + std::to_string(n) + " in, " + std::to_string(final_rows.size()) +
-                            " out, " + std::to_string(rejected.size()) + " rejected, " + std::to_string(filtered) + " filtered");
+    return Status::Internal("row accounting broken: " + std::to_string(n) + " in, " +
+                            std::to_string(final_rows.size()) + " out, " + std::to_string(rejected.size()) +
+                            " rejected, " + std::to_string(filtered) + " filtered");
   }
   std::sort(rejected.begin(), rejected.end(), [](const RowError& a, const RowError& b) { return a.row < b.row; });
   if (stats) {
@@ -400,7 +408,8 @@ Status Transformer::Apply(const RecordBatch& in, RecordBatch* out, std::vector<R
     stats->rows_rejected += rejected.size();
     stats->rows_filtered += filtered;
   }
-  rejections->insert(rejections->end(), std::make_move_iterator(rejected.begin()), std::make_move_iterator(rejected.end()));
+  rejections->insert(rejections->end(), std::make_move_iterator(rejected.begin()),
+                     std::make_move_iterator(rejected.end()));
   out->schema = output_schema_;
   out->columns = std::move(cols);
   return Status::OK();

@@ -93,7 +93,7 @@ class Transformer {
   std::vector<DeriveStep> derives_;
   std::vector<std::shared_ptr<const Column>> add_values_;  // one row each
   std::vector<OutputColumn> outputs_;
-  std::vector<int> required_;  // output column indexes
+  std::vector<int> required_;       // output column indexes
   std::vector<int> derive_inputs_;  // working columns any derive reads
   std::shared_ptr<const Schema> output_schema_;
 };

@@ -79,15 +79,16 @@ const char* kIssueTransform = R"yaml(  rename: {user_id: account_id, ts: event_t
 TEST(Transformer, IssueExampleEndToEnd) {
   RecordBatch in = MakeBatch("user_id: int64, ts: string, amount: string, legacy_flag: bool",
                              {{"1", "2024-01-02T03:04:05Z", "12.5", "true"},
-                              {"2", "2024-01-02", "abc", "false"},      // amount does not parse: rejected
-                              {"3", "2024-01-03", "-1", "null"},        // negative: filtered
-                              {"4", "2024-01-04", "null", "true"},      // null amount: filter is null, filtered
-                              {"5", "yesterday", "3", "true"},          // bad timestamp: rejected
+                              {"2", "2024-01-02", "abc", "false"},     // amount does not parse: rejected
+                              {"3", "2024-01-03", "-1", "null"},       // negative: filtered
+                              {"4", "2024-01-04", "null", "true"},     // null amount: filter is null, filtered
+                              {"5", "yesterday", "3", "true"},         // bad timestamp: rejected
                               {"null", "2024-01-05", "0", "false"}});  // null into required: rejected
   auto t = Transformer::Make(SpecFromYaml(kIssueTransform), *in.schema);
   ASSERT_TRUE(t.ok()) << t.status().ToString();
   EXPECT_EQ(t->output_schema()->ToString(),
-            "account_id: int64 not null, event_time: timestamp, amount: double, region: string not null, amount_cents: double");
+            "account_id: int64 not null, event_time: timestamp, amount: double, region: string not null, amount_cents: "
+            "double");
   RecordBatch out;
   std::vector<RowError> rejected;
   TransformStats stats;
@@ -123,12 +124,14 @@ TEST(Transformer, ListsEveryProblemAtOnce) {
   const std::string m = t.status().message();
   const char* expected[] = {
       "events.yaml:4:12: transform.rename.nam: unknown column 'nam' (did you mean 'name'?)",
-      "events.yaml:4:28: transform.rename.id: renaming 'id' to 'name' makes a duplicate column: the source already has 'name'",
+      "events.yaml:4:28: transform.rename.id: renaming 'id' to 'name' makes a duplicate column: the source already has "
+      "'name'",
       "events.yaml:5:10: transform.cast.born: column 'born': cannot cast date to bool",
       "events.yaml:5:22: transform.cast.id: unknown column 'id' (it is renamed to 'name'; use the new name)",
       "events.yaml:5:34: transform.cast.nope: unknown column 'nope'",
       "events.yaml:6:10: transform.drop[0]: unknown column 'scroe' (did you mean 'score'?)",
-      "events.yaml:7:9: transform.add.score: the output already has a column 'score' (add cannot replace a column unless it is dropped)",
+      "events.yaml:7:9: transform.add.score: the output already has a column 'score' (add cannot replace a column "
+      "unless it is dropped)",
       "events.yaml:8:17: transform.derive.id2: column 1: unknown column 'id' in \"id * 2\"",
       "events.yaml:8:33: transform.derive.name: the output already has a column 'name'",
       "events.yaml:8:43: transform.derive.bad: column 1: cannot apply '+' to date 'born' in \"score + born\"",
@@ -153,7 +156,8 @@ TEST(Transformer, ErrorCodesSayWhatKindOfProblem) {
   EXPECT_THAT(t.status().message(), HasSubstr("the output has no columns"));
   t = Transformer::Make(SpecFromYaml("  add: {x: {type: int64, default: \"1.5\"}}\n"), source);
   ASSERT_FALSE(t.ok());
-  EXPECT_THAT(t.status().message(), HasSubstr("events.yaml:4:35: transform.add.x.default: default '1.5' is not a valid int64: cannot parse '1.5' as int64"));
+  EXPECT_THAT(t.status().message(), HasSubstr("events.yaml:4:35: transform.add.x.default: default '1.5' is not a valid "
+                                              "int64: cannot parse '1.5' as int64"));
   t = Transformer::Make(SpecFromYaml("  add: {x: int64}\n  required: [x]\n"), source);
   ASSERT_FALSE(t.ok());
   EXPECT_THAT(t.status().message(), HasSubstr("'x' is required but added without a default (always null)"));
@@ -186,8 +190,9 @@ TEST(Transformer, RenamesAreSimultaneousAndCastsUseNewNames) {
 
 TEST(Transformer, ExpressionsSeeDroppedColumnsAndCanReplaceThem) {
   RecordBatch in = MakeBatch("id: int64, email: string", {{"1", "Ada@Example.COM"}, {"2", "null"}});
-  auto t = Transformer::Make(SpecFromYaml("  drop: [email]\n  derive: {email: \"lower(email)\", domain_len: \"length(email)\"}\n"),
-                             *in.schema);
+  auto t = Transformer::Make(
+      SpecFromYaml("  drop: [email]\n  derive: {email: \"lower(email)\", domain_len: \"length(email)\"}\n"),
+      *in.schema);
   ASSERT_TRUE(t.ok()) << t.status().ToString();
   EXPECT_EQ(t->output_schema()->ToString(), "id: int64, email: string, domain_len: int64");
   RecordBatch out;
@@ -248,7 +253,8 @@ TEST(Transformer, AddedColumnsAreTypedConstants) {
 )yaml"),
                              *in.schema);
   ASSERT_TRUE(t.ok()) << t.status().ToString();
-  EXPECT_EQ(t->output_schema()->ToString(), "a: int64, since: date not null, n: decimal(6,2) not null, flag: bool not null, note: string");
+  EXPECT_EQ(t->output_schema()->ToString(),
+            "a: int64, since: date not null, n: decimal(6,2) not null, flag: bool not null, note: string");
   RecordBatch out;
   std::vector<RowError> rejected;
   TransformStats stats;
@@ -287,8 +293,10 @@ TEST(Transformer, RowAccountingHoldsOnRandomData) {
   std::mt19937_64 rng(7);
   const char* specs[] = {
       "  cast: {s: int64}\n  derive: {q: \"n / (s - 5)\"}\n  filter: \"n % 2 = 0\"\n",  // invalid: no %
-      "  cast: {s: int64}\n  derive: {q: \"n / (s - 5)\", r: \"n * 3037000500\"}\n  filter: \"s > 2 or n is null\"\n  required: [r]\n",
-      "  rename: {n: m}\n  cast: {s: \"decimal(6,1)\"}\n  derive: {k: \"coalesce(m, 0) + 1\"}\n  filter: \"s * 2 < 10\"\n",
+      "  cast: {s: int64}\n  derive: {q: \"n / (s - 5)\", r: \"n * 3037000500\"}\n  filter: \"s > 2 or n is null\"\n  "
+      "required: [r]\n",
+      "  rename: {n: m}\n  cast: {s: \"decimal(6,1)\"}\n  derive: {k: \"coalesce(m, 0) + 1\"}\n  filter: \"s * 2 < "
+      "10\"\n",
       "  drop: [s]\n  derive: {len: \"length(concat(s, m))\"}\n  rename: {n: m}\n",
   };
   Schema schema = *ParseSchemaText("n: int64, s: string");
@@ -304,8 +312,9 @@ TEST(Transformer, RowAccountingHoldsOnRandomData) {
       std::vector<std::vector<std::string>> rows;
       size_t n = rng() % 300;
       for (size_t i = 0; i < n; ++i) {
-        std::string num = rng() % 10 == 0 ? "null" : std::to_string(static_cast<int64_t>(rng() % 2000000) - 1000000) +
-                                                      (rng() % 3 == 0 ? "000000" : "");
+        std::string num = rng() % 10 == 0 ? "null"
+                                          : std::to_string(static_cast<int64_t>(rng() % 2000000) - 1000000) +
+                                                (rng() % 3 == 0 ? "000000" : "");
         std::string s = rng() % 10 == 0 ? "null" : rng() % 10 == 0 ? "x" : std::to_string(rng() % 10);
         rows.push_back({num, s});
       }
@@ -326,7 +335,8 @@ TEST(Transformer, RowAccountingHoldsOnRandomData) {
 TEST(Transformer, DISABLED_Throughput) {
   const size_t kBatch = 64 * 1024, kRows = 10 * 1000 * 1000;
   RecordBatch in;
-  in.schema = std::make_shared<const Schema>(*ParseSchemaText("user_id: int64, day: date, amount: int64, legacy: int32"));
+  in.schema =
+      std::make_shared<const Schema>(*ParseSchemaText("user_id: int64, day: date, amount: int64, legacy: int32"));
   for (const Field& f : in.schema->fields()) in.columns.emplace_back(f.type);
   std::mt19937_64 rng(1);
   for (size_t i = 0; i < kBatch; ++i) {
@@ -360,10 +370,12 @@ TEST(Transformer, DISABLED_Throughput) {
   int64_t sink = 0;
   for (size_t done = 0; done < kRows; done += kBatch) sink += expr->Evaluate(inputs, kBatch, &errors).Get<int64_t>(7);
   secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("expression 'amount * 100 + user_id': %.1f M rows/s (%lld)\n", kRows / secs / 1e6, static_cast<long long>(sink));
+  std::printf("expression 'amount * 100 + user_id': %.1f M rows/s (%lld)\n", kRows / secs / 1e6,
+              static_cast<long long>(sink));
 
   Column text(DataType::String());
-  for (size_t i = 0; i < kBatch; ++i) text.AppendString(std::to_string(rng() % 1000000) + "." + std::to_string(rng() % 100));
+  for (size_t i = 0; i < kBatch; ++i)
+    text.AppendString(std::to_string(rng() % 1000000) + "." + std::to_string(rng() % 100));
   start = std::chrono::steady_clock::now();
   for (size_t done = 0; done < kRows; done += kBatch) ASSERT_TRUE(CastColumn(text, DataType::Double(), &errors).ok());
   secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

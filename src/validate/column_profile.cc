@@ -50,12 +50,9 @@ size_t PowerOfTwoAtLeast(size_t n) {
 ColumnKind KindOfType(const DataType& type) {
   switch (type.id) {
     case TypeId::kString:
-    case TypeId::kBool:
-      return ColumnKind::kCategorical;
-    case TypeId::kBinary:
-      return ColumnKind::kOpaque;
-    default:
-      return ColumnKind::kNumeric;
+    case TypeId::kBool: return ColumnKind::kCategorical;
+    case TypeId::kBinary: return ColumnKind::kOpaque;
+    default: return ColumnKind::kNumeric;
   }
 }
 
@@ -416,9 +413,7 @@ ColumnSummary ColumnProfile::Summarize() const {
             s.min_text = FormatDecimal(int_min_, type_.scale);
             s.max_text = FormatDecimal(int_max_, type_.scale);
             break;
-          default:
-            s.min_text = std::to_string(int_min_);
-            s.max_text = std::to_string(int_max_);
+          default: s.min_text = std::to_string(int_min_); s.max_text = std::to_string(int_max_);
         }
       }
       break;

@@ -78,10 +78,10 @@ struct ColumnSummary {
   bool top_values_exact = false;
 
   // Drift material (kept in memory for the comparison, not serialized):
-  std::vector<double> sample;                              // sorted
-  std::vector<std::pair<uint64_t, int64_t>> categories;    // (value hash, count) of every value...
-  bool categories_exact = false;                           // ...when this is true
-  std::vector<int64_t> histogram;                          // hashed bins (string, binary)
+  std::vector<double> sample;                            // sorted
+  std::vector<std::pair<uint64_t, int64_t>> categories;  // (value hash, count) of every value...
+  bool categories_exact = false;                         // ...when this is true
+  std::vector<int64_t> histogram;                        // hashed bins (string, binary)
 };
 
 class ColumnProfile {
@@ -133,7 +133,7 @@ class ColumnProfile {
   // Numeric sample slots.
   std::vector<double> sample_;
   std::vector<uint8_t> sample_valid_;
-  std::vector<uint64_t> hashes_;       // scratch: value hashes of one batch
+  std::vector<uint64_t> hashes_;        // scratch: value hashes of one batch
   std::vector<uint32_t> rows_scratch_;  // scratch: rows with a value
   std::vector<int32_t> int32_scratch_;  // scratch: the non-null values of a batch
   std::vector<int64_t> int64_scratch_;

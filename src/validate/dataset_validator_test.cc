@@ -66,9 +66,9 @@ class DatasetValidatorTest : public ::testing::Test {
 
   struct MigrateOptions {
     Mutation mutate;
-    int files = 1;                  // output partitions (batches go round-robin)
+    int files = 1;  // output partitions (batches go round-robin)
     std::string extension = ".parquet";
-    bool dead_letters = true;       // write the rejected rows' dead-letter records
+    bool dead_letters = true;  // write the rejected rows' dead-letter records
     bool manifest = true;
   };
 
@@ -196,18 +196,19 @@ TEST_F(DatasetValidatorTest, CorruptedValueFailsTheChecksumAndNamesTheColumn) {
   MigrateOptions options;
   options.manifest = false;
   options.mutate = [](size_t index, RecordBatch* out) {
-    if (index == 2) out->columns[static_cast<size_t>(ColumnIndex(*out, "name"))] = [&] {
-      Column c(DataType::String());
-      const auto& old = out->columns[static_cast<size_t>(ColumnIndex(*out, "name"))];
-      for (size_t i = 0; i < old.size(); ++i) {
-        if (i == 17) {
-          c.AppendString("corrupted!");
-        } else {
-          c.AppendFrom(old, i);
+    if (index == 2)
+      out->columns[static_cast<size_t>(ColumnIndex(*out, "name"))] = [&] {
+        Column c(DataType::String());
+        const auto& old = out->columns[static_cast<size_t>(ColumnIndex(*out, "name"))];
+        for (size_t i = 0; i < old.size(); ++i) {
+          if (i == 17) {
+            c.AppendString("corrupted!");
+          } else {
+            c.AppendFrom(old, i);
+          }
         }
-      }
-      return c;
-    }();
+        return c;
+      }();
   };
   Migrate(spec, Path("old.parquet"), Path("new"), options);
   auto r = Validate(spec, Path("old.parquet"), Path("new"));
@@ -340,7 +341,8 @@ TEST_F(DatasetValidatorTest, RealAgentOutputOfAPartitionedDatasetPasses) {
   stdfs::create_directories(Path("in/day=2"));
   Generate(Path("in/day=1/events.parquet"), "events", 3000, 21, /*bad_fraction=*/0.002);
   Generate(Path("in/day=2/events.parquet"), "events", 2000, 22, /*bad_fraction=*/0.002);
-  MigrationSpec spec = Spec(std::string(kEventsSpec) + "dead_letter: {max_fraction: 0.01}\ngates: {max_dlq_fraction: 1%}\n");
+  MigrationSpec spec =
+      Spec(std::string(kEventsSpec) + "dead_letter: {max_fraction: 0.01}\ngates: {max_dlq_fraction: 1%}\n");
   TransformAgent agent(spec);
   agent.set_batch_rows(700);
   AgentTask task;

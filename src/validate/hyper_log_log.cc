@@ -38,8 +38,7 @@ double Tau(double x) {
 }  // namespace
 
 HyperLogLog::HyperLogLog(int precision)
-    : precision_(std::clamp(precision, kMinPrecision, kMaxPrecision)),
-      registers_(size_t{1} << precision_, 0) {}
+    : precision_(std::clamp(precision, kMinPrecision, kMaxPrecision)), registers_(size_t{1} << precision_, 0) {}
 
 bool HyperLogLog::Merge(const HyperLogLog& other) {
   if (other.precision_ != precision_) return false;
@@ -55,7 +54,7 @@ double HyperLogLog::Estimate() const {
   double z = m * Tau(1.0 - static_cast<double>(histogram[static_cast<size_t>(q) + 1]) / m);
   for (int k = q; k >= 1; --k) z = 0.5 * (z + static_cast<double>(histogram[static_cast<size_t>(k)]));
   z += m * Sigma(static_cast<double>(histogram[0]) / m);
-  if (std::isinf(z)) return 0.0;  // every register empty
+  if (std::isinf(z)) return 0.0;                              // every register empty
   constexpr double kAlphaInfinity = 0.721347520444481703680;  // 1 / (2 ln 2)
   return kAlphaInfinity * m * m / z;
 }

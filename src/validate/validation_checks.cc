@@ -10,9 +10,7 @@ namespace gaggle {
 namespace {
 
 // Thresholds are compared with a hair of slack so that "1%" admits exactly 1%.
-bool WithinThreshold(double observed, double threshold) {
-  return observed <= threshold * (1 + 1e-9) + 1e-12;
-}
+bool WithinThreshold(double observed, double threshold) { return observed <= threshold * (1 + 1e-9) + 1e-12; }
 
 std::string Num(double v) {
   char buf[32];
@@ -22,8 +20,7 @@ std::string Num(double v) {
 
 std::string Percent(double fraction) { return Num(fraction * 100) + "%"; }
 
-ValidationCheck Measure(std::string name, std::string column, double observed, double threshold,
-                        std::string message) {
+ValidationCheck Measure(std::string name, std::string column, double observed, double threshold, std::string message) {
   ValidationCheck c;
   c.name = std::move(name);
   c.column = std::move(column);
@@ -72,12 +69,13 @@ ValidationCheck ChecksumCheck(const GatesSpec& gates, const ValidationResult& r)
     c.message = "old mapped = new = " + r.new_side.checksum + " over " + std::to_string(r.new_side.rows) + " rows";
     return c;
   }
-  c.message = "old mapped " + r.old_side.checksum + " (" + std::to_string(r.old_side.rows_compared) +
-              " rows) != new " + r.new_side.checksum + " (" + std::to_string(r.new_side.rows) + " rows)";
+  c.message = "old mapped " + r.old_side.checksum + " (" + std::to_string(r.old_side.rows_compared) + " rows) != new " +
+              r.new_side.checksum + " (" + std::to_string(r.new_side.rows) + " rows)";
   std::string differing;
   for (const ColumnSummary& a : r.old_side.columns) {
     const ColumnSummary* b = FindColumn(r.new_side.columns, a.name);
-    if (b && b->type == a.type && b->fingerprint != a.fingerprint) differing += (differing.empty() ? "" : ", ") + a.name;
+    if (b && b->type == a.type && b->fingerprint != a.fingerprint)
+      differing += (differing.empty() ? "" : ", ") + a.name;
   }
   if (!differing.empty()) {
     c.message += "; columns whose values differ: " + differing;
@@ -115,7 +113,8 @@ ValidationCheck SchemaCheck(const ValidationResult& r) {
   if (problems.empty()) {
     bool same_order = want.num_fields() == got.num_fields();
     for (size_t i = 0; same_order && i < want.num_fields(); ++i) same_order = want.field(i).name == got.field(i).name;
-    if (!same_order) problems.push_back("columns in another order: {" + got.ToString() + "}, target {" + want.ToString() + "}");
+    if (!same_order)
+      problems.push_back("columns in another order: {" + got.ToString() + "}, target {" + want.ToString() + "}");
   }
   c.passed = problems.empty();
   if (c.passed) {
@@ -160,7 +159,8 @@ ValidationCheck ManifestCheck(const ValidationResult& r) {
   std::vector<std::string> problems;
   auto expect = [&](const char* what, int64_t claimed, int64_t seen) {
     if (claimed != seen) {
-      problems.push_back(std::string(what) + ": manifest " + std::to_string(claimed) + ", found " + std::to_string(seen));
+      problems.push_back(std::string(what) + ": manifest " + std::to_string(claimed) + ", found " +
+                         std::to_string(seen));
     }
   };
   expect("rows in", m.counts.rows_in, r.old_side.rows);
@@ -184,15 +184,16 @@ void DriftChecks(const GatesSpec& gates, const ValidationResult& r, std::vector<
     const ColumnSummary* b = FindColumn(r.new_side.columns, a.name);
     if (!b || b->type != a.type) continue;  // the schema check reports it
     const double null_delta = NullRateDelta(a.nulls, a.rows, b->nulls, b->rows);
-    checks->push_back(Measure("null_rate_delta", a.name, null_delta, gates.null_rate_delta_max,
-                              "null rate " + Percent(a.rows ? static_cast<double>(a.nulls) / static_cast<double>(a.rows) : 0) +
-                                  " -> " + Percent(b->rows ? static_cast<double>(b->nulls) / static_cast<double>(b->rows) : 0)));
+    checks->push_back(
+        Measure("null_rate_delta", a.name, null_delta, gates.null_rate_delta_max,
+                "null rate " + Percent(a.rows ? static_cast<double>(a.nulls) / static_cast<double>(a.rows) : 0) +
+                    " -> " + Percent(b->rows ? static_cast<double>(b->nulls) / static_cast<double>(b->rows) : 0)));
     switch (KindOfType(a.type)) {
       case ColumnKind::kNumeric: {
         const double ks = KolmogorovSmirnov(a.sample, b->sample);
-        checks->push_back(Measure("ks", a.name, ks, gates.ks_max,
-                                  "samples of " + std::to_string(a.sample.size()) + " and " +
-                                      std::to_string(b->sample.size()) + " values"));
+        checks->push_back(Measure(
+            "ks", a.name, ks, gates.ks_max,
+            "samples of " + std::to_string(a.sample.size()) + " and " + std::to_string(b->sample.size()) + " values"));
         break;
       }
       case ColumnKind::kCategorical:
@@ -204,7 +205,8 @@ void DriftChecks(const GatesSpec& gates, const ValidationResult& r, std::vector<
           how = "exact over " + std::to_string(std::max(a.categories.size(), b->categories.size())) + " values";
         } else {
           tv = TotalVariationOfBins(a.histogram, b->histogram);
-          how = "over " + std::to_string(a.histogram.size()) + " hashed bins (a lower bound; too many distinct values to count exactly)";
+          how = "over " + std::to_string(a.histogram.size()) +
+                " hashed bins (a lower bound; too many distinct values to count exactly)";
         }
         checks->push_back(Measure("category_tv", a.name, tv, gates.category_tv_max, how));
         break;

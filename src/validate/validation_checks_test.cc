@@ -151,8 +151,8 @@ TEST(ValidationChecksTest, DeadLetterFraction) {
 
 TEST(ValidationChecksTest, DriftThresholds) {
   ValidationResult r = CleanResult();
-  r.new_side.columns[0] = Numeric("x", {3, 4, 5, 6}, 990, 99);                 // KS 0.5, null rate +10%
-  r.new_side.columns[1] = Category("c", {{1, 250}, {2, 740}}, 990);             // TV ~ 0.25
+  r.new_side.columns[0] = Numeric("x", {3, 4, 5, 6}, 990, 99);       // KS 0.5, null rate +10%
+  r.new_side.columns[1] = Category("c", {{1, 250}, {2, 740}}, 990);  // TV ~ 0.25
   GatesSpec gates;
   gates.max_dlq_fraction = 0.01;
   EvaluateChecks(gates, &r);

@@ -83,7 +83,9 @@ std::string TopValuesText(const ColumnSummary& c, size_t limit) {
     if (i > 0) out += ", ";
     std::string v = c.top_values[i].value;
     if (v.size() > 20) v = v.substr(0, 17) + "...";
-    out += v + " " + Pct(non_null > 0 ? 100.0 * static_cast<double>(c.top_values[i].count) / static_cast<double>(non_null) : 0) + "%";
+    out += v + " " +
+           Pct(non_null > 0 ? 100.0 * static_cast<double>(c.top_values[i].count) / static_cast<double>(non_null) : 0) +
+           "%";
   }
   if (!c.top_values_exact) out += " (approx.)";
   return out;
@@ -101,8 +103,7 @@ void AppendColumnText(std::ostringstream& os, const ColumnSummary* a, const Colu
   auto line = [&](const std::string& stat, const std::string& va, const std::string& vb) {
     char buf[64];
     std::snprintf(buf, sizeof(buf), "    %-10s", stat.c_str());
-    os << buf << (a ? va : "") << (a && b ? " | " : "") << (b ? vb : "") << (a && b && va != vb ? "   *" : "")
-       << "\n";
+    os << buf << (a ? va : "") << (a && b ? " | " : "") << (b ? vb : "") << (a && b && va != vb ? "   *" : "") << "\n";
   };
   auto get = [](const ColumnSummary* c, auto f) { return c ? f(*c) : std::string(); };
   line("nulls", get(a, [](const ColumnSummary& c) { return Count(c.nulls); }),
@@ -139,8 +140,12 @@ void AppendColumnText(std::ostringstream& os, const ColumnSummary* a, const Colu
 }  // namespace
 
 nlohmann::json ColumnSummaryToJson(const ColumnSummary& s) {
-  json j = {{"name", s.name},         {"type", s.type.ToString()}, {"rows", s.rows},
-            {"nulls", s.nulls},       {"nans", s.nans},            {"distinct", std::round(s.distinct)},
+  json j = {{"name", s.name},
+            {"type", s.type.ToString()},
+            {"rows", s.rows},
+            {"nulls", s.nulls},
+            {"nans", s.nans},
+            {"distinct", std::round(s.distinct)},
             {"fingerprint", Hex64(s.fingerprint)}};
   if (s.min) j["min"] = *s.min;
   if (s.max) j["max"] = *s.max;
@@ -187,8 +192,11 @@ std::string ValidationResult::FailureSummary() const {
 }
 
 nlohmann::json ValidationResult::ToJson() const {
-  json j = {{"format_version", 1}, {"passed", passed()}, {"migration", migration},
-            {"spec_hash", spec_hash}, {"seconds", seconds}};
+  json j = {{"format_version", 1},
+            {"passed", passed()},
+            {"migration", migration},
+            {"spec_hash", spec_hash},
+            {"seconds", seconds}};
   j["failed_checks"] = json::array();
   for (const ValidationCheck* c : Failures()) j["failed_checks"].push_back(c->Label());
   j["checks"] = json::array();
@@ -199,9 +207,12 @@ nlohmann::json ValidationResult::ToJson() const {
     if (c.threshold) cj["threshold"] = *c.threshold;
     j["checks"].push_back(std::move(cj));
   }
-  j["counts"] = {{"old_rows", old_side.rows},         {"compared_rows", old_side.rows_compared},
-                 {"rejected", rejected},              {"filtered", filtered},
-                 {"new_rows", new_side.rows},         {"dead_lettered", dead_lettered},
+  j["counts"] = {{"old_rows", old_side.rows},
+                 {"compared_rows", old_side.rows_compared},
+                 {"rejected", rejected},
+                 {"filtered", filtered},
+                 {"new_rows", new_side.rows},
+                 {"dead_lettered", dead_lettered},
                  {"dead_letter_file", has_dead_letter_file}};
   j["old"] = SideToJson(old_side);
   j["new"] = SideToJson(new_side);

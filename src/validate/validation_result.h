@@ -10,11 +10,10 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "agent/manifest.h"
 #include "columnar/schema.h"
@@ -58,7 +57,7 @@ struct SideReport {
 struct ValidationResult {
   std::string migration;  // spec name
   std::string spec_hash;
-  SideReport old_side;    // the old data mapped through the transformation
+  SideReport old_side;  // the old data mapped through the transformation
   SideReport new_side;
   // Accounting of rows that are not compared.
   int64_t rejected = 0;       // old rows the transformation rejects (would be dead-lettered)

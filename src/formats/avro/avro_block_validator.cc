@@ -10,8 +10,7 @@ namespace {
 
 class Walker {
  public:
-  explicit Walker(std::string_view data)
-      : p_(reinterpret_cast<const uint8_t*>(data.data())), n_(data.size()) {}
+  explicit Walker(std::string_view data) : p_(reinterpret_cast<const uint8_t*>(data.data())), n_(data.size()) {}
 
   size_t pos() const { return pos_; }
   size_t size() const { return n_; }

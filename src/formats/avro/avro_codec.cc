@@ -171,9 +171,7 @@ Result<std::string_view> DecodeBlock(Codec codec, std::string_view in, size_t ma
 
 Status EncodeBlock(Codec codec, std::string_view in, int level, std::string* out) {
   switch (codec) {
-    case Codec::kNull:
-      out->assign(in.data(), in.size());
-      return Status::OK();
+    case Codec::kNull: out->assign(in.data(), in.size()); return Status::OK();
     case Codec::kDeflate: {
       z_stream zs;
       std::memset(&zs, 0, sizeof(zs));
@@ -197,7 +195,8 @@ Status EncodeBlock(Codec codec, std::string_view in, int level, std::string* out
       out->resize(snappy::MaxCompressedLength(in.size()) + 4);
       size_t n = 0;
       snappy::RawCompress(in.data(), in.size(), out->data(), &n);
-      uint32_t crc = static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(in.data()), static_cast<uInt>(in.size())));
+      uint32_t crc =
+          static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(in.data()), static_cast<uInt>(in.size())));
       (*out)[n] = static_cast<char>(crc >> 24);
       (*out)[n + 1] = static_cast<char>(crc >> 16);
       (*out)[n + 2] = static_cast<char>(crc >> 8);

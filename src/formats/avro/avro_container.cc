@@ -161,7 +161,8 @@ Result<bool> BlockCursor::Next(BlockInfo* info, std::string* data) {
   uint8_t sync[kSyncSize];
   if (data != nullptr) {
     data->resize(static_cast<size_t>(size) + kSyncSize);
-    GAGGLE_ASSIGN_OR_RETURN(size_t n, file_->ReadAt(data_offset, data->size(), reinterpret_cast<uint8_t*>(data->data())));
+    GAGGLE_ASSIGN_OR_RETURN(size_t n,
+                            file_->ReadAt(data_offset, data->size(), reinterpret_cast<uint8_t*>(data->data())));
     if (n < data->size()) return Corrupt(data_offset, "file shrank while reading");
     std::memcpy(sync, data->data() + size, kSyncSize);
     data->resize(static_cast<size_t>(size));

@@ -49,11 +49,11 @@ struct ContainerHeader {
 Result<ContainerHeader> ReadContainerHeader(const RandomAccessFile& file);
 
 struct BlockInfo {
-  int64_t index = 0;        // 0-based block number
-  uint64_t offset = 0;      // file offset of the block's count varint
-  uint64_t data_offset = 0; // file offset of the block's bytes
-  int64_t count = 0;        // objects in the block
-  int64_t size = 0;         // bytes of (compressed) data
+  int64_t index = 0;         // 0-based block number
+  uint64_t offset = 0;       // file offset of the block's count varint
+  uint64_t data_offset = 0;  // file offset of the block's bytes
+  int64_t count = 0;         // objects in the block
+  int64_t size = 0;          // bytes of (compressed) data
 };
 
 // Walks the blocks of a container after its header.

@@ -1,8 +1,8 @@
 // Bad Avro input must give typed errors naming the file, never a crash or hang.
 #include <gtest/gtest.h>
 
-#include "formats/avro/avro_reader.h"
 #include "formats/avro/avro_memory_fs.h"
+#include "formats/avro/avro_reader.h"
 #include "formats/avro/avro_test_util.h"
 
 namespace gaggle {
@@ -143,17 +143,26 @@ TEST(AvroCorruption, BranchesEnumsAndIntsOutOfRange) {
   Spit(p, Container(R"({"type":"record","name":"r","fields":[{"name":"u","type":["null","long"]}]})",
                     {{1, Long(2) + Long(5)}}));
   ExpectError(p, StatusCode::kCorruption, "union branch 2 is out of range");
-  Spit(p, Container(R"({"type":"record","name":"r","fields":[{"name":"e","type":{"type":"enum","name":"E","symbols":["A","B"]}}]})",
-                    {{1, Long(2)}}));
+  Spit(
+      p,
+      Container(
+          R"({"type":"record","name":"r","fields":[{"name":"e","type":{"type":"enum","name":"E","symbols":["A","B"]}}]})",
+          {{1, Long(2)}}));
   ExpectError(p, StatusCode::kCorruption, "enum index 2 is out of range");
   Spit(p, Container(R"({"type":"record","name":"r","fields":[{"name":"i","type":"int"}]})",
                     {{1, Long(int64_t{1} << 33)}}));
   ExpectError(p, StatusCode::kCorruption, "out of range");
-  Spit(p, Container(R"({"type":"record","name":"r","fields":[{"name":"d","type":{"type":"bytes","logicalType":"decimal","precision":4,"scale":1}}]})",
-                    {{1, Str(std::string("\x27\x10", 2))}}));  // 10000 does not fit decimal(4)
+  Spit(
+      p,
+      Container(
+          R"({"type":"record","name":"r","fields":[{"name":"d","type":{"type":"bytes","logicalType":"decimal","precision":4,"scale":1}}]})",
+          {{1, Str(std::string("\x27\x10", 2))}}));  // 10000 does not fit decimal(4)
   ExpectError(p, StatusCode::kCorruption, "does not fit decimal(4)");
-  Spit(p, Container(R"({"type":"record","name":"r","fields":[{"name":"t","type":{"type":"long","logicalType":"timestamp-millis"}}]})",
-                    {{1, Long(INT64_MAX / 10)}}));
+  Spit(
+      p,
+      Container(
+          R"({"type":"record","name":"r","fields":[{"name":"t","type":{"type":"long","logicalType":"timestamp-millis"}}]})",
+          {{1, Long(INT64_MAX / 10)}}));
   ExpectError(p, StatusCode::kCorruption, "overflows");
 }
 

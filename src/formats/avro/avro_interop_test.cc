@@ -35,7 +35,7 @@ int RunOracle(const std::string& args, std::string* out) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-#define REQUIRE_ORACLE(code, out)                                                                            \
+#define REQUIRE_ORACLE(code, out)                                                                      \
   ASSERT_NE(code, 3) << "python3-avro is missing for " << kPython << ": apt-get install python3-avro"; \
   ASSERT_EQ(code, 0) << "oracle " << OracleScript() << " failed under " << kPython << ":\n" << out
 
@@ -261,8 +261,9 @@ TEST(AvroInterop, AvroCFileWriterEveryCodec) {
 
     auto got = ReadAll(path, 1000);
     ASSERT_TRUE(got.ok()) << got.status().ToString();
-    EXPECT_EQ(got->schema->ToString(),
-              "id: int64 not null, label: string not null, x: double, kind: string not null, inner.flag: bool not null");
+    EXPECT_EQ(
+        got->schema->ToString(),
+        "id: int64 not null, label: string not null, x: double, kind: string not null, inner.flag: bool not null");
     ASSERT_EQ(got->num_rows(), static_cast<size_t>(kRows));
     for (int i = 0; i < kRows; ++i) {
       size_t r = static_cast<size_t>(i);
@@ -303,8 +304,9 @@ RecordBatch OurBatch() {
       {"addr.geo.lat", DataType::Double(), true},
   });
   RecordBatch b = RecordBatch::Empty(schema);
-  const double special[] = {std::nan(""), std::numeric_limits<double>::infinity(),
-                            -std::numeric_limits<double>::infinity(), -0.0, 1e-310, 0.1};
+  const double special[] = {
+      std::nan(""), std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(), -0.0, 1e-310,
+      0.1};
   for (int64_t i = 0; i < 3000; ++i) {
     bool null = i % 7 == 3;
     b.columns[0].Append<int64_t>(i == 0 ? std::numeric_limits<int64_t>::min() : i == 1 ? INT64_MAX : i * 31 - 5);
@@ -317,7 +319,9 @@ RecordBatch OurBatch() {
     null ? b.columns[7].AppendNull() : b.columns[7].Append<int32_t>(static_cast<int32_t>(i * 13 - 20000));
     null ? b.columns[8].AppendNull() : b.columns[8].Append<int64_t>(i * 1000000007LL - 5000000000000LL);
     null ? b.columns[9].AppendNull()
-         : b.columns[9].Append<int64_t>(i == 4 ? -999999999999999999LL : i == 5 ? 999999999999999999LL : i * 7 - 9);
+         : b.columns[9].Append<int64_t>(i == 4   ? -999999999999999999LL
+                                        : i == 5 ? 999999999999999999LL
+                                                 : i * 7 - 9);
     b.columns[10].AppendString("city" + std::to_string(i % 10));
     null ? b.columns[11].AppendNull() : b.columns[11].Append<double>(static_cast<double>(i) * 0.25);
   }

@@ -111,9 +111,8 @@ class AvroReader final : public BatchReader {
   }
 
   Status Corrupt(const std::string& what) const {
-    return Status::Corruption("avro file '" + file_->path() + "', block " + std::to_string(block_.index) +
-                              " at byte " + std::to_string(block_.offset) + ", row " + std::to_string(row_) + ": " +
-                              what);
+    return Status::Corruption("avro file '" + file_->path() + "', block " + std::to_string(block_.index) + " at byte " +
+                              std::to_string(block_.offset) + ", row " + std::to_string(row_) + ": " + what);
   }
 
   Status LoadBlock() {

@@ -5,7 +5,8 @@
 
 namespace gaggle {
 
-Result<std::unique_ptr<BatchReader>> OpenAvroReader(FileSystem* fs, const std::string& path, const ReadOptions& options);
+Result<std::unique_ptr<BatchReader>> OpenAvroReader(FileSystem* fs, const std::string& path,
+                                                    const ReadOptions& options);
 
 }  // namespace gaggle
 

@@ -55,8 +55,7 @@ RecordBatch AllTypesBatch() {
       {true, 1, kMin, 1.5f, std::nan(""), "", std::string("\0\x01\xff", 3), 0, 0, 0, "Zürich", 8001},
       {false, std::nullopt, kMax, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt,
        std::nullopt, std::nullopt, 0},
-      {true, INT32_MIN, 0, -0.0f, inf, "héllo wörld 🚀 日本", "", -719162, kMin + 1, -999999999999999999LL, "",
-       -1},
+      {true, INT32_MIN, 0, -0.0f, inf, "héllo wörld 🚀 日本", "", -719162, kMin + 1, -999999999999999999LL, "", -1},
       {false, INT32_MAX, -1, std::numeric_limits<float>::infinity(), -inf, std::string(1000, 'x'),
        std::string(300, '\x80'), 2932896, 253402300799999999LL, 999999999999999999LL, "Genève", INT32_MIN},
       {true, -7, 42, 3.25f, 1e-300, "a\nb\"c", "z", 19000, 1700000000123456LL, -1, std::nullopt, 7},
@@ -225,7 +224,8 @@ TEST(AvroRoundTrip, ColumnNamesMustBeAvroNames) {
     EXPECT_EQ(w.status().code(), StatusCode::kInvalidArgument);
     EXPECT_NE(w.status().message().find(bad), std::string::npos);
   }
-  auto schema = std::make_shared<const Schema>(std::vector<Field>{{"a", DataType::Int64()}, {"a.b", DataType::Int64()}});
+  auto schema =
+      std::make_shared<const Schema>(std::vector<Field>{{"a", DataType::Int64()}, {"a.b", DataType::Int64()}});
   auto w = OpenAvroWriter(FileSystem::Default(), dir.File("n.avro"), schema, options);
   ASSERT_FALSE(w.ok());
   EXPECT_EQ(w.status().code(), StatusCode::kInvalidArgument);

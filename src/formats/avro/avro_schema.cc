@@ -30,8 +30,8 @@ struct Node {
 
 bool PrimitiveKind(std::string_view s, Kind* kind) {
   static const std::pair<const char*, Kind> kPrims[] = {
-      {"null", Kind::kNull},     {"boolean", Kind::kBoolean}, {"int", Kind::kInt},       {"long", Kind::kLong},
-      {"float", Kind::kFloat},   {"double", Kind::kDouble},   {"bytes", Kind::kBytes},   {"string", Kind::kString},
+      {"null", Kind::kNull},   {"boolean", Kind::kBoolean}, {"int", Kind::kInt},     {"long", Kind::kLong},
+      {"float", Kind::kFloat}, {"double", Kind::kDouble},   {"bytes", Kind::kBytes}, {"string", Kind::kString},
   };
   for (const auto& [n, k] : kPrims) {
     if (s == n) {
@@ -295,7 +295,10 @@ class Mapper {
     DataType type;
     const std::string& lt = n.logical_type;
     switch (n.kind) {
-      case Kind::kBoolean: type = DataType::Bool(); plan->conversion = Conversion::kBool; break;
+      case Kind::kBoolean:
+        type = DataType::Bool();
+        plan->conversion = Conversion::kBool;
+        break;
       case Kind::kInt:
         if (lt == "date") {
           type = DataType::Date();
@@ -317,9 +320,18 @@ class Mapper {
           plan->conversion = Conversion::kInt64;
         }
         break;
-      case Kind::kFloat: type = DataType::Float(); plan->conversion = Conversion::kFloat; break;
-      case Kind::kDouble: type = DataType::Double(); plan->conversion = Conversion::kDouble; break;
-      case Kind::kString: type = DataType::String(); plan->conversion = Conversion::kString; break;
+      case Kind::kFloat:
+        type = DataType::Float();
+        plan->conversion = Conversion::kFloat;
+        break;
+      case Kind::kDouble:
+        type = DataType::Double();
+        plan->conversion = Conversion::kDouble;
+        break;
+      case Kind::kString:
+        type = DataType::String();
+        plan->conversion = Conversion::kString;
+        break;
       case Kind::kEnum:
         type = DataType::String();
         plan->conversion = Conversion::kEnumSymbol;

@@ -26,18 +26,37 @@
 namespace gaggle::avro {
 
 enum class Kind : uint8_t {
-  kNull, kBoolean, kInt, kLong, kFloat, kDouble, kBytes, kString, kRecord, kEnum, kFixed, kUnion, kArray, kMap,
+  kNull,
+  kBoolean,
+  kInt,
+  kLong,
+  kFloat,
+  kDouble,
+  kBytes,
+  kString,
+  kRecord,
+  kEnum,
+  kFixed,
+  kUnion,
+  kArray,
+  kMap,
 };
 const char* KindName(Kind kind);
 
 // How one Avro leaf value becomes a column value.
 enum class Conversion : uint8_t {
-  kBool, kInt32, kInt64, kFloat, kDouble, kString, kBinary,
-  kDate,            // int days
-  kTimestampMillis, // long millis -> micros (x1000)
-  kTimestampMicros, // long micros
-  kDecimal,         // bytes or fixed: big-endian two's complement unscaled value
-  kEnumSymbol,      // enum index -> symbol
+  kBool,
+  kInt32,
+  kInt64,
+  kFloat,
+  kDouble,
+  kString,
+  kBinary,
+  kDate,             // int days
+  kTimestampMillis,  // long millis -> micros (x1000)
+  kTimestampMicros,  // long micros
+  kDecimal,          // bytes or fixed: big-endian two's complement unscaled value
+  kEnumSymbol,       // enum index -> symbol
 };
 
 // The decoding plan: the Avro value tree restricted to what gaggle reads.
@@ -56,9 +75,9 @@ struct PlanNode {
   // kLeaf:
   Kind kind = Kind::kNull;
   Conversion conversion = Conversion::kInt64;
-  int64_t fixed_size = 0;           // kFixed
-  int precision = 0;                // kDecimal
-  std::vector<std::string> symbols; // kEnum
+  int64_t fixed_size = 0;            // kFixed
+  int precision = 0;                 // kDecimal
+  std::vector<std::string> symbols;  // kEnum
 };
 
 struct ReadMapping {

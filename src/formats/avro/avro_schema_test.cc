@@ -73,8 +73,9 @@ void ExpectRefused(const std::string& json, StatusCode code, const std::string& 
 TEST(AvroSchemaMapping, RefusesWhatCannotBeColumns) {
   ExpectRefused(R"({"type":"record","name":"r","fields":[{"name":"tags","type":{"type":"array","items":"string"}}]})",
                 StatusCode::kUnsupported, "'tags' has type array");
-  ExpectRefused(R"({"type":"record","name":"r","fields":[{"name":"m","type":["null",{"type":"map","values":"long"}]}]})",
-                StatusCode::kUnsupported, "'m' has type map");
+  ExpectRefused(
+      R"({"type":"record","name":"r","fields":[{"name":"m","type":["null",{"type":"map","values":"long"}]}]})",
+      StatusCode::kUnsupported, "'m' has type map");
   ExpectRefused(R"({"type":"record","name":"r","fields":[{"name":"v","type":["null","string","long"]}]})",
                 StatusCode::kUnsupported, "'v' is a union of [null, string, long]");
   ExpectRefused(R"({"type":"record","name":"r","fields":[{"name":"n","type":"null"}]})", StatusCode::kUnsupported,
@@ -98,8 +99,9 @@ TEST(AvroSchemaMapping, InvalidSchemasAreCorruption) {
   ExpectRefused(R"({"type":"enum","name":"e","symbols":[]})", StatusCode::kUnsupported, "without symbols");
   ExpectRefused(R"({"type":"record","name":"r","fields":[{"name":"a","type":["int",["long"]]}]})",
                 StatusCode::kCorruption, "union directly inside a union");
-  ExpectRefused(R"({"type":"record","name":"r","fields":[{"name":"a","type":{"type":"record","name":"r","fields":[]}}]})",
-                StatusCode::kCorruption, "defined twice");
+  ExpectRefused(
+      R"({"type":"record","name":"r","fields":[{"name":"a","type":{"type":"record","name":"r","fields":[]}}]})",
+      StatusCode::kCorruption, "defined twice");
   std::string deep;
   for (int i = 0; i < 200; ++i) deep += "[";
   ExpectRefused(deep, StatusCode::kCorruption, "JSON");

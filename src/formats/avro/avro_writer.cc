@@ -22,9 +22,9 @@ constexpr size_t kTargetBlockBytes = 256 * 1024;
 
 // The Avro record tree of a gaggle schema: dotted column names become nested records.
 struct WriteNode {
-  std::string name;                // field name inside its parent
-  std::vector<WriteNode> children; // non-empty for a nested record
-  int column = -1;                 // leaf: column index
+  std::string name;                 // field name inside its parent
+  std::vector<WriteNode> children;  // non-empty for a nested record
+  int column = -1;                  // leaf: column index
   bool nullable = false;
   DataType type;
   std::array<uint8_t, 8> scratch{};  // leaf decimal bytes (alive until the record is written)
@@ -182,7 +182,8 @@ class AvroWriter final : public BatchWriter {
   Status Write(const RecordBatch& batch) override {
     if (!error_.ok()) return error_;
     if (batch.schema == nullptr || *batch.schema != *schema_ || batch.columns.size() != schema_->num_fields()) {
-      return Sticky(Status::InvalidArgument("avro writer '" + file_->path() + "': batch schema differs from the file's"));
+      return Sticky(
+          Status::InvalidArgument("avro writer '" + file_->path() + "': batch schema differs from the file's"));
     }
     batch_ = &batch;
     for (size_t r = 0; r < batch.num_rows(); ++r) {

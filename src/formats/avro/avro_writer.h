@@ -6,6 +6,6 @@
 namespace gaggle {
 
 Result<std::unique_ptr<BatchWriter>> OpenAvroWriter(FileSystem* fs, const std::string& path,
-                                                  std::shared_ptr<const Schema> schema, const WriteOptions& options);
+                                                    std::shared_ptr<const Schema> schema, const WriteOptions& options);
 
 }  // namespace gaggle

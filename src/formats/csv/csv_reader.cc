@@ -68,10 +68,12 @@ Status CsvReader::ReadHeader(std::vector<std::string>* names) {
     tokenizer_.Rewind();
     if (options_.schema && got && n != options_.schema->num_fields()) {
       return Status::SchemaMismatch(path + ": the file has " + std::to_string(n) + " columns, the schema has " +
-                                    std::to_string(options_.schema->num_fields()) + " (no header: matched by position)");
+                                    std::to_string(options_.schema->num_fields()) +
+                                    " (no header: matched by position)");
     }
     if (options_.schema) n = options_.schema->num_fields();
-    for (size_t i = 0; i < n; ++i) names->push_back(options_.schema ? options_.schema->field(i).name : "c" + std::to_string(i));
+    for (size_t i = 0; i < n; ++i)
+      names->push_back(options_.schema ? options_.schema->field(i).name : "c" + std::to_string(i));
     return Status::OK();
   }
   GAGGLE_ASSIGN_OR_RETURN(bool got, tokenizer_.NextRecord());
@@ -221,7 +223,8 @@ Result<std::unique_ptr<BatchReader>> OpenCsvReader(std::unique_ptr<TextInput> in
   return std::unique_ptr<BatchReader>(std::move(reader));
 }
 
-Result<std::unique_ptr<BatchReader>> OpenCsvReader(FileSystem* fs, const std::string& path, const ReadOptions& options) {
+Result<std::unique_ptr<BatchReader>> OpenCsvReader(FileSystem* fs, const std::string& path,
+                                                   const ReadOptions& options) {
   GAGGLE_ASSIGN_OR_RETURN(auto file, fs->OpenSequential(path));
   return OpenCsvReader(std::make_unique<TextInput>(std::move(file)), options);
 }

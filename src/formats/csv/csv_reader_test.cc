@@ -84,14 +84,16 @@ TEST(CsvReader, QuotedFieldsHoldDelimitersNewlinesAndQuotes) {
   EXPECT_EQ(name.GetString(1), "say \"hi\"");
   EXPECT_FALSE(note.IsNull(1));  // quoted "" is the empty string
   EXPECT_EQ(note.GetString(1), "");
-  EXPECT_TRUE(note.IsNull(2));  // unquoted empty is null
+  EXPECT_TRUE(note.IsNull(2));             // unquoted empty is null
   EXPECT_EQ(name.GetString(3), "5'11\"");  // a quote inside an unquoted field is literal
 }
 
 TEST(CsvReader, LineEndingsBomAndMissingFinalNewline) {
   ScratchDir dir;
-  for (const std::string& text : {std::string("\xEF\xBB\xBF" "a,b\r\n1,x\r\n2,y\r\n"), std::string("a,b\n1,x\n2,y"),
-                                  std::string("a,b\r1,x\r2,y\r"), std::string("a,b\r\n1,x\r\n2,y")}) {
+  for (const std::string& text :
+       {std::string("\xEF\xBB\xBF"
+                    "a,b\r\n1,x\r\n2,y\r\n"),
+        std::string("a,b\n1,x\n2,y"), std::string("a,b\r1,x\r2,y\r"), std::string("a,b\r\n1,x\r\n2,y")}) {
     Opened r = ReadCsv(dir, text);
     ASSERT_TRUE(r.status.ok()) << r.status.ToString();
     EXPECT_EQ(r.schema->ToString(), "a: int64, b: string");
@@ -313,7 +315,8 @@ TEST(CsvReader, RecordsSpanTheOneMebibyteChunkBoundary) {
 // Every chunk size from 1 byte up gives the same rows as one big chunk.
 TEST(CsvReader, TinyChunksGiveTheSameRows) {
   const std::string text =
-      "\xEF\xBB\xBF" "a,b,c\r\n\"x,\"\"y\"\"\",1,\r\n\"multi\r\nline\",2,\"\"\n\nplain,3,z";
+      "\xEF\xBB\xBF"
+      "a,b,c\r\n\"x,\"\"y\"\"\",1,\r\n\"multi\r\nline\",2,\"\"\n\nplain,3,z";
   ReadOptions options;
   auto reference = OpenCsvReader(MemoryInput("mem.csv", text, 1 << 20), options);
   ASSERT_TRUE(reference.ok()) << reference.status().ToString();

@@ -109,7 +109,8 @@ CsvTokenizer::Scan CsvTokenizer::ScanRecord() {
         q = static_cast<const char*>(std::memchr(p, quote_, static_cast<size_t>(end - p)));
         if (q == nullptr) {
           if (!eof) return Scan::kNeedMore;
-          return Fail(line_, pos_, "unterminated quoted field (the record starts here and the file ends inside quotes)");
+          return Fail(line_, pos_,
+                      "unterminated quoted field (the record starts here and the file ends inside quotes)");
         }
         if (q + 1 == end && !eof) return Scan::kNeedMore;  // is it "" or the closing quote?
         if (q + 1 < end && q[1] == quote_) {

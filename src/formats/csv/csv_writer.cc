@@ -121,8 +121,8 @@ Status CsvWriter::Init() {
 Status CsvWriter::Write(const RecordBatch& batch) {
   if (!error_.ok()) return error_;
   if (finished_) return error_ = Status::InvalidArgument(file_->path() + ": Write() after Finish()");
-  if (batch.schema != schema_ && (!batch.schema || *batch.schema != *schema_ ||
-                                  batch.columns.size() != schema_->num_fields())) {
+  if (batch.schema != schema_ &&
+      (!batch.schema || *batch.schema != *schema_ || batch.columns.size() != schema_->num_fields())) {
     return error_ = Status::InvalidArgument(file_->path() + ": batch schema (" +
                                             (batch.schema ? batch.schema->ToString() : std::string("none")) +
                                             ") differs from the writer's (" + schema_->ToString() + ")");
@@ -156,7 +156,7 @@ Status CsvWriter::Finish() {
 }  // namespace
 
 Result<std::unique_ptr<BatchWriter>> OpenCsvWriter(std::unique_ptr<WritableFile> file,
-                                                  std::shared_ptr<const Schema> schema, const WriteOptions& options) {
+                                                   std::shared_ptr<const Schema> schema, const WriteOptions& options) {
   if (!schema) return Status::InvalidArgument(file->path() + ": CSV writer needs a schema");
   auto writer = std::make_unique<CsvWriter>(std::move(file), std::move(schema), options.csv);
   GAGGLE_RETURN_IF_ERROR(writer->Init());
@@ -164,7 +164,7 @@ Result<std::unique_ptr<BatchWriter>> OpenCsvWriter(std::unique_ptr<WritableFile>
 }
 
 Result<std::unique_ptr<BatchWriter>> OpenCsvWriter(FileSystem* fs, const std::string& path,
-                                                  std::shared_ptr<const Schema> schema, const WriteOptions& options) {
+                                                   std::shared_ptr<const Schema> schema, const WriteOptions& options) {
   if (!schema) return Status::InvalidArgument(path + ": CSV writer needs a schema");
   GAGGLE_ASSIGN_OR_RETURN(auto file, fs->OpenWritable(path));
   return OpenCsvWriter(std::move(file), std::move(schema), options);

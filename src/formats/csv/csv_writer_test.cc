@@ -1,9 +1,10 @@
 #include "formats/csv/csv_writer.h"
 
 #include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <optional>
-#include <gtest/gtest.h>
 
 #include "formats/csv/csv_reader.h"
 #include "formats/text_test_util.h"

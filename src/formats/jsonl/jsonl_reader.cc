@@ -249,7 +249,8 @@ Status JsonlReader::Init() {
   schema_ = std::make_shared<Schema>(*options_.schema);
   for (size_t i = 0; i < schema_->num_fields(); ++i) {
     if (FindColumn(schema_->field(i).name) >= 0) {
-      return Status::InvalidArgument(input_->path() + ": the schema names column '" + schema_->field(i).name + "' twice");
+      return Status::InvalidArgument(input_->path() + ": the schema names column '" + schema_->field(i).name +
+                                     "' twice");
     }
     AddColumn(schema_->field(i).name);
   }
@@ -265,9 +266,9 @@ Status JsonlReader::AppendSourceText(size_t c, size_t member, Column* column) {
     return Status::OK();
   }
   if (!AppendText(column, *text, &scratch_)) {
-    return Located(StatusCode::kCorruption, member,
-                   "column '" + names_[c] + "': cannot read " + QuoteForMessage(*text) + " as " +
-                       column->type().ToString());
+    return Located(
+        StatusCode::kCorruption, member,
+        "column '" + names_[c] + "': cannot read " + QuoteForMessage(*text) + " as " + column->type().ToString());
   }
   return Status::OK();
 }
@@ -374,8 +375,9 @@ Status JsonlReader::ReadRow(RecordBatch* batch) {
     int col = FindColumn(kv.key);
     if (col < 0) {
       if (declared_) {
-        return Located(StatusCode::kSchemaMismatch, member,
-                       "key " + QuoteForMessage(kv.key) + " is not a column of the schema (" + schema_->ToString() + ")");
+        return Located(
+            StatusCode::kSchemaMismatch, member,
+            "key " + QuoteForMessage(kv.key) + " is not a column of the schema (" + schema_->ToString() + ")");
       }
       return Located(StatusCode::kCorruption, member,
                      "key " + QuoteForMessage(kv.key) + " was not among the keys of the first " +
@@ -390,7 +392,8 @@ Status JsonlReader::ReadRow(RecordBatch* batch) {
   for (size_t c = 0; c < names_.size(); ++c) {
     if (seen_[c] == row_stamp_) continue;
     if (!schema_->field(c).nullable) {
-      return Located(StatusCode::kCorruption, kNoMember, "column '" + names_[c] + "' is not nullable but its key is missing");
+      return Located(StatusCode::kCorruption, kNoMember,
+                     "column '" + names_[c] + "' is not nullable but its key is missing");
     }
     batch->columns[c].AppendNull();
   }

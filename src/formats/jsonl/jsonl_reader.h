@@ -21,7 +21,8 @@
 
 namespace gaggle {
 
-Result<std::unique_ptr<BatchReader>> OpenJsonlReader(FileSystem* fs, const std::string& path, const ReadOptions& options);
+Result<std::unique_ptr<BatchReader>> OpenJsonlReader(FileSystem* fs, const std::string& path,
+                                                     const ReadOptions& options);
 
 // Same, over an already open input (tests and fuzz targets use small chunks or memory files).
 Result<std::unique_ptr<BatchReader>> OpenJsonlReader(std::unique_ptr<TextInput> input, const ReadOptions& options);

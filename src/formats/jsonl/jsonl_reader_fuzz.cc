@@ -57,8 +57,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string written;
   std::unique_ptr<BatchWriter> writer;
   if (knobs & 128) {
-    auto opened =
-        OpenJsonlWriter(std::make_unique<StringWritableFile>("out.jsonl", &written), (*reader)->schema(), WriteOptions{});
+    auto opened = OpenJsonlWriter(std::make_unique<StringWritableFile>("out.jsonl", &written), (*reader)->schema(),
+                                  WriteOptions{});
     if (!opened.ok()) std::abort();
     writer = std::move(*opened);
   }

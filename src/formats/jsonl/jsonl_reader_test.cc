@@ -43,13 +43,14 @@ Opened ReadJsonl(const ScratchDir& dir, const std::string& text, ReadOptions opt
 
 TEST(JsonlReader, InfersTypesFromJsonValues) {
   ScratchDir dir;
-  Opened r = ReadJsonl(dir,
-                       "{\"b\":true,\"i\":1,\"d\":1.5,\"w\":1,\"s\":\"x\",\"day\":\"2024-01-02\",\"ts\":\"2024-01-02\","
-                       "\"n\":null,\"mix\":1}\n"
-                       "\n"
-                       "  {\"b\":false,\"i\":-9223372036854775808,\"d\":2e3,\"w\":2.5,\"s\":\"y\",\"day\":\"1969-12-31\","
-                       "\"ts\":\"2024-01-02T03:04:05.5Z\",\"n\":null,\"mix\":\"a\",\"late\":7}  \r\n"
-                       "{}\n");
+  Opened r =
+      ReadJsonl(dir,
+                "{\"b\":true,\"i\":1,\"d\":1.5,\"w\":1,\"s\":\"x\",\"day\":\"2024-01-02\",\"ts\":\"2024-01-02\","
+                "\"n\":null,\"mix\":1}\n"
+                "\n"
+                "  {\"b\":false,\"i\":-9223372036854775808,\"d\":2e3,\"w\":2.5,\"s\":\"y\",\"day\":\"1969-12-31\","
+                "\"ts\":\"2024-01-02T03:04:05.5Z\",\"n\":null,\"mix\":\"a\",\"late\":7}  \r\n"
+                "{}\n");
   ASSERT_TRUE(r.status.ok()) << r.status.ToString();
   EXPECT_EQ(r.schema->ToString(),
             "b: bool, i: int64, d: double, w: double, s: string, day: date, ts: timestamp, n: string, mix: string, "
@@ -66,8 +67,7 @@ TEST(JsonlReader, StringsDecodeEscapesAndSurrogatePairs) {
                             "\n"
                             "{\"s\":\"raw \xC3\xA9 \xF0\x9F\x98\x80\"}\n");
   ASSERT_TRUE(r.status.ok()) << r.status.ToString();
-  EXPECT_EQ(r.table.columns[0].GetString(0),
-            std::string("a\"b\\c/d\n\t\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\0z", 20));
+  EXPECT_EQ(r.table.columns[0].GetString(0), std::string("a\"b\\c/d\n\t\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\0z", 20));
   EXPECT_EQ(r.table.columns[0].GetString(1), "raw \xC3\xA9 \xF0\x9F\x98\x80");
 }
 
@@ -83,11 +83,12 @@ TEST(JsonlReader, DeclaredSchemaConvertsAndKeepsNestedJsonAsText) {
                            {"f", DataType::Float()},
                            {"blob", DataType::Binary()},
                            {"ok", DataType::Bool()}});
-  Opened r = ReadJsonl(dir,
-                       "{\"id\":7,\"price\":12.30,\"big\":123456789012345678,\"raw\":{\"a\": [1, 2.50, \"x\"]},"
-                       "\"num_text\":1.50,\"v\":\"nan\",\"f\":\"-inf\",\"blob\":\"00FF\",\"ok\":\"yes\"}\n"
-                       "{\"id\":\"8\",\"price\":\"-0.5\",\"raw\":[ ],\"num_text\":true,\"v\":\"inf\",\"f\":2,\"ok\":false}\n",
-                       options);
+  Opened r =
+      ReadJsonl(dir,
+                "{\"id\":7,\"price\":12.30,\"big\":123456789012345678,\"raw\":{\"a\": [1, 2.50, \"x\"]},"
+                "\"num_text\":1.50,\"v\":\"nan\",\"f\":\"-inf\",\"blob\":\"00FF\",\"ok\":\"yes\"}\n"
+                "{\"id\":\"8\",\"price\":\"-0.5\",\"raw\":[ ],\"num_text\":true,\"v\":\"inf\",\"f\":2,\"ok\":false}\n",
+                options);
   ASSERT_TRUE(r.status.ok()) << r.status.ToString();
   EXPECT_EQ(*r.schema, *options.schema);
   EXPECT_THAT(Rows(r.table), ElementsAre("7|12.30|123456789012345678|{\"a\": [1, 2.50, \"x\"]}|1.50|nan|-inf|00ff|true",

@@ -154,8 +154,8 @@ Status JsonlWriter::Flush() {
 Status JsonlWriter::Write(const RecordBatch& batch) {
   if (!error_.ok()) return error_;
   if (finished_) return error_ = Status::InvalidArgument(file_->path() + ": Write() after Finish()");
-  if (batch.schema != schema_ && (!batch.schema || *batch.schema != *schema_ ||
-                                  batch.columns.size() != schema_->num_fields())) {
+  if (batch.schema != schema_ &&
+      (!batch.schema || *batch.schema != *schema_ || batch.columns.size() != schema_->num_fields())) {
     return error_ = Status::InvalidArgument(file_->path() + ": batch schema (" +
                                             (batch.schema ? batch.schema->ToString() : std::string("none")) +
                                             ") differs from the writer's (" + schema_->ToString() + ")");
@@ -191,7 +191,8 @@ Status JsonlWriter::Finish() {
 }  // namespace
 
 Result<std::unique_ptr<BatchWriter>> OpenJsonlWriter(std::unique_ptr<WritableFile> file,
-                                                    std::shared_ptr<const Schema> schema, const WriteOptions& options) {
+                                                     std::shared_ptr<const Schema> schema,
+                                                     const WriteOptions& options) {
   if (!schema) return Status::InvalidArgument(file->path() + ": JSON lines writer needs a schema");
   auto writer = std::make_unique<JsonlWriter>(std::move(file), std::move(schema));
   GAGGLE_RETURN_IF_ERROR(writer->Init());
@@ -199,7 +200,8 @@ Result<std::unique_ptr<BatchWriter>> OpenJsonlWriter(std::unique_ptr<WritableFil
 }
 
 Result<std::unique_ptr<BatchWriter>> OpenJsonlWriter(FileSystem* fs, const std::string& path,
-                                                    std::shared_ptr<const Schema> schema, const WriteOptions& options) {
+                                                     std::shared_ptr<const Schema> schema,
+                                                     const WriteOptions& options) {
   if (!schema) return Status::InvalidArgument(path + ": JSON lines writer needs a schema");
   GAGGLE_ASSIGN_OR_RETURN(auto file, fs->OpenWritable(path));
   return OpenJsonlWriter(std::move(file), std::move(schema), options);

@@ -79,8 +79,7 @@ class ColumnWriterBase : public ColumnWriter {
       levels = level_bytes_;
     }
     stats->null_count = static_cast<int64_t>(page_nulls_);
-    GAGGLE_RETURN_IF_ERROR(
-        builder_.AddDataPage(levels, values, static_cast<int32_t>(page_rows_), encoding, stats));
+    GAGGLE_RETURN_IF_ERROR(builder_.AddDataPage(levels, values, static_cast<int32_t>(page_rows_), encoding, stats));
     chunk_rows_ += page_rows_;
     chunk_nulls_ += page_nulls_;
     page_rows_ = page_nulls_ = 0;
@@ -192,7 +191,8 @@ class FixedColumnWriter final : public ColumnWriterBase {
   size_t RowsThatFit() const {
     size_t used = page_bytes_estimate();
     size_t left = options_.page_bytes > used ? options_.page_bytes - used : 0;
-    size_t per_value_bits = dictionary_mode_ ? static_cast<size_t>(std::max(1, BitWidth(dictionary_.size()))) : 8 * sizeof(Phys);
+    size_t per_value_bits =
+        dictionary_mode_ ? static_cast<size_t>(std::max(1, BitWidth(dictionary_.size()))) : 8 * sizeof(Phys);
     return std::max<size_t>(1, left * 8 / per_value_bits);
   }
 
@@ -351,7 +351,8 @@ class ByteArrayColumnWriter final : public ColumnWriterBase {
     while (done < count) {
       const uint8_t* v = valid == nullptr ? nullptr : valid + done;
       size_t n = count - done;
-      size_t used = dictionary_mode_ ? WriteDictionary(offsets + done, chars, v, n) : WritePlain(offsets + done, chars, v, n);
+      size_t used =
+          dictionary_mode_ ? WriteDictionary(offsets + done, chars, v, n) : WritePlain(offsets + done, chars, v, n);
       PutLevels(v, used);
       done += used;
       if (fell_back_ && dictionary_mode_) {
@@ -407,7 +408,8 @@ class ByteArrayColumnWriter final : public ColumnWriterBase {
   }
 
   size_t WriteDictionary(const uint64_t* offsets, const char* chars, const uint8_t* valid, size_t n) {
-    size_t page_limit_indices = options_.page_bytes * 8 / static_cast<size_t>(std::max(1, BitWidth(dictionary_.size())));
+    size_t page_limit_indices =
+        options_.page_bytes * 8 / static_cast<size_t>(std::max(1, BitWidth(dictionary_.size())));
     for (size_t i = 0; i < n; ++i) {
       if (valid != nullptr && !valid[i]) {
         ++page_nulls_;

@@ -37,8 +37,8 @@ struct ColumnWriterOptions {
   size_t dictionary_max_entries = 64 * 1024;
 
   static ColumnWriterOptions From(const WriteOptions& o) {
-    return {o.compression, o.compression_level, o.page_bytes, o.dictionary, o.dictionary_max_bytes,
-            o.dictionary_max_entries};
+    return {o.compression, o.compression_level,    o.page_bytes,
+            o.dictionary,  o.dictionary_max_bytes, o.dictionary_max_entries};
   }
 };
 

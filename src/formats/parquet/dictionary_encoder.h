@@ -103,7 +103,7 @@ class ByteArrayDictionary {
   void Grow();
 
   std::vector<Slot> slots_;
-  std::vector<size_t> offsets_;  // arena offset of each entry's length prefix
+  std::vector<size_t> offsets_;   // arena offset of each entry's length prefix
   std::vector<uint64_t> hashes_;  // full hash per entry, so growing never rehashes bytes
   std::string arena_;
   size_t mask_ = 0;

@@ -77,8 +77,8 @@ ParquetColumnDecoder::ParquetColumnDecoder(const RandomAccessFile* file, const s
   }
 }
 
-Status ParquetColumnDecoder::StartChunk(const ColumnChunk& chunk, int row_group, int64_t first_row,
-                                        int64_t num_rows, uint64_t data_end) {
+Status ParquetColumnDecoder::StartChunk(const ColumnChunk& chunk, int row_group, int64_t first_row, int64_t num_rows,
+                                        uint64_t data_end) {
   context_.row_group = row_group;
   first_row_ = first_row;
   num_rows_ = num_rows;
@@ -90,8 +90,7 @@ Status ParquetColumnDecoder::StartChunk(const ColumnChunk& chunk, int row_group,
   page_ = ParquetPage{};
   const uint64_t at = static_cast<uint64_t>(std::max<int64_t>(chunk.file_offset, 0));
   if (chunk.file_path) {
-    return Status::Unsupported(context_.Where() + ": column chunk stored in another file ('" + *chunk.file_path +
-                               "')");
+    return Status::Unsupported(context_.Where() + ": column chunk stored in another file ('" + *chunk.file_path + "')");
   }
   if (chunk.has_crypto_metadata) return Status::Unsupported(context_.Where() + ": encrypted column chunk");
   if (!chunk.meta_data) return context_.Corruption(at, "column chunk without metadata");
@@ -117,8 +116,7 @@ Status ParquetColumnDecoder::StartChunk(const ColumnChunk& chunk, int row_group,
                                    std::to_string(start) + " lies outside the data region (bytes 4.." +
                                    std::to_string(data_end) + ")");
   }
-  pages_.Reset(file_, &context_, *codec, static_cast<uint64_t>(start),
-               static_cast<uint64_t>(m.total_compressed_size));
+  pages_.Reset(file_, &context_, *codec, static_cast<uint64_t>(start), static_cast<uint64_t>(m.total_compressed_size));
   return Status::OK();
 }
 
@@ -163,8 +161,8 @@ Status ParquetColumnDecoder::NextDataPage() {
         levels_decoder_.Reset(reinterpret_cast<const uint8_t*>(page_.levels.data()), page_.levels.size(), 1);
       } else {
         if (page_.definition_level_encoding != Encoding::kRle) {
-          return Wrap(Status::Unsupported("definition levels encoded as " +
-                                          EncodingName(page_.definition_level_encoding)));
+          return Wrap(
+              Status::Unsupported("definition levels encoded as " + EncodingName(page_.definition_level_encoding)));
         }
         uint32_t len = 0;
         if (size < 4) return PageError("page too short for its definition levels' length");
@@ -204,8 +202,8 @@ Status ParquetColumnDecoder::LoadDictionary(const ParquetPage& page) {
                   ? (n + 7) / 8 <= size
                   : n <= size / PlainWidth(leaf_.physical_type, leaf_.type_length);
   if (!fits) {
-    return PageError("dictionary page claims " + std::to_string(n) + " entries but holds only " +
-                     std::to_string(size) + " bytes");
+    return PageError("dictionary page claims " + std::to_string(n) + " entries but holds only " + std::to_string(size) +
+                     " bytes");
   }
   GAGGLE_RETURN_IF_ERROR(Wrap(values_.Reset(Encoding::kPlain, leaf_.physical_type, leaf_.type_length,
                                             reinterpret_cast<const uint8_t*>(page.values.data()), size)));
@@ -282,12 +280,12 @@ Status ParquetColumnDecoder::DecodeValues(size_t n, void* dst, std::vector<uint8
       for (size_t i = 0; i < n; ++i) {
         if (kind_ == Kind::kUint64) {
           if (out[i] < 0) {
-            GAGGLE_RETURN_IF_ERROR(fail(i, out, "unsigned value " + std::to_string(static_cast<uint64_t>(out[i])) +
-                                                    " does not fit in int64"));
+            GAGGLE_RETURN_IF_ERROR(fail(
+                i, out, "unsigned value " + std::to_string(static_cast<uint64_t>(out[i])) + " does not fit in int64"));
           }
         } else if (!ScaleTimestamp(out[i], leaf_.timestamp_multiplier, leaf_.timestamp_divisor, &out[i])) {
-          GAGGLE_RETURN_IF_ERROR(fail(i, out, "timestamp " + std::to_string(out[i]) +
-                                                  " is out of range in microseconds"));
+          GAGGLE_RETURN_IF_ERROR(
+              fail(i, out, "timestamp " + std::to_string(out[i]) + " is out of range in microseconds"));
         }
       }
       return Status::OK();
@@ -299,8 +297,9 @@ Status ParquetColumnDecoder::DecodeValues(size_t n, void* dst, std::vector<uint8
       for (size_t i = 0; i < n; ++i) {
         if (!DecimalFromBytes(views_[i], &out[i])) {
           GAGGLE_RETURN_IF_ERROR(views_[i].empty() ? fail(i, out, "empty decimal value", false)
-                                                   : fail(i, out, "decimal of " + std::to_string(views_[i].size()) +
-                                                                      " bytes does not fit in 18 digits"));
+                                                   : fail(i, out,
+                                                          "decimal of " + std::to_string(views_[i].size()) +
+                                                              " bytes does not fit in 18 digits"));
         }
       }
       return Status::OK();
@@ -338,8 +337,8 @@ Status ParquetColumnDecoder::ReadFixed(size_t k, size_t valid, Column* out) {
     if (dictionary_has_bad_) {
       for (size_t i = 0; i < valid; ++i) {
         if (dictionary_bad_[idx[i]]) {
-          return ValueError(i, "dictionary entry " + std::to_string(idx[i]) + " does not fit " +
-                                   leaf_.field.type.ToString(), true);
+          return ValueError(
+              i, "dictionary entry " + std::to_string(idx[i]) + " does not fit " + leaf_.field.type.ToString(), true);
         }
       }
     }

@@ -52,8 +52,7 @@ class ParquetColumnDecoder {
 
   // Starts on row group `row_group`, whose first row is `first_row` in the file and which holds
   // `num_rows` rows. `data_end` is the end of the region pages may occupy (the footer's start).
-  Status StartChunk(const ColumnChunk& chunk, int row_group, int64_t first_row, int64_t num_rows,
-                    uint64_t data_end);
+  Status StartChunk(const ColumnChunk& chunk, int row_group, int64_t first_row, int64_t num_rows, uint64_t data_end);
 
   // Appends the next n rows of the current chunk to *out (of the leaf's gaggle type).
   // REQUIRES: n <= rows_left().
@@ -64,8 +63,17 @@ class ParquetColumnDecoder {
  private:
   // How stored values become gaggle values (from the physical type and the leaf's conversion).
   enum class Kind : uint8_t {
-    kBool, kInt32, kInt32ToInt64, kUint32ToInt64, kInt64, kUint64, kTimestamp, kFloat, kDouble,
-    kBytes, kDecimalBytes,
+    kBool,
+    kInt32,
+    kInt32ToInt64,
+    kUint32ToInt64,
+    kInt64,
+    kUint64,
+    kTimestamp,
+    kFloat,
+    kDouble,
+    kBytes,
+    kDecimalBytes,
   };
 
   Status NextDataPage();
@@ -98,7 +106,7 @@ class ParquetColumnDecoder {
   bool seen_data_page_ = false;
 
   bool has_dictionary_ = false;
-  Column dictionary_;                 // entries converted to the gaggle type
+  Column dictionary_;                    // entries converted to the gaggle type
   std::vector<uint8_t> dictionary_bad_;  // entries whose conversion failed (error only if used)
   bool dictionary_has_bad_ = false;
 

@@ -43,8 +43,8 @@ Status DeltaBinaryPackedDecoder::Init(const uint8_t* data, size_t size) {
     return DbpError("block size " + std::to_string(block_size_) + " is not a positive multiple of 128", 0);
   }
   if (miniblocks_ == 0 || block_size_ % miniblocks_ != 0 || (block_size_ / miniblocks_) % 32 != 0) {
-    return DbpError(std::to_string(miniblocks_) + " miniblocks do not split a block of " +
-                        std::to_string(block_size_) + " values into multiples of 32",
+    return DbpError(std::to_string(miniblocks_) + " miniblocks do not split a block of " + std::to_string(block_size_) +
+                        " values into multiples of 32",
                     0);
   }
   values_per_miniblock_ = block_size_ / miniblocks_;
@@ -177,9 +177,8 @@ Status DeltaLengthByteArrayDecoder::GetBatch(std::string_view* out, size_t n) {
   for (size_t i = 0; i < n; ++i) {
     int32_t len = length_buf_[i];
     if (len < 0 || static_cast<size_t>(len) > bytes_size_ - bytes_pos_) {
-      return Status::Corruption("DELTA_LENGTH_BYTE_ARRAY: value of length " + std::to_string(len) +
-                                " at value byte " + std::to_string(bytes_start_ + bytes_pos_) +
-                                " runs past the end of the page");
+      return Status::Corruption("DELTA_LENGTH_BYTE_ARRAY: value of length " + std::to_string(len) + " at value byte " +
+                                std::to_string(bytes_start_ + bytes_pos_) + " runs past the end of the page");
     }
     out[i] = std::string_view(reinterpret_cast<const char*>(bytes_) + bytes_pos_, static_cast<size_t>(len));
     bytes_pos_ += static_cast<size_t>(len);
@@ -207,8 +206,7 @@ Status DeltaByteArrayDecoder::GetBatch(std::string_view* out, size_t n) {
     int32_t p = prefix_buf_[i];
     if (p < 0 || static_cast<size_t>(p) > previous_.size()) {
       return Status::Corruption("DELTA_BYTE_ARRAY: prefix length " + std::to_string(p) +
-                                " is longer than the previous value (" + std::to_string(previous_.size()) +
-                                " bytes)");
+                                " is longer than the previous value (" + std::to_string(previous_.size()) + " bytes)");
     }
     size_t begin = arena_.size();
     arena_.append(previous_.data(), static_cast<size_t>(p));

@@ -51,7 +51,8 @@ TEST(ParquetDeltaDecoder, BinaryPackedInt32WrapsLikeTheWriter) {
   ASSERT_TRUE(d.Init(U8(bytes), bytes.size()).ok());
   std::vector<int32_t> out(4);
   ASSERT_TRUE(d.GetBatch(out.data(), 4).ok());
-  EXPECT_EQ(out, (std::vector<int32_t>{std::numeric_limits<int32_t>::max(), std::numeric_limits<int32_t>::min(), -1, 5}));
+  EXPECT_EQ(out,
+            (std::vector<int32_t>{std::numeric_limits<int32_t>::max(), std::numeric_limits<int32_t>::min(), -1, 5}));
 }
 
 TEST(ParquetDeltaDecoder, FindEndSkipsTheStreamWithoutDecoding) {

@@ -72,18 +72,19 @@ Result<ParquetFooter> ReadParquetFooter(const RandomAccessFile& file) {
   for (size_t g = 0; g < m.row_groups.size(); ++g) {
     const RowGroup& rg = m.row_groups[g];
     if (rg.num_rows < 0 || __builtin_add_overflow(total, rg.num_rows, &total)) {
-      return Corrupt(file, f.data_end, "row group " + std::to_string(g) + " has a bad row count " +
-                                           std::to_string(rg.num_rows));
+      return Corrupt(file, f.data_end,
+                     "row group " + std::to_string(g) + " has a bad row count " + std::to_string(rg.num_rows));
     }
     if (rg.columns.size() != f.schema.leaves.size()) {
-      return Corrupt(file, f.data_end, "row group " + std::to_string(g) + " has " + std::to_string(rg.columns.size()) +
-                                           " column chunks but the schema has " +
-                                           std::to_string(f.schema.leaves.size()) + " columns");
+      return Corrupt(file, f.data_end,
+                     "row group " + std::to_string(g) + " has " + std::to_string(rg.columns.size()) +
+                         " column chunks but the schema has " + std::to_string(f.schema.leaves.size()) + " columns");
     }
   }
   if (total != m.num_rows) {
-    return Corrupt(file, f.data_end, "row groups hold " + std::to_string(total) + " rows but the footer says " +
-                                         std::to_string(m.num_rows));
+    return Corrupt(
+        file, f.data_end,
+        "row groups hold " + std::to_string(total) + " rows but the footer says " + std::to_string(m.num_rows));
   }
   return f;
 }

@@ -79,8 +79,7 @@ bool LegacyStatsUsable(const LeafColumn& leaf) {
     case PhysicalType::kInt64:
     case PhysicalType::kFloat:
     case PhysicalType::kDouble:
-      return leaf.conversion != ValueConversion::kUint32ToInt64 &&
-             leaf.conversion != ValueConversion::kUint64ToInt64;
+      return leaf.conversion != ValueConversion::kUint32ToInt64 && leaf.conversion != ValueConversion::kUint64ToInt64;
     default: return false;
   }
 }
@@ -107,7 +106,8 @@ Result<FileSummary> InspectParquet(FileSystem* fs, const std::string& path) {
   s.schema = footer.schema.schema;
   s.num_rows = m.num_rows;
   s.created_by = m.created_by.value_or("");
-  for (const parquet::KeyValue& kv : m.key_value_metadata) s.key_value_metadata.emplace_back(kv.key, kv.value.value_or(""));
+  for (const parquet::KeyValue& kv : m.key_value_metadata)
+    s.key_value_metadata.emplace_back(kv.key, kv.value.value_or(""));
   std::vector<std::string> codecs;
   std::set<std::string> seen_codecs;
   for (const parquet::RowGroup& rg : m.row_groups) {

@@ -253,16 +253,23 @@ std::string Unknown(int32_t v) { return "UNKNOWN(" + std::to_string(v) + ")"; }
 }  // namespace
 
 std::string PhysicalTypeName(PhysicalType t) {
-  static const char* const kNames[] = {"BOOLEAN", "INT32", "INT64", "INT96", "FLOAT", "DOUBLE", "BYTE_ARRAY",
-                                       "FIXED_LEN_BYTE_ARRAY"};
+  static const char* const kNames[] = {"BOOLEAN", "INT32",  "INT64",      "INT96",
+                                       "FLOAT",   "DOUBLE", "BYTE_ARRAY", "FIXED_LEN_BYTE_ARRAY"};
   int32_t i = static_cast<int32_t>(t);
   return i >= 0 && i < 8 ? kNames[i] : Unknown(i);
 }
 
 std::string EncodingName(Encoding e) {
-  static const char* const kNames[] = {"PLAIN", nullptr, "PLAIN_DICTIONARY", "RLE", "BIT_PACKED",
-                                       "DELTA_BINARY_PACKED", "DELTA_LENGTH_BYTE_ARRAY", "DELTA_BYTE_ARRAY",
-                                       "RLE_DICTIONARY", "BYTE_STREAM_SPLIT"};
+  static const char* const kNames[] = {"PLAIN",
+                                       nullptr,
+                                       "PLAIN_DICTIONARY",
+                                       "RLE",
+                                       "BIT_PACKED",
+                                       "DELTA_BINARY_PACKED",
+                                       "DELTA_LENGTH_BYTE_ARRAY",
+                                       "DELTA_BYTE_ARRAY",
+                                       "RLE_DICTIONARY",
+                                       "BYTE_STREAM_SPLIT"};
   int32_t i = static_cast<int32_t>(e);
   return i >= 0 && i < 10 && kNames[i] != nullptr ? kNames[i] : Unknown(i);
 }
@@ -280,10 +287,28 @@ std::string PageTypeName(PageType t) {
 }
 
 std::string ConvertedTypeName(ConvertedType t) {
-  static const char* const kNames[] = {
-      "UTF8",     "MAP",       "MAP_KEY_VALUE", "LIST",   "ENUM",  "DECIMAL", "DATE",   "TIME_MILLIS",
-      "TIME_MICROS", "TIMESTAMP_MILLIS", "TIMESTAMP_MICROS", "UINT_8", "UINT_16", "UINT_32", "UINT_64", "INT_8",
-      "INT_16",   "INT_32",    "INT_64",        "JSON",   "BSON",  "INTERVAL"};
+  static const char* const kNames[] = {"UTF8",
+                                       "MAP",
+                                       "MAP_KEY_VALUE",
+                                       "LIST",
+                                       "ENUM",
+                                       "DECIMAL",
+                                       "DATE",
+                                       "TIME_MILLIS",
+                                       "TIME_MICROS",
+                                       "TIMESTAMP_MILLIS",
+                                       "TIMESTAMP_MICROS",
+                                       "UINT_8",
+                                       "UINT_16",
+                                       "UINT_32",
+                                       "UINT_64",
+                                       "INT_8",
+                                       "INT_16",
+                                       "INT_32",
+                                       "INT_64",
+                                       "JSON",
+                                       "BSON",
+                                       "INTERVAL"};
   int32_t i = static_cast<int32_t>(t);
   return i >= 0 && i < 22 ? kNames[i] : Unknown(i);
 }

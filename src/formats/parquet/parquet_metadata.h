@@ -91,18 +91,30 @@ enum class TimeUnit : uint8_t { kMillis, kMicros, kNanos };
 // union member's field id) so a reader can name them in an Unsupported error.
 struct LogicalType {
   enum class Kind : uint8_t {
-    kString, kMap, kList, kEnum, kDecimal, kDate, kTime, kTimestamp, kInteger,
+    kString,
+    kMap,
+    kList,
+    kEnum,
+    kDecimal,
+    kDate,
+    kTime,
+    kTimestamp,
+    kInteger,
     kNull,  // "UNKNOWN" in parquet.thrift: always null
-    kJson, kBson, kUuid, kFloat16, kOther,
+    kJson,
+    kBson,
+    kUuid,
+    kFloat16,
+    kOther,
   };
   Kind kind = Kind::kString;
-  int32_t scale = 0;      // decimal
-  int32_t precision = 0;  // decimal
-  bool is_adjusted_to_utc = false;  // time, timestamp
+  int32_t scale = 0;                  // decimal
+  int32_t precision = 0;              // decimal
+  bool is_adjusted_to_utc = false;    // time, timestamp
   TimeUnit unit = TimeUnit::kMicros;  // time, timestamp
-  int8_t bit_width = 0;   // integer
-  bool is_signed = true;  // integer
-  int16_t other_id = 0;   // kOther: the union member's field id
+  int8_t bit_width = 0;               // integer
+  bool is_signed = true;              // integer
+  int16_t other_id = 0;               // kOther: the union member's field id
 
   bool operator==(const LogicalType&) const = default;
 };

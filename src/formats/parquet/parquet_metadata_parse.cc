@@ -26,7 +26,9 @@ class Field {
   Status I16(std::optional<int16_t>* v) { return Take(CType::kI16) ? r_.ReadI16(&v->emplace()) : Status::OK(); }
   Status I8(int8_t* v) { return Take(CType::kByte) ? r_.ReadI8(v) : Status::OK(); }
   Status Bin(std::string* v) { return Take(CType::kBinary) ? r_.ReadBinary(v) : Status::OK(); }
-  Status Bin(std::optional<std::string>* v) { return Take(CType::kBinary) ? r_.ReadBinary(&v->emplace()) : Status::OK(); }
+  Status Bin(std::optional<std::string>* v) {
+    return Take(CType::kBinary) ? r_.ReadBinary(&v->emplace()) : Status::OK();
+  }
   Status Bool(bool* v) { return TakeBool() ? r_.ReadBool(v) : Status::OK(); }
   Status Bool(std::optional<bool>* v) { return TakeBool() ? r_.ReadBool(&v->emplace()) : Status::OK(); }
   template <typename E>
@@ -179,8 +181,8 @@ Status ParseLogicalType(CompactReader& r, LogicalType* t) {
   *t = LogicalType{};
   t->kind = K::kOther;
   return ParseStruct(r, nullptr, [&](Field& f) -> Status {
-    static constexpr K kEmptyKinds[] = {K::kOther, K::kString, K::kMap,   K::kList,  K::kEnum,  K::kOther,
-                                        K::kDate,  K::kOther,  K::kOther, K::kOther, K::kOther, K::kNull,
+    static constexpr K kEmptyKinds[] = {K::kOther, K::kString, K::kMap,   K::kList,   K::kEnum,  K::kOther,
+                                        K::kDate,  K::kOther,  K::kOther, K::kOther,  K::kOther, K::kNull,
                                         K::kJson,  K::kBson,   K::kUuid,  K::kFloat16};
     int16_t id = f.id();
     *t = LogicalType{};  // a union: the last member present wins
@@ -281,8 +283,14 @@ Status ParseColumnMetaData(CompactReader& r, ColumnMetaData* m) {
     }
   }));
   return CheckRequired(r, "ColumnMetaData", seen,
-                       {{1, "type"}, {2, "encodings"}, {3, "path_in_schema"}, {4, "codec"}, {5, "num_values"},
-                        {6, "total_uncompressed_size"}, {7, "total_compressed_size"}, {9, "data_page_offset"}});
+                       {{1, "type"},
+                        {2, "encodings"},
+                        {3, "path_in_schema"},
+                        {4, "codec"},
+                        {5, "num_values"},
+                        {6, "total_uncompressed_size"},
+                        {7, "total_compressed_size"},
+                        {9, "data_page_offset"}});
 }
 
 Status ParseColumnChunk(CompactReader& r, ColumnChunk* c) {
@@ -396,8 +404,12 @@ Status ParsePageHeader(CompactReader& r, PageHeader* h) {
             }
           }));
           return CheckRequired(r, "DataPageHeaderV2", dseen,
-                               {{1, "num_values"}, {2, "num_nulls"}, {3, "num_rows"}, {4, "encoding"},
-                                {5, "definition_levels_byte_length"}, {6, "repetition_levels_byte_length"}});
+                               {{1, "num_values"},
+                                {2, "num_nulls"},
+                                {3, "num_rows"},
+                                {4, "encoding"},
+                                {5, "definition_levels_byte_length"},
+                                {6, "repetition_levels_byte_length"}});
         });
       default: return Status::OK();
     }

@@ -75,7 +75,8 @@ FileMetaData SampleFile() {
   s.max_value = std::string("\xff\xff\xff\xff\xff\xff\xff\x7f", 8);
   s.is_max_value_exact = true;
   m.statistics = s;
-  m.encoding_stats = {{PageType::kDictionaryPage, Encoding::kPlain, 1}, {PageType::kDataPage, Encoding::kRleDictionary, 3}};
+  m.encoding_stats = {{PageType::kDictionaryPage, Encoding::kPlain, 1},
+                      {PageType::kDataPage, Encoding::kRleDictionary, 3}};
   m.key_value_metadata = {{"k", std::nullopt}};
   c.meta_data = m;
   g.columns.push_back(c);

@@ -75,8 +75,8 @@ Status ParquetPageReader::ReadExact(uint64_t offset, size_t n, std::string* out)
   if (n == 0) return Status::OK();
   GAGGLE_ASSIGN_OR_RETURN(size_t got, file_->ReadAt(offset, n, reinterpret_cast<uint8_t*>(out->data())));
   if (got != n) {
-    return context_->Corruption(offset, "file ends after " + std::to_string(got) + " of " + std::to_string(n) +
-                                            " bytes");
+    return context_->Corruption(offset,
+                                "file ends after " + std::to_string(got) + " of " + std::to_string(n) + " bytes");
   }
   return Status::OK();
 }
@@ -145,13 +145,15 @@ Result<bool> ParquetPageReader::Next(ParquetPage* page) {
     const uint64_t body_size = static_cast<uint64_t>(h.compressed_page_size);
     if (header_bytes > end_ - offset || body_size > end_ - offset - header_bytes) {
       return context_->Corruption(offset, "page of " + std::to_string(header_bytes) + " + " +
-                                              std::to_string(body_size) + " bytes runs past the end of the column "
-                                              "chunk at byte " + std::to_string(end_));
+                                              std::to_string(body_size) +
+                                              " bytes runs past the end of the column "
+                                              "chunk at byte " +
+                                              std::to_string(end_));
     }
     pos_ = offset + header_bytes + body_size;
 
-    bool wanted = h.type == PageType::kDictionaryPage || h.type == PageType::kDataPage ||
-                  h.type == PageType::kDataPageV2;
+    bool wanted =
+        h.type == PageType::kDictionaryPage || h.type == PageType::kDataPage || h.type == PageType::kDataPageV2;
     if (!wanted) continue;  // index pages and page types from the future carry nothing we need
 
     // The page body: take what the header window already holds, read the rest.

@@ -57,8 +57,8 @@ class ParquetReader final : public BatchReader {
   Status StartRowGroup(size_t g) {
     const parquet::RowGroup& rg = footer_.metadata.row_groups[g];
     for (size_t c = 0; c < decoders_.size(); ++c) {
-      GAGGLE_RETURN_IF_ERROR(decoders_[c]->StartChunk(rg.columns[c], static_cast<int>(g), next_first_row_,
-                                                      rg.num_rows, footer_.data_end));
+      GAGGLE_RETURN_IF_ERROR(
+          decoders_[c]->StartChunk(rg.columns[c], static_cast<int>(g), next_first_row_, rg.num_rows, footer_.data_end));
     }
     row_group_rows_left_ = rg.num_rows;
     next_first_row_ += rg.num_rows;

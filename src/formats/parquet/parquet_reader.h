@@ -15,9 +15,11 @@
 
 namespace gaggle {
 
-Result<std::unique_ptr<BatchReader>> OpenParquetReader(FileSystem* fs, const std::string& path, const ReadOptions& options);
+Result<std::unique_ptr<BatchReader>> OpenParquetReader(FileSystem* fs, const std::string& path,
+                                                       const ReadOptions& options);
 // The same over an already open file (e.g. parquet::ParquetBytesFile for bytes in memory).
-Result<std::unique_ptr<BatchReader>> OpenParquetReader(std::unique_ptr<RandomAccessFile> file, const ReadOptions& options);
+Result<std::unique_ptr<BatchReader>> OpenParquetReader(std::unique_ptr<RandomAccessFile> file,
+                                                       const ReadOptions& options);
 
 // Footer-only summary: schema, row groups, codecs, encodings and statistics.
 // RowGroupSummary::total_bytes is the row group's compressed (on-disk) size; min/max are

@@ -49,7 +49,8 @@ std::string ShellQuote(const std::string& s) {
 // Runs the writer oracle once (one DuckDB start-up) and parses what it printed.
 Status RunOracle(const std::string& outdir, std::vector<OracleCase>* cases) {
   if (!std::filesystem::exists(kOracleDir + "/node_modules/@duckdb/node-api")) {
-    return Status::NotFound("DuckDB oracle missing in " + kOracleDir + "/node_modules: run `bash tests/oracle/setup.sh`");
+    return Status::NotFound("DuckDB oracle missing in " + kOracleDir +
+                            "/node_modules: run `bash tests/oracle/setup.sh`");
   }
   std::string cmd = "node " + ShellQuote(kOracleDir + "/write_parquet_duckdb.mjs") + " " + ShellQuote(outdir) + " 2>&1";
   FILE* pipe = ::popen(cmd.c_str(), "r");
@@ -89,7 +90,8 @@ Status RunOracle(const std::string& outdir, std::vector<OracleCase>* cases) {
       c.columns.emplace_back(line["name"], line["type"]);
     } else if (kind == "row") {
       std::vector<std::optional<std::string>> row;
-      for (const json& v : line["values"]) row.push_back(v.is_null() ? std::nullopt : std::optional(v.get<std::string>()));
+      for (const json& v : line["values"])
+        row.push_back(v.is_null() ? std::nullopt : std::optional(v.get<std::string>()));
       c.rows.push_back(std::move(row));
     }
   }
@@ -99,10 +101,22 @@ Status RunOracle(const std::string& outdir, std::vector<OracleCase>* cases) {
 // The gaggle type DuckDB's type must map to.
 std::string ExpectedType(const std::string& duck) {
   static const std::map<std::string, std::string> kMap = {
-      {"BOOLEAN", "bool"},  {"TINYINT", "int32"},   {"SMALLINT", "int32"}, {"INTEGER", "int32"},
-      {"UTINYINT", "int32"}, {"USMALLINT", "int32"}, {"BIGINT", "int64"},  {"UINTEGER", "int64"},
-      {"UBIGINT", "int64"}, {"FLOAT", "float"},     {"DOUBLE", "double"},  {"VARCHAR", "string"},
-      {"BLOB", "binary"},   {"DATE", "date"},       {"TIMESTAMP", "timestamp"}, {"TIMESTAMP_NS", "timestamp"},
+      {"BOOLEAN", "bool"},
+      {"TINYINT", "int32"},
+      {"SMALLINT", "int32"},
+      {"INTEGER", "int32"},
+      {"UTINYINT", "int32"},
+      {"USMALLINT", "int32"},
+      {"BIGINT", "int64"},
+      {"UINTEGER", "int64"},
+      {"UBIGINT", "int64"},
+      {"FLOAT", "float"},
+      {"DOUBLE", "double"},
+      {"VARCHAR", "string"},
+      {"BLOB", "binary"},
+      {"DATE", "date"},
+      {"TIMESTAMP", "timestamp"},
+      {"TIMESTAMP_NS", "timestamp"},
       {"TIMESTAMP_MS", "timestamp"},
   };
   auto it = kMap.find(duck);
@@ -161,8 +175,8 @@ std::optional<std::string> Render(const Column& c, size_t i) {
 class ParquetReaderDuckDb : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new std::string(std::filesystem::temp_directory_path() /
-                           ("gaggle-pqr-duckdb-" + std::to_string(::getpid())));
+    dir_ =
+        new std::string(std::filesystem::temp_directory_path() / ("gaggle-pqr-duckdb-" + std::to_string(::getpid())));
     std::filesystem::create_directories(*dir_);
     cases_ = new std::vector<OracleCase>();
     *oracle_status_ = RunOracle(*dir_, cases_);
@@ -214,8 +228,8 @@ void ExpectSameRows(const OracleCase& c, size_t batch_rows) {
       for (size_t col = 0; col < batch.num_columns(); ++col) {
         std::optional<std::string> ours = Render(batch.columns[col], r);
         if (ours != c.rows[row][col] && ++mismatches <= 5) {
-          ADD_FAILURE() << "row " << row << " column " << c.columns[col].first << ": ours "
-                        << ours.value_or("NULL") << ", DuckDB " << c.rows[row][col].value_or("NULL");
+          ADD_FAILURE() << "row " << row << " column " << c.columns[col].first << ": ours " << ours.value_or("NULL")
+                        << ", DuckDB " << c.rows[row][col].value_or("NULL");
         }
       }
     }
@@ -251,8 +265,8 @@ TEST_F(ParquetReaderDuckDb, CoversTheEncodingsDuckDbWrites) {
     encodings.insert(c.encodings.begin(), c.encodings.end());
     if (c.expect == "rows" && c.row_groups > 5) many_groups = true;
   }
-  for (const char* e : {"PLAIN", "PLAIN_DICTIONARY", "RLE_DICTIONARY", "DELTA_BINARY_PACKED",
-                        "DELTA_LENGTH_BYTE_ARRAY", "BYTE_STREAM_SPLIT"}) {
+  for (const char* e : {"PLAIN", "PLAIN_DICTIONARY", "RLE_DICTIONARY", "DELTA_BINARY_PACKED", "DELTA_LENGTH_BYTE_ARRAY",
+                        "BYTE_STREAM_SPLIT"}) {
     EXPECT_TRUE(encodings.count(e)) << e;
   }
   EXPECT_TRUE(many_groups);
@@ -272,8 +286,10 @@ TEST_F(ParquetReaderDuckDb, RefusesWhatGaggleCannotRepresent) {
       RecordBatch batch;
       while (st.ok()) {
         auto more = (*reader)->Next(&batch);
-        if (!more.ok()) st = more.status();
-        else if (!*more) break;
+        if (!more.ok())
+          st = more.status();
+        else if (!*more)
+          break;
       }
     }
     ASSERT_FALSE(st.ok()) << "read without error";

@@ -17,8 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view bytes(reinterpret_cast<const char*>(data), size);
   gaggle::ReadOptions options;
   options.batch_rows = 256;
-  auto reader = gaggle::OpenParquetReader(std::make_unique<gaggle::parquet::ParquetBytesFile>(bytes, "fuzz.parquet"),
-                                          options);
+  auto reader =
+      gaggle::OpenParquetReader(std::make_unique<gaggle::parquet::ParquetBytesFile>(bytes, "fuzz.parquet"), options);
   if (!reader.ok()) return 0;
   gaggle::RecordBatch batch;
   size_t rows = 0;

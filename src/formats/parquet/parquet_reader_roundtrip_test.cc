@@ -16,14 +16,19 @@ namespace gaggle {
 namespace {
 
 std::shared_ptr<const Schema> AllTypes() {
-  return std::make_shared<Schema>(std::vector<Field>{
-      {"id", DataType::Int64(), false},       {"flag", DataType::Bool(), true},
-      {"i32", DataType::Int32(), true},       {"i64", DataType::Int64(), true},
-      {"f32", DataType::Float(), true},       {"f64", DataType::Double(), true},
-      {"name", DataType::String(), true},     {"blob", DataType::Binary(), true},
-      {"day", DataType::Date(), true},        {"ts", DataType::Timestamp(), true},
-      {"small_dec", DataType::Decimal(9, 2), true}, {"big_dec", DataType::Decimal(18, 6), true},
-      {"category", DataType::String(), false}});
+  return std::make_shared<Schema>(std::vector<Field>{{"id", DataType::Int64(), false},
+                                                     {"flag", DataType::Bool(), true},
+                                                     {"i32", DataType::Int32(), true},
+                                                     {"i64", DataType::Int64(), true},
+                                                     {"f32", DataType::Float(), true},
+                                                     {"f64", DataType::Double(), true},
+                                                     {"name", DataType::String(), true},
+                                                     {"blob", DataType::Binary(), true},
+                                                     {"day", DataType::Date(), true},
+                                                     {"ts", DataType::Timestamp(), true},
+                                                     {"small_dec", DataType::Decimal(9, 2), true},
+                                                     {"big_dec", DataType::Decimal(18, 6), true},
+                                                     {"category", DataType::String(), false}});
 }
 
 // Row i of the test data; nulls at different strides per column, extremes at the start.
@@ -33,17 +38,51 @@ RecordBatch MakeRows(const std::shared_ptr<const Schema>& schema, int64_t first,
   for (int64_t i = first; i < first + n; ++i) {
     auto& c = b.columns;
     c[0].Append<int64_t>(i);
-    if (i % 3 == 0) c[1].AppendNull(); else c[1].Append<uint8_t>(i % 2);
-    if (i % 5 == 0) c[2].AppendNull(); else c[2].Append<int32_t>(i == 1 ? INT32_MIN : i == 2 ? INT32_MAX : static_cast<int32_t>(i * 7919 % 100000 - 50000));
-    if (i % 7 == 0) c[3].AppendNull(); else c[3].Append<int64_t>(i == 1 ? INT64_MIN : i == 2 ? INT64_MAX : i * 1000003 - 7);
-    if (i % 11 == 0) c[4].AppendNull(); else c[4].Append<float>(i < 7 ? static_cast<float>(specials[i]) : static_cast<float>(i) / 3.0f);
-    if (i % 13 == 0) c[5].AppendNull(); else c[5].Append<double>(i < 7 ? specials[i] : static_cast<double>(i) * 1.1);
-    if (i % 4 == 0) c[6].AppendNull(); else c[6].AppendString(i % 10 == 1 ? "" : "näme-" + std::to_string(i % 50) + std::string(static_cast<size_t>(i % 9), 'x'));
-    if (i % 6 == 0) c[7].AppendNull(); else c[7].AppendString(std::string("\0\xFF", 2) + std::to_string(i));
-    if (i % 8 == 0) c[8].AppendNull(); else c[8].Append<int32_t>(static_cast<int32_t>(i * 37 % 80000 - 40000));
-    if (i % 9 == 0) c[9].AppendNull(); else c[9].Append<int64_t>((i - 500) * 86400000000LL + i);
-    if (i % 10 == 0) c[10].AppendNull(); else c[10].Append<int64_t>(i == 1 ? 999999999 : i == 2 ? -999999999 : i * 101 - 3000);
-    if (i % 12 == 0) c[11].AppendNull(); else c[11].Append<int64_t>(i == 1 ? 999999999999999999 : i == 2 ? -999999999999999999 : i * 123456789);
+    if (i % 3 == 0)
+      c[1].AppendNull();
+    else
+      c[1].Append<uint8_t>(i % 2);
+    if (i % 5 == 0)
+      c[2].AppendNull();
+    else
+      c[2].Append<int32_t>(i == 1 ? INT32_MIN : i == 2 ? INT32_MAX : static_cast<int32_t>(i * 7919 % 100000 - 50000));
+    if (i % 7 == 0)
+      c[3].AppendNull();
+    else
+      c[3].Append<int64_t>(i == 1 ? INT64_MIN : i == 2 ? INT64_MAX : i * 1000003 - 7);
+    if (i % 11 == 0)
+      c[4].AppendNull();
+    else
+      c[4].Append<float>(i < 7 ? static_cast<float>(specials[i]) : static_cast<float>(i) / 3.0f);
+    if (i % 13 == 0)
+      c[5].AppendNull();
+    else
+      c[5].Append<double>(i < 7 ? specials[i] : static_cast<double>(i) * 1.1);
+    if (i % 4 == 0)
+      c[6].AppendNull();
+    else
+      c[6].AppendString(i % 10 == 1 ? ""
+                                    : "näme-" + std::to_string(i % 50) + std::string(static_cast<size_t>(i % 9), 'x'));
+    if (i % 6 == 0)
+      c[7].AppendNull();
+    else
+      c[7].AppendString(std::string("\0\xFF", 2) + std::to_string(i));
+    if (i % 8 == 0)
+      c[8].AppendNull();
+    else
+      c[8].Append<int32_t>(static_cast<int32_t>(i * 37 % 80000 - 40000));
+    if (i % 9 == 0)
+      c[9].AppendNull();
+    else
+      c[9].Append<int64_t>((i - 500) * 86400000000LL + i);
+    if (i % 10 == 0)
+      c[10].AppendNull();
+    else
+      c[10].Append<int64_t>(i == 1 ? 999999999 : i == 2 ? -999999999 : i * 101 - 3000);
+    if (i % 12 == 0)
+      c[11].AppendNull();
+    else
+      c[11].Append<int64_t>(i == 1 ? 999999999999999999 : i == 2 ? -999999999999999999 : i * 123456789);
     c[12].AppendString(i % 3 == 0 ? "red" : i % 3 == 1 ? "green" : "blue");
   }
   return b;
@@ -63,8 +102,8 @@ bool SameValue(const Column& a, size_t i, const Column& b, size_t j) {
 class ParquetRoundTrip : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("gaggle-pqrt-" + std::to_string(::getpid()) + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = std::filesystem::temp_directory_path() / ("gaggle-pqrt-" + std::to_string(::getpid()) + "-" +
+                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::create_directories(dir_);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
@@ -99,8 +138,8 @@ class ParquetRoundTrip : public ::testing::Test {
         ASSERT_LT(row, static_cast<size_t>(rows));
         for (size_t c = 0; c < batch.num_columns(); ++c) {
           ASSERT_TRUE(SameValue(batch.columns[c], r, expected.columns[c], row))
-              << "row " << row << " column " << schema->field(c).name << ": got "
-              << batch.columns[c].ValueToString(r) << ", wrote " << expected.columns[c].ValueToString(row);
+              << "row " << row << " column " << schema->field(c).name << ": got " << batch.columns[c].ValueToString(r)
+              << ", wrote " << expected.columns[c].ValueToString(row);
         }
       }
     }

@@ -20,8 +20,8 @@ using namespace gaggle::parquet;  // NOLINT: test brevity
 class ParquetReaderTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("gaggle-pqr-" + std::to_string(::getpid()) + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = std::filesystem::temp_directory_path() / ("gaggle-pqr-" + std::to_string(::getpid()) + "-" +
+                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::create_directories(dir_);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
@@ -66,8 +66,9 @@ class ParquetReaderTest : public ::testing::Test {
 using Rows = std::vector<std::vector<std::string>>;
 
 TEST_F(ParquetReaderTest, PlainRequiredAndOptionalColumns) {
-  std::vector<SchemaElement> leaves = {Leaf("id", PhysicalType::kInt32, Repetition::kRequired),
-                                       Leaf("name", PhysicalType::kByteArray, Repetition::kOptional, ConvertedType::kUtf8)};
+  std::vector<SchemaElement> leaves = {
+      Leaf("id", PhysicalType::kInt32, Repetition::kRequired),
+      Leaf("name", PhysicalType::kByteArray, Repetition::kOptional, ConvertedType::kUtf8)};
   TestChunk ids{DataPageV1(4, Encoding::kPlain, PlainFixed<int32_t>({1, 2, 3, -4})), 0, 4};
   TestChunk names{DataPageV1(4, Encoding::kPlain, V1Levels({1, 0, 1, 1}) + PlainByteArrays({"a", "", "ünï"})), 0, 4};
   auto rows = ReadAll(Write(BuildParquetFile(leaves, {{ids, names}})));
@@ -100,8 +101,8 @@ TEST_F(ParquetReaderTest, DictionaryPagesAcrossRowGroupsAndPages) {
 TEST_F(ParquetReaderTest, DictionaryIndexOutOfRangeIsCorruptionNamingWhere) {
   std::vector<SchemaElement> leaves = {Leaf("code", PhysicalType::kInt32, Repetition::kRequired)};
   std::string dict = DictionaryPage(2, PlainFixed<int32_t>({7, 8}));
-  TestChunk c{dict + DataPageV1(3, Encoding::kRleDictionary, std::string(1, '\2') + Hybrid({0, 1, 3}, 2)),
-              dict.size(), 3};
+  TestChunk c{dict + DataPageV1(3, Encoding::kRleDictionary, std::string(1, '\2') + Hybrid({0, 1, 3}, 2)), dict.size(),
+              3};
   std::string path = Write(BuildParquetFile(leaves, {{c}}));
   Status st = ReadStatus(path);
   EXPECT_EQ(st.code(), StatusCode::kCorruption) << st.ToString();
@@ -114,8 +115,7 @@ TEST_F(ParquetReaderTest, DictionaryIndexOutOfRangeIsCorruptionNamingWhere) {
 TEST_F(ParquetReaderTest, DeltaByteStreamSplitAndRleBooleanEncodings) {
   std::vector<SchemaElement> leaves = {
       Leaf("s", PhysicalType::kByteArray, Repetition::kOptional, ConvertedType::kUtf8),
-      Leaf("f", PhysicalType::kFloat, Repetition::kRequired),
-      Leaf("i", PhysicalType::kInt64, Repetition::kRequired),
+      Leaf("f", PhysicalType::kFloat, Repetition::kRequired), Leaf("i", PhysicalType::kInt64, Repetition::kRequired),
       Leaf("b", PhysicalType::kBoolean, Repetition::kRequired),
       Leaf("l", PhysicalType::kByteArray, Repetition::kRequired, ConvertedType::kUtf8)};
   std::string bss;  // three floats, byte k of every value in stream k
@@ -126,7 +126,8 @@ TEST_F(ParquetReaderTest, DeltaByteStreamSplitAndRleBooleanEncodings) {
   std::string rle_bools = Hybrid({1, 0, 1}, 1);
   uint32_t rle_len = static_cast<uint32_t>(rle_bools.size());
   std::vector<TestChunk> chunks = {
-      {DataPageV1(3, Encoding::kDeltaByteArray, V1Levels({1, 1, 0}) + EncodeDeltaByteArray({"prefix-a", "prefix-b"})), 0, 3},
+      {DataPageV1(3, Encoding::kDeltaByteArray, V1Levels({1, 1, 0}) + EncodeDeltaByteArray({"prefix-a", "prefix-b"})),
+       0, 3},
       {DataPageV1(3, Encoding::kByteStreamSplit, bss), 0, 3},
       {DataPageV1(3, Encoding::kDeltaBinaryPacked, EncodeDeltaBinaryPacked({5, -9000000000, 7}, 128, 4)), 0, 3},
       {DataPageV1(3, Encoding::kRle, std::string(reinterpret_cast<const char*>(&rle_len), 4) + rle_bools), 0, 3},
@@ -139,21 +140,24 @@ TEST_F(ParquetReaderTest, DeltaByteStreamSplitAndRleBooleanEncodings) {
 }
 
 TEST_F(ParquetReaderTest, DataPagesV2WithCompressedAndUncompressedValues) {
-  std::vector<SchemaElement> leaves = {Leaf("o", PhysicalType::kInt64, Repetition::kOptional),
-                                       Leaf("s", PhysicalType::kByteArray, Repetition::kRequired, ConvertedType::kUtf8)};
-  TestChunk o{DataPageV2(3, 1, Encoding::kPlain, Hybrid({1, 0, 1}, 1), PlainFixed<int64_t>({11, 33}), Compression::kZstd) +
-                  DataPageV2(2, 0, Encoding::kDeltaBinaryPacked, Hybrid({1, 1}, 1),
-                             EncodeDeltaBinaryPacked({-5, 5}, 128, 4), Compression::kZstd, false),
-              0, 5, CompressionCodec::kZstd};
-  TestChunk s{DataPageV2(5, 0, Encoding::kPlain, "", PlainByteArrays({"a", "b", "c", "d", "e"}), Compression::kSnappy), 0,
-              5, CompressionCodec::kSnappy};
+  std::vector<SchemaElement> leaves = {
+      Leaf("o", PhysicalType::kInt64, Repetition::kOptional),
+      Leaf("s", PhysicalType::kByteArray, Repetition::kRequired, ConvertedType::kUtf8)};
+  TestChunk o{
+      DataPageV2(3, 1, Encoding::kPlain, Hybrid({1, 0, 1}, 1), PlainFixed<int64_t>({11, 33}), Compression::kZstd) +
+          DataPageV2(2, 0, Encoding::kDeltaBinaryPacked, Hybrid({1, 1}, 1), EncodeDeltaBinaryPacked({-5, 5}, 128, 4),
+                     Compression::kZstd, false),
+      0, 5, CompressionCodec::kZstd};
+  TestChunk s{DataPageV2(5, 0, Encoding::kPlain, "", PlainByteArrays({"a", "b", "c", "d", "e"}), Compression::kSnappy),
+              0, 5, CompressionCodec::kSnappy};
   auto rows = ReadAll(Write(BuildParquetFile(leaves, {{o, s}})), 2);
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
   EXPECT_EQ(*rows, (Rows{{"11", "a"}, {"null", "b"}, {"33", "c"}, {"-5", "d"}, {"5", "e"}}));
 }
 
 TEST_F(ParquetReaderTest, DecimalBytesFixedBinaryAndUnsignedConversions) {
-  SchemaElement fixed_dec = Leaf("fd", PhysicalType::kFixedLenByteArray, Repetition::kRequired, ConvertedType::kDecimal);
+  SchemaElement fixed_dec =
+      Leaf("fd", PhysicalType::kFixedLenByteArray, Repetition::kRequired, ConvertedType::kDecimal);
   fixed_dec.type_length = 4;
   fixed_dec.precision = 9;
   fixed_dec.scale = 2;
@@ -162,12 +166,15 @@ TEST_F(ParquetReaderTest, DecimalBytesFixedBinaryAndUnsignedConversions) {
   bytes_dec.scale = 3;
   SchemaElement fixed_bin = Leaf("fb", PhysicalType::kFixedLenByteArray, Repetition::kRequired);
   fixed_bin.type_length = 2;
-  std::vector<SchemaElement> leaves = {fixed_dec, bytes_dec, fixed_bin,
-                                       Leaf("u32", PhysicalType::kInt32, Repetition::kRequired, ConvertedType::kUint32),
-                                       Leaf("ms", PhysicalType::kInt64, Repetition::kRequired, ConvertedType::kTimestampMillis)};
+  std::vector<SchemaElement> leaves = {
+      fixed_dec, bytes_dec, fixed_bin, Leaf("u32", PhysicalType::kInt32, Repetition::kRequired, ConvertedType::kUint32),
+      Leaf("ms", PhysicalType::kInt64, Repetition::kRequired, ConvertedType::kTimestampMillis)};
   std::vector<TestChunk> chunks = {
       {DataPageV1(2, Encoding::kPlain, std::string("\xFF\xFF\xFF\xFB\x00\x00\x30\x39", 8)), 0, 2},
-      {DataPageV1(2, Encoding::kPlain, PlainByteArrays({std::string("\x80", 1), std::string("\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00", 10)})), 0, 2},
+      {DataPageV1(
+           2, Encoding::kPlain,
+           PlainByteArrays({std::string("\x80", 1), std::string("\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00", 10)})),
+       0, 2},
       {DataPageV1(2, Encoding::kPlain, std::string("\x00\xAB\xCD\xEF", 4)), 0, 2},
       {DataPageV1(2, Encoding::kPlain, PlainFixed<int32_t>({-1, 5})), 0, 2},
       {DataPageV1(2, Encoding::kPlain, PlainFixed<int64_t>({-1, 1700000000123})), 0, 2}};
@@ -178,7 +185,8 @@ TEST_F(ParquetReaderTest, DecimalBytesFixedBinaryAndUnsignedConversions) {
 }
 
 TEST_F(ParquetReaderTest, ValuesThatDoNotFitAreUnsupportedNamingTheRow) {
-  std::vector<SchemaElement> leaves = {Leaf("ms", PhysicalType::kInt64, Repetition::kOptional, ConvertedType::kTimestampMillis)};
+  std::vector<SchemaElement> leaves = {
+      Leaf("ms", PhysicalType::kInt64, Repetition::kOptional, ConvertedType::kTimestampMillis)};
   TestChunk c{DataPageV1(3, Encoding::kPlain, V1Levels({0, 1, 1}) + PlainFixed<int64_t>({1, INT64_MAX / 10})), 0, 3};
   Status st = ReadStatus(Write(BuildParquetFile(leaves, {{c}})));
   EXPECT_EQ(st.code(), StatusCode::kUnsupported) << st.ToString();
@@ -217,7 +225,8 @@ std::string SmallFile() {
   std::vector<SchemaElement> leaves = {Leaf("k", PhysicalType::kByteArray, Repetition::kOptional, ConvertedType::kUtf8),
                                        Leaf("v", PhysicalType::kDouble, Repetition::kRequired)};
   std::string dict = DictionaryPage(2, PlainByteArrays({"red", "green"}));
-  TestChunk k{dict + DataPageV1(4, Encoding::kRleDictionary, V1Levels({1, 0, 1, 1}) + std::string(1, '\1') + Hybrid({1, 0, 0}, 1)),
+  TestChunk k{dict + DataPageV1(4, Encoding::kRleDictionary,
+                                V1Levels({1, 0, 1, 1}) + std::string(1, '\1') + Hybrid({1, 0, 0}, 1)),
               dict.size(), 4};
   TestChunk v{DataPageV1(4, Encoding::kPlain, PlainFixed<double>({0.5, 1.5, 2.5, 3.5})), 0, 4};
   TestChunk k2{DataPageV1(2, Encoding::kPlain, V1Levels({1, 1}) + PlainByteArrays({"blue", "x"})), 0, 2};
@@ -228,7 +237,8 @@ std::string SmallFile() {
 TEST_F(ParquetReaderTest, TheSmallFileReads) {
   auto rows = ReadAll(Write(SmallFile()));
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
-  EXPECT_EQ(*rows, (Rows{{"green", "0.5"}, {"null", "1.5"}, {"red", "2.5"}, {"red", "3.5"}, {"blue", "-1"}, {"x", "-2"}}));
+  EXPECT_EQ(*rows,
+            (Rows{{"green", "0.5"}, {"null", "1.5"}, {"red", "2.5"}, {"red", "3.5"}, {"blue", "-1"}, {"x", "-2"}}));
 }
 
 TEST_F(ParquetReaderTest, TruncatedFilesAreCorruptionNamingTheFile) {
@@ -309,8 +319,9 @@ TEST_F(ParquetReaderTest, LevelsAndChunksThatEndEarly) {
   std::string levels = Hybrid(std::vector<uint32_t>(9, 1), 1).substr(0, 2);  // header + value of a 9-run
   levels[0] = static_cast<char>(2 << 1);
   uint32_t len = static_cast<uint32_t>(levels.size());
-  TestChunk c{DataPageV1(6, Encoding::kPlain, std::string(reinterpret_cast<const char*>(&len), 4) + levels +
-                                                  PlainFixed<int32_t>({1, 2, 3, 4, 5, 6})),
+  TestChunk c{DataPageV1(6, Encoding::kPlain,
+                         std::string(reinterpret_cast<const char*>(&len), 4) + levels +
+                             PlainFixed<int32_t>({1, 2, 3, 4, 5, 6})),
               0, 6};
   std::string path = Write(BuildParquetFile(leaves, {{c}}), "levels.parquet");
   Status st = ReadStatus(path);

@@ -182,7 +182,7 @@ inline SchemaElement Leaf(const std::string& name, PhysicalType type, Repetition
 }
 
 struct TestChunk {
-  std::string pages;           // serialized pages, dictionary page first
+  std::string pages;            // serialized pages, dictionary page first
   size_t dictionary_bytes = 0;  // bytes of `pages` taken by the dictionary page (0: none)
   int64_t num_values = 0;
   CompressionCodec codec = CompressionCodec::kUncompressed;

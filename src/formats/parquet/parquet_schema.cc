@@ -51,14 +51,21 @@ std::optional<LogicalType> Annotation(const SchemaElement& e) {
       t.is_adjusted_to_utc = true;
       t.unit = *e.converted_type == ConvertedType::kTimestampMillis ? TimeUnit::kMillis : TimeUnit::kMicros;
       break;
-    case ConvertedType::kInt8: case ConvertedType::kInt16: case ConvertedType::kInt32: case ConvertedType::kInt64:
-    case ConvertedType::kUint8: case ConvertedType::kUint16: case ConvertedType::kUint32: case ConvertedType::kUint64: {
+    case ConvertedType::kInt8:
+    case ConvertedType::kInt16:
+    case ConvertedType::kInt32:
+    case ConvertedType::kInt64:
+    case ConvertedType::kUint8:
+    case ConvertedType::kUint16:
+    case ConvertedType::kUint32:
+    case ConvertedType::kUint64: {
       static constexpr int8_t kWidths[] = {8, 16, 32, 64};
       int c = static_cast<int>(*e.converted_type);
       bool is_signed = c >= static_cast<int>(ConvertedType::kInt8);
       t.kind = K::kInteger;
       t.is_signed = is_signed;
-      t.bit_width = kWidths[c - (is_signed ? static_cast<int>(ConvertedType::kInt8) : static_cast<int>(ConvertedType::kUint8))];
+      t.bit_width =
+          kWidths[c - (is_signed ? static_cast<int>(ConvertedType::kInt8) : static_cast<int>(ConvertedType::kUint8))];
       break;
     }
     default:

@@ -38,10 +38,10 @@ enum class ValueConversion : uint8_t {
 };
 
 struct LeafColumn {
-  Field field;                    // gaggle name, type and nullability
-  int schema_index = 0;           // index of the leaf in FileMetaData::schema
+  Field field;           // gaggle name, type and nullability
+  int schema_index = 0;  // index of the leaf in FileMetaData::schema
   PhysicalType physical_type = PhysicalType::kInt32;
-  int32_t type_length = 0;        // FIXED_LEN_BYTE_ARRAY width in bytes, else 0
+  int32_t type_length = 0;           // FIXED_LEN_BYTE_ARRAY width in bytes, else 0
   int16_t max_definition_level = 0;  // 1 for OPTIONAL, 0 for REQUIRED
   ValueConversion conversion = ValueConversion::kNone;
   int64_t timestamp_multiplier = 1;  // kTimestampScale: 1000 for MILLIS

@@ -44,13 +44,14 @@ Status ParquetValueDecoder::Reset(Encoding encoding, PhysicalType type, int32_t 
   bit_pos_ = 0;
   stream_values_ = 0;
   switch (encoding) {
-    case Encoding::kPlain: case Encoding::kRle: case Encoding::kByteStreamSplit:
-    case Encoding::kDeltaBinaryPacked: case Encoding::kDeltaLengthByteArray: case Encoding::kDeltaByteArray:
-      break;
-    case Encoding::kBitPacked:
-      return Status::Unsupported("encoding BIT_PACKED (deprecated) for values");
-    default:
-      return Status::Unsupported("encoding " + EncodingName(encoding));
+    case Encoding::kPlain:
+    case Encoding::kRle:
+    case Encoding::kByteStreamSplit:
+    case Encoding::kDeltaBinaryPacked:
+    case Encoding::kDeltaLengthByteArray:
+    case Encoding::kDeltaByteArray: break;
+    case Encoding::kBitPacked: return Status::Unsupported("encoding BIT_PACKED (deprecated) for values");
+    default: return Status::Unsupported("encoding " + EncodingName(encoding));
   }
   if (!Applies(encoding, type)) {
     return Status::Corruption("encoding " + EncodingName(encoding) + " does not apply to " + PhysicalTypeName(type) +
@@ -163,8 +164,8 @@ Status ParquetValueDecoder::GetBinary(std::string_view* out, size_t n) {
         std::memcpy(&len, data_ + pos_, 4);
         if (len > size_ - pos_ - 4) {
           return Status::Corruption("PLAIN BYTE_ARRAY: value of length " + std::to_string(len) + " at value byte " +
-                                    std::to_string(pos_) + " runs past the end of the page (" +
-                                    std::to_string(size_) + " bytes)");
+                                    std::to_string(pos_) + " runs past the end of the page (" + std::to_string(size_) +
+                                    " bytes)");
         }
         out[i] = std::string_view(base + pos_ + 4, len);
         pos_ += 4 + static_cast<size_t>(len);
@@ -177,8 +178,8 @@ Status ParquetValueDecoder::GetBinary(std::string_view* out, size_t n) {
         for (size_t i = 0; i < n; ++i) {
           if (out[i].size() != type_length_) {
             return Status::Corruption("DELTA_BYTE_ARRAY: FIXED_LEN_BYTE_ARRAY value of " +
-                                      std::to_string(out[i].size()) + " bytes where " +
-                                      std::to_string(type_length_) + " were declared");
+                                      std::to_string(out[i].size()) + " bytes where " + std::to_string(type_length_) +
+                                      " were declared");
           }
         }
       }

@@ -52,9 +52,9 @@ class ParquetValueDecoder {
   size_t type_length_ = 0;
   const uint8_t* data_ = nullptr;
   size_t size_ = 0;
-  size_t pos_ = 0;           // PLAIN: next byte; BYTE_STREAM_SPLIT: next value index
-  size_t bit_pos_ = 0;       // PLAIN BOOLEAN: next bit
-  size_t stream_values_ = 0; // BYTE_STREAM_SPLIT: values in the page
+  size_t pos_ = 0;            // PLAIN: next byte; BYTE_STREAM_SPLIT: next value index
+  size_t bit_pos_ = 0;        // PLAIN BOOLEAN: next bit
+  size_t stream_values_ = 0;  // BYTE_STREAM_SPLIT: values in the page
   RleBitPackedDecoder rle_;
   DeltaBinaryPackedDecoder delta_;
   DeltaLengthByteArrayDecoder delta_length_;

@@ -18,6 +18,7 @@
 namespace gaggle {
 
 Result<std::unique_ptr<BatchWriter>> OpenParquetWriter(FileSystem* fs, const std::string& path,
-                                                  std::shared_ptr<const Schema> schema, const WriteOptions& options);
+                                                       std::shared_ptr<const Schema> schema,
+                                                       const WriteOptions& options);
 
 }  // namespace gaggle

@@ -40,7 +40,8 @@ std::string ShellQuote(const std::string& s) {
 // Runs the oracle on every path at once (one DuckDB start-up).
 Status RunOracle(const std::vector<std::string>& paths, std::map<std::string, OracleFile>* out) {
   if (!std::filesystem::exists(kOracleDir + "/node_modules/@duckdb/node-api")) {
-    return Status::NotFound("DuckDB oracle missing in " + kOracleDir + "/node_modules: run `bash tests/oracle/setup.sh`");
+    return Status::NotFound("DuckDB oracle missing in " + kOracleDir +
+                            "/node_modules: run `bash tests/oracle/setup.sh`");
   }
   std::string cmd = "node " + ShellQuote(kOracleDir + "/read_parquet.mjs");
   for (const std::string& p : paths) cmd += " " + ShellQuote(p);
@@ -75,7 +76,8 @@ Status RunOracle(const std::vector<std::string>& paths, std::map<std::string, Or
     if (kind == "chunk") current->chunks.push_back(line);
     if (kind == "row") {
       std::vector<std::optional<std::string>> row;
-      for (const json& v : line["values"]) row.push_back(v.is_null() ? std::nullopt : std::optional(v.get<std::string>()));
+      for (const json& v : line["values"])
+        row.push_back(v.is_null() ? std::nullopt : std::optional(v.get<std::string>()));
       current->rows.push_back(std::move(row));
     }
   }
@@ -83,19 +85,26 @@ Status RunOracle(const std::vector<std::string>& paths, std::map<std::string, Or
 }
 
 std::shared_ptr<const Schema> OracleSchema() {
-  return std::make_shared<Schema>(std::vector<Field>{
-      {"i64", DataType::Int64(), true},        {"i32", DataType::Int32(), false},
-      {"d", DataType::Double(), true},         {"f", DataType::Float(), true},
-      {"s", DataType::String(), true},         {"key", DataType::String(), false},
-      {"bin", DataType::Binary(), true},       {"b", DataType::Bool(), true},
-      {"day", DataType::Date(), true},         {"ts", DataType::Timestamp(), true},
-      {"dec9", DataType::Decimal(9, 2), true}, {"dec18", DataType::Decimal(18, 4), true},
-      {"all_null", DataType::Int64(), true},   {"weird \"name\" ✓", DataType::Int32(), true}});
+  return std::make_shared<Schema>(std::vector<Field>{{"i64", DataType::Int64(), true},
+                                                     {"i32", DataType::Int32(), false},
+                                                     {"d", DataType::Double(), true},
+                                                     {"f", DataType::Float(), true},
+                                                     {"s", DataType::String(), true},
+                                                     {"key", DataType::String(), false},
+                                                     {"bin", DataType::Binary(), true},
+                                                     {"b", DataType::Bool(), true},
+                                                     {"day", DataType::Date(), true},
+                                                     {"ts", DataType::Timestamp(), true},
+                                                     {"dec9", DataType::Decimal(9, 2), true},
+                                                     {"dec18", DataType::Decimal(18, 4), true},
+                                                     {"all_null", DataType::Int64(), true},
+                                                     {"weird \"name\" ✓", DataType::Int32(), true}});
 }
 
-const std::vector<std::string> kDuckTypes = {"BIGINT", "INTEGER", "DOUBLE", "FLOAT", "VARCHAR", "VARCHAR", "BLOB",
-                                             "BOOLEAN", "DATE", "TIMESTAMP WITH TIME ZONE", "DECIMAL(9,2)",
-                                             "DECIMAL(18,4)", "BIGINT", "INTEGER"};
+const std::vector<std::string> kDuckTypes = {
+    "BIGINT",       "INTEGER",       "DOUBLE",  "FLOAT",  "VARCHAR",
+    "VARCHAR",      "BLOB",          "BOOLEAN", "DATE",   "TIMESTAMP WITH TIME ZONE",
+    "DECIMAL(9,2)", "DECIMAL(18,4)", "BIGINT",  "INTEGER"};
 
 uint64_t Mix(uint64_t x) {  // splitmix64 finalizer
   x += 0x9E3779B97F4A7C15ull;
@@ -121,10 +130,19 @@ RecordBatch OracleBatch(std::shared_ptr<const Schema> schema, int64_t first, int
     uint64_t r = Mix(static_cast<uint64_t>(i));  // per row, so batch boundaries do not change the data
     int k = static_cast<int>(i % 50);
     auto& c = b.columns;
-    if (i % 11 == 3) c[0].AppendNull(); else c[0].Append<int64_t>(k < 4 ? i64s[k] : static_cast<int64_t>(r % 100000) - 50000);
+    if (i % 11 == 3)
+      c[0].AppendNull();
+    else
+      c[0].Append<int64_t>(k < 4 ? i64s[k] : static_cast<int64_t>(r % 100000) - 50000);
     c[1].Append<int32_t>(k < 4 ? i32s[k] : static_cast<int32_t>(r % 2001) - 1000);
-    if (i % 13 == 5) c[2].AppendNull(); else c[2].Append<double>(k < 8 ? ds[k] : static_cast<double>(r % 1000) / 7.0 - 50);
-    if (i % 13 == 6) c[3].AppendNull(); else c[3].Append<float>(k < 8 ? fs[k] : static_cast<float>(r % 1000) / 8.0f);
+    if (i % 13 == 5)
+      c[2].AppendNull();
+    else
+      c[2].Append<double>(k < 8 ? ds[k] : static_cast<double>(r % 1000) / 7.0 - 50);
+    if (i % 13 == 6)
+      c[3].AppendNull();
+    else
+      c[3].Append<float>(k < 8 ? fs[k] : static_cast<float>(r % 1000) / 8.0f);
     if (i % 9 == 0) {
       c[4].AppendNull();
     } else if (k < 8) {
@@ -135,14 +153,37 @@ RecordBatch OracleBatch(std::shared_ptr<const Schema> schema, int64_t first, int
       c[4].AppendString("cat-" + std::to_string(r % 20));
     }
     c[5].AppendString("k" + std::to_string(i % 5));
-    if (i % 7 == 2) c[6].AppendNull(); else c[6].AppendString(std::string("\0\xff", 2) + std::string(i % 4, '\x80'));
-    if (i % 3 == 1) c[7].AppendNull(); else c[7].Append<uint8_t>(r & 1);
-    if (i % 17 == 4) c[8].AppendNull(); else c[8].Append<int32_t>(k < 5 ? days[k] : static_cast<int32_t>(r % 40000) - 10000);
-    if (i % 19 == 4) c[9].AppendNull(); else c[9].Append<int64_t>(k < 5 ? stamps[k] : static_cast<int64_t>(r % 4000000000000000ULL));
-    if (i % 8 == 7) c[10].AppendNull(); else c[10].Append<int64_t>(k == 0 ? 999999999 : k == 1 ? -999999999 : static_cast<int64_t>(r % 20001) - 10000);
-    if (i % 8 == 6) c[11].AppendNull(); else c[11].Append<int64_t>(k == 0 ? 999999999999999999LL : k == 1 ? -999999999999999999LL : static_cast<int64_t>(r % 1000000007) - 500000000);
+    if (i % 7 == 2)
+      c[6].AppendNull();
+    else
+      c[6].AppendString(std::string("\0\xff", 2) + std::string(i % 4, '\x80'));
+    if (i % 3 == 1)
+      c[7].AppendNull();
+    else
+      c[7].Append<uint8_t>(r & 1);
+    if (i % 17 == 4)
+      c[8].AppendNull();
+    else
+      c[8].Append<int32_t>(k < 5 ? days[k] : static_cast<int32_t>(r % 40000) - 10000);
+    if (i % 19 == 4)
+      c[9].AppendNull();
+    else
+      c[9].Append<int64_t>(k < 5 ? stamps[k] : static_cast<int64_t>(r % 4000000000000000ULL));
+    if (i % 8 == 7)
+      c[10].AppendNull();
+    else
+      c[10].Append<int64_t>(k == 0 ? 999999999 : k == 1 ? -999999999 : static_cast<int64_t>(r % 20001) - 10000);
+    if (i % 8 == 6)
+      c[11].AppendNull();
+    else
+      c[11].Append<int64_t>(k == 0   ? 999999999999999999LL
+                            : k == 1 ? -999999999999999999LL
+                                     : static_cast<int64_t>(r % 1000000007) - 500000000);
     c[12].AppendNull();
-    if (i % 2 == 0) c[13].AppendNull(); else c[13].Append<int32_t>(static_cast<int32_t>(i));
+    if (i % 2 == 0)
+      c[13].AppendNull();
+    else
+      c[13].Append<int32_t>(static_cast<int32_t>(i));
   }
   return b;
 }
@@ -172,10 +213,15 @@ std::string DecimalText(int64_t unscaled, int scale) {
 template <typename T>
 bool SameFloat(T expected, const std::string& duck) {
   T got;
-  if (duck == "nan" || duck == "-nan") got = std::numeric_limits<T>::quiet_NaN();
-  else if (duck == "inf") got = std::numeric_limits<T>::infinity();
-  else if (duck == "-inf") got = -std::numeric_limits<T>::infinity();
-  else got = static_cast<T>(std::is_same_v<T, float> ? std::strtof(duck.c_str(), nullptr) : std::strtod(duck.c_str(), nullptr));
+  if (duck == "nan" || duck == "-nan")
+    got = std::numeric_limits<T>::quiet_NaN();
+  else if (duck == "inf")
+    got = std::numeric_limits<T>::infinity();
+  else if (duck == "-inf")
+    got = -std::numeric_limits<T>::infinity();
+  else
+    got = static_cast<T>(std::is_same_v<T, float> ? std::strtof(duck.c_str(), nullptr)
+                                                  : std::strtod(duck.c_str(), nullptr));
   if (std::isnan(expected)) return std::isnan(got);
   return expected == got && std::signbit(expected) == std::signbit(got);
 }
@@ -192,9 +238,13 @@ std::string CompareValue(const Column& col, size_t row, const std::optional<std:
     case TypeId::kInt64:
     case TypeId::kTimestamp: expected = std::to_string(col.Get<int64_t>(row)); break;
     case TypeId::kFloat:
-      return SameFloat(col.Get<float>(row), *duck) ? "" : "expected float " + col.ValueToString(row) + ", DuckDB has " + *duck;
+      return SameFloat(col.Get<float>(row), *duck)
+                 ? ""
+                 : "expected float " + col.ValueToString(row) + ", DuckDB has " + *duck;
     case TypeId::kDouble:
-      return SameFloat(col.Get<double>(row), *duck) ? "" : "expected double " + col.ValueToString(row) + ", DuckDB has " + *duck;
+      return SameFloat(col.Get<double>(row), *duck)
+                 ? ""
+                 : "expected double " + col.ValueToString(row) + ", DuckDB has " + *duck;
     case TypeId::kString: expected = std::string(col.GetString(row)); break;
     case TypeId::kBinary: expected = Hex(col.GetString(row)); break;
     case TypeId::kDecimal: expected = DecimalText(col.Get<int64_t>(row), col.type().scale); break;

@@ -26,8 +26,8 @@ using parquet::PageType;
 class TempDir {
  public:
   TempDir() {
-    path_ = std::filesystem::temp_directory_path() / ("gaggle-pqw-" + std::to_string(::getpid()) + "-" +
-                                                      std::to_string(counter_++));
+    path_ = std::filesystem::temp_directory_path() /
+            ("gaggle-pqw-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
     std::filesystem::create_directories(path_);
   }
   ~TempDir() { std::filesystem::remove_all(path_); }
@@ -54,11 +54,20 @@ RecordBatch MixedBatch(std::shared_ptr<const Schema> schema, int64_t first, int6
   RecordBatch b = RecordBatch::Empty(schema);
   for (int64_t i = first; i < first + rows; ++i) {
     b.columns[0].Append<int64_t>(i - 1000);
-    if (i % 7 == 0) b.columns[1].AppendNull(); else b.columns[1].AppendString("n" + std::to_string(i % 10));
-    if (i % 5 == 0) b.columns[2].AppendNull(); else b.columns[2].Append<double>(static_cast<double>(i) * 0.5);
+    if (i % 7 == 0)
+      b.columns[1].AppendNull();
+    else
+      b.columns[1].AppendString("n" + std::to_string(i % 10));
+    if (i % 5 == 0)
+      b.columns[2].AppendNull();
+    else
+      b.columns[2].Append<double>(static_cast<double>(i) * 0.5);
     b.columns[3].Append<uint8_t>(i % 2);
     b.columns[4].Append<int32_t>(static_cast<int32_t>(i));
-    if (i % 4 == 0) b.columns[5].AppendNull(); else b.columns[5].Append<int64_t>(i * 3);
+    if (i % 4 == 0)
+      b.columns[5].AppendNull();
+    else
+      b.columns[5].Append<int64_t>(i * 3);
     b.columns[6].Append<int64_t>(-i * 1000000000000LL);
   }
   return b;
@@ -328,9 +337,10 @@ TEST(ParquetWriter, EveryCodecRoundTripsItsPages) {
 TEST(ParquetWriter, FloatStatisticsIgnoreNaNAndNormalizeZeros) {
   TempDir dir;
   std::string path = dir.File("floats.parquet");
-  auto schema = std::make_shared<Schema>(std::vector<Field>{
-      {"nan_mixed", DataType::Double(), true}, {"all_nan", DataType::Float(), true},
-      {"zeros", DataType::Double(), true}, {"all_null", DataType::Int32(), true}});
+  auto schema = std::make_shared<Schema>(std::vector<Field>{{"nan_mixed", DataType::Double(), true},
+                                                            {"all_nan", DataType::Float(), true},
+                                                            {"zeros", DataType::Double(), true},
+                                                            {"all_null", DataType::Int32(), true}});
   RecordBatch b = RecordBatch::Empty(schema);
   const double nan = std::numeric_limits<double>::quiet_NaN();
   for (double v : {nan, 2.0, -std::numeric_limits<double>::infinity(), nan}) b.columns[0].Append<double>(v);
@@ -359,7 +369,9 @@ TEST(ParquetWriter, OutputIsDeterministic) {
   WriteOptions options;
   options.row_group_rows = 700;
   ASSERT_TRUE(WriteFile(dir.File("a.parquet"), schema, options, {MixedBatch(schema, 0, 2000)}).ok());
-  ASSERT_TRUE(WriteFile(dir.File("b.parquet"), schema, options, {MixedBatch(schema, 0, 1234), MixedBatch(schema, 1234, 766)}).ok());
+  ASSERT_TRUE(
+      WriteFile(dir.File("b.parquet"), schema, options, {MixedBatch(schema, 0, 1234), MixedBatch(schema, 1234, 766)})
+          .ok());
   EXPECT_EQ(*ReadFileToString(FileSystem::Default(), dir.File("a.parquet")),
             *ReadFileToString(FileSystem::Default(), dir.File("b.parquet")));
 }
@@ -404,10 +416,12 @@ TEST(ParquetWriter, BadDataIsRejectedAndTheErrorSticks) {
     auto other = std::make_shared<Schema>(std::vector<Field>{{"id", DataType::Int64(), false}});
     EXPECT_EQ((*writer)->Write(RecordBatch::Empty(other)).code(), StatusCode::kInvalidArgument);
   }
-  EXPECT_FALSE(OpenParquetWriter(FileSystem::Default(), dir.File("missing/dir/x.parquet"), schema, WriteOptions{}).ok());
+  EXPECT_FALSE(
+      OpenParquetWriter(FileSystem::Default(), dir.File("missing/dir/x.parquet"), schema, WriteOptions{}).ok());
   auto bad_decimal = std::make_shared<Schema>(std::vector<Field>{{"d", DataType::Decimal(30, 2), true}});
-  EXPECT_EQ(OpenParquetWriter(FileSystem::Default(), dir.File("d.parquet"), bad_decimal, WriteOptions{}).status().code(),
-            StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      OpenParquetWriter(FileSystem::Default(), dir.File("d.parquet"), bad_decimal, WriteOptions{}).status().code(),
+      StatusCode::kInvalidArgument);
 }
 
 TEST(ParquetWriter, IoErrorsAreReportedAndSticky) {

@@ -107,8 +107,7 @@ Status RleBitPackedDecoder::NextRun(size_t wanted) {
         values = bit_width_ == 0 ? values : remaining * 8 / static_cast<size_t>(bit_width_);
         bytes = remaining;
         if (values == 0) {
-          return Status::Corruption("RLE/bit-packed: literal run at byte " + std::to_string(start) +
-                                    " is truncated");
+          return Status::Corruption("RLE/bit-packed: literal run at byte " + std::to_string(start) + " is truncated");
         }
       }
       literal_bit_ = pos_ * 8;
@@ -125,8 +124,7 @@ Status RleBitPackedDecoder::NextRun(size_t wanted) {
       pos_ += value_bytes;
       if (v > mask_) {
         return Status::Corruption("RLE/bit-packed: run value " + std::to_string(v) + " at byte " +
-                                  std::to_string(start) + " does not fit in " + std::to_string(bit_width_) +
-                                  " bits");
+                                  std::to_string(start) + " does not fit in " + std::to_string(bit_width_) + " bits");
       }
       rle_value_ = v;
       rle_left_ = static_cast<size_t>(count);

@@ -230,9 +230,9 @@ Status CompactReader::ReadBinaryView(std::string_view* v) {
   uint64_t len = 0;
   GAGGLE_RETURN_IF_ERROR(ReadVarint(&len));
   if (len > size_ - pos_) {
-    return ErrorAt("binary length " + std::to_string(len) + " exceeds the " + std::to_string(size_ - pos_) +
-                       " remaining bytes",
-                   start);
+    return ErrorAt(
+        "binary length " + std::to_string(len) + " exceeds the " + std::to_string(size_ - pos_) + " remaining bytes",
+        start);
   }
   *v = std::string_view(reinterpret_cast<const char*>(data_ + pos_), static_cast<size_t>(len));
   pos_ += static_cast<size_t>(len);
@@ -258,9 +258,9 @@ Status CompactReader::ReadListBegin(CType* element_type, uint32_t* size) {
   if (n == 15) GAGGLE_RETURN_IF_ERROR(ReadVarint(&n));
   // Every element takes at least one byte, so a count above the remaining bytes is a lie.
   if (n > size_ - pos_) {
-    return ErrorAt("list of " + std::to_string(n) + " elements exceeds the " + std::to_string(size_ - pos_) +
-                       " remaining bytes",
-                   start);
+    return ErrorAt(
+        "list of " + std::to_string(n) + " elements exceeds the " + std::to_string(size_ - pos_) + " remaining bytes",
+        start);
   }
   *element_type = static_cast<CType>(t);
   *size = static_cast<uint32_t>(n);

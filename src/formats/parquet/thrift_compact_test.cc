@@ -15,12 +15,12 @@ TEST(ThriftCompact, WriterProducesSpecBytes) {
   std::string out;
   CompactWriter w(&out);
   w.BeginStruct();
-  w.FieldI32(1, 1);            // delta 1, type i32 (5), zigzag(1) = 2
-  w.FieldBool(2, true);        // bool folded into the type nibble
+  w.FieldI32(1, 1);      // delta 1, type i32 (5), zigzag(1) = 2
+  w.FieldBool(2, true);  // bool folded into the type nibble
   w.FieldBool(3, false);
-  w.FieldI64(20, -1);          // delta 17 > 15: long form, type byte then zigzag i16 id 40
-  w.FieldBinary(21, "hi");     // varint length then bytes
-  w.FieldI32(22, 300);         // zigzag 600 = 0xD8 0x04
+  w.FieldI64(20, -1);       // delta 17 > 15: long form, type byte then zigzag i16 id 40
+  w.FieldBinary(21, "hi");  // varint length then bytes
+  w.FieldI32(22, 300);      // zigzag 600 = 0xD8 0x04
   w.FieldListBegin(23, CType::kI32, 3);
   w.ElemI32(0);
   w.ElemI32(-1);
@@ -29,8 +29,8 @@ TEST(ThriftCompact, WriterProducesSpecBytes) {
   w.FieldI8(1, -2);
   w.EndStruct();
   w.EndStruct();
-  EXPECT_EQ(out, Bytes({0x15, 0x02, 0x11, 0x12, 0x06, 0x28, 0x01, 0x18, 0x02, 'h', 'i', 0x15, 0xD8, 0x04, 0x19, 0x35,
-                        0x00, 0x01, 0x02, 0x1C, 0x13, 0xFE, 0x00, 0x00}));
+  EXPECT_EQ(out, Bytes({0x15, 0x02, 0x11, 0x12, 0x06, 0x28, 0x01, 0x18, 0x02, 'h',  'i',  0x15,
+                        0xD8, 0x04, 0x19, 0x35, 0x00, 0x01, 0x02, 0x1C, 0x13, 0xFE, 0x00, 0x00}));
 }
 
 TEST(ThriftCompact, LongListsUseTheVarintSize) {
