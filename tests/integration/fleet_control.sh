@@ -128,9 +128,11 @@ grep -q '"text":"\[gaggle\] ctl: ' hook.log || fail "notification lacks a Slack 
 
 # --- cancel from another terminal, then run again finishes the job.
 "$G" resume ctl --state state.db > /dev/null   # re-queues ds07 (still broken)
+seen=$(grep -c attempt_started gaggle-logs/ctl/tasks/ds07.jsonl)
 GAGGLE_INJECT_FAULTS=stall:ds07 "$G" run spec.yaml --state state.db -q > cancel.out 2>&1 &
 pid=$!
-for _ in $(seq 100); do [[ "$(grep -c attempt_started gaggle-logs/ctl/tasks/ds07.jsonl)" -ge 2 ]] && break; sleep 0.05; done
+# Cancel only once this run has started ds07 again (earlier runs' attempts are in the log too).
+for _ in $(seq 200); do [[ "$(grep -c attempt_started gaggle-logs/ctl/tasks/ds07.jsonl)" -gt "$seen" ]] && break; sleep 0.05; done
 "$G" cancel ctl --state state.db --reason "wrong window" > /dev/null
 rc=0; wait "$pid" || rc=$?
 expect_eq "$rc" 1 "exit code after cancel"
