@@ -231,7 +231,7 @@ int StatusOne(StateStore* store, const std::string& migration, bool json) {
     return kExitOk;
   }
   std::cout << "migration " << migration << ": " << RunStateName(run->state)
-            << (run->state_reason.empty() ? "" : " (" + run->state_reason + ")") << "\n";
+            << (run->state_reason.empty() ? "" : " (" + Indented(run->state_reason, "    ") + ")") << "\n";
   std::cout << "plan " << run->plan_hash.substr(0, 12) << ", concurrency " << run->concurrency << ", runner "
             << (active ? run->runner : std::string("none active")) << ", updated " << run->updated_at << "\n";
   std::cout << ok << "/" << total << " datasets migrated, " << HumanBytes(static_cast<double>(bytes_done)) << " of "

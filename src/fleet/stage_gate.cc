@@ -21,8 +21,11 @@ std::string GateDecision::Summary(size_t max_listed) const {
                   (passed ? " <= " : " > ") + "max_failed_datasets " + Percent(threshold) + ")";
   if (approved) s += ", approved by an operator";
   for (size_t i = 0; i < failures.size() && i < max_listed; ++i) {
+    // The first line of each reason, capped: the full errors are in status and the logs.
+    std::string reason = failures[i].reason.substr(0, failures[i].reason.find('\n'));
+    if (reason.size() > 160) reason = reason.substr(0, 157) + "...";
     s += (i == 0 ? ": " : "; ") + failures[i].dataset + " [" + TaskStateName(failures[i].state) +
-         (failures[i].reason.empty() ? "" : ": " + failures[i].reason) + "]";
+         (reason.empty() ? "" : ": " + reason) + "]";
   }
   if (failures.size() > max_listed) s += "; and " + std::to_string(failures.size() - max_listed) + " more";
   return s;
