@@ -217,12 +217,55 @@ ALTER TABLE events ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';
 ALTER TABLE events ADD COLUMN hash TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Migration 5: after the migration. Every downstream query verification (append-only,
+// its report kept whole) and each dataset's cut-over: where the catalog pointed before,
+// where it points now, and until when the old data is retained.
+constexpr const char* kMigration5 = R"sql(
+CREATE TABLE verifications (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  migration TEXT NOT NULL,
+  time TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  passed INTEGER NOT NULL,
+  sampled INTEGER NOT NULL,
+  matched INTEGER NOT NULL,
+  mismatched INTEGER NOT NULL,
+  refused INTEGER NOT NULL,
+  errors INTEGER NOT NULL,
+  summary TEXT NOT NULL DEFAULT '',
+  report TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX verifications_by_migration ON verifications (migration, seq);
+CREATE TRIGGER verifications_are_append_only BEFORE UPDATE ON verifications
+  BEGIN SELECT RAISE(ABORT, 'verifications are append-only'); END;
+CREATE TABLE cutovers (
+  migration TEXT NOT NULL,
+  dataset_id TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('current', 'rolled-back', 'collected')),
+  previous_uri TEXT NOT NULL,
+  previous_format TEXT NOT NULL,
+  previous_schema TEXT NOT NULL,
+  previous_schema_version INTEGER NOT NULL,
+  next_uri TEXT NOT NULL,
+  next_format TEXT NOT NULL,
+  next_schema TEXT NOT NULL,
+  next_schema_version INTEGER NOT NULL,
+  cut_at TEXT NOT NULL,
+  retain_until TEXT NOT NULL,
+  changed_at TEXT NOT NULL,
+  changed_by TEXT NOT NULL,
+  PRIMARY KEY (migration, dataset_id)
+) WITHOUT ROWID;
+CREATE INDEX cutovers_by_retention ON cutovers (state, retain_until);
+)sql";
+
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> m = {
       {1, "catalog, lineage, imports, plans, events", kMigration1},
       {2, "fleet runs, tasks and leases", kMigration2},
       {3, "validations and stage approvals", kMigration3},
       {4, "hash-chained event log", kMigration4},
+      {5, "verifications and cut-overs", kMigration5},
   };
   return m;
 }

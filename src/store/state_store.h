@@ -23,9 +23,11 @@
 #include "catalog/backstage_export.h"
 #include "catalog/catalog.h"
 #include "catalog/entity.h"
+#include "cutover/cutover_record.h"
 #include "common/status.h"
 #include "fleet/task.h"
 #include "plan/plan.h"
+#include "verify/verification_record.h"
 
 namespace gaggle {
 
@@ -208,6 +210,27 @@ class StateStore {
   // (to_state "gate-approved"). One transaction.
   virtual Status ApproveStage(const StageApproval& approval) = 0;
   virtual Result<std::vector<StageApproval>> ListApprovals(const std::string& migration) = 0;
+
+  // --- After the migration: verification, cut-over, retention ----------------
+  // Appends a verification with an event (to_state "verified" or "verification-failed").
+  virtual Status SaveVerification(const VerificationRecord& record) = 0;
+  // Oldest first; `limit` 0: all.
+  virtual Result<std::vector<VerificationRecord>> ListVerifications(const std::string& migration, size_t limit) = 0;
+  // In one transaction, for each record: points the dataset's catalog entry at
+  // record.next and stores the record as current, with a "cut-over" event. A dataset
+  // whose record is already current is left alone (not counted); a rolled-back or
+  // collected record is replaced. NotFound when a dataset is not in the catalog.
+  // Returns how many datasets were cut over.
+  virtual Result<int64_t> CutOver(const std::vector<CutoverRecord>& records, const std::string& actor) = 0;
+  // Every record of `migration` (all migrations when empty), by migration then dataset.
+  virtual Result<std::vector<CutoverRecord>> ListCutovers(const std::string& migration) = 0;
+  // current -> rolled-back for `datasets` of `migration` (all when empty): their catalog
+  // entries point at `previous` again. One transaction, one event each. Returns how many.
+  virtual Result<int64_t> RestoreCutovers(const std::string& migration, const std::vector<std::string>& datasets,
+                                          const std::string& actor, const std::string& detail) = 0;
+  // current -> collected, after gc deleted the previous data (Conflict when not current).
+  virtual Status MarkCollected(const std::string& migration, const std::string& dataset, const std::string& actor,
+                               const std::string& detail) = 0;
 };
 
 struct StateStoreOptions {

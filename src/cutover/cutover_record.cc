@@ -1,0 +1,22 @@
+#include "cutover/cutover_record.h"
+
+#include <array>
+
+namespace gaggle {
+namespace {
+constexpr std::array<const char*, 3> kNames = {"current", "rolled-back", "collected"};
+}  // namespace
+
+const char* CutoverStateName(CutoverState state) {
+  const auto i = static_cast<size_t>(state);
+  return i < kNames.size() ? kNames[i] : "unknown";
+}
+
+Result<CutoverState> ParseCutoverState(const std::string& text) {
+  for (size_t i = 0; i < kNames.size(); ++i) {
+    if (text == kNames[i]) return static_cast<CutoverState>(i);
+  }
+  return Status::Corruption("unknown cut-over state '" + text + "' (expected current, rolled-back or collected)");
+}
+
+}  // namespace gaggle
