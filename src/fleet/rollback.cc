@@ -3,6 +3,7 @@
 #include <ctime>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <map>
 #include <set>
 
 #include "fleet/agent_task_executor.h"
@@ -35,6 +36,9 @@ Result<RollbackReport> RollbackMigration(StateStore* store, const RollbackReques
   std::set<std::string> wanted(request.datasets.begin(), request.datasets.end());
   std::set<std::string> seen;
   RollbackReport report;
+  GAGGLE_ASSIGN_OR_RETURN(std::vector<CutoverRecord> cutovers, store->ListCutovers(request.migration));
+  std::map<std::string, const CutoverRecord*> cutover_of;
+  for (const CutoverRecord& c : cutovers) cutover_of[c.dataset_id] = &c;
   const std::string stamp = CompactUtcStamp();
   namespace fs = std::filesystem;
   for (TaskRecord& t : tasks) {
@@ -48,6 +52,21 @@ Result<RollbackReport> RollbackMigration(StateStore* store, const RollbackReques
       continue;
     }
     nlohmann::json detail = {{"reason", request.reason}};
+    if (auto c = cutover_of.find(t.dataset_id); c != cutover_of.end()) {
+      const CutoverRecord& cut = *c->second;
+      if (cut.state == CutoverState::kCollected) {
+        report.skipped.push_back(t.dataset_id + ": its old data (" + cut.previous.uri + ") was deleted by gc at " +
+                                 cut.changed_at + "; rolling back would leave it without data");
+        continue;
+      }
+      if (cut.state == CutoverState::kCurrent) {
+        // Consumers read the old data again before the new output moves away.
+        GAGGLE_ASSIGN_OR_RETURN(int64_t n,
+                                store->RestoreCutovers(request.migration, {t.dataset_id}, request.actor, request.reason));
+        report.restored += n;
+        detail["catalog_restored_to"] = cut.previous.uri;
+      }
+    }
     auto target = LocalPathFromUri(t.target_uri);
     if (target.ok()) {
       std::error_code ec;

@@ -2,9 +2,11 @@
 // moved (never deleted) into a quarantine folder beside it —
 //   <target parent>/_gaggle_quarantine/<migration>/<UTC time>/<dataset dir>
 // — and its task becomes rolled-back, with an event naming where the output went.
-// Old datasets are never touched: nothing in gaggle writes to a source. Until the
-// cut-over (a later step) the catalog still points at the old datasets, so it is
-// already "pointing back"; the cut-over's reversal belongs there.
+// Old datasets are never touched: nothing in gaggle writes to a source. A dataset
+// already cut over (cutover/cut_over.h) first gets its catalog entry pointed back at
+// its previous location, before its new output is moved away; one whose old data gc
+// already deleted is not rolled back (skipped, with the reason), since that would
+// leave it without data.
 // A rolled-back dataset runs again on the next `gaggle run` and ends as a clean run.
 // Thread-safety: one rollback per migration at a time (the caller holds the run
 // lease or made sure no runner is active).
@@ -29,6 +31,7 @@ struct RollbackRequest {
 struct RollbackReport {
   int64_t rolled_back = 0;
   int64_t quarantined = 0;           // outputs moved (a failed dataset may have none)
+  int64_t restored = 0;              // catalog entries pointed back at the previous location
   std::vector<std::string> moved;    // "dataset: from -> to"
   std::vector<std::string> skipped;  // "dataset: why" (running, pending, unknown ...)
   std::string quarantine_dir;        // where this rollback put outputs ("" when none moved)

@@ -1,0 +1,74 @@
+#include "cutover/cut_over.h"
+
+#include <filesystem>
+#include <set>
+
+#include "agent/manifest.h"
+#include "columnar/value_format.h"
+#include "common/file_system.h"
+#include "fleet/agent_task_executor.h"
+
+namespace gaggle {
+
+Result<int64_t> IsoToMicros(const std::string& iso) {
+  int64_t micros = 0;
+  if (!ParseTimestamp(iso, &micros)) {
+    return Status::InvalidArgument("'" + iso + "' is not an ISO 8601 timestamp (like 2024-05-01T12:00:00Z)");
+  }
+  return micros;
+}
+
+Result<std::string> AddSecondsIso(const std::string& iso, int64_t seconds) {
+  GAGGLE_ASSIGN_OR_RETURN(int64_t micros, IsoToMicros(iso));
+  return FormatTimestamp(micros + seconds * 1000000);
+}
+
+Result<CutOverReport> CutOverMigration(StateStore* store, const MigrationSpec& spec, const CutOverOptions& options,
+                                       bool validated_only) {
+  const std::string now = options.now.empty() ? NowIso8601() : options.now;
+  CutOverReport report;
+  GAGGLE_ASSIGN_OR_RETURN(report.retain_until,
+                          AddSecondsIso(now, static_cast<int64_t>(spec.retention.count())));
+  GAGGLE_ASSIGN_OR_RETURN(std::vector<TaskRecord> tasks, store->LoadTasks(spec.name));
+  GAGGLE_ASSIGN_OR_RETURN(std::vector<CutoverRecord> existing, store->ListCutovers(spec.name));
+  std::set<std::string> current;
+  for (const CutoverRecord& c : existing) {
+    if (c.state == CutoverState::kCurrent) current.insert(c.dataset_id);
+  }
+  std::vector<CutoverRecord> records;
+  for (const TaskRecord& t : tasks) {
+    const bool done = t.state == TaskState::kValidated || (!validated_only && t.state == TaskState::kSucceeded);
+    if (!done) continue;
+    if (current.count(t.dataset_id)) {
+      ++report.already;
+      continue;
+    }
+    GAGGLE_ASSIGN_OR_RETURN(std::optional<Entity> entity, store->FindEntity(t.dataset_id));
+    if (!entity) {
+      return Status::NotFound("cannot cut over '" + t.dataset_id + "' of migration '" + spec.name +
+                              "': it is no longer in the catalog");
+    }
+    CutoverRecord r;
+    r.migration = spec.name;
+    r.dataset_id = t.dataset_id;
+    r.previous = {entity->uri, entity->format, entity->schema, entity->schema_version};
+    r.next.uri = t.target_uri;
+    r.next.format = FormatName(spec.target.format);
+    r.next.schema_version = spec.version;
+    // The schema the output was written with, from its commit record.
+    if (auto dir = LocalPathFromUri(t.target_uri); dir.ok()) {
+      auto manifest = Manifest::Load(FileSystem::Default(),
+                                     (std::filesystem::path(*dir) / kManifestFileName).string());
+      if (manifest.ok()) r.next.schema = manifest->output_schema.ToString();
+    }
+    r.cut_at = now;
+    r.retain_until = report.retain_until;
+    records.push_back(std::move(r));
+    report.datasets.push_back(t.dataset_id);
+  }
+  if (records.empty()) return report;
+  GAGGLE_ASSIGN_OR_RETURN(report.cut_over, store->CutOver(records, options.actor));
+  return report;
+}
+
+}  // namespace gaggle
