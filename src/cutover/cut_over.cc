@@ -6,7 +6,7 @@
 #include "agent/manifest.h"
 #include "columnar/value_format.h"
 #include "common/file_system.h"
-#include "fleet/agent_task_executor.h"
+#include "common/dataset_location.h"
 
 namespace gaggle {
 

@@ -6,7 +6,7 @@
 #include <set>
 
 #include "cutover/cut_over.h"
-#include "fleet/agent_task_executor.h"
+#include "common/dataset_location.h"
 
 namespace gaggle {
 namespace {

@@ -11,13 +11,12 @@
 #include <string>
 
 #include "agent/agent.h"
+#include "common/dataset_location.h"
 #include "fleet/task_executor.h"
 #include "spec/migration_spec.h"
 
 namespace gaggle {
 
-// "file:///data/x/" -> "/data/x", "/data/x/" -> "/data/x"; other schemes are Unsupported.
-Result<std::string> LocalPathFromUri(const std::string& uri);
 
 class AgentTaskExecutor final : public TaskExecutor {
  public:

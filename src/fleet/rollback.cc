@@ -6,7 +6,7 @@
 #include <map>
 #include <set>
 
-#include "fleet/agent_task_executor.h"
+#include "common/dataset_location.h"
 
 namespace gaggle {
 namespace {
