@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cstring>
 #include <set>
 
 #include "common/file_system.h"
@@ -484,7 +485,7 @@ class SpecParser {
 
   void ParseVerify(const YAML::Node& node, const std::string& path) {
     VerifySpec& vs = spec_->verify;
-    r_.ForEachEntry(node, path, {"enabled", "sample", "seed", "float_tolerance"},
+    r_.ForEachEntry(node, path, {"enabled", "sample", "seed", "float_tolerance", "table"},
                     [&](const std::string& key, const YAML::Node&, const YAML::Node& v) {
                       std::string p = path + "." + key;
                       if (key == "enabled") {
@@ -495,6 +496,18 @@ class SpecParser {
                         if (auto u = r_.Unsigned(v, p)) vs.seed = *u;
                       } else if (key == "float_tolerance") {
                         if (auto x = r_.Number(v, p, 0, 1e300)) vs.float_tolerance = *x;
+                      } else if (key == "table") {
+                        if (auto s = r_.String(v, p)) {
+                          std::string probe = *s;
+                          for (const char* var : {"{id}", "{name}", "{version}"}) {
+                            for (size_t at; (at = probe.find(var)) != std::string::npos;) probe.replace(at, std::strlen(var), "x");
+                          }
+                          if (s->empty() || probe.find_first_of("{}") != std::string::npos) {
+                            r_.Problem(v, p, "'" + *s + "' is not a table name template: use {id}, {name} and {version}");
+                          } else {
+                            vs.table = *s;
+                          }
+                        }
                       }
                     });
   }

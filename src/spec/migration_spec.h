@@ -125,6 +125,10 @@ struct VerifySpec {
   int64_t sample = 20;  // queries drawn
   uint64_t seed = 0;
   double float_tolerance = 1e-9;
+  // The name consumers use for a migrated dataset's new location, for rewriting their
+  // queries: {id}, {name} (the dataset's catalog id and name) and {version} (the target
+  // schema version) are replaced. "v{version}.{name}" -> v2.orders. Default: unchanged.
+  std::string table = "{id}";
 };
 
 struct MigrationSpec {

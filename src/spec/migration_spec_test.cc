@@ -324,5 +324,17 @@ TEST(MigrationSpec, HostileInputDoesNotCrash) {
   EXPECT_FALSE(r.ok());
 }
 
+TEST(MigrationSpec, VerifyTableTemplateAndItsHashNeutralDefault) {
+  MigrationSpec plain = MustParse("name: m\nversion: 2\n");
+  EXPECT_EQ(plain.verify.table, "{id}");
+  MigrationSpec named = MustParse("name: m\nversion: 2\nverify: {table: \"v{version}.{name}\"}\n");
+  EXPECT_EQ(named.verify.table, "v{version}.{name}");
+  EXPECT_NE(plain.hash, named.hash);
+  // Writing the default explicitly is the same spec as leaving it out.
+  EXPECT_EQ(plain.hash, MustParse("name: m\nversion: 2\nverify: {table: \"{id}\"}\n").hash);
+  EXPECT_THAT(ErrorOf("name: m\nversion: 1\nverify: {table: \"{schema}.x\"}\n"),
+              HasSubstr("verify.table: '{schema}.x' is not a table name template"));
+}
+
 }  // namespace
 }  // namespace gaggle

@@ -126,6 +126,8 @@ std::string CanonicalSpecText(const MigrationSpec& s) {
                  {"sample", s.verify.sample},
                  {"seed", s.verify.seed},
                  {"float_tolerance", s.verify.float_tolerance}};
+  // Only when set, so that specs written before the key existed keep their hash.
+  if (s.verify.table != VerifySpec().table) j["verify"]["table"] = s.verify.table;
   j["retention"] = Duration(std::chrono::duration_cast<std::chrono::milliseconds>(s.retention));
   // Strings in a spec may hold any bytes; replace invalid UTF-8 instead of throwing.
   return j.dump(-1, ' ', false, Json::error_handler_t::replace);

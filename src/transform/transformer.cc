@@ -270,7 +270,7 @@ Result<Transformer> Transformer::Make(const TransformSpec& spec, const Schema& s
 }
 
 Status Transformer::Apply(const RecordBatch& in, RecordBatch* out, std::vector<RowError>* rejections,
-                          TransformStats* stats) const {
+                          TransformStats* stats, std::vector<uint32_t>* kept_rows) const {
   const size_t nf = source_schema_.num_fields();
   if (in.columns.size() != nf) {
     return Status::SchemaMismatch("batch has " + std::to_string(in.columns.size()) + " columns, the source schema " +
@@ -392,6 +392,10 @@ Status Transformer::Apply(const RecordBatch& in, RecordBatch* out, std::vector<R
   }
   if (final_rows.size() != m) {
     for (Column& c : cols) c = TakeRows(c, final_rows);
+  }
+  if (kept_rows) {
+    kept_rows->clear();
+    for (uint32_t j : final_rows) kept_rows->push_back(sel[j]);
   }
 
   size_t filtered = 0;

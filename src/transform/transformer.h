@@ -62,9 +62,11 @@ class Transformer {
   // Transforms one batch whose columns match source_schema() (SchemaMismatch
   // otherwise). *out is replaced by the output rows; rejected rows are appended
   // to *rejections as (row index in `in`, reason), in row order, one entry per
-  // row; *stats (optional) is incremented.
+  // row; *stats (optional) is incremented. *kept_rows (optional) is replaced by the
+  // index in `in` of each output row, in order (what downstream verification needs to
+  // compare old rows with the rows the migration kept).
   Status Apply(const RecordBatch& in, RecordBatch* out, std::vector<RowError>* rejections,
-               TransformStats* stats = nullptr) const;
+               TransformStats* stats = nullptr, std::vector<uint32_t>* kept_rows = nullptr) const;
 
  private:
   struct CastStep {
