@@ -1,0 +1,67 @@
+// QueryVerifier: downstream query verification of a migration (`gaggle verify`, and
+// the final gate of `gaggle run`).
+//
+// Candidates are the SQL queries of catalog consumers that read at least one migrated
+// dataset. A seeded random sample of them (same seed, same sample) is checked one by
+// one: the original query runs on the old datasets and the query rewritten for the new
+// schema (verify/query_rewriter.h) on the new ones, each in SQLite with only the columns
+// it needs loaded (verify/sqlite_table_loader.h; old rows the migration filters or
+// dead-letters on purpose are left out, as the validation gates do), and the two answers
+// are compared as multisets (verify/query_result.h). Datasets a query reads that the
+// migration did not touch are loaded once and serve both sides.
+// Every affected consumer gets a patch of all its queries (verify/query_patch.h).
+// A query that cannot be rewritten (a dropped column) or run is a failed check with its
+// reason, never skipped silently.
+// Memory: the sampled queries' tables are loaded into a temporary SQLite database that
+// spills to disk; a table is dropped after the last query that needs it.
+// Thread-safety: Verify is const; calls are independent.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "catalog/catalog.h"
+#include "common/status.h"
+#include "spec/migration_spec.h"
+#include "verify/verification_report.h"
+
+namespace gaggle {
+
+// One migrated dataset taking part.
+struct VerifiedDataset {
+  std::string id;
+  std::string old_root;  // local path of the old data (a file or a directory)
+  std::string new_root;  // local path of the new data
+};
+
+struct QueryVerifierOptions {
+  int64_t sample = 20;  // queries drawn; <= 0: all
+  uint64_t seed = 0;
+  double float_tolerance = 1e-9;
+  size_t max_result_rows = 5'000'000;
+  size_t max_examples = 3;
+  std::function<void(const std::string&)> progress;  // one line per query
+};
+
+class QueryVerifier {
+ public:
+  // REQUIRES: `spec` and `catalog` (finalized, with queries) outlive the verifier.
+  QueryVerifier(const MigrationSpec& spec, const Catalog& catalog, QueryVerifierOptions options)
+      : spec_(spec), catalog_(catalog), options_(std::move(options)) {}
+
+  // Errors are reserved for a catalog or spec that cannot be used; a query that fails
+  // is a check in the report.
+  Result<VerificationReport> Verify(const std::vector<VerifiedDataset>& migrated) const;
+
+ private:
+  const MigrationSpec& spec_;
+  const Catalog& catalog_;
+  QueryVerifierOptions options_;
+};
+
+// The name consumers use for `id`'s new location: spec.verify.table with {id}, {name}
+// and {version} replaced.
+std::string NewTableName(const MigrationSpec& spec, const std::string& id, const std::string& name);
+
+}  // namespace gaggle
