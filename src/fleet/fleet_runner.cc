@@ -142,6 +142,9 @@ class RunSession {
   void TaskSettled(uint32_t i);
   Status CheckGate(double at_percent);
   Status RollBackStage(int stage, const std::string& why);
+  // Every stage is done: verification and cut-over (FleetRunOptions::final_gate).
+  // Passes, or pauses the run with the reason.
+  Status RunFinalGate();
   void WatchTimeouts();
   void ReleaseTimers();
   bool StageIdle() const { return ready_.empty() && timers_.empty() && running_ == 0; }
@@ -182,6 +185,8 @@ class RunSession {
   size_t milestones_done_ = 0;  // of the current stage
   int rollback_stage_ = -1;     // stage to roll back once nothing runs (auto_rollback)
   std::string rollback_reason_;
+  bool final_gate_passed_ = false;
+  nlohmann::json final_gate_detail_;
   int64_t bytes_left_ = 0;  // planned bytes of tasks not settled
 
   Shutdown shutdown_ = Shutdown::kNone;
@@ -837,6 +842,36 @@ Status RunSession::CheckGate(double at_percent) {
   return Status::OK();
 }
 
+Status RunSession::RunFinalGate() {
+  Log("info", "final_gate_started", {});
+  Status lease = Status::OK();
+  auto keep_alive = [this, &lease] {
+    if (!lease.ok() || SteadyClock::now() - last_lease_ < options_.lease_ttl / 3) return;
+    lease = ClaimLease();
+  };
+  auto result = options_.final_gate(keep_alive);
+  GAGGLE_RETURN_IF_ERROR(lease.WithContext("renewing the run lease during the final gate"));
+  if (!result.ok()) return result.status().WithContext("the final gate (verification and cut-over)");
+  GAGGLE_RETURN_IF_ERROR(ClaimLease());
+  nlohmann::json detail = result->detail.is_null() ? nlohmann::json::object() : result->detail;
+  detail["summary"] = result->summary;
+  Log(result->passed ? "info" : "error", result->passed ? "final_gate_passed" : "final_gate_failed", detail);
+  if (result->passed) {
+    final_gate_passed_ = true;
+    final_gate_detail_ = std::move(detail);
+    return Status::OK();
+  }
+  Notify("verification_failed", result->summary, detail);
+  MigrationRunUpdate pause;
+  pause.state = RunState::kPaused;
+  pause.state_reason = "final verification: " + result->summary +
+                       ". See `gaggle verify`; fix and `gaggle resume`, or `gaggle approve --final` to cut over anyway";
+  GAGGLE_ASSIGN_OR_RETURN(run_, store_->UpdateRun(migration_, pause, options_.actor, result->summary));
+  paused_noticed_ = true;
+  Notify("paused", "paused by the final verification: " + result->summary, detail);
+  return Status::OK();
+}
+
 Status RunSession::RollBackStage(int stage, const std::string& why) {
   RollbackRequest request;
   request.migration = migration_;
@@ -1014,7 +1049,16 @@ Result<FleetRunSummary> RunSession::Run() {
         shutdown_ = Shutdown::kFatal;
         continue;
       }
-      if (stage_pos_ >= static_cast<int>(stage_numbers_.size()) && running_ == 0) break;
+      if (stage_pos_ >= static_cast<int>(stage_numbers_.size()) && running_ == 0) {
+        if (!options_.final_gate || final_gate_passed_) break;
+        st = RunFinalGate();
+        if (!st.ok()) {
+          fatal_ = st;
+          shutdown_ = Shutdown::kFatal;
+          continue;
+        }
+        if (final_gate_passed_) break;
+      }
     } else if (run_.state == RunState::kPaused && running_ == 0 && options_.exit_when_paused) {
       ending = FleetRunSummary::Ending::kPaused;
       break;
@@ -1036,6 +1080,9 @@ Result<FleetRunSummary> RunSession::Run() {
     std::string reason = std::to_string(done) + " of " + std::to_string(slots_.size()) + " datasets migrated";
     if (attention) reason += ", " + std::to_string(attention) + " need attention";
     if (!summary.blocked.empty()) reason += ", " + std::to_string(summary.blocked.size()) + " blocked by them";
+    if (final_gate_detail_.is_object() && final_gate_detail_.contains("summary")) {
+      reason += "; " + final_gate_detail_["summary"].get<std::string>();
+    }
     MigrationRunUpdate update;
     update.state = RunState::kCompleted;
     update.state_reason = reason;
@@ -1046,14 +1093,18 @@ Result<FleetRunSummary> RunSession::Run() {
     for (const TaskRecord& t : summary.attention) {
       attention_list.push_back({{"dataset", t.dataset_id}, {"state", TaskStateName(t.state)}, {"error", t.last_error}});
     }
-    Notify("completed", "completed: " + reason,
-           {{"datasets", slots_.size()},
-            {"succeeded", done},
-            {"needs_attention", attention_list},
-            {"blocked", summary.blocked.size()},
-            {"rows_out", summary.rows_out},
-            {"dead_lettered", summary.dead_lettered},
-            {"retries", summary.retries}});
+    nlohmann::json fields = {{"datasets", slots_.size()},
+                             {"succeeded", done},
+                             {"needs_attention", attention_list},
+                             {"blocked", summary.blocked.size()},
+                             {"rows_out", summary.rows_out},
+                             {"dead_lettered", summary.dead_lettered},
+                             {"retries", summary.retries}};
+    // The final gate's findings: verification, cut-over, per-consumer patches.
+    if (final_gate_detail_.is_object()) {
+      for (auto& [key, value] : final_gate_detail_.items()) fields[key] = value;
+    }
+    Notify("completed", "completed: " + reason, fields);
   }
   Log("info", "run_ended",
       {{"ending", EndingName(ending)},

@@ -35,6 +35,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "common/status.h"
 #include "fleet/notifier.h"
 #include "fleet/retry_policy.h"
@@ -69,6 +71,13 @@ struct FleetSnapshot {
   std::vector<Running> running;  // longest running first
 };
 
+// What the final gate (downstream verification and cut-over, wired by the caller) decided.
+struct FinalGateResult {
+  bool passed = true;
+  std::string summary;         // one line, for the run record and notifications
+  nlohmann::json detail;       // merged into the "completed" notification (or sent with the pause)
+};
+
 struct FleetRunOptions {
   std::string actor = "gaggle";
   std::string owner;  // run lease holder; CurrentRunnerIdentity() when empty
@@ -89,6 +98,10 @@ struct FleetRunOptions {
   bool validate = true;
   GatesSpec gates;
   bool auto_rollback = false;  // a failed gate rolls its stage back instead of pausing
+  // Runs on the runner's thread once every stage is done, before the run completes. A
+  // failed final gate pauses the run (`gaggle resume` runs the gate again). The gate
+  // must call `keep_alive` every few seconds: it renews the run lease.
+  std::function<Result<FinalGateResult>(const std::function<void()>& keep_alive)> final_gate;
 };
 
 struct FleetRunSummary {

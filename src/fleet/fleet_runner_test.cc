@@ -587,3 +587,66 @@ TEST_F(FleetRunnerTest, AutoRollbackUndoesTheFailingStage) {
 
 }  // namespace
 }  // namespace gaggle
+
+namespace gaggle {
+namespace {
+
+TEST_F(FleetRunnerTest, AFailedFinalGatePausesTheRunAndResumeRunsItAgain) {
+  Estate e = MakeEstate(4, {}, {0, 0, 1, 1});
+  Upsert(e, 2);
+  ScriptedExecutor exec;
+  FleetRunOptions o = Options();
+  o.exit_when_paused = true;
+  int calls = 0;
+  int keep_alive_calls = 0;
+  std::vector<size_t> started_when_called;
+  o.final_gate = [&](const std::function<void()>& keep_alive) -> Result<FinalGateResult> {
+    keep_alive();
+    ++keep_alive_calls;
+    started_when_called.push_back(exec.started().size());
+    if (++calls == 1) return FinalGateResult{false, "1 of 2 consumer queries differ", {{"verification", "bad"}}};
+    return FinalGateResult{true, "2 datasets cut over", {{"cut_over", {{"datasets", 2}}}}};
+  };
+  FleetRunner runner(store_.get(), &exec, o);
+  TaskGraph graph = TaskGraph::Build(e.catalog, e.plan);
+  auto first = runner.Run("m1", graph);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->ending, FleetRunSummary::Ending::kPaused);
+  ASSERT_EQ(started_when_called, std::vector<size_t>{4});  // only after every stage is done
+  auto run = store_->FindRun("m1");
+  ASSERT_TRUE(run.ok() && *run);
+  EXPECT_EQ((*run)->state, RunState::kPaused);
+  EXPECT_NE((*run)->state_reason.find("final verification: 1 of 2 consumer queries differ"), std::string::npos)
+      << (*run)->state_reason;
+
+  MigrationRunUpdate resume;
+  resume.state = RunState::kRunning;
+  ASSERT_TRUE(store_->UpdateRun("m1", resume, "alice", "fixed").ok());
+  auto second = runner.Run("m1", graph);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(second->ending, FleetRunSummary::Ending::kCompleted);
+  EXPECT_EQ(calls, 2);
+  EXPECT_EQ(exec.started().size(), 4u);  // nothing ran again
+  run = store_->FindRun("m1");
+  EXPECT_EQ((*run)->state, RunState::kCompleted);
+  EXPECT_NE((*run)->state_reason.find("2 datasets cut over"), std::string::npos) << (*run)->state_reason;
+}
+
+TEST_F(FleetRunnerTest, AFinalGateErrorStopsTheRunWithTheError) {
+  Estate e = MakeEstate(2, {}, {0, 0});
+  Upsert(e, 1);
+  ScriptedExecutor exec;
+  FleetRunOptions o = Options();
+  o.final_gate = [](const std::function<void()>&) -> Result<FinalGateResult> {
+    return Status::IOError("disk full");
+  };
+  FleetRunner runner(store_.get(), &exec, o);
+  auto r = runner.Run("m1", TaskGraph::Build(e.catalog, e.plan));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().ToString().find("final gate"), std::string::npos) << r.status().ToString();
+  EXPECT_NE(r.status().ToString().find("disk full"), std::string::npos);
+  EXPECT_NE((*store_->FindRun("m1"))->state, RunState::kCompleted);
+}
+
+}  // namespace
+}  // namespace gaggle
