@@ -1,0 +1,61 @@
+// Rewrites one consumer query (DuckDB/PostgreSQL-ish SELECT) for the schema a
+// migration produces: table references to migrated datasets point at the new
+// table, column references follow renames, everything else (strings, comments,
+// spacing, case and quoting) stays as written. Token-wise, not a full SQL parser:
+// it understands SELECT blocks, FROM lists with joins and aliases, subqueries,
+// CTEs and set operations, and refuses rather than guesses.
+//
+// Names: a table reference (identifier chain after FROM / JOIN / ',') matches a
+// dataset id split on '.', part by part, case-insensitively for bare parts and
+// exactly for quoted ones (a single quoted part may also equal the whole id). The
+// new table is written part by part, double-quoted only when a part is not a plain
+// identifier or is a keyword. A renamed column keeps its quoting style; bare stays
+// bare when the new name is plain (upper-cased when written all upper case).
+// Function names, aliases, type names, keywords, strings and comments are never
+// touched. An unqualified column whose new name would be captured by another
+// table's column or by an output alias is qualified with its table's alias (or
+// new table name).
+//
+// Refusals are Status errors naming "line L col C" and the column or table:
+//   SchemaMismatch  a column the migration drops is used (also via USING); an
+//                   unqualified column is ambiguous (renamed in one read table,
+//                   present unrenamed in another, or also an output alias, or
+//                   could belong to a table function / a source of unknown columns);
+//                   the query reads no known dataset or a table that is neither
+//                   migrated, in other_tables nor a CTE
+//   Unsupported     NATURAL JOIN or parenthesised joins over a migrated table,
+//                   UNION BY NAME, FROM-first queries
+//   InvalidArgument malformed text (unterminated string, unbalanced parentheses,
+//                   more than one statement) or inconsistent rules
+// Thread-safety: pure function.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "verify/rewrite_rules.h"
+
+namespace gaggle {
+
+struct RewrittenQuery {
+  std::string sql;  // the rewritten query (== input when nothing changed)
+  bool changed = false;
+  std::vector<std::string> tables;  // dataset ids the query reads, sorted, unique
+  // Per dataset id read: OLD column names the query uses (all on `*` / `t.*`), in table column order.
+  std::map<std::string, std::vector<std::string>> columns_needed;
+  // Per migrated dataset id read: NEW column names the rewritten query uses, in old column order.
+  std::map<std::string, std::vector<std::string>> new_columns_needed;
+  // In query order: "line 1 col 8: user_id -> account_id",
+  // "line 1 col 60: table payments_raw_orders -> payments_raw_orders_v2",
+  // "line 1 col 8: qualifier events_raw -> events_raw_v2", and notes such as
+  // "line 1 col 8: * no longer includes legacy_flag (dropped from events_raw)".
+  std::vector<std::string> edits;
+};
+
+// Checks `rules` first (ValidateRewriteRules).
+Result<RewrittenQuery> RewriteQuery(std::string_view sql, const RewriteRules& rules);
+
+}  // namespace gaggle

@@ -1,0 +1,36 @@
+// What a migration did to the datasets a consumer query reads, as the query
+// rewriter (verify/query_rewriter.h) needs it: per migrated dataset its new table
+// name and old columns with renames and drops; per other dataset its columns.
+// Thread-safety: plain values.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace gaggle {
+
+// One migrated dataset.
+struct TableChange {
+  std::string new_table;                       // dotted name of the table in the new location ("events.raw_v2")
+  std::vector<std::string> columns;            // the OLD dataset's column names, in order
+  std::map<std::string, std::string> renamed;  // old column -> new column
+  std::set<std::string> dropped;               // old columns the migration drops
+};
+
+struct RewriteRules {
+  std::map<std::string, TableChange> migrated;                   // key: dataset id ("events.raw")
+  std::map<std::string, std::vector<std::string>> other_tables;  // read but not migrated: id -> columns
+};
+
+// Checks the rules: renamed/dropped columns exist in `columns`, no column is both
+// renamed and dropped, new names are unique, ids and new tables have no empty part.
+Status ValidateRewriteRules(const RewriteRules& rules);
+
+// "a.b.c" -> {"a", "b", "c"}; "" -> {""}.
+std::vector<std::string> SplitDatasetId(const std::string& id);
+
+}  // namespace gaggle
