@@ -15,13 +15,6 @@ bool IsJoinWord(std::string_view upper) {
          upper == "POSITIONAL" || upper == "ASOF" || upper == "LATERAL";
 }
 
-// Bare keywords that end an operand (`NULL x` makes x an alias).
-bool IsOperandKeyword(std::string_view upper) {
-  return upper == "NULL" || upper == "TRUE" || upper == "FALSE" || upper == "END" || upper == "CURRENT_DATE" ||
-         upper == "CURRENT_TIME" || upper == "CURRENT_TIMESTAMP" || upper == "LOCALTIME" || upper == "LOCALTIMESTAMP" ||
-         upper == "CURRENT_USER" || upper == "SESSION_USER" || upper == "USER";
-}
-
 class Scanner {
  public:
   explicit Scanner(QueryStructure* qs) : q_(*qs) {}
@@ -239,7 +232,7 @@ class Scanner {
 
   bool EndsOperand(size_t i) const {
     const SqlToken& t = Sig(i);
-    if (t.kind == SqlTokenKind::kIdentifier) return !IsReservedSqlKeyword(t.text) || IsOperandKeyword(Upper(i));
+    if (t.kind == SqlTokenKind::kIdentifier) return !IsReservedSqlKeyword(t.text) || IsValueKeyword(t.text);
     return t.kind == SqlTokenKind::kQuotedIdentifier || t.kind == SqlTokenKind::kString ||
            t.kind == SqlTokenKind::kNumber || t.kind == SqlTokenKind::kParameter || t.IsOp(")");
   }

@@ -58,6 +58,13 @@ bool IsReservedSqlKeyword(std::string_view word) {
   return ReservedWords().count(up) > 0;
 }
 
+bool IsValueKeyword(std::string_view word) {
+  const std::string up = AsciiUpper(word);
+  return up == "NULL" || up == "TRUE" || up == "FALSE" || up == "END" || up == "CURRENT_DATE" || up == "CURRENT_TIME" ||
+         up == "CURRENT_TIMESTAMP" || up == "LOCALTIME" || up == "LOCALTIMESTAMP" || up == "CURRENT_USER" ||
+         up == "SESSION_USER";
+}
+
 bool IsPlainSqlIdentifier(std::string_view name) {
   if (name.empty()) return false;
   for (size_t i = 0; i < name.size(); ++i) {

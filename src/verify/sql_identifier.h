@@ -18,6 +18,11 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 // Case-insensitive.
 bool IsReservedSqlKeyword(std::string_view word);
 
+// Reserved words that are values and so end an operand: NULL, TRUE, FALSE, END,
+// CURRENT_DATE, CURRENT_TIME, CURRENT_TIMESTAMP, LOCALTIME, LOCALTIMESTAMP,
+// CURRENT_USER, SESSION_USER. Case-insensitive.
+bool IsValueKeyword(std::string_view word);
+
 // [A-Za-z_][A-Za-z0-9_]*
 bool IsPlainSqlIdentifier(std::string_view name);
 

@@ -77,6 +77,10 @@ class Lexer {
       ++pos_;
       return Quoted(t, SqlTokenKind::kString, '\'', '\'', true, "string literal");
     }
+    if ((c == 'X' || c == 'x') && At(pos_ + 1) == '\'') {  // X'0a1b': a blob literal
+      ++pos_;
+      return Quoted(t, SqlTokenKind::kString, '\'', '\'', false, "string literal");
+    }
     if (c == '"') return Quoted(t, SqlTokenKind::kQuotedIdentifier, '"', '"', false, "quoted identifier");
     if (c == '`') return Quoted(t, SqlTokenKind::kQuotedIdentifier, '`', '`', false, "quoted identifier");
     if (c == '[') return Quoted(t, SqlTokenKind::kQuotedIdentifier, '[', ']', false, "quoted identifier");

@@ -6,6 +6,7 @@
 //   identifier          bare word: [A-Za-z_ or any byte >= 0x80] then letters, digits, _, $
 //   quoted identifier   "x" ("" inside), `x` (`` inside), [x] (]] inside)
 //   string              'x' ('' inside); E'x' and e'x' also take backslash escapes;
+//                       X'0a' and x'0a' (blob literals);
 //                       $$x$$ and $tag$x$tag$ (dollar quoting)
 //   number              123, 1.5, .5, 1e-3, 0x1F
 //   operator            punctuation; multi-byte: <= >= <> != == || :: := => -> ->> << >>

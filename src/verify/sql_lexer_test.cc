@@ -70,7 +70,7 @@ TEST(SqlLexerTest, QuotedIdentifiersAndNames) {
 TEST(SqlLexerTest, StringsAndEscapes) {
   EXPECT_EQ(Describe("'it''s' E'a\\'b' e'\\\\' $$x'y$$ $tag$ $$ $tag$ X'ff'"),
             (std::vector<std::string>{"string:'it''s'", "string:E'a\\'b'", "string:e'\\\\'", "string:$$x'y$$",
-                                      "string:$tag$ $$ $tag$", "identifier:X", "string:'ff'"}));
+                                      "string:$tag$ $$ $tag$", "string:X'ff'"}));
 }
 
 TEST(SqlLexerTest, CommentsKeepIdentifiersInside) {
