@@ -167,7 +167,9 @@ class ArchiveReader {
       size_t keep = static_cast<size_t>(std::min<uint64_t>(want, size > done ? size - done : 0));
       size_t old = data->size();
       data->resize(old + want);
-      GAGGLE_ASSIGN_OR_RETURN(size_t got, ReadUpTo(data->data() + old, want));
+      Result<size_t> read = ReadUpTo(data->data() + old, want);
+      if (!read.ok()) return read.status().WithContext(what + " at tar byte offset " + std::to_string(offset));
+      size_t got = *read;
       if (got < want) {
         uint64_t have = std::min(done + got, size);
         return Corrupt(offset, what + " is truncated: the stream ends after " + std::to_string(have) + " of its " +

@@ -14,6 +14,9 @@
 //                count or a total size beyond `limits` (so a hostile archive cannot exhaust
 //                memory or time);
 //   anything `fn` returns, unchanged (reading stops there).
+// zstd checks its frame checksum when the frame ends, so damage that still decodes is only
+// reported then: entries passed to `fn` before an error may hold damaged bytes. Trust what
+// was read only once ForEachEntry returns OK.
 // Thread-safety: pure functions; `fn` is called on the caller's thread.
 #pragma once
 

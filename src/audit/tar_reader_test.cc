@@ -130,6 +130,17 @@ TEST(TarReader, TruncatedStreamsAreCorruptionNamingAnOffset) {
   std::vector<ReadEntry> got;
   Status st = ReadAll(audit_test::Zstd(raw.substr(0, 1000)), &got);
   EXPECT_TRUE(Contains(st, "entry 'a' is truncated")) << st.ToString();
+  // Cut inside a large entry's compressed blocks: the error names the entry being read.
+  auto w = TarZstWriter::Create(dir / "big.tar.zst");
+  ASSERT_TRUE(w.ok());
+  ASSERT_TRUE(w->Add("first.txt", "1").ok());
+  ASSERT_TRUE(w->Add("big.bin", audit_test::RandomBytes(1 << 20, 5)).ok());
+  ASSERT_TRUE(w->Finish().ok());
+  std::string big = ReadFile(dir / "big.tar.zst");
+  st = ReadAll(big.substr(0, big.size() * 7 / 10), &got);
+  EXPECT_EQ(st.code(), StatusCode::kCorruption);
+  EXPECT_TRUE(Contains(st, "entry 'big.bin' at tar byte offset 1024")) << st.ToString();
+  EXPECT_TRUE(Contains(st, "truncated")) << st.ToString();
 }
 
 TEST(TarReader, GarbageAndFlippedBytesAreErrorsNeverCrashes) {
