@@ -253,8 +253,8 @@ Result<ArchiveVerifyReport> VerifyAuditArchive(const std::string& path, FileSyst
   return Verify([&](const TarEntryFn& fn) { return ForEachEntry(path, fn, {}, fs); });
 }
 
-Result<ArchiveVerifyReport> VerifyAuditArchiveInMemory(std::string_view tar_zst) {
-  return Verify([&](const TarEntryFn& fn) { return ForEachEntryInMemory(tar_zst, fn); });
+Result<ArchiveVerifyReport> VerifyAuditArchiveInMemory(std::string_view tar_zst, const TarReadLimits& limits) {
+  return Verify([&](const TarEntryFn& fn) { return ForEachEntryInMemory(tar_zst, fn, limits); });
 }
 
 }  // namespace gaggle

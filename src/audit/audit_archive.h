@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "audit/tar_reader.h"
 #include "common/file_system.h"
 #include "common/status.h"
 
@@ -61,7 +62,7 @@ struct ArchiveVerifyReport {
 // not increase, a broken link or hash (named by seq), or an unchained event after chained ones.
 // Directory entries (from archives re-made with tar) are ignored.
 Result<ArchiveVerifyReport> VerifyAuditArchive(const std::string& path, FileSystem* fs = nullptr);
-// The same for the archive's bytes in memory (fuzzing, tests).
-Result<ArchiveVerifyReport> VerifyAuditArchiveInMemory(std::string_view tar_zst);
+// The same for the archive's bytes in memory (fuzzing, tests), with the reader's limits.
+Result<ArchiveVerifyReport> VerifyAuditArchiveInMemory(std::string_view tar_zst, const TarReadLimits& limits = {});
 
 }  // namespace gaggle
