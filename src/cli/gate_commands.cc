@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_support.h"
+#include "cutover/migration_finisher.h"
 #include "fleet/rollback.h"
 #include "fleet/runner_identity.h"
 #include "store/state_store.h"
@@ -83,6 +84,7 @@ struct GateArgs {
   int stage = -1;
   std::vector<std::string> datasets;
   std::string reason;
+  bool final_gate = false;
 };
 
 int RunApprove(const GateArgs& a) {
@@ -92,18 +94,23 @@ int RunApprove(const GateArgs& a) {
   auto run = (*store)->FindRun(a.migration);
   if (!run.ok()) return ReportError(run.status());
   if (!*run) return ReportError(Status::NotFound("no migration '" + a.migration + "' in " + (*store)->location()));
+  if (a.final_gate == (a.stage >= 0)) {
+    return ReportError(Status::InvalidArgument("approve needs exactly one of --stage N and --final"));
+  }
+  const int stage = a.final_gate ? kFinalGateStage : a.stage;
+  const std::string what = a.final_gate ? "the final verification" : "stage " + std::to_string(a.stage);
   const std::string actor = OperatorName();
-  StageApproval approval{a.migration, a.stage, actor, "", a.reason};
+  StageApproval approval{a.migration, stage, actor, "", a.reason};
   Status st = (*store)->ApproveStage(approval);
   if (!st.ok()) return ReportError(st);
   if ((*run)->state == RunState::kPaused) {
     MigrationRunUpdate u;
     u.state = RunState::kRunning;
-    u.state_reason = "stage " + std::to_string(a.stage) + " gate approved by " + actor + ": " + a.reason;
+    u.state_reason = what + " gate approved by " + actor + ": " + a.reason;
     auto updated = (*store)->UpdateRun(a.migration, u, actor, *u.state_reason);
     if (!updated.ok()) return ReportError(updated.status());
   }
-  std::cout << "stage " << a.stage << " of " << a.migration << " approved by " << actor << " (\"" << a.reason
+  std::cout << what << " of " << a.migration << " approved by " << actor << " (\"" << a.reason
             << "\"); its gate now passes";
   if (!HasLiveRunner(**run)) std::cout << ". No runner is active: start one with `gaggle run`";
   std::cout << "\n";
@@ -172,10 +179,12 @@ void AddGateCommands(CLI::App* app, int* exit_code) {
     auto a = std::make_shared<GateArgs>();
     CLI::App* cmd = app->add_subcommand(
         "approve",
-        "Let a stage go on although its validation gate failed. The approval (who, when, why) goes\n"
-        "into the event log, and a migration paused by that gate resumes.");
+        "Let a stage go on although its validation gate failed (--stage N), or cut over although the\n"
+        "final downstream verification failed (--final). The approval (who, when, why) goes into the\n"
+        "event log, and a migration paused by that gate resumes.");
     cmd->add_option("migration", a->migration, "Migration name")->required();
-    cmd->add_option("--stage", a->stage, "The stage whose gate to approve")->required()->check(CLI::Range(0, 1000));
+    cmd->add_option("--stage", a->stage, "The stage whose gate to approve")->check(CLI::Range(0, 1000));
+    cmd->add_flag("--final", a->final_gate, "Approve the final verification gate (after `gaggle verify` failed)");
     cmd->add_option("--reason", a->reason, "Why (required; audited)")->required();
     cmd->add_option("--state", a->state, "State file")->capture_default_str();
     cmd->callback([a, exit_code] { *exit_code = RunApprove(*a); });
@@ -186,8 +195,10 @@ void AddGateCommands(CLI::App* app, int* exit_code) {
         "rollback",
         "Roll back a migration, or some of its datasets (--datasets) or one stage (--stage): new\n"
         "outputs move to a quarantine folder beside them (never deleted), tasks become rolled-back,\n"
-        "and every step is in the event log. Old datasets are never modified. A running migration\n"
-        "must be paused or cancelled first. `gaggle run` migrates rolled-back datasets again.");
+        "and every step is in the event log. Old datasets are never modified; datasets already cut\n"
+        "over point at their old location in the catalog again (during retention; after `gaggle gc`\n"
+        "deleted the old data they are not rolled back). A running migration must be paused or\n"
+        "cancelled first. `gaggle run` migrates rolled-back datasets again.");
     cmd->add_option("migration", a->migration, "Migration name")->required();
     cmd->add_option("--datasets", a->datasets, "Only these datasets");
     cmd->add_option("--stage", a->stage, "Only this stage");

@@ -13,6 +13,7 @@
 #include "catalog/catalog_loader.h"
 #include "cli/cli_support.h"
 #include "cli/run_progress.h"
+#include "cutover/migration_finisher.h"
 #include "fleet/agent_task_executor.h"
 #include "fleet/fault_injection.h"
 #include "fleet/fleet_runner.h"
@@ -205,6 +206,24 @@ int RunRun(const RunArgs& a) {
   options.interrupted = &g_interrupted;
   options.exit_when_paused = a.exit_when_paused;
   options.on_progress = [&display](const FleetSnapshot& snap) { display.Update(snap); };
+  std::string final_summary;
+  RunLog* run_log = log->get();
+  options.final_gate = [&](const std::function<void()>& keep_alive) -> Result<FinalGateResult> {
+    display.Finish();
+    if (!a.quiet) std::cerr << "gaggle: every stage is done; final gate: downstream query verification, then cut-over\n";
+    FinishOptions fo;
+    fo.actor = actor;
+    fo.logs_dir = logs_dir;
+    fo.progress = [&](const std::string& line) {
+      keep_alive();
+      run_log->Run("info", "verify_query", {{"result", line}});
+      if (!a.quiet && !a.json) std::cerr << "gaggle: verify: " << line << "\n";
+    };
+    GAGGLE_ASSIGN_OR_RETURN(FinishResult finished, FinishMigration(&st, *spec, fo));
+    final_summary = finished.summary;
+    if (!a.quiet) std::cerr << "gaggle: final gate " << (finished.passed ? "passed" : "FAILED") << ": " << finished.summary << "\n";
+    return FinalGateResult{finished.passed, finished.summary, std::move(finished.detail)};
+  };
 
   g_interrupted.store(false);
   std::signal(SIGINT, OnInterrupt);
@@ -251,6 +270,7 @@ int RunRun(const RunArgs& a) {
     std::cout << j.dump(2) << std::endl;
   } else {
     PrintSummary(*summary, spec->name, logs_dir);
+    if (!final_summary.empty()) std::cout << "  final gate: " << final_summary << "\n";
   }
   switch (summary->ending) {
     case FleetRunSummary::Ending::kInterrupted:

@@ -20,7 +20,8 @@ Result<int64_t> IsoToMicros(const std::string& iso) {
 
 Result<std::string> AddSecondsIso(const std::string& iso, int64_t seconds) {
   GAGGLE_ASSIGN_OR_RETURN(int64_t micros, IsoToMicros(iso));
-  return FormatTimestamp(micros + seconds * 1000000);
+  const int64_t at = micros + seconds * 1000000;
+  return FormatTimestamp(at - ((at % 1000000) + 1000000) % 1000000);  // whole seconds
 }
 
 Result<CutOverReport> CutOverMigration(StateStore* store, const MigrationSpec& spec, const CutOverOptions& options,
