@@ -10,6 +10,7 @@
 #include "cli/estate_command.h"
 #include "cli/fleet_commands.h"
 #include "cli/format_commands.h"
+#include "cli/after_commands.h"
 #include "cli/gate_commands.h"
 #include "cli/generate_command.h"
 #include "cli/plan_command.h"
@@ -41,6 +42,7 @@ int main(int argc, char** argv) {
   gaggle::cli::AddRunCommand(&app, &exit_code);
   gaggle::cli::AddFleetCommands(&app, &exit_code);
   gaggle::cli::AddGateCommands(&app, &exit_code);
+  gaggle::cli::AddAfterCommands(&app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
