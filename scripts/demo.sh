@@ -2,7 +2,8 @@
 # make demo: generate a realistic estate (300 datasets in a lineage DAG, a Backstage catalog,
 # Avro files from a few MB to a few hundred MB, planted faults) and migrate all of it with
 # `gaggle run`: stages, lineage order, concurrency, a timeout retried, dead letters, and the
-# datasets that need attention. DEMO_DATASETS and DEMO_SCALE shrink it for a quick look.
+# datasets that need attention; then the final gate (downstream query verification), the
+# cut-over, the report, the audit archive and retention. DEMO_DATASETS and DEMO_SCALE shrink it for a quick look.
 set -euo pipefail
 G="$(realpath "${1:-build/gaggle}")"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -38,9 +39,28 @@ stalled=$(sed -n 's/.*stall-once:\([^,]*\).*/\1/p' "$OUT/faults.env")
 step "5. The task that timed out once and was retried: gaggle logs events-v2 $stalled"
 "$G" logs events-v2 "$stalled" --state "$OUT/gaggle.db"
 
-step "6. Running it again does nothing: every dataset is settled"
+step "6. Running it again does nothing: every dataset is settled and cut over"
 "$G" run "$OUT/migration.yaml" --state "$OUT/gaggle.db" -q > /dev/null || true
 "$G" status --state "$OUT/gaggle.db"
+
+step "7. The final gate verified consumers' queries; each affected consumer got a patch"
+"$G" verify events-v2 --state "$OUT/gaggle.db" --sample 5 --seed 7 -q | tail -n 4
+patch=$(ls "$OUT"/gaggle-logs/events-v2/patches/*.patch | head -n 1)
+echo "-- $patch"
+head -n 12 "$patch"
+
+step "8. The report a team lead reads"
+"$G" report events-v2 --state "$OUT/gaggle.db" | sed -n '1,/^Gates/p'
+"$G" report events-v2 --state "$OUT/gaggle.db" --html "$OUT/report.html"
+
+step "9. The audit archive, verified"
+"$G" archive events-v2 --out "$OUT/events-v2-audit.tar.zst" --state "$OUT/gaggle.db"
+"$G" archive verify "$OUT/events-v2-audit.tar.zst"
+
+step "10. Retention: the v1 data stays 7 days; gc deletes it after (here: pretending it is 8 days later)"
+"$G" gc --dry-run --state "$OUT/gaggle.db" | tail -n 1
+later=$(date -u -d '+8 days' +%Y-%m-%dT%H:%M:%SZ)
+"$G" gc --dry-run --now "$later" --state "$OUT/gaggle.db" | tail -n 1
 
 echo
 echo "demo finished in $(( $(date +%s) - start ))s; everything is under $OUT"

@@ -427,9 +427,12 @@ std::string DemoMigrationSpecText(const DemoEstate& e, const std::string& abs_di
          "\n"
          "  # Two planted datasets fail for good (see README.txt); they sit in the last stage.\n"
          "  max_failed_datasets: 2%\n"
+         "# The final gate: 20 consumer queries, rewritten for the new columns and for the new\n"
+         "# tables' names (v2.<name>), must give the same answers on the new data; then the\n"
+         "# catalog is cut over and the v1 data kept for 7 days (gaggle gc deletes it after).\n"
          "verify: {enabled: true, sample: 20, seed: " +
          seed +
-         "}\n"
+         ", table: \"v{version}.{name}\"}\n"
          "retention: 7d\n";
 }
 
