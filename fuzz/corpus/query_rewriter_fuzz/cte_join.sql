@@ -1,0 +1,1 @@
+WITH s(uid) AS (SELECT user_id FROM events_raw), t AS (SELECT * FROM users) SELECT s.uid, t.name FROM s JOIN t ON s.uid = t.user_id LEFT JOIN events_raw e USING (user_id) WHERE EXISTS (SELECT 1 FROM events_raw x WHERE x.user_id = account_id)

@@ -1,0 +1,1 @@
+SELECT "user_id", `ts`, [amount], e."country" FROM "events"."raw" AS e WHERE 'user_id' <> E'it\'s' AND $$x$$ = $tag$y$tag$

@@ -1,0 +1,1 @@
+SELECT date_trunc('day', CAST(ts AS TIMESTAMP)) AS day, COUNT(DISTINCT user_id) AS active_users FROM events_raw GROUP BY 1

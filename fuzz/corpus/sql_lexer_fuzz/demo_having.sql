@@ -1,0 +1,1 @@
+SELECT user_id, COUNT(*) FROM events_raw WHERE country IN ('DE','FR') GROUP BY user_id HAVING COUNT(*) >= 2

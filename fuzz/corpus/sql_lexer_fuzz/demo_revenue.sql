@@ -1,0 +1,1 @@
+SELECT country, COUNT(*) AS events, SUM(CAST(amount AS DOUBLE)) AS revenue FROM events_raw GROUP BY country

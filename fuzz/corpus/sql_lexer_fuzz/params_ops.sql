@@ -1,0 +1,1 @@
+SELECT a<=b, a>=b, a<>b, a!=b, a||b, a->>'k', f(x := 1), $1, ?, ?2, :name, 0x1F, 1e-3 FROM users

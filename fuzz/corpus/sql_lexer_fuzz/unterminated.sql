@@ -1,0 +1,1 @@
+SELECT 'oops FROM events_raw /* and
