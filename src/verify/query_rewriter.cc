@@ -97,9 +97,15 @@ class Rewriter {
     const std::string* found = nullptr;
     for (const auto& [id, split] : ids_) {
       bool same = false;
-      if (parts.size() == split.size()) {
+      // DuckDB's and PostgreSQL's default schemas may prefix any id.
+      const size_t skip =
+          parts.size() == split.size() + 1 && Sig(parts[0]).quote == 0 &&
+                  (EqualsIgnoreCase(Sig(parts[0]).name, "main") || EqualsIgnoreCase(Sig(parts[0]).name, "public"))
+              ? 1
+              : 0;
+      if (parts.size() == split.size() + skip) {
         same = true;
-        for (size_t i = 0; i < parts.size() && same; ++i) same = NameMatches(Sig(parts[i]), split[i]);
+        for (size_t i = 0; i < split.size() && same; ++i) same = NameMatches(Sig(parts[i + skip]), split[i]);
       } else if (parts.size() == 1 && Sig(parts[0]).quote != 0) {
         same = Sig(parts[0]).name == *id;
       }
@@ -258,10 +264,11 @@ class Rewriter {
     return true;
   }
 
-  // The innermost level (from b outwards) with sources named by qualifier q.
-  std::pair<int, std::vector<size_t>> FindQualified(int b, const std::vector<size_t>& q) {
+  // The innermost level (from b outwards) with sources named by qualifier q. An
+  // enclosing block's sources are always resolved (or being resolved) before b's.
+  std::pair<int, std::vector<size_t>> FindQualified(int b, const std::vector<size_t>& q) const {
     for (int level = b; level >= 0; level = qs_.blocks[level].parent) {
-      if (!ResolveSources(level).ok() || sources_state_[level] != 2) continue;
+      if (sources_state_[level] != 2) continue;  // a derived table does not see its siblings
       std::vector<size_t> found;
       for (size_t s = 0; s < qs_.blocks[level].sources.size(); ++s) {
         if (QualifierMatches(level, s, q)) found.push_back(s);

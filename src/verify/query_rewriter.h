@@ -7,26 +7,32 @@
 //
 // Names: a table reference (identifier chain after FROM / JOIN / ',') matches a
 // dataset id split on '.', part by part, case-insensitively for bare parts and
-// exactly for quoted ones (a single quoted part may also equal the whole id). The
+// exactly for quoted ones (a single quoted part may also equal the whole id; a
+// leading bare `main.` or `public.`, the default schemas, is ignored). The
 // new table is written part by part, double-quoted only when a part is not a plain
 // identifier or is a keyword. A renamed column keeps its quoting style; bare stays
 // bare when the new name is plain (upper-cased when written all upper case).
 // Function names, aliases, type names, keywords, strings and comments are never
-// touched. An unqualified column whose new name would be captured by another
-// table's column or by an output alias is qualified with its table's alias (or
-// new table name).
+// touched. Output names follow renames (`SELECT user_id` now yields account_id),
+// and references to a CTE's or derived table's columns follow them too. A column
+// whose (new) name would be captured by another table's column, or in ORDER BY /
+// HAVING / QUALIFY by an output alias, is qualified with its table's alias (or
+// new table name). Output aliases bind before columns in ORDER BY only.
 //
 // Refusals are Status errors naming "line L col C" and the column or table:
-//   SchemaMismatch  a column the migration drops is used (also via USING); an
-//                   unqualified column is ambiguous (renamed in one read table,
-//                   present unrenamed in another, or also an output alias, or
-//                   could belong to a table function / a source of unknown columns);
-//                   the query reads no known dataset or a table that is neither
-//                   migrated, in other_tables nor a CTE
-//   Unsupported     NATURAL JOIN or parenthesised joins over a migrated table,
-//                   UNION BY NAME, FROM-first queries
-//   InvalidArgument malformed text (unterminated string, unbalanced parentheses,
-//                   more than one statement) or inconsistent rules
+//   SchemaMismatch  a column the migration drops is used (also via USING or a
+//                   CTE); an unqualified column is ambiguous (renamed in one read
+//                   table and unrenamed in another, also an output alias in HAVING
+//                   / QUALIFY, or possibly a column of a table function or VALUES
+//                   list); a name that matched no column would match a renamed one;
+//                   the query reads no known dataset, or reads a table that is
+//                   neither migrated, in other_tables nor a CTE
+//   Unsupported     NATURAL JOIN with a migrated table that renames or drops,
+//                   parenthesised joins, column aliases on a migrated table
+//                   (`FROM t AS x(a, b)`), UNION BY NAME, FROM-first queries
+//   InvalidArgument malformed text (unterminated string, unbalanced or too deeply
+//                   nested parentheses, more than one statement, no SELECT) or
+//                   inconsistent rules (ValidateRewriteRules)
 // Thread-safety: pure function.
 #pragma once
 

@@ -218,6 +218,10 @@ TEST(QueryRewriterTest, DottedAndQuotedDatasetIds) {
   EXPECT_EQ(r->tables, (Strings{"events.raw"}));
   EXPECT_EQ(Rewritten("SELECT user_id FROM \"events\".\"raw\""), "SELECT account_id FROM events.raw_v2");
   EXPECT_EQ(Rewritten("SELECT user_id FROM Events . Raw"), "SELECT account_id FROM events.raw_v2");
+  // The default schema may prefix an id.
+  EXPECT_EQ(Rewritten("SELECT main.events_raw.user_id FROM main.events_raw"),
+            "SELECT events_raw_v2.account_id FROM events_raw_v2");
+  EXPECT_EQ(Rewritten("SELECT name FROM public.users"), "SELECT name FROM public.users");
   // One quoted name holding the whole dotted id stays one quoted name.
   EXPECT_EQ(Rewritten("SELECT user_id FROM \"events.raw\""), "SELECT account_id FROM \"events.raw_v2\"");
   // A new table name that is not a plain identifier (or is a keyword) is quoted part by part.
@@ -404,6 +408,18 @@ TEST(QueryRewriterTest, InconsistentRulesAreRejected) {
   r.migrated["t"] = {"t2", {"a"}, {}, {}};
   r.other_tables["t"] = {"a"};
   EXPECT_EQ(refuse(r), "InvalidArgument: rules: dataset t is both migrated and in other_tables");
+}
+
+TEST(QueryRewriterTest, DeepNestingIsCappedNotACrash) {
+  std::string nested = "SELECT user_id FROM events_raw";
+  for (int i = 0; i < 150; ++i) nested = "SELECT user_id FROM (" + nested + ") s" + std::to_string(i);
+  auto r = RewriteQuery(nested, DemoRules());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->columns_needed.at("events_raw"), (Strings{"user_id"}));
+  EXPECT_NE(r->sql.find("SELECT account_id FROM events_raw_v2) s0"), std::string::npos);
+  EXPECT_EQ(r->sql.substr(0, 30), "SELECT account_id FROM (SELECT");
+  const std::string deep = "SELECT " + std::string(5000, '(') + "1" + std::string(5000, ')') + " FROM events_raw";
+  EXPECT_EQ(Refusal(deep), "InvalidArgument: line 1 col 208: parentheses nested too deeply");
 }
 
 TEST(QueryRewriterTest, ArbitraryTextNeverCrashes) {

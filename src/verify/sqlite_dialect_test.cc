@@ -183,6 +183,13 @@ TEST(SqliteDialectTest, Errors) {
   for (const auto& [sql, want] : cases) EXPECT_EQ(Failure(sql), want) << sql;
 }
 
+TEST(SqliteDialectTest, DeepNestingIsCappedNotACrash) {
+  const std::string ok = "SELECT " + std::string(150, '(') + "x::int" + std::string(150, ')');
+  EXPECT_EQ(Translated(ok), "SELECT " + std::string(150, '(') + "CAST(x AS INTEGER)" + std::string(150, ')'));
+  const std::string deep = "SELECT " + std::string(5000, '(') + "1" + std::string(5000, ')');
+  EXPECT_EQ(Failure(deep), "InvalidArgument: line 1 col 208: parentheses nested too deeply");
+}
+
 TEST_F(SqliteDialectRunTest, CastsKeepTheirMeaning) {
   EXPECT_EQ(Run("SELECT CAST('2024-05-01T12:00:00Z' AS TIMESTAMP), CAST('12.5' AS DOUBLE), '42'::BIGINT + 1, "
                 "CAST(1 AS BOOLEAN), CAST(12.5 AS VARCHAR), DATE '2024-01-01', x'6162'::BLOB"),
