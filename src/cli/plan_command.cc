@@ -6,6 +6,7 @@
 
 #include "catalog/catalog_loader.h"
 #include "cli/cli_support.h"
+#include "cutover/cut_over.h"
 #include "plan/planner.h"
 #include "spec/migration_spec.h"
 #include "store/state_store.h"
@@ -83,6 +84,12 @@ int RunPlan(const PlanArgs& a) {
     return ReportError(Status::NotFound("the catalog in " + (*store)->location() +
                                         " is empty: pass --catalog PATH or run `gaggle catalog import PATH` first"));
   }
+  // Planned against the catalog as it was before this migration's own cut-over, so that
+  // running or planning it again selects the datasets it already moved.
+  auto cutovers = (*store)->ListCutovers(spec->name);
+  if (!cutovers.ok()) return ReportError(cutovers.status());
+  catalog = CatalogBeforeCutOver(std::move(catalog).value(), *cutovers);
+  if (!catalog.ok()) return ReportError(catalog.status());
   auto plan = BuildPlan(*catalog, *spec);
   if (!plan.ok()) return ReportError(plan.status().WithContext(a.spec));
   if (!a.no_save) {

@@ -12,6 +12,7 @@
 #include "agent/agent.h"
 #include "catalog/catalog_loader.h"
 #include "cli/cli_support.h"
+#include "cutover/cut_over.h"
 #include "cli/run_progress.h"
 #include "cutover/migration_finisher.h"
 #include "fleet/agent_task_executor.h"
@@ -125,6 +126,12 @@ int RunRun(const RunArgs& a) {
     return ReportError(Status::NotFound("the catalog in " + st.location() +
                                         " is empty: pass --catalog PATH or run `gaggle catalog import PATH` first"));
   }
+  // Planned against the catalog as it was before this migration's own cut-over, so that
+  // running or planning it again selects the datasets it already moved.
+  auto cutovers = st.ListCutovers(spec->name);
+  if (!cutovers.ok()) return ReportError(cutovers.status());
+  catalog = CatalogBeforeCutOver(std::move(catalog).value(), *cutovers);
+  if (!catalog.ok()) return ReportError(catalog.status());
   auto plan = BuildPlan(*catalog, *spec);
   if (!plan.ok()) return ReportError(plan.status().WithContext(a.spec));
   auto existing = st.LoadPlan(plan->hash);

@@ -24,6 +24,24 @@ Result<std::string> AddSecondsIso(const std::string& iso, int64_t seconds) {
   return FormatTimestamp(at - ((at % 1000000) + 1000000) % 1000000);  // whole seconds
 }
 
+Result<Catalog> CatalogBeforeCutOver(Catalog catalog, const std::vector<CutoverRecord>& cutovers) {
+  std::vector<std::pair<NodeId, const CutoverRecord*>> undo;
+  for (const CutoverRecord& c : cutovers) {
+    if (c.state != CutoverState::kCurrent) continue;
+    if (auto n = catalog.Find(c.dataset_id)) undo.emplace_back(*n, &c);
+  }
+  if (undo.empty()) return catalog;
+  std::vector<Entity> entities = catalog.entities();
+  for (const auto& [n, c] : undo) {
+    Entity& e = entities[n];
+    e.uri = c->previous.uri;
+    e.format = c->previous.format;
+    e.schema = c->previous.schema;
+    e.schema_version = c->previous.schema_version;
+  }
+  return Catalog::FromSorted(std::move(entities), catalog.edges());
+}
+
 Result<CutOverReport> CutOverMigration(StateStore* store, const MigrationSpec& spec, const CutOverOptions& options,
                                        bool validated_only) {
   const std::string now = options.now.empty() ? NowIso8601() : options.now;

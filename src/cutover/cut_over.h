@@ -34,6 +34,13 @@ struct CutOverReport {
 Result<CutOverReport> CutOverMigration(StateStore* store, const MigrationSpec& spec, const CutOverOptions& options,
                                        bool validated_only = true);
 
+// The catalog as `migration` found it: every dataset it cut over (current records) back
+// at its previous location, format, schema and version. Planning a migration again
+// after its cut-over must select the same datasets it selected before (they moved to
+// the new format it selects away from). Returns `catalog` unchanged (moved) when there
+// is nothing to undo.
+Result<Catalog> CatalogBeforeCutOver(Catalog catalog, const std::vector<CutoverRecord>& cutovers);
+
 // `iso` + `seconds`, as ISO 8601 UTC. InvalidArgument when `iso` is not a timestamp.
 Result<std::string> AddSecondsIso(const std::string& iso, int64_t seconds);
 // Microseconds since the epoch of an ISO 8601 timestamp ("2024-05-01T12:00:00Z").

@@ -217,5 +217,21 @@ TEST_F(CutOverTest, GcRefusesAPreviousLocationTheCatalogStillUses) {
   EXPECT_TRUE(fs::exists(dir_ / "v1" / "a" / "part-0.avro"));
 }
 
+TEST_F(CutOverTest, PlanningAgainSeesTheCatalogAsBeforeTheCutOver) {
+  CutOverOptions o;
+  o.now = "2024-05-01T00:00:00Z";
+  ASSERT_TRUE(CutOverMigration(store_.get(), spec_, o).ok());
+  auto now = store_->LoadCatalog();
+  ASSERT_TRUE(now.ok());
+  EXPECT_EQ(now->entity(*now->Find("a")).format, "parquet");
+  auto before = CatalogBeforeCutOver(std::move(now).value(), *store_->ListCutovers("m"));
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+  const Entity& a = before->entity(*before->Find("a"));
+  EXPECT_EQ(a.format, "avro");
+  EXPECT_EQ(a.schema_version, 1);
+  EXPECT_EQ(a.uri, "file://" + (dir_ / "v1" / "a").string() + "/");
+  EXPECT_EQ(before->size(), 3u);
+}
+
 }  // namespace
 }  // namespace gaggle

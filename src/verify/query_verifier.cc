@@ -281,7 +281,8 @@ Result<VerificationReport> QueryVerifier::Verify(const std::vector<VerifiedDatas
     return Status::IOError("cannot open a temporary SQLite database for verification");
   }
   std::unique_ptr<sqlite3, SqliteCloser> db(raw);
-  (void)sqlite3_exec(db.get(), "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144;",
+  (void)sqlite3_exec(db.get(), "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144; "
+                     "PRAGMA case_sensitive_like = ON;",
                      nullptr, nullptr, nullptr);
   GAGGLE_RETURN_IF_ERROR(RegisterVerificationFunctions(db.get()));
   Clock::time_point deadline;
