@@ -44,13 +44,13 @@ step "6. Running it again does nothing: every dataset is settled and cut over"
 "$G" status --state "$OUT/gaggle.db"
 
 step "7. The final gate verified consumers' queries; each affected consumer got a patch"
-"$G" verify events-v2 --state "$OUT/gaggle.db" --sample 5 --seed 7 -q | tail -n 4
+"$G" verify events-v2 --state "$OUT/gaggle.db" --sample 5 --seed 7 -q | tail -n 3
 patch=$(ls "$OUT"/gaggle-logs/events-v2/patches/*.patch | head -n 1)
 echo "-- $patch"
 head -n 12 "$patch"
 
 step "8. The report a team lead reads"
-"$G" report events-v2 --state "$OUT/gaggle.db" | sed -n '1,/^Gates/p'
+"$G" report events-v2 --state "$OUT/gaggle.db" | sed -n '1,/^Retries/p'
 "$G" report events-v2 --state "$OUT/gaggle.db" --html "$OUT/report.html"
 
 step "9. The audit archive, verified"

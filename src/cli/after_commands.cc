@@ -66,7 +66,6 @@ int RunVerify(const VerifyArgs& a) {
     for (const std::string& r : c.examples_old) std::cout << "  only in the old answer: " << r << "\n";
     for (const std::string& r : c.examples_new) std::cout << "  only in the new answer: " << r << "\n";
   }
-  std::cout << (report->passed() ? "verified: " : "verification FAILED: ") << report->Summary() << "\n";
   if (!report->patches.empty()) {
     std::cout << report->patches.size() << " consumer patch" << (report->patches.size() == 1 ? "" : "es")
               << " (their queries rewritten for the new schema):\n";
@@ -80,6 +79,7 @@ int RunVerify(const VerifyArgs& a) {
                 << (p.refused ? ", " + std::to_string(p.refused) + " cannot be rewritten" : "") << "  " << p.file << "\n";
     }
   }
+  std::cout << (report->passed() ? "verified: " : "verification FAILED: ") << report->Summary() << "\n";
   return report->passed() ? kExitOk : kExitFailure;
 }
 
@@ -117,6 +117,7 @@ int RunGc(const GcArgs& a) {
     return kExitOk;
   }
   const char* verb = a.dry_run ? "would delete" : "deleted";
+  const char* passive = a.dry_run ? "would be deleted" : "deleted";
   for (const GcItem& i : report->deleted) {
     std::cout << verb << "  " << i.migration << "  " << i.dataset << "  " << i.path << "  (" << i.files << " files, "
               << HumanBytes(static_cast<double>(i.bytes)) << "; retained until " << i.retain_until << ")"
@@ -126,7 +127,7 @@ int RunGc(const GcArgs& a) {
     std::cout << "kept  " << i.migration << "  " << i.dataset << "  " << i.reason << "\n";
   }
   std::cout << (a.dry_run ? "dry run: " : "") << report->deleted.size() << " old dataset"
-            << (report->deleted.size() == 1 ? "" : "s") << " " << verb << " ("
+            << (report->deleted.size() == 1 ? "" : "s") << " " << passive << " ("
             << HumanBytes(static_cast<double>(report->bytes)) << "), " << report->kept.size() << " kept"
             << (a.dry_run ? "; nothing was deleted or recorded" : "; each deletion is in the event log") << "\n";
   return kExitOk;

@@ -114,7 +114,8 @@ Result<FinishResult> FinishMigration(StateStore* store, const MigrationSpec& spe
   if (to_cut == 0) {
     out.passed = true;
     out.summary = current.empty() ? "no validated dataset to cut over"
-                                  : std::to_string(current.size()) + " datasets already cut over";
+                                  : "nothing new to cut over (" + std::to_string(current.size()) +
+                                        " datasets cut over earlier)";
     return out;
   }
 

@@ -140,7 +140,7 @@ expect_eq "$uri" "('file://$WORK/lake/ds4.jsonl', 'jsonl')" "ds4 after the rollb
 # before the retention deadline; after it, only the old data of cut-over datasets.
 later=$($PY -c 'import datetime; print((datetime.datetime.utcnow() + datetime.timedelta(days=31)).strftime("%Y-%m-%dT%H:%M:%SZ"))')
 "$G" gc --dry-run --now "$later" --state clean.db > gc-cancelled.out
-grep -q "0 old datasets would delete" gc-cancelled.out || fail "gc of a cancelled migration: $(cat gc-cancelled.out)"
+grep -q "0 old datasets would be deleted" gc-cancelled.out || fail "gc of a cancelled migration: $(cat gc-cancelled.out)"
 grep -q "kept  clean  ds0  migration 'clean' is cancelled, not completed" gc-cancelled.out || fail "gc did not say why: $(cat gc-cancelled.out)"
 grep -q "ds4" gc-cancelled.out && fail "gc considered the rolled-back ds4"
 # Run again: ds4 is migrated again, verified and cut over; the migration completes.
@@ -148,10 +148,10 @@ grep -q "ds4" gc-cancelled.out && fail "gc considered the rolled-back ds4"
 uri=$($PY -c 'import sqlite3; print(sqlite3.connect("clean.db").execute("select uri from entities where id=\"ds4\"").fetchone()[0])')
 expect_eq "$uri" "file://$WORK/v2/ds4/" "ds4 after running again"
 "$G" gc --dry-run --state clean.db > gc-now.out
-grep -q "0 old datasets would delete" gc-now.out || fail "gc before retention: $(cat gc-now.out)"
+grep -q "0 old datasets would be deleted" gc-now.out || fail "gc before retention: $(cat gc-now.out)"
 grep -q "kept  clean  ds0  retained until" gc-now.out || fail "gc did not say why it kept ds0: $(cat gc-now.out)"
 "$G" gc --dry-run --now "$later" --state clean.db > gc-dry.out
-grep -q "dry run: 6 old datasets would delete" gc-dry.out || fail "gc dry run: $(cat gc-dry.out)"
+grep -q "dry run: 6 old datasets would be deleted" gc-dry.out || fail "gc dry run: $(cat gc-dry.out)"
 [[ -f lake/ds0.jsonl ]] || fail "a dry run deleted something"
 "$G" gc --now "$later" --state clean.db > gc.out
 grep -q "^6 old datasets deleted" gc.out || fail "gc: $(cat gc.out)"
