@@ -50,7 +50,8 @@ int RunVerify(const VerifyArgs& a) {
   o.logs_dir = a.logs.empty() ? DefaultLogsDir((*store)->location()) : a.logs;
   if (a.sample >= 0) o.sample = a.sample;
   if (a.seed >= 0) o.seed = static_cast<uint64_t>(a.seed);
-  if (!a.quiet && !a.json) o.progress = [](const std::string& line) { std::cerr << "gaggle: verify: " << line << "\n"; };
+  if (!a.quiet && !a.json)
+    o.progress = [](const std::string& line) { std::cerr << "gaggle: verify: " << line << "\n"; };
   auto report = VerifyMigration(store->get(), *spec, o);
   if (!report.ok()) return ReportError(report.status());
   if (a.json) {
@@ -60,8 +61,8 @@ int RunVerify(const VerifyArgs& a) {
   for (const QueryCheck& c : report->checks) {
     if (c.outcome == QueryCheck::Outcome::kMatched) continue;
     std::cout << OutcomeName(c.outcome) << ": " << c.consumer << " query " << c.query_index + 1
-              << (c.owner.empty() ? "" : " (owner " + c.owner + ")") << "\n  " << c.reason << "\n  original:  "
-              << c.original << "\n";
+              << (c.owner.empty() ? "" : " (owner " + c.owner + ")") << "\n  " << c.reason
+              << "\n  original:  " << c.original << "\n";
     if (!c.rewritten.empty()) std::cout << "  rewritten: " << c.rewritten << "\n";
     for (const std::string& r : c.examples_old) std::cout << "  only in the old answer: " << r << "\n";
     for (const std::string& r : c.examples_new) std::cout << "  only in the new answer: " << r << "\n";
@@ -76,7 +77,8 @@ int RunVerify(const VerifyArgs& a) {
         continue;
       }
       std::cout << p.rewritten << " of " << p.queries << " queries change"
-                << (p.refused ? ", " + std::to_string(p.refused) + " cannot be rewritten" : "") << "  " << p.file << "\n";
+                << (p.refused ? ", " + std::to_string(p.refused) + " cannot be rewritten" : "") << "  " << p.file
+                << "\n";
     }
   }
   std::cout << (report->passed() ? "verified: " : "verification FAILED: ") << report->Summary() << "\n";
@@ -106,8 +108,13 @@ int RunGc(const GcArgs& a) {
     auto items = [](const std::vector<GcItem>& v) {
       nlohmann::json out = nlohmann::json::array();
       for (const GcItem& i : v) {
-        out.push_back({{"migration", i.migration}, {"dataset", i.dataset}, {"path", i.path},
-                       {"retain_until", i.retain_until}, {"files", i.files}, {"bytes", i.bytes}, {"reason", i.reason}});
+        out.push_back({{"migration", i.migration},
+                       {"dataset", i.dataset},
+                       {"path", i.path},
+                       {"retain_until", i.retain_until},
+                       {"files", i.files},
+                       {"bytes", i.bytes},
+                       {"reason", i.reason}});
       }
       return out;
     };
@@ -250,8 +257,9 @@ void AddAfterCommands(CLI::App* app, int* exit_code) {
     cmd->add_option("--logs", a->logs, "Logs directory (default: gaggle-logs beside the state file)");
     cmd->add_option("--state", a->state, "State file")->capture_default_str();
     CLI::App* verify = cmd->add_subcommand(
-        "verify", "Check an audit archive: every file against MANIFEST.sha256 and the event log's hash chain.\n"
-                  "Exit 1, naming each problem, when anything was changed, added or removed.");
+        "verify",
+        "Check an audit archive: every file against MANIFEST.sha256 and the event log's hash chain.\n"
+        "Exit 1, naming each problem, when anything was changed, added or removed.");
     verify->add_option("file", a->file, "The archive (.tar.zst)")->required();
     verify->callback([a, exit_code] { *exit_code = RunArchiveVerify(*a); });
     cmd->callback([a, cmd, exit_code] {
@@ -265,10 +273,10 @@ void AddAfterCommands(CLI::App* app, int* exit_code) {
   }
   {
     auto a = std::make_shared<ReportArgs>();
-    CLI::App* cmd = app->add_subcommand(
-        "report",
-        "A human summary of a migration: timeline, stages, gates and approvals, dead letters,\n"
-        "retries, what needs attention, downstream verification, cut-over and retention.");
+    CLI::App* cmd =
+        app->add_subcommand("report",
+                            "A human summary of a migration: timeline, stages, gates and approvals, dead letters,\n"
+                            "retries, what needs attention, downstream verification, cut-over and retention.");
     cmd->add_option("migration", a->migration, "Migration name")->required();
     cmd->add_option("--html", a->html, "Write a self-contained HTML page to this file instead");
     cmd->add_option("--state", a->state, "State file")->capture_default_str();

@@ -148,7 +148,8 @@ int RunRollback(const GateArgs& a) {
   for (const std::string& s : report->skipped) std::cout << "skipped " << s << "\n";
   std::cout << report->rolled_back << " dataset" << (report->rolled_back == 1 ? "" : "s") << " rolled back, "
             << report->quarantined << " output" << (report->quarantined == 1 ? "" : "s") << " quarantined"
-            << (report->quarantine_dir.empty() ? "" : " in " + report->quarantine_dir) << ". Old datasets were not touched"
+            << (report->quarantine_dir.empty() ? "" : " in " + report->quarantine_dir)
+            << ". Old datasets were not touched"
             << (report->restored > 0 ? "; " + std::to_string(report->restored) +
                                            " catalog entries point at them again (the cut-over is reverted).\n"
                                      : "; the catalog points at them.\n")

@@ -5,12 +5,12 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/after_commands.h"
 #include "cli/catalog_commands.h"
 #include "cli/cli_support.h"
 #include "cli/estate_command.h"
 #include "cli/fleet_commands.h"
 #include "cli/format_commands.h"
-#include "cli/after_commands.h"
 #include "cli/gate_commands.h"
 #include "cli/generate_command.h"
 #include "cli/plan_command.h"

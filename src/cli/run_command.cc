@@ -12,8 +12,8 @@
 #include "agent/agent.h"
 #include "catalog/catalog_loader.h"
 #include "cli/cli_support.h"
-#include "cutover/cut_over.h"
 #include "cli/run_progress.h"
+#include "cutover/cut_over.h"
 #include "cutover/migration_finisher.h"
 #include "fleet/agent_task_executor.h"
 #include "fleet/fault_injection.h"
@@ -217,7 +217,8 @@ int RunRun(const RunArgs& a) {
   RunLog* run_log = log->get();
   options.final_gate = [&](const std::function<void()>& keep_alive) -> Result<FinalGateResult> {
     display.Finish();
-    if (!a.quiet) std::cerr << "gaggle: every stage is done; final gate: downstream query verification, then cut-over\n";
+    if (!a.quiet)
+      std::cerr << "gaggle: every stage is done; final gate: downstream query verification, then cut-over\n";
     FinishOptions fo;
     fo.actor = actor;
     fo.logs_dir = logs_dir;
@@ -228,7 +229,8 @@ int RunRun(const RunArgs& a) {
     };
     GAGGLE_ASSIGN_OR_RETURN(FinishResult finished, FinishMigration(&st, *spec, fo));
     final_summary = finished.summary;
-    if (!a.quiet) std::cerr << "gaggle: final gate " << (finished.passed ? "passed" : "FAILED") << ": " << finished.summary << "\n";
+    if (!a.quiet)
+      std::cerr << "gaggle: final gate " << (finished.passed ? "passed" : "FAILED") << ": " << finished.summary << "\n";
     return FinalGateResult{finished.passed, finished.summary, std::move(finished.detail)};
   };
 

@@ -5,8 +5,8 @@
 
 #include "agent/manifest.h"
 #include "columnar/value_format.h"
-#include "common/file_system.h"
 #include "common/dataset_location.h"
+#include "common/file_system.h"
 
 namespace gaggle {
 
@@ -46,8 +46,7 @@ Result<CutOverReport> CutOverMigration(StateStore* store, const MigrationSpec& s
                                        bool validated_only) {
   const std::string now = options.now.empty() ? NowIso8601() : options.now;
   CutOverReport report;
-  GAGGLE_ASSIGN_OR_RETURN(report.retain_until,
-                          AddSecondsIso(now, static_cast<int64_t>(spec.retention.count())));
+  GAGGLE_ASSIGN_OR_RETURN(report.retain_until, AddSecondsIso(now, static_cast<int64_t>(spec.retention.count())));
   GAGGLE_ASSIGN_OR_RETURN(std::vector<TaskRecord> tasks, store->LoadTasks(spec.name));
   GAGGLE_ASSIGN_OR_RETURN(std::vector<CutoverRecord> existing, store->ListCutovers(spec.name));
   std::set<std::string> current;
@@ -76,8 +75,7 @@ Result<CutOverReport> CutOverMigration(StateStore* store, const MigrationSpec& s
     r.next.schema_version = spec.version;
     // The schema the output was written with, from its commit record.
     if (auto dir = LocalPathFromUri(t.target_uri); dir.ok()) {
-      auto manifest = Manifest::Load(FileSystem::Default(),
-                                     (std::filesystem::path(*dir) / kManifestFileName).string());
+      auto manifest = Manifest::Load(FileSystem::Default(), (std::filesystem::path(*dir) / kManifestFileName).string());
       if (manifest.ok()) r.next.schema = manifest->output_schema.ToString();
     }
     r.cut_at = now;

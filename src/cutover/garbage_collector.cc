@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "cutover/cut_over.h"
 #include "common/dataset_location.h"
+#include "cutover/cut_over.h"
 
 namespace gaggle {
 namespace {
@@ -106,14 +106,11 @@ Result<GcReport> CollectGarbage(StateStore* store, const GcOptions& options) {
     if (!options.dry_run) {
       if (exists) {
         fs::remove_all(path, ec);
-        if (ec) return Status::IOError("gc: cannot delete " + path.string() + " (" + c.dataset_id + "): " + ec.message());
+        if (ec)
+          return Status::IOError("gc: cannot delete " + path.string() + " (" + c.dataset_id + "): " + ec.message());
       }
-      nlohmann::json detail = {{"deleted", path.string()},
-                               {"uri", c.previous.uri},
-                               {"files", item.files},
-                               {"bytes", item.bytes},
-                               {"retain_until", c.retain_until},
-                               {"now", now}};
+      nlohmann::json detail = {{"deleted", path.string()}, {"uri", c.previous.uri},          {"files", item.files},
+                               {"bytes", item.bytes},      {"retain_until", c.retain_until}, {"now", now}};
       if (!exists) detail["note"] = "already gone";
       GAGGLE_RETURN_IF_ERROR(store->MarkCollected(c.migration, c.dataset_id, options.actor, detail.dump()));
     }

@@ -50,7 +50,7 @@ nlohmann::json VerificationJson(const VerificationReport& r) {
 nlohmann::json ConsumersJson(const VerificationReport& r) {
   nlohmann::json out = nlohmann::json::array();
   for (const ConsumerPatch& p : r.patches) {
-    nlohmann::json c = {{"consumer", p.consumer}, {"owner", p.owner},   {"datasets", p.datasets},
+    nlohmann::json c = {{"consumer", p.consumer}, {"owner", p.owner},         {"datasets", p.datasets},
                         {"queries", p.queries},   {"rewritten", p.rewritten}, {"refused", p.refused},
                         {"patch_file", p.file}};
     c["patch"] = p.patch.size() <= kInlinePatchBytes ? p.patch : p.patch.substr(0, kInlinePatchBytes) + "\n[...]\n";
@@ -113,9 +113,9 @@ Result<FinishResult> FinishMigration(StateStore* store, const MigrationSpec& spe
   for (const TaskRecord& t : tasks) to_cut += t.state == TaskState::kValidated && !current.count(t.dataset_id);
   if (to_cut == 0) {
     out.passed = true;
-    out.summary = current.empty() ? "no validated dataset to cut over"
-                                  : "nothing new to cut over (" + std::to_string(current.size()) +
-                                        " datasets cut over earlier)";
+    out.summary = current.empty()
+                      ? "no validated dataset to cut over"
+                      : "nothing new to cut over (" + std::to_string(current.size()) + " datasets cut over earlier)";
     return out;
   }
 
@@ -154,8 +154,8 @@ Result<FinishResult> FinishMigration(StateStore* store, const MigrationSpec& spe
                             {"affected_truncated", cut.datasets.size() > kListedDatasets},
                             {"retain_until", cut.retain_until}};
   out.passed = true;
-  out.summary = why_cut + "; " + std::to_string(cut.cut_over) + " datasets cut over, old data kept until " +
-                cut.retain_until;
+  out.summary =
+      why_cut + "; " + std::to_string(cut.cut_over) + " datasets cut over, old data kept until " + cut.retain_until;
   return out;
 }
 

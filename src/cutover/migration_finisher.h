@@ -14,10 +14,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "common/status.h"
 #include "spec/migration_spec.h"
@@ -31,7 +30,7 @@ inline constexpr int kFinalGateStage = -1;
 
 struct FinishOptions {
   std::string actor = "gaggle";
-  std::string logs_dir;  // patches go to <logs_dir>/<migration>/patches/; not saved when empty
+  std::string logs_dir;           // patches go to <logs_dir>/<migration>/patches/; not saved when empty
   std::optional<int64_t> sample;  // overrides spec.verify.sample
   std::optional<uint64_t> seed;   // overrides spec.verify.seed
   std::function<void(const std::string&)> progress;  // a line per query checked

@@ -17,7 +17,6 @@
 
 namespace gaggle {
 
-
 class AgentTaskExecutor final : public TaskExecutor {
  public:
   AgentTaskExecutor(const MigrationSpec& spec, std::unique_ptr<Agent> agent) : spec_(spec), agent_(std::move(agent)) {}

@@ -1093,12 +1093,9 @@ Result<FleetRunSummary> RunSession::Run() {
     for (const TaskRecord& t : summary.attention) {
       attention_list.push_back({{"dataset", t.dataset_id}, {"state", TaskStateName(t.state)}, {"error", t.last_error}});
     }
-    nlohmann::json fields = {{"datasets", slots_.size()},
-                             {"succeeded", done},
-                             {"needs_attention", attention_list},
-                             {"blocked", summary.blocked.size()},
-                             {"rows_out", summary.rows_out},
-                             {"dead_lettered", summary.dead_lettered},
+    nlohmann::json fields = {{"datasets", slots_.size()},         {"succeeded", done},
+                             {"needs_attention", attention_list}, {"blocked", summary.blocked.size()},
+                             {"rows_out", summary.rows_out},      {"dead_lettered", summary.dead_lettered},
                              {"retries", summary.retries}};
     // The final gate's findings: verification, cut-over, per-consumer patches.
     if (final_gate_detail_.is_object()) {

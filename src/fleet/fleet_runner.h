@@ -31,11 +31,10 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "common/status.h"
 #include "fleet/notifier.h"
@@ -74,8 +73,8 @@ struct FleetSnapshot {
 // What the final gate (downstream verification and cut-over, wired by the caller) decided.
 struct FinalGateResult {
   bool passed = true;
-  std::string summary;         // one line, for the run record and notifications
-  nlohmann::json detail;       // merged into the "completed" notification (or sent with the pause)
+  std::string summary;    // one line, for the run record and notifications
+  nlohmann::json detail;  // merged into the "completed" notification (or sent with the pause)
 };
 
 struct FleetRunOptions {

@@ -637,9 +637,7 @@ TEST_F(FleetRunnerTest, AFinalGateErrorStopsTheRunWithTheError) {
   Upsert(e, 1);
   ScriptedExecutor exec;
   FleetRunOptions o = Options();
-  o.final_gate = [](const std::function<void()>&) -> Result<FinalGateResult> {
-    return Status::IOError("disk full");
-  };
+  o.final_gate = [](const std::function<void()>&) -> Result<FinalGateResult> { return Status::IOError("disk full"); };
   FleetRunner runner(store_.get(), &exec, o);
   auto r = runner.Run("m1", TaskGraph::Build(e.catalog, e.plan));
   ASSERT_FALSE(r.ok());

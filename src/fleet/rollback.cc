@@ -2,8 +2,8 @@
 
 #include <ctime>
 #include <filesystem>
-#include <nlohmann/json.hpp>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "common/dataset_location.h"
@@ -61,8 +61,8 @@ Result<RollbackReport> RollbackMigration(StateStore* store, const RollbackReques
       }
       if (cut.state == CutoverState::kCurrent) {
         // Consumers read the old data again before the new output moves away.
-        GAGGLE_ASSIGN_OR_RETURN(int64_t n,
-                                store->RestoreCutovers(request.migration, {t.dataset_id}, request.actor, request.reason));
+        GAGGLE_ASSIGN_OR_RETURN(
+            int64_t n, store->RestoreCutovers(request.migration, {t.dataset_id}, request.actor, request.reason));
         report.restored += n;
         detail["catalog_restored_to"] = cut.previous.uri;
       }

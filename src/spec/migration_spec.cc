@@ -500,10 +500,12 @@ class SpecParser {
                         if (auto s = r_.String(v, p)) {
                           std::string probe = *s;
                           for (const char* var : {"{id}", "{name}", "{version}"}) {
-                            for (size_t at; (at = probe.find(var)) != std::string::npos;) probe.replace(at, std::strlen(var), "x");
+                            for (size_t at; (at = probe.find(var)) != std::string::npos;)
+                              probe.replace(at, std::strlen(var), "x");
                           }
                           if (s->empty() || probe.find_first_of("{}") != std::string::npos) {
-                            r_.Problem(v, p, "'" + *s + "' is not a table name template: use {id}, {name} and {version}");
+                            r_.Problem(v, p,
+                                       "'" + *s + "' is not a table name template: use {id}, {name} and {version}");
                           } else {
                             vs.table = *s;
                           }

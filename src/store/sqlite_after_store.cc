@@ -2,7 +2,6 @@
 // (tables of schema migration 5). A cut-over and its catalog change are one transaction,
 // so the catalog never points at a location without a record of where it pointed before.
 #include <algorithm>
-
 #include <nlohmann/json.hpp>
 
 #include "store/sqlite_fleet_internal.h"
@@ -42,9 +41,10 @@ Status SqliteStateStore::SaveVerification(const VerificationRecord& r) {
   std::lock_guard<std::mutex> lock(mu_);
   GAGGLE_ASSIGN_OR_RETURN(auto tx, SqliteTransaction::Begin(db_.get()));
   const std::string time = r.time.empty() ? Now() : r.time;
-  GAGGLE_ASSIGN_OR_RETURN(SqliteStatement * ins,
-                          Cached("INSERT INTO verifications (migration, time, actor, passed, sampled, matched, "
-                                 "mismatched, refused, errors, summary, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  GAGGLE_ASSIGN_OR_RETURN(
+      SqliteStatement * ins,
+      Cached("INSERT INTO verifications (migration, time, actor, passed, sampled, matched, "
+             "mismatched, refused, errors, summary, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   ins->Bind(1, r.migration)
       .Bind(2, time)
       .Bind(3, r.actor)
@@ -58,8 +58,8 @@ Status SqliteStateStore::SaveVerification(const VerificationRecord& r) {
       .Bind(11, r.report);
   Status st = ins->Run();
   if (!st.ok()) return st.WithContext("saving a verification of migration '" + r.migration + "' in " + path_);
-  nlohmann::json detail = {{"sampled", r.sampled},       {"matched", r.matched}, {"mismatched", r.mismatched},
-                           {"refused", r.refused},       {"errors", r.errors},   {"summary", r.summary}};
+  nlohmann::json detail = {{"sampled", r.sampled}, {"matched", r.matched}, {"mismatched", r.mismatched},
+                           {"refused", r.refused}, {"errors", r.errors},   {"summary", r.summary}};
   GAGGLE_RETURN_IF_ERROR(InsertFleetEvent(time, r.actor, r.migration, "", "verifying",
                                           r.passed ? "verified" : "verification-failed", detail.dump()));
   return tx->Commit();
@@ -105,10 +105,9 @@ Result<int64_t> SqliteStateStore::CutOver(const std::vector<CutoverRecord>& reco
   GAGGLE_ASSIGN_OR_RETURN(SqliteStatement * point,
                           Cached("UPDATE entities SET uri = ?, format = ?, schema = ?, schema_version = ? "
                                  "WHERE id = ? AND kind = 'dataset' RETURNING pk"));
-  GAGGLE_ASSIGN_OR_RETURN(
-      SqliteStatement * upsert,
-      Cached(std::string("INSERT OR REPLACE INTO cutovers (") + kCutoverColumns +
-             ") VALUES (?, ?, 'current', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  GAGGLE_ASSIGN_OR_RETURN(SqliteStatement * upsert,
+                          Cached(std::string("INSERT OR REPLACE INTO cutovers (") + kCutoverColumns +
+                                 ") VALUES (?, ?, 'current', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   int64_t cut = 0;
   const std::string now = Now();
   for (const CutoverRecord& r : records) {
@@ -128,8 +127,7 @@ Result<int64_t> SqliteStateStore::CutOver(const std::vector<CutoverRecord>& reco
     point->Reset();
     if (!found.ok()) return found.status();
     if (!*found) {
-      return Status::NotFound("cannot cut over '" + r.dataset_id + "': it is not a dataset of the catalog in " +
-                              path_);
+      return Status::NotFound("cannot cut over '" + r.dataset_id + "': it is not a dataset of the catalog in " + path_);
     }
     const std::string cut_at = r.cut_at.empty() ? now : r.cut_at;
     upsert->Bind(1, r.migration)
@@ -147,9 +145,8 @@ Result<int64_t> SqliteStateStore::CutOver(const std::vector<CutoverRecord>& reco
         .Bind(13, cut_at)
         .Bind(14, actor);
     GAGGLE_RETURN_IF_ERROR(upsert->Run());
-    nlohmann::json detail = {{"previous", LocationJson(r.previous)},
-                             {"next", LocationJson(r.next)},
-                             {"retain_until", r.retain_until}};
+    nlohmann::json detail = {
+        {"previous", LocationJson(r.previous)}, {"next", LocationJson(r.next)}, {"retain_until", r.retain_until}};
     GAGGLE_RETURN_IF_ERROR(
         InsertFleetEvent(cut_at, actor, r.migration, r.dataset_id, "validated", "cut-over", detail.dump()));
     ++cut;
@@ -215,8 +212,8 @@ Result<int64_t> SqliteStateStore::RestoreCutovers(const std::string& migration,
     mark->Bind(1, now).Bind(2, actor).Bind(3, migration).Bind(4, r.dataset_id);
     GAGGLE_RETURN_IF_ERROR(mark->Run());
     nlohmann::json d = {{"restored", LocationJson(r.previous)}, {"reason", detail}};
-    GAGGLE_RETURN_IF_ERROR(InsertFleetEvent(now, actor, migration, r.dataset_id, "cut-over", "cut-over-reverted",
-                                            d.dump()));
+    GAGGLE_RETURN_IF_ERROR(
+        InsertFleetEvent(now, actor, migration, r.dataset_id, "cut-over", "cut-over-reverted", d.dump()));
   }
   GAGGLE_RETURN_IF_ERROR(tx->Commit());
   return static_cast<int64_t>(current.size());

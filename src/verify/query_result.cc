@@ -113,9 +113,7 @@ std::vector<size_t> SortedOrder(const std::vector<CanonicalRow>& rows) {
   return order;
 }
 
-std::string Plural(int64_t n, const char* what) {
-  return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
-}
+std::string Plural(int64_t n, const char* what) { return std::to_string(n) + " " + what + (n == 1 ? "" : "s"); }
 
 }  // namespace
 
@@ -163,7 +161,8 @@ Result<QueryResult> RunSqliteQuery(sqlite3* db, const std::string& sql, size_t m
   while (true) {
     int rc = sqlite3_step(stmt.get());
     if (rc == SQLITE_DONE) break;
-    if (rc != SQLITE_ROW) return Status::InvalidArgument(std::string("SQLite failed running it: ") + sqlite3_errmsg(db));
+    if (rc != SQLITE_ROW)
+      return Status::InvalidArgument(std::string("SQLite failed running it: ") + sqlite3_errmsg(db));
     if (out.rows.size() >= max_rows) {
       return Status::InvalidArgument("the query returns more than " + std::to_string(max_rows) +
                                      " rows, too many to compare");

@@ -47,7 +47,7 @@ Result<QueryResult> RunSqliteQuery(sqlite3* db, const std::string& sql, size_t m
 
 struct ResultDiff {
   bool same = true;
-  std::string reason;              // "2 rows only in the old answer, 1 only in the new" ...
+  std::string reason;  // "2 rows only in the old answer, 1 only in the new" ...
   int64_t only_old = 0, only_new = 0;
   std::vector<SqlRow> examples_old;  // up to max_examples rows of each side that have no partner
   std::vector<SqlRow> examples_new;

@@ -52,20 +52,21 @@ TEST_F(VerifyQueryResultTest, MultiplicityColumnCountAndTimestampsMatter) {
   EXPECT_FALSE(CompareQueryResults(a, Run("SELECT 1, 2"), 1e-9).same);
   EXPECT_EQ(CompareQueryResults(a, Run("SELECT 1, 2"), 1e-9).reason, "the old answer has 1 column, the new one 2");
   // One instant, two spellings.
-  EXPECT_TRUE(CompareQueryResults(Run("SELECT '2024-05-01T12:00:00.123Z'"),
-                                  Run("SELECT '2024-05-01T12:00:00.123000Z'"), 0)
-                  .same);
-  EXPECT_FALSE(CompareQueryResults(Run("SELECT '2024-05-01T12:00:00.123Z'"),
-                                   Run("SELECT '2024-05-01T12:00:00.124Z'"), 0)
-                   .same);
+  EXPECT_TRUE(
+      CompareQueryResults(Run("SELECT '2024-05-01T12:00:00.123Z'"), Run("SELECT '2024-05-01T12:00:00.123000Z'"), 0)
+          .same);
+  EXPECT_FALSE(
+      CompareQueryResults(Run("SELECT '2024-05-01T12:00:00.123Z'"), Run("SELECT '2024-05-01T12:00:00.124Z'"), 0).same);
   EXPECT_FALSE(CompareQueryResults(Run("SELECT 'a'"), Run("SELECT 'A'"), 0).same);
 }
 
 TEST_F(VerifyQueryResultTest, RefusesWritesSeveralStatementsAndHugeResults) {
   EXPECT_FALSE(RunSqliteQuery(db_, "CREATE TABLE t (a)", 10).ok());
   EXPECT_FALSE(RunSqliteQuery(db_, "SELECT 1; SELECT 2", 10).ok());
-  auto big = RunSqliteQuery(db_, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n LIMIT 20) "
-                                 "SELECT i FROM n", 10);
+  auto big = RunSqliteQuery(db_,
+                            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n LIMIT 20) "
+                            "SELECT i FROM n",
+                            10);
   ASSERT_FALSE(big.ok());
   EXPECT_NE(big.status().message().find("more than 10 rows"), std::string::npos);
   auto bad = RunSqliteQuery(db_, "SELECT FROM WHERE", 10);

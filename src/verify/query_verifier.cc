@@ -194,8 +194,8 @@ Result<VerificationReport> QueryVerifier::Verify(const std::vector<VerifiedDatas
   // The sample: a seeded partial Fisher-Yates over the candidates in catalog order.
   std::vector<size_t> order(candidates.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  const size_t want = options_.sample <= 0 ? order.size()
-                                           : std::min(order.size(), static_cast<size_t>(options_.sample));
+  const size_t want =
+      options_.sample <= 0 ? order.size() : std::min(order.size(), static_cast<size_t>(options_.sample));
   std::mt19937_64 rng(options_.seed);
   for (size_t i = 0; i < want; ++i) {
     const size_t j = i + static_cast<size_t>(rng() % (order.size() - i));
@@ -206,7 +206,7 @@ Result<VerificationReport> QueryVerifier::Verify(const std::vector<VerifiedDatas
 
   // Plan the scratch tables: which dataset on which side, which columns, last use.
   struct Prepared {
-    std::string old_sql, new_sql;          // SQLite dialect, scratch table names
+    std::string old_sql, new_sql;                // SQLite dialect, scratch table names
     std::vector<size_t> old_tables, new_tables;  // slots
     std::string error;
   };
@@ -218,7 +218,9 @@ Result<VerificationReport> QueryVerifier::Verify(const std::vector<VerifiedDatas
     TableSlot s;
     s.side = side;
     s.dataset = dataset;
-    s.name = std::string(side == TableSlot::Side::kOld ? "old_" : side == TableSlot::Side::kNew ? "new_" : "cur_") +
+    s.name = std::string(side == TableSlot::Side::kOld   ? "old_"
+                         : side == TableSlot::Side::kNew ? "new_"
+                                                         : "cur_") +
              std::to_string(slots.size());
     slots.push_back(std::move(s));
     slot_of[key] = slots.size() - 1;
@@ -281,14 +283,14 @@ Result<VerificationReport> QueryVerifier::Verify(const std::vector<VerifiedDatas
     return Status::IOError("cannot open a temporary SQLite database for verification");
   }
   std::unique_ptr<sqlite3, SqliteCloser> db(raw);
-  (void)sqlite3_exec(db.get(), "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144; "
+  (void)sqlite3_exec(db.get(),
+                     "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144; "
                      "PRAGMA case_sensitive_like = ON;",
                      nullptr, nullptr, nullptr);
   GAGGLE_RETURN_IF_ERROR(RegisterVerificationFunctions(db.get()));
   Clock::time_point deadline;
   sqlite3_progress_handler(
-      db.get(), 100000, [](void* d) { return Clock::now() > *static_cast<Clock::time_point*>(d) ? 1 : 0; },
-      &deadline);
+      db.get(), 100000, [](void* d) { return Clock::now() > *static_cast<Clock::time_point*>(d) ? 1 : 0; }, &deadline);
 
   auto load = [&](TableSlot& s) -> Status {
     if (s.loaded) return Status::OK();
@@ -320,8 +322,8 @@ Result<VerificationReport> QueryVerifier::Verify(const std::vector<VerifiedDatas
     deadline = Clock::now() + kQueryTimeLimit;
     auto r = RunSqliteQuery(db.get(), sql, options_.max_result_rows);
     if (!r.ok() && Clock::now() > deadline) {
-      return Result<QueryResult>(Status::Timeout("the query ran longer than " +
-                                                 std::to_string(kQueryTimeLimit.count()) + " s"));
+      return Result<QueryResult>(
+          Status::Timeout("the query ran longer than " + std::to_string(kQueryTimeLimit.count()) + " s"));
     }
     return r;
   };

@@ -42,8 +42,8 @@ bool ArgMicros(sqlite3_context* ctx, sqlite3_value* v, int64_t* micros, bool* is
 struct Civil {
   int64_t year;
   unsigned month, day;
-  int64_t days;      // since the epoch
-  int64_t of_day;    // microseconds into the day
+  int64_t days;    // since the epoch
+  int64_t of_day;  // microseconds into the day
 };
 
 Civil ToCivil(int64_t micros) {
@@ -68,35 +68,59 @@ int IsoWeek(const Civil& c) {
 bool Truncate(const std::string& unit, int64_t micros, int64_t* out) {
   const Civil c = ToCivil(micros);
   const int64_t day_start = c.days * kMicrosPerDay;
-  if (unit == "microsecond") *out = micros;
-  else if (unit == "millisecond") *out = FloorDiv(micros, 1000) * 1000;
-  else if (unit == "second") *out = FloorDiv(micros, kMicrosPerSecond) * kMicrosPerSecond;
-  else if (unit == "minute") *out = FloorDiv(micros, 60 * kMicrosPerSecond) * 60 * kMicrosPerSecond;
-  else if (unit == "hour") *out = FloorDiv(micros, 3600 * kMicrosPerSecond) * 3600 * kMicrosPerSecond;
-  else if (unit == "day") *out = day_start;
-  else if (unit == "week") *out = (c.days - (IsoWeekday(c.days) - 1)) * kMicrosPerDay;
-  else if (unit == "month") *out = DaysFromCivil(c.year, c.month, 1) * kMicrosPerDay;
-  else if (unit == "quarter") *out = DaysFromCivil(c.year, (c.month - 1) / 3 * 3 + 1, 1) * kMicrosPerDay;
-  else if (unit == "year") *out = DaysFromCivil(c.year, 1, 1) * kMicrosPerDay;
-  else return false;
+  if (unit == "microsecond")
+    *out = micros;
+  else if (unit == "millisecond")
+    *out = FloorDiv(micros, 1000) * 1000;
+  else if (unit == "second")
+    *out = FloorDiv(micros, kMicrosPerSecond) * kMicrosPerSecond;
+  else if (unit == "minute")
+    *out = FloorDiv(micros, 60 * kMicrosPerSecond) * 60 * kMicrosPerSecond;
+  else if (unit == "hour")
+    *out = FloorDiv(micros, 3600 * kMicrosPerSecond) * 3600 * kMicrosPerSecond;
+  else if (unit == "day")
+    *out = day_start;
+  else if (unit == "week")
+    *out = (c.days - (IsoWeekday(c.days) - 1)) * kMicrosPerDay;
+  else if (unit == "month")
+    *out = DaysFromCivil(c.year, c.month, 1) * kMicrosPerDay;
+  else if (unit == "quarter")
+    *out = DaysFromCivil(c.year, (c.month - 1) / 3 * 3 + 1, 1) * kMicrosPerDay;
+  else if (unit == "year")
+    *out = DaysFromCivil(c.year, 1, 1) * kMicrosPerDay;
+  else
+    return false;
   return true;
 }
 
 bool Part(const std::string& unit, int64_t micros, int64_t* out) {
   const Civil c = ToCivil(micros);
-  if (unit == "year") *out = c.year;
-  else if (unit == "quarter") *out = (c.month - 1) / 3 + 1;
-  else if (unit == "month") *out = c.month;
-  else if (unit == "week") *out = IsoWeek(c);
-  else if (unit == "day") *out = c.day;
-  else if (unit == "dow") *out = IsoWeekday(c.days) % 7;
-  else if (unit == "isodow") *out = IsoWeekday(c.days);
-  else if (unit == "doy") *out = c.days - DaysFromCivil(c.year, 1, 1) + 1;
-  else if (unit == "hour") *out = c.of_day / (3600 * kMicrosPerSecond);
-  else if (unit == "minute") *out = c.of_day / (60 * kMicrosPerSecond) % 60;
-  else if (unit == "second") *out = c.of_day / kMicrosPerSecond % 60;
-  else if (unit == "epoch") *out = FloorDiv(micros, kMicrosPerSecond);
-  else return false;
+  if (unit == "year")
+    *out = c.year;
+  else if (unit == "quarter")
+    *out = (c.month - 1) / 3 + 1;
+  else if (unit == "month")
+    *out = c.month;
+  else if (unit == "week")
+    *out = IsoWeek(c);
+  else if (unit == "day")
+    *out = c.day;
+  else if (unit == "dow")
+    *out = IsoWeekday(c.days) % 7;
+  else if (unit == "isodow")
+    *out = IsoWeekday(c.days);
+  else if (unit == "doy")
+    *out = c.days - DaysFromCivil(c.year, 1, 1) + 1;
+  else if (unit == "hour")
+    *out = c.of_day / (3600 * kMicrosPerSecond);
+  else if (unit == "minute")
+    *out = c.of_day / (60 * kMicrosPerSecond) % 60;
+  else if (unit == "second")
+    *out = c.of_day / kMicrosPerSecond % 60;
+  else if (unit == "epoch")
+    *out = FloorDiv(micros, kMicrosPerSecond);
+  else
+    return false;
   return true;
 }
 
@@ -152,8 +176,7 @@ Status RegisterVerificationFunctions(sqlite3* db) {
   static const char* kShorthands[] = {"year", "month", "day", "hour", "epoch"};
   for (const char* name : kShorthands) {
     if (rc != SQLITE_OK) break;
-    rc = sqlite3_create_function_v2(db, name, 1, flags, const_cast<char*>(name), Shorthand, nullptr, nullptr,
-                                    nullptr);
+    rc = sqlite3_create_function_v2(db, name, 1, flags, const_cast<char*>(name), Shorthand, nullptr, nullptr, nullptr);
   }
   if (rc != SQLITE_OK) return Status::Internal(std::string("registering SQL functions: ") + sqlite3_errmsg(db));
   return Status::OK();

@@ -25,9 +25,7 @@ const char* SqliteType(const DataType& t) {
   }
 }
 
-Status SqliteError(sqlite3* db, const std::string& what) {
-  return Status::Internal(what + ": " + sqlite3_errmsg(db));
-}
+Status SqliteError(sqlite3* db, const std::string& what) { return Status::Internal(what + ": " + sqlite3_errmsg(db)); }
 
 struct StatementDeleter {
   void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
@@ -75,8 +73,8 @@ int FindColumn(const Schema& schema, const std::string& name) {
   int found = -1;
   for (size_t i = 0; i < schema.num_fields(); ++i) {
     const std::string& f = schema.field(i).name;
-    if (f.size() == name.size() &&
-        std::equal(f.begin(), f.end(), name.begin(), [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
+    if (f.size() == name.size() && std::equal(f.begin(), f.end(), name.begin(),
+                                              [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
       if (found >= 0) return -1;
       found = static_cast<int>(i);
     }
@@ -109,7 +107,8 @@ Result<TableLoadStats> LoadSqliteTable(sqlite3* db, const TableLoadRequest& requ
   std::vector<uint32_t> kept;
   if (sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) return SqliteError(db, "BEGIN");
   for (const InputFile& file : files) {
-    const std::string where = "dataset " + request.root + (file.relative_path.empty() ? "" : ", file " + file.relative_path);
+    const std::string where =
+        "dataset " + request.root + (file.relative_path.empty() ? "" : ", file " + file.relative_path);
     GAGGLE_ASSIGN_OR_RETURN(Format format, FormatFromPath(file.path));
     ReadOptions options;
     options.batch_rows = request.batch_rows;
@@ -187,7 +186,8 @@ Result<TableLoadStats> LoadSqliteTable(sqlite3* db, const TableLoadRequest& requ
   if (!first_schema) {
     // An empty dataset: a table with the requested columns and no rows.
     std::string create = "CREATE TABLE " + QuoteSqlIdentifier(request.table) + " (";
-    for (size_t i = 0; i < request.columns.size(); ++i) create += (i ? ", " : "") + QuoteSqlIdentifier(request.columns[i]);
+    for (size_t i = 0; i < request.columns.size(); ++i)
+      create += (i ? ", " : "") + QuoteSqlIdentifier(request.columns[i]);
     if (request.columns.empty()) create += "_empty";
     create += ")";
     if (sqlite3_exec(db, create.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {

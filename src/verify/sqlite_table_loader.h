@@ -29,9 +29,9 @@
 namespace gaggle {
 
 struct TableLoadRequest {
-  std::string table;                 // SQLite table to create: a plain identifier
-  std::string root;                  // the dataset: a file or a directory tree of data files
-  std::vector<std::string> columns;  // columns to load, in this order; empty: all
+  std::string table;                       // SQLite table to create: a plain identifier
+  std::string root;                        // the dataset: a file or a directory tree of data files
+  std::vector<std::string> columns;        // columns to load, in this order; empty: all
   const MigrationSpec* through = nullptr;  // old side: keep only the rows the transform keeps
   std::optional<Schema> text_schema;       // typing for CSV / JSON lines files
   size_t batch_rows = 64 * 1024;
@@ -41,7 +41,7 @@ struct TableLoadStats {
   int64_t files = 0;
   int64_t rows_read = 0;
   int64_t rows_loaded = 0;
-  int64_t rows_excluded = 0;  // filtered or dead-lettered by the migration (old side only)
+  int64_t rows_excluded = 0;              // filtered or dead-lettered by the migration (old side only)
   std::vector<std::string> column_names;  // as created, in order
 };
 

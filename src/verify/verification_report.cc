@@ -18,15 +18,18 @@ int64_t VerificationReport::Count(QueryCheck::Outcome outcome) const {
   return n;
 }
 
-bool VerificationReport::passed() const { return Count(QueryCheck::Outcome::kMatched) == static_cast<int64_t>(checks.size()); }
+bool VerificationReport::passed() const {
+  return Count(QueryCheck::Outcome::kMatched) == static_cast<int64_t>(checks.size());
+}
 
 std::string VerificationReport::Summary() const {
   if (checks.empty()) {
     return candidates == 0 ? "no consumer query reads a migrated dataset: nothing to verify"
                            : "no query sampled (of " + std::to_string(candidates) + ")";
   }
-  std::string s = std::to_string(checks.size()) + " of " + std::to_string(candidates) + " consumer queries verified: " +
-                  std::to_string(Count(QueryCheck::Outcome::kMatched)) + " same answer";
+  std::string s = std::to_string(checks.size()) + " of " + std::to_string(candidates) +
+                  " consumer queries verified: " + std::to_string(Count(QueryCheck::Outcome::kMatched)) +
+                  " same answer";
   const std::pair<QueryCheck::Outcome, const char*> kinds[] = {{QueryCheck::Outcome::kMismatched, "different"},
                                                                {QueryCheck::Outcome::kRefused, "cannot be rewritten"},
                                                                {QueryCheck::Outcome::kError, "could not run"}};

@@ -5,10 +5,9 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace gaggle {
 
@@ -18,12 +17,12 @@ struct QueryCheck {
   std::string owner;
   int query_index = 0;  // position among the consumer's queries
   std::string original;
-  std::string rewritten;  // for the consumer (new table names, new columns); "" when refused
+  std::string rewritten;              // for the consumer (new table names, new columns); "" when refused
   std::vector<std::string> datasets;  // migrated datasets it reads
   Outcome outcome = Outcome::kMatched;
   std::string reason;  // why it is not matched
   int64_t rows_old = 0, rows_new = 0;
-  int64_t old_rows_excluded = 0;  // old rows the migration filters or dead-letters on purpose
+  int64_t old_rows_excluded = 0;                        // old rows the migration filters or dead-letters on purpose
   std::vector<std::string> examples_old, examples_new;  // rows without a partner
   double seconds = 0;
 };
@@ -43,7 +42,7 @@ struct VerificationReport {
   std::string migration;
   std::string time;
   int64_t seed = 0;
-  int64_t candidates = 0;  // consumer queries that read a migrated dataset
+  int64_t candidates = 0;          // consumer queries that read a migrated dataset
   std::vector<QueryCheck> checks;  // the sample
   std::vector<ConsumerPatch> patches;
   double seconds = 0;
