@@ -167,8 +167,26 @@ int RunShow(const CatalogArgs& a) {
   if (!up.ok()) return ReportError(up.status());
   auto down = (*store)->Neighbors(a.id, Direction::kDownstream);
   if (!down.ok()) return ReportError(down.status());
+  // Where a migration's cut-over moved it from, and until when the old data is kept.
+  auto all_cutovers = (*store)->ListCutovers("");
+  if (!all_cutovers.ok()) return ReportError(all_cutovers.status());
+  std::vector<CutoverRecord> cutovers;
+  for (CutoverRecord& c : *all_cutovers) {
+    if (c.dataset_id == e.id) cutovers.push_back(std::move(c));
+  }
   if (a.json) {
     nlohmann::json j = EntityToJson(e, true);
+    j["cutovers"] = nlohmann::json::array();
+    for (const CutoverRecord& c : cutovers) {
+      j["cutovers"].push_back({{"migration", c.migration},
+                               {"state", CutoverStateName(c.state)},
+                               {"previous", {{"uri", c.previous.uri},
+                                             {"format", c.previous.format},
+                                             {"schema_version", c.previous.schema_version}}},
+                               {"cut_at", c.cut_at},
+                               {"retain_until", c.retain_until},
+                               {"changed_at", c.changed_at}});
+    }
     j["upstream"] = nlohmann::json::array();
     for (const Entity& u : *up) j["upstream"].push_back(EntityToJson(u, false));
     j["downstream"] = nlohmann::json::array();
@@ -199,6 +217,15 @@ int RunShow(const CatalogArgs& a) {
     field("tier", TierName(e.tier));
     field("cadence", e.cadence);
     field("size", HumanBytes(static_cast<double>(e.size_bytes)));
+    for (const CutoverRecord& c : cutovers) {
+      std::cout << "  previous (" << c.migration << ", " << CutoverStateName(c.state) << "): " << c.previous.uri
+                << " (" << c.previous.format << ", schema version " << c.previous.schema_version << "), cut over "
+                << c.cut_at
+                << (c.state == CutoverState::kCurrent      ? ", kept until " + c.retain_until
+                    : c.state == CutoverState::kCollected ? ", deleted by gc " + c.changed_at
+                                                           : ", restored " + c.changed_at)
+                << "\n";
+    }
   }
   for (const auto& [k, v] : e.labels) std::cout << "  label " << k << ": " << v << "\n";
   for (const auto& [k, v] : e.annotations) std::cout << "  annotation " << k << ": " << v << "\n";

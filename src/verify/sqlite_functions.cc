@@ -129,27 +129,36 @@ void UnknownUnit(sqlite3_context* ctx, const char* fn, const std::string& unit) 
   sqlite3_result_error(ctx, msg.c_str(), -1);
 }
 
-void DateTrunc(sqlite3_context* ctx, int, sqlite3_value** argv) {
-  int64_t micros = 0;
+// The (unit, timestamp) arguments of date_trunc and date_part. False when the result is
+// already set: NULL for a NULL argument, or an error for text that is not a timestamp.
+bool UnitAndInstant(sqlite3_context* ctx, sqlite3_value** argv, std::string* unit, int64_t* micros) {
   bool is_null = false;
-  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return sqlite3_result_null(ctx);
-  if (!ArgMicros(ctx, argv[1], &micros, &is_null)) return;
-  if (is_null) return sqlite3_result_null(ctx);
-  const std::string unit = Lower(sqlite3_value_text(argv[0]));
-  int64_t out = 0;
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+    sqlite3_result_null(ctx);
+    return false;
+  }
+  if (!ArgMicros(ctx, argv[1], micros, &is_null)) return false;
+  if (is_null) {
+    sqlite3_result_null(ctx);
+    return false;
+  }
+  *unit = Lower(sqlite3_value_text(argv[0]));
+  return true;
+}
+
+void DateTrunc(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  std::string unit;
+  int64_t micros = 0, out = 0;
+  if (!UnitAndInstant(ctx, argv, &unit, &micros)) return;
   if (!Truncate(unit, micros, &out)) return UnknownUnit(ctx, "date_trunc", unit);
   const std::string text = FormatTimestamp(out);
   sqlite3_result_text(ctx, text.c_str(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
 }
 
 void DatePart(sqlite3_context* ctx, int, sqlite3_value** argv) {
-  int64_t micros = 0;
-  bool is_null = false;
-  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return sqlite3_result_null(ctx);
-  if (!ArgMicros(ctx, argv[1], &micros, &is_null)) return;
-  if (is_null) return sqlite3_result_null(ctx);
-  const std::string unit = Lower(sqlite3_value_text(argv[0]));
-  int64_t out = 0;
+  std::string unit;
+  int64_t micros = 0, out = 0;
+  if (!UnitAndInstant(ctx, argv, &unit, &micros)) return;
   if (!Part(unit, micros, &out)) return UnknownUnit(ctx, "date_part", unit);
   sqlite3_result_int64(ctx, out);
 }

@@ -43,19 +43,8 @@ open(f"{work}/catalog.yaml", "w").write("\n".join(lines) + "\n")
 PY
 
 # The webhook receiver: records every POST body as one line.
-port=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-$PY - "$port" > hook.log 2> hook.err <<'PY' &
-import http.server, sys
-class H(http.server.BaseHTTPRequestHandler):
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        sys.stdout.write(body.decode() + "\n"); sys.stdout.flush()
-        self.send_response(200); self.end_headers()
-    def log_message(self, *a): pass
-http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
-PY
-hook=$!
-trap 'kill $hook 2>/dev/null || true' EXIT
+start_webhook_receiver hook.log
+port=$hook_port
 
 cat > clean.yaml <<EOF2
 name: clean
@@ -95,6 +84,11 @@ assert cut[0][2] == f"file://{work}/lake/ds0.jsonl", cut[0]
 v = list(db.execute("select passed, sampled, matched from verifications"))
 assert v == [(1, 7, 7)], v
 PY
+
+"$G" catalog show ds0 --state clean.db > show.out
+grep -q "  uri: file://$WORK/v2/ds0/" show.out || fail "catalog show: $(cat show.out)"
+grep -q "  previous (clean, current): file://$WORK/lake/ds0.jsonl (jsonl, schema version 1), cut over .*, kept until " show.out \
+  || fail "catalog show lacks the previous location: $(cat show.out)"
 
 # The per-consumer patches: the billing patch applies to its queries file and renames
 # columns and tables, never inside the string literal or the comment.

@@ -33,19 +33,8 @@ with open(f"{work}/catalog.yaml", "w") as f:
 PY
 
 # The webhook receiver: records every POST body as one line.
-port=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-$PY - "$port" > hook.log 2> hook.err <<'PY' &
-import http.server, sys
-class H(http.server.BaseHTTPRequestHandler):
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        sys.stdout.write(body.decode() + "\n"); sys.stdout.flush()
-        self.send_response(200); self.end_headers()
-    def log_message(self, *a): pass
-http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
-PY
-hook=$!
-trap 'kill $hook 2>/dev/null || true' EXIT
+start_webhook_receiver hook.log
+port=$hook_port
 
 cat > spec.yaml <<EOF2
 name: ctl
