@@ -195,6 +195,20 @@ rc=0; "$G" archive verify tampered2.tar.zst > t2.out 2>&1 || rc=$?
 expect_eq "$rc" 1 "exit code of an archive with a rewritten event"
 grep -q "events.jsonl" t2.out || fail "rewritten event not reported: $(cat t2.out)"
 
+# Bad input gets a clear error, never a crash.
+rc=0; "$G" gc --now yesterday --state clean.db > bad.out 2>&1 || rc=$?
+expect_eq "$rc" 2 "gc --now with a bad time"
+grep -q "'yesterday' is not an ISO 8601 timestamp" bad.out || fail "gc --now: $(cat bad.out)"
+head -c 3000 /dev/urandom > garbage.tar.zst
+rc=0; "$G" archive verify garbage.tar.zst > bad.out 2>&1 || rc=$?
+[[ $rc -ne 0 && $rc -lt 128 ]] || fail "archive verify of garbage exited $rc"
+grep -q "garbage.tar.zst" bad.out || fail "archive verify of garbage: $(cat bad.out)"
+rc=0; "$G" verify nope --state clean.db > bad.out 2>&1 || rc=$?
+expect_eq "$rc" 1 "verify of an unknown migration"
+grep -q "no migration 'nope'" bad.out || fail "verify nope: $(cat bad.out)"
+rc=0; "$G" archive clean --state clean.db > bad.out 2>&1 || rc=$?
+expect_eq "$rc" 2 "archive without --out"
+
 # --- 5. The report.
 "$G" report clean --state clean.db > report.txt
 grep -q "Migration clean: completed" report.txt || fail "report header: $(head -3 report.txt)"
