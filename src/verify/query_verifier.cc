@@ -67,7 +67,7 @@ struct Candidate {
   std::vector<std::string> migrated_read;  // sorted
   std::string rewritten;
   std::string refused;
-  RewriteRules rules;  // the consumer's (new table names for consumers)
+  std::shared_ptr<const RewriteRules> rules;  // the consumer's (new table names for consumers)
 };
 
 }  // namespace
@@ -155,6 +155,7 @@ Result<VerificationReport> QueryVerifier::Verify(const std::vector<VerifiedDatas
       }
     }
     if (reads_migrated.empty()) continue;
+    auto shared_rules = std::make_shared<const RewriteRules>(std::move(rules));
     ConsumerPatch patch;
     patch.consumer = consumer.id;
     patch.owner = consumer.owner;
@@ -163,13 +164,13 @@ Result<VerificationReport> QueryVerifier::Verify(const std::vector<VerifiedDatas
       Candidate c;
       c.consumer = &consumer;
       c.index = static_cast<int>(q);
-      c.rules = rules;
-      auto rw = RewriteQuery(consumer.queries[q], rules);
+      c.rules = shared_rules;
+      auto rw = RewriteQuery(consumer.queries[q], *shared_rules);
       QueryPatchEntry entry;
       entry.original = consumer.queries[q];
       if (rw.ok()) {
         for (const std::string& t : rw->tables) {
-          if (rules.migrated.count(t)) c.migrated_read.push_back(t);
+          if (shared_rules->migrated.count(t)) c.migrated_read.push_back(t);
         }
         c.rewritten = rw->sql;
         entry.rewritten = rw->sql;
@@ -233,7 +234,7 @@ Result<VerificationReport> QueryVerifier::Verify(const std::vector<VerifiedDatas
     if (!c.refused.empty()) continue;
     RewriteRules old_rules, new_rules;
     std::map<std::string, size_t> old_slot, new_slot;
-    for (const auto& [id, change] : c.rules.migrated) {
+    for (const auto& [id, change] : c.rules->migrated) {
       old_slot[id] = slot(TableSlot::Side::kOld, id);
       new_slot[id] = slot(TableSlot::Side::kNew, id);
       old_rules.migrated[id] = {slots[old_slot[id]].name, change.columns, {}, {}};
@@ -241,7 +242,7 @@ Result<VerificationReport> QueryVerifier::Verify(const std::vector<VerifiedDatas
       n.new_table = slots[new_slot[id]].name;
       new_rules.migrated[id] = std::move(n);
     }
-    for (const auto& [id, cols] : c.rules.other_tables) {
+    for (const auto& [id, cols] : c.rules->other_tables) {
       const size_t s = slot(TableSlot::Side::kCurrent, id);
       old_slot[id] = new_slot[id] = s;
       old_rules.migrated[id] = new_rules.migrated[id] = {slots[s].name, cols, {}, {}};
@@ -269,7 +270,7 @@ Result<VerificationReport> QueryVerifier::Verify(const std::vector<VerifiedDatas
     }
     for (const std::string& id : new_rw->tables) {
       const size_t s = new_slot.at(id);
-      const auto& cols = c.rules.migrated.count(id) ? new_rw->new_columns_needed[id] : new_rw->columns_needed[id];
+      const auto& cols = c.rules->migrated.count(id) ? new_rw->new_columns_needed[id] : new_rw->columns_needed[id];
       for (const std::string& col : cols) slots[s].columns.insert(col);
       slots[s].last_use = k;
       p.new_tables.push_back(s);
