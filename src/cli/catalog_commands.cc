@@ -178,14 +178,14 @@ int RunShow(const CatalogArgs& a) {
     nlohmann::json j = EntityToJson(e, true);
     j["cutovers"] = nlohmann::json::array();
     for (const CutoverRecord& c : cutovers) {
-      j["cutovers"].push_back({{"migration", c.migration},
-                               {"state", CutoverStateName(c.state)},
-                               {"previous", {{"uri", c.previous.uri},
-                                             {"format", c.previous.format},
-                                             {"schema_version", c.previous.schema_version}}},
-                               {"cut_at", c.cut_at},
-                               {"retain_until", c.retain_until},
-                               {"changed_at", c.changed_at}});
+      j["cutovers"].push_back(
+          {{"migration", c.migration},
+           {"state", CutoverStateName(c.state)},
+           {"previous",
+            {{"uri", c.previous.uri}, {"format", c.previous.format}, {"schema_version", c.previous.schema_version}}},
+           {"cut_at", c.cut_at},
+           {"retain_until", c.retain_until},
+           {"changed_at", c.changed_at}});
     }
     j["upstream"] = nlohmann::json::array();
     for (const Entity& u : *up) j["upstream"].push_back(EntityToJson(u, false));
@@ -218,12 +218,11 @@ int RunShow(const CatalogArgs& a) {
     field("cadence", e.cadence);
     field("size", HumanBytes(static_cast<double>(e.size_bytes)));
     for (const CutoverRecord& c : cutovers) {
-      std::cout << "  previous (" << c.migration << ", " << CutoverStateName(c.state) << "): " << c.previous.uri
-                << " (" << c.previous.format << ", schema version " << c.previous.schema_version << "), cut over "
-                << c.cut_at
-                << (c.state == CutoverState::kCurrent      ? ", kept until " + c.retain_until
+      std::cout << "  previous (" << c.migration << ", " << CutoverStateName(c.state) << "): " << c.previous.uri << " ("
+                << c.previous.format << ", schema version " << c.previous.schema_version << "), cut over " << c.cut_at
+                << (c.state == CutoverState::kCurrent     ? ", kept until " + c.retain_until
                     : c.state == CutoverState::kCollected ? ", deleted by gc " + c.changed_at
-                                                           : ", restored " + c.changed_at)
+                                                          : ", restored " + c.changed_at)
                 << "\n";
     }
   }
