@@ -8,7 +8,7 @@ PACKAGES=(
   libavro-dev libzstd-dev libsnappy-dev zlib1g-dev libsqlite3-dev
   libyaml-cpp-dev nlohmann-json3-dev libsimdjson-dev libcpp-httplib-dev libcli11-dev libfmt-dev libxxhash-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-avro python3-snappy zstd time
+  python3 python3-avro python3-snappy zstd time patch tar
 )
 
 missing=()
