@@ -97,6 +97,40 @@ TEST_F(FleetStoreTest, RestorePointsTheCatalogBackAndCollectNeedsACurrentRecord)
   EXPECT_EQ((*store_->ListCutovers("m"))[0].state, CutoverState::kCurrent);
 }
 
+TEST_F(FleetStoreTest, ReimportingDescriptorsThatLagBehindTheCutOverKeepsIt) {
+  ASSERT_TRUE(store_->ReplaceCatalog(TwoDatasets(), {"test", "me"}).ok());
+  ASSERT_TRUE(store_->CutOver({Cut("events_a")}, "alice").ok());
+  // The team changed the owner but not the location: the cut-over stands.
+  const Catalog original = TwoDatasets();
+  Catalog edited;
+  for (const Entity& e0 : original.entities()) {
+    Entity e = e0;
+    e.owner = "team-new";
+    edited.AddEntity(e);
+  }
+  ASSERT_TRUE(edited.Finalize().ok());
+  auto changes = store_->ReplaceCatalog(edited, {"test", "me"});
+  ASSERT_TRUE(changes.ok()) << changes.status().ToString();
+  EXPECT_EQ(changes->num_updated, 2);
+  auto a = **store_->FindEntity("events_a");
+  EXPECT_EQ(a.owner, "team-new");
+  EXPECT_EQ(a.uri, "file:///lake/v2/events_a/");
+  EXPECT_EQ(a.format, "parquet");
+  EXPECT_EQ(a.schema_version, 2);
+  // Importing the same again changes nothing.
+  EXPECT_FALSE(store_->ReplaceCatalog(edited, {"test", "me"})->changed());
+  // A descriptor naming another location wins.
+  Catalog moved;
+  for (const Entity& e0 : edited.entities()) {
+    Entity e = e0;
+    if (e.id == "events_a") e.uri = "file:///elsewhere/events_a/";
+    moved.AddEntity(e);
+  }
+  ASSERT_TRUE(moved.Finalize().ok());
+  ASSERT_TRUE(store_->ReplaceCatalog(moved, {"test", "me"}).ok());
+  EXPECT_EQ((**store_->FindEntity("events_a")).uri, "file:///elsewhere/events_a/");
+}
+
 TEST_F(FleetStoreTest, VerificationsAreAppendOnlyAndListedOldestFirst) {
   for (int i = 0; i < 3; ++i) {
     VerificationRecord r;

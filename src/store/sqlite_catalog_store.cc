@@ -60,7 +60,7 @@ Result<Entity> ReadEntity(const SqliteStatement& q, bool with_labels, bool with_
 }
 
 // Binds an entity's columns for INSERT (?1..?19) or UPDATE (same positions).
-void BindEntity(SqliteStatement& s, const Entity& e, int64_t import_id) {
+void BindEntity(SqliteStatement& s, const Entity& e, int64_t import_id, uint64_t content_hash) {
   s.Bind(1, e.id)
       .Bind(2, EntityKindName(e.kind))
       .Bind(3, e.name)
@@ -80,7 +80,7 @@ void BindEntity(SqliteStatement& s, const Entity& e, int64_t import_id) {
       .Bind(17, TierName(e.tier))
       .Bind(18, e.cadence)
       .Bind(19, e.size_bytes)
-      .Bind(20, static_cast<int64_t>(EntityContentHash(e)))
+      .Bind(20, static_cast<int64_t>(content_hash))
       .Bind(21, import_id);
 }
 
@@ -176,16 +176,47 @@ Status SqliteStateStore::ReplaceCatalogLocked(const Catalog& catalog, const Impo
     }
     return Status::OK();
   };
+  // A dataset cut over by a migration keeps pointing at its new location when the imported
+  // descriptor still names the location it was moved from (descriptors lag behind the
+  // cut-over); a descriptor naming any other location wins. The stored content hash stays
+  // the descriptor's, so re-importing it unchanged changes nothing.
+  std::unordered_map<std::string, std::vector<std::pair<std::string, DatasetLocation>>> moved;
+  {
+    GAGGLE_ASSIGN_OR_RETURN(auto q, db_->Prepare("SELECT dataset_id, previous_uri, next_uri, next_format, next_schema, "
+                                                 "next_schema_version FROM cutovers WHERE state = 'current' "
+                                                 "ORDER BY cut_at"));
+    while (true) {
+      GAGGLE_ASSIGN_OR_RETURN(bool row, q.Step());
+      if (!row) break;
+      moved[q.Text(0)].emplace_back(q.Text(1),
+                                    DatasetLocation{q.Text(2), q.Text(3), q.Text(4), static_cast<int>(q.Int(5))});
+    }
+  }
+  auto as_stored = [&moved](const Entity& imported) {
+    Entity e = imported;
+    auto it = moved.find(e.id);
+    if (it == moved.end() || !e.is_dataset()) return e;
+    for (const auto& [previous_uri, next] : it->second) {  // oldest cut-over first: follows a chain
+      if (e.uri != previous_uri) continue;
+      e.uri = next.uri;
+      e.format = next.format;
+      e.schema = next.schema;
+      e.schema_version = next.schema_version;
+    }
+    return e;
+  };
   for (size_t i : to_add) {
-    const Entity& e = catalog.entity(static_cast<NodeId>(i));
-    BindEntity(ins_entity, e, import_id);
+    const Entity& imported = catalog.entity(static_cast<NodeId>(i));
+    const Entity e = as_stored(imported);
+    BindEntity(ins_entity, e, import_id, EntityContentHash(imported));
     GAGGLE_RETURN_IF_ERROR(ins_entity.Run());
     pk_of[i] = db_->LastInsertRowId();
     GAGGLE_RETURN_IF_ERROR(write_queries(pk_of[i], e));
   }
   for (size_t i : to_update) {
-    const Entity& e = catalog.entity(static_cast<NodeId>(i));
-    BindEntity(upd_entity, e, import_id);
+    const Entity& imported = catalog.entity(static_cast<NodeId>(i));
+    const Entity e = as_stored(imported);
+    BindEntity(upd_entity, e, import_id, EntityContentHash(imported));
     upd_entity.Bind(22, pk_of[i]);
     GAGGLE_RETURN_IF_ERROR(upd_entity.Run());
     del_queries.Bind(1, pk_of[i]);

@@ -121,7 +121,9 @@ class StateStore {
   // Makes `catalog` (finalized) the current catalog: adds, updates and removes entities
   // and edges so the store equals it, records the import with what changed and appends
   // a "catalog imported" event. Re-importing the same catalog changes nothing (and
-  // still records the import, with empty changes).
+  // still records the import, with empty changes). One exception to "equals": a dataset
+  // cut over by a migration (CutOver) whose imported entity still names the location it
+  // was moved from keeps its new location, format, schema and version.
   virtual Result<CatalogChangeSet> ReplaceCatalog(const Catalog& catalog, const ImportOptions& options) = 0;
   virtual Result<Catalog> LoadCatalog(const LoadCatalogOptions& options = {}) = 0;
   virtual Result<std::optional<Entity>> FindEntity(const std::string& id) = 0;
