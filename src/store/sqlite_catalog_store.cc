@@ -181,7 +181,7 @@ Status SqliteStateStore::ReplaceCatalogLocked(const Catalog& catalog, const Impo
   // cut-over); a descriptor naming any other location wins. The stored content hash stays
   // the descriptor's, so re-importing it unchanged changes nothing.
   std::unordered_map<std::string, std::vector<std::pair<std::string, DatasetLocation>>> moved;
-  {
+  if (!to_add.empty() || !to_update.empty()) {
     GAGGLE_ASSIGN_OR_RETURN(auto q, db_->Prepare("SELECT dataset_id, previous_uri, next_uri, next_format, next_schema, "
                                                  "next_schema_version FROM cutovers WHERE state = 'current' "
                                                  "ORDER BY cut_at"));
