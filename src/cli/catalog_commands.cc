@@ -168,16 +168,12 @@ int RunShow(const CatalogArgs& a) {
   auto down = (*store)->Neighbors(a.id, Direction::kDownstream);
   if (!down.ok()) return ReportError(down.status());
   // Where a migration's cut-over moved it from, and until when the old data is kept.
-  auto all_cutovers = (*store)->ListCutovers("");
-  if (!all_cutovers.ok()) return ReportError(all_cutovers.status());
-  std::vector<CutoverRecord> cutovers;
-  for (CutoverRecord& c : *all_cutovers) {
-    if (c.dataset_id == e.id) cutovers.push_back(std::move(c));
-  }
+  auto cutovers = (*store)->ListCutovers("", e.id);
+  if (!cutovers.ok()) return ReportError(cutovers.status());
   if (a.json) {
     nlohmann::json j = EntityToJson(e, true);
     j["cutovers"] = nlohmann::json::array();
-    for (const CutoverRecord& c : cutovers) {
+    for (const CutoverRecord& c : *cutovers) {
       j["cutovers"].push_back(
           {{"migration", c.migration},
            {"state", CutoverStateName(c.state)},
@@ -217,7 +213,7 @@ int RunShow(const CatalogArgs& a) {
     field("tier", TierName(e.tier));
     field("cadence", e.cadence);
     field("size", HumanBytes(static_cast<double>(e.size_bytes)));
-    for (const CutoverRecord& c : cutovers) {
+    for (const CutoverRecord& c : *cutovers) {
       std::cout << "  previous (" << c.migration << ", " << CutoverStateName(c.state) << "): " << c.previous.uri << " ("
                 << c.previous.format << ", schema version " << c.previous.schema_version << "), cut over " << c.cut_at
                 << (c.state == CutoverState::kCurrent     ? ", kept until " + c.retain_until

@@ -190,6 +190,22 @@ TEST_F(CutOverTest, RollbackDuringRetentionRestoresTheOldLocationAndGcNeverDelet
   EXPECT_TRUE(fs::exists(dir_ / "v1" / "a" / "part-0.avro"));
 }
 
+TEST_F(CutOverTest, RollingBackTheWholeMigrationRestoresEveryCutOverDataset) {
+  CutOverOptions o;
+  o.now = "2024-05-01T00:00:00Z";
+  ASSERT_TRUE(CutOverMigration(store_.get(), spec_, o).ok());
+  RollbackRequest all;
+  all.migration = "m";
+  auto r = RollbackMigration(store_.get(), all);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->rolled_back, 3);  // c needed attention: rolled back, never cut over
+  EXPECT_EQ(r->restored, 2);
+  for (const char* id : {"a", "b", "c"}) EXPECT_EQ((**store_->FindEntity(id)).format, "avro") << id;
+  auto cuts = store_->ListCutovers("m");
+  ASSERT_TRUE(cuts.ok());
+  for (const CutoverRecord& c : cuts.value()) EXPECT_EQ(c.state, CutoverState::kRolledBack) << c.dataset_id;
+}
+
 TEST_F(CutOverTest, GcRefusesAPreviousLocationTheCatalogStillUses) {
   CutOverOptions o;
   o.now = "2024-05-01T00:00:00Z";

@@ -41,6 +41,10 @@ Result<RollbackReport> RollbackMigration(StateStore* store, const RollbackReques
   for (const CutoverRecord& c : cutovers) cutover_of[c.dataset_id] = &c;
   const std::string stamp = CompactUtcStamp();
   namespace fs = std::filesystem;
+  // Which tasks roll back; those already cut over are restored in the catalog first, all
+  // in one transaction, so consumers read the old data again before any output moves.
+  std::vector<TaskRecord*> chosen;
+  std::vector<std::string> restore;
   for (TaskRecord& t : tasks) {
     if (!wanted.empty() && !wanted.count(t.dataset_id)) continue;
     if (request.stage >= 0 && t.stage != request.stage) continue;
@@ -51,7 +55,6 @@ Result<RollbackReport> RollbackMigration(StateStore* store, const RollbackReques
       }
       continue;
     }
-    nlohmann::json detail = {{"reason", request.reason}};
     if (auto c = cutover_of.find(t.dataset_id); c != cutover_of.end()) {
       const CutoverRecord& cut = *c->second;
       if (cut.state == CutoverState::kCollected) {
@@ -59,13 +62,19 @@ Result<RollbackReport> RollbackMigration(StateStore* store, const RollbackReques
                                  cut.changed_at + "; rolling back would leave it without data");
         continue;
       }
-      if (cut.state == CutoverState::kCurrent) {
-        // Consumers read the old data again before the new output moves away.
-        GAGGLE_ASSIGN_OR_RETURN(
-            int64_t n, store->RestoreCutovers(request.migration, {t.dataset_id}, request.actor, request.reason));
-        report.restored += n;
-        detail["catalog_restored_to"] = cut.previous.uri;
-      }
+      if (cut.state == CutoverState::kCurrent) restore.push_back(t.dataset_id);
+    }
+    chosen.push_back(&t);
+  }
+  if (!restore.empty()) {
+    GAGGLE_ASSIGN_OR_RETURN(report.restored,
+                            store->RestoreCutovers(request.migration, restore, request.actor, request.reason));
+  }
+  for (TaskRecord* task : chosen) {
+    TaskRecord& t = *task;
+    nlohmann::json detail = {{"reason", request.reason}};
+    if (auto c = cutover_of.find(t.dataset_id); c != cutover_of.end() && c->second->state == CutoverState::kCurrent) {
+      detail["catalog_restored_to"] = c->second->previous.uri;
     }
     auto target = LocalPathFromUri(t.target_uri);
     if (target.ok()) {

@@ -1,8 +1,8 @@
 // SqliteStateStore: after the migration — verifications (append-only) and cut-overs
 // (tables of schema migration 5). A cut-over and its catalog change are one transaction,
 // so the catalog never points at a location without a record of where it pointed before.
-#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "store/sqlite_fleet_internal.h"
 #include "store/sqlite_state_store.h"
@@ -155,13 +155,17 @@ Result<int64_t> SqliteStateStore::CutOver(const std::vector<CutoverRecord>& reco
   return cut;
 }
 
-Result<std::vector<CutoverRecord>> SqliteStateStore::ListCutovers(const std::string& migration) {
+Result<std::vector<CutoverRecord>> SqliteStateStore::ListCutovers(const std::string& migration,
+                                                                  const std::string& dataset) {
   std::lock_guard<std::mutex> lock(mu_);
   GAGGLE_ASSIGN_OR_RETURN(SqliteStatement * q,
-                          Cached(std::string("SELECT ") + kCutoverColumns +
-                                 " FROM cutovers WHERE ? = '' OR migration = ? ORDER BY migration, dataset_id"));
+                          Cached(std::string("SELECT ") + kCutoverColumns + " FROM cutovers " +
+                                 (dataset.empty() ? "WHERE ?1 = '' OR migration = ?1 ORDER BY migration, dataset_id"
+                                                  : "WHERE dataset_id = ?2 AND (?1 = '' OR migration = ?1) "
+                                                    "ORDER BY migration")));
   ResetOnExit reset(q);
-  q->Bind(1, migration).Bind(2, migration);
+  q->Bind(1, migration);
+  if (!dataset.empty()) q->Bind(2, dataset);
   std::vector<CutoverRecord> out;
   while (true) {
     GAGGLE_ASSIGN_OR_RETURN(bool row, q->Step());
@@ -177,6 +181,7 @@ Result<int64_t> SqliteStateStore::RestoreCutovers(const std::string& migration,
                                                   const std::string& detail) {
   std::lock_guard<std::mutex> lock(mu_);
   GAGGLE_ASSIGN_OR_RETURN(auto tx, SqliteTransaction::Begin(db_.get()));
+  const std::set<std::string> only(datasets.begin(), datasets.end());
   std::vector<CutoverRecord> current;
   {
     GAGGLE_ASSIGN_OR_RETURN(SqliteStatement * q,
@@ -188,7 +193,7 @@ Result<int64_t> SqliteStateStore::RestoreCutovers(const std::string& migration,
       GAGGLE_ASSIGN_OR_RETURN(bool row, q->Step());
       if (!row) break;
       GAGGLE_ASSIGN_OR_RETURN(CutoverRecord r, ReadCutover(*q));
-      if (datasets.empty() || std::find(datasets.begin(), datasets.end(), r.dataset_id) != datasets.end()) {
+      if (only.empty() || only.count(r.dataset_id)) {
         current.push_back(std::move(r));
       }
     }

@@ -92,6 +92,12 @@ TEST_F(FleetStoreTest, RestorePointsTheCatalogBackAndCollectNeedsACurrentRecord)
   // A collected dataset is not restored (its old data is gone).
   EXPECT_EQ(*store_->RestoreCutovers("m", {}, "bob", "again"), 0);
 
+  auto of_b = store_->ListCutovers("", "events_b");
+  ASSERT_TRUE(of_b.ok());
+  ASSERT_EQ(of_b->size(), 1u);
+  EXPECT_EQ((*of_b)[0].dataset_id, "events_b");
+  EXPECT_TRUE(store_->ListCutovers("other", "events_b")->empty());
+
   // A rolled-back dataset can be cut over again.
   EXPECT_EQ(*store_->CutOver({Cut("events_a")}, "alice"), 1);
   EXPECT_EQ((*store_->ListCutovers("m"))[0].state, CutoverState::kCurrent);

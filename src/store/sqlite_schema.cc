@@ -257,6 +257,7 @@ CREATE TABLE cutovers (
   PRIMARY KEY (migration, dataset_id)
 ) WITHOUT ROWID;
 CREATE INDEX cutovers_by_retention ON cutovers (state, retain_until);
+CREATE INDEX cutovers_by_dataset ON cutovers (dataset_id);
 )sql";
 
 const std::vector<Migration>& Migrations() {

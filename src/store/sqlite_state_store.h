@@ -77,7 +77,8 @@ class SqliteStateStore final : public StateStore {
   Status SaveVerification(const VerificationRecord& record) override;
   Result<std::vector<VerificationRecord>> ListVerifications(const std::string& migration, size_t limit) override;
   Result<int64_t> CutOver(const std::vector<CutoverRecord>& records, const std::string& actor) override;
-  Result<std::vector<CutoverRecord>> ListCutovers(const std::string& migration) override;
+  Result<std::vector<CutoverRecord>> ListCutovers(const std::string& migration,
+                                                  const std::string& dataset = "") override;
   Result<int64_t> RestoreCutovers(const std::string& migration, const std::vector<std::string>& datasets,
                                   const std::string& actor, const std::string& detail) override;
   Status MarkCollected(const std::string& migration, const std::string& dataset, const std::string& actor,

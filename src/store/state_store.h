@@ -224,8 +224,10 @@ class StateStore {
   // collected record is replaced. NotFound when a dataset is not in the catalog.
   // Returns how many datasets were cut over.
   virtual Result<int64_t> CutOver(const std::vector<CutoverRecord>& records, const std::string& actor) = 0;
-  // Every record of `migration` (all migrations when empty), by migration then dataset.
-  virtual Result<std::vector<CutoverRecord>> ListCutovers(const std::string& migration) = 0;
+  // Every record of `migration` (all migrations when empty), by migration then dataset;
+  // only `dataset`'s when it is set.
+  virtual Result<std::vector<CutoverRecord>> ListCutovers(const std::string& migration,
+                                                          const std::string& dataset = "") = 0;
   // current -> rolled-back for `datasets` of `migration` (all when empty): their catalog
   // entries point at `previous` again. One transaction, one event each. Returns how many.
   virtual Result<int64_t> RestoreCutovers(const std::string& migration, const std::vector<std::string>& datasets,
