@@ -5,13 +5,8 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "audit/audit_archive.h"
-#include "audit/audit_collector.h"
-#include "audit/migration_report.h"
 #include "cli/cli_support.h"
-#include "cutover/garbage_collector.h"
-#include "cutover/migration_finisher.h"
-#include "store/state_store.h"
+#include "service/after_operations.h"
 
 namespace gaggle::cli {
 namespace {
@@ -27,32 +22,17 @@ struct VerifyArgs {
   bool quiet = false;
 };
 
-// The spec a migration ran with: --spec, else the path in its run record.
-Result<MigrationSpec> SpecOf(StateStore* store, const std::string& migration, const std::string& override_path) {
-  GAGGLE_ASSIGN_OR_RETURN(std::optional<MigrationRun> run, store->FindRun(migration));
-  if (!run) return Status::NotFound("no migration '" + migration + "' in " + store->location());
-  const std::string path = override_path.empty() ? run->spec_path : override_path;
-  auto spec = LoadMigrationSpec(path);
-  if (!spec.ok()) return spec.status().WithContext("the spec of '" + migration + "' (pass another with --spec)");
-  if (spec->name != migration) {
-    return Status::InvalidArgument(path + " is the spec of '" + spec->name + "', not '" + migration + "'");
-  }
-  return spec;
-}
-
 int RunVerify(const VerifyArgs& a) {
-  auto store = OpenStateStore(a.state);
-  if (!store.ok()) return ReportError(store.status());
-  auto spec = SpecOf(store->get(), a.migration, a.spec);
-  if (!spec.ok()) return ReportError(spec.status());
-  FinishOptions o;
-  o.actor = OperatorName();
-  o.logs_dir = a.logs.empty() ? DefaultLogsDir((*store)->location()) : a.logs;
-  if (a.sample >= 0) o.sample = a.sample;
-  if (a.seed >= 0) o.seed = static_cast<uint64_t>(a.seed);
+  auto c = OpenCliContext(a.state, a.logs, true);
+  if (!c.ok()) return ReportError(c.status());
+  service::VerifyRequest request;
+  request.migration = a.migration;
+  request.spec_path = a.spec;
+  if (a.sample >= 0) request.sample = a.sample;
+  if (a.seed >= 0) request.seed = static_cast<uint64_t>(a.seed);
   if (!a.quiet && !a.json)
-    o.progress = [](const std::string& line) { std::cerr << "gaggle: verify: " << line << "\n"; };
-  auto report = VerifyMigration(store->get(), *spec, o);
+    request.progress = [](const std::string& line) { std::cerr << "gaggle: verify: " << line << "\n"; };
+  auto report = service::VerifyDownstream(c->ctx, request);
   if (!report.ok()) return ReportError(report.status());
   if (a.json) {
     std::cout << report->ToJson().dump(2) << std::endl;
@@ -94,35 +74,19 @@ struct GcArgs {
 };
 
 int RunGc(const GcArgs& a) {
-  auto store = OpenStateStore(a.state);
-  if (!store.ok()) return ReportError(store.status());
+  auto c = OpenCliContext(a.state, "", true);
+  if (!c.ok()) return ReportError(c.status());
   GcOptions o;
   o.now = a.now;
   o.migration = a.migration;
   o.dry_run = a.dry_run;
-  o.actor = OperatorName();
-  auto report = CollectGarbage(store->get(), o);
-  if (!report.ok()) return ReportError(report.status());
+  auto result = service::CollectOldData(c->ctx, o);
+  if (!result.ok()) return ReportError(result.status());
   if (a.json) {
-    nlohmann::json j = {{"dry_run", a.dry_run}, {"files", report->files}, {"bytes", report->bytes}};
-    auto items = [](const std::vector<GcItem>& v) {
-      nlohmann::json out = nlohmann::json::array();
-      for (const GcItem& i : v) {
-        out.push_back({{"migration", i.migration},
-                       {"dataset", i.dataset},
-                       {"path", i.path},
-                       {"retain_until", i.retain_until},
-                       {"files", i.files},
-                       {"bytes", i.bytes},
-                       {"reason", i.reason}});
-      }
-      return out;
-    };
-    j["deleted"] = items(report->deleted);
-    j["kept"] = items(report->kept);
-    std::cout << j.dump(2) << std::endl;
+    std::cout << result->ToJson().dump(2) << std::endl;
     return kExitOk;
   }
+  const GcReport* report = &result->report;
   const char* verb = a.dry_run ? "would delete" : "deleted";
   const char* passive = a.dry_run ? "would be deleted" : "deleted";
   for (const GcItem& i : report->deleted) {
@@ -150,24 +114,17 @@ struct ArchiveArgs {
 };
 
 int RunArchive(const ArchiveArgs& a) {
-  auto store = OpenStateStore(a.state);
-  if (!store.ok()) return ReportError(store.status());
-  AuditCollectOptions o;
-  o.logs_dir = a.logs.empty() ? DefaultLogsDir((*store)->location()) : a.logs;
-  o.spec_path = a.spec;
-  auto files = CollectAuditFiles(store->get(), a.migration, o);
-  if (!files.ok()) return ReportError(files.status());
-  Status st = WriteAuditArchive(a.out, *files);
-  if (!st.ok()) return ReportError(st);
-  int64_t bytes = 0;
-  for (const AuditFile& f : *files) bytes += static_cast<int64_t>(f.data.size());
-  std::cout << "wrote " << a.out << ": " << files->size() << " files (" << HumanBytes(static_cast<double>(bytes))
+  auto c = OpenCliContext(a.state, a.logs, true);
+  if (!c.ok()) return ReportError(c.status());
+  auto r = service::WriteArchive(c->ctx, {a.migration, a.out, a.spec});
+  if (!r.ok()) return ReportError(r.status());
+  std::cout << "wrote " << a.out << ": " << r->files << " files (" << HumanBytes(static_cast<double>(r->bytes))
             << " before compression) and MANIFEST.sha256. Check it with `gaggle archive verify " << a.out << "`.\n";
   return kExitOk;
 }
 
 int RunArchiveVerify(const ArchiveArgs& a) {
-  auto report = VerifyAuditArchive(a.file);
+  auto report = service::VerifyArchive(service::ServiceContext{}, a.file);
   if (!report.ok()) return ReportError(report.status());
   if (report->ok()) {
     std::cout << "archive intact: " << report->files << " files (" << HumanBytes(static_cast<double>(report->bytes))
@@ -189,9 +146,9 @@ struct ReportArgs {
 };
 
 int RunReport(const ReportArgs& a) {
-  auto store = OpenStateStore(a.state);
-  if (!store.ok()) return ReportError(store.status());
-  auto report = MigrationReport::Build(store->get(), a.migration);
+  auto c = OpenCliContext(a.state, "", true);
+  if (!c.ok()) return ReportError(c.status());
+  auto report = service::BuildReport(c->ctx, a.migration);
   if (!report.ok()) return ReportError(report.status());
   if (a.html.empty()) {
     std::cout << report->ToText();

@@ -29,9 +29,17 @@ std::string OperatorName() {
   return "user";
 }
 
-std::string DefaultLogsDir(const std::string& state_path) {
-  std::filesystem::path dir = std::filesystem::path(state_path).parent_path();
-  return (dir.empty() ? std::filesystem::path(".") : dir).append("gaggle-logs").string();
+Result<CliContext> OpenCliContext(const std::string& state, const std::string& artifacts, bool must_exist) {
+  const std::string path = state.empty() ? std::string(kDefaultStatePath) : state;
+  if (must_exist && path.find("://") == std::string::npos && !std::filesystem::exists(path)) {
+    return Status::NotFound("no state file at " + path + " (pass --state with the file `gaggle run` used)");
+  }
+  CliContext c;
+  GAGGLE_ASSIGN_OR_RETURN(c.store, OpenStateStore(path));
+  c.ctx.store = c.store.get();
+  c.ctx.actor = OperatorName();
+  c.ctx.artifacts = artifacts.empty() ? service::DefaultArtifactsDir(path) : artifacts;
+  return c;
 }
 
 std::string HumanDuration(double seconds) {

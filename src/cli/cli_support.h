@@ -7,9 +7,12 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "common/status.h"
+#include "service/service_context.h"
+#include "store/state_store.h"
 
 namespace gaggle::cli {
 
@@ -26,8 +29,17 @@ constexpr int kExitInterrupted = 130;  // stopped by SIGINT/SIGTERM, state consi
 
 // Who is acting, for the event log: $GAGGLE_ACTOR, else the login name, else "user".
 std::string OperatorName();
-// Where `gaggle run` writes its logs when --logs is not given: gaggle-logs/ beside the state file.
-std::string DefaultLogsDir(const std::string& state_path);
+
+// A command's view of the application layer: the opened state store and the service
+// context over it (actor = OperatorName(), artefacts = `artifacts` or gaggle-logs/
+// beside the state file).
+struct CliContext {
+  std::unique_ptr<StateStore> store;
+  service::ServiceContext ctx;
+};
+// `state` "" means ./gaggle.db. With `must_exist`, a missing state file is NotFound
+// (read commands must not create an empty one from a mistyped path).
+Result<CliContext> OpenCliContext(const std::string& state, const std::string& artifacts = "", bool must_exist = false);
 std::string HumanDuration(double seconds);  // "42s", "3m05s", "2h10m"
 // A multi-line message with every line after the first indented, for lists.
 std::string Indented(const std::string& text, const std::string& indent = "      ");

@@ -1,16 +1,14 @@
 #include "cli/fleet_commands.h"
 
-#include <ctime>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_support.h"
 #include "cli/run_progress.h"
-#include "fleet/run_log.h"
-#include "fleet/runner_identity.h"
-#include "store/state_store.h"
+#include "service/control_operations.h"
+#include "service/log_operations.h"
+#include "service/status_operations.h"
 
 namespace gaggle::cli {
 namespace {
@@ -30,271 +28,129 @@ void AddStateOption(CLI::App* cmd, ControlArgs* a) {
   cmd->add_option("--state", a->state, "State file (SQLite) holding the migration")->capture_default_str();
 }
 
-Result<std::unique_ptr<StateStore>> Open(const ControlArgs& a) {
-  return OpenStateStore(a.state.empty() ? std::string(kDefaultStatePath) : a.state);
-}
-
-Result<MigrationRun> FindRunOrExplain(StateStore* store, const std::string& migration) {
-  GAGGLE_ASSIGN_OR_RETURN(std::optional<MigrationRun> run, store->FindRun(migration));
-  if (run) return *run;
-  GAGGLE_ASSIGN_OR_RETURN(std::vector<MigrationRun> runs, store->ListRuns());
-  std::string known;
-  for (const MigrationRun& r : runs) known += (known.empty() ? "" : ", ") + r.migration;
-  return Status::NotFound("no migration '" + migration + "' has been run with state " + store->location() +
-                          (known.empty() ? " (none has)" : " (known: " + known + ")"));
-}
-
-int64_t ParseIsoMillis(const std::string& iso) {
-  struct tm tm = {};
-  int ms = 0;
-  if (std::sscanf(iso.c_str(), "%d-%d-%dT%d:%d:%d.%dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
-                  &tm.tm_sec, &ms) < 6) {
-    return 0;
-  }
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  return static_cast<int64_t>(::timegm(&tm)) * 1000 + ms;
-}
-
 // ---------------------------------------------------------------- pause / resume / cancel / fleet set
 
 int RunPause(const ControlArgs& a) {
-  auto store = Open(a);
-  if (!store.ok()) return ReportError(store.status());
-  auto run = FindRunOrExplain(store->get(), a.migration);
-  if (!run.ok()) return ReportError(run.status());
-  const std::string actor = OperatorName();
-  if (!a.datasets.empty()) {
-    auto moved =
-        (*store)->TransitionTasks(a.migration, {TaskState::kPending, TaskState::kRetrying}, TaskState::kPaused,
-                                  a.datasets, false, actor, a.reason.empty() ? "paused by " + actor : a.reason);
-    if (!moved.ok()) return ReportError(moved.status());
-    MigrationRunUpdate u;
-    u.bump_requeue = true;
-    auto updated = (*store)->UpdateRun(a.migration, u, actor, "datasets paused");
-    if (!updated.ok()) return ReportError(updated.status());
-    std::cout << *moved << " of " << a.datasets.size() << " datasets paused (running ones finish their attempt; "
+  auto c = OpenCliContext(a.state, "", true);
+  if (!c.ok()) return ReportError(c.status());
+  auto r = service::PauseMigration(c->ctx, {a.migration, a.datasets, a.reason});
+  if (!r.ok()) return ReportError(r.status());
+  if (!r->whole_run) {
+    std::cout << r->datasets_paused << " of " << r->datasets_requested
+              << " datasets paused (running ones finish their attempt; "
               << "only pending and retrying tasks can be paused)\n";
     return kExitOk;
   }
-  MigrationRunUpdate u;
-  u.state = RunState::kPaused;
-  u.state_reason = a.reason.empty() ? "paused by " + actor : a.reason;
-  auto updated = (*store)->UpdateRun(a.migration, u, actor, *u.state_reason);
-  if (!updated.ok()) return ReportError(updated.status());
   std::cout << "migration " << a.migration << " paused: no new datasets start; running ones finish.\n"
             << "continue with: gaggle resume " << a.migration << "\n";
   return kExitOk;
 }
 
 int RunResume(const ControlArgs& a) {
-  auto store = Open(a);
-  if (!store.ok()) return ReportError(store.status());
-  auto run = FindRunOrExplain(store->get(), a.migration);
-  if (!run.ok()) return ReportError(run.status());
-  const std::string actor = OperatorName();
-  auto moved = (*store)->TransitionTasks(
-      a.migration, {TaskState::kFailed, TaskState::kNeedsAttention, TaskState::kInvalid, TaskState::kPaused},
-      TaskState::kPending, a.datasets, true, actor, a.reason.empty() ? "re-queued by " + actor : a.reason);
-  if (!moved.ok()) return ReportError(moved.status());
-  MigrationRunUpdate u;
-  u.bump_requeue = true;
-  if (run->state == RunState::kPaused || (run->state == RunState::kCompleted && *moved > 0)) {
-    u.state = RunState::kRunning;
-    u.state_reason = "resumed by " + actor;
-  }
-  auto updated = (*store)->UpdateRun(a.migration, u, actor, a.reason.empty() ? "resumed" : a.reason);
-  if (!updated.ok()) return ReportError(updated.status());
-  std::cout << "migration " << a.migration << ": " << RunStateName(updated->state) << "; " << *moved
-            << " failed, needs-attention or paused task" << (*moved == 1 ? "" : "s") << " re-queued with a fresh "
+  auto c = OpenCliContext(a.state, "", true);
+  if (!c.ok()) return ReportError(c.status());
+  auto r = service::ResumeMigration(c->ctx, {a.migration, a.datasets, a.reason});
+  if (!r.ok()) return ReportError(r.status());
+  std::cout << "migration " << a.migration << ": " << RunStateName(r->state) << "; " << r->requeued
+            << " failed, needs-attention or paused task" << (r->requeued == 1 ? "" : "s") << " re-queued with a fresh "
             << "retry budget\n";
-  if (!HasLiveRunner(*updated)) {
+  if (!r->runner_alive) {
     std::cout << "no runner is active: start one with `gaggle run "
-              << (run->spec_path.empty() ? "MIGRATION.yaml" : run->spec_path) << " --state " << (*store)->location()
+              << (r->spec_path.empty() ? "MIGRATION.yaml" : r->spec_path) << " --state " << c->store->location()
               << "`\n";
   }
   return kExitOk;
 }
 
 int RunCancel(const ControlArgs& a) {
-  auto store = Open(a);
-  if (!store.ok()) return ReportError(store.status());
-  auto run = FindRunOrExplain(store->get(), a.migration);
-  if (!run.ok()) return ReportError(run.status());
-  const std::string actor = OperatorName();
-  const std::string reason = a.reason.empty() ? "cancelled by " + actor : a.reason;
-  MigrationRunUpdate u;
-  u.state = RunState::kCancelled;
-  u.state_reason = reason;
-  auto updated = (*store)->UpdateRun(a.migration, u, actor, reason);
-  if (!updated.ok()) return ReportError(updated.status());
-  std::vector<TaskState> from = {TaskState::kPending, TaskState::kRetrying, TaskState::kPaused};
-  const bool active = HasLiveRunner(*updated);
-  if (!active) from.push_back(TaskState::kRunning);  // orphans of a dead runner
-  auto moved = (*store)->TransitionTasks(a.migration, from, TaskState::kCancelled, {}, false, actor, reason);
-  if (!moved.ok()) return ReportError(moved.status());
-  std::cout << "migration " << a.migration << " cancelled: " << *moved << " waiting tasks cancelled"
-            << (active ? "; the runner is stopping its running agents" : "") << ".\n"
+  auto c = OpenCliContext(a.state, "", true);
+  if (!c.ok()) return ReportError(c.status());
+  auto r = service::CancelMigration(c->ctx, {a.migration, a.reason});
+  if (!r.ok()) return ReportError(r.status());
+  std::cout << "migration " << a.migration << " cancelled: " << r->cancelled << " waiting tasks cancelled"
+            << (r->runner_alive ? "; the runner is stopping its running agents" : "") << ".\n"
             << "Finished datasets keep their outputs; `gaggle run` starts the cancelled ones again.\n";
   return kExitOk;
 }
 
 int RunFleetSet(const ControlArgs& a) {
-  auto store = Open(a);
-  if (!store.ok()) return ReportError(store.status());
-  auto run = FindRunOrExplain(store->get(), a.migration);
-  if (!run.ok()) return ReportError(run.status());
-  MigrationRunUpdate u;
-  u.concurrency = a.concurrency;
-  const std::string actor = OperatorName();
-  auto updated =
-      (*store)->UpdateRun(a.migration, u, actor,
-                          "concurrency " + std::to_string(run->concurrency) + " -> " + std::to_string(a.concurrency));
-  if (!updated.ok()) return ReportError(updated.status());
-  std::cout << "migration " << a.migration << ": concurrency " << run->concurrency << " -> " << a.concurrency
-            << (HasLiveRunner(*updated) ? " (the runner applies it within a second)" : " (applies at the next run)")
-            << "\n";
+  auto c = OpenCliContext(a.state, "", true);
+  if (!c.ok()) return ReportError(c.status());
+  auto r = service::SetConcurrency(c->ctx, {a.migration, a.concurrency});
+  if (!r.ok()) return ReportError(r.status());
+  std::cout << "migration " << a.migration << ": concurrency " << r->from << " -> " << r->to
+            << (r->runner_alive ? " (the runner applies it within a second)" : " (applies at the next run)") << "\n";
   return kExitOk;
 }
 
 // ---------------------------------------------------------------- status
 
-nlohmann::json CountsJson(const StageCounts& c) {
-  nlohmann::json counts = nlohmann::json::object();
-  for (int k = 0; k < kNumTaskStates; ++k) {
-    if (c.by_state[k]) counts[TaskStateName(static_cast<TaskState>(k))] = c.by_state[k];
-  }
-  return {{"stage", c.stage},       {"datasets", c.total()},  {"counts", counts},
-          {"rows_in", c.rows_in},   {"rows_out", c.rows_out}, {"dead_lettered", c.dead_lettered},
-          {"filtered", c.filtered}, {"bytes", c.size_bytes},  {"bytes_done", c.done_bytes}};
-}
-
-int StatusOne(StateStore* store, const std::string& migration, bool json) {
-  auto run = FindRunOrExplain(store, migration);
-  if (!run.ok()) return ReportError(run.status());
-  auto counts = store->CountTasks(migration);
-  if (!counts.ok()) return ReportError(counts.status());
-  auto attention =
-      store->ListTasks(migration, {TaskState::kFailed, TaskState::kNeedsAttention, TaskState::kInvalid}, false, 50);
-  if (!attention.ok()) return ReportError(attention.status());
-  auto running = store->ListTasks(migration, {TaskState::kRunning}, true, 10);
-  if (!running.ok()) return ReportError(running.status());
-  const bool active = HasLiveRunner(*run);
-  const int64_t now = UnixMillis();
-  int64_t total = 0, ok = 0, rows_out = 0, dlq = 0, bytes = 0, bytes_done = 0;
-  for (const StageCounts& c : *counts) {
-    total += c.total();
-    ok += c.done();
-    rows_out += c.rows_out;
-    dlq += c.dead_lettered;
-    bytes += c.size_bytes;
-    bytes_done += c.done_bytes;
-  }
-  if (json) {
-    nlohmann::json j = {{"migration", migration},
-                        {"state", RunStateName(run->state)},
-                        {"reason", run->state_reason},
-                        {"plan", run->plan_hash},
-                        {"spec", run->spec_path},
-                        {"concurrency", run->concurrency},
-                        {"runner", active ? run->runner : ""},
-                        {"datasets", total},
-                        {"succeeded", ok},
-                        {"rows_out", rows_out},
-                        {"dead_lettered", dlq},
-                        {"bytes", bytes},
-                        {"bytes_done", bytes_done},
-                        {"updated_at", run->updated_at}};
-    nlohmann::json stages = nlohmann::json::array();
-    for (const StageCounts& c : *counts) stages.push_back(CountsJson(c));
-    j["stages"] = stages;
-    nlohmann::json att = nlohmann::json::array();
-    for (const TaskRecord& t : *attention) {
-      att.push_back({{"dataset", t.dataset_id},
-                     {"state", TaskStateName(t.state)},
-                     {"stage", t.stage},
-                     {"attempts", t.attempts},
-                     {"error", t.last_error},
-                     {"finished_at", t.finished_at}});
-    }
-    j["needs_attention"] = att;
-    nlohmann::json run_list = nlohmann::json::array();
-    for (const TaskRecord& t : *running) {
-      int64_t started = ParseIsoMillis(t.started_at);
-      run_list.push_back({{"dataset", t.dataset_id},
-                          {"attempt", t.attempts},
-                          {"started_at", t.started_at},
-                          {"seconds", started ? static_cast<double>(now - started) / 1000.0 : 0.0}});
-    }
-    j["running"] = run_list;
-    std::cout << j.dump(2) << std::endl;
-    return kExitOk;
-  }
-  std::cout << "migration " << migration << ": " << RunStateName(run->state)
-            << (run->state_reason.empty() ? "" : " (" + Indented(run->state_reason, "    ") + ")") << "\n";
-  std::cout << "plan " << run->plan_hash.substr(0, 12) << ", concurrency " << run->concurrency << ", runner "
-            << (active ? run->runner : std::string("none active")) << ", updated " << run->updated_at << "\n";
-  std::cout << ok << "/" << total << " datasets migrated, " << HumanBytes(static_cast<double>(bytes_done)) << " of "
-            << HumanBytes(static_cast<double>(bytes)) << ", " << HumanCount(static_cast<double>(rows_out))
-            << " rows written, " << dlq << " dead-lettered\n\n";
-  for (const std::string& line : StageLines(*counts, -1, 30)) std::cout << line << "\n";
-  if (!running->empty()) {
+void PrintStatus(const service::MigrationStatus& s) {
+  const MigrationRun& run = s.run;
+  std::cout << "migration " << run.migration << ": " << RunStateName(run.state)
+            << (run.state_reason.empty() ? "" : " (" + Indented(run.state_reason, "    ") + ")") << "\n";
+  std::cout << "plan " << run.plan_hash.substr(0, 12) << ", concurrency " << run.concurrency << ", runner "
+            << (s.runner_alive ? run.runner : std::string("none active")) << ", updated " << run.updated_at << "\n";
+  std::cout << s.succeeded << "/" << s.datasets << " datasets migrated, "
+            << HumanBytes(static_cast<double>(s.bytes_done)) << " of " << HumanBytes(static_cast<double>(s.bytes))
+            << ", " << HumanCount(static_cast<double>(s.rows_out)) << " rows written, " << s.dead_lettered
+            << " dead-lettered\n\n";
+  for (const std::string& line : StageLines(s.stages, -1, 30)) std::cout << line << "\n";
+  if (!s.running.empty()) {
     std::cout << "\nrunning longest:\n";
-    for (const TaskRecord& t : *running) {
-      int64_t started = ParseIsoMillis(t.started_at);
-      std::cout << "  " << t.dataset_id << "  attempt " << t.attempts << ", "
-                << (started ? HumanDuration(static_cast<double>(now - started) / 1000.0) : std::string("?"))
-                << (active ? "" : "  (its runner is gone: the next `gaggle run` recovers it)") << "\n";
+    for (const service::RunningTask& r : s.running) {
+      std::cout << "  " << r.task.dataset_id << "  attempt " << r.task.attempts << ", "
+                << (r.seconds >= 0 ? HumanDuration(r.seconds) : std::string("?"))
+                << (s.runner_alive ? "" : "  (its runner is gone: the next `gaggle run` recovers it)") << "\n";
     }
   }
-  if (!attention->empty()) {
-    std::cout << "\nneeds attention (" << attention->size() << (attention->size() == 50 ? "+" : "") << "):\n";
-    for (const TaskRecord& t : *attention) {
+  if (!s.attention.empty()) {
+    std::cout << "\nneeds attention (" << s.attention.size() << (s.attention.size() == s.attention_limit ? "+" : "")
+              << "):\n";
+    for (const TaskRecord& t : s.attention) {
       std::cout << "  " << t.dataset_id << "  [" << TaskStateName(t.state) << ", stage " << t.stage << ", "
                 << t.attempts << " attempt" << (t.attempts == 1 ? "" : "s") << "]  " << Indented(t.last_error) << "\n";
     }
   }
-  return kExitOk;
+}
+
+void PrintMigrations(const std::vector<service::MigrationSummary>& all, const std::string& location) {
+  if (all.empty()) {
+    std::cout << "no migration has been run with state " << location << "\n";
+    return;
+  }
+  std::cout << "migration              state       datasets  succeeded  attention  runner\n";
+  for (const service::MigrationSummary& m : all) {
+    char line[256];
+    std::snprintf(line, sizeof(line), "%-22s %-10s %9lld %10lld %10lld  %s\n", m.run.migration.c_str(),
+                  RunStateName(m.run.state), static_cast<long long>(m.datasets), static_cast<long long>(m.succeeded),
+                  static_cast<long long>(m.needs_attention), m.runner_alive ? m.run.runner.c_str() : "-");
+    std::cout << line;
+  }
 }
 
 int RunStatus(const ControlArgs& a) {
-  auto store = Open(a);
-  if (!store.ok()) return ReportError(store.status());
-  if (!a.migration.empty()) return StatusOne(store->get(), a.migration, a.json);
-  auto runs = (*store)->ListRuns();
-  if (!runs.ok()) return ReportError(runs.status());
-  nlohmann::json all = nlohmann::json::array();
-  if (!a.json) {
-    if (runs->empty())
-      std::cout << "no migration has been run with state " << (*store)->location() << "\n";
-    else
-      std::cout << "migration              state       datasets  succeeded  attention  runner\n";
-  }
-  for (const MigrationRun& r : *runs) {
-    auto counts = (*store)->CountTasks(r.migration);
-    if (!counts.ok()) return ReportError(counts.status());
-    int64_t total = 0, ok = 0, attention = 0;
-    for (const StageCounts& c : *counts) {
-      total += c.total();
-      ok += c.done();
-      attention += c.failing();
-    }
+  auto c = OpenCliContext(a.state, "", true);
+  if (!c.ok()) return ReportError(c.status());
+  if (!a.migration.empty()) {
+    auto s = service::GetMigrationStatus(c->ctx, {a.migration});
+    if (!s.ok()) return ReportError(s.status());
     if (a.json) {
-      all.push_back({{"migration", r.migration},
-                     {"state", RunStateName(r.state)},
-                     {"datasets", total},
-                     {"succeeded", ok},
-                     {"needs_attention", attention},
-                     {"runner", HasLiveRunner(r) ? r.runner : ""}});
+      std::cout << s->ToJson().dump(2) << std::endl;
     } else {
-      char line[256];
-      std::snprintf(line, sizeof(line), "%-22s %-10s %9lld %10lld %10lld  %s\n", r.migration.c_str(),
-                    RunStateName(r.state), static_cast<long long>(total), static_cast<long long>(ok),
-                    static_cast<long long>(attention), HasLiveRunner(r) ? r.runner.c_str() : "-");
-      std::cout << line;
+      PrintStatus(*s);
     }
+    return kExitOk;
   }
-  if (a.json) std::cout << all.dump(2) << std::endl;
+  auto all = service::ListMigrations(c->ctx);
+  if (!all.ok()) return ReportError(all.status());
+  if (a.json) {
+    nlohmann::json j = nlohmann::json::array();
+    for (const service::MigrationSummary& m : *all) j.push_back(m.ToJson());
+    std::cout << j.dump(2) << std::endl;
+  } else {
+    PrintMigrations(*all, c->store->location());
+  }
   return kExitOk;
 }
 
@@ -319,48 +175,21 @@ void PrintLogLine(const std::string& raw, bool json) {
   std::cout << out << "\n";
 }
 
-int PrintTail(const std::string& path, size_t tail, bool json, bool structured) {
-  std::ifstream in(path);
-  if (!in) return -1;
-  std::vector<std::string> lines;
-  std::string line;
-  while (std::getline(in, line)) {
-    lines.push_back(std::move(line));
-    if (tail > 0 && lines.size() > tail * 2) lines.erase(lines.begin(), lines.end() - static_cast<long>(tail));
-  }
-  size_t from = tail > 0 && lines.size() > tail ? lines.size() - tail : 0;
-  for (size_t i = from; i < lines.size(); ++i) {
-    if (structured) {
-      PrintLogLine(lines[i], json);
-    } else {
-      std::cout << lines[i] << "\n";
-    }
-  }
-  return static_cast<int>(lines.size());
-}
-
 int RunLogs(const ControlArgs& a) {
-  const std::string dir = a.logs.empty() ? DefaultLogsDir(a.state.empty() ? kDefaultStatePath : a.state) : a.logs;
-  if (a.datasets.empty()) {
-    std::string path = RunLog::RunLogPathFor(dir, a.migration);
-    if (PrintTail(path, a.tail, a.json, true) < 0) {
-      return ReportError(Status::NotFound("no log for migration '" + a.migration + "' at " + path +
-                                          " (wrong --logs or --state? the logs live beside the state file)"));
+  // Logs are files in the artefact location: reading them needs no state store.
+  service::ServiceContext ctx;
+  ctx.artifacts = a.logs.empty() ? service::DefaultArtifactsDir(a.state.empty() ? kDefaultStatePath : a.state) : a.logs;
+  service::LogRequest request{a.migration, a.datasets.empty() ? "" : a.datasets.front(), a.tail};
+  bool agent_header = false;
+  Status st = service::ReadLog(ctx, request, [&](service::LogSource source, const std::string& line) {
+    if (source != service::LogSource::kAgent) return PrintLogLine(line, a.json);
+    if (!agent_header && !a.json) {
+      std::cout << "--- agent output (" << service::AgentLogPath(ctx, request.migration, request.dataset) << ")\n";
     }
-    return kExitOk;
-  }
-  const std::string& dataset = a.datasets.front();
-  std::string path = RunLog::TaskLogPathFor(dir, a.migration, dataset);
-  if (PrintTail(path, a.tail, a.json, true) < 0) {
-    return ReportError(Status::NotFound("no log for dataset '" + dataset + "' of migration '" + a.migration + "' at " +
-                                        path + " (has it started yet?)"));
-  }
-  std::string agent_log = RunLog::AgentLogPathFor(dir, a.migration, dataset);
-  std::ifstream probe(agent_log);
-  if (probe && probe.peek() != std::ifstream::traits_type::eof()) {
-    if (!a.json) std::cout << "--- agent output (" << agent_log << ")\n";
-    PrintTail(agent_log, a.tail, a.json, false);
-  }
+    agent_header = true;
+    std::cout << line << "\n";
+  });
+  if (!st.ok()) return ReportError(st);
   return kExitOk;
 }
 

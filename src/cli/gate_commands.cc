@@ -5,10 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_support.h"
-#include "cutover/migration_finisher.h"
-#include "fleet/rollback.h"
-#include "fleet/runner_identity.h"
-#include "store/state_store.h"
+#include "service/gate_operations.h"
+#include "service/status_operations.h"
 
 namespace gaggle::cli {
 namespace {
@@ -23,58 +21,37 @@ struct EventsArgs {
   bool verify = false;
 };
 
+int VerifyEventLog(const CliContext& c, bool json) {
+  auto report = service::VerifyEvents(c.ctx);
+  if (!report.ok()) return ReportError(report.status());
+  if (json) {
+    std::cout << service::EventChainJson(*report).dump(2) << std::endl;
+  } else if (report->intact) {
+    std::cout << "event log intact: " << report->chained << " chained events"
+              << (report->unchained ? " (" + std::to_string(report->unchained) + " older ones before the chain)" : "")
+              << ", head " << report->head.substr(0, 16) << "\n";
+  }
+  if (report->intact) return kExitOk;
+  std::cerr << "gaggle: the event log of " << c.store->location() << " was tampered with: " << report->problem
+            << std::endl;
+  return kExitFailure;
+}
+
 int RunEvents(const EventsArgs& a) {
-  auto store = OpenStateStore(a.state);
-  if (!store.ok()) return ReportError(store.status());
-  if (a.verify) {
-    auto report = (*store)->VerifyEventChain();
-    if (!report.ok()) return ReportError(report.status());
-    if (a.json) {
-      std::cout << nlohmann::json({{"intact", report->intact},
-                                   {"events", report->events},
-                                   {"chained", report->chained},
-                                   {"unchained", report->unchained},
-                                   {"first_broken_seq", report->first_broken_seq},
-                                   {"problem", report->problem},
-                                   {"head", report->head}})
-                       .dump(2)
-                << std::endl;
-    } else if (report->intact) {
-      std::cout << "event log intact: " << report->chained << " chained events"
-                << (report->unchained ? " (" + std::to_string(report->unchained) + " older ones before the chain)" : "")
-                << ", head " << report->head.substr(0, 16) << "\n";
-    }
-    if (report->intact) return kExitOk;
-    std::cerr << "gaggle: the event log of " << (*store)->location() << " was tampered with: " << report->problem
-              << std::endl;
-    return kExitFailure;
+  auto c = OpenCliContext(a.state, "", true);
+  if (!c.ok()) return ReportError(c.status());
+  if (a.verify) return VerifyEventLog(*c, a.json);
+  auto page = service::ListEventPage(c->ctx, {a.migration, a.dataset, a.after, a.limit});
+  if (!page.ok()) return ReportError(page.status());
+  if (a.json) {
+    std::cout << page->ToJson().dump(2) << std::endl;
+    return kExitOk;
   }
-  EventFilter f;
-  f.migration = a.migration;
-  f.dataset = a.dataset;
-  f.after_seq = a.after;
-  f.limit = a.limit;
-  auto events = (*store)->ListEvents(f);
-  if (!events.ok()) return ReportError(events.status());
-  nlohmann::json all = nlohmann::json::array();
-  for (const Event& e : *events) {
-    if (a.json) {
-      all.push_back({{"seq", e.seq},
-                     {"time", e.time},
-                     {"actor", e.actor},
-                     {"migration", e.migration},
-                     {"dataset", e.dataset},
-                     {"from", e.from_state},
-                     {"to", e.to_state},
-                     {"detail", e.detail},
-                     {"hash", e.hash}});
-    } else {
-      std::cout << e.seq << "  " << e.time << "  " << e.actor << "  " << e.migration
-                << (e.dataset.empty() ? "" : "  " + e.dataset) << "  " << e.from_state << " -> " << e.to_state
-                << (e.detail.empty() ? "" : "  " + e.detail) << "\n";
-    }
+  for (const Event& e : page->events) {
+    std::cout << e.seq << "  " << e.time << "  " << e.actor << "  " << e.migration
+              << (e.dataset.empty() ? "" : "  " + e.dataset) << "  " << e.from_state << " -> " << e.to_state
+              << (e.detail.empty() ? "" : "  " + e.detail) << "\n";
   }
-  if (a.json) std::cout << all.dump(2) << std::endl;
   return kExitOk;
 }
 
@@ -88,71 +65,32 @@ struct GateArgs {
 };
 
 int RunApprove(const GateArgs& a) {
-  if (a.reason.empty()) return ReportError(Status::InvalidArgument("approve needs --reason: say why (it is audited)"));
-  auto store = OpenStateStore(a.state);
-  if (!store.ok()) return ReportError(store.status());
-  auto run = (*store)->FindRun(a.migration);
-  if (!run.ok()) return ReportError(run.status());
-  if (!*run) return ReportError(Status::NotFound("no migration '" + a.migration + "' in " + (*store)->location()));
-  if (a.final_gate == (a.stage >= 0)) {
-    return ReportError(Status::InvalidArgument("approve needs exactly one of --stage N and --final"));
-  }
-  const int stage = a.final_gate ? kFinalGateStage : a.stage;
-  const std::string what = a.final_gate ? "the final verification" : "stage " + std::to_string(a.stage);
-  const std::string actor = OperatorName();
-  StageApproval approval{a.migration, stage, actor, "", a.reason};
-  Status st = (*store)->ApproveStage(approval);
-  if (!st.ok()) return ReportError(st);
-  if ((*run)->state == RunState::kPaused) {
-    MigrationRunUpdate u;
-    u.state = RunState::kRunning;
-    u.state_reason = what + " gate approved by " + actor + ": " + a.reason;
-    auto updated = (*store)->UpdateRun(a.migration, u, actor, *u.state_reason);
-    if (!updated.ok()) return ReportError(updated.status());
-  }
-  std::cout << what << " of " << a.migration << " approved by " << actor << " (\"" << a.reason
+  auto c = OpenCliContext(a.state, "", true);
+  if (!c.ok()) return ReportError(c.status());
+  auto r = service::Approve(c->ctx, {a.migration, a.stage, a.final_gate, a.reason});
+  if (!r.ok()) return ReportError(r.status());
+  std::cout << r->what << " of " << a.migration << " approved by " << c->ctx.actor << " (\"" << a.reason
             << "\"); its gate now passes";
-  if (!HasLiveRunner(**run)) std::cout << ". No runner is active: start one with `gaggle run`";
+  if (!r->runner_alive) std::cout << ". No runner is active: start one with `gaggle run`";
   std::cout << "\n";
   return kExitOk;
 }
 
 int RunRollback(const GateArgs& a) {
-  auto store = OpenStateStore(a.state);
-  if (!store.ok()) return ReportError(store.status());
-  auto run = (*store)->FindRun(a.migration);
-  if (!run.ok()) return ReportError(run.status());
-  if (!*run) return ReportError(Status::NotFound("no migration '" + a.migration + "' in " + (*store)->location()));
-  if (HasLiveRunner(**run) && (*run)->state == RunState::kRunning) {
-    return ReportError(Status::Conflict("migration '" + a.migration + "' is running (runner " + (*run)->runner +
-                                        "): `gaggle pause` or `gaggle cancel` it first"));
-  }
-  RollbackRequest request;
-  request.migration = a.migration;
-  request.datasets = a.datasets;
-  request.stage = a.stage;
-  request.actor = OperatorName();
-  request.reason = a.reason.empty() ? "rollback by " + request.actor : a.reason;
-  auto report = RollbackMigration(store->get(), request);
-  if (!report.ok()) return ReportError(report.status());
-  if (report->rolled_back > 0) {
-    // The migration is no longer what it was: stop it; `gaggle run` starts it again.
-    MigrationRunUpdate u;
-    u.state = RunState::kCancelled;
-    u.state_reason = "rolled back by " + request.actor + " (" + std::to_string(report->rolled_back) +
-                     " datasets): " + request.reason;
-    auto updated = (*store)->UpdateRun(a.migration, u, request.actor, *u.state_reason);
-    if (!updated.ok()) return ReportError(updated.status());
-  }
-  for (const std::string& m : report->moved) std::cout << "quarantined " << m << "\n";
-  for (const std::string& s : report->skipped) std::cout << "skipped " << s << "\n";
-  std::cout << report->rolled_back << " dataset" << (report->rolled_back == 1 ? "" : "s") << " rolled back, "
-            << report->quarantined << " output" << (report->quarantined == 1 ? "" : "s") << " quarantined"
-            << (report->quarantine_dir.empty() ? "" : " in " + report->quarantine_dir)
+  auto c = OpenCliContext(a.state, "", true);
+  if (!c.ok()) return ReportError(c.status());
+  auto r = service::Rollback(c->ctx, {a.migration, a.datasets, a.stage, a.reason});
+  if (!r.ok()) return ReportError(r.status());
+  const RollbackReport& report = r->report;
+  for (const std::string& m : report.moved) std::cout << "quarantined " << m << "\n";
+  for (const std::string& s : report.skipped) std::cout << "skipped " << s << "\n";
+  std::cout << report.rolled_back << " dataset" << (report.rolled_back == 1 ? "" : "s") << " rolled back, "
+            << report.quarantined << " output" << (report.quarantined == 1 ? "" : "s") << " quarantined"
+            << (report.quarantine_dir.empty() ? "" : " in " + report.quarantine_dir)
             << ". Old datasets were not touched"
-            << (report->restored > 0 ? "; " + std::to_string(report->restored) +
-                                           " catalog entries point at them again (the cut-over is reverted).\n"
-                                     : "; the catalog points at them.\n")
+            << (report.restored > 0 ? "; " + std::to_string(report.restored) +
+                                          " catalog entries point at them again (the cut-over is reverted).\n"
+                                    : "; the catalog points at them.\n")
             << "`gaggle run` migrates the rolled-back datasets again.\n";
   return kExitOk;
 }

@@ -4,12 +4,8 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "catalog/catalog_loader.h"
 #include "cli/cli_support.h"
-#include "cutover/cut_over.h"
-#include "plan/planner.h"
-#include "spec/migration_spec.h"
-#include "store/state_store.h"
+#include "service/plan_operations.h"
 
 namespace gaggle::cli {
 namespace {
@@ -63,46 +59,19 @@ void PrintPlan(const Plan& p, size_t rows_per_stage, bool saved, const std::stri
 }
 
 int RunPlan(const PlanArgs& a) {
-  auto spec = LoadMigrationSpec(a.spec);
-  if (!spec.ok()) return ReportError(spec.status());
-  auto store = OpenStateStore(a.state.empty() ? std::string(kDefaultStatePath) : a.state);
-  if (!store.ok()) return ReportError(store.status());
-  if (!a.catalog.empty()) {
-    auto loaded = LoadCatalogFromPath(a.catalog);
-    if (!loaded.ok()) return ReportError(loaded.status());
-    auto changes = (*store)->ReplaceCatalog(loaded->catalog, ImportOptions{a.catalog, "gaggle"});
-    if (!changes.ok()) return ReportError(changes.status());
-    std::cerr << "gaggle: catalog " << a.catalog << " imported (#" << changes->import_id << ": +" << changes->num_added
-              << " ~" << changes->num_updated << " -" << changes->num_removed << ")\n";
-  }
-  LoadCatalogOptions load;
-  load.with_queries = false;
-  load.with_annotations = false;
-  auto catalog = (*store)->LoadCatalog(load);
-  if (!catalog.ok()) return ReportError(catalog.status());
-  if (catalog->size() == 0) {
-    return ReportError(Status::NotFound("the catalog in " + (*store)->location() +
-                                        " is empty: pass --catalog PATH or run `gaggle catalog import PATH` first"));
-  }
-  // Planned against the catalog as it was before this migration's own cut-over, so that
-  // running or planning it again selects the datasets it already moved.
-  auto cutovers = (*store)->ListCutovers(spec->name);
-  if (!cutovers.ok()) return ReportError(cutovers.status());
-  catalog = CatalogBeforeCutOver(std::move(catalog).value(), *cutovers);
-  if (!catalog.ok()) return ReportError(catalog.status());
-  auto plan = BuildPlan(*catalog, *spec);
-  if (!plan.ok()) return ReportError(plan.status().WithContext(a.spec));
-  if (!a.no_save) {
-    Status st = (*store)->SavePlan(*plan);
-    if (!st.ok()) return ReportError(st);
+  auto c = OpenCliContext(a.state);
+  if (!c.ok()) return ReportError(c.status());
+  auto planned = service::PreparePlan(c->ctx, {a.spec, a.catalog, !a.no_save});
+  if (!planned.ok()) return ReportError(planned.status());
+  if (planned->imported) {
+    const CatalogChangeSet& ch = planned->imported->changes;
+    std::cerr << "gaggle: catalog " << a.catalog << " imported (#" << ch.import_id << ": +" << ch.num_added << " ~"
+              << ch.num_updated << " -" << ch.num_removed << ")\n";
   }
   if (a.json) {
-    nlohmann::json j = PlanToJson(*plan);
-    j["saved"] = !a.no_save;
-    j["state"] = (*store)->location();
-    std::cout << j.dump(2) << std::endl;
+    std::cout << planned->ToJson().dump(2) << std::endl;
   } else {
-    PrintPlan(*plan, a.rows, !a.no_save, (*store)->location());
+    PrintPlan(planned->plan, a.rows, planned->saved, planned->state);
   }
   return kExitOk;
 }

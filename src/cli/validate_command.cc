@@ -4,9 +4,7 @@
 #include <memory>
 
 #include "cli/cli_support.h"
-#include "spec/migration_spec.h"
-#include "store/state_store.h"
-#include "validate/dataset_validator.h"
+#include "service/after_operations.h"
 
 namespace gaggle::cli {
 namespace {
@@ -27,37 +25,36 @@ struct ValidateArgs {
 
 // Returns the exit code: 0 all checks passed, 1 a check failed; errors are reported.
 int Validate(const ValidateArgs& args) {
-  auto spec = LoadMigrationSpec(args.spec);
-  if (!spec.ok()) return ReportError(spec.status());
-  ValidateOptions options;
+  service::ValidateRequest request;
+  request.old_path = args.old_path;
+  request.new_path = args.new_path;
+  request.spec_path = args.spec;
   if (args.batch_rows == 0) return ReportError(Status::InvalidArgument("--batch-rows must be positive"));
-  options.batch_rows = args.batch_rows;
-  options.profile.sample_rows = args.sample_rows;
-  options.parallel = !args.serial;
+  request.options.batch_rows = args.batch_rows;
+  request.options.profile.sample_rows = args.sample_rows;
+  request.options.parallel = !args.serial;
   if (!args.old_format.empty()) {
     auto f = ParseFormat(args.old_format);
     if (!f.ok()) return ReportError(f.status().WithContext("--old-format"));
-    options.old_format = *f;
+    request.options.old_format = *f;
   }
   if (!args.new_format.empty()) {
     auto f = ParseFormat(args.new_format);
     if (!f.ok()) return ReportError(f.status().WithContext("--new-format"));
-    options.new_format = *f;
+    request.options.new_format = *f;
   }
-  auto result = DatasetValidator(*spec, options).Validate(args.old_path, args.new_path);
+  request.save = !args.state.empty();
+  request.dataset = args.dataset;
+  service::ServiceContext ctx;
+  CliContext opened;
+  if (request.save) {
+    auto c = OpenCliContext(args.state);
+    if (!c.ok()) return ReportError(c.status());
+    opened = std::move(c).value();
+    ctx = opened.ctx;
+  }
+  auto result = service::ValidateDataset(ctx, request);
   if (!result.ok()) return ReportError(result.status());
-  if (!args.state.empty()) {
-    auto store = OpenStateStore(args.state);
-    if (!store.ok()) return ReportError(store.status());
-    ValidationRecord record;
-    record.migration = spec->name;
-    record.dataset_id = args.dataset.empty() ? args.old_path : args.dataset;
-    record.passed = result->passed();
-    record.summary = record.passed ? "" : result->FailureSummary();
-    record.report = result->ToJson().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    Status saved = (*store)->SaveValidation(record);
-    if (!saved.ok()) return ReportError(saved);
-  }
   if (args.json) {
     std::cout << result->ToJson().dump(2) << std::endl;
   } else {

@@ -19,14 +19,12 @@
 #include <string>
 
 #include "common/status.h"
+#include "fleet/gate_pause.h"
 #include "spec/migration_spec.h"
 #include "store/state_store.h"
 #include "verify/verification_report.h"
 
 namespace gaggle {
-
-// The stage number an approval of the final gate is recorded under.
-inline constexpr int kFinalGateStage = -1;
 
 struct FinishOptions {
   std::string actor = "gaggle";

@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "fleet/gate_pause.h"
 #include "fleet/rollback.h"
 #include "fleet/runner_identity.h"
 #include "fleet/stage_gate.h"
@@ -834,8 +835,7 @@ Status RunSession::CheckGate(double at_percent) {
   }
   MigrationRunUpdate pause;
   pause.state = RunState::kPaused;
-  pause.state_reason =
-      summary + ". Fix and `gaggle resume`, or `gaggle approve --stage " + std::to_string(stage) + "` to go on";
+  pause.state_reason = StageGatePauseReason(stage, summary);
   GAGGLE_ASSIGN_OR_RETURN(run_, store_->UpdateRun(migration_, pause, options_.actor, summary));
   paused_noticed_ = true;
   Notify("paused", "paused by the stage " + std::to_string(stage) + " gate: " + summary, detail);
@@ -864,8 +864,7 @@ Status RunSession::RunFinalGate() {
   Notify("verification_failed", result->summary, detail);
   MigrationRunUpdate pause;
   pause.state = RunState::kPaused;
-  pause.state_reason = "final verification: " + result->summary +
-                       ". See `gaggle verify`; fix and `gaggle resume`, or `gaggle approve --final` to cut over anyway";
+  pause.state_reason = FinalGatePauseReason(result->summary);
   GAGGLE_ASSIGN_OR_RETURN(run_, store_->UpdateRun(migration_, pause, options_.actor, result->summary));
   paused_noticed_ = true;
   Notify("paused", "paused by the final verification: " + result->summary, detail);

@@ -1,0 +1,109 @@
+#include "service/after_operations.h"
+
+#include "audit/audit_collector.h"
+#include "cutover/migration_finisher.h"
+#include "spec/migration_spec.h"
+
+namespace gaggle::service {
+namespace {
+
+// The spec a migration ran with: `override_path`, else the path in its run record.
+Result<MigrationSpec> SpecOf(const ServiceContext& ctx, const std::string& migration,
+                             const std::string& override_path) {
+  GAGGLE_ASSIGN_OR_RETURN(std::optional<MigrationRun> run, ctx.store->FindRun(migration));
+  if (!run) return Status::NotFound("no migration '" + migration + "' in " + ctx.store->location());
+  const std::string path = override_path.empty() ? run->spec_path : override_path;
+  auto spec = LoadMigrationSpec(path);
+  if (!spec.ok()) return spec.status().WithContext("the spec of '" + migration + "' (pass another with --spec)");
+  if (spec->name != migration) {
+    return Status::InvalidArgument(path + " is the spec of '" + spec->name + "', not '" + migration + "'");
+  }
+  return spec;
+}
+
+nlohmann::json GcItemsJson(const std::vector<GcItem>& items) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const GcItem& i : items) {
+    out.push_back({{"migration", i.migration},
+                   {"dataset", i.dataset},
+                   {"path", i.path},
+                   {"retain_until", i.retain_until},
+                   {"files", i.files},
+                   {"bytes", i.bytes},
+                   {"reason", i.reason}});
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<ValidationResult> ValidateDataset(const ServiceContext& ctx, const ValidateRequest& request) {
+  GAGGLE_ASSIGN_OR_RETURN(MigrationSpec spec, LoadMigrationSpec(request.spec_path));
+  ValidateOptions options = request.options;
+  if (options.fs == nullptr) options.fs = ctx.fs;
+  GAGGLE_ASSIGN_OR_RETURN(ValidationResult result,
+                          DatasetValidator(spec, options).Validate(request.old_path, request.new_path));
+  if (!request.save) return result;
+  if (ctx.store == nullptr) return Status::InvalidArgument("no state store to keep the validation in");
+  ValidationRecord record;
+  record.migration = spec.name;
+  record.dataset_id = request.dataset.empty() ? request.old_path : request.dataset;
+  record.passed = result.passed();
+  record.summary = record.passed ? "" : result.FailureSummary();
+  record.report = result.ToJson().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  GAGGLE_RETURN_IF_ERROR(ctx.store->SaveValidation(record));
+  return result;
+}
+
+Result<VerificationReport> VerifyDownstream(const ServiceContext& ctx, const VerifyRequest& request) {
+  GAGGLE_ASSIGN_OR_RETURN(MigrationSpec spec, SpecOf(ctx, request.migration, request.spec_path));
+  FinishOptions o;
+  o.actor = ctx.actor;
+  o.logs_dir = ctx.artifacts;
+  o.sample = request.sample;
+  o.seed = request.seed;
+  o.progress = request.progress;
+  return VerifyMigration(ctx.store, spec, o);
+}
+
+nlohmann::json GcResult::ToJson() const {
+  return {{"dry_run", dry_run},
+          {"files", report.files},
+          {"bytes", report.bytes},
+          {"deleted", GcItemsJson(report.deleted)},
+          {"kept", GcItemsJson(report.kept)}};
+}
+
+Result<GcResult> CollectOldData(const ServiceContext& ctx, const GcOptions& options) {
+  GcOptions o = options;
+  o.actor = ctx.actor;
+  GcResult out;
+  out.dry_run = o.dry_run;
+  GAGGLE_ASSIGN_OR_RETURN(out.report, CollectGarbage(ctx.store, o));
+  return out;
+}
+
+nlohmann::json ArchiveResult::ToJson() const { return {{"out", out}, {"files", files}, {"bytes", bytes}}; }
+
+Result<ArchiveResult> WriteArchive(const ServiceContext& ctx, const ArchiveRequest& request) {
+  AuditCollectOptions o;
+  o.logs_dir = ctx.artifacts;
+  o.spec_path = request.spec_path;
+  GAGGLE_ASSIGN_OR_RETURN(std::vector<AuditFile> files, CollectAuditFiles(ctx.store, request.migration, o));
+  GAGGLE_RETURN_IF_ERROR(WriteAuditArchive(request.out, files, ctx.fs));
+  ArchiveResult out;
+  out.out = request.out;
+  out.files = static_cast<int64_t>(files.size());
+  for (const AuditFile& f : files) out.bytes += static_cast<int64_t>(f.data.size());
+  return out;
+}
+
+Result<ArchiveVerifyReport> VerifyArchive(const ServiceContext& ctx, const std::string& path) {
+  return VerifyAuditArchive(path, ctx.fs);
+}
+
+Result<MigrationReport> BuildReport(const ServiceContext& ctx, const std::string& migration) {
+  return MigrationReport::Build(ctx.store, migration);
+}
+
+}  // namespace gaggle::service

@@ -1,0 +1,59 @@
+#include "service/log_operations.h"
+
+#include <deque>
+#include <fstream>
+
+#include "fleet/run_log.h"
+
+namespace gaggle::service {
+namespace {
+
+// -1 when the file cannot be opened; else the number of lines passed on.
+int64_t TailFile(const std::string& path, size_t tail, LogSource source,
+                 const std::function<void(LogSource, const std::string&)>& sink) {
+  std::ifstream in(path);
+  if (!in) return -1;
+  std::string line;
+  if (tail == 0) {
+    int64_t n = 0;
+    while (std::getline(in, line)) {
+      sink(source, line);
+      ++n;
+    }
+    return n;
+  }
+  std::deque<std::string> last;
+  while (std::getline(in, line)) {
+    last.push_back(std::move(line));
+    if (last.size() > tail) last.pop_front();
+  }
+  for (const std::string& l : last) sink(source, l);
+  return static_cast<int64_t>(last.size());
+}
+
+}  // namespace
+
+std::string AgentLogPath(const ServiceContext& ctx, const std::string& migration, const std::string& dataset) {
+  return RunLog::AgentLogPathFor(ctx.artifacts, migration, dataset);
+}
+
+Status ReadLog(const ServiceContext& ctx, const LogRequest& request,
+               const std::function<void(LogSource, const std::string&)>& sink) {
+  if (request.dataset.empty()) {
+    const std::string path = RunLog::RunLogPathFor(ctx.artifacts, request.migration);
+    if (TailFile(path, request.tail, LogSource::kRun, sink) < 0) {
+      return Status::NotFound("no log for migration '" + request.migration + "' at " + path +
+                              " (wrong --logs or --state? the logs live beside the state file)");
+    }
+    return Status::OK();
+  }
+  const std::string path = RunLog::TaskLogPathFor(ctx.artifacts, request.migration, request.dataset);
+  if (TailFile(path, request.tail, LogSource::kTask, sink) < 0) {
+    return Status::NotFound("no log for dataset '" + request.dataset + "' of migration '" + request.migration +
+                            "' at " + path + " (has it started yet?)");
+  }
+  (void)TailFile(AgentLogPath(ctx, request.migration, request.dataset), request.tail, LogSource::kAgent, sink);
+  return Status::OK();
+}
+
+}  // namespace gaggle::service

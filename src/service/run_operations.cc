@@ -1,0 +1,202 @@
+#include "service/run_operations.h"
+
+#include <memory>
+
+#include "agent/agent.h"
+#include "cutover/migration_finisher.h"
+#include "fleet/agent_task_executor.h"
+#include "fleet/fault_injection.h"
+#include "fleet/notifier.h"
+#include "fleet/run_log.h"
+#include "fleet/task_graph.h"
+#include "service/plan_operations.h"
+#include "spec/spec_values.h"
+
+namespace gaggle::service {
+namespace {
+
+RunObserver& Quiet() {
+  static RunObserver none;
+  return none;
+}
+
+// Creates or refreshes the run record and its tasks from the plan; applies the
+// concurrency override and the restart rule.
+Result<MigrationRun> PrepareRunRecord(const ServiceContext& ctx, const StartRunRequest& request,
+                                      const PlanOutcome& planned) {
+  const std::string& m = planned.spec.name;
+  const int concurrency = request.concurrency > 0 ? request.concurrency : planned.spec.fleet.concurrency;
+  GAGGLE_ASSIGN_OR_RETURN(MigrationRun run,
+                          ctx.store->UpsertRun(planned.plan, request.spec_path, concurrency, ctx.actor));
+  if (request.concurrency > 0 && run.concurrency != request.concurrency) {
+    MigrationRunUpdate u;
+    u.concurrency = request.concurrency;
+    GAGGLE_ASSIGN_OR_RETURN(run, ctx.store->UpdateRun(m, u, ctx.actor, "concurrency set by run --concurrency"));
+  }
+  if (run.state != RunState::kCancelled && run.state != RunState::kCompleted) return run;
+  GAGGLE_RETURN_IF_ERROR(ctx.store
+                             ->TransitionTasks(m, {TaskState::kCancelled, TaskState::kRolledBack}, TaskState::kPending,
+                                               {}, /*reset_attempts=*/true, ctx.actor, "migration started again")
+                             .status());
+  MigrationRunUpdate u;
+  u.state = RunState::kRunning;
+  u.state_reason = "started again by " + ctx.actor;
+  return ctx.store->UpdateRun(m, u, ctx.actor, "started again");
+}
+
+void NoteStart(RunObserver& obs, const StartRunRequest& request, const PlanOutcome& planned, const MigrationRun& run) {
+  if (planned.imported) {
+    const CatalogChangeSet& c = planned.imported->changes;
+    obs.Note("catalog " + request.catalog_path + " imported (#" + std::to_string(c.import_id) + ": +" +
+             std::to_string(c.num_added) + " ~" + std::to_string(c.num_updated) + " -" + std::to_string(c.num_removed) +
+             ")");
+  }
+  const MigrationSpec& spec = planned.spec;
+  obs.Note("plan " + planned.plan.hash.substr(0, 12) + (planned.saved_earlier ? " (saved earlier)" : " (new, saved)") +
+           ": " + std::to_string(planned.plan.rows.size()) + " datasets in " +
+           std::to_string(planned.plan.stages.size()) + " stages; concurrency " + std::to_string(run.concurrency) +
+           ", timeout " + FormatDuration(spec.fleet.timeout) + ", retries " + std::to_string(spec.fleet.retries.max));
+  if (run.state == RunState::kPaused) {
+    obs.Note("migration " + spec.name + " is paused" + (run.state_reason.empty() ? "" : " (" + run.state_reason + ")") +
+             (request.exit_when_paused ? "" : "; waiting for `gaggle resume " + spec.name + "`"));
+  }
+}
+
+// The webhooks of the spec; a failed delivery is logged, never fatal.
+std::unique_ptr<MultiNotifier> MakeNotifier(const MigrationSpec& spec, RunLog* log) {
+  auto notifier = std::make_unique<MultiNotifier>();
+  for (const NotifySpec& n : spec.notify) {
+    if (n.webhook.empty()) continue;
+    notifier->Add(std::make_unique<WebhookNotifier>(n.webhook, WebhookNotifier::Options{}, [log](const std::string& e) {
+      log->Run("warn", "notification_failed", {{"error", e}});
+    }));
+  }
+  return notifier;
+}
+
+// Everything one run needs alive while the runner works.
+struct RunWiring {
+  std::unique_ptr<AgentTaskExecutor> agent;
+  std::unique_ptr<FaultInjectingExecutor> faults;
+  std::unique_ptr<RunLog> log;
+  std::unique_ptr<MultiNotifier> notifier;
+  TaskExecutor* executor() const { return faults ? static_cast<TaskExecutor*>(faults.get()) : agent.get(); }
+};
+
+Result<RunWiring> Wire(const ServiceContext& ctx, const StartRunRequest& request, const MigrationSpec& spec,
+                       RunObserver& obs) {
+  RunWiring w;
+  GAGGLE_ASSIGN_OR_RETURN(std::unique_ptr<Agent> agent, MakeAgent(spec));
+  w.agent = std::make_unique<AgentTaskExecutor>(spec, std::move(agent));
+  if (!request.fault_injection.empty()) {
+    GAGGLE_ASSIGN_OR_RETURN(w.faults, FaultInjectingExecutor::Parse(request.fault_injection, w.agent.get()));
+    obs.Note("fault injection active (GAGGLE_INJECT_FAULTS=" + request.fault_injection + ")");
+  }
+  GAGGLE_ASSIGN_OR_RETURN(w.log, RunLog::Open(ctx.artifacts, spec.name));
+  w.notifier = MakeNotifier(spec, w.log.get());
+  return w;
+}
+
+// The final gate: downstream verification, then cut-over (cutover/migration_finisher.h).
+using FinalGate = std::function<Result<FinalGateResult>(const std::function<void()>& keep_alive)>;
+
+FinalGate MakeFinalGate(const ServiceContext& ctx, const MigrationSpec& spec, RunLog* log, RunObserver& obs,
+                        std::string* final_summary) {
+  return [&ctx, &spec, log, &obs, final_summary](const std::function<void()>& keep_alive) -> Result<FinalGateResult> {
+    obs.FinalGateStarting();
+    FinishOptions fo;
+    fo.actor = ctx.actor;
+    fo.logs_dir = ctx.artifacts;
+    fo.progress = [&](const std::string& line) {
+      keep_alive();
+      log->Run("info", "verify_query", {{"result", line}});
+      obs.Verified(line);
+    };
+    GAGGLE_ASSIGN_OR_RETURN(FinishResult finished, FinishMigration(ctx.store, spec, fo));
+    *final_summary = finished.summary;
+    obs.Note(std::string("final gate ") + (finished.passed ? "passed" : "FAILED") + ": " + finished.summary);
+    return FinalGateResult{finished.passed, finished.summary, std::move(finished.detail)};
+  };
+}
+
+FleetRunOptions RunnerOptions(const ServiceContext& ctx, const StartRunRequest& request, const MigrationSpec& spec,
+                              const RunWiring& w, RunObserver& obs) {
+  FleetRunOptions o;
+  o.actor = ctx.actor;
+  o.task_timeout = spec.fleet.timeout;
+  o.retry = RetryPolicy(spec.fleet.retries);
+  o.gates = spec.gates;
+  o.auto_rollback = spec.rollout.auto_rollback;
+  o.notifier = w.notifier->empty() ? nullptr : w.notifier.get();
+  o.log = w.log.get();
+  o.interrupted = request.interrupted;
+  o.exit_when_paused = request.exit_when_paused;
+  o.on_progress = [&obs](const FleetSnapshot& snap) { obs.Progress(snap); };
+  return o;
+}
+
+}  // namespace
+
+Result<RunOutcome> StartRun(const ServiceContext& ctx, const StartRunRequest& request) {
+  RunObserver& obs = request.observer ? *request.observer : Quiet();
+  GAGGLE_ASSIGN_OR_RETURN(PlanOutcome planned,
+                          PreparePlan(ctx, PlanRequest{request.spec_path, request.catalog_path, true}));
+  const MigrationSpec& spec = planned.spec;
+  GAGGLE_ASSIGN_OR_RETURN(MigrationRun run, PrepareRunRecord(ctx, request, planned));
+  NoteStart(obs, request, planned, run);
+
+  const TaskGraph graph = TaskGraph::Build(planned.catalog, planned.plan);
+  GAGGLE_ASSIGN_OR_RETURN(RunWiring wiring, Wire(ctx, request, spec, obs));
+  RunOutcome out;
+  out.migration = spec.name;
+  out.plan_hash = planned.plan.hash;
+  out.logs_dir = ctx.artifacts;
+  FleetRunOptions options = RunnerOptions(ctx, request, spec, wiring, obs);
+  options.final_gate = MakeFinalGate(ctx, spec, wiring.log.get(), obs, &out.final_summary);
+  FleetRunner runner(ctx.store, wiring.executor(), options);
+  auto summary = runner.Run(spec.name, graph);
+  wiring.notifier->Flush(std::chrono::seconds(5));
+  if (!summary.ok()) return summary.status();
+  out.summary = std::move(summary).value();
+  return out;
+}
+
+nlohmann::json RunOutcome::ToJson() const {
+  const FleetRunSummary& s = summary;
+  nlohmann::json j = {{"migration", migration},
+                      {"plan", plan_hash},
+                      {"ending", EndingName(s.ending)},
+                      {"seconds", s.seconds},
+                      {"tasks", s.tasks},
+                      {"attempts", s.attempts},
+                      {"retries", s.retries},
+                      {"succeeded_this_run", s.succeeded},
+                      {"skipped", s.skipped},
+                      {"recovered", s.recovered},
+                      {"all_succeeded", s.all_succeeded()}};
+  j["stages"] = nlohmann::json::array();
+  for (const StageCounts& c : s.stages) {
+    nlohmann::json counts = nlohmann::json::object();
+    for (int k = 0; k < kNumTaskStates; ++k) {
+      if (c.by_state[k]) counts[TaskStateName(static_cast<TaskState>(k))] = c.by_state[k];
+    }
+    j["stages"].push_back({{"stage", c.stage},
+                           {"counts", counts},
+                           {"rows_out", c.rows_out},
+                           {"dead_lettered", c.dead_lettered},
+                           {"filtered", c.filtered}});
+  }
+  j["needs_attention"] = nlohmann::json::array();
+  for (const TaskRecord& t : s.attention) {
+    j["needs_attention"].push_back({{"dataset", t.dataset_id},
+                                    {"state", TaskStateName(t.state)},
+                                    {"stage", t.stage},
+                                    {"attempts", t.attempts},
+                                    {"error", t.last_error}});
+  }
+  j["blocked"] = nlohmann::json::array();
+  for (const auto& [d, u] : s.blocked) j["blocked"].push_back({{"dataset", d}, {"waits_for", u}});
+  return j;
+}
+
+}  // namespace gaggle::service

@@ -1,0 +1,22 @@
+#include "service/service_context.h"
+
+#include <filesystem>
+
+namespace gaggle::service {
+
+std::string DefaultArtifactsDir(const std::string& state_location) {
+  std::filesystem::path dir = std::filesystem::path(state_location).parent_path();
+  return (dir.empty() ? std::filesystem::path(".") : dir).append("gaggle-logs").string();
+}
+
+Result<MigrationRun> RequireRun(const ServiceContext& ctx, const std::string& migration) {
+  GAGGLE_ASSIGN_OR_RETURN(std::optional<MigrationRun> run, ctx.store->FindRun(migration));
+  if (run) return *run;
+  GAGGLE_ASSIGN_OR_RETURN(std::vector<MigrationRun> runs, ctx.store->ListRuns());
+  std::string known;
+  for (const MigrationRun& r : runs) known += (known.empty() ? "" : ", ") + r.migration;
+  return Status::NotFound("no migration '" + migration + "' has been run with state " + ctx.store->location() +
+                          (known.empty() ? " (none has)" : " (known: " + known + ")"));
+}
+
+}  // namespace gaggle::service
