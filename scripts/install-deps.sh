@@ -7,6 +7,7 @@ PACKAGES=(
   build-essential cmake pkg-config ccache clang
   libavro-dev libzstd-dev libsnappy-dev zlib1g-dev libsqlite3-dev
   libyaml-cpp-dev nlohmann-json3-dev libsimdjson-dev libcpp-httplib-dev libcli11-dev libfmt-dev libxxhash-dev libssl-dev
+  libcurl4-openssl-dev libpugixml-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-avro python3-snappy zstd time patch tar
 )
