@@ -17,8 +17,10 @@ deps:
 	@bash scripts/install-deps.sh
 
 # Independent readers (DuckDB, avsc) from npm; some unit tests use them as oracles.
+# s3rver (npm) is the S3 server of the object-storage tests.
 oracle: deps
 	@bash tests/oracle/setup.sh
+	@bash tests/s3/setup.sh
 
 $(BUILD)/CMakeCache.txt:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
