@@ -61,21 +61,44 @@ S3SequentialFile::S3SequentialFile(S3Client* client, std::string bucket, S3Objec
                                    S3ReadOptions options)
     : client_(client), bucket_(std::move(bucket)), info_(std::move(info)), path_(std::move(path)), options_(options) {}
 
-Result<size_t> S3SequentialFile::Read(size_t n, uint8_t* out) {
-  if (chunk_pos_ == chunk_.size()) {
-    if (next_offset_ >= info_.size) return size_t{0};
-    size_t want =
-        static_cast<size_t>(std::min<uint64_t>(std::max<size_t>(options_.chunk_size, 1), info_.size - next_offset_));
-    chunk_.resize(want);
-    GAGGLE_ASSIGN_OR_RETURN(size_t got, client_->GetRange(bucket_, info_.key, next_offset_, want,
-                                                          reinterpret_cast<uint8_t*>(chunk_.data()), info_.etag));
-    if (got != want) {
-      return Status::IOError("read '" + path_ + "': got " + std::to_string(got) + " of " + std::to_string(want) +
-                             " bytes at offset " + std::to_string(next_offset_) +
-                             " (the object is shorter than at open)");
-    }
-    chunk_pos_ = 0;
+S3SequentialFile::~S3SequentialFile() {
+  for (auto& f : pending_) f.wait();  // the fetches use the client and this object's fields
+}
+
+void S3SequentialFile::FillPipeline() {
+  size_t chunk = std::max<size_t>(options_.chunk_size, 1);
+  size_t depth = static_cast<size_t>(std::max(options_.prefetch_chunks, 0)) + 1;
+  while (pending_.size() < depth && next_offset_ < info_.size) {
+    uint64_t offset = next_offset_;
+    size_t want = static_cast<size_t>(std::min<uint64_t>(chunk, info_.size - offset));
     next_offset_ += want;
+    pending_.push_back(std::async(std::launch::async, [this, offset, want]() -> Result<std::string> {
+      std::string data(want, '\0');
+      GAGGLE_ASSIGN_OR_RETURN(size_t got, client_->GetRange(bucket_, info_.key, offset, want,
+                                                            reinterpret_cast<uint8_t*>(data.data()), info_.etag));
+      if (got != want) {
+        return Status::IOError("read '" + path_ + "': got " + std::to_string(got) + " of " + std::to_string(want) +
+                               " bytes at offset " + std::to_string(offset) + " (the object is shorter than at open)");
+      }
+      return data;
+    }));
+  }
+}
+
+Result<size_t> S3SequentialFile::Read(size_t n, uint8_t* out) {
+  if (!error_.ok()) return error_;
+  if (chunk_pos_ == chunk_.size()) {
+    FillPipeline();
+    if (pending_.empty()) return size_t{0};
+    Result<std::string> next = pending_.front().get();
+    pending_.pop_front();
+    if (!next.ok()) {
+      error_ = next.status();
+      return error_;
+    }
+    chunk_ = std::move(*next);
+    chunk_pos_ = 0;
+    FillPipeline();
   }
   size_t take = std::min(n, chunk_.size() - chunk_pos_);
   std::memcpy(out, chunk_.data() + chunk_pos_, take);

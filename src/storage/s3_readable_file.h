@@ -7,12 +7,15 @@
 // caller's buffer. Every GET carries If-Match with the ETag seen at open: an object
 // replaced while it is read is a Conflict error, never a mix of two versions.
 // S3SequentialFile reads forward in chunks of `chunk_size` bytes, each one ranged GET
-// (a stalled or reset transfer is retried for that chunk alone, and memory stays at one
-// chunk), with the same If-Match protection.
+// (a stalled or reset transfer is retried for that chunk alone), with the same If-Match
+// protection. The next `prefetch_chunks` chunks are fetched in the background while the
+// caller consumes the current one, so memory stays at (prefetch_chunks + 1) chunks.
 // Thread-safety: one thread at a time per file object (the FileSystem contract);
 // S3RandomAccessFile's cache is nonetheless guarded so concurrent ReadAt calls are safe.
 #pragma once
 
+#include <deque>
+#include <future>
 #include <mutex>
 #include <string>
 
@@ -24,6 +27,7 @@ namespace gaggle {
 struct S3ReadOptions {
   size_t read_ahead = 256 << 10;  // random access: small reads fetch this much
   size_t chunk_size = 8 << 20;    // sequential reads: one GET per chunk
+  int prefetch_chunks = 3;        // sequential reads: chunks fetched ahead, concurrently
 };
 
 class S3RandomAccessFile final : public RandomAccessFile {
@@ -53,6 +57,7 @@ class S3RandomAccessFile final : public RandomAccessFile {
 class S3SequentialFile final : public SequentialFile {
  public:
   S3SequentialFile(S3Client* client, std::string bucket, S3ObjectInfo info, std::string path, S3ReadOptions options);
+  ~S3SequentialFile() override;
   Result<size_t> Read(size_t n, uint8_t* out) override;
   const std::string& path() const override { return path_; }
 
@@ -62,9 +67,14 @@ class S3SequentialFile final : public SequentialFile {
   S3ObjectInfo info_;
   std::string path_;
   S3ReadOptions options_;
+  // Starts fetching chunks until prefetch_chunks + 1 are in flight or the object ends.
+  void FillPipeline();
+
   std::string chunk_;
   size_t chunk_pos_ = 0;
-  uint64_t next_offset_ = 0;  // object offset of the byte after chunk_
+  uint64_t next_offset_ = 0;                              // object offset of the next chunk to request
+  std::deque<std::future<Result<std::string>>> pending_;  // oldest first
+  Status error_;  // sticky: after a failed chunk, reading on would skip its bytes
 };
 
 }  // namespace gaggle
