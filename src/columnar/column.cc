@@ -81,8 +81,10 @@ std::string Column::ValueToString(size_t i) const {
     case TypeId::kString: return std::string(GetString(i));
     case TypeId::kBinary: return HexEncode(GetString(i));
     case TypeId::kDate: return FormatDate(Get<int32_t>(i));
-    case TypeId::kTimestamp: return FormatTimestamp(Get<int64_t>(i));
-    case TypeId::kDecimal: return FormatDecimal(Get<int64_t>(i), type_.scale);
+    case TypeId::kTimestamp: return FormatTimestamp(Get<int64_t>(i), type_.utc);
+    case TypeId::kDecimal:
+      if (type_.is_wide_decimal()) return FormatDecimal128(Get<Int128>(i), type_.scale);
+      return FormatDecimal(Get<int64_t>(i), type_.scale);
   }
   return "?";
 }

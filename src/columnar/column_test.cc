@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "columnar/record_batch.h"
+#include "columnar/value_format.h"
 
 namespace gaggle {
 namespace {
@@ -34,6 +35,38 @@ TEST(Column, StringsUseOffsets) {
   d.AppendFrom(c, 2);
   EXPECT_EQ(d.GetString(0), "héllo");
   EXPECT_TRUE(d.IsNull(1));
+}
+
+TEST(Column, WideDecimalsAreStoredIn128Bits) {
+  Column c(DataType::Decimal(38, 2));
+  EXPECT_EQ(c.type().byte_width(), 16);
+  c.Append<Int128>(-Pow10Int128(37));
+  c.AppendNull();
+  EXPECT_EQ(c.ValueToString(0), "-" + std::string("1") + std::string(35, '0') + ".00");
+  EXPECT_EQ(c.ValueToString(1), "null");
+  Column d(DataType::Decimal(38, 2));
+  d.AppendFrom(c, 0);
+  EXPECT_EQ(d.Get<Int128>(0), -Pow10Int128(37));
+  EXPECT_EQ(Column(DataType::Decimal(18, 2)).type().byte_width(), 8);
+}
+
+TEST(DataType, TimestampsAreInstantsOrNaive) {
+  EXPECT_EQ(DataType::Timestamp().ToString(), "timestamp");
+  EXPECT_EQ(DataType::LocalTimestamp().ToString(), "timestamp_ntz");
+  EXPECT_NE(DataType::Timestamp(), DataType::LocalTimestamp());
+  EXPECT_EQ(ParseDataType("timestamp_ntz"), DataType::LocalTimestamp());
+  EXPECT_EQ(ParseDataType("local_timestamp"), DataType::LocalTimestamp());
+  EXPECT_EQ(ParseDataType("timestamptz"), DataType::Timestamp());
+  EXPECT_EQ(ParseDataType("decimal(38,10)"), DataType::Decimal(38, 10));
+  EXPECT_FALSE(ParseDataType("decimal(39,10)").has_value());
+  // The flag only matters for timestamps.
+  DataType a = DataType::Int64();
+  DataType b = a;
+  b.utc = false;
+  EXPECT_EQ(a, b);
+  Column ts(DataType::LocalTimestamp());
+  ts.Append<int64_t>(86400000000LL + 1);
+  EXPECT_EQ(ts.ValueToString(0), "1970-01-02T00:00:00.000001");
 }
 
 TEST(RecordBatch, ValidateCatchesLengthAndNullability) {

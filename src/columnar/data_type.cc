@@ -14,8 +14,8 @@ int DataType::byte_width() const {
     case TypeId::kFloat: return 4;
     case TypeId::kInt64:
     case TypeId::kTimestamp:
-    case TypeId::kDecimal:
     case TypeId::kDouble: return 8;
+    case TypeId::kDecimal: return precision > kMaxDecimal64Precision ? 16 : 8;
     case TypeId::kString:
     case TypeId::kBinary: return 0;
   }
@@ -32,7 +32,7 @@ std::string DataType::ToString() const {
     case TypeId::kString: return "string";
     case TypeId::kBinary: return "binary";
     case TypeId::kDate: return "date";
-    case TypeId::kTimestamp: return "timestamp";
+    case TypeId::kTimestamp: return utc ? "timestamp" : "timestamp_ntz";
     case TypeId::kDecimal: return "decimal(" + std::to_string(precision) + "," + std::to_string(scale) + ")";
   }
   return "unknown";
@@ -52,7 +52,10 @@ std::optional<DataType> ParseDataType(std::string_view text) {
   if (t == "string" || t == "str" || t == "utf8" || t == "varchar" || t == "text") return DataType::String();
   if (t == "binary" || t == "bytes" || t == "blob") return DataType::Binary();
   if (t == "date") return DataType::Date();
-  if (t == "timestamp" || t == "datetime" || t == "timestamp_us") return DataType::Timestamp();
+  if (t == "timestamp" || t == "datetime" || t == "timestamp_us" || t == "timestamptz" || t == "timestamp_utc") {
+    return DataType::Timestamp();
+  }
+  if (t == "timestamp_ntz" || t == "local_timestamp") return DataType::LocalTimestamp();
   if (t.rfind("decimal(", 0) == 0 && t.back() == ')') {
     std::string_view inner(t.data() + 8, t.size() - 9);
     size_t comma = inner.find(',');
@@ -64,7 +67,7 @@ std::optional<DataType> ParseDataType(std::string_view text) {
         r2.ptr != inner.data() + inner.size()) {
       return std::nullopt;
     }
-    if (p < 1 || p > 18 || s < 0 || s > p) return std::nullopt;
+    if (p < 1 || p > kMaxDecimalPrecision || s < 0 || s > p) return std::nullopt;
     return DataType::Decimal(p, s);
   }
   return std::nullopt;

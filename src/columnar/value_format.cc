@@ -1,14 +1,12 @@
 #include "columnar/value_format.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
 
 namespace gaggle {
 namespace {
-
-// 128-bit intermediates detect overflow exactly (GCC/Clang extension).
-__extension__ typedef __int128 Int128;
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -83,7 +81,7 @@ std::string FormatDate(int32_t days) {
   return buf;
 }
 
-std::string FormatTimestamp(int64_t micros) {
+std::string FormatTimestamp(int64_t micros, bool utc) {
   int64_t days = micros / 86400000000LL;
   int64_t rem = micros % 86400000000LL;
   if (rem < 0) {
@@ -100,7 +98,7 @@ std::string FormatTimestamp(int64_t micros) {
                         static_cast<long long>(secs % 60));
   if (frac != 0)
     n += std::snprintf(buf + n, sizeof(buf) - static_cast<size_t>(n), ".%06lld", static_cast<long long>(frac));
-  std::snprintf(buf + n, sizeof(buf) - static_cast<size_t>(n), "Z");
+  if (utc) std::snprintf(buf + n, sizeof(buf) - static_cast<size_t>(n), "Z");
   return buf;
 }
 
@@ -120,11 +118,9 @@ std::string FormatFloat(float v) {
   return std::string(buf, r.ptr);
 }
 
-std::string FormatDecimal(int64_t unscaled, int scale) {
-  bool neg = unscaled < 0;
-  // Work in unsigned to handle INT64_MIN.
-  uint64_t mag = neg ? (~static_cast<uint64_t>(unscaled) + 1) : static_cast<uint64_t>(unscaled);
-  std::string digits = std::to_string(mag);
+namespace {
+
+std::string PlaceDecimalPoint(bool neg, const std::string& digits, int scale) {
   std::string out = neg ? "-" : "";
   if (scale > 0) {
     size_t sc = static_cast<size_t>(scale);
@@ -140,6 +136,71 @@ std::string FormatDecimal(int64_t unscaled, int scale) {
     return out;
   }
   return out + digits;
+}
+
+}  // namespace
+
+std::string FormatDecimal(int64_t unscaled, int scale) {
+  bool neg = unscaled < 0;
+  // Work in unsigned to handle INT64_MIN.
+  uint64_t mag = neg ? (~static_cast<uint64_t>(unscaled) + 1) : static_cast<uint64_t>(unscaled);
+  return PlaceDecimalPoint(neg, std::to_string(mag), scale);
+}
+
+std::string FormatDecimal128(Int128 unscaled, int scale) {
+  bool neg = unscaled < 0;
+  UInt128 mag = neg ? (~static_cast<UInt128>(unscaled) + 1) : static_cast<UInt128>(unscaled);
+  char buf[48];
+  size_t n = sizeof(buf);
+  do {
+    buf[--n] = static_cast<char>('0' + static_cast<int>(mag % 10));
+    mag /= 10;
+  } while (mag != 0);
+  return PlaceDecimalPoint(neg, std::string(buf + n, sizeof(buf) - n), scale);
+}
+
+Int128 Pow10Int128(int n) {
+  Int128 v = 1;
+  for (int i = 0; i < n; ++i) v *= 10;
+  return v;
+}
+
+bool FormatBigDecimal(std::string_view big_endian, int precision, int scale, std::string* out) {
+  if (big_endian.empty() || precision < 1 || scale < 0 || scale > precision) return false;
+  const auto* p = reinterpret_cast<const uint8_t*>(big_endian.data());
+  size_t n = big_endian.size();
+  const bool neg = (p[0] & 0x80) != 0;
+  // Magnitude as big-endian bytes (two's complement negated when negative).
+  std::string mag(big_endian);
+  if (neg) {
+    for (char& c : mag) c = static_cast<char>(~static_cast<uint8_t>(c));
+    for (size_t i = n; i-- > 0;) {
+      uint8_t b = static_cast<uint8_t>(mag[i]) + 1;
+      mag[i] = static_cast<char>(b);
+      if (b != 0) break;
+    }
+  }
+  size_t start = 0;
+  while (start < n && mag[start] == 0) ++start;
+  // 10^precision < 256^(precision / 2.4 + 1): more significant bytes cannot fit the precision,
+  // which also bounds the quadratic digit loop below.
+  if (n - start > static_cast<size_t>(precision) * 10 / 24 + 1) return false;
+  std::string digits;
+  while (start < n) {  // long division by 10, least significant digit first
+    unsigned rem = 0;
+    for (size_t i = start; i < n; ++i) {
+      unsigned cur = rem * 256 + static_cast<uint8_t>(mag[i]);
+      mag[i] = static_cast<char>(cur / 10);
+      rem = cur % 10;
+    }
+    digits.push_back(static_cast<char>('0' + rem));
+    while (start < n && mag[start] == 0) ++start;
+  }
+  if (digits.empty()) digits.push_back('0');
+  if (digits.size() > static_cast<size_t>(precision)) return false;
+  std::reverse(digits.begin(), digits.end());
+  *out = PlaceDecimalPoint(neg && digits != "0", digits, scale);
+  return true;
 }
 
 std::string HexEncode(std::string_view bytes) {
@@ -282,7 +343,15 @@ bool ParseTimestamp(std::string_view text, int64_t* micros) {
 }
 
 bool ParseDecimal(std::string_view text, int scale, int precision, int64_t* unscaled) {
-  if (text.empty()) return false;
+  Int128 v = 0;
+  if (precision > kMaxDecimal64Precision || !ParseDecimal128(text, scale, precision, &v)) return false;
+  if (v > static_cast<Int128>(INT64_MAX) || v < static_cast<Int128>(INT64_MIN)) return false;
+  *unscaled = static_cast<int64_t>(v);
+  return true;
+}
+
+bool ParseDecimal128(std::string_view text, int scale, int precision, Int128* unscaled) {
+  if (text.empty() || precision < 1 || precision > kMaxDecimalPrecision || scale < 0 || scale > precision) return false;
   size_t pos = 0;
   bool neg = false;
   if (text[0] == '-' || text[0] == '+') {
@@ -309,14 +378,15 @@ bool ParseDecimal(std::string_view text, int scale, int precision, int64_t* unsc
     } else if (v != 0 || c != '0') {
       ++int_digits;
     }
+    // At most 38 significant digits are kept (more fail the precision check below), so v
+    // stays far from Int128 overflow; leading zeros do not grow it.
+    if (int_digits + std::min(frac_digits, scale) > kMaxDecimalPrecision) return false;
     v = v * 10 + (c - '0');
-    if (v > static_cast<Int128>(INT64_MAX)) return false;
   }
   if (!any_digit) return false;
   for (int i = std::min(frac_digits, scale); i < scale; ++i) v *= 10;
   if (int_digits > precision - scale) return false;
-  if (v > static_cast<Int128>(INT64_MAX)) return false;
-  *unscaled = static_cast<int64_t>(neg ? -v : v);
+  *unscaled = neg ? -v : v;
   return true;
 }
 

@@ -72,6 +72,47 @@ TEST(ValueFormat, DecimalsKeepScaleAndRefuseLoss) {
   EXPECT_FALSE(ParseDecimal("1.234", 2, 10, &u));
   EXPECT_FALSE(ParseDecimal("123456789", 2, 8, &u));
   EXPECT_EQ(FormatDecimal(INT64_MIN, 0), "-9223372036854775808");
+  EXPECT_FALSE(ParseDecimal("1", 0, 19, &u));  // 19 digits need the 128-bit parser
+}
+
+TEST(ValueFormat, WideDecimalsHold38Digits) {
+  Int128 u = 0;
+  const std::string max38 = "99999999999999999999999999999999999.999";
+  ASSERT_TRUE(ParseDecimal128(max38, 3, 38, &u));
+  EXPECT_EQ(u, Pow10Int128(38) - 1);
+  EXPECT_EQ(FormatDecimal128(u, 3), max38);
+  EXPECT_EQ(FormatDecimal128(-u, 3), "-" + max38);
+  EXPECT_FALSE(ParseDecimal128("1" + max38, 3, 38, &u));  // 39 digits
+  EXPECT_FALSE(ParseDecimal128("1.0001", 3, 38, &u));     // loses a digit
+  ASSERT_TRUE(ParseDecimal128("000000000000000000000000000000000000000012.5", 2, 20, &u));
+  EXPECT_EQ(u, 1250);
+  ASSERT_TRUE(ParseDecimal128("-0.05", 2, 20, &u));
+  EXPECT_EQ(FormatDecimal128(u, 2), "-0.05");
+  EXPECT_EQ(FormatDecimal128(0, 0), "0");
+  EXPECT_FALSE(ParseDecimal128("1", 0, 39, &u));  // precision past 38
+}
+
+TEST(ValueFormat, BigDecimalsRenderExactly) {
+  std::string out;
+  ASSERT_TRUE(FormatBigDecimal(std::string("\x01\x00", 2), 5, 2, &out));
+  EXPECT_EQ(out, "2.56");
+  ASSERT_TRUE(FormatBigDecimal(std::string("\xff\xff\xff\xfe", 4), 5, 1, &out));  // -2
+  EXPECT_EQ(out, "-0.2");
+  // 2^255 - 1 has 77 digits.
+  std::string max256 = "\x7f" + std::string(31, '\xff');
+  ASSERT_TRUE(FormatBigDecimal(max256, 77, 0, &out));
+  EXPECT_EQ(out, "57896044618658097711785492504343953926634992332820282019728792003956564819967");
+  EXPECT_FALSE(FormatBigDecimal(max256, 76, 0, &out));  // more digits than the precision
+  EXPECT_FALSE(FormatBigDecimal("", 5, 0, &out));
+  ASSERT_TRUE(FormatBigDecimal(std::string(40, '\0'), 3, 3, &out));  // leading zero bytes are fine
+  EXPECT_EQ(out, "0.000");
+}
+
+TEST(ValueFormat, NaiveTimestampsHaveNoZone) {
+  int64_t us;
+  ASSERT_TRUE(ParseTimestamp("2024-01-02T03:04:05.25", &us));
+  EXPECT_EQ(FormatTimestamp(us, /*utc=*/false), "2024-01-02T03:04:05.250000");
+  EXPECT_EQ(FormatTimestamp(us), "2024-01-02T03:04:05.250000Z");
 }
 
 }  // namespace
