@@ -95,6 +95,12 @@ bool AppendText(Column* column, std::string_view text, std::string* scratch) {
       return true;
     }
     case TypeId::kDecimal: {
+      if (column->type().is_wide_decimal()) {
+        Int128 v;
+        if (!ParseDecimal128(text, column->type().scale, column->type().precision, &v)) return false;
+        column->Append<Int128>(v);
+        return true;
+      }
       int64_t v;
       if (!ParseDecimal(text, column->type().scale, column->type().precision, &v)) return false;
       column->Append<int64_t>(v);

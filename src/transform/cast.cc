@@ -11,8 +11,6 @@
 namespace gaggle {
 namespace {
 
-__extension__ typedef __int128 Int128;
-
 constexpr int64_t kMicrosPerDay = 86400000000LL;
 
 int64_t Pow10(int n) {
@@ -29,9 +27,16 @@ std::string Shown(std::string_view text) {
 }
 
 bool FitsPrecision(Int128 v, int precision) {
-  Int128 limit = Pow10(precision);
+  Int128 limit = Pow10Int128(precision);
   return v < limit && v > -limit;
 }
+
+// The unscaled value of a decimal row, whatever its storage width.
+Int128 DecimalAt(const Column& in, size_t i) {
+  return in.type().is_wide_decimal() ? in.Get<Int128>(i) : static_cast<Int128>(in.Get<int64_t>(i));
+}
+
+std::string FormatDecimalAny(Int128 v, int scale) { return FormatDecimal128(v, scale); }
 
 bool IsValidUtf8(std::string_view s) {
   size_t i = 0;
@@ -166,29 +171,34 @@ std::string FloatingToInteger(double v, int64_t lo, int64_t hi, const DataType& 
 }
 
 // Unscaled decimal at scale `from_scale` -> unscaled at `to`'s scale, exact or a reason.
-std::string Rescale(int64_t v, int from_scale, const DataType& to, int64_t* out) {
+// Scales differ by at most 38 and results are checked against the precision (<= 38 digits),
+// so the 128-bit arithmetic cannot overflow: a value of p digits times 10^k is only formed
+// when the result still fits 38 digits.
+std::string Rescale(Int128 v, int from_scale, const DataType& to, Int128* out) {
   Int128 r = v;
   if (to.scale >= from_scale) {
-    r *= Pow10(to.scale - from_scale);
+    int up = to.scale - from_scale;
+    if (!FitsPrecision(v, std::max(0, to.precision - up))) return OutOfRange(FormatDecimalAny(v, from_scale), to);
+    r *= Pow10Int128(up);
   } else {
-    int64_t div = Pow10(from_scale - to.scale);
+    Int128 div = Pow10Int128(from_scale - to.scale);
     if (v % div != 0) {
-      return "value " + FormatDecimal(v, from_scale) + " does not fit " + to.ToString() + " without losing digits";
+      return "value " + FormatDecimalAny(v, from_scale) + " does not fit " + to.ToString() + " without losing digits";
     }
     r /= div;
   }
-  if (!FitsPrecision(r, to.precision)) return OutOfRange(FormatDecimal(v, from_scale), to);
-  *out = static_cast<int64_t>(r);
+  if (!FitsPrecision(r, to.precision)) return OutOfRange(FormatDecimalAny(v, from_scale), to);
+  *out = r;
   return "";
 }
 
-std::string DoubleToDecimal(double v, const DataType& to, int64_t* out) {
-  if (!std::isfinite(v) || std::fabs(v) >= 1e19) return OutOfRange(FormatDouble(v), to);
+std::string DoubleToDecimal(double v, const DataType& to, Int128* out) {
+  if (!std::isfinite(v) || std::fabs(v) >= 1e38) return OutOfRange(FormatDouble(v), to);
   // The shortest text that reads back to v decides: 0.1 casts to 0.10, not 0.1000000000000000055.
   char buf[400];  // room for the fixed spelling of the smallest subnormal
   auto r = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::fixed);
   if (r.ec != std::errc()) return OutOfRange(FormatDouble(v), to);
-  if (!ParseDecimal(std::string_view(buf, static_cast<size_t>(r.ptr - buf)), to.scale, to.precision, out)) {
+  if (!ParseDecimal128(std::string_view(buf, static_cast<size_t>(r.ptr - buf)), to.scale, to.precision, out)) {
     return "value " + FormatDouble(v) + " does not fit " + to.ToString() + " exactly";
   }
   return "";
@@ -232,11 +242,14 @@ Column CastToInteger(const Column& in, const DataType& to, std::vector<RowError>
       case TypeId::kFloat:
       case TypeId::kDouble: return FloatingToInteger(FloatingAt(in, i), lo, hi, to, v);
       case TypeId::kDecimal: {
-        int64_t u = in.Get<int64_t>(i), div = Pow10(from.scale);
-        if (u % div != 0)
-          return "value " + FormatDecimal(u, from.scale) + " is not an integer (cannot cast to " + to.ToString() + ")";
-        *v = u / div;
-        if (*v < lo || *v > hi) return OutOfRange(FormatDecimal(u, from.scale), to);
+        Int128 u = DecimalAt(in, i), div = Pow10Int128(from.scale);
+        if (u % div != 0) {
+          return "value " + FormatDecimalAny(u, from.scale) + " is not an integer (cannot cast to " + to.ToString() +
+                 ")";
+        }
+        Int128 q = u / div;
+        if (q < lo || q > hi) return OutOfRange(FormatDecimalAny(u, from.scale), to);
+        *v = static_cast<int64_t>(q);
         return "";
       }
       default: return "cannot cast " + from.ToString() + " to " + to.ToString();
@@ -263,7 +276,12 @@ Column CastToFloating(const Column& in, const DataType& to, std::vector<RowError
       case TypeId::kFloat:
       case TypeId::kDouble: *v = FloatingAt(in, i); return "";
       case TypeId::kDecimal:
-        *v = static_cast<double>(in.Get<int64_t>(i)) / static_cast<double>(Pow10(from.scale));
+        if (from.is_wide_decimal()) {
+          // Through the exact text: one correctly rounded conversion instead of two roundings.
+          ParseDouble(FormatDecimal128(in.Get<Int128>(i), from.scale), v);
+        } else {
+          *v = static_cast<double>(in.Get<int64_t>(i)) / static_cast<double>(Pow10(from.scale));
+        }
         return "";
       default: return "cannot cast " + from.ToString() + " to " + to.ToString();
     }
@@ -283,24 +301,31 @@ Column CastToFloating(const Column& in, const DataType& to, std::vector<RowError
 
 Column CastToDecimal(const Column& in, const DataType& to, std::vector<RowError>* errors) {
   const DataType from = in.type();
-  return MapToFixed<int64_t>(in, to, errors, [&](size_t i, int64_t* v) -> std::string {
+  auto convert = [&](size_t i, Int128* v) -> std::string {
     switch (from.id) {
       case TypeId::kString:
-        if (!ParseDecimal(in.GetString(i), to.scale, to.precision, v)) return ParseFailure(in, i, to);
+        if (!ParseDecimal128(in.GetString(i), to.scale, to.precision, v)) return ParseFailure(in, i, to);
         return "";
       case TypeId::kInt32:
       case TypeId::kInt64: {
         int64_t x = IntegerAt(in, i);
-        Int128 r = static_cast<Int128>(x) * Pow10(to.scale);
-        if (!FitsPrecision(r, to.precision)) return OutOfRange(std::to_string(x), to);
-        *v = static_cast<int64_t>(r);
+        // |x| < 2^63 < 10^19: times 10^scale stays below 10^57 only when checked first.
+        if (!FitsPrecision(x, std::max(0, to.precision - to.scale))) return OutOfRange(std::to_string(x), to);
+        *v = static_cast<Int128>(x) * Pow10Int128(to.scale);
         return "";
       }
       case TypeId::kFloat:
       case TypeId::kDouble: return DoubleToDecimal(FloatingAt(in, i), to, v);
-      case TypeId::kDecimal: return Rescale(in.Get<int64_t>(i), from.scale, to, v);
+      case TypeId::kDecimal: return Rescale(DecimalAt(in, i), from.scale, to, v);
       default: return "cannot cast " + from.ToString() + " to " + to.ToString();
     }
+  };
+  if (to.is_wide_decimal()) return MapToFixed<Int128>(in, to, errors, convert);
+  return MapToFixed<int64_t>(in, to, errors, [&](size_t i, int64_t* out) -> std::string {
+    Int128 v = 0;
+    std::string why = convert(i, &v);
+    *out = static_cast<int64_t>(v);  // fits: the precision (<= 18 digits) was checked
+    return why;
   });
 }
 
@@ -377,6 +402,9 @@ Result<Column> CastColumn(const Column& in, const DataType& to, std::vector<RowE
         return "";
       });
     case TypeId::kTimestamp:
+      // Naive <-> UTC-adjusted keeps the number: a wall-clock reading is taken as a UTC instant
+      // and back (gaggle knows no time zone to convert with); declaring the cast is the point.
+      if (from.id == TypeId::kTimestamp) return Widen<int64_t, int64_t>(in, to);
       if (from.id == TypeId::kDate) {
         return MapToFixed<int64_t>(in, to, errors, [&](size_t i, int64_t* v) -> std::string {
           int32_t d = in.Get<int32_t>(i);

@@ -19,8 +19,10 @@
 // "parse" uses the exact parsers of columnar/value_format.h (no whitespace
 // trimming, no silent truncation); "range" fails values outside the target;
 // "exact" fails values that would lose digits; "round" rounds to nearest;
-// timestamp -> date keeps the UTC calendar day (floor). Formatting to string
-// uses value_format.h. See docs/expressions-and-casts.md.
+// timestamp -> date keeps the UTC calendar day (floor). timestamp <-> timestamp_ntz
+// keeps the number: a naive wall-clock reading becomes the instant of that reading in
+// UTC and back. Decimals of any width (up to 38 digits) cast exactly. Formatting to
+// string uses value_format.h. See docs/expressions-and-casts.md.
 // Thread-safety: pure functions.
 #pragma once
 

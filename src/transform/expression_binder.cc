@@ -32,7 +32,12 @@ std::optional<DataType> CommonType(const DataType& a, const DataType& b) {
     }
     return DataType::Int64();  // int32 with int64
   }
-  if (IsTemporal(a) && IsTemporal(b)) return DataType::Timestamp();
+  if (IsTemporal(a) && IsTemporal(b)) {
+    // A naive timestamp and an instant do not mix implicitly (a cast says which is meant);
+    // a date widens to either.
+    if (a.id == TypeId::kTimestamp && b.id == TypeId::kTimestamp) return std::nullopt;
+    return a.id == TypeId::kTimestamp ? a : b;
+  }
   return std::nullopt;
 }
 
@@ -373,10 +378,16 @@ class Binder {
     auto common = Unify(both, n, "cannot compare");
     if (!common && problems_->size() > before) return nullptr;
     DataType t = common.value_or(DataType::Bool());
-    if (t.id == TypeId::kDecimal) t = DataType::Decimal(18, t.scale);
+    if (t.id == TypeId::kDecimal) {
+      // Decimals compare exactly at a common scale: in 128 bits when a side is wider than 18 digits.
+      bool wide = false;
+      for (const auto& side : both) wide |= side->type.is_wide_decimal();
+      t = DataType::Decimal(wide ? kMaxDecimalPrecision : kMaxDecimal64Precision, t.scale);
+    }
     for (auto& side : both) {
-      if (side->type.id == TypeId::kDecimal && t.id == TypeId::kDecimal && side->type.scale == t.scale) {
-        continue;  // same scale: compare unscaled values directly
+      if (side->type.id == TypeId::kDecimal && t.id == TypeId::kDecimal && side->type.scale == t.scale &&
+          side->type.is_wide_decimal() == t.is_wide_decimal()) {
+        continue;  // same scale and storage: compare unscaled values directly
       }
       side = Coerce(std::move(side), t, n);
       if (!side) return nullptr;

@@ -63,6 +63,7 @@ const uint8_t* RawBytes(const Column& c) {
   switch (c.type().byte_width()) {
     case 1: return c.data<uint8_t>();
     case 4: return reinterpret_cast<const uint8_t*>(c.data<int32_t>());
+    case 16: return reinterpret_cast<const uint8_t*>(c.data<Int128>());
     default: return reinterpret_cast<const uint8_t*>(c.data<int64_t>());
   }
 }
@@ -71,6 +72,7 @@ uint8_t* MutableRawBytes(Column* c) {
   switch (c->type().byte_width()) {
     case 1: return c->mutable_data<uint8_t>();
     case 4: return reinterpret_cast<uint8_t*>(c->mutable_data<int32_t>());
+    case 16: return reinterpret_cast<uint8_t*>(c->mutable_data<Int128>());
     default: return reinterpret_cast<uint8_t*>(c->mutable_data<int64_t>());
   }
 }
@@ -344,7 +346,9 @@ class Evaluator {
     switch (e.type.id) {
       case TypeId::kInt32: return NegAbsInteger<int32_t>(e, c, "integer overflow", errors);
       case TypeId::kInt64: return NegAbsInteger<int64_t>(e, c, "integer overflow", errors);
-      case TypeId::kDecimal: return NegAbsInteger<int64_t>(e, c, "decimal overflow", errors);
+      case TypeId::kDecimal:
+        if (e.type.is_wide_decimal()) return NegAbsInteger<Int128>(e, c, "decimal overflow", errors);
+        return NegAbsInteger<int64_t>(e, c, "decimal overflow", errors);
       case TypeId::kFloat:
         return MapFixed<float>(
             e, c,
@@ -421,8 +425,10 @@ class Evaluator {
       case TypeId::kInt32:
       case TypeId::kDate: return CompareTyped<int32_t>(e.op, a, b);
       case TypeId::kInt64:
-      case TypeId::kTimestamp:
-      case TypeId::kDecimal: return CompareTyped<int64_t>(e.op, a, b);
+      case TypeId::kTimestamp: return CompareTyped<int64_t>(e.op, a, b);
+      case TypeId::kDecimal:
+        if (a.col->type().is_wide_decimal()) return CompareTyped<Int128>(e.op, a, b);
+        return CompareTyped<int64_t>(e.op, a, b);
       case TypeId::kFloat: return CompareTyped<float>(e.op, a, b);
       case TypeId::kDouble: return CompareTyped<double>(e.op, a, b);
       case TypeId::kString:

@@ -19,6 +19,13 @@ constexpr uint64_t kNanHash = 0x7ff8dead7ff8beefULL;
 constexpr size_t kTextCut = 64;
 
 inline uint64_t HashInt(int64_t v) { return MixHash64(static_cast<uint64_t>(v) ^ kIntSalt); }
+// A 128-bit value that fits 64 bits hashes as that int64, so a decimal keeps its hashes
+// whatever its storage width.
+inline uint64_t HashWide(Int128 v) {
+  if (v >= INT64_MIN && v <= INT64_MAX) return HashInt(static_cast<int64_t>(v));
+  const auto u = static_cast<UInt128>(v);
+  return MixHash64(HashInt(static_cast<int64_t>(static_cast<uint64_t>(u))) ^ static_cast<uint64_t>(u >> 64));
+}
 
 inline uint64_t HashDouble(double v) {
   if (v == 0.0) v = 0.0;  // -0.0 and 0.0 are one value
@@ -70,7 +77,7 @@ ColumnProfile::ColumnProfile(std::string name, DataType type, const ProfileOptio
   if (type_.is_variable_width()) histogram_.assign(PowerOfTwoAtLeast(std::max<size_t>(options_.histogram_bins, 1)), 0);
 }
 
-double ColumnProfile::ToNumber(int64_t v) const {
+double ColumnProfile::ToNumber(Int128 v) const {
   if (type_.id == TypeId::kDecimal) return static_cast<double>(v) / std::pow(10.0, type_.scale);
   return static_cast<double>(v);
 }
@@ -82,8 +89,14 @@ void ColumnProfile::Update(const Column& column) {
     case TypeId::kInt32:
     case TypeId::kDate: UpdateInteger<int32_t>(column); break;
     case TypeId::kInt64:
-    case TypeId::kTimestamp:
-    case TypeId::kDecimal: UpdateInteger<int64_t>(column); break;
+    case TypeId::kTimestamp: UpdateInteger<int64_t>(column); break;
+    case TypeId::kDecimal:
+      if (type_.is_wide_decimal()) {
+        UpdateWideDecimal(column);
+      } else {
+        UpdateInteger<int64_t>(column);
+      }
+      break;
     case TypeId::kFloat: UpdateFloating<float>(column); break;
     case TypeId::kDouble: UpdateFloating<double>(column); break;
     case TypeId::kString:
@@ -119,7 +132,6 @@ void ColumnProfile::UpdateInteger(const Column& column) {
     fingerprint_ += static_cast<uint64_t>(n - count) * kNullHash;
   }
   if (count == 0) return;
-  __extension__ typedef __int128 Int128;
   T mn = v[0], mx = v[0];
   for (size_t i = 0; i < count; ++i) {
     mn = std::min(mn, v[i]);
@@ -138,11 +150,39 @@ void ColumnProfile::UpdateInteger(const Column& column) {
     int_min_ = mn;
     int_max_ = mx;
   } else {
-    int_min_ = std::min<int64_t>(int_min_, mn);
-    int_max_ = std::max<int64_t>(int_max_, mx);
+    int_min_ = std::min<Int128>(int_min_, mn);
+    int_max_ = std::max<Int128>(int_max_, mx);
   }
   int_sum_ += sum;
   numeric_count_ += static_cast<int64_t>(count);
+}
+
+// Decimals over 18 digits: exact extremes, and a floating sum (two such values can already
+// overflow a 128-bit sum). Rare enough in real data to go row by row.
+void ColumnProfile::UpdateWideDecimal(const Column& column) {
+  const size_t n = column.size();
+  uint64_t fp = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (column.IsNull(i)) {
+      ++nulls_;
+      fp += kNullHash;
+      continue;
+    }
+    const Int128 v = column.Get<Int128>(i);
+    if (numeric_count_ == 0) {
+      int_min_ = v;
+      int_max_ = v;
+    } else {
+      int_min_ = std::min(int_min_, v);
+      int_max_ = std::max(int_max_, v);
+    }
+    wide_sum_ += static_cast<long double>(v);
+    const uint64_t h = HashWide(v);
+    hll_.AddHash(h);
+    fp += h;
+    ++numeric_count_;
+  }
+  fingerprint_ += fp;
 }
 
 template <typename T>
@@ -321,7 +361,9 @@ void ColumnProfile::Sample(const Column& column, const std::vector<RowReservoir:
         case TypeId::kDate: value = static_cast<double>(column.Get<int32_t>(p.row)); break;
         case TypeId::kInt64:
         case TypeId::kTimestamp: value = static_cast<double>(column.Get<int64_t>(p.row)); break;
-        case TypeId::kDecimal: value = ToNumber(column.Get<int64_t>(p.row)); break;
+        case TypeId::kDecimal:
+          value = ToNumber(type_.is_wide_decimal() ? column.Get<Int128>(p.row) : column.Get<int64_t>(p.row));
+          break;
         case TypeId::kFloat: value = static_cast<double>(column.Get<float>(p.row)); break;
         case TypeId::kDouble: value = column.Get<double>(p.row); break;
         default: ok = false; break;
@@ -399,6 +441,7 @@ ColumnSummary ColumnProfile::Summarize() const {
         s.min = ToNumber(int_min_);
         s.max = ToNumber(int_max_);
         s.mean = static_cast<double>(int_sum_) / static_cast<double>(numeric_count_);
+        if (type_.is_wide_decimal()) s.mean = static_cast<double>(wide_sum_ / static_cast<long double>(numeric_count_));
         if (type_.id == TypeId::kDecimal) s.mean = *s.mean / std::pow(10.0, type_.scale);
         switch (type_.id) {
           case TypeId::kDate:
@@ -406,14 +449,16 @@ ColumnSummary ColumnProfile::Summarize() const {
             s.max_text = FormatDate(static_cast<int32_t>(int_max_));
             break;
           case TypeId::kTimestamp:
-            s.min_text = FormatTimestamp(int_min_);
-            s.max_text = FormatTimestamp(int_max_);
+            s.min_text = FormatTimestamp(static_cast<int64_t>(int_min_), type_.utc);
+            s.max_text = FormatTimestamp(static_cast<int64_t>(int_max_), type_.utc);
             break;
           case TypeId::kDecimal:
-            s.min_text = FormatDecimal(int_min_, type_.scale);
-            s.max_text = FormatDecimal(int_max_, type_.scale);
+            s.min_text = FormatDecimal128(int_min_, type_.scale);
+            s.max_text = FormatDecimal128(int_max_, type_.scale);
             break;
-          default: s.min_text = std::to_string(int_min_); s.max_text = std::to_string(int_max_);
+          default:
+            s.min_text = std::to_string(static_cast<int64_t>(int_min_));
+            s.max_text = std::to_string(static_cast<int64_t>(int_max_));
         }
       }
       break;

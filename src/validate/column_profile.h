@@ -106,7 +106,8 @@ class ColumnProfile {
   void UpdateFloating(const Column& column);
   void UpdateBytes(const Column& column);
   void UpdateBool(const Column& column);
-  double ToNumber(int64_t v) const;
+  void UpdateWideDecimal(const Column& column);
+  double ToNumber(Int128 v) const;
 
   std::string name_;
   DataType type_;
@@ -118,9 +119,10 @@ class ColumnProfile {
   int64_t numeric_count_ = 0;  // values in min/max/sum
   uint64_t fingerprint_ = 0;
   HyperLogLog hll_;
-  // Integer-backed types keep exact extremes and sum.
-  int64_t int_min_ = 0, int_max_ = 0;
-  __extension__ __int128 int_sum_ = 0;
+  // Integer-backed types keep exact extremes and sum (decimals over 18 digits: a floating sum).
+  Int128 int_min_ = 0, int_max_ = 0;
+  Int128 int_sum_ = 0;
+  long double wide_sum_ = 0;
   // Floating types.
   double float_min_ = 0, float_max_ = 0, float_sum_ = 0;
   // Bool.

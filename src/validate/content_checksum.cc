@@ -32,6 +32,14 @@ uint64_t HashFixed(T v, uint64_t type_salt) {
   return Mix(bits ^ type_salt);
 }
 
+// A decimal over 18 digits: as an int64 when it fits (so the storage width never changes a
+// hash), else both halves mixed.
+inline uint64_t HashWide(Int128 v, uint64_t salt) {
+  if (v >= INT64_MIN && v <= INT64_MAX) return HashFixed<int64_t>(static_cast<int64_t>(v), salt);
+  const auto u = static_cast<UInt128>(v);
+  return Mix(HashFixed<uint64_t>(static_cast<uint64_t>(u), salt) + static_cast<uint64_t>(u >> 64));
+}
+
 inline uint64_t HashDouble(double v, uint64_t salt) {
   if (std::isnan(v)) v = std::numeric_limits<double>::quiet_NaN();
   return HashFixed<double>(v, salt);
@@ -63,6 +71,11 @@ void ContentChecksum::HashRows(const RecordBatch& batch, std::vector<uint64_t>* 
       case TypeId::kInt64:
       case TypeId::kTimestamp:
       case TypeId::kDecimal: {
+        if (col.type().is_wide_decimal()) {
+          const Int128* w = col.data<Int128>();
+          for (size_t i = 0; i < n; ++i) h[i] = HashWide(w[i], salt);
+          break;
+        }
         const int64_t* v = col.data<int64_t>();
         for (size_t i = 0; i < n; ++i) h[i] = HashFixed<int64_t>(v[i], salt);
         break;

@@ -99,7 +99,13 @@ ValidationCheck SchemaCheck(const ValidationResult& r) {
       continue;
     }
     const Field& g = got.field(static_cast<size_t>(i));
-    if (g.type != f.type) {
+    if (g.type.id == TypeId::kTimestamp && f.type.id == TypeId::kTimestamp && g.type.utc != f.type.utc) {
+      // The values may even be equal: what changed is their meaning (a wall clock or an instant).
+      auto meaning = [](const DataType& t) { return t.utc ? " (an instant, UTC-adjusted)" : " (naive, no time zone)"; };
+      problems.push_back("column '" + f.name + "' is " + g.type.ToString() + meaning(g.type) + ", target " +
+                         f.type.ToString() + meaning(f.type) +
+                         ": a change of timestamp semantics the spec does not declare (declare it with a cast)");
+    } else if (g.type != f.type) {
       problems.push_back("column '" + f.name + "' is " + g.type.ToString() + ", target " + f.type.ToString());
     }
     if (g.nullable != f.nullable) {

@@ -10,6 +10,9 @@
 //                         value fingerprints differ.
 //   schema                the new schema has the target's column names and types, in
 //                         order (nullability is reported, not failed); the new files agree.
+//                         A naive timestamp (timestamp_ntz) where the target has an instant
+//                         (timestamp), or the reverse, fails it: only a cast in the spec may
+//                         change what a timestamp means.
 //   dead_letter_fraction  dead_lettered / old rows <= gates.max_dlq_fraction.
 //   manifest              when the new dataset has a manifest: its counts and checksum
 //                         equal what was read (skipped without one).

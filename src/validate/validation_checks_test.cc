@@ -133,6 +133,31 @@ TEST(ValidationChecksTest, SchemaDifferencesAreListed) {
   EXPECT_NE(Find(r, "schema")->message.find("nullability"), std::string::npos);
 }
 
+TEST(ValidationChecksTest, AnUndeclaredChangeOfTimestampSemanticsFails) {
+  ValidationResult r = CleanResult();
+  // The target keeps the source's naive timestamps; the new files hold instants (the values may
+  // be the same numbers: what changed is their meaning).
+  r.old_side.schema = Schema({{"x", DataType::Double()}, {"ts", DataType::LocalTimestamp()}});
+  r.new_side.schema = Schema({{"x", DataType::Double()}, {"ts", DataType::Timestamp()}});
+  GatesSpec gates;
+  EvaluateChecks(gates, &r);
+  const ValidationCheck* c = Find(r, "schema");
+  ASSERT_NE(c, nullptr);
+  EXPECT_FALSE(c->passed);
+  EXPECT_NE(c->message.find("column 'ts' is timestamp (an instant, UTC-adjusted), target timestamp_ntz (naive"),
+            std::string::npos)
+      << c->message;
+  EXPECT_NE(c->message.find("declare it with a cast"), std::string::npos) << c->message;
+  // The reverse too.
+  std::swap(r.old_side.schema, r.new_side.schema);
+  EvaluateChecks(gates, &r);
+  EXPECT_FALSE(Find(r, "schema")->passed);
+  // A cast in the spec makes the target say the same: then nothing is reported.
+  r.old_side.schema = r.new_side.schema;
+  EvaluateChecks(gates, &r);
+  EXPECT_TRUE(Find(r, "schema")->passed) << Find(r, "schema")->message;
+}
+
 TEST(ValidationChecksTest, DeadLetterFraction) {
   ValidationResult r = CleanResult();
   r.dead_lettered = 10;

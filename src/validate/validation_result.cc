@@ -45,7 +45,7 @@ std::string Count(int64_t v) {
 std::string RenderValue(const DataType& type, double v) {
   if (std::isfinite(v)) {
     if (type.id == TypeId::kDate) return FormatDate(static_cast<int32_t>(std::llround(v)));
-    if (type.id == TypeId::kTimestamp) return FormatTimestamp(static_cast<int64_t>(std::llround(v)));
+    if (type.id == TypeId::kTimestamp) return FormatTimestamp(static_cast<int64_t>(std::llround(v)), type.utc);
   }
   return Num(v);
 }

@@ -42,7 +42,8 @@ int BindCell(sqlite3_stmt* s, int param, const Column& c, size_t row) {
     case TypeId::kFloat: return sqlite3_bind_double(s, param, c.Get<float>(row));
     case TypeId::kDouble: return sqlite3_bind_double(s, param, c.Get<double>(row));
     case TypeId::kDecimal: {
-      double v = static_cast<double>(c.Get<int64_t>(row));
+      double v = c.type().is_wide_decimal() ? static_cast<double>(c.Get<Int128>(row))
+                                            : static_cast<double>(c.Get<int64_t>(row));
       for (int i = 0; i < c.type().scale; ++i) v /= 10;
       return sqlite3_bind_double(s, param, v);
     }

@@ -91,8 +91,8 @@ void CsvWriter::AppendValue(const Column& column, size_t row) {
     case TypeId::kString: AppendField(column.GetString(row)); return;
     case TypeId::kBinary: AppendField(HexEncode(column.GetString(row))); return;
     case TypeId::kDate: AppendField(FormatDate(column.Get<int32_t>(row))); return;
-    case TypeId::kTimestamp: AppendField(FormatTimestamp(column.Get<int64_t>(row))); return;
-    case TypeId::kDecimal: AppendField(FormatDecimal(column.Get<int64_t>(row), column.type().scale)); return;
+    case TypeId::kTimestamp: AppendField(FormatTimestamp(column.Get<int64_t>(row), column.type().utc)); return;
+    case TypeId::kDecimal: AppendField(column.ValueToString(row)); return;
   }
 }
 

@@ -321,7 +321,7 @@ Status JsonlReader::AppendValue(dom::element value, size_t c, size_t member, Col
         column->Append<double>(static_cast<double>(v));
         return Status::OK();
       }
-      if (id == TypeId::kString) return AppendSourceText(c, member, column);
+      if (id == TypeId::kString || id == TypeId::kDecimal) return AppendSourceText(c, member, column);
       return Located(StatusCode::kCorruption, member,
                      "column '" + names_[c] + "': integer " + std::to_string(v) + " does not fit in int64");
     }

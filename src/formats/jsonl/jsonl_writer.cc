@@ -132,12 +132,12 @@ Status JsonlWriter::AppendValue(const Column& column, size_t c, size_t row) {
       break;
     case TypeId::kTimestamp:
       out_.push_back('"');
-      out_.append(FormatTimestamp(column.Get<int64_t>(row)));
+      out_.append(FormatTimestamp(column.Get<int64_t>(row), column.type().utc));
       out_.push_back('"');
       break;
     case TypeId::kDecimal:  // a string keeps every digit for readers that would parse a number as a double
       out_.push_back('"');
-      out_.append(FormatDecimal(column.Get<int64_t>(row), column.type().scale));
+      out_.append(column.ValueToString(row));
       out_.push_back('"');
       break;
   }
