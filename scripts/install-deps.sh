@@ -5,11 +5,11 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential cmake pkg-config ccache clang
-  libavro-dev libzstd-dev libsnappy-dev zlib1g-dev libsqlite3-dev
+  libavro-dev libzstd-dev libsnappy-dev zlib1g-dev libsqlite3-dev liblz4-dev libbrotli-dev libbz2-dev liblzma-dev
   libyaml-cpp-dev nlohmann-json3-dev libsimdjson-dev libcpp-httplib-dev libcli11-dev libfmt-dev libxxhash-dev libssl-dev
   libcurl4-openssl-dev libpugixml-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-avro python3-snappy zstd time patch tar
+  python3 python3-avro python3-snappy python3-zstandard zstd time patch tar
 )
 
 missing=()

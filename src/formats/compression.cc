@@ -1,5 +1,8 @@
 #include "formats/compression.h"
 
+#include <brotli/decode.h>
+#include <brotli/encode.h>
+#include <lz4.h>
 #include <snappy.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -111,6 +114,22 @@ Status GzipDecompress(std::string_view in, size_t expected, std::string* out) {
   z->next_out = reinterpret_cast<Bytef*>(out->data());
   z->avail_out = static_cast<uInt>(out->size());
   int rc = inflate(z, Z_FINISH);
+  // Concatenated gzip members (RFC 1952 allows them; some writers emit one per buffer) are
+  // decoded one after another into the same output.
+  while (rc == Z_STREAM_END && z->avail_in > 0 && z->total_out < expected) {
+    uLong produced_so_far = z->total_out;
+    Bytef* next_out = z->next_out;
+    uInt avail_out = z->avail_out;
+    Bytef* next_in = z->next_in;
+    uInt avail_in = z->avail_in;
+    inflateReset(z);
+    z->next_in = next_in;
+    z->avail_in = avail_in;
+    z->next_out = next_out;
+    z->avail_out = avail_out;
+    rc = inflate(z, Z_FINISH);
+    z->total_out += produced_so_far;
+  }
   size_t produced = z->total_out;
   if (rc == Z_STREAM_END) {
     if (produced != expected) return Status::Corruption(SizeMismatch("gzip", produced, expected));
@@ -164,6 +183,95 @@ Status SnappyDecompress(std::string_view in, size_t expected, std::string* out) 
   return Status::OK();
 }
 
+Status Lz4RawDecompress(std::string_view in, size_t expected, std::string* out) {
+  if (in.size() > INT_MAX || expected >= INT_MAX) {
+    return Status::Corruption("lz4: block of " + std::to_string(in.size()) + " bytes is too large");
+  }
+  out->resize(expected + 1);  // one spare byte to notice output larger than expected
+  int n = LZ4_decompress_safe(in.data(), out->data(), static_cast<int>(in.size()), static_cast<int>(expected + 1));
+  if (n < 0) return Status::Corruption("lz4: corrupt block");
+  if (static_cast<size_t>(n) != expected)
+    return Status::Corruption(SizeMismatch("lz4", static_cast<size_t>(n), expected));
+  out->resize(expected);
+  return Status::OK();
+}
+
+uint32_t BigEndian32(const char* p) {
+  const auto* b = reinterpret_cast<const uint8_t*>(p);
+  return (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) | (uint32_t{b[2]} << 8) | uint32_t{b[3]};
+}
+
+// Hadoop's Lz4Codec: blocks of [decompressed size, compressed size] (big-endian 32-bit) and a
+// raw LZ4 block, repeated. False (nothing decided) when the input is not framed that way.
+bool Lz4HadoopFramed(std::string_view in, size_t expected, std::string* out) {
+  out->resize(expected);
+  size_t pos = 0, produced = 0;
+  while (pos < in.size()) {
+    if (in.size() - pos < 8) return false;
+    uint32_t raw = BigEndian32(in.data() + pos);
+    uint32_t stored = BigEndian32(in.data() + pos + 4);
+    pos += 8;
+    if (stored > in.size() - pos || raw > expected - produced || stored > INT_MAX) return false;
+    int n =
+        LZ4_decompress_safe(in.data() + pos, out->data() + produced, static_cast<int>(stored), static_cast<int>(raw));
+    if (n < 0 || static_cast<uint32_t>(n) != raw) return false;
+    pos += stored;
+    produced += raw;
+  }
+  return produced == expected;
+}
+
+Status Lz4HadoopDecompress(std::string_view in, size_t expected, std::string* out) {
+  if (Lz4HadoopFramed(in, expected, out)) return Status::OK();
+  Status raw = Lz4RawDecompress(in, expected, out);
+  if (raw.ok()) return raw;
+  return Status::Corruption("lz4 (Hadoop): neither Hadoop-framed blocks nor one raw block (" + raw.message() + ")");
+}
+
+Status BrotliDecompress(std::string_view in, size_t expected, std::string* out) {
+  out->resize(expected + 1);  // one spare byte to notice output larger than expected
+  size_t n = out->size();
+  BrotliDecoderResult r = BrotliDecoderDecompress(in.size(), reinterpret_cast<const uint8_t*>(in.data()), &n,
+                                                  reinterpret_cast<uint8_t*>(out->data()));
+  if (r != BROTLI_DECODER_RESULT_SUCCESS) {
+    return Status::Corruption(r == BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT
+                                  ? SizeMismatch("brotli", expected + 1, expected)
+                                  : "brotli: corrupt or truncated stream");
+  }
+  if (n != expected) return Status::Corruption(SizeMismatch("brotli", n, expected));
+  out->resize(expected);
+  return Status::OK();
+}
+
+Status Lz4RawCompress(std::string_view in, std::string* out) {
+  if (in.size() > LZ4_MAX_INPUT_SIZE) {
+    return Status::InvalidArgument("lz4: block of " + std::to_string(in.size()) + " bytes is too large");
+  }
+  out->resize(static_cast<size_t>(LZ4_compressBound(static_cast<int>(in.size()))));
+  int n = LZ4_compress_default(in.data(), out->data(), static_cast<int>(in.size()), static_cast<int>(out->size()));
+  if (n <= 0) return Status::Internal("lz4: compression failed");
+  out->resize(static_cast<size_t>(n));
+  return Status::OK();
+}
+
+Status BrotliCompress(int level, std::string_view in, std::string* out) {
+  if (level == 0) level = 8;
+  if (level < BROTLI_MIN_QUALITY || level > BROTLI_MAX_QUALITY) {
+    return Status::InvalidArgument("brotli: compression level " + std::to_string(level) + " is not in 0.." +
+                                   std::to_string(BROTLI_MAX_QUALITY));
+  }
+  size_t n = BrotliEncoderMaxCompressedSize(in.size());
+  if (n == 0) return Status::InvalidArgument("brotli: block of " + std::to_string(in.size()) + " bytes is too large");
+  out->resize(n);
+  if (!BrotliEncoderCompress(level, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_GENERIC, in.size(),
+                             reinterpret_cast<const uint8_t*>(in.data()), &n,
+                             reinterpret_cast<uint8_t*>(out->data()))) {
+    return Status::Internal("brotli: compression failed");
+  }
+  out->resize(n);
+  return Status::OK();
+}
+
 }  // namespace
 
 Status Compress(Compression codec, int level, std::string_view in, std::string* out) {
@@ -178,8 +286,11 @@ Status Compress(Compression codec, int level, std::string_view in, std::string* 
     }
     case Compression::kGzip: return GzipCompress(level, in, out);
     case Compression::kZstd: return ZstdCompress(level, in, out);
+    case Compression::kLz4Raw: return Lz4RawCompress(in, out);
+    case Compression::kBrotli: return BrotliCompress(level, in, out);
+    case Compression::kLz4Hadoop: break;
   }
-  return Status::InvalidArgument("unknown compression codec");
+  return Status::InvalidArgument(std::string("compressing with ") + CompressionName(codec) + " is not supported");
 }
 
 Status Decompress(Compression codec, std::string_view in, size_t expected_uncompressed_size, std::string* out) {
@@ -193,6 +304,9 @@ Status Decompress(Compression codec, std::string_view in, size_t expected_uncomp
     case Compression::kSnappy: return SnappyDecompress(in, expected_uncompressed_size, out);
     case Compression::kGzip: return GzipDecompress(in, expected_uncompressed_size, out);
     case Compression::kZstd: return ZstdDecompress(in, expected_uncompressed_size, out);
+    case Compression::kLz4Raw: return Lz4RawDecompress(in, expected_uncompressed_size, out);
+    case Compression::kLz4Hadoop: return Lz4HadoopDecompress(in, expected_uncompressed_size, out);
+    case Compression::kBrotli: return BrotliDecompress(in, expected_uncompressed_size, out);
   }
   return Status::InvalidArgument("unknown compression codec");
 }

@@ -2,8 +2,12 @@
 //
 // Codecs: none, snappy (raw snappy blocks, no framing), gzip (an RFC 1952 gzip
 // stream, as Parquet's GZIP codec requires; decoding also accepts a zlib-wrapped
-// stream) and zstd (one or more frames). `level` 0 means the codec's default;
-// snappy has no levels.
+// stream and concatenated gzip members), zstd (one or more frames), lz4_raw (one raw
+// LZ4 block), brotli, and, for decoding only, lz4_hadoop (Parquet's deprecated LZ4:
+// Hadoop's framing of big-endian decompressed and compressed sizes before each raw
+// block; a stream that is not so framed is decoded as one raw block, as Arrow does).
+// `level` 0 means the codec's default; snappy and lz4_raw have no levels; brotli's
+// default quality is 8 (Arrow's), not the library's slow 11.
 //
 // Decompress is told the exact uncompressed size (Parquet page headers carry it):
 // it never produces more than that many bytes, so a crafted input cannot inflate

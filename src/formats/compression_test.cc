@@ -47,7 +47,8 @@ TEST_P(CompressionRoundTrip, RejectsAWrongExpectedSize) {
 }
 
 TEST(Compression, RejectsGarbageAndTruncation) {
-  for (Compression codec : {Compression::kSnappy, Compression::kGzip, Compression::kZstd}) {
+  for (Compression codec : {Compression::kSnappy, Compression::kGzip, Compression::kZstd, Compression::kLz4Raw,
+                            Compression::kBrotli}) {
     std::string input = Compressible(20000), packed, out;
     ASSERT_TRUE(Compress(codec, 0, input, &packed).ok());
     Status truncated = Decompress(codec, std::string_view(packed).substr(0, packed.size() / 2), input.size(), &out);
@@ -59,8 +60,47 @@ TEST(Compression, RejectsGarbageAndTruncation) {
 
 INSTANTIATE_TEST_SUITE_P(Codecs, CompressionRoundTrip,
                          ::testing::Values(Compression::kNone, Compression::kSnappy, Compression::kGzip,
-                                           Compression::kZstd),
+                                           Compression::kZstd, Compression::kLz4Raw, Compression::kBrotli),
                          [](const auto& info) { return std::string(CompressionName(info.param)); });
+
+TEST(Compression, Lz4HadoopReadsFramedBlocksAndFallsBackToARawBlock) {
+  std::string input = Compressible(30000);
+  // Hadoop's framing: [decompressed size, compressed size] big-endian, then a raw LZ4 block; twice.
+  std::string framed;
+  for (std::string_view part : {std::string_view(input).substr(0, 10000), std::string_view(input).substr(10000)}) {
+    std::string block;
+    ASSERT_TRUE(Compress(Compression::kLz4Raw, 0, part, &block).ok());
+    for (uint32_t v : {static_cast<uint32_t>(part.size()), static_cast<uint32_t>(block.size())}) {
+      for (int shift = 24; shift >= 0; shift -= 8) framed.push_back(static_cast<char>(v >> shift));
+    }
+    framed += block;
+  }
+  std::string out;
+  ASSERT_TRUE(Decompress(Compression::kLz4Hadoop, framed, input.size(), &out).ok());
+  EXPECT_EQ(out, input);
+  std::string raw;
+  ASSERT_TRUE(Compress(Compression::kLz4Raw, 0, input, &raw).ok());
+  ASSERT_TRUE(Decompress(Compression::kLz4Hadoop, raw, input.size(), &out).ok());
+  EXPECT_EQ(out, input);
+  Status bad = Decompress(Compression::kLz4Hadoop, Noise(100), input.size(), &out);
+  EXPECT_EQ(bad.code(), StatusCode::kCorruption) << bad.ToString();
+  EXPECT_NE(bad.message().find("Hadoop"), std::string::npos) << bad.ToString();
+  EXPECT_EQ(Compress(Compression::kLz4Hadoop, 0, input, &out).code(), StatusCode::kInvalidArgument);
+}
+
+TEST(Compression, ConcatenatedGzipMembersAreOneStream) {
+  std::string input = Compressible(20000), first, second, out;
+  ASSERT_TRUE(Compress(Compression::kGzip, 0, std::string_view(input).substr(0, 7000), &first).ok());
+  ASSERT_TRUE(Compress(Compression::kGzip, 0, std::string_view(input).substr(7000), &second).ok());
+  Status st = Decompress(Compression::kGzip, first + second, input.size(), &out);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(out, input);
+  // Fewer bytes than the members hold is still an error.
+  EXPECT_EQ(Decompress(Compression::kGzip, first + second, input.size() - 1, &out).code(), StatusCode::kCorruption);
+  // Members stop counting once the expected bytes are there, as for a single stream.
+  ASSERT_TRUE(Decompress(Compression::kGzip, first + second + first, input.size() + 7000, &out).ok());
+  EXPECT_EQ(out, input + input.substr(0, 7000));
+}
 
 TEST(Compression, GzipWritesAGzipStreamAndReadsZlibToo) {
   std::string input = Compressible(4096), packed, out;

@@ -60,6 +60,9 @@ const char* CompressionName(Compression c) {
     case Compression::kSnappy: return "snappy";
     case Compression::kGzip: return "gzip";
     case Compression::kZstd: return "zstd";
+    case Compression::kLz4Raw: return "lz4_raw";
+    case Compression::kBrotli: return "brotli";
+    case Compression::kLz4Hadoop: return "lz4_hadoop";
   }
   return "unknown";
 }
@@ -70,7 +73,10 @@ Result<Compression> ParseCompression(const std::string& name) {
   if (n == "snappy") return Compression::kSnappy;
   if (n == "gzip") return Compression::kGzip;
   if (n == "zstd") return Compression::kZstd;
-  return Status::InvalidArgument("unknown compression '" + name + "' (expected zstd, snappy, gzip or none)");
+  if (n == "lz4_raw") return Compression::kLz4Raw;
+  if (n == "brotli") return Compression::kBrotli;
+  return Status::InvalidArgument("unknown compression '" + name +
+                                 "' (expected zstd, snappy, gzip, lz4_raw, brotli or none)");
 }
 
 Result<std::unique_ptr<BatchReader>> OpenReader(const std::string& path, Format format, const ReadOptions& options,

@@ -32,7 +32,9 @@ Result<Format> ParseFormat(const std::string& name);
 // From the file extension: .avro, .csv, .jsonl/.ndjson/.json, .parquet/.pq.
 Result<Format> FormatFromPath(const std::string& path);
 
-enum class Compression { kNone, kSnappy, kGzip, kZstd };
+// kLz4Raw is Parquet's LZ4_RAW (one raw LZ4 block); kLz4Hadoop is Parquet's deprecated LZ4
+// (Hadoop-framed blocks, or a raw block as some writers made it), read-only.
+enum class Compression { kNone, kSnappy, kGzip, kZstd, kLz4Raw, kBrotli, kLz4Hadoop };
 const char* CompressionName(Compression c);
 // "none"/"uncompressed", "snappy", "gzip", "zstd".
 Result<Compression> ParseCompression(const std::string& name);

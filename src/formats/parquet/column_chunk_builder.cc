@@ -13,6 +13,9 @@ CompressionCodec CodecFor(Compression c) {
     case Compression::kSnappy: return CompressionCodec::kSnappy;
     case Compression::kGzip: return CompressionCodec::kGzip;
     case Compression::kZstd: return CompressionCodec::kZstd;
+    case Compression::kLz4Raw: return CompressionCodec::kLz4Raw;
+    case Compression::kBrotli: return CompressionCodec::kBrotli;
+    case Compression::kLz4Hadoop: return CompressionCodec::kLz4;
   }
   return CompressionCodec::kUncompressed;
 }
