@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "columnar/value_format.h"
 #include "formats/parquet/column_chunk_builder.h"
 #include "formats/parquet/column_statistics.h"
 #include "formats/parquet/dictionary_encoder.h"
@@ -134,10 +135,7 @@ template <typename Src, typename Phys>
 class FixedColumnWriter final : public ColumnWriterBase {
  public:
   FixedColumnWriter(const Field& field, const ColumnWriterOptions& options) : ColumnWriterBase(field, options) {
-    if (field.type.id == TypeId::kDecimal) {
-      decimal_limit_ = 1;
-      for (int i = 0; i < field.type.precision; ++i) decimal_limit_ *= 10;
-    }
+    if (field.type.id == TypeId::kDecimal) decimal_limit_ = Pow10Int128(field.type.precision);
   }
 
   Status Write(const Column& column, size_t offset, size_t count) override {
@@ -169,7 +167,7 @@ class FixedColumnWriter final : public ColumnWriterBase {
           builder_.SetDictionaryPage(dictionary_.plain_data(), static_cast<int32_t>(dictionary_.size())));
     }
     Statistics stats;
-    chunk_minmax_.FillStatistics(&stats);
+    FillStatistics(chunk_minmax_, &stats);
     if (used_dictionary_ && !fell_back_ && !std::is_floating_point_v<Phys>) {
       stats.distinct_count = static_cast<int64_t>(dictionary_.size());
     }
@@ -199,14 +197,24 @@ class FixedColumnWriter final : public ColumnWriterBase {
   Status CheckDecimals(const Src* src, const uint8_t* valid, size_t offset, size_t count) const {
     for (size_t i = 0; i < count; ++i) {
       if (valid != nullptr && !valid[i]) continue;
-      int64_t v = static_cast<int64_t>(src[i]);
+      Int128 v = static_cast<Int128>(src[i]);
       if (v <= -decimal_limit_ || v >= decimal_limit_) {
         return Status::InvalidArgument("Parquet column '" + field_.name + "': row " + std::to_string(offset + i) +
-                                       " of the batch holds unscaled value " + std::to_string(v) +
+                                       " of the batch holds unscaled value " + FormatDecimal128(v, 0) +
                                        ", which does not fit " + field_.type.ToString());
       }
     }
     return Status::OK();
+  }
+
+  // Min/max in the physical order; FIXED_LEN_BYTE_ARRAY decimals get no legacy min/max (those
+  // were defined with signed byte order, which is not the numbers' order).
+  static void FillStatistics(const MinMax<Phys>& minmax, Statistics* stats) {
+    minmax.FillStatistics(stats);
+    if constexpr (std::is_same_v<Phys, BigEndianDecimal128>) {
+      stats->min.reset();
+      stats->max.reset();
+    }
   }
 
   size_t WritePlain(const Src* src, const uint8_t* valid, size_t n) {
@@ -251,7 +259,7 @@ class FixedColumnWriter final : public ColumnWriterBase {
   Status FlushPage() {
     if (page_rows_ == 0) return Status::OK();
     Statistics stats;
-    page_minmax_.FillStatistics(&stats);
+    FillStatistics(page_minmax_, &stats);
     if (dictionary_mode_ && !indices_.empty()) {
       used_dictionary_ = true;
       GAGGLE_RETURN_IF_ERROR(EmitPage(EncodeIndices(indices_, dictionary_.size()), Encoding::kRleDictionary, &stats));
@@ -265,8 +273,8 @@ class FixedColumnWriter final : public ColumnWriterBase {
     return Status::OK();
   }
 
-  int64_t decimal_limit_ = 0;  // 10^precision for decimals, else 0
-  std::string values_;         // PLAIN values of the page in progress
+  Int128 decimal_limit_ = 0;  // 10^precision for decimals, else 0
+  std::string values_;        // PLAIN values of the page in progress
   std::vector<uint32_t> indices_;
   FixedDictionary<Phys> dictionary_;
   MinMax<Phys> page_minmax_;
@@ -468,11 +476,13 @@ Result<std::unique_ptr<ColumnWriter>> MakeColumnWriter(const Field& field, const
     case TypeId::kString:
     case TypeId::kBinary: w = std::make_unique<ByteArrayColumnWriter>(field, options); break;
     case TypeId::kDecimal:
-      if (field.type.precision < 1 || field.type.precision > 18) {
+      if (field.type.precision < 1 || field.type.precision > kMaxDecimalPrecision) {
         return Status::InvalidArgument("Parquet column '" + field.name + "': " + field.type.ToString() +
-                                       " is outside precision 1..18");
+                                       " is outside precision 1..38");
       }
-      if (PhysicalTypeFor(field.type) == PhysicalType::kInt32) {
+      if (field.type.is_wide_decimal()) {
+        w = std::make_unique<FixedColumnWriter<Int128, BigEndianDecimal128>>(field, options);
+      } else if (PhysicalTypeFor(field.type) == PhysicalType::kInt32) {
         w = std::make_unique<FixedColumnWriter<int64_t, int32_t>>(field, options);
       } else {
         w = std::make_unique<FixedColumnWriter<int64_t, int64_t>>(field, options);

@@ -15,12 +15,15 @@
 #include <string_view>
 #include <vector>
 
+#include "columnar/data_type.h"
+
 namespace gaggle::parquet {
 
 template <typename T>
 class FixedDictionary {
-  static_assert(sizeof(T) == 4 || sizeof(T) == 8, "INT32/INT64/FLOAT/DOUBLE only");
-  using Bits = std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t>;
+  static_assert(sizeof(T) == 4 || sizeof(T) == 8 || sizeof(T) == 16,
+                "INT32/INT64/FLOAT/DOUBLE, or FIXED_LEN_BYTE_ARRAY(16) decimals");
+  using Bits = std::conditional_t<sizeof(T) == 4, uint32_t, std::conditional_t<sizeof(T) == 8, uint64_t, UInt128>>;
 
  public:
   FixedDictionary() { Clear(); }
@@ -66,7 +69,15 @@ class FixedDictionary {
   }
 
  private:
-  size_t Hash(Bits bits) const { return static_cast<size_t>((uint64_t{bits} * 0x9E3779B97F4A7C15ull) >> shift_); }
+  size_t Hash(Bits bits) const {
+    uint64_t folded;
+    if constexpr (sizeof(Bits) == 16) {
+      folded = static_cast<uint64_t>(bits) ^ (static_cast<uint64_t>(bits >> 64) * 0xC2B2AE3D27D4EB4Full);
+    } else {
+      folded = bits;
+    }
+    return static_cast<size_t>((folded * 0x9E3779B97F4A7C15ull) >> shift_);
+  }
   void Grow() {
     slots_.assign(slots_.size() * 2, 0);
     mask_ = slots_.size() - 1;

@@ -1,7 +1,11 @@
 #include "formats/parquet/parquet_column_decoder.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <limits>
+
+#include "columnar/value_format.h"
 
 namespace gaggle::parquet {
 
@@ -37,6 +41,57 @@ bool DecimalFromBytes(std::string_view b, int64_t* out) {
   return true;
 }
 
+bool DecimalFromBytes(std::string_view b, Int128* out) {
+  if (b.empty()) return false;
+  const auto* p = reinterpret_cast<const uint8_t*>(b.data());
+  size_t n = b.size();
+  bool negative = (p[0] & 0x80) != 0;
+  if (n > 16) {
+    uint8_t fill = negative ? 0xFF : 0x00;
+    for (size_t i = 0; i + 16 < n; ++i) {
+      if (p[i] != fill) return false;
+    }
+    if (((p[n - 16] & 0x80) != 0) != negative) return false;
+    p += n - 16;
+    n = 16;
+  }
+  UInt128 v = negative ? ~UInt128{0} : 0;
+  for (size_t i = 0; i < n; ++i) v = (v << 8) | p[i];
+  *out = static_cast<Int128>(v);
+  return true;
+}
+
+bool Int96ToMicros(std::string_view b, int64_t* out) {
+  if (b.size() != 12) return false;
+  int64_t nanos = 0;
+  int32_t julian = 0;
+  std::memcpy(&nanos, b.data(), 8);
+  std::memcpy(&julian, b.data() + 8, 4);
+  constexpr int64_t kJulianEpoch = 2440588;  // Julian day number of 1970-01-01
+  int64_t micros = nanos / 1000;
+  if (nanos % 1000 < 0) --micros;  // floor, like every other unit conversion here
+  int64_t day_micros = 0;
+  if (__builtin_mul_overflow(static_cast<int64_t>(julian) - kJulianEpoch, int64_t{86400000000}, &day_micros)) {
+    return false;
+  }
+  return !__builtin_add_overflow(day_micros, micros, out);
+}
+
+float HalfToFloat(uint16_t h) {
+  const uint32_t sign = static_cast<uint32_t>(h >> 15) << 31;
+  const uint32_t exponent = (h >> 10) & 0x1F;
+  const uint32_t mantissa = h & 0x3FF;
+  float magnitude;
+  if (exponent == 0) {
+    magnitude = std::ldexp(static_cast<float>(mantissa), -24);  // zero or subnormal
+  } else if (exponent == 31) {
+    magnitude = mantissa == 0 ? std::numeric_limits<float>::infinity() : std::numeric_limits<float>::quiet_NaN();
+  } else {
+    magnitude = std::ldexp(static_cast<float>(mantissa | 0x400), static_cast<int>(exponent) - 25);
+  }
+  return sign != 0 ? -magnitude : magnitude;
+}
+
 namespace {
 
 size_t PlainWidth(PhysicalType t, int32_t type_length) {
@@ -47,6 +102,7 @@ size_t PlainWidth(PhysicalType t, int32_t type_length) {
     case PhysicalType::kInt64:
     case PhysicalType::kDouble: return 8;
     case PhysicalType::kFixedLenByteArray: return static_cast<size_t>(std::max(type_length, 1));
+    case PhysicalType::kInt96: return 12;
     default: return 1;
   }
 }
@@ -59,6 +115,14 @@ ParquetColumnDecoder::ParquetColumnDecoder(const RandomAccessFile* file, const s
   context_.path = path;
   context_.column = leaf.field.name;
   const bool to_decimal = leaf.conversion == ValueConversion::kDecimalBytes;
+  const bool wide = leaf.field.type.is_wide_decimal();
+  switch (leaf.conversion) {
+    case ValueConversion::kDecimalText: kind_ = Kind::kDecimalText; return;
+    case ValueConversion::kIntToInt128: kind_ = Kind::kIntToInt128; return;
+    case ValueConversion::kInt96: kind_ = Kind::kInt96; return;
+    case ValueConversion::kFloat16: kind_ = Kind::kFloat16; return;
+    default: break;
+  }
   switch (leaf.physical_type) {
     case PhysicalType::kBoolean: kind_ = Kind::kBool; break;
     case PhysicalType::kInt32:
@@ -73,7 +137,7 @@ ParquetColumnDecoder::ParquetColumnDecoder(const RandomAccessFile* file, const s
       break;
     case PhysicalType::kFloat: kind_ = Kind::kFloat; break;
     case PhysicalType::kDouble: kind_ = Kind::kDouble; break;
-    default: kind_ = to_decimal ? Kind::kDecimalBytes : Kind::kBytes; break;
+    default: kind_ = to_decimal ? (wide ? Kind::kDecimalBytes128 : Kind::kDecimalBytes) : Kind::kBytes; break;
   }
 }
 
@@ -104,6 +168,11 @@ Status ParquetColumnDecoder::StartChunk(const ColumnChunk& chunk, int row_group,
   if (m.num_values != num_rows) {
     return context_.Corruption(at, "column chunk holds " + std::to_string(m.num_values) +
                                        " values but the row group has " + std::to_string(num_rows) + " rows");
+  }
+  if (num_rows == 0) {
+    // Nothing to read: writers leave the page offsets of an empty chunk anywhere (even 0).
+    pages_.Reset(file_, &context_, *codec, 0, 0);
+    return Status::OK();
   }
   int64_t start = m.data_page_offset;
   if (m.dictionary_page_offset && *m.dictionary_page_offset > 0 && *m.dictionary_page_offset < start) {
@@ -209,22 +278,25 @@ Status ParquetColumnDecoder::LoadDictionary(const ParquetPage& page) {
                                             reinterpret_cast<const uint8_t*>(page.values.data()), size)));
   dictionary_.Clear();
   dictionary_has_bad_ = false;
+  dictionary_bad_.assign(n, 0);
   if (kind_ == Kind::kBytes) {
     views_.resize(n);
     GAGGLE_RETURN_IF_ERROR(Wrap(values_.GetBinary(views_.data(), n)));
     for (size_t i = 0; i < n; ++i) dictionary_.AppendString(views_[i]);
+  } else if (kind_ == Kind::kDecimalText) {
+    GAGGLE_RETURN_IF_ERROR(DecodeDecimalTexts(n, &dictionary_, &dictionary_bad_));
   } else {
     dictionary_.Resize(n);
-    dictionary_bad_.assign(n, 0);
     void* dst = nullptr;
     switch (leaf_.field.type.byte_width()) {
       case 1: dst = dictionary_.mutable_data<uint8_t>(); break;
       case 4: dst = dictionary_.mutable_data<int32_t>(); break;
+      case 16: dst = dictionary_.mutable_data<Int128>(); break;
       default: dst = dictionary_.mutable_data<int64_t>(); break;
     }
     GAGGLE_RETURN_IF_ERROR(DecodeValues(n, dst, &dictionary_bad_));
-    dictionary_has_bad_ = std::find(dictionary_bad_.begin(), dictionary_bad_.end(), 1) != dictionary_bad_.end();
   }
+  dictionary_has_bad_ = std::find(dictionary_bad_.begin(), dictionary_bad_.end(), 1) != dictionary_bad_.end();
   has_dictionary_ = true;
   return Status::OK();
 }
@@ -290,23 +362,98 @@ Status ParquetColumnDecoder::DecodeValues(size_t n, void* dst, std::vector<uint8
       }
       return Status::OK();
     }
-    case Kind::kDecimalBytes: {
-      auto* out = static_cast<int64_t*>(dst);
-      views_.resize(n);
-      GAGGLE_RETURN_IF_ERROR(Wrap(values_.GetBinary(views_.data(), n)));
-      for (size_t i = 0; i < n; ++i) {
-        if (!DecimalFromBytes(views_[i], &out[i])) {
-          GAGGLE_RETURN_IF_ERROR(views_[i].empty() ? fail(i, out, "empty decimal value", false)
-                                                   : fail(i, out,
-                                                          "decimal of " + std::to_string(views_[i].size()) +
-                                                              " bytes does not fit in 18 digits"));
-        }
+    case Kind::kIntToInt128: {
+      auto* out = static_cast<Int128*>(dst);
+      if (leaf_.physical_type == PhysicalType::kInt32) {
+        narrow_.resize(n);
+        GAGGLE_RETURN_IF_ERROR(Wrap(values_.GetFixed(narrow_.data(), n)));
+        for (size_t i = 0; i < n; ++i) out[i] = narrow_[i];
+      } else {
+        wide_scratch_.resize(n);
+        GAGGLE_RETURN_IF_ERROR(Wrap(values_.GetFixed(wide_scratch_.data(), n)));
+        for (size_t i = 0; i < n; ++i) out[i] = wide_scratch_[i];
       }
       return Status::OK();
     }
-    case Kind::kBytes: break;
+    case Kind::kDecimalBytes:
+    case Kind::kDecimalBytes128:
+    case Kind::kInt96:
+    case Kind::kFloat16: return DecodeFromBytes(n, dst, bad);
+    case Kind::kBytes:
+    case Kind::kDecimalText: break;
   }
   return Status::Internal(context_.Where() + ": DecodeValues on a byte-array column");
+}
+
+Status ParquetColumnDecoder::DecodeFromBytes(size_t n, void* dst, std::vector<uint8_t>* bad) {
+  // A value that does not convert: an error naming its row, or (dictionary entries) marked bad.
+  auto fail = [&](size_t i, const std::string& what, bool unsupported) -> Status {
+    if (bad == nullptr) return ValueError(i, what, unsupported);
+    (*bad)[i] = 1;
+    return Status::OK();
+  };
+  views_.resize(n);
+  GAGGLE_RETURN_IF_ERROR(Wrap(values_.GetBinary(views_.data(), n)));
+  const Int128 bound = Pow10Int128(std::min(leaf_.field.type.precision, kMaxDecimalPrecision));
+  for (size_t i = 0; i < n; ++i) {
+    const std::string_view v = views_[i];
+    bool ok = false;
+    switch (kind_) {
+      case Kind::kDecimalBytes: {
+        int64_t* out = static_cast<int64_t*>(dst) + i;
+        ok = DecimalFromBytes(v, out) && *out<bound&& * out> - bound;
+        if (!ok) *out = 0;
+        break;
+      }
+      case Kind::kDecimalBytes128: {
+        Int128* out = static_cast<Int128*>(dst) + i;
+        ok = DecimalFromBytes(v, out) && *out<bound&& * out> - bound;
+        if (!ok) *out = 0;
+        break;
+      }
+      case Kind::kInt96: {
+        int64_t* out = static_cast<int64_t*>(dst) + i;
+        ok = Int96ToMicros(v, out);
+        if (!ok) {
+          *out = 0;
+          GAGGLE_RETURN_IF_ERROR(fail(i, "INT96 timestamp is out of range in microseconds", true));
+        }
+        continue;
+      }
+      case Kind::kFloat16: {
+        uint16_t half = 0;
+        std::memcpy(&half, v.data(), std::min<size_t>(v.size(), 2));
+        static_cast<float*>(dst)[i] = HalfToFloat(half);
+        continue;
+      }
+      default: return Status::Internal(context_.Where() + ": DecodeFromBytes on another kind");
+    }
+    if (!ok) {
+      GAGGLE_RETURN_IF_ERROR(
+          v.empty()
+              ? fail(i, "empty decimal value", false)
+              : fail(i, "decimal of " + std::to_string(v.size()) + " bytes does not fit " + leaf_.field.type.ToString(),
+                     false));
+    }
+  }
+  return Status::OK();
+}
+
+Status ParquetColumnDecoder::DecodeDecimalTexts(size_t n, Column* texts, std::vector<uint8_t>* bad) {
+  views_.resize(n);
+  GAGGLE_RETURN_IF_ERROR(Wrap(values_.GetBinary(views_.data(), n)));
+  std::string text;
+  for (size_t i = 0; i < n; ++i) {
+    if (!FormatBigDecimal(views_[i], leaf_.decimal_precision, leaf_.decimal_scale, &text)) {
+      std::string what = "decimal of " + std::to_string(views_[i].size()) + " bytes does not fit decimal(" +
+                         std::to_string(leaf_.decimal_precision) + "," + std::to_string(leaf_.decimal_scale) + ")";
+      if (bad == nullptr) return ValueError(i, what);
+      (*bad)[i] = 1;
+      text.clear();
+    }
+    texts->AppendString(text);
+  }
+  return Status::OK();
 }
 
 Status ParquetColumnDecoder::GatherIndices(size_t n) {
@@ -337,8 +484,9 @@ Status ParquetColumnDecoder::ReadFixed(size_t k, size_t valid, Column* out) {
     if (dictionary_has_bad_) {
       for (size_t i = 0; i < valid; ++i) {
         if (dictionary_bad_[idx[i]]) {
-          return ValueError(
-              i, "dictionary entry " + std::to_string(idx[i]) + " does not fit " + leaf_.field.type.ToString(), true);
+          const std::string what = kind_ == Kind::kInt96 ? "an INT96 timestamp out of range in microseconds"
+                                                         : "a value that does not fit " + leaf_.field.type.ToString();
+          return ValueError(i, "dictionary entry " + std::to_string(idx[i]) + " is " + what, true);
         }
       }
     }
@@ -358,11 +506,22 @@ Status ParquetColumnDecoder::ReadFixed(size_t k, size_t valid, Column* out) {
 }
 
 Status ParquetColumnDecoder::ReadBytes(size_t k, size_t valid, Column* out) {
-  views_.resize(valid);
   if (dictionary_page_) {
     GAGGLE_RETURN_IF_ERROR(GatherIndices(valid));
-    for (size_t i = 0; i < valid; ++i) views_[i] = dictionary_.GetString(indices_[i]);
+    views_.resize(valid);
+    for (size_t i = 0; i < valid; ++i) {
+      if (dictionary_has_bad_ && dictionary_bad_[indices_[i]]) {
+        return ValueError(i, "dictionary entry " + std::to_string(indices_[i]) + " is not a valid decimal");
+      }
+      views_[i] = dictionary_.GetString(indices_[i]);
+    }
+  } else if (kind_ == Kind::kDecimalText) {
+    texts_.Clear();
+    GAGGLE_RETURN_IF_ERROR(DecodeDecimalTexts(valid, &texts_, nullptr));
+    views_.resize(valid);
+    for (size_t i = 0; i < valid; ++i) views_[i] = texts_.GetString(i);
   } else {
+    views_.resize(valid);
     GAGGLE_RETURN_IF_ERROR(Wrap(values_.GetBinary(views_.data(), valid)));
   }
   size_t total = 0;
@@ -400,7 +559,11 @@ Status ParquetColumnDecoder::ReadFromPage(size_t k, Column* out) {
     case Kind::kInt32: return ReadFixed<int32_t>(k, valid, out);
     case Kind::kFloat: return ReadFixed<float>(k, valid, out);
     case Kind::kDouble: return ReadFixed<double>(k, valid, out);
-    case Kind::kBytes: return ReadBytes(k, valid, out);
+    case Kind::kFloat16: return ReadFixed<float>(k, valid, out);
+    case Kind::kBytes:
+    case Kind::kDecimalText: return ReadBytes(k, valid, out);
+    case Kind::kDecimalBytes128:
+    case Kind::kIntToInt128: return ReadFixed<Int128>(k, valid, out);
     default: return ReadFixed<int64_t>(k, valid, out);
   }
 }

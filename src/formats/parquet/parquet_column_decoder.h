@@ -44,6 +44,13 @@ bool ScaleTimestamp(int64_t v, int64_t mul, int64_t div, int64_t* out);
 // Big-endian two's complement bytes -> int64. Longer inputs are fine while the extra leading
 // bytes only repeat the sign. False when empty or too large for 64 bits.
 bool DecimalFromBytes(std::string_view bytes, int64_t* out);
+// The same into 128 bits.
+bool DecimalFromBytes(std::string_view bytes, Int128* out);
+// INT96 (8 bytes little-endian nanoseconds of the day, then 4 bytes little-endian Julian
+// day) -> microseconds since 1970-01-01 (floor). False when out of range.
+bool Int96ToMicros(std::string_view twelve_bytes, int64_t* out);
+// IEEE 754 half precision (little-endian) -> float, exactly (NaN stays NaN).
+float HalfToFloat(uint16_t half);
 
 class ParquetColumnDecoder {
  public:
@@ -60,6 +67,9 @@ class ParquetColumnDecoder {
 
   int64_t rows_left() const { return num_rows_ - rows_read_; }
 
+  // See ParquetPageReader::set_v2_always_compressed (files of parquet-cpp before Arrow 3.0).
+  void set_v2_always_compressed(bool v) { pages_.set_v2_always_compressed(v); }
+
  private:
   // How stored values become gaggle values (from the physical type and the leaf's conversion).
   enum class Kind : uint8_t {
@@ -73,7 +83,12 @@ class ParquetColumnDecoder {
     kFloat,
     kDouble,
     kBytes,
-    kDecimalBytes,
+    kDecimalBytes,     // -> int64 unscaled
+    kDecimalBytes128,  // -> Int128 unscaled
+    kDecimalText,      // -> string
+    kIntToInt128,      // INT32 or INT64 decimal -> Int128
+    kInt96,            // -> int64 micros
+    kFloat16,          // -> float
   };
 
   Status NextDataPage();
@@ -85,6 +100,10 @@ class ParquetColumnDecoder {
   // Decodes n non-dictionary values into dst (the gaggle storage type). When a value does not
   // convert: with `bad` null, returns Corruption naming the row; else marks bad[i] and goes on.
   Status DecodeValues(size_t n, void* dst, std::vector<uint8_t>* bad);
+  // DecodeValues for the kinds whose stored values are byte strings (decimals, INT96, FLOAT16).
+  Status DecodeFromBytes(size_t n, void* dst, std::vector<uint8_t>* bad);
+  // kDecimalText: n stored values as decimal text, appended to *texts (a dictionary or a page).
+  Status DecodeDecimalTexts(size_t n, Column* texts, std::vector<uint8_t>* bad);
   Status GatherIndices(size_t n);
   // Names the row of the value_index-th non-null value of the current Read. `unsupported`: the
   // value is valid Parquet but does not fit the gaggle type (Unsupported); else Corruption.
@@ -118,7 +137,9 @@ class ParquetColumnDecoder {
   std::vector<uint8_t> levels_;
   std::vector<uint32_t> indices_;
   std::vector<std::string_view> views_;
-  std::vector<int32_t> narrow_;  // INT32 values before widening to int64
+  std::vector<int32_t> narrow_;        // INT32 values before widening to int64
+  std::vector<int64_t> wide_scratch_;  // INT64 values before widening to Int128
+  Column texts_{DataType::String()};   // kDecimalText: one page's values as text
 };
 
 }  // namespace gaggle::parquet

@@ -30,17 +30,18 @@ Result<ParquetFooter> ReadParquetFooter(const RandomAccessFile& file) {
   if (size < 12) {
     return Corrupt(file, 0, "file of " + std::to_string(size) + " bytes is too small to be Parquet (at least 12)");
   }
-  std::string head;
-  GAGGLE_RETURN_IF_ERROR(ReadExact(file, 0, 4, &head));
-  if (head != "PAR1") return Corrupt(file, 0, "bad magic: the file does not start with PAR1");
-
   uint64_t tail_size = std::min(size - 4, kTailGuess);
   std::string tail;
   GAGGLE_RETURN_IF_ERROR(ReadExact(file, size - tail_size, static_cast<size_t>(tail_size), &tail));
   std::string_view end_magic = std::string_view(tail).substr(tail.size() - 4);
+  // An encrypted footer starts the file with PARE too: this check comes before the leading magic.
   if (end_magic == "PARE") {
-    return Status::Unsupported("Parquet file '" + file.path() + "' is encrypted (footer magic PARE)");
+    return Status::Unsupported("Parquet file '" + file.path() +
+                               "' is encrypted (magic PARE): encrypted Parquet is not supported");
   }
+  std::string head;
+  GAGGLE_RETURN_IF_ERROR(ReadExact(file, 0, 4, &head));
+  if (head != "PAR1") return Corrupt(file, 0, "bad magic: the file does not start with PAR1");
   if (end_magic != "PAR1") return Corrupt(file, size - 4, "bad magic: the file does not end with PAR1");
   uint32_t footer_len = 0;
   std::memcpy(&footer_len, tail.data() + tail.size() - 8, 4);
@@ -60,7 +61,8 @@ Result<ParquetFooter> ReadParquetFooter(const RandomAccessFile& file) {
   if (!st.ok()) return Corrupt(file, f.data_end, "bad footer (offsets relative to the footer): " + st.message());
   FileMetaData& m = f.metadata;
   if (m.has_encryption_algorithm) {
-    return Status::Unsupported("Parquet file '" + file.path() + "' is encrypted");
+    return Status::Unsupported("Parquet file '" + file.path() +
+                               "' is encrypted (plaintext footer): encrypted Parquet is not supported");
   }
 
   Result<ParquetSchema> schema = FromParquetSchema(m.schema);
@@ -87,6 +89,16 @@ Result<ParquetFooter> ReadParquetFooter(const RandomAccessFile& file) {
         "row groups hold " + std::to_string(total) + " rows but the footer says " + std::to_string(m.num_rows));
   }
   return f;
+}
+
+bool WritesV2PagesCompressedAnyway(const FileMetaData& metadata) {
+  // Arrow 3.0 renamed the writer "parquet-cpp-arrow version 3.0.0" and fixed the flag.
+  static constexpr std::string_view kOldWriter = "parquet-cpp version ";
+  if (!metadata.created_by || metadata.created_by->rfind(kOldWriter, 0) != 0) return false;
+  std::string_view version = std::string_view(*metadata.created_by).substr(kOldWriter.size());
+  size_t digits = 0;
+  while (digits < version.size() && version[digits] >= '0' && version[digits] <= '9') ++digits;
+  return digits == 1 && version[0] < '2';  // major version 0 or 1
 }
 
 }  // namespace gaggle::parquet

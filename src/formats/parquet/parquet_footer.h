@@ -4,7 +4,7 @@
 // one column chunk per schema leaf in every row group, a flat schema gaggle can represent.
 //
 // Malformed bytes are Corruption naming the file and the byte offset; encrypted files and
-// schemas gaggle cannot represent (nested, repeated, INT96, ...) are Unsupported naming the file
+// schemas gaggle cannot represent (nested or repeated fields) are Unsupported naming the file
 // and the column. Only the footer is read: cost is one or two reads, whatever the file's size.
 // Thread-safety: pure function over a RandomAccessFile.
 #pragma once
@@ -27,5 +27,9 @@ struct ParquetFooter {
 };
 
 Result<ParquetFooter> ReadParquetFooter(const RandomAccessFile& file);
+
+// True for files whose created_by names parquet-cpp before Arrow 3.0 ("parquet-cpp version
+// 1.5.1-SNAPSHOT"): they marked compressed data page v2 values as uncompressed (ARROW-17100).
+bool WritesV2PagesCompressedAnyway(const FileMetaData& metadata);
 
 }  // namespace gaggle::parquet

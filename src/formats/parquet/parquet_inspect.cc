@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "columnar/column.h"
+#include "columnar/value_format.h"
 #include "formats/parquet/parquet_column_decoder.h"
 #include "formats/parquet/parquet_footer.h"
 #include "formats/parquet/parquet_reader.h"
@@ -29,9 +30,14 @@ std::optional<std::string> RenderStat(const LeafColumn& leaf, const std::string&
       switch (leaf.conversion) {
         case ValueConversion::kInt32ToInt64: one.Append<int64_t>(v); return true;
         case ValueConversion::kUint32ToInt64: one.Append<int64_t>(static_cast<uint32_t>(v)); return true;
+        case ValueConversion::kIntToInt128: one.Append<Int128>(v); return true;
         default: one.Append<int32_t>(v); return true;
       }
     } else if constexpr (std::is_same_v<T, int64_t>) {
+      if (leaf.conversion == ValueConversion::kIntToInt128) {
+        one.Append<Int128>(v);
+        return true;
+      }
       if (leaf.conversion == ValueConversion::kUint64ToInt64 && v < 0) return false;
       if (leaf.conversion == ValueConversion::kTimestampScale &&
           !parquet::ScaleTimestamp(v, leaf.timestamp_multiplier, leaf.timestamp_divisor, &v)) {
@@ -56,10 +62,23 @@ std::optional<std::string> RenderStat(const LeafColumn& leaf, const std::string&
     case PhysicalType::kDouble: ok = fixed(double{}); break;
     case PhysicalType::kByteArray:
     case PhysicalType::kFixedLenByteArray:
-      if (leaf.conversion == ValueConversion::kDecimalBytes) {
+      if (leaf.conversion == ValueConversion::kDecimalBytes && leaf.field.type.is_wide_decimal()) {
+        Int128 v = 0;
+        ok = parquet::DecimalFromBytes(bytes, &v);
+        if (ok) one.Append<Int128>(v);
+      } else if (leaf.conversion == ValueConversion::kDecimalBytes) {
         int64_t v = 0;
         ok = parquet::DecimalFromBytes(bytes, &v);
         if (ok) one.Append<int64_t>(v);
+      } else if (leaf.conversion == ValueConversion::kDecimalText) {
+        std::string text;
+        ok = FormatBigDecimal(bytes, leaf.decimal_precision, leaf.decimal_scale, &text);
+        if (ok) one.AppendString(text);
+      } else if (leaf.conversion == ValueConversion::kFloat16) {
+        uint16_t half = 0;
+        ok = bytes.size() == 2;
+        if (ok) std::memcpy(&half, bytes.data(), 2);
+        if (ok) one.Append<float>(parquet::HalfToFloat(half));
       } else {
         ok = true;
         one.AppendString(bytes);

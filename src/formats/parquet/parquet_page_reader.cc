@@ -1,5 +1,6 @@
 #include "formats/parquet/parquet_page_reader.h"
 
+#include <zlib.h>
 #include <zstd.h>
 
 #include <algorithm>
@@ -18,13 +19,18 @@ constexpr size_t kMaxHeaderBytes = size_t{16} << 20;
 
 // The most one stored byte can expand to, so that a header cannot make us allocate gigabytes for
 // a few stored bytes. deflate's limit is about 1032:1; a zstd RLE block turns 4 bytes into
-// 128 KiB (32768:1); snappy's longest copy writes 64 bytes for a 3-byte tag (about 21:1).
+// 128 KiB (32768:1); snappy's longest copy writes 64 bytes for a 3-byte tag (about 21:1); an LZ4
+// match writes at most 255 bytes per length byte; brotli has no useful bound (a few bytes can
+// repeat a 16 MiB window), so only kMaxPageBytes limits it.
 int64_t MaxExpansion(Compression codec) {
   switch (codec) {
     case Compression::kNone: return 1;
     case Compression::kGzip: return 1040;
     case Compression::kZstd: return 32800;
     case Compression::kSnappy: return 32;
+    case Compression::kLz4Raw:
+    case Compression::kLz4Hadoop: return 260;
+    case Compression::kBrotli: return kMaxPageBytes;
   }
   return 1;
 }
@@ -57,6 +63,9 @@ Result<Compression> CodecToCompression(CompressionCodec codec) {
     case CompressionCodec::kSnappy: return Compression::kSnappy;
     case CompressionCodec::kGzip: return Compression::kGzip;
     case CompressionCodec::kZstd: return Compression::kZstd;
+    case CompressionCodec::kLz4Raw: return Compression::kLz4Raw;
+    case CompressionCodec::kLz4: return Compression::kLz4Hadoop;
+    case CompressionCodec::kBrotli: return Compression::kBrotli;
     default: return Status::Unsupported("codec " + CodecName(codec));
   }
 }
@@ -99,6 +108,10 @@ Status ParquetPageReader::ReadHeader(PageHeader* header, size_t* header_bytes) {
 
 Status ParquetPageReader::Inflate(uint64_t page_offset, std::string_view in, int64_t uncompressed, bool compressed,
                                   std::string_view* out) {
+  if (in.empty() && uncompressed == 0) {  // an empty page (v2 values of a page of nulls): nothing to decode
+    *out = std::string_view();
+    return Status::OK();
+  }
   if (!compressed || codec_ == Compression::kNone) {
     if (static_cast<int64_t>(in.size()) != uncompressed) {
       return context_->Corruption(page_offset, "uncompressed page stores " + std::to_string(in.size()) +
@@ -108,7 +121,7 @@ Status ParquetPageReader::Inflate(uint64_t page_offset, std::string_view in, int
     return Status::OK();
   }
   int64_t bound = MaxExpansion(codec_);
-  if (uncompressed > static_cast<int64_t>(in.size()) * bound + 1024) {
+  if (uncompressed > std::min<int64_t>(static_cast<int64_t>(in.size()) * bound + 1024, kMaxPageBytes)) {
     return context_->Corruption(page_offset, std::string(CompressionName(codec_)) + " page of " +
                                                  std::to_string(in.size()) + " bytes cannot hold the " +
                                                  std::to_string(uncompressed) + " bytes its header claims");
@@ -173,6 +186,16 @@ Result<bool> ParquetPageReader::Next(ParquetPage* page) {
       }
       body = std::string_view(body_.data(), body_size);
     }
+    if (h.crc) {
+      // The CRC-32 covers the page as stored after its header (levels and compressed values).
+      uint32_t crc =
+          static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(body.data()), static_cast<uInt>(body.size())));
+      if (crc != static_cast<uint32_t>(*h.crc)) {
+        return context_->Corruption(offset, PageTypeName(h.type) + " fails its CRC-32 check (stored " +
+                                                std::to_string(static_cast<uint32_t>(*h.crc)) + ", computed " +
+                                                std::to_string(crc) + "): the page is damaged");
+      }
+    }
 
     *page = ParquetPage{};
     page->type = h.type;
@@ -204,7 +227,8 @@ Result<bool> ParquetPageReader::Next(ParquetPage* page) {
       // Flat columns have no repetition levels; skip any a writer put there.
       page->levels = body.substr(static_cast<size_t>(rep), static_cast<size_t>(def));
       GAGGLE_RETURN_IF_ERROR(Inflate(offset, body.substr(static_cast<size_t>(rep + def)),
-                                     h.uncompressed_page_size - rep - def, v2.is_compressed, &page->values));
+                                     h.uncompressed_page_size - rep - def, v2.is_compressed || v2_always_compressed_,
+                                     &page->values));
     }
     if (page->num_values < 0) {
       return context_->Corruption(offset, "negative value count " + std::to_string(page->num_values));

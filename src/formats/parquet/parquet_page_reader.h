@@ -5,7 +5,8 @@
 // byte range (a page never extends past the chunk, and the chunk never past the file's data),
 // against the codec (no codec can inflate a few bytes into gigabytes: the uncompressed size is
 // bounded by the codec's best possible ratio and by kMaxPageBytes), and the presence of the
-// sub-header the page type needs. Data page v2 keeps its levels uncompressed in front of the
+// sub-header the page type needs, and its CRC-32 when the header carries one (a damaged page
+// is Corruption naming the file, column and page). Data page v2 keeps its levels uncompressed in front of the
 // (optionally compressed) values; they are returned apart. Index pages and page types this code
 // does not know are skipped. Every failure is Corruption (or Unsupported) naming the file, the
 // column, the row group and the file offset of the page.
@@ -44,7 +45,7 @@ struct ParquetChunkContext {
 // and refusing it keeps one page's memory bounded.
 inline constexpr int64_t kMaxPageBytes = int64_t{1} << 30;
 
-// Gaggle's codec for a Parquet codec; LZO, BROTLI, LZ4 and unknown codecs are Unsupported.
+// Gaggle's codec for a Parquet codec; LZO and unknown codecs are Unsupported.
 Result<Compression> CodecToCompression(CompressionCodec codec);
 
 struct ParquetPage {
@@ -74,6 +75,10 @@ class ParquetPageReader {
   // Reads the next dictionary or data page into *page. Returns false at the end of the chunk.
   Result<bool> Next(ParquetPage* page);
 
+  // Parquet-cpp before Arrow 3.0 wrote data page v2 with is_compressed = false even when the
+  // values were compressed (ARROW-17100): for its files, v2 values are always decompressed.
+  void set_v2_always_compressed(bool v) { v2_always_compressed_ = v; }
+
   // File offset of the next page header.
   uint64_t position() const { return pos_; }
 
@@ -88,6 +93,7 @@ class ParquetPageReader {
   Compression codec_ = Compression::kNone;
   uint64_t pos_ = 0;
   uint64_t end_ = 0;
+  bool v2_always_compressed_ = false;
   std::string window_;        // header bytes (and often the start of the page body)
   std::string body_;          // the page as stored
   std::string decompressed_;  // the page's (values) bytes decompressed

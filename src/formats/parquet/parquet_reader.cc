@@ -19,8 +19,10 @@ class ParquetReader final : public BatchReader {
         schema_(std::make_shared<const Schema>(footer_.schema.schema)),
         batch_rows_(batch_rows == 0 ? ReadOptions{}.batch_rows : batch_rows) {
     decoders_.reserve(footer_.schema.leaves.size());
+    const bool v2_compressed = parquet::WritesV2PagesCompressedAnyway(footer_.metadata);
     for (const parquet::LeafColumn& leaf : footer_.schema.leaves) {
       decoders_.push_back(std::make_unique<ParquetColumnDecoder>(file_.get(), file_->path(), leaf));
+      decoders_.back()->set_v2_always_compressed(v2_compressed);
     }
   }
 

@@ -11,14 +11,13 @@ Status Unsupported(const std::string& column, const std::string& what) {
   return Status::Unsupported("Parquet column '" + column + "': " + what);
 }
 
+// Decimals read at any precision (more than 38 digits become their exact text); written
+// with 1..38 digits. The scale must lie in 0..precision.
 Status CheckDecimal(int precision, int scale, const std::string& column, bool reading) {
-  if (precision > 18 && reading) {
-    return Unsupported(column, "decimal(" + std::to_string(precision) + "," + std::to_string(scale) +
-                                   ") has more than the 18 digits gaggle decimals hold");
-  }
-  if (precision < 1 || precision > 18 || scale < 0 || scale > precision) {
+  if (precision < 1 || (!reading && precision > kMaxDecimalPrecision) || scale < 0 || scale > precision) {
     std::string msg = "column '" + column + "': invalid decimal(" + std::to_string(precision) + "," +
-                      std::to_string(scale) + ") (precision 1..18, scale 0..precision)";
+                      std::to_string(scale) + ") (precision 1.." + std::to_string(kMaxDecimalPrecision) +
+                      ", scale 0..precision)";
     return reading ? Status::Corruption("Parquet " + msg) : Status::InvalidArgument(msg);
   }
   return Status::OK();
@@ -76,112 +75,103 @@ std::optional<LogicalType> Annotation(const SchemaElement& e) {
   return t;
 }
 
-std::string AnnotationName(const SchemaElement& e, const LogicalType& t) {
-  switch (t.kind) {
-    case K::kMap: return "MAP";
-    case K::kList: return "LIST";
-    case K::kTime: return "TIME";
-    case K::kNull: return "UNKNOWN (always null)";
-    case K::kUuid: return "UUID";
-    case K::kFloat16: return "FLOAT16";
-    case K::kBson: return "BSON";
-    case K::kJson: return "JSON";
-    case K::kEnum: return "ENUM";
-    case K::kString: return "STRING";
-    case K::kDate: return "DATE";
-    case K::kDecimal: return "DECIMAL";
-    case K::kTimestamp: return "TIMESTAMP";
-    case K::kInteger: return "INTEGER";
-    case K::kOther: break;
+// DECIMAL on any physical type: int64 storage up to 18 digits, Int128 up to 38, text beyond.
+Status MapDecimal(const SchemaElement& e, const LogicalType& t, LeafColumn* leaf) {
+  GAGGLE_RETURN_IF_ERROR(CheckDecimal(t.precision, t.scale, e.name, true));
+  const bool from_bytes =
+      leaf->physical_type == PhysicalType::kByteArray || leaf->physical_type == PhysicalType::kFixedLenByteArray;
+  if (t.precision > kMaxDecimalPrecision) {
+    if (!from_bytes) {
+      return Status::Corruption("Parquet column '" + e.name + "': decimal(" + std::to_string(t.precision) + "," +
+                                std::to_string(t.scale) + ") cannot be stored in " +
+                                PhysicalTypeName(leaf->physical_type));
+    }
+    leaf->field.type = DataType::String();
+    leaf->conversion = ValueConversion::kDecimalText;
+    leaf->decimal_precision = t.precision;
+    leaf->decimal_scale = t.scale;
+    return Status::OK();
   }
-  if (e.converted_type) return ConvertedTypeName(*e.converted_type);
-  return "logical type #" + std::to_string(t.other_id);
+  leaf->field.type = DataType::Decimal(t.precision, t.scale);
+  if (from_bytes) {
+    leaf->conversion = ValueConversion::kDecimalBytes;
+  } else if (t.precision > kMaxDecimal64Precision) {
+    leaf->conversion = ValueConversion::kIntToInt128;
+  } else if (leaf->physical_type == PhysicalType::kInt32) {
+    leaf->conversion = ValueConversion::kInt32ToInt64;
+  }
+  return Status::OK();
 }
 
+// A leaf's gaggle type from its physical type and annotation. Annotations gaggle has no
+// counterpart for (unknown logical types, GEOMETRY, GEOGRAPHY, TIME, UUID, INTERVAL, ...)
+// leave the physical type's value as it is, as other readers do.
 Status MapLeaf(const SchemaElement& e, LeafColumn* leaf) {
-  const std::string& name = e.name;
   std::optional<LogicalType> ann = Annotation(e);
-  PhysicalType pt = *e.type;
+  const PhysicalType pt = *e.type;
   leaf->physical_type = pt;
   DataType& type = leaf->field.type;
-  auto bad = [&](const LogicalType& t) {
-    return Unsupported(name, AnnotationName(e, t) + " on " + PhysicalTypeName(pt) + " is not supported");
-  };
-  auto decimal = [&](const LogicalType& t, ValueConversion conv) -> Status {
-    GAGGLE_RETURN_IF_ERROR(CheckDecimal(t.precision, t.scale, name, true));
-    type = DataType::Decimal(t.precision, t.scale);
-    leaf->conversion = conv;
-    return Status::OK();
-  };
-  switch (pt) {
-    case PhysicalType::kBoolean:
-      if (ann && ann->kind != K::kNull) return bad(*ann);
-      type = DataType::Bool();
-      return Status::OK();
-    case PhysicalType::kInt32:
-      type = DataType::Int32();
-      if (!ann || ann->kind == K::kNull) return Status::OK();
-      if (ann->kind == K::kDate) {
-        type = DataType::Date();
-        return Status::OK();
-      }
-      if (ann->kind == K::kDecimal) return decimal(*ann, ValueConversion::kInt32ToInt64);
-      if (ann->kind == K::kInteger && ann->bit_width <= 32) {
-        if (!ann->is_signed && ann->bit_width == 32) {
-          type = DataType::Int64();
-          leaf->conversion = ValueConversion::kUint32ToInt64;
-        }
-        return Status::OK();
-      }
-      return bad(*ann);
-    case PhysicalType::kInt64:
-      type = DataType::Int64();
-      if (!ann || ann->kind == K::kNull) return Status::OK();
-      if (ann->kind == K::kInteger) {
-        if (!ann->is_signed && ann->bit_width == 64) leaf->conversion = ValueConversion::kUint64ToInt64;
-        return Status::OK();
-      }
-      if (ann->kind == K::kDecimal) return decimal(*ann, ValueConversion::kNone);
-      if (ann->kind == K::kTimestamp) {
-        type = DataType::Timestamp();
-        if (ann->unit == TimeUnit::kMillis) {
-          leaf->conversion = ValueConversion::kTimestampScale;
-          leaf->timestamp_multiplier = 1000;
-        } else if (ann->unit == TimeUnit::kNanos) {
-          leaf->conversion = ValueConversion::kTimestampScale;
-          leaf->timestamp_divisor = 1000;
-        }
-        return Status::OK();
-      }
-      return bad(*ann);
-    case PhysicalType::kInt96:
-      return Unsupported(name, "INT96 (legacy timestamp) is not supported; rewrite it as INT64 TIMESTAMP");
-    case PhysicalType::kFloat:
-    case PhysicalType::kDouble:
-      if (ann && ann->kind != K::kNull) return bad(*ann);
-      type = pt == PhysicalType::kFloat ? DataType::Float() : DataType::Double();
-      return Status::OK();
-    case PhysicalType::kByteArray:
-      type = DataType::Binary();
-      if (!ann || ann->kind == K::kNull || ann->kind == K::kBson) return Status::OK();
-      if (ann->kind == K::kString || ann->kind == K::kEnum || ann->kind == K::kJson) {
-        type = DataType::String();
-        return Status::OK();
-      }
-      if (ann->kind == K::kDecimal) return decimal(*ann, ValueConversion::kDecimalBytes);
-      return bad(*ann);
-    case PhysicalType::kFixedLenByteArray:
+  const K kind = ann ? ann->kind : K::kOther;
+  if (kind == K::kDecimal && pt != PhysicalType::kBoolean && pt != PhysicalType::kFloat &&
+      pt != PhysicalType::kDouble && pt != PhysicalType::kInt96) {
+    if (pt == PhysicalType::kFixedLenByteArray) {
       if (!e.type_length || *e.type_length <= 0) {
-        return Status::Corruption("Parquet column '" + name + "': FIXED_LEN_BYTE_ARRAY without a positive type_length");
+        return Status::Corruption("Parquet column '" + e.name +
+                                  "': FIXED_LEN_BYTE_ARRAY without a positive type_length");
       }
       leaf->type_length = *e.type_length;
-      if (ann && ann->kind == K::kDecimal) return decimal(*ann, ValueConversion::kDecimalBytes);
-      if (ann && ann->kind != K::kNull) return bad(*ann);
+    }
+    return MapDecimal(e, *ann, leaf);
+  }
+  switch (pt) {
+    case PhysicalType::kBoolean: type = DataType::Bool(); return Status::OK();
+    case PhysicalType::kInt32:
+      type = kind == K::kDate ? DataType::Date() : DataType::Int32();
+      if (kind == K::kInteger && !ann->is_signed && ann->bit_width == 32) {
+        type = DataType::Int64();
+        leaf->conversion = ValueConversion::kUint32ToInt64;
+      }
+      return Status::OK();
+    case PhysicalType::kInt64:
+      type = DataType::Int64();
+      if (kind == K::kInteger && !ann->is_signed && ann->bit_width == 64) {
+        leaf->conversion = ValueConversion::kUint64ToInt64;
+      } else if (kind == K::kTimestamp) {
+        type = ann->is_adjusted_to_utc ? DataType::Timestamp() : DataType::LocalTimestamp();
+        if (ann->unit != TimeUnit::kMicros) leaf->conversion = ValueConversion::kTimestampScale;
+        if (ann->unit == TimeUnit::kMillis) leaf->timestamp_multiplier = 1000;
+        if (ann->unit == TimeUnit::kNanos) leaf->timestamp_divisor = 1000;
+      }
+      return Status::OK();
+    case PhysicalType::kInt96:
+      type = DataType::LocalTimestamp();
+      leaf->conversion = ValueConversion::kInt96;
+      return Status::OK();
+    case PhysicalType::kFloat: type = DataType::Float(); return Status::OK();
+    case PhysicalType::kDouble: type = DataType::Double(); return Status::OK();
+    case PhysicalType::kByteArray:
+      type = kind == K::kString || kind == K::kEnum || kind == K::kJson ? DataType::String() : DataType::Binary();
+      return Status::OK();
+    case PhysicalType::kFixedLenByteArray:
+      if (!e.type_length || *e.type_length <= 0) {
+        return Status::Corruption("Parquet column '" + e.name +
+                                  "': FIXED_LEN_BYTE_ARRAY without a positive type_length");
+      }
+      leaf->type_length = *e.type_length;
+      if (kind == K::kFloat16) {
+        if (*e.type_length != 2) {
+          return Status::Corruption("Parquet column '" + e.name + "': FLOAT16 on FIXED_LEN_BYTE_ARRAY(" +
+                                    std::to_string(*e.type_length) + ") (it needs 2 bytes)");
+        }
+        type = DataType::Float();
+        leaf->conversion = ValueConversion::kFloat16;
+        return Status::OK();
+      }
       type = DataType::Binary();
       leaf->conversion = ValueConversion::kFixedToBinary;
       return Status::OK();
   }
-  return Unsupported(name, "physical type " + PhysicalTypeName(pt) + " is not supported");
+  return Status::Corruption("Parquet column '" + e.name + "': unknown physical type " + PhysicalTypeName(pt));
 }
 
 }  // namespace
@@ -197,7 +187,10 @@ PhysicalType PhysicalTypeFor(const DataType& type) {
     case TypeId::kDouble: return PhysicalType::kDouble;
     case TypeId::kString:
     case TypeId::kBinary: return PhysicalType::kByteArray;
-    case TypeId::kDecimal: return type.precision <= 9 ? PhysicalType::kInt32 : PhysicalType::kInt64;
+    case TypeId::kDecimal:
+      return type.precision <= 9                        ? PhysicalType::kInt32
+             : type.precision <= kMaxDecimal64Precision ? PhysicalType::kInt64
+                                                        : PhysicalType::kFixedLenByteArray;
   }
   return PhysicalType::kByteArray;
 }
@@ -228,9 +221,10 @@ Result<std::vector<SchemaElement>> ToParquetSchema(const Schema& schema) {
       case TypeId::kTimestamp:
         t.kind = K::kTimestamp;
         t.unit = TimeUnit::kMicros;
-        t.is_adjusted_to_utc = true;
+        t.is_adjusted_to_utc = f.type.utc;
         e.logical_type = t;
-        e.converted_type = ConvertedType::kTimestampMicros;
+        // The legacy TIMESTAMP_MICROS means UTC-adjusted: a naive timestamp must not carry it.
+        if (f.type.utc) e.converted_type = ConvertedType::kTimestampMicros;
         break;
       case TypeId::kDecimal:
         GAGGLE_RETURN_IF_ERROR(CheckDecimal(f.type.precision, f.type.scale, f.name, false));
@@ -241,6 +235,7 @@ Result<std::vector<SchemaElement>> ToParquetSchema(const Schema& schema) {
         e.converted_type = ConvertedType::kDecimal;
         e.precision = f.type.precision;
         e.scale = f.type.scale;
+        if (f.type.is_wide_decimal()) e.type_length = kWideDecimalBytes;
         break;
       default: break;
     }
@@ -271,10 +266,11 @@ Result<ParquetSchema> FromParquetSchema(const std::vector<SchemaElement>& elemen
     }
     if (!e.repetition_type) return Status::Corruption("Parquet column '" + e.name + "' has no repetition type");
     if (*e.repetition_type == Repetition::kRepeated) {
-      return Unsupported(e.name, "repeated fields (lists) are not supported");
+      return Unsupported(e.name, "repeated fields (nested lists) are not supported");
     }
     if (*e.repetition_type != Repetition::kOptional && *e.repetition_type != Repetition::kRequired) {
-      return Unsupported(e.name, "repetition type " + std::to_string(static_cast<int>(*e.repetition_type)));
+      return Status::Corruption("Parquet column '" + e.name + "': unknown repetition type " +
+                                std::to_string(static_cast<int>(*e.repetition_type)));
     }
     if (!names.insert(e.name).second) return Unsupported(e.name, "the column name appears twice");
     LeafColumn leaf;

@@ -13,13 +13,14 @@ size_t FixedWidth(PhysicalType type, size_t type_length) {
     case PhysicalType::kInt64:
     case PhysicalType::kDouble: return 8;
     case PhysicalType::kFixedLenByteArray: return type_length;
+    case PhysicalType::kInt96: return 12;
     default: return 0;
   }
 }
 
 bool Applies(Encoding e, PhysicalType t) {
   switch (e) {
-    case Encoding::kPlain: return t != PhysicalType::kInt96;
+    case Encoding::kPlain: return true;
     case Encoding::kRle: return t == PhysicalType::kBoolean;
     case Encoding::kByteStreamSplit:
       return t == PhysicalType::kFloat || t == PhysicalType::kDouble || t == PhysicalType::kInt32 ||
@@ -37,7 +38,8 @@ Status ParquetValueDecoder::Reset(Encoding encoding, PhysicalType type, int32_t 
                                   size_t size) {
   encoding_ = encoding;
   type_ = type;
-  type_length_ = type_length > 0 ? static_cast<size_t>(type_length) : 0;
+  // INT96 values are handed out like 12-byte FIXED_LEN_BYTE_ARRAY values.
+  type_length_ = type == PhysicalType::kInt96 ? 12 : type_length > 0 ? static_cast<size_t>(type_length) : 0;
   data_ = data;
   size_ = size;
   pos_ = 0;
@@ -150,7 +152,7 @@ Status ParquetValueDecoder::GetBinary(std::string_view* out, size_t n) {
   const char* base = reinterpret_cast<const char*>(data_);
   switch (encoding_) {
     case Encoding::kPlain:
-      if (type_ == PhysicalType::kFixedLenByteArray) {
+      if (type_ == PhysicalType::kFixedLenByteArray || type_ == PhysicalType::kInt96) {
         if (n > (size_ - pos_) / type_length_) return OutOfBytes("fixed-length values", n);
         for (size_t i = 0; i < n; ++i) {
           out[i] = std::string_view(base + pos_, type_length_);

@@ -1,8 +1,8 @@
 // ParquetValueDecoder: turns the value bytes of one page (data page or dictionary page) into
 // physical values, for every encoding that is not dictionary indices:
 //
-//   PLAIN                    all physical types but INT96 (BOOLEAN bit-packed LSB first;
-//                            BYTE_ARRAY with a 4-byte little-endian length per value)
+//   PLAIN                    all physical types (BOOLEAN bit-packed LSB first; BYTE_ARRAY with
+//                            a 4-byte little-endian length per value; INT96 as 12-byte values)
 //   RLE                      BOOLEAN (4-byte length, then the RLE/bit-packed hybrid at width 1)
 //   BYTE_STREAM_SPLIT        FLOAT, DOUBLE, INT32, INT64, FIXED_LEN_BYTE_ARRAY
 //   DELTA_BINARY_PACKED      INT32, INT64
@@ -39,7 +39,7 @@ class ParquetValueDecoder {
   template <typename T>
   Status GetFixed(T* out, size_t n);
 
-  // REQUIRES: BYTE_ARRAY or FIXED_LEN_BYTE_ARRAY.
+  // REQUIRES: BYTE_ARRAY, FIXED_LEN_BYTE_ARRAY or INT96 (12 bytes each).
   Status GetBinary(std::string_view* out, size_t n);
 
  private:

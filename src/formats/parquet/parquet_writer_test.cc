@@ -418,7 +418,7 @@ TEST(ParquetWriter, BadDataIsRejectedAndTheErrorSticks) {
   }
   EXPECT_FALSE(
       OpenParquetWriter(FileSystem::Default(), dir.File("missing/dir/x.parquet"), schema, WriteOptions{}).ok());
-  auto bad_decimal = std::make_shared<Schema>(std::vector<Field>{{"d", DataType::Decimal(30, 2), true}});
+  auto bad_decimal = std::make_shared<Schema>(std::vector<Field>{{"d", DataType::Decimal(40, 2), true}});
   EXPECT_EQ(
       OpenParquetWriter(FileSystem::Default(), dir.File("d.parquet"), bad_decimal, WriteOptions{}).status().code(),
       StatusCode::kInvalidArgument);

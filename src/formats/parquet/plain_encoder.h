@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "columnar/data_type.h"
+
 namespace gaggle::parquet {
 
 // Appends n fixed-width values (host is little-endian, checked in parquet_metadata.cc).
@@ -26,6 +28,27 @@ inline void AppendPlainByteArray(std::string_view v, std::string* out) {
   out->append(prefix, 4);
   out->append(v.data(), v.size());
 }
+
+// A decimal over 18 digits as Parquet stores it: FIXED_LEN_BYTE_ARRAY(16), big-endian two's
+// complement. Ordered like the number (MinMax and statistics rely on it); its PLAIN bytes and
+// statistics bytes are the 16 bytes themselves.
+struct BigEndianDecimal128 {
+  uint8_t bytes[16];
+
+  BigEndianDecimal128() : bytes{} {}
+  explicit BigEndianDecimal128(Int128 v) {
+    const auto u = static_cast<UInt128>(v);
+    for (int i = 0; i < 16; ++i) bytes[i] = static_cast<uint8_t>(u >> (120 - 8 * i));
+  }
+  Int128 value() const {
+    UInt128 u = 0;
+    for (uint8_t b : bytes) u = (u << 8) | b;
+    return static_cast<Int128>(u);
+  }
+  explicit operator Int128() const { return value(); }
+  bool operator<(const BigEndianDecimal128& o) const { return value() < o.value(); }
+};
+static_assert(sizeof(BigEndianDecimal128) == 16);
 
 // The bytes of one value as Statistics min/max carry it.
 template <typename T>
