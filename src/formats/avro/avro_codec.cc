@@ -1,13 +1,15 @@
 #include "formats/avro/avro_codec.h"
 
-#include <dlfcn.h>
+#include <bzlib.h>
 #include <lzma.h>
 #include <snappy.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #include <algorithm>
 #include <climits>
 #include <cstring>
+#include <memory>
 
 namespace gaggle::avro {
 namespace {
@@ -74,40 +76,9 @@ Result<std::string_view> UnsnappyWithCrc(std::string_view in, size_t max_bytes, 
   return std::string_view(*out);
 }
 
-// avro-c links liblzma but gaggle's build does not name it, so the two functions we
-// need are looked up in the already-loaded library rather than linked.
-struct LzmaApi {
-  lzma_ret (*raw_buffer_decode)(const lzma_filter*, const lzma_allocator*, const uint8_t*, size_t*, size_t, uint8_t*,
-                                size_t*, size_t) = nullptr;
-  lzma_bool (*lzma_preset)(lzma_options_lzma*, uint32_t) = nullptr;
-};
-
-template <typename Fn>
-void LoadSymbol(void* handle, const char* name, Fn* fn) {
-  void* sym = dlsym(handle, name);
-  static_assert(sizeof(sym) == sizeof(*fn));
-  if (sym != nullptr) std::memcpy(fn, &sym, sizeof(sym));
-}
-
-const LzmaApi* GetLzma() {
-  static const LzmaApi api = [] {
-    LzmaApi a;
-    void* h = dlopen("liblzma.so.5", RTLD_NOW | RTLD_NOLOAD);
-    if (h == nullptr) h = dlopen("liblzma.so.5", RTLD_NOW);
-    if (h != nullptr) {
-      LoadSymbol(h, "lzma_raw_buffer_decode", &a.raw_buffer_decode);
-      LoadSymbol(h, "lzma_lzma_preset", &a.lzma_preset);
-    }
-    return a;
-  }();
-  return (api.raw_buffer_decode != nullptr && api.lzma_preset != nullptr) ? &api : nullptr;
-}
-
 Result<std::string_view> UnLzma(std::string_view in, size_t max_bytes, std::string* out) {
-  const LzmaApi* lz = GetLzma();
-  if (lz == nullptr) return Status::Unsupported("lzma codec: liblzma.so.5 could not be loaded");
   lzma_options_lzma opt;
-  if (lz->lzma_preset(&opt, LZMA_PRESET_DEFAULT)) return Status::Internal("lzma preset unavailable");
+  if (lzma_lzma_preset(&opt, LZMA_PRESET_DEFAULT)) return Status::Internal("lzma preset unavailable");
   lzma_filter filters[2];
   filters[0].id = LZMA_FILTER_LZMA2;
   filters[0].options = &opt;
@@ -118,8 +89,8 @@ Result<std::string_view> UnLzma(std::string_view in, size_t max_bytes, std::stri
     out->resize(cap);
     size_t in_pos = 0;
     size_t out_pos = 0;
-    lzma_ret ret = lz->raw_buffer_decode(filters, nullptr, reinterpret_cast<const uint8_t*>(in.data()), &in_pos,
-                                         in.size(), reinterpret_cast<uint8_t*>(out->data()), &out_pos, cap);
+    lzma_ret ret = lzma_raw_buffer_decode(filters, nullptr, reinterpret_cast<const uint8_t*>(in.data()), &in_pos,
+                                          in.size(), reinterpret_cast<uint8_t*>(out->data()), &out_pos, cap);
     if (ret == LZMA_OK) {
       out->resize(out_pos);
       return std::string_view(*out);
@@ -136,6 +107,132 @@ Result<std::string_view> UnLzma(std::string_view in, size_t max_bytes, std::stri
   }
 }
 
+// Grows *out from a guess up to max_bytes while `step` reports that it needs more room.
+// `step(out, cap, &produced)` decodes into the first `cap` bytes of *out and returns
+// 1 when done, 0 when the output is full, or -1 on malformed input.
+template <typename Step>
+Result<std::string_view> DecodeGrowing(const char* codec, std::string_view in, size_t max_bytes, std::string* out,
+                                       Step step) {
+  size_t cap = std::min<size_t>(max_bytes, std::max<size_t>(64 * 1024, in.size() * 4));
+  while (true) {
+    out->resize(cap);
+    size_t produced = 0;
+    int rc = step(out, cap, &produced);
+    if (rc > 0) {
+      out->resize(produced);
+      return std::string_view(*out);
+    }
+    if (rc < 0) return Status::Corruption(std::string(codec) + " block is malformed or truncated");
+    if (cap >= max_bytes) {
+      return Status::Corruption(std::string(codec) + " block inflates past the limit of " + std::to_string(max_bytes) +
+                                " bytes");
+    }
+    cap = std::min(max_bytes, cap * 2);
+  }
+}
+
+// zstandard: one or more zstd frames (Avro Java writes one per block).
+Result<std::string_view> UnZstd(std::string_view in, size_t max_bytes, std::string* out) {
+  return DecodeGrowing("zstandard", in, max_bytes, out, [&](std::string* o, size_t cap, size_t* produced) {
+    thread_local std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> ctx(ZSTD_createDCtx(), ZSTD_freeDCtx);
+    ZSTD_DCtx_reset(ctx.get(), ZSTD_reset_session_only);
+    ZSTD_inBuffer src{in.data(), in.size(), 0};
+    ZSTD_outBuffer dst{o->data(), cap, 0};
+    while (true) {
+      size_t rc = ZSTD_decompressStream(ctx.get(), &dst, &src);
+      if (ZSTD_isError(rc)) return -1;
+      if (rc == 0 && src.pos == src.size) {
+        *produced = dst.pos;
+        return 1;  // every frame ended with the input
+      }
+      if (dst.pos == dst.size) return 0;
+      if (src.pos == src.size) return -1;  // input ended inside a frame
+    }
+  });
+}
+
+Result<std::string_view> UnBzip2(std::string_view in, size_t max_bytes, std::string* out) {
+  if (in.size() > UINT_MAX) return Status::Corruption("bzip2 block of " + std::to_string(in.size()) + " bytes");
+  return DecodeGrowing("bzip2", in, max_bytes, out, [&](std::string* o, size_t cap, size_t* produced) {
+    bz_stream bz;
+    std::memset(&bz, 0, sizeof(bz));
+    if (BZ2_bzDecompressInit(&bz, 0, 0) != BZ_OK) return -1;
+    bz.next_in = const_cast<char*>(in.data());
+    bz.avail_in = static_cast<unsigned>(in.size());
+    bz.next_out = o->data();
+    bz.avail_out = static_cast<unsigned>(std::min<size_t>(cap, UINT_MAX));
+    int rc = BZ_OK;
+    // Concatenated bzip2 streams decode one after another.
+    while ((rc = BZ2_bzDecompress(&bz)) == BZ_STREAM_END && bz.avail_in > 0) {
+      unsigned long long done = (static_cast<unsigned long long>(bz.total_out_hi32) << 32) | bz.total_out_lo32;
+      char* next_out = bz.next_out;
+      unsigned avail_out = bz.avail_out;
+      char* next_in = bz.next_in;
+      unsigned avail_in = bz.avail_in;
+      BZ2_bzDecompressEnd(&bz);
+      std::memset(&bz, 0, sizeof(bz));
+      if (BZ2_bzDecompressInit(&bz, 0, 0) != BZ_OK) return -1;
+      bz.next_in = next_in;
+      bz.avail_in = avail_in;
+      bz.next_out = next_out;
+      bz.avail_out = avail_out;
+      bz.total_out_lo32 = static_cast<unsigned>(done);
+      bz.total_out_hi32 = static_cast<unsigned>(done >> 32);
+    }
+    *produced = static_cast<size_t>(bz.next_out - o->data());
+    const bool out_full = bz.avail_out == 0;
+    BZ2_bzDecompressEnd(&bz);
+    if (rc == BZ_STREAM_END) return 1;
+    if (rc == BZ_OK && out_full) return 0;
+    return -1;
+  });
+}
+
+// xz: an .xz container (Avro Java's XZCodec), possibly several concatenated streams.
+Result<std::string_view> UnXz(std::string_view in, size_t max_bytes, std::string* out) {
+  lzma_stream xz = LZMA_STREAM_INIT;
+  // The memory limit keeps a crafted header from making liblzma allocate more than this.
+  if (lzma_stream_decoder(&xz, uint64_t{256} << 20, LZMA_CONCATENATED) != LZMA_OK) {
+    return Status::Internal("cannot initialise the xz decoder");
+  }
+  size_t cap = std::min<size_t>(max_bytes, std::max<size_t>(64 * 1024, in.size() * 4));
+  out->resize(cap);
+  xz.next_in = reinterpret_cast<const uint8_t*>(in.data());
+  xz.avail_in = in.size();
+  xz.next_out = reinterpret_cast<uint8_t*>(out->data());
+  xz.avail_out = cap;
+  lzma_ret ret = LZMA_OK;
+  while (true) {
+    ret = lzma_code(&xz, LZMA_FINISH);
+    if (ret != LZMA_OK || xz.avail_out > 0) break;
+    if (cap >= max_bytes) {
+      lzma_end(&xz);
+      return Status::Corruption("xz block inflates past the limit of " + std::to_string(max_bytes) + " bytes");
+    }
+    size_t produced = cap;
+    cap = std::min(max_bytes, cap * 2);
+    out->resize(cap);
+    xz.next_out = reinterpret_cast<uint8_t*>(out->data()) + produced;
+    xz.avail_out = cap - produced;
+  }
+  size_t produced = cap - xz.avail_out;
+  lzma_end(&xz);
+  if (ret != LZMA_STREAM_END) {
+    return Status::Corruption("xz block is malformed or truncated (liblzma error " +
+                              std::to_string(static_cast<int>(ret)) + ")");
+  }
+  out->resize(produced);
+  return std::string_view(*out);
+}
+
+Status ZstdEncode(std::string_view in, int level, std::string* out) {
+  out->resize(ZSTD_compressBound(in.size()));
+  size_t n = ZSTD_compress(out->data(), out->size(), in.data(), in.size(), level == 0 ? 3 : level);
+  if (ZSTD_isError(n)) return Status::Internal(std::string("zstd: ") + ZSTD_getErrorName(n));
+  out->resize(n);
+  return Status::OK();
+}
+
 }  // namespace
 
 Result<Codec> ParseCodec(std::string_view name) {
@@ -143,8 +240,11 @@ Result<Codec> ParseCodec(std::string_view name) {
   if (name == "deflate") return Codec::kDeflate;
   if (name == "snappy") return Codec::kSnappy;
   if (name == "lzma") return Codec::kLzma;
+  if (name == "zstandard") return Codec::kZstandard;
+  if (name == "bzip2") return Codec::kBzip2;
+  if (name == "xz") return Codec::kXz;
   return Status::Unsupported("Avro codec '" + std::string(name) +
-                             "' (supported: null, deflate, snappy, lzma — the codecs avro-c 1.11 implements)");
+                             "' (supported: null, deflate, snappy, zstandard, bzip2, xz, lzma)");
 }
 
 const char* CodecName(Codec codec) {
@@ -153,6 +253,9 @@ const char* CodecName(Codec codec) {
     case Codec::kDeflate: return "deflate";
     case Codec::kSnappy: return "snappy";
     case Codec::kLzma: return "lzma";
+    case Codec::kZstandard: return "zstandard";
+    case Codec::kBzip2: return "bzip2";
+    case Codec::kXz: return "xz";
   }
   return "unknown";
 }
@@ -165,6 +268,9 @@ Result<std::string_view> DecodeBlock(Codec codec, std::string_view in, size_t ma
     case Codec::kDeflate: return InflateRaw(in, max_bytes, scratch);
     case Codec::kSnappy: return UnsnappyWithCrc(in, max_bytes, scratch);
     case Codec::kLzma: return UnLzma(in, max_bytes, scratch);
+    case Codec::kZstandard: return UnZstd(in, max_bytes, scratch);
+    case Codec::kBzip2: return UnBzip2(in, max_bytes, scratch);
+    case Codec::kXz: return UnXz(in, max_bytes, scratch);
   }
   return Status::Internal("unknown codec");
 }
@@ -204,7 +310,12 @@ Status EncodeBlock(Codec codec, std::string_view in, int level, std::string* out
       out->resize(n + 4);
       return Status::OK();
     }
-    case Codec::kLzma: return Status::Unsupported("writing Avro lzma blocks (use deflate or snappy)");
+    case Codec::kZstandard: return ZstdEncode(in, level, out);
+    case Codec::kLzma:
+    case Codec::kBzip2:
+    case Codec::kXz:
+      return Status::Unsupported(std::string("writing Avro ") + CodecName(codec) +
+                                 " blocks (use zstandard, deflate or snappy)");
   }
   return Status::Internal("unknown codec");
 }

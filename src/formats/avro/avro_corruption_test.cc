@@ -204,8 +204,12 @@ TEST(AvroCorruption, CompressedBlocksAreChecked) {
   ExpectError(p, StatusCode::kCorruption, "deflate");
   Spit(p, Container(kStringSchema, {{1, "not lzma data"}}, "lzma"));
   ExpectError(p, StatusCode::kCorruption, "lzma");
-  Spit(p, Container(kStringSchema, {{1, "x"}}, "zstandard"));
-  ExpectError(p, StatusCode::kUnsupported, "codec 'zstandard'");
+  for (const char* codec : {"zstandard", "bzip2", "xz"}) {
+    Spit(p, Container(kStringSchema, {{1, "not compressed at all"}}, codec));
+    ExpectError(p, StatusCode::kCorruption, std::string(codec) + " block is malformed");
+  }
+  Spit(p, Container(kStringSchema, {{1, "x"}}, "brotli"));
+  ExpectError(p, StatusCode::kUnsupported, "codec 'brotli'");
 }
 
 TEST(AvroCorruption, HeaderProblems) {

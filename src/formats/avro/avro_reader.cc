@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "columnar/value_format.h"
 #include "formats/avro/avro_block_validator.h"
 #include "formats/avro/avro_codec.h"
 #include "formats/avro/avro_container.h"
@@ -13,13 +14,6 @@ namespace gaggle {
 namespace {
 
 using avro::PlanNode;
-
-// 10^p for p <= 18: the exclusive bound of a decimal(p, s) unscaled value.
-int64_t Pow10(int p) {
-  int64_t v = 1;
-  for (int i = 0; i < p; ++i) v *= 10;
-  return v;
-}
 
 // A file's header, schema mapping and codec: what the reader and InspectAvro share.
 struct OpenedFile {
@@ -216,7 +210,8 @@ class AvroReader final : public BatchReader {
         return Status::OK();
       }
       case Conversion::kBinary:
-      case Conversion::kDecimal: {
+      case Conversion::kDecimal:
+      case Conversion::kDecimalText: {
         const void* buf = nullptr;
         size_t size = 0;
         int rc = node.kind == avro::Kind::kFixed ? avro_value_get_fixed(v, &buf, &size)
@@ -227,20 +222,33 @@ class AvroReader final : public BatchReader {
           col->AppendString(bytes);
           return Status::OK();
         }
-        int64_t unscaled = 0;
+        if (node.conversion == Conversion::kDecimalText) {
+          if (!FormatBigDecimal(bytes, node.precision, node.scale, &text_) &&
+              !(bytes.empty() && FormatBigDecimal(std::string_view("\0", 1), node.precision, node.scale, &text_))) {
+            return Corrupt("decimal value in column '" + Name(node) + "' does not fit decimal(" +
+                           std::to_string(node.precision) + ")");
+          }
+          col->AppendString(text_);
+          return Status::OK();
+        }
+        Int128 unscaled = 0;
         if (!DecodeDecimal(bytes, node.precision, &unscaled)) {
           return Corrupt("decimal value in column '" + Name(node) + "' does not fit decimal(" +
                          std::to_string(node.precision) + ")");
         }
-        col->Append<int64_t>(unscaled);
+        if (col->type().is_wide_decimal()) {
+          col->Append<Int128>(unscaled);
+        } else {
+          col->Append<int64_t>(static_cast<int64_t>(unscaled));
+        }
         return Status::OK();
       }
     }
     return Status::Internal("unknown conversion");
   }
 
-  // Big-endian two's complement -> int64, requiring |value| < 10^precision.
-  static bool DecodeDecimal(std::string_view b, int precision, int64_t* out) {
+  // Big-endian two's complement -> 128 bits, requiring |value| < 10^precision (precision <= 38).
+  static bool DecodeDecimal(std::string_view b, int precision, Int128* out) {
     const auto* p = reinterpret_cast<const uint8_t*>(b.data());
     size_t n = b.size();
     if (n == 0) {
@@ -248,17 +256,17 @@ class AvroReader final : public BatchReader {
       return true;
     }
     bool negative = (p[0] & 0x80) != 0;
-    // Leading bytes beyond 8 must be pure sign extension.
+    // Leading bytes beyond 16 must be pure sign extension.
     size_t start = 0;
-    while (n - start > 8) {
+    while (n - start > 16) {
       if (p[start] != (negative ? 0xFF : 0x00)) return false;
       ++start;
     }
-    if (n - start == 8 && start > 0 && ((p[start] & 0x80) != 0) != negative) return false;
-    uint64_t u = negative ? ~uint64_t{0} : 0;
+    if (n - start == 16 && start > 0 && ((p[start] & 0x80) != 0) != negative) return false;
+    UInt128 u = negative ? ~UInt128{0} : 0;
     for (size_t i = start; i < n; ++i) u = (u << 8) | p[i];
-    int64_t v = static_cast<int64_t>(u);
-    int64_t bound = Pow10(precision);
+    Int128 v = static_cast<Int128>(u);
+    Int128 bound = Pow10Int128(precision);
     if (v >= bound || v <= -bound) return false;
     *out = v;
     return true;
@@ -282,6 +290,7 @@ class AvroReader final : public BatchReader {
   avro::BlockInfo block_;
   std::string compressed_;
   std::string decoded_;
+  std::string text_;       // scratch: one decimal's text
   int64_t remaining_ = 0;  // records of the current block not yet decoded
   int64_t row_ = 0;
   bool done_ = false;

@@ -1,5 +1,6 @@
 #include "formats/avro/avro_schema.h"
 
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -226,7 +227,7 @@ class Mapper {
             value = b;
           } else {
             return Status::Unsupported("Avro field '" + Display(name) + "' is a union of " + UnionText(n) +
-                                       "; only [\"null\", T] unions are read");
+                                       "; only [\"null\", T] unions are read (general unions are nested data)");
           }
         }
         if (value < 0) return Status::Unsupported("Avro field '" + Display(name) + "' has only the null type");
@@ -239,7 +240,8 @@ class Mapper {
       case Kind::kMap:
       case Kind::kNull:
         return Status::Unsupported("Avro field '" + Display(name) + "' has type " + KindName(n.kind) +
-                                   " (gaggle reads records of scalar, enum, fixed, nullable and nested record fields)");
+                                   " (nested data: gaggle reads records of scalar, enum, fixed, nullable and nested "
+                                   "record fields)");
       default: GAGGLE_RETURN_IF_ERROR(MapLeaf(n, name, nullable, plan));
     }
     plan->end_column = static_cast<int>(out_->schema.num_fields());
@@ -309,11 +311,12 @@ class Mapper {
         }
         break;
       case Kind::kLong:
+        // local-timestamp-* are naive wall-clock readings and stay naive (timestamp_ntz).
         if (lt == "timestamp-millis" || lt == "local-timestamp-millis") {
-          type = DataType::Timestamp();
+          type = lt[0] == 'l' ? DataType::LocalTimestamp() : DataType::Timestamp();
           plan->conversion = Conversion::kTimestampMillis;
         } else if (lt == "timestamp-micros" || lt == "local-timestamp-micros") {
-          type = DataType::Timestamp();
+          type = lt[0] == 'l' ? DataType::LocalTimestamp() : DataType::Timestamp();
           plan->conversion = Conversion::kTimestampMicros;
         } else {
           type = DataType::Int64();
@@ -343,13 +346,16 @@ class Mapper {
         plan->conversion = Conversion::kBinary;
         // The spec says an invalid decimal (bad precision or scale) falls back to the underlying type.
         if (lt == "decimal" && n.precision > 0 && n.scale >= 0 && n.scale <= n.precision) {
-          if (n.precision > 18) {
-            return Status::Unsupported("Avro field '" + Display(name) + "' is decimal(" + std::to_string(n.precision) +
-                                       "," + std::to_string(n.scale) + "); gaggle decimals hold at most 18 digits");
+          plan->precision = static_cast<int>(std::min<int64_t>(n.precision, 1 << 20));
+          plan->scale = static_cast<int>(n.scale);
+          if (n.precision > kMaxDecimalPrecision) {
+            // Wider than any gaggle decimal: kept exactly as its decimal text.
+            type = DataType::String();
+            plan->conversion = Conversion::kDecimalText;
+          } else {
+            type = DataType::Decimal(static_cast<int>(n.precision), static_cast<int>(n.scale));
+            plan->conversion = Conversion::kDecimal;
           }
-          type = DataType::Decimal(static_cast<int>(n.precision), static_cast<int>(n.scale));
-          plan->conversion = Conversion::kDecimal;
-          plan->precision = static_cast<int>(n.precision);
         }
         break;
       default: return Status::Internal("unexpected Avro leaf kind");

@@ -5,13 +5,14 @@
 // Mapping (see docs/formats.md, "Avro"):
 //   boolean, int, long, float, double, string, bytes -> bool, int32, int64, float, double, string, binary
 //   enum -> string (the symbol); fixed -> binary; uuid -> string
-//   int date -> date; long timestamp-millis/-micros and local-timestamp-* -> timestamp
-//   bytes/fixed decimal(p <= 18) -> decimal(p, s); other logical types -> their underlying type
+//   int date -> date; long timestamp-millis/-micros -> timestamp; local-timestamp-* -> timestamp_ntz
+//   bytes/fixed decimal(p <= 38) -> decimal(p, s); decimal(p > 38) -> string (the exact decimal
+//   text); other logical types -> their underlying type
 //   ["null", T] / [T, "null"] -> T, nullable; any other field -> nullable = false
 //   nested records -> flattened, "parent.child"; a nullable record makes its children nullable
 //   a non-record top-level schema -> one column named "value"
-// Arrays, maps, unions other than null + one type, null-typed fields, recursive
-// records and decimals wider than 18 digits are Status::Unsupported naming the field.
+// Arrays, maps, unions other than null + one type, null-typed fields and recursive
+// records are Status::Unsupported naming the field.
 // Malformed JSON or an invalid schema is Status::Corruption.
 #pragma once
 
@@ -56,6 +57,7 @@ enum class Conversion : uint8_t {
   kTimestampMillis,  // long millis -> micros (x1000)
   kTimestampMicros,  // long micros
   kDecimal,          // bytes or fixed: big-endian two's complement unscaled value
+  kDecimalText,      // the same, wider than 38 digits: its exact decimal text
   kEnumSymbol,       // enum index -> symbol
 };
 
@@ -76,7 +78,8 @@ struct PlanNode {
   Kind kind = Kind::kNull;
   Conversion conversion = Conversion::kInt64;
   int64_t fixed_size = 0;            // kFixed
-  int precision = 0;                 // kDecimal
+  int precision = 0;                 // kDecimal, kDecimalText
+  int scale = 0;                     // kDecimalText
   std::vector<std::string> symbols;  // kEnum
 };
 

@@ -27,7 +27,7 @@ struct WriteNode {
   int column = -1;                  // leaf: column index
   bool nullable = false;
   DataType type;
-  std::array<uint8_t, 8> scratch{};  // leaf decimal bytes (alive until the record is written)
+  std::array<uint8_t, 16> scratch{};  // leaf decimal bytes (alive until the record is written)
 
   bool is_record() const { return column < 0; }
 };
@@ -105,9 +105,12 @@ OJson TreeJson(const WriteNode& node, const std::string& space, bool for_file, i
     case TypeId::kString: t = "string"; break;
     case TypeId::kBinary: t = "bytes"; break;
     case TypeId::kDate: t = for_file ? OJson{{"type", "int"}, {"logicalType", "date"}} : OJson("int"); break;
-    case TypeId::kTimestamp:
-      t = for_file ? OJson{{"type", "long"}, {"logicalType", "timestamp-micros"}} : OJson("long");
+    case TypeId::kTimestamp: {
+      // A naive timestamp stays naive: Avro's local-timestamp-micros.
+      const char* logical = node.type.utc ? "timestamp-micros" : "local-timestamp-micros";
+      t = for_file ? OJson{{"type", "long"}, {"logicalType", logical}} : OJson("long");
       break;
+    }
     case TypeId::kDecimal:
       t = for_file ? OJson{{"type", "bytes"},
                            {"logicalType", "decimal"},
@@ -120,18 +123,18 @@ OJson TreeJson(const WriteNode& node, const std::string& space, bool for_file, i
   return t;
 }
 
-// Minimal big-endian two's complement bytes of v.
-size_t DecimalBytes(int64_t v, uint8_t* out) {
-  uint8_t full[8];
-  for (int i = 0; i < 8; ++i) full[i] = static_cast<uint8_t>(static_cast<uint64_t>(v) >> (56 - 8 * i));
+// Minimal big-endian two's complement bytes of v (at most 16).
+size_t DecimalBytes(Int128 v, uint8_t* out) {
+  uint8_t full[16];
+  for (int i = 0; i < 16; ++i) full[i] = static_cast<uint8_t>(static_cast<UInt128>(v) >> (120 - 8 * i));
   int start = 0;
-  while (start < 7) {
+  while (start < 15) {
     bool redundant = (full[start] == 0x00 && (full[start + 1] & 0x80) == 0) ||
                      (full[start] == 0xFF && (full[start + 1] & 0x80) != 0);
     if (!redundant) break;
     ++start;
   }
-  size_t n = static_cast<size_t>(8 - start);
+  size_t n = static_cast<size_t>(16 - start);
   std::memcpy(out, full + start, n);
   return n;
 }
@@ -281,7 +284,8 @@ class AvroWriter final : public BatchWriter {
         break;
       }
       case TypeId::kDecimal: {
-        size_t n = DecimalBytes(col.Get<int64_t>(r), node.scratch.data());
+        Int128 unscaled = node.type.is_wide_decimal() ? col.Get<Int128>(r) : col.Get<int64_t>(r);
+        size_t n = DecimalBytes(unscaled, node.scratch.data());
         avro_wrapped_buffer_t buf;
         avro_wrapped_buffer_new(&buf, node.scratch.data(), n);
         rc = avro_value_give_bytes(v, &buf);
@@ -340,10 +344,13 @@ Result<std::unique_ptr<BatchWriter>> OpenAvroWriter(FileSystem* fs, const std::s
     case Compression::kNone: codec = avro::Codec::kNull; break;
     case Compression::kGzip: codec = avro::Codec::kDeflate; break;
     case Compression::kSnappy: codec = avro::Codec::kSnappy; break;
-    case Compression::kZstd:
-      return Status::Unsupported("zstd for Avro output '" + path +
-                                 "': avro-c 1.11 has no zstandard codec; use snappy, gzip (written as Avro deflate) "
-                                 "or none");
+    case Compression::kZstd: codec = avro::Codec::kZstandard; break;
+    case Compression::kLz4Raw:
+    case Compression::kBrotli:
+    case Compression::kLz4Hadoop:
+      return Status::Unsupported(std::string(CompressionName(options.compression)) + " for Avro output '" + path +
+                                 "': Avro has no such codec; use zstd (Avro zstandard), snappy, gzip (written as "
+                                 "Avro deflate) or none");
   }
   if (schema == nullptr || schema->num_fields() == 0) {
     return Status::InvalidArgument("avro writer '" + path + "': the schema has no columns");
