@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_support.h"
+#include "common/utf8.h"
 #include "formats/format.h"
 
 namespace gaggle::cli {
@@ -47,17 +48,20 @@ Result<ReadOptions> MakeReadOptions(const std::string& schema_text, size_t batch
   return options;
 }
 
+// Every string in the summary comes from the file (names, metadata, created_by, statistics)
+// or the command line, and JSON holds only UTF-8: bytes that are not UTF-8 are escaped as \xNN.
 nlohmann::json SummaryToJson(const FileSummary& s) {
+  const auto text = [](std::string_view v) { return EscapeInvalidUtf8(v); };
   nlohmann::json j;
-  j["path"] = s.path;
+  j["path"] = text(s.path);
   j["format"] = FormatName(s.format);
   j["file_bytes"] = s.file_bytes;
   j["num_rows"] = s.num_rows;
-  j["codec"] = s.codec;
-  if (!s.created_by.empty()) j["created_by"] = s.created_by;
+  j["codec"] = text(s.codec);
+  if (!s.created_by.empty()) j["created_by"] = text(s.created_by);
   j["schema"] = nlohmann::json::array();
   for (const Field& f : s.schema.fields()) {
-    j["schema"].push_back({{"name", f.name}, {"type", f.type.ToString()}, {"nullable", f.nullable}});
+    j["schema"].push_back({{"name", text(f.name)}, {"type", f.type.ToString()}, {"nullable", f.nullable}});
   }
   if (s.format == Format::kParquet) {
     j["row_groups"] = nlohmann::json::array();
@@ -65,22 +69,22 @@ nlohmann::json SummaryToJson(const FileSummary& s) {
       nlohmann::json r = {{"num_rows", rg.num_rows}, {"total_bytes", rg.total_bytes}};
       r["columns"] = nlohmann::json::array();
       for (const ColumnChunkSummary& c : rg.columns) {
-        nlohmann::json cj = {{"column", c.column},
+        nlohmann::json cj = {{"column", text(c.column)},
                              {"physical_type", c.physical_type},
                              {"encodings", c.encodings},
                              {"codec", c.codec},
                              {"compressed_bytes", c.compressed_bytes},
                              {"uncompressed_bytes", c.uncompressed_bytes}};
         if (c.null_count) cj["null_count"] = *c.null_count;
-        if (c.min) cj["min"] = *c.min;
-        if (c.max) cj["max"] = *c.max;
+        if (c.min) cj["min"] = text(*c.min);
+        if (c.max) cj["max"] = text(*c.max);
         r["columns"].push_back(std::move(cj));
       }
       j["row_groups"].push_back(std::move(r));
     }
   }
   nlohmann::json kv = nlohmann::json::object();
-  for (const auto& [k, v] : s.key_value_metadata) kv[k] = v;
+  for (const auto& [k, v] : s.key_value_metadata) kv[text(k)] = text(v);
   if (!kv.empty()) j["key_value_metadata"] = kv;
   return j;
 }
@@ -122,7 +126,8 @@ int RunInspect(const InspectArgs& args) {
   auto summary = InspectFile(args.path, *format, *options);
   if (!summary.ok()) return ReportError(summary.status());
   if (args.json) {
-    std::cout << SummaryToJson(*summary).dump(2) << std::endl;
+    // Replace (never throw) as a last resort: a dump that throws would abort the process.
+    std::cout << SummaryToJson(*summary).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
   } else {
     PrintSummary(*summary);
   }

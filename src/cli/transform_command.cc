@@ -67,7 +67,7 @@ int RunTransform(const TransformArgs& args) {
                                     {{"code", StatusCodeName(result.status().code())},
                                      {"message", result.status().message()},
                                      {"retryable", result.status().retryable()}}}})
-                       .dump(2)
+                       .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
                 << std::endl;
     }
     return ReportError(result.status());
@@ -75,7 +75,7 @@ int RunTransform(const TransformArgs& args) {
   if (args.json) {
     nlohmann::json j = ResultToJson(*result);
     j["ok"] = true;
-    std::cout << j.dump(2) << std::endl;
+    std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
     return kExitOk;
   }
   const Manifest& m = result->manifest;

@@ -56,7 +56,7 @@ int Validate(const ValidateArgs& args) {
   auto result = service::ValidateDataset(ctx, request);
   if (!result.ok()) return ReportError(result.status());
   if (args.json) {
-    std::cout << result->ToJson().dump(2) << std::endl;
+    std::cout << result->ToJson().dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
   } else {
     std::cout << result->ToText() << std::flush;
   }

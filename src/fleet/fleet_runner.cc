@@ -639,7 +639,8 @@ Status RunSession::HandleCompletion(Completion c) {
       event = "attempt_failed_permanently";
     }
   }
-  Status st = store_->TransitionTask(TaskState::kRunning, next, options_.actor, detail.dump());
+  Status st = store_->TransitionTask(TaskState::kRunning, next, options_.actor,
+                                     detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   if (!st.ok()) return st.WithContext("recording the end of dataset '" + s.rec.dataset_id + "'");
   TaskLog(i, level, event, detail);
   const TaskState to = next.state;
@@ -787,7 +788,8 @@ Status RunSession::HandleValidation(Completion c) {
   } else if (!record.summary.empty()) {
     GAGGLE_RETURN_IF_ERROR(store_->SaveValidation(record));
   }
-  Status st = store_->TransitionTask(TaskState::kValidating, next, options_.actor, detail.dump());
+  Status st = store_->TransitionTask(TaskState::kValidating, next, options_.actor,
+                                     detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   if (!st.ok()) return st.WithContext("recording the validation of dataset '" + s.rec.dataset_id + "'");
   TaskLog(i, level, event, detail);
   SetState(i, std::move(next));
@@ -821,7 +823,7 @@ Status RunSession::CheckGate(double at_percent) {
   ev.migration = migration_;
   ev.from_state = "gate";
   ev.to_state = d.passed ? "gate-passed" : "gate-failed";
-  ev.detail = detail.dump();
+  ev.detail = detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   GAGGLE_RETURN_IF_ERROR(store_->AppendEvent(ev).status());
   Log(d.passed ? "info" : "error", d.passed ? "gate_passed" : "gate_failed", detail);
   if (d.passed) return Status::OK();
