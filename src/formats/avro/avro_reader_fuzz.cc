@@ -1,5 +1,8 @@
 // libFuzzer target: any bytes as an Avro container must give rows or a Status,
-// never a crash, hang or out-of-bounds access (in our code or in avro-c).
+// never a crash, hang or out-of-bounds access (in our code or in avro-c). Seeds in
+// fuzz/corpus/avro_reader_fuzz; legacy_*: the zstandard, bzip2 and xz codecs over decimal(38),
+// decimal(76) and local timestamps (AvroLegacy.DISABLED_WriteLegacyAvroFuzzSeeds), and
+// legacy_writer_zstandard.avro written by gaggle.
 #include <cstddef>
 #include <cstdint>
 #include <string>

@@ -2,7 +2,9 @@
 // Must fail cleanly or read; a batch that breaks RecordBatch's invariants is a bug. Reading stops
 // after kMaxRows rows: a valid file can describe billions of rows (RLE runs, empty pages) in a
 // few bytes, which is slow, not wrong. Seeds: fuzz/corpus/parquet_reader_fuzz (tiny DuckDB files,
-// made by tests/oracle/make_parquet_fuzz_corpus.mjs).
+// made by tests/oracle/make_parquet_fuzz_corpus.mjs; legacy_*: INT96, FLOAT16, wide decimals, LZ4,
+// LZ4_RAW, BROTLI and CRC pages, hand-made by ParquetLegacy.DISABLED_WriteLegacyFuzzSeeds, and
+// legacy_writer_*: decimal(38) and naive timestamps written by gaggle with brotli and lz4_raw).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
