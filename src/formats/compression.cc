@@ -8,6 +8,7 @@
 #include <zstd.h>
 #include <zstd_errors.h>
 
+#include <algorithm>
 #include <climits>
 #include <memory>
 
@@ -228,17 +229,32 @@ Status Lz4HadoopDecompress(std::string_view in, size_t expected, std::string* ou
   return Status::Corruption("lz4 (Hadoop): neither Hadoop-framed blocks nor one raw block (" + raw.message() + ")");
 }
 
+// Brotli has no useful bound on its ratio (a few bytes can repeat a window for megabytes), so the
+// output grows with what the stream really produces, never straight to the size a header claims.
 Status BrotliDecompress(std::string_view in, size_t expected, std::string* out) {
-  out->resize(expected + 1);  // one spare byte to notice output larger than expected
-  size_t n = out->size();
-  BrotliDecoderResult r = BrotliDecoderDecompress(in.size(), reinterpret_cast<const uint8_t*>(in.data()), &n,
-                                                  reinterpret_cast<uint8_t*>(out->data()));
-  if (r != BROTLI_DECODER_RESULT_SUCCESS) {
-    return Status::Corruption(r == BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT
-                                  ? SizeMismatch("brotli", expected + 1, expected)
-                                  : "brotli: corrupt or truncated stream");
+  std::unique_ptr<BrotliDecoderState, void (*)(BrotliDecoderState*)> state(
+      BrotliDecoderCreateInstance(nullptr, nullptr, nullptr), BrotliDecoderDestroyInstance);
+  if (state == nullptr) return Status::Internal("brotli: cannot create a decoder");
+  const size_t limit = expected + 1;  // one spare byte to notice output larger than expected
+  out->resize(std::min(limit, std::max<size_t>(64 * 1024, in.size() * 8)));
+  size_t avail_in = in.size();
+  const auto* next_in = reinterpret_cast<const uint8_t*>(in.data());
+  size_t produced = 0;
+  while (true) {
+    size_t avail_out = out->size() - produced;
+    auto* next_out = reinterpret_cast<uint8_t*>(out->data()) + produced;
+    BrotliDecoderResult r =
+        BrotliDecoderDecompressStream(state.get(), &avail_in, &next_in, &avail_out, &next_out, nullptr);
+    produced = out->size() - avail_out;
+    if (r == BROTLI_DECODER_RESULT_SUCCESS) break;
+    if (r == BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT) {
+      if (out->size() >= limit) return Status::Corruption(SizeMismatch("brotli", limit, expected));
+      out->resize(std::min(limit, out->size() * 2));
+      continue;
+    }
+    return Status::Corruption("brotli: corrupt or truncated stream");
   }
-  if (n != expected) return Status::Corruption(SizeMismatch("brotli", n, expected));
+  if (produced != expected) return Status::Corruption(SizeMismatch("brotli", produced, expected));
   out->resize(expected);
   return Status::OK();
 }
