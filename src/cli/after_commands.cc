@@ -35,7 +35,7 @@ int RunVerify(const VerifyArgs& a) {
   auto report = service::VerifyDownstream(c->ctx, request);
   if (!report.ok()) return ReportError(report.status());
   if (a.json) {
-    std::cout << report->ToJson().dump(2) << std::endl;
+    std::cout << JsonText(report->ToJson()) << std::endl;
     return report->passed() ? kExitOk : kExitFailure;
   }
   for (const QueryCheck& c : report->checks) {
@@ -83,7 +83,7 @@ int RunGc(const GcArgs& a) {
   auto result = service::CollectOldData(c->ctx, o);
   if (!result.ok()) return ReportError(result.status());
   if (a.json) {
-    std::cout << result->ToJson().dump(2) << std::endl;
+    std::cout << JsonText(result->ToJson()) << std::endl;
     return kExitOk;
   }
   const GcReport* report = &result->report;

@@ -40,7 +40,7 @@ int RunImport(const CatalogArgs& a) {
   auto r = service::ImportCatalog(c->ctx, {a.path});
   if (!r.ok()) return ReportError(r.status());
   if (a.json) {
-    std::cout << r->ToJson().dump(2) << std::endl;
+    std::cout << JsonText(r->ToJson()) << std::endl;
     return kExitOk;
   }
   const CatalogChangeSet& ch = r->changes;
@@ -163,7 +163,7 @@ int RunShow(const CatalogArgs& a) {
   auto d = service::ShowEntity(c->ctx, a.id);
   if (!d.ok()) return ReportError(d.status());
   if (a.json) {
-    std::cout << d->ToJson().dump(2) << std::endl;
+    std::cout << JsonText(d->ToJson()) << std::endl;
     return kExitOk;
   }
   PrintEntity(*d);
@@ -181,7 +181,7 @@ int RunGraph(const CatalogArgs& a) {
   if (a.dot) {
     std::cout << g->ToDot();
   } else if (a.json) {
-    std::cout << g->ToJson().dump(2) << std::endl;
+    std::cout << JsonText(g->ToJson()) << std::endl;
   } else {
     std::cout << Brief(g->nodes.at(a.id)) << "\n";
     for (const auto& [u, d] : g->edges) std::cout << "  " << u << " -> " << d << "\n";
@@ -200,7 +200,7 @@ int RunExport(const CatalogArgs& a) {
   auto r = service::ExportCatalog(c->ctx, a.dir);
   if (!r.ok()) return ReportError(r.status());
   if (a.json) {
-    std::cout << r->ToJson().dump(2) << std::endl;
+    std::cout << JsonText(r->ToJson()) << std::endl;
     return kExitOk;
   }
   std::cout << "exported " << r->datasets << " datasets, " << r->consumers << " consumers, " << r->migrations
@@ -217,7 +217,7 @@ int RunHistory(const CatalogArgs& a) {
   auto h = service::GetCatalogHistory(c->ctx, a.limit, a.json);
   if (!h.ok()) return ReportError(h.status());
   if (a.json) {
-    std::cout << h->ToJson().dump(2) << std::endl;
+    std::cout << JsonText(h->ToJson()) << std::endl;
     return kExitOk;
   }
   for (const CatalogChangeSet& ch : h->imports) {

@@ -136,7 +136,7 @@ int RunStatus(const ControlArgs& a) {
     auto s = service::GetMigrationStatus(c->ctx, {a.migration});
     if (!s.ok()) return ReportError(s.status());
     if (a.json) {
-      std::cout << s->ToJson().dump(2) << std::endl;
+      std::cout << JsonText(s->ToJson()) << std::endl;
     } else {
       PrintStatus(*s);
     }
@@ -147,7 +147,7 @@ int RunStatus(const ControlArgs& a) {
   if (a.json) {
     nlohmann::json j = nlohmann::json::array();
     for (const service::MigrationSummary& m : *all) j.push_back(m.ToJson());
-    std::cout << j.dump(2) << std::endl;
+    std::cout << JsonText(j) << std::endl;
   } else {
     PrintMigrations(*all, c->store->location());
   }

@@ -25,7 +25,7 @@ int VerifyEventLog(const CliContext& c, bool json) {
   auto report = service::VerifyEvents(c.ctx);
   if (!report.ok()) return ReportError(report.status());
   if (json) {
-    std::cout << service::EventChainJson(*report).dump(2) << std::endl;
+    std::cout << JsonText(service::EventChainJson(*report)) << std::endl;
   } else if (report->intact) {
     std::cout << "event log intact: " << report->chained << " chained events"
               << (report->unchained ? " (" + std::to_string(report->unchained) + " older ones before the chain)" : "")
@@ -44,7 +44,7 @@ int RunEvents(const EventsArgs& a) {
   auto page = service::ListEventPage(c->ctx, {a.migration, a.dataset, a.after, a.limit});
   if (!page.ok()) return ReportError(page.status());
   if (a.json) {
-    std::cout << page->ToJson().dump(2) << std::endl;
+    std::cout << JsonText(page->ToJson()) << std::endl;
     return kExitOk;
   }
   for (const Event& e : page->events) {

@@ -69,7 +69,7 @@ int RunPlan(const PlanArgs& a) {
               << ch.num_updated << " -" << ch.num_removed << ")\n";
   }
   if (a.json) {
-    std::cout << planned->ToJson().dump(2) << std::endl;
+    std::cout << JsonText(planned->ToJson()) << std::endl;
   } else {
     PrintPlan(planned->plan, a.rows, planned->saved, planned->state);
   }

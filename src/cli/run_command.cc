@@ -133,7 +133,7 @@ int RunRun(const RunArgs& a) {
   display.Finish();
   if (!outcome.ok()) return ReportError(outcome.status());
   if (a.json) {
-    std::cout << outcome->ToJson().dump(2) << std::endl;
+    std::cout << JsonText(outcome->ToJson()) << std::endl;
   } else {
     PrintSummary(outcome->summary, outcome->migration, outcome->logs_dir);
     if (!outcome->final_summary.empty()) std::cout << "  final gate: " << outcome->final_summary << "\n";
