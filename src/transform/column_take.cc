@@ -44,6 +44,7 @@ void TakeRowsInto(const Column& in, const std::vector<uint32_t>& rows, Column* d
   switch (in.type().byte_width()) {
     case 1: Gather<uint8_t>(in, rows, &out); break;
     case 4: Gather<int32_t>(in, rows, &out); break;
+    case 16: Gather<Int128>(in, rows, &out); break;  // decimals over 18 digits
     default: Gather<int64_t>(in, rows, &out); break;
   }
   if (in.may_have_nulls()) {

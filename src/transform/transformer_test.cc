@@ -203,6 +203,24 @@ TEST(Transformer, ExpressionsSeeDroppedColumnsAndCanReplaceThem) {
   EXPECT_EQ(Row(out, 1), (std::vector<std::string>{"2", "null", "null"}));
 }
 
+TEST(Transformer, FiltersAndRenamesKeepWideDecimalsAndNaiveTimestamps) {
+  // 128-bit decimals must survive the row gather of a filter whole (not their low 8 bytes).
+  RecordBatch in = MakeBatch("k: int64, d: decimal(38,2), ts: timestamp_ntz",
+                             {{"1", "123456789012345678901234567890.12", "2024-01-02T03:04:05"},
+                              {"2", "-1.00", "1999-12-31T23:59:59"},
+                              {"3", "-99999999999999999999999999999999999.99", "null"}});
+  auto t = Transformer::Make(SpecFromYaml("  rename: {d: amount}\n  filter: \"k <> 2\"\n"), *in.schema);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(t->output_schema()->ToString(), "k: int64, amount: decimal(38,2), ts: timestamp_ntz");
+  RecordBatch out;
+  std::vector<RowError> rejected;
+  TransformStats stats;
+  ApplyChecked(*t, in, &out, &rejected, &stats);
+  ASSERT_EQ(out.num_rows(), 2u);
+  EXPECT_EQ(Row(out, 0), (std::vector<std::string>{"1", "123456789012345678901234567890.12", "2024-01-02T03:04:05"}));
+  EXPECT_EQ(Row(out, 1), (std::vector<std::string>{"3", "-99999999999999999999999999999999999.99", "null"}));
+}
+
 TEST(Transformer, FilterErrorsRejectAndDeriveSeesOnlyKeptRows) {
   RecordBatch in = MakeBatch("a: int64, b: int64", {{"10", "2"}, {"10", "0"}, {"1", "5"}, {"null", "0"}});
   // The filter removes b = 0 first, so a / b never divides by zero.
