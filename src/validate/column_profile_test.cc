@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "columnar/value_format.h"
 #include "validate/dataset_profile.h"
 
 namespace gaggle {
@@ -157,6 +158,29 @@ TEST(ColumnProfileTest, DatesTimestampsAndDecimalsRenderInTheirType) {
   EXPECT_DOUBLE_EQ(*ms.min, -0.5);
   EXPECT_EQ(*ms.max_text, "12.50");
   EXPECT_DOUBLE_EQ(ms.quantiles[4], 12.5 - 0.01 * 13.0);
+}
+
+TEST(ColumnProfileTest, WideDecimalsKeepExactExtremesAndTheNarrowFingerprint) {
+  Column w(DataType::Decimal(38, 2));
+  const Int128 big = Pow10Int128(37) + 7;  // 100000000000000000000000000000000000.07
+  w.Append<Int128>(big);
+  w.Append<Int128>(-250);
+  w.AppendNull();
+  ColumnSummary ws = ProfileColumn(w);
+  EXPECT_EQ(ws.nulls, 1);
+  EXPECT_EQ(*ws.max_text, "100000000000000000000000000000000000.07");
+  EXPECT_EQ(*ws.min_text, "-2.50");
+  EXPECT_NEAR(*ws.mean, 5e34, 1e20);
+  // Values that fit 64 bits hash as in a narrow decimal column: the width is storage, not value.
+  Column narrow(DataType::Decimal(18, 2)), wide(DataType::Decimal(38, 2));
+  for (int64_t v : {1250, -50, 0}) {
+    narrow.Append<int64_t>(v);
+    wide.Append<Int128>(v);
+  }
+  EXPECT_EQ(ProfileColumn(narrow).fingerprint, ProfileColumn(wide).fingerprint);
+  Column other(DataType::Decimal(38, 2));
+  for (Int128 v : {Int128{1250}, Int128{-50}, big}) other.Append<Int128>(v);
+  EXPECT_NE(ProfileColumn(other).fingerprint, ProfileColumn(wide).fingerprint);
 }
 
 TEST(ColumnProfileTest, FingerprintIgnoresOrderButSeesOneChangedValue) {

@@ -66,6 +66,28 @@ TEST(ContentChecksum, SelectedRowsAndMerge) {
   EXPECT_EQ(some.rows(), 3u);
 }
 
+TEST(ContentChecksum, WideDecimalsAreHashedWholeAndLikeNarrowOnes) {
+  auto schema_of = [](int precision) {
+    return std::make_shared<Schema>(std::vector<Field>{{"d", DataType::Decimal(precision, 2)}});
+  };
+  auto one = [&](int precision, Int128 v) {
+    RecordBatch b = RecordBatch::Empty(schema_of(precision));
+    if (precision > 18) {
+      b.columns[0].Append<Int128>(v);
+    } else {
+      b.columns[0].Append<int64_t>(static_cast<int64_t>(v));
+    }
+    ContentChecksum c;
+    c.Update(b);
+    return c.value();
+  };
+  EXPECT_EQ(one(18, -12345), one(38, -12345));  // the storage width does not change a value's hash
+  // Values that differ only in their high 64 bits differ.
+  const Int128 high = static_cast<Int128>(1) << 64;
+  EXPECT_NE(one(38, high + 5), one(38, 5));
+  EXPECT_NE(one(38, high * 3 + 5), one(38, high + 5));
+}
+
 TEST(ContentChecksum, AllNaNsAreEqual) {
   auto schema = std::make_shared<Schema>(std::vector<Field>{{"v", DataType::Double()}});
   RecordBatch a = RecordBatch::Empty(schema), b = RecordBatch::Empty(schema);
