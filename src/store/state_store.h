@@ -24,10 +24,10 @@
 #include "catalog/catalog.h"
 #include "catalog/entity.h"
 #include "common/status.h"
-#include "cutover/cutover_record.h"
-#include "fleet/task.h"
 #include "plan/plan.h"
-#include "verify/verification_record.h"
+#include "store/cutover_record.h"
+#include "store/fleet_records.h"
+#include "store/verification_record.h"
 
 namespace gaggle {
 
