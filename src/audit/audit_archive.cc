@@ -25,16 +25,14 @@ std::vector<const AuditFile*> SortedByPath(const std::vector<AuditFile>& files) 
   return sorted;
 }
 
-// Checks events.jsonl line by line: the format, increasing seqs, and the hash chain.
+// Checks events.jsonl line by line: the format, increasing seqs, and the hash chains
+// (one per migration; store/event_chain.h).
 void CheckEventLog(std::string_view data, ArchiveVerifyReport* report) {
   int64_t findings = 0;
   auto problem = [&](std::string what) {
     if (++findings <= kMaxEventProblems) report->problems.push_back({kAuditEventsPath, std::move(what)});
   };
-  std::string expected_prev;  // the previous chained event's hash
-  bool know_prev = true;      // false after a line we could not read: its hash is unknown
-  bool chained = false;
-  int64_t last_chained_seq = 0;
+  EventChainFollower chains;
   int64_t last_seq = 0;
   bool have_seq = false;
   int64_t line_no = 0;
@@ -52,7 +50,7 @@ void CheckEventLog(std::string_view data, ArchiveVerifyReport* report) {
     auto parsed = EventFromJsonLine(line);
     if (!parsed.ok()) {
       problem(where + ": " + parsed.status().message());
-      know_prev = false;
+      chains.Unreadable();
       continue;
     }
     const Event& e = *parsed;
@@ -61,28 +59,31 @@ void CheckEventLog(std::string_view data, ArchiveVerifyReport* report) {
     if (have_seq && e.seq <= last_seq) {
       problem(seq + ": seq does not increase (the previous event is " + std::to_string(last_seq) + ")");
     }
-    bool had_prev = have_seq;
+    const bool had_prev = have_seq;
+    const bool had_chained = chains.newest_seq() != 0;
     last_seq = e.seq;
     have_seq = true;
-    if (e.hash.empty()) {
+    const EventChainFollower::Check check = chains.Next(e);
+    if (!check.chained) {
       ++report->unchained_events;
-      if (chained) problem(seq + " has no hash but follows chained events (the chain was cut or an event inserted)");
+      if (check.after_chained) {
+        problem(seq + " has no hash but follows chained events (the chain was cut or an event inserted)");
+      }
       continue;
     }
-    if (know_prev && e.prev_hash != expected_prev) {
-      problem(seq + ": its prev_hash does not match the hash of the event before it (" +
-              (chained
-                   ? "event " + std::to_string(last_chained_seq)
-                   : std::string(had_prev ? "none: it is the first chained event" : "none: it is the first event")) +
+    if (!check.link_ok) {
+      const std::string before =
+          check.expected_seq != 0
+              ? "event " + std::to_string(check.expected_seq)
+              : std::string(had_chained || had_prev ? (had_chained ? "none: it is the first event of its chain"
+                                                                   : "none: it is the first chained event")
+                                                    : "none: it is the first event");
+      problem(seq + ": its prev_hash does not match the hash of the event before it (" + before +
               "): an event was changed, removed or inserted there");
     }
-    if (EventHash(e.prev_hash, e) != e.hash) {
+    if (!check.hash_ok) {
       problem(seq + ": its content does not match its hash (it was changed after it was written)");
     }
-    chained = true;
-    last_chained_seq = e.seq;
-    know_prev = true;
-    expected_prev = e.hash;
     report->event_chain_head = e.hash;
   }
   if (findings > kMaxEventProblems) {

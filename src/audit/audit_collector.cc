@@ -68,8 +68,9 @@ constexpr const char* kReadme =
     "\n"
     "Check it:   gaggle archive verify THIS_FILE\n"
     "  - every file's sha256 against MANIFEST.sha256 (also: tar -xf, then sha256sum -c MANIFEST.sha256)\n"
-    "  - the event log's hash chain: each event in events.jsonl carries the hash of the one before\n"
-    "    it, and its own hash covers that link and all its fields (see docs/after-migration.md)\n";
+    "  - the event log's hash chains, one per migration: each event in events.jsonl carries the hash\n"
+    "    of the one before it in its chain, and its own hash covers that link and all its fields\n"
+    "    (see docs/after-migration.md)\n";
 
 }  // namespace
 
@@ -140,7 +141,8 @@ Result<std::vector<AuditFile>> CollectAuditFiles(StateStore* store, const std::s
   for (auto& [digest, entry] : agents) agent_list.push_back(entry);
   files.push_back({"agents.json", Dump(agent_list)});
 
-  // The whole event log: the chain runs through every migration's events.
+  // The whole event log: every migration's chain and the catalog's (older logs chain through
+  // all of them at once).
   std::vector<Event> events;
   EventFilter f;
   f.limit = 10000;

@@ -5,15 +5,22 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "store/event_vocabulary.h"
+
 namespace gaggle {
 namespace {
 
 constexpr size_t kTop = 10;
 
 std::string Num(int64_t v) {
-  std::string s = std::to_string(v < 0 ? -v : v);
-  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<size_t>(i), ",");
-  return (v < 0 ? "-" : "") + s;
+  // Built digit by digit: g++ 12 warns (-Wrestrict, a false positive) about inserting.
+  const std::string digits = std::to_string(v < 0 ? -v : v);
+  std::string s = v < 0 ? "-" : "";
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) s += ',';
+    s += digits[i];
+  }
+  return s;
 }
 
 std::string Percent(int64_t part, int64_t whole) {
@@ -25,24 +32,22 @@ std::string Percent(int64_t part, int64_t whole) {
 
 // A run-level or gate event as one readable line; "" when it is not one.
 std::string Describe(const Event& e) {
-  const nlohmann::json d = nlohmann::json::parse(e.detail, nullptr, false);
-  auto field = [&](const char* k) {
-    return d.is_object() && d.contains(k) && d[k].is_string() ? d[k].get<std::string>() : "";
-  };
-  if (e.to_state == "gate-passed" || e.to_state == "gate-failed") {
-    std::string s = "stage " + (d.is_object() ? d.value("stage", nlohmann::json(0)).dump() : "?") + " gate " +
-                    (e.to_state == "gate-passed" ? "passed" : "FAILED");
-    if (d.is_object() && d.contains("failing"))
-      s += " (" + d["failing"].dump() + " failing of " + d.value("settled", nlohmann::json(0)).dump() + " settled)";
+  if (e.to_state == events::kGatePassed || e.to_state == events::kGateFailed) {
+    auto g = events::ParseGateDecided(e);
+    std::string s = "stage " + (g ? std::to_string(g->stage.value_or(0)) : "?") + " gate " +
+                    (e.to_state == events::kGatePassed ? "passed" : "FAILED");
+    if (g && g->failing)
+      s += " (" + std::to_string(*g->failing) + " failing of " + std::to_string(g->settled) + " settled)";
     return s;
   }
-  if (e.to_state == "gate-approved") {
-    const int stage = d.is_object() ? d.value("stage", 0) : 0;
-    return (stage < 0 ? std::string("final verification") : "stage " + std::to_string(stage)) + " gate approved by " +
-           e.actor + ": " + field("reason");
+  if (e.to_state == events::kGateApproved) {
+    const events::GateApprovedDetail a = events::ParseGateApproved(e).value_or(events::GateApprovedDetail{});
+    return (a.stage < 0 ? std::string("final verification") : "stage " + std::to_string(a.stage)) +
+           " gate approved by " + e.actor + ": " + a.reason;
   }
-  if (e.to_state == "verified" || e.to_state == "verification-failed") {
-    return std::string(e.to_state == "verified" ? "verification passed: " : "verification FAILED: ") + field("summary");
+  if (e.to_state == events::kVerified || e.to_state == events::kVerificationFailed) {
+    const events::VerificationDetail v = events::ParseVerification(e).value_or(events::VerificationDetail{});
+    return std::string(e.to_state == events::kVerified ? "verification passed: " : "verification FAILED: ") + v.summary;
   }
   if (!e.dataset.empty()) return "";
   if (e.from_state.empty() && e.to_state.empty()) return "";
@@ -123,7 +128,7 @@ Result<MigrationReport> MigrationReport::Build(StateStore* store, const std::str
     for (const Event& e : page) {
       std::string what = Describe(e);
       if (what.empty()) continue;
-      const bool gate = e.from_state == "gate" || e.to_state == "gate-approved";
+      const bool gate = events::IsGateEvent(e);
       (gate ? r.gates : r.timeline).push_back({e.time, what});
     }
   }

@@ -18,6 +18,7 @@
 #include "fleet/runner_identity.h"
 #include "fleet/stage_gate.h"
 #include "spec/spec_values.h"
+#include "store/event_vocabulary.h"
 
 namespace gaggle {
 
@@ -818,12 +819,8 @@ Status RunSession::CheckGate(double at_percent) {
                            {"approved", d.approved}, {"failing", d.failing},           {"settled", d.settled},
                            {"datasets", d.datasets}, {"fraction", d.failing_fraction}, {"threshold", d.threshold},
                            {"failures", failures}};
-  Event ev;
+  Event ev = events::GateDecided(migration_, d.passed, detail);
   ev.actor = options_.actor;
-  ev.migration = migration_;
-  ev.from_state = "gate";
-  ev.to_state = d.passed ? "gate-passed" : "gate-failed";
-  ev.detail = detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   GAGGLE_RETURN_IF_ERROR(store_->AppendEvent(ev).status());
   Log(d.passed ? "info" : "error", d.passed ? "gate_passed" : "gate_failed", detail);
   if (d.passed) return Status::OK();

@@ -5,7 +5,7 @@
 // stage it starts tasks in plan order as soon as every selected upstream
 // succeeded, at most `concurrency` at once (re-read from the run record, so
 // `gaggle fleet set` applies live), and moves each task through the state
-// machine of fleet/task.h, one state-store transaction per transition:
+// machine of store/task_state.h, one state-store transaction per transition:
 //  - a retryable failure with retries left waits out the backoff (RetryPolicy);
 //  - a permanent failure becomes failed; a retryable one out of retries
 //    needs-attention; the rest of the migration goes on without it, and the
@@ -40,9 +40,9 @@
 #include "fleet/notifier.h"
 #include "fleet/retry_policy.h"
 #include "fleet/run_log.h"
-#include "fleet/task.h"
 #include "fleet/task_executor.h"
 #include "fleet/task_graph.h"
+#include "store/fleet_records.h"
 #include "store/state_store.h"
 
 namespace gaggle {

@@ -11,7 +11,7 @@
 #include <optional>
 #include <string>
 
-#include "fleet/task.h"
+#include "store/fleet_records.h"
 
 namespace gaggle {
 

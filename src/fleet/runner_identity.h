@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <string>
 
-#include "fleet/task.h"
+#include "store/fleet_records.h"
 
 namespace gaggle {
 

@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "fleet/task.h"
 #include "spec/migration_spec.h"
+#include "store/fleet_records.h"
 
 namespace gaggle {
 

@@ -15,7 +15,7 @@
 
 #include "agent/cancellation.h"
 #include "common/status.h"
-#include "fleet/task.h"
+#include "store/fleet_records.h"
 
 namespace gaggle {
 

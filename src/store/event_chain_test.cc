@@ -1,105 +1,163 @@
+// The chain rules alone (store/event_chain.h): the hash, and following a log of
+// per-migration chains, of an older whole-log chain, and of both one after the other.
+// The stores' chains are tested through every backend in store_event_conformance_test.cc.
 #include "store/event_chain.h"
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
-#include <unistd.h>
 
-#include <filesystem>
+#include <map>
+#include <vector>
 
 namespace gaggle {
 namespace {
 
-namespace fs = std::filesystem;
-
-class EventChainTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("gaggle-chain-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    path_ = (dir_ / "gaggle.db").string();
+// Builds a log: each event linked per migration, or to the newest event of the log.
+class LogBuilder {
+ public:
+  LogBuilder& Add(const std::string& migration, bool whole_log = false) {
+    Event e;
+    e.seq = ++seq_;
+    e.time = "t" + std::to_string(seq_);
+    e.actor = "a";
+    e.migration = migration;
+    e.to_state = "s";
+    e.prev_hash = whole_log ? newest_ : last_[migration];
+    e.hash = EventHash(e.prev_hash, e);
+    last_[migration] = newest_ = e.hash;
+    events_.push_back(e);
+    return *this;
   }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  // Changes the file behind the store's back, as an attacker with the file would.
-  void Tamper(const std::string& sql) {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
-    char* err = nullptr;
-    std::string all =
-        "DROP TRIGGER IF EXISTS events_are_append_only_update; "
-        "DROP TRIGGER IF EXISTS events_are_append_only_delete; " +
-        sql;
-    EXPECT_EQ(sqlite3_exec(db, all.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
-    sqlite3_free(err);
-    sqlite3_close(db);
+  LogBuilder& Unchained(const std::string& migration) {
+    Event e;
+    e.seq = ++seq_;
+    e.migration = migration;
+    events_.push_back(e);
+    return *this;
   }
+  std::vector<Event>& events() { return events_; }
 
-  fs::path dir_;
-  std::string path_;
+ private:
+  int64_t seq_ = 0;
+  std::string newest_;
+  std::map<std::string, std::string> last_;
+  std::vector<Event> events_;
 };
 
-Event Make(const std::string& detail) {
-  Event e;
-  e.actor = "alice";
-  e.migration = "m";
-  e.dataset = "d";
-  e.from_state = "a";
-  e.to_state = "b";
-  e.detail = detail;
-  return e;
-}
-
-TEST_F(EventChainTest, EveryEventLinksToThePreviousOneAndVerifies) {
-  auto store = OpenStateStore(path_);
-  ASSERT_TRUE(store.ok());
-  for (int i = 0; i < 5; ++i) ASSERT_TRUE((*store)->AppendEvent(Make("e" + std::to_string(i))).ok());
-  auto events = (*store)->ListEvents({});
-  ASSERT_TRUE(events.ok());
-  ASSERT_EQ(events->size(), 5u);
-  EXPECT_EQ((*events)[0].prev_hash, "");
-  for (size_t i = 1; i < events->size(); ++i) {
-    EXPECT_EQ((*events)[i].prev_hash, (*events)[i - 1].hash);
-    EXPECT_EQ((*events)[i].hash, EventHash((*events)[i].prev_hash, (*events)[i]));
+// The seqs of the events whose link or hash does not hold.
+std::vector<int64_t> Broken(const std::vector<Event>& events) {
+  EventChainFollower f;
+  std::vector<int64_t> out;
+  for (const Event& e : events) {
+    auto c = f.Next(e);
+    if (c.after_chained || !c.link_ok || !c.hash_ok) out.push_back(e.seq);
   }
-  auto report = (*store)->VerifyEventChain();
-  ASSERT_TRUE(report.ok());
-  EXPECT_TRUE(report->intact) << report->problem;
-  EXPECT_EQ(report->chained, 5);
-  EXPECT_EQ(report->head, events->back().hash);
+  return out;
 }
 
-TEST_F(EventChainTest, AChangedEventIsDetected) {
+TEST(EventHash, CoversTheLinkAndEveryField) {
+  Event e{7, "2024-01-01T00:00:00Z", "alice", "m", "d", "pending", "running", "{\"x\":1}", "", ""};
+  const std::string h = EventHash("prev", e);
+  EXPECT_EQ(h.size(), 64u);
+  EXPECT_EQ(EventHash("prev", e), h);
+  EXPECT_NE(EventHash("other", e), h);
+  for (std::string Event::*field : {&Event::time, &Event::actor, &Event::migration, &Event::dataset, &Event::from_state,
+                                    &Event::to_state, &Event::detail}) {
+    Event changed = e;
+    changed.*field += "!";
+    EXPECT_NE(EventHash("prev", changed), h);
+  }
+  Event other_seq = e;
+  other_seq.seq = 8;  // the seq is the store's, not part of the hash
+  EXPECT_EQ(EventHash("prev", other_seq), h);
+}
+
+TEST(EventChainFollower, InterleavedChainsPerMigrationHold) {
+  LogBuilder log;
+  log.Add("").Add("m").Add("n").Add("m").Add("").Add("n").Add("m");
+  EXPECT_TRUE(Broken(log.events()).empty());
+  EventChainFollower f;
+  for (const Event& e : log.events()) f.Next(e);
+  ASSERT_EQ(f.chains().size(), 3u);
+  EXPECT_EQ(f.chains().at("m").events, 3);
+  EXPECT_EQ(f.chains().at("m").head_seq, 7);
+  EXPECT_EQ(f.chains().at("").head, log.events()[4].hash);
+  EXPECT_EQ(f.newest_seq(), 7);
+  EXPECT_EQ(f.newest_hash(), log.events().back().hash);
+}
+
+TEST(EventChainFollower, AnOlderWholeLogChainThenPerMigrationChainsHold) {
+  LogBuilder log;
+  log.Unchained("m").Unchained("");
+  log.Add("", true).Add("m", true).Add("n", true).Add("m", true);  // schema versions 4-5
+  log.Add("n").Add("m").Add("").Add("n");                          // version 6 continues per migration
+  EXPECT_TRUE(Broken(log.events()).empty());
+}
+
+TEST(EventChainFollower, WholeLogLinksEndWithTheFirstPerMigrationLink) {
+  LogBuilder log;
+  log.Add("m").Add("n").Add("m", true);  // n linked per migration; m then links to the log
+  EXPECT_EQ(Broken(log.events()), std::vector<int64_t>{3});
+}
+
+TEST(EventChainFollower, ChangedRemovedAndReorderedEventsBreakTheirChain) {
   {
-    auto store = OpenStateStore(path_);
-    ASSERT_TRUE(store.ok());
-    for (int i = 0; i < 4; ++i) ASSERT_TRUE((*store)->AppendEvent(Make("e" + std::to_string(i))).ok());
+    LogBuilder log;
+    log.Add("m").Add("n").Add("m").Add("m");
+    log.events()[2].detail = "edited";  // hash left alone
+    EXPECT_EQ(Broken(log.events()), std::vector<int64_t>{3});
   }
-  Tamper("UPDATE events SET detail = 'approved by nobody' WHERE seq = 2;");
-  auto store = OpenStateStore(path_);
-  ASSERT_TRUE(store.ok());
-  auto report = (*store)->VerifyEventChain();
-  ASSERT_TRUE(report.ok());
-  EXPECT_FALSE(report->intact);
-  EXPECT_EQ(report->first_broken_seq, 2);
-  EXPECT_NE(report->problem.find("content does not match"), std::string::npos) << report->problem;
+  {
+    LogBuilder log;
+    log.Add("m").Add("n").Add("m").Add("m");
+    log.events().erase(log.events().begin() + 2);  // m's second event
+    EXPECT_EQ(Broken(log.events()), std::vector<int64_t>{4});
+    EventChainFollower f;
+    auto events = log.events();
+    f.Next(events[0]);
+    f.Next(events[1]);
+    auto check = f.Next(events[2]);
+    EXPECT_FALSE(check.link_ok);
+    EXPECT_EQ(check.expected_seq, 1);  // the newest m event before it
+  }
+  {
+    LogBuilder log;
+    log.Add("m").Add("m").Add("m");
+    std::swap(log.events()[1], log.events()[2]);
+    EXPECT_FALSE(Broken(log.events()).empty());
+  }
+  {
+    LogBuilder log;
+    log.Add("m").Add("m");
+    log.events().erase(log.events().begin());  // the chain does not start at its beginning
+    EXPECT_EQ(Broken(log.events()), std::vector<int64_t>{2});
+  }
 }
 
-TEST_F(EventChainTest, ARemovedEventIsDetected) {
-  {
-    auto store = OpenStateStore(path_);
-    ASSERT_TRUE(store.ok());
-    for (int i = 0; i < 4; ++i) ASSERT_TRUE((*store)->AppendEvent(Make("e" + std::to_string(i))).ok());
-  }
-  Tamper("DELETE FROM events WHERE seq = 2;");
-  auto store = OpenStateStore(path_);
-  ASSERT_TRUE(store.ok());
-  auto report = (*store)->VerifyEventChain();
-  ASSERT_TRUE(report.ok());
-  EXPECT_FALSE(report->intact);
-  EXPECT_EQ(report->first_broken_seq, 3);
-  EXPECT_NE(report->problem.find("link"), std::string::npos) << report->problem;
+TEST(EventChainFollower, AnUnchainedEventAfterChainedOnesIsNoted) {
+  LogBuilder log;
+  log.Unchained("m").Add("m").Unchained("m");
+  EventChainFollower f;
+  auto first = f.Next(log.events()[0]);
+  EXPECT_FALSE(first.chained);
+  EXPECT_FALSE(first.after_chained);
+  f.Next(log.events()[1]);
+  auto last = f.Next(log.events()[2]);
+  EXPECT_FALSE(last.chained);
+  EXPECT_TRUE(last.after_chained);
+}
+
+TEST(EventChainFollower, AfterAnUnreadableEventEachChainsNextLinkIsNotJudged) {
+  LogBuilder log;
+  log.Add("m").Add("n").Add("m").Add("n").Add("m");
+  EventChainFollower f;
+  const auto& e = log.events();
+  EXPECT_TRUE(f.Next(e[0]).link_ok);
+  EXPECT_TRUE(f.Next(e[1]).link_ok);
+  f.Unreadable();  // e[2] (m) could not be read
+  EXPECT_TRUE(f.Next(e[3]).link_ok);
+  auto m = f.Next(e[4]);  // links to the unreadable event: not judged
+  EXPECT_TRUE(m.link_ok);
+  EXPECT_TRUE(m.hash_ok);
 }
 
 }  // namespace

@@ -65,10 +65,10 @@ std::string SqliteStatement::Text(int col) const {
 
 SqliteDb::~SqliteDb() { sqlite3_close_v2(db_); }
 
-Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path, int busy_timeout_ms) {
+Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path, int busy_timeout_ms, bool create) {
   sqlite3* raw = nullptr;
-  int rc =
-      sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   std::unique_ptr<SqliteDb> db(new SqliteDb(raw, path, busy_timeout_ms));
   if (rc != SQLITE_OK) {
     if (raw == nullptr) return Status::IOError("cannot open state file '" + path + "': out of memory");

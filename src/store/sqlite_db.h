@@ -53,8 +53,9 @@ class SqliteDb {
   SqliteDb(const SqliteDb&) = delete;
   SqliteDb& operator=(const SqliteDb&) = delete;
 
-  // Opens or creates the file and sets busy_timeout; the file is not read until the first statement.
-  static Result<std::unique_ptr<SqliteDb>> Open(const std::string& path, int busy_timeout_ms);
+  // Opens (or, with `create`, creates) the file and sets busy_timeout; the file is not
+  // read until the first statement.
+  static Result<std::unique_ptr<SqliteDb>> Open(const std::string& path, int busy_timeout_ms, bool create = true);
 
   Status Exec(const std::string& sql);
   Result<SqliteStatement> Prepare(std::string_view sql);

@@ -260,6 +260,23 @@ CREATE INDEX cutovers_by_retention ON cutovers (state, retain_until);
 CREATE INDEX cutovers_by_dataset ON cutovers (dataset_id);
 )sql";
 
+// Migration 6: one hash chain per migration (store/event_chain.h), catalog events forming
+// the chain of migration ''. Each chain's newest event is its head, written in the same
+// transaction as the append: appends to one migration serialize on its head row, appends
+// to different migrations need not (PostgreSQL locks the row; SQLite has one writer
+// anyway), and removing a chain's newest events no longer goes unnoticed. Events written
+// before it formed one chain through the whole log; each migration's newest of them
+// becomes its head, so the chains continue from there.
+constexpr const char* kMigration6 = R"sql(
+CREATE TABLE event_chains (
+  migration TEXT NOT NULL PRIMARY KEY,
+  head_seq INTEGER NOT NULL,
+  head_hash TEXT NOT NULL
+) WITHOUT ROWID;
+INSERT INTO event_chains (migration, head_seq, head_hash)
+  SELECT migration, MAX(seq), hash FROM events WHERE hash <> '' GROUP BY migration;
+)sql";
+
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> m = {
       {1, "catalog, lineage, imports, plans, events", kMigration1},
@@ -267,6 +284,7 @@ const std::vector<Migration>& Migrations() {
       {3, "validations and stage approvals", kMigration3},
       {4, "hash-chained event log", kMigration4},
       {5, "verifications and cut-overs", kMigration5},
+      {6, "one event chain per migration, with its head", kMigration6},
   };
   return m;
 }

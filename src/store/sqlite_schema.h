@@ -1,7 +1,6 @@
 // The SQLite state store's schema: an ordered list of migrations, each applied
 // once, in order, in its own transaction, and recorded in `schema_version`.
-// Never edit a released migration; append a new one. The fleet's task tables
-// (issue 5) come as migration 2.
+// Never edit a released migration; append a new one.
 #pragma once
 
 #include "common/status.h"

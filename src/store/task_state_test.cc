@@ -1,9 +1,11 @@
-#include "fleet/task.h"
+#include "store/task_state.h"
 
 #include <gtest/gtest.h>
 
 #include <set>
 #include <utility>
+
+#include "store/fleet_records.h"
 
 namespace gaggle {
 namespace {
@@ -42,7 +44,7 @@ TEST(TaskState, RunStateNamesRoundTrip) {
   EXPECT_FALSE(ParseRunState("").ok());
 }
 
-// Every one of the 144 (from, to) pairs against the diagram in task.h.
+// Every one of the 144 (from, to) pairs against the diagram in task_state.h.
 TEST(TaskState, AllowedTransitionsAreExactlyTheDiagram) {
   const std::set<std::pair<S, S>> edges = {
       {S::kPending, S::kRunning},

@@ -1,10 +1,11 @@
-// The after-the-migration records: verifications (append-only, with events) and
-// cut-overs (catalog repointed in the same transaction; restore; collect).
+// Conformance (every backend): the after-the-migration records — verifications
+// (append-only, with events) and cut-overs (catalog repointed in the same transaction;
+// restore; collect; the cut-over lag of re-imports).
 #include <gtest/gtest.h>
 
-#include "store/sqlite_fleet_test_util.h"
+#include "store/store_conformance_test_util.h"
 
-namespace gaggle::fleet_store_test {
+namespace gaggle::store_test {
 namespace {
 
 Catalog TwoDatasets() {
@@ -33,7 +34,7 @@ CutoverRecord Cut(const std::string& id) {
   return r;
 }
 
-TEST_F(FleetStoreTest, CutOverRepointsTheCatalogAndKeepsThePreviousLocation) {
+TEST_P(StoreConformance, CutOverRepointsTheCatalogAndKeepsThePreviousLocation) {
   ASSERT_TRUE(store_->ReplaceCatalog(TwoDatasets(), {"test", "me"}).ok());
   auto cut = store_->CutOver({Cut("events_a")}, "alice");
   ASSERT_TRUE(cut.ok()) << cut.status().ToString();
@@ -71,7 +72,7 @@ TEST_F(FleetStoreTest, CutOverRepointsTheCatalogAndKeepsThePreviousLocation) {
   EXPECT_NE(events->back().detail.find("lake/v1/events_a"), std::string::npos);
 }
 
-TEST_F(FleetStoreTest, RestorePointsTheCatalogBackAndCollectNeedsACurrentRecord) {
+TEST_P(StoreConformance, RestorePointsTheCatalogBackAndCollectNeedsACurrentRecord) {
   ASSERT_TRUE(store_->ReplaceCatalog(TwoDatasets(), {"test", "me"}).ok());
   ASSERT_TRUE(store_->CutOver({Cut("events_a"), Cut("events_b")}, "alice").ok());
   auto restored = store_->RestoreCutovers("m", {"events_a"}, "bob", "bad numbers");
@@ -103,7 +104,7 @@ TEST_F(FleetStoreTest, RestorePointsTheCatalogBackAndCollectNeedsACurrentRecord)
   EXPECT_EQ((*store_->ListCutovers("m"))[0].state, CutoverState::kCurrent);
 }
 
-TEST_F(FleetStoreTest, ReimportingDescriptorsThatLagBehindTheCutOverKeepsIt) {
+TEST_P(StoreConformance, ReimportingDescriptorsThatLagBehindTheCutOverKeepsIt) {
   ASSERT_TRUE(store_->ReplaceCatalog(TwoDatasets(), {"test", "me"}).ok());
   ASSERT_TRUE(store_->CutOver({Cut("events_a")}, "alice").ok());
   // The team changed the owner but not the location: the cut-over stands.
@@ -137,7 +138,7 @@ TEST_F(FleetStoreTest, ReimportingDescriptorsThatLagBehindTheCutOverKeepsIt) {
   EXPECT_EQ((**store_->FindEntity("events_a")).uri, "file:///elsewhere/events_a/");
 }
 
-TEST_F(FleetStoreTest, VerificationsAreAppendOnlyAndListedOldestFirst) {
+TEST_P(StoreConformance, VerificationsAreAppendOnlyAndListedOldestFirst) {
   for (int i = 0; i < 3; ++i) {
     VerificationRecord r;
     r.migration = "m";
@@ -168,4 +169,4 @@ TEST_F(FleetStoreTest, VerificationsAreAppendOnlyAndListedOldestFirst) {
 }
 
 }  // namespace
-}  // namespace gaggle::fleet_store_test
+}  // namespace gaggle::store_test

@@ -1,8 +1,7 @@
-// The fleet part of the SQLite state store, runs: the run record and its
-// operator updates, the run lease, several processes on one file, the schema
-// migration, a locked file, and the throughput benchmark (disabled by default).
+// Conformance (every backend): the run record and its operator updates, the run lease,
+// two stores on one location, and the store's throughput (a benchmark, disabled by
+// default).
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <chrono>
@@ -12,19 +11,18 @@
 #include <string>
 #include <vector>
 
-#include "store/sqlite_fleet_test_util.h"
-#include "store/sqlite_schema.h"
+#include "store/store_conformance_test_util.h"
 
 namespace gaggle {
 namespace {
 
-using namespace fleet_store_test;  // NOLINT
+using namespace store_test;  // NOLINT
 using S = TaskState;
 
-TEST_F(FleetStoreTest, RunLeaseClaimRenewStealAndRefuse) {
+TEST_P(StoreConformance, RunLeaseClaimRenewStealAndRefuse) {
   auto missing = store_->ClaimRunner("m", "r1", 1000, 100, nullptr);
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound) << missing.status().ToString();
-  EXPECT_NE(missing.status().message().find(path_), std::string::npos);
+  EXPECT_NE(missing.status().message().find(location_), std::string::npos);
   ASSERT_TRUE(store_->UpsertRun(MakePlan("m", {"a"}), "", 1, "x").ok());
   int64_t before = LastSeq();
 
@@ -49,7 +47,7 @@ TEST_F(FleetStoreTest, RunLeaseClaimRenewStealAndRefuse) {
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), StatusCode::kConflict);
   EXPECT_EQ(refused.status().message(),
-            "migration 'm': state file '" + path_ +
+            "migration 'm': state file '" + location_ +
                 "': migration m is being run by r1 (lease valid until 1970-01-01T00:00:01.190Z)");
   EXPECT_EQ(asked, std::vector<std::string>{"r1"});
   EXPECT_EQ((*store_->FindRun("m"))->runner, "r1");
@@ -88,7 +86,7 @@ TEST_F(FleetStoreTest, RunLeaseClaimRenewStealAndRefuse) {
   EXPECT_EQ(store_->ClaimRunner("m", "", 1, 1, nullptr).status().code(), StatusCode::kInvalidArgument);
 }
 
-TEST_F(FleetStoreTest, TwoStoresOnOneFileSeeEachOthersWrites) {
+TEST_P(StoreConformance, TwoStoresOnOneFileSeeEachOthersWrites) {
   auto other = Open();
   ASSERT_TRUE(other);
   ASSERT_TRUE(store_->UpsertRun(MakePlan("m", {"a", "b"}), "", 2, "x").ok());
@@ -115,7 +113,7 @@ TEST_F(FleetStoreTest, TwoStoresOnOneFileSeeEachOthersWrites) {
   EXPECT_EQ((*counts)[0].count(S::kRunning), 1);
 }
 
-TEST_F(FleetStoreTest, UpdateRunChangesFieldsAndRecordsAnEvent) {
+TEST_P(StoreConformance, UpdateRunChangesFieldsAndRecordsAnEvent) {
   auto missing = store_->UpdateRun("m", Update([](MigrationRunUpdate& u) { u.bump_requeue = true; }), "bob", "");
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
   EXPECT_NE(missing.status().message().find("migration 'm'"), std::string::npos) << missing.status().message();
@@ -167,89 +165,20 @@ TEST_F(FleetStoreTest, UpdateRunChangesFieldsAndRecordsAnEvent) {
   EXPECT_EQ((*runs)[0].migration, "m");
 }
 
-TEST_F(FleetStoreTest, VersionOneStateFileMigratesAndKeepsItsData) {
-  store_.reset();
-  // Turn the fresh file back into a version 1 file with data in it: drop every table
-  // a later migration added (with its indexes and triggers) and forget those versions.
-  sqlite3* raw = nullptr;
-  ASSERT_EQ(sqlite3_open(path_.c_str(), &raw), SQLITE_OK);
-  std::vector<std::string> later;
-  {
-    sqlite3_stmt* q = nullptr;
-    ASSERT_EQ(sqlite3_prepare_v2(raw,
-                                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('entities', "
-                                 "'entity_queries', 'lineage_edges', 'catalog_imports', 'catalog_import_changes', "
-                                 "'plans', 'plan_rows', 'events', 'schema_version', 'sqlite_sequence')",
-                                 -1, &q, nullptr),
-              SQLITE_OK);
-    while (sqlite3_step(q) == SQLITE_ROW) later.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(q, 0)));
-    sqlite3_finalize(q);
-  }
-  EXPECT_GE(later.size(), 2u);  // at least runs and tasks
-  std::string sql =
-      "DELETE FROM schema_version WHERE version >= 2; "
-      "ALTER TABLE events DROP COLUMN hash; ALTER TABLE events DROP COLUMN prev_hash; "  // migration 4
-      "INSERT INTO events (time, actor, to_state) VALUES ('t', 'old', 'planned');";
-  for (const std::string& t : later) sql += " DROP TABLE \"" + t + "\";";
-  ASSERT_EQ(sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(raw);
-  sqlite3_close(raw);
-
-  store_ = Open();
-  ASSERT_TRUE(store_);
-  EXPECT_EQ(store_->schema_version(), LatestSqliteSchemaVersion());
-  EXPECT_GE(store_->schema_version(), 2);
-  EventFilter f;
-  auto events = store_->ListEvents(f);
-  ASSERT_TRUE(events.ok());
-  ASSERT_EQ(events->size(), 1u);
-  EXPECT_EQ((*events)[0].actor, "old");
-  ASSERT_TRUE(store_->UpsertRun(MakePlan("m", {"a"}), "", 1, "x").ok());
-  store_.reset();
-  store_ = Open();
-  ASSERT_TRUE(store_);
-  EXPECT_EQ(store_->schema_version(), LatestSqliteSchemaVersion());
-  EXPECT_EQ(Task("a").state, S::kPending);
-}
-
-TEST_F(FleetStoreTest, LockedStoreIsARetryableErrorNamingTheFile) {
-  ASSERT_TRUE(store_->UpsertRun(MakePlan("m", {"a"}), "", 1, "x").ok());
-  auto locked = Open(/*busy_ms=*/50);
-  ASSERT_TRUE(locked);
-  sqlite3* other = nullptr;
-  ASSERT_EQ(sqlite3_open(path_.c_str(), &other), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
-  TaskRecord a = Task("a");
-  a.state = S::kRunning;
-  Status st = locked->TransitionTask(S::kPending, a, "r", "");
-  ASSERT_FALSE(st.ok());
-  EXPECT_EQ(st.code(), StatusCode::kIOError);
-  EXPECT_TRUE(st.retryable());
-  EXPECT_NE(st.message().find("is locked"), std::string::npos) << st.message();
-  EXPECT_NE(st.message().find(path_), std::string::npos) << st.message();
-  EXPECT_NE(st.message().find("dataset 'a'"), std::string::npos) << st.message();
-  auto claim = locked->ClaimRunner("m", "r", 1, 1, nullptr);
-  EXPECT_TRUE(claim.status().retryable()) << claim.status().ToString();
-  ASSERT_EQ(sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr), SQLITE_OK);
-  sqlite3_close(other);
-  // Nothing was half-done: the same call now succeeds.
-  ASSERT_TRUE(locked->TransitionTask(S::kPending, a, "r", "").ok());
-  EXPECT_EQ(Task("a").state, S::kRunning);
-}
-
 double SecondsSince(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
 // The fleet benchmark's store load: run with --gtest_also_run_disabled_tests.
 // GAGGLE_FLEET_BENCH_PLAN_ROWS sets the plan size for the upsert (default 100000).
-TEST_F(FleetStoreTest, DISABLED_Throughput) {
+TEST_P(StoreConformance, DISABLED_Throughput) {
   const char* env = std::getenv("GAGGLE_FLEET_BENCH_PLAN_ROWS");
   const int plan_rows = env != nullptr ? std::atoi(env) : 100000;
   store_.reset();
   StateStoreOptions o;  // the system clock for event times, as in production
-  auto opened = OpenStateStore(path_, o);
-  ASSERT_TRUE(opened.ok());
-  store_ = std::move(opened).value();
+  auto backend = factory().OpenBackend(location_, o);
+  ASSERT_TRUE(backend.ok()) << backend.status().ToString();
+  store_ = std::make_unique<StateStore>(std::move(backend).value(), o);
 
   // Dataset ids in random order, as a catalog's are relative to the plan's order.
   std::vector<std::string> ids = Ids(plan_rows, "events.");

@@ -1,4 +1,4 @@
-#include "cutover/cutover_record.h"
+#include "store/cutover_record.h"
 
 #include <array>
 

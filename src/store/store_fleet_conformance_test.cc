@@ -1,19 +1,19 @@
-// The fleet part of the SQLite state store, tasks: creating them from a plan,
+// Conformance (every backend): the fleet's tasks — creating them from a plan,
 // compare-and-set and bulk transitions with their events, counts and listings.
 #include <gtest/gtest.h>
 
 #include <map>
 #include <random>
 
-#include "store/sqlite_fleet_test_util.h"
+#include "store/store_conformance_test_util.h"
 
 namespace gaggle {
 namespace {
 
-using namespace fleet_store_test;  // NOLINT
+using namespace store_test;  // NOLINT
 using S = TaskState;
 
-TEST_F(FleetStoreTest, UpsertCreatesPendingTasksInPlanOrderWithEvents) {
+TEST_P(StoreConformance, UpsertCreatesPendingTasksInPlanOrderWithEvents) {
   Plan plan = MakePlan("m", {"zeta", "alpha", "mid"}, 2);
   auto run = store_->UpsertRun(plan, "specs/m.yaml", 3, "alice");
   ASSERT_TRUE(run.ok()) << run.status().ToString();
@@ -68,7 +68,7 @@ TEST_F(FleetStoreTest, UpsertCreatesPendingTasksInPlanOrderWithEvents) {
   EXPECT_FALSE(missing->has_value());
 }
 
-TEST_F(FleetStoreTest, UpsertRefusesBadInput) {
+TEST_P(StoreConformance, UpsertRefusesBadInput) {
   Plan plan = MakePlan("", {"a"});
   EXPECT_EQ(store_->UpsertRun(plan, "", 1, "x").status().code(), StatusCode::kInvalidArgument);
   plan.migration = "m";
@@ -78,7 +78,7 @@ TEST_F(FleetStoreTest, UpsertRefusesBadInput) {
   EXPECT_TRUE(store_->ListRuns()->empty());
 }
 
-TEST_F(FleetStoreTest, ReUpsertKeepsStatesAndResultsUpdatesPlanFieldsCancelsDropped) {
+TEST_P(StoreConformance, ReUpsertKeepsStatesAndResultsUpdatesPlanFieldsCancelsDropped) {
   ASSERT_TRUE(store_->UpsertRun(MakePlan("m", {"a", "b", "c", "d", "e"}), "s.yaml", 4, "alice").ok());
   // a succeeded with results, b is running, c failed, d and e stay pending.
   ASSERT_TRUE(Move("a", S::kRunning).ok());
@@ -171,7 +171,7 @@ TEST_F(FleetStoreTest, ReUpsertKeepsStatesAndResultsUpdatesPlanFieldsCancelsDrop
   }
 }
 
-TEST_F(FleetStoreTest, TransitionIsACompareAndSet) {
+TEST_P(StoreConformance, TransitionIsACompareAndSet) {
   ASSERT_TRUE(store_->UpsertRun(MakePlan("m", {"a", "b"}), "", 2, "x").ok());
   const int64_t before = LastSeq();
   TaskRecord t = Task("a");
@@ -230,7 +230,7 @@ TEST_F(FleetStoreTest, TransitionIsACompareAndSet) {
   EXPECT_FALSE(st.retryable());
   EXPECT_NE(st.message().find("dataset 'a'"), std::string::npos) << st.message();
   EXPECT_NE(st.message().find("migration 'm'"), std::string::npos) << st.message();
-  EXPECT_NE(st.message().find(path_), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find(location_), std::string::npos) << st.message();
   EXPECT_NE(st.message().find("is succeeded, not running"), std::string::npos) << st.message();
   EXPECT_EQ(Task("a").last_error, "");
   EXPECT_EQ(Task("a").state, S::kSucceeded);
@@ -270,7 +270,7 @@ TEST_F(FleetStoreTest, TransitionIsACompareAndSet) {
   EXPECT_EQ(events[1].dataset, "a");
 }
 
-TEST_F(FleetStoreTest, BulkTransitionsWithDatasetFilterAndResetAttempts) {
+TEST_P(StoreConformance, BulkTransitionsWithDatasetFilterAndResetAttempts) {
   ASSERT_TRUE(store_->UpsertRun(MakePlan("m", {"a", "b", "c", "d", "e"}), "", 2, "x").ok());
   // a: running with a lease; b, c: needs-attention after 3 attempts; d: failed; e: pending.
   TaskRecord a = Task("a");
@@ -352,7 +352,7 @@ TEST_F(FleetStoreTest, BulkTransitionsWithDatasetFilterAndResetAttempts) {
   EXPECT_EQ(*n, 0);
 }
 
-TEST_F(FleetStoreTest, CountTasksSumsPerStageAndState) {
+TEST_P(StoreConformance, CountTasksSumsPerStageAndState) {
   // Stages: a,b,c -> 0; d,e,f -> 1; nothing in 2; g -> 3.
   Plan p = MakePlan("m", {"a", "b", "c", "d", "e", "f", "g"});
   const int stages[] = {0, 0, 0, 1, 1, 1, 3};
@@ -404,7 +404,7 @@ TEST_F(FleetStoreTest, CountTasksSumsPerStageAndState) {
   EXPECT_TRUE(store_->CountTasks("other")->empty());
 }
 
-TEST_F(FleetStoreTest, ListTasksInPlanOrderOrOldestStartedFirst) {
+TEST_P(StoreConformance, ListTasksInPlanOrderOrOldestStartedFirst) {
   ASSERT_TRUE(store_->UpsertRun(MakePlan("m", {"a", "b", "c", "d", "e", "f"}), "", 2, "x").ok());
   auto start = [this](const std::string& id, const std::string& at) {
     TaskRecord t = Task(id);
@@ -440,7 +440,7 @@ TEST_F(FleetStoreTest, ListTasksInPlanOrderOrOldestStartedFirst) {
 
 // A random walk over the state machine: each accepted transition leaves exactly one
 // event with its from/to, each refused one none.
-TEST_F(FleetStoreTest, EveryTransitionLeavesExactlyOneEvent) {
+TEST_P(StoreConformance, EveryTransitionLeavesExactlyOneEvent) {
   ASSERT_TRUE(store_->UpsertRun(MakePlan("m", Ids(8)), "", 2, "x").ok());
   const int64_t before = LastSeq();
   std::mt19937 rng(7);

@@ -1,7 +1,8 @@
-// Task and run state names, and the task state machine's edges (see task.h).
-#include "fleet/task.h"
+// Task state names and the task state machine's edges (see task_state.h).
+#include "store/task_state.h"
 
 #include <array>
+#include <cstdint>
 
 namespace gaggle {
 namespace {
@@ -10,8 +11,6 @@ constexpr std::array<const char*, kNumTaskStates> kTaskStateNames = {
     "pending", "running",   "succeeded",   "failed",     "retrying",  "needs-attention",
     "paused",  "cancelled", "rolled-back", "validating", "validated", "invalid",
 };
-
-constexpr std::array<const char*, 4> kRunStateNames = {"running", "paused", "cancelled", "completed"};
 
 // kEdges[from] is a bit set of the states `from` may move to.
 constexpr uint32_t Bit(TaskState s) { return 1u << static_cast<int>(s); }
@@ -60,19 +59,6 @@ bool IsAllowedTransition(TaskState from, TaskState to) {
   const int f = static_cast<int>(from), t = static_cast<int>(to);
   if (f < 0 || f >= kNumTaskStates || t < 0 || t >= kNumTaskStates) return false;
   return (kEdges[static_cast<size_t>(f)] & Bit(to)) != 0;
-}
-
-const char* RunStateName(RunState s) {
-  const int i = static_cast<int>(s);
-  return i >= 0 && i < static_cast<int>(kRunStateNames.size()) ? kRunStateNames[static_cast<size_t>(i)] : "unknown";
-}
-
-Result<RunState> ParseRunState(std::string_view name) {
-  for (size_t i = 0; i < kRunStateNames.size(); ++i) {
-    if (name == kRunStateNames[i]) return static_cast<RunState>(i);
-  }
-  return Status::InvalidArgument("unknown run state '" + std::string(name) +
-                                 "' (expected running, paused, cancelled or completed)");
 }
 
 }  // namespace gaggle

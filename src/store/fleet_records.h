@@ -1,22 +1,11 @@
-// Fleet records: one task per planned dataset and one run record per migration,
-// as the state store keeps them, and the task state machine they move through
-// (docs/fleet.md has the diagram).
+// Fleet records as the state store keeps them: one task per planned dataset, one run
+// record per migration, the gates' validations and approvals, and the per-stage counts
+// that progress and `gaggle status` show. The task state machine they move through is in
+// store/task_state.h.
 //
-//   pending ──> running ──> validating ──> validated   (the agent succeeded; then its
-//      ^  \        │              └────> invalid      validation passed or failed)
-//      │   \       │  \───> succeeded                 (no validation: `gaggle transform`-style runs)
-//      ^  \        │  \───> retrying ──> running (after the backoff)
-//      │   \       │   \──> failed            (permanent error)
-//      │    \      │    \─> needs-attention   (out of retries)
-//      │     \     └──────> pending           (interrupted: runner died or stopped)
-//      │      └──> paused / cancelled         (operator)
-//      └── failed, needs-attention, paused, cancelled, rolled-back (resume / run again)
-//   succeeded, validated, invalid ──> rolled-back (rollback); invalid ──> pending (resume)
-//   validating ──> pending (its source changed since the agent ran: run it again)
-//
-// Only the runner that holds a migration's lease moves its tasks through
-// running; operators' commands (pause, resume, cancel, fleet set) change the run
-// record, which the runner polls and applies.
+// Only the runner that holds a migration's lease moves its tasks through running;
+// operators' commands (pause, resume, cancel, fleet set) change the run record, which
+// the runner polls and applies.
 // Thread-safety: plain values.
 #pragma once
 
@@ -27,46 +16,14 @@
 #include <vector>
 
 #include "common/status.h"
+#include "store/task_state.h"
 
 namespace gaggle {
-
-enum class TaskState {
-  kPending,
-  kRunning,
-  kSucceeded,
-  kFailed,          // permanent error: retrying cannot help
-  kRetrying,        // retryable error; waits for next_attempt_ms
-  kNeedsAttention,  // out of retries
-  kPaused,          // held by an operator
-  kCancelled,
-  kRolledBack,
-  kValidating,  // the agent succeeded; its output is being validated
-  kValidated,   // the output passed validation: the dataset is done
-  kInvalid,     // the output failed validation (see its validation record)
-};
-inline constexpr int kNumTaskStates = 12;
-
-// "pending", "running", ..., "needs-attention", "rolled-back", "validating", ...
-const char* TaskStateName(TaskState s);
-Result<TaskState> ParseTaskState(std::string_view name);
-// True when `from -> to` is an edge of the state machine above.
-bool IsAllowedTransition(TaskState from, TaskState to);
-// No runner will pick it up without an operator (or a later `run`) acting.
-inline bool IsSettled(TaskState s) {
-  return s == TaskState::kSucceeded || s == TaskState::kFailed || s == TaskState::kNeedsAttention ||
-         s == TaskState::kCancelled || s == TaskState::kRolledBack || s == TaskState::kPaused ||
-         s == TaskState::kValidated || s == TaskState::kInvalid;
-}
-// Migrated and (when validated) proven: downstream datasets may start.
-inline bool IsDone(TaskState s) { return s == TaskState::kSucceeded || s == TaskState::kValidated; }
-// Waiting for a human: failed, needs-attention or invalid.
-inline bool NeedsOperator(TaskState s) {
-  return s == TaskState::kFailed || s == TaskState::kNeedsAttention || s == TaskState::kInvalid;
-}
 
 struct TaskRecord {
   std::string migration;
   std::string dataset_id;
+  // The plan fields: what the plan says about the dataset (UpsertRun refreshes them).
   int64_t ordinal = 0;  // position in the plan (execution order)
   int stage = 0;
   int wave = 0;
@@ -76,6 +33,7 @@ struct TaskRecord {
   std::string target_uri;
   int64_t size_bytes = 0;
 
+  // The progress fields: what the runner did with it (a transition stores them).
   TaskState state = TaskState::kPending;
   int attempts = 0;              // attempts started so far
   int64_t next_attempt_ms = 0;   // retrying: not before this time (ms since the epoch)
@@ -127,7 +85,9 @@ struct MigrationRunUpdate {
   std::optional<int64_t> requeue_applied_seq;
 };
 
-// Counts by stage and state, for progress and `gaggle status`.
+// Applies `update` to `run` (updated_at is the caller's).
+void ApplyRunUpdate(const MigrationRunUpdate& update, MigrationRun* run);
+
 // One validation of a dataset's output, as the store keeps it.
 struct ValidationRecord {
   std::string migration;
@@ -148,6 +108,7 @@ struct StageApproval {
   std::string reason;
 };
 
+// Counts by stage and state, for progress and `gaggle status`.
 struct StageCounts {
   int stage = 0;
   int64_t by_state[kNumTaskStates] = {};
@@ -170,5 +131,19 @@ struct StageCounts {
     return count(TaskState::kFailed) + count(TaskState::kNeedsAttention) + count(TaskState::kInvalid);
   }
 };
+
+// The raw count of one (stage, state) of a migration's tasks, with the sums of their
+// planned bytes and results, as a store backend reads them.
+struct TaskStateCount {
+  int stage = 0;
+  TaskState state = TaskState::kPending;
+  int64_t tasks = 0;
+  int64_t size_bytes = 0, rows_in = 0, rows_out = 0, dead_lettered = 0, filtered = 0;
+};
+
+// Folds raw counts into one StageCounts per stage, stages in order; stages without
+// tasks below the highest one get an empty entry, so out[i].stage == i for a planner's
+// stages. Results (rows, done bytes) count only done tasks.
+std::vector<StageCounts> SumStageCounts(const std::vector<TaskStateCount>& counts);
 
 }  // namespace gaggle

@@ -1,0 +1,65 @@
+#include "store/cutover_rules.h"
+
+#include <algorithm>
+
+namespace gaggle {
+
+CutoverLag::CutoverLag(const std::vector<CutoverRecord>& current) {
+  std::vector<const CutoverRecord*> sorted;
+  for (const CutoverRecord& r : current) {
+    if (r.state == CutoverState::kCurrent) sorted.push_back(&r);
+  }
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const CutoverRecord* a, const CutoverRecord* b) { return a->cut_at < b->cut_at; });
+  for (const CutoverRecord* r : sorted) moved_[r->dataset_id].emplace_back(r->previous.uri, r->next);
+}
+
+Entity CutoverLag::AsStored(const Entity& imported) const {
+  Entity e = imported;
+  if (!e.is_dataset()) return e;
+  auto it = moved_.find(e.id);
+  if (it == moved_.end()) return e;
+  for (const auto& [previous_uri, next] : it->second) {
+    if (e.uri != previous_uri) continue;
+    e.uri = next.uri;
+    e.format = next.format;
+    e.schema = next.schema;
+    e.schema_version = next.schema_version;
+  }
+  return e;
+}
+
+bool IsCutOver(const std::optional<CutoverRecord>& existing) {
+  return existing && existing->state == CutoverState::kCurrent;
+}
+
+CutoverRecord CurrentCutover(const CutoverRecord& requested, const std::string& now, const std::string& actor) {
+  CutoverRecord r = requested;
+  r.state = CutoverState::kCurrent;
+  if (r.cut_at.empty()) r.cut_at = now;
+  r.changed_at = r.cut_at;
+  r.changed_by = actor;
+  return r;
+}
+
+CutoverRecord RolledBackCutover(CutoverRecord record, const std::string& now, const std::string& actor) {
+  record.state = CutoverState::kRolledBack;
+  record.changed_at = now;
+  record.changed_by = actor;
+  return record;
+}
+
+Result<CutoverRecord> CollectedCutover(const std::optional<CutoverRecord>& existing, const std::string& migration,
+                                       const std::string& dataset, const std::string& now, const std::string& actor) {
+  if (!IsCutOver(existing)) {
+    return Status::Conflict("migration '" + migration + "', dataset '" + dataset +
+                            "': no current cut-over to mark collected");
+  }
+  CutoverRecord r = *existing;
+  r.state = CutoverState::kCollected;
+  r.changed_at = now;
+  r.changed_by = actor;
+  return r;
+}
+
+}  // namespace gaggle
