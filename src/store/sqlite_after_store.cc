@@ -38,7 +38,7 @@ nlohmann::json LocationJson(const DatasetLocation& l) {
 }  // namespace
 
 Status SqliteStateStore::SaveVerification(const VerificationRecord& r) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   GAGGLE_ASSIGN_OR_RETURN(auto tx, SqliteTransaction::Begin(db_.get()));
   const std::string time = r.time.empty() ? Now() : r.time;
   GAGGLE_ASSIGN_OR_RETURN(
@@ -67,7 +67,7 @@ Status SqliteStateStore::SaveVerification(const VerificationRecord& r) {
 
 Result<std::vector<VerificationRecord>> SqliteStateStore::ListVerifications(const std::string& migration,
                                                                             size_t limit) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   // The newest `limit`, returned oldest first.
   GAGGLE_ASSIGN_OR_RETURN(SqliteStatement * q,
                           Cached("SELECT * FROM (SELECT seq, time, actor, passed, sampled, matched, mismatched, "
@@ -98,7 +98,7 @@ Result<std::vector<VerificationRecord>> SqliteStateStore::ListVerifications(cons
 }
 
 Result<int64_t> SqliteStateStore::CutOver(const std::vector<CutoverRecord>& records, const std::string& actor) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   GAGGLE_ASSIGN_OR_RETURN(auto tx, SqliteTransaction::Begin(db_.get()));
   GAGGLE_ASSIGN_OR_RETURN(SqliteStatement * existing,
                           Cached("SELECT state FROM cutovers WHERE migration = ? AND dataset_id = ?"));
@@ -157,7 +157,7 @@ Result<int64_t> SqliteStateStore::CutOver(const std::vector<CutoverRecord>& reco
 
 Result<std::vector<CutoverRecord>> SqliteStateStore::ListCutovers(const std::string& migration,
                                                                   const std::string& dataset) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   GAGGLE_ASSIGN_OR_RETURN(SqliteStatement * q,
                           Cached(std::string("SELECT ") + kCutoverColumns + " FROM cutovers " +
                                  (dataset.empty() ? "WHERE ?1 = '' OR migration = ?1 ORDER BY migration, dataset_id"
@@ -179,7 +179,7 @@ Result<std::vector<CutoverRecord>> SqliteStateStore::ListCutovers(const std::str
 Result<int64_t> SqliteStateStore::RestoreCutovers(const std::string& migration,
                                                   const std::vector<std::string>& datasets, const std::string& actor,
                                                   const std::string& detail) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   GAGGLE_ASSIGN_OR_RETURN(auto tx, SqliteTransaction::Begin(db_.get()));
   const std::set<std::string> only(datasets.begin(), datasets.end());
   std::vector<CutoverRecord> current;
@@ -226,7 +226,7 @@ Result<int64_t> SqliteStateStore::RestoreCutovers(const std::string& migration,
 
 Status SqliteStateStore::MarkCollected(const std::string& migration, const std::string& dataset,
                                        const std::string& actor, const std::string& detail) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   GAGGLE_ASSIGN_OR_RETURN(auto tx, SqliteTransaction::Begin(db_.get()));
   GAGGLE_ASSIGN_OR_RETURN(SqliteStatement * mark,
                           Cached("UPDATE cutovers SET state = 'collected', changed_at = ?, changed_by = ? "

@@ -324,7 +324,7 @@ Status SqliteStateStore::ReplaceCatalogLocked(const Catalog& catalog, const Impo
 
 Result<CatalogChangeSet> SqliteStateStore::ReplaceCatalog(const Catalog& catalog, const ImportOptions& options) {
   if (!catalog.finalized()) return Status::InvalidArgument("catalog is not finalized");
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   // A bigger page cache for the duration of a large import (256 MB at most).
   GAGGLE_RETURN_IF_ERROR(db_->Exec("PRAGMA cache_size = -262144"));
   CatalogChangeSet out;
@@ -340,7 +340,7 @@ Result<CatalogChangeSet> SqliteStateStore::ReplaceCatalog(const Catalog& catalog
 }
 
 Result<Catalog> SqliteStateStore::LoadCatalog(const LoadCatalogOptions& options) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   // One read transaction: entities, queries and edges from the same snapshot.
   GAGGLE_RETURN_IF_ERROR(db_->Exec("BEGIN"));
   struct EndRead {
@@ -401,7 +401,7 @@ Result<Catalog> SqliteStateStore::LoadCatalog(const LoadCatalogOptions& options)
 }
 
 Result<std::optional<Entity>> SqliteStateStore::FindEntity(const std::string& id) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   GAGGLE_ASSIGN_OR_RETURN(auto q,
                           db_->Prepare(std::string("SELECT ") + kEntityColumns + " FROM entities e WHERE e.id = ?"));
   q.Bind(1, id);
@@ -419,7 +419,7 @@ Result<std::optional<Entity>> SqliteStateStore::FindEntity(const std::string& id
 }
 
 Result<std::vector<Entity>> SqliteStateStore::Neighbors(const std::string& id, Direction direction) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   GAGGLE_ASSIGN_OR_RETURN(auto pkq, db_->Prepare("SELECT pk FROM entities WHERE id = ?"));
   pkq.Bind(1, id);
   GAGGLE_ASSIGN_OR_RETURN(bool found, pkq.Step());
@@ -472,7 +472,7 @@ Result<std::vector<Entity>> SqliteStateStore::Neighbors(const std::string& id, D
 }
 
 Status SqliteStateStore::ForEachEntity(const std::function<bool(const Entity&)>& fn) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   GAGGLE_ASSIGN_OR_RETURN(auto q,
                           db_->Prepare(std::string("SELECT ") + kEntityColumns + " FROM entities e ORDER BY e.id"));
   while (true) {

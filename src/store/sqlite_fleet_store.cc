@@ -169,12 +169,12 @@ Status SqliteStateStore::ReadTasksInState(const std::string& migration, TaskStat
 // ---------------------------------------------------------------- runs
 
 Result<std::optional<MigrationRun>> SqliteStateStore::FindRun(const std::string& migration) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return WithContext(ReadRun(migration), MigrationContext(migration));
 }
 
 Result<std::vector<MigrationRun>> SqliteStateStore::ListRuns() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   GAGGLE_ASSIGN_OR_RETURN(SqliteStatement * q,
                           Cached(std::string("SELECT ") + kRunColumns + " FROM runs ORDER BY migration"));
   ResetOnExit reset(q);
@@ -195,8 +195,8 @@ Result<MigrationRun> SqliteStateStore::UpdateRun(const std::string& migration, c
                                    ": concurrency must be at least 1 (got " + std::to_string(*update.concurrency) +
                                    ")");
   }
-  std::lock_guard<std::mutex> lock(mu_);
-  auto body = [&]() -> Result<MigrationRun> {
+  MutexLock lock(&mu_);
+  auto body = [&]() REQUIRES(mu_) -> Result<MigrationRun> {
     GAGGLE_ASSIGN_OR_RETURN(auto tx, SqliteTransaction::Begin(db_.get()));
     GAGGLE_ASSIGN_OR_RETURN(std::optional<MigrationRun> found, ReadRun(migration));
     if (!found) return NoRun(path_);
@@ -241,8 +241,8 @@ Result<MigrationRun> SqliteStateStore::ClaimRunner(const std::string& migration,
   if (ttl_ms <= 0)
     return Status::InvalidArgument(MigrationContext(migration) + ": " + StateFile(path_) +
                                    ": the lease time must be positive");
-  std::lock_guard<std::mutex> lock(mu_);
-  auto body = [&]() -> Result<MigrationRun> {
+  MutexLock lock(&mu_);
+  auto body = [&]() REQUIRES(mu_) -> Result<MigrationRun> {
     GAGGLE_ASSIGN_OR_RETURN(auto tx, SqliteTransaction::Begin(db_.get()));
     GAGGLE_ASSIGN_OR_RETURN(std::optional<MigrationRun> found, ReadRun(migration));
     if (!found) return NoRun(path_);
@@ -283,8 +283,8 @@ Result<MigrationRun> SqliteStateStore::ClaimRunner(const std::string& migration,
 }
 
 Status SqliteStateStore::ReleaseRunner(const std::string& migration, const std::string& owner) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto body = [&]() -> Status {
+  MutexLock lock(&mu_);
+  auto body = [&]() REQUIRES(mu_) -> Status {
     GAGGLE_ASSIGN_OR_RETURN(auto tx, SqliteTransaction::Begin(db_.get()));
     GAGGLE_ASSIGN_OR_RETURN(std::optional<MigrationRun> found, ReadRun(migration));
     if (!found) return NoRun(path_);
@@ -308,8 +308,8 @@ Status SqliteStateStore::ReleaseRunner(const std::string& migration, const std::
 // ---------------------------------------------------------------- reading tasks
 
 Result<std::vector<TaskRecord>> SqliteStateStore::LoadTasks(const std::string& migration) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto body = [&]() -> Result<std::vector<TaskRecord>> {
+  MutexLock lock(&mu_);
+  auto body = [&]() REQUIRES(mu_) -> Result<std::vector<TaskRecord>> {
     GAGGLE_ASSIGN_OR_RETURN(SqliteStatement * q, Cached(std::string("SELECT ") + kTaskColumns +
                                                         " FROM tasks WHERE migration = ? ORDER BY stage, ordinal"));
     ResetOnExit reset(q);
@@ -327,8 +327,8 @@ Result<std::vector<TaskRecord>> SqliteStateStore::LoadTasks(const std::string& m
 }
 
 Result<std::optional<TaskRecord>> SqliteStateStore::FindTask(const std::string& migration, const std::string& dataset) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto body = [&]() -> Result<std::optional<TaskRecord>> {
+  MutexLock lock(&mu_);
+  auto body = [&]() REQUIRES(mu_) -> Result<std::optional<TaskRecord>> {
     GAGGLE_ASSIGN_OR_RETURN(SqliteStatement * q, Cached(std::string("SELECT ") + kTaskColumns +
                                                         " FROM tasks WHERE migration = ? AND dataset_id = ?"));
     ResetOnExit reset(q);
@@ -344,8 +344,8 @@ Result<std::optional<TaskRecord>> SqliteStateStore::FindTask(const std::string& 
 Result<std::vector<TaskRecord>> SqliteStateStore::ListTasks(const std::string& migration,
                                                             const std::vector<TaskState>& states,
                                                             bool oldest_started_first, size_t limit) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto body = [&]() -> Result<std::vector<TaskRecord>> {
+  MutexLock lock(&mu_);
+  auto body = [&]() REQUIRES(mu_) -> Result<std::vector<TaskRecord>> {
     // One ordered, limited index scan per state, then a merge: never more than
     // states x limit rows, however many tasks match.
     std::vector<TaskRecord> out;
@@ -365,8 +365,8 @@ Result<std::vector<TaskRecord>> SqliteStateStore::ListTasks(const std::string& m
 }
 
 Result<std::vector<StageCounts>> SqliteStateStore::CountTasks(const std::string& migration) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto body = [&]() -> Result<std::vector<StageCounts>> {
+  MutexLock lock(&mu_);
+  auto body = [&]() REQUIRES(mu_) -> Result<std::vector<StageCounts>> {
     // Answered from the tasks_by_state index alone (it holds every summed column).
     GAGGLE_ASSIGN_OR_RETURN(SqliteStatement * q,
                             Cached("SELECT stage, state, COUNT(*), SUM(size_bytes), SUM(rows_in), SUM(rows_out), "
@@ -414,8 +414,8 @@ Status SqliteStateStore::TransitionTask(TaskState from, const TaskRecord& record
     return Status::Conflict(context + ": " + StateFile(path_) + ": a task cannot move from " + TaskStateName(from) +
                             " to " + TaskStateName(record.state) + " (not an edge of the task state machine)");
   }
-  std::lock_guard<std::mutex> lock(mu_);
-  auto body = [&]() -> Status {
+  MutexLock lock(&mu_);
+  auto body = [&]() REQUIRES(mu_) -> Status {
     GAGGLE_ASSIGN_OR_RETURN(auto tx, SqliteTransaction::Begin(db_.get()));
     GAGGLE_ASSIGN_OR_RETURN(SqliteStatement * up,
                             Cached("UPDATE tasks SET state = ?3, attempts = ?4, next_attempt_ms = ?5, runner = ?6, "
@@ -468,8 +468,8 @@ Result<int64_t> SqliteStateStore::TransitionTasks(const std::string& migration, 
                                                   TaskState to, const std::vector<std::string>& datasets,
                                                   bool reset_attempts, const std::string& actor,
                                                   const std::string& detail) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto body = [&]() -> Result<int64_t> {
+  MutexLock lock(&mu_);
+  auto body = [&]() REQUIRES(mu_) -> Result<int64_t> {
     const std::string now = Now();
     GAGGLE_ASSIGN_OR_RETURN(auto tx, SqliteTransaction::Begin(db_.get()));
     const std::string head =

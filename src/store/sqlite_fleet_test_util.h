@@ -73,7 +73,7 @@ class FleetStoreTest : public ::testing::Test {
   std::unique_ptr<StateStore> Open(int busy_ms = 5000) {
     StateStoreOptions o;
     o.busy_timeout_ms = busy_ms;
-    o.now = [this] { return "2024-01-01T00:00:00." + std::to_string(100000 + clock_++) + "Z"; };
+    o.clock = &clock_;
     auto s = OpenStateStore(path_, o);
     EXPECT_TRUE(s.ok()) << s.status().ToString();
     return s.ok() ? std::move(s).value() : nullptr;
@@ -110,7 +110,7 @@ class FleetStoreTest : public ::testing::Test {
 
   fs::path dir_;
   std::string path_;
-  int clock_ = 0;
+  FakeClock clock_{1704067200100000LL, std::chrono::milliseconds(1)};  // 2024-01-01T00:00:00.100Z, 1 ms a reading
   std::unique_ptr<StateStore> store_;
 };
 

@@ -31,8 +31,8 @@ Result<MigrationRun> SqliteStateStore::UpsertRun(const Plan& plan, const std::st
     return Status::InvalidArgument(MigrationContext(m) + ": " + StateFile(path_) +
                                    ": concurrency must be at least 1 (got " + std::to_string(concurrency) + ")");
   }
-  std::lock_guard<std::mutex> lock(mu_);
-  auto body = [&]() -> Result<MigrationRun> {
+  MutexLock lock(&mu_);
+  auto body = [&]() REQUIRES(mu_) -> Result<MigrationRun> {
     const std::string now = Now();
     GAGGLE_ASSIGN_OR_RETURN(auto tx, SqliteTransaction::Begin(db_.get()));
     GAGGLE_ASSIGN_OR_RETURN(std::optional<MigrationRun> existing, ReadRun(m));

@@ -7,7 +7,7 @@
 namespace gaggle {
 
 Status SqliteStateStore::SaveValidation(const ValidationRecord& r) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   GAGGLE_ASSIGN_OR_RETURN(auto tx, SqliteTransaction::Begin(db_.get()));
   GAGGLE_ASSIGN_OR_RETURN(SqliteStatement * ins,
                           Cached("INSERT INTO validations (migration, dataset_id, attempt, time, passed, summary, "
@@ -26,7 +26,7 @@ Status SqliteStateStore::SaveValidation(const ValidationRecord& r) {
 
 Result<std::optional<ValidationRecord>> SqliteStateStore::LatestValidation(const std::string& migration,
                                                                            const std::string& dataset) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   GAGGLE_ASSIGN_OR_RETURN(SqliteStatement * q,
                           Cached("SELECT attempt, time, passed, summary, report FROM validations "
                                  "WHERE migration = ? AND dataset_id = ? ORDER BY seq DESC LIMIT 1"));
@@ -53,7 +53,7 @@ Result<std::optional<ValidationRecord>> SqliteStateStore::LatestValidation(const
 }
 
 Status SqliteStateStore::ApproveStage(const StageApproval& a) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   GAGGLE_ASSIGN_OR_RETURN(auto tx, SqliteTransaction::Begin(db_.get()));
   const std::string time = a.time.empty() ? Now() : a.time;
   GAGGLE_ASSIGN_OR_RETURN(
@@ -68,7 +68,7 @@ Status SqliteStateStore::ApproveStage(const StageApproval& a) {
 }
 
 Result<std::vector<StageApproval>> SqliteStateStore::ListApprovals(const std::string& migration) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   GAGGLE_ASSIGN_OR_RETURN(SqliteStatement * q, Cached("SELECT stage, actor, time, reason FROM stage_approvals "
                                                       "WHERE migration = ? ORDER BY seq"));
   q->Bind(1, migration);

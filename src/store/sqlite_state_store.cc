@@ -9,6 +9,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "common/iso8601.h"
 #include "store/event_chain.h"
 #include "store/sqlite_schema.h"
 
@@ -35,7 +36,9 @@ Result<std::unique_ptr<StateStore>> OpenStateStore(const std::string& location, 
   return std::unique_ptr<StateStore>(std::move(store));
 }
 
-std::string SqliteStateStore::Now() const { return options_.now ? options_.now() : NowIso8601(); }
+std::string SqliteStateStore::Now() const {
+  return Iso8601Millis((options_.clock ? options_.clock : Clock::System())->NowMicros());
+}
 
 Result<std::unique_ptr<SqliteStateStore>> SqliteStateStore::Open(const std::string& path, const Options& options) {
   if (path.empty()) return Status::InvalidArgument("state path is empty");
@@ -45,7 +48,10 @@ Result<std::unique_ptr<SqliteStateStore>> SqliteStateStore::Open(const std::stri
   GAGGLE_RETURN_IF_ERROR(db->Exec("PRAGMA foreign_keys = ON"));
   GAGGLE_RETURN_IF_ERROR(db->Exec(options.sync_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL"));
   std::unique_ptr<SqliteStateStore> store(new SqliteStateStore(std::move(db), path, options));
-  GAGGLE_ASSIGN_OR_RETURN(store->schema_version_, ApplySqliteMigrations(store->db_.get(), store->Now()));
+  {
+    MutexLock lock(&store->mu_);  // not shared yet, but db_ is read under its mutex everywhere
+    GAGGLE_ASSIGN_OR_RETURN(store->schema_version_, ApplySqliteMigrations(store->db_.get(), store->Now()));
+  }
   return store;
 }
 
@@ -84,7 +90,7 @@ Result<int64_t> SqliteStateStore::InsertEvent(const Event& given) {
 }
 
 Result<int64_t> SqliteStateStore::AppendEvent(const Event& event) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   GAGGLE_ASSIGN_OR_RETURN(auto tx, SqliteTransaction::Begin(db_.get()));
   GAGGLE_ASSIGN_OR_RETURN(int64_t seq, InsertEvent(event));
   GAGGLE_RETURN_IF_ERROR(tx->Commit());
@@ -92,7 +98,7 @@ Result<int64_t> SqliteStateStore::AppendEvent(const Event& event) {
 }
 
 Result<std::vector<Event>> SqliteStateStore::ListEvents(const EventFilter& f) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   GAGGLE_ASSIGN_OR_RETURN(
       auto q, db_->Prepare("SELECT seq, time, actor, migration, dataset, from_state, to_state, detail, prev_hash, hash "
                            "FROM events WHERE seq > ?1 AND (?2 = '' OR migration = ?2) AND (?3 = '' OR dataset = ?3) "
@@ -109,7 +115,7 @@ Result<std::vector<Event>> SqliteStateStore::ListEvents(const EventFilter& f) {
 }
 
 Result<EventChainReport> SqliteStateStore::VerifyEventChain() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   GAGGLE_ASSIGN_OR_RETURN(
       auto q, db_->Prepare("SELECT seq, time, actor, migration, dataset, from_state, to_state, detail, prev_hash, hash "
                            "FROM events ORDER BY seq"));
@@ -151,7 +157,7 @@ Result<EventChainReport> SqliteStateStore::VerifyEventChain() {
 // ---------------------------------------------------------------- import history
 
 Result<CatalogStats> SqliteStateStore::GetCatalogStats() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   GAGGLE_ASSIGN_OR_RETURN(
       auto q,
       db_->Prepare(
@@ -182,7 +188,7 @@ Status SqliteStateStore::LoadImportIds(CatalogChangeSet* set) {
 }
 
 Result<std::vector<CatalogChangeSet>> SqliteStateStore::ListImports(size_t limit, bool with_ids) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   GAGGLE_ASSIGN_OR_RETURN(
       auto q,
       db_->Prepare(
@@ -217,7 +223,7 @@ Result<std::vector<CatalogChangeSet>> SqliteStateStore::ListImports(size_t limit
 
 Status SqliteStateStore::SavePlan(const Plan& plan) {
   if (plan.hash.empty()) return Status::InvalidArgument("plan has no hash");
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   GAGGLE_ASSIGN_OR_RETURN(auto tx, SqliteTransaction::Begin(db_.get()));
   {
     GAGGLE_ASSIGN_OR_RETURN(auto exists, db_->Prepare("SELECT 1 FROM plans WHERE plan_hash = ?"));
@@ -280,7 +286,7 @@ Status SqliteStateStore::SavePlan(const Plan& plan) {
 }
 
 Result<std::optional<Plan>> SqliteStateStore::LoadPlan(const std::string& hash) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   GAGGLE_ASSIGN_OR_RETURN(auto q, db_->Prepare("SELECT plan_pk, header FROM plans WHERE plan_hash = ?"));
   q.Bind(1, hash);
   GAGGLE_ASSIGN_OR_RETURN(bool found, q.Step());
@@ -320,7 +326,7 @@ Result<std::optional<Plan>> SqliteStateStore::LoadPlan(const std::string& hash) 
 }
 
 Result<std::vector<PlanSummary>> SqliteStateStore::ListPlans(const std::string& migration) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   GAGGLE_ASSIGN_OR_RETURN(
       auto q, db_->Prepare("SELECT plan_hash, migration, spec_hash, created_at, datasets, waves, stages FROM plans "
                            "WHERE ?1 = '' OR migration = ?1 ORDER BY plan_pk DESC"));
@@ -336,7 +342,7 @@ Result<std::vector<PlanSummary>> SqliteStateStore::ListPlans(const std::string& 
 }
 
 Result<std::vector<MigrationTarget>> SqliteStateStore::ListMigrationTargets() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   GAGGLE_ASSIGN_OR_RETURN(
       auto q,
       db_->Prepare(

@@ -10,10 +10,10 @@
 #pragma once
 
 #include <memory>
-#include <mutex>
 #include <string>
 #include <unordered_map>
 
+#include "common/mutex.h"
 #include "store/sqlite_db.h"
 #include "store/state_store.h"
 
@@ -90,30 +90,31 @@ class SqliteStateStore final : public StateStore {
   std::string Now() const;
   // REQUIRES: mu_ held. Inserts one event inside the caller's transaction, chained to the
   // newest one (store/event_chain.h).
-  Result<int64_t> InsertEvent(const Event& event);
-  Status ReplaceCatalogLocked(const Catalog& catalog, const ImportOptions& options, CatalogChangeSet* out);
-  Status LoadImportIds(CatalogChangeSet* set);
+  Result<int64_t> InsertEvent(const Event& event) REQUIRES(mu_);
+  Status ReplaceCatalogLocked(const Catalog& catalog, const ImportOptions& options, CatalogChangeSet* out)
+      REQUIRES(mu_);
+  Status LoadImportIds(CatalogChangeSet* set) REQUIRES(mu_);
 
   // REQUIRES: mu_ held. The statement for `sql`, prepared on first use and kept until
   // the store closes. The caller must Reset() it before its transaction ends.
-  Result<SqliteStatement*> Cached(const std::string& sql);
+  Result<SqliteStatement*> Cached(const std::string& sql) REQUIRES(mu_);
   // REQUIRES: mu_ held, inside a transaction. Inserts one event with a cached statement.
   Status InsertFleetEvent(const std::string& time, const std::string& actor, const std::string& migration,
                           const std::string& dataset, const std::string& from_state, const std::string& to_state,
-                          const std::string& detail);
+                          const std::string& detail) REQUIRES(mu_);
   // REQUIRES: mu_ held. The run record, or nullopt.
-  Result<std::optional<MigrationRun>> ReadRun(const std::string& migration);
+  Result<std::optional<MigrationRun>> ReadRun(const std::string& migration) REQUIRES(mu_);
   // REQUIRES: mu_ held. Tasks of `migration` in `state`, sorted like ListTasks.
   Status ReadTasksInState(const std::string& migration, TaskState state, bool oldest_started_first, size_t limit,
-                          std::vector<TaskRecord>* out);
+                          std::vector<TaskRecord>* out) REQUIRES(mu_);
 
-  std::mutex mu_;
-  std::unique_ptr<SqliteDb> db_;  // GUARDED_BY(mu_)
+  Mutex mu_;
+  std::unique_ptr<SqliteDb> db_ GUARDED_BY(mu_);
   std::string path_;
   Options options_;
   int schema_version_ = 0;
   // Declared after db_ so the statements are finalized before the database closes.
-  std::unordered_map<std::string, std::unique_ptr<SqliteStatement>> statements_;  // GUARDED_BY(mu_)
+  std::unordered_map<std::string, std::unique_ptr<SqliteStatement>> statements_ GUARDED_BY(mu_);
 };
 
 }  // namespace gaggle

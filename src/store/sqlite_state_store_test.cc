@@ -30,7 +30,7 @@ class StateStoreTest : public ::testing::Test {
   std::unique_ptr<StateStore> Open(int busy_ms = 5000) {
     StateStoreOptions o;
     o.busy_timeout_ms = busy_ms;
-    o.now = [this] { return "2024-01-01T00:00:" + std::to_string(10 + clock_++) + ".000Z"; };
+    o.clock = &clock_;
     auto s = OpenStateStore(path_, o);
     EXPECT_TRUE(s.ok()) << s.status().ToString();
     return s.ok() ? std::move(s).value() : nullptr;
@@ -38,7 +38,7 @@ class StateStoreTest : public ::testing::Test {
 
   fs::path dir_;
   std::string path_;
-  int clock_ = 0;
+  FakeClock clock_{1704067210000000LL, std::chrono::seconds(1)};  // 2024-01-01T00:00:10Z, 1 s a reading
 };
 
 Entity Dataset(const std::string& id, Tier tier = Tier::kStandard) {

@@ -23,6 +23,7 @@
 #include "catalog/backstage_export.h"
 #include "catalog/catalog.h"
 #include "catalog/entity.h"
+#include "common/clock.h"
 #include "common/status.h"
 #include "cutover/cutover_record.h"
 #include "fleet/task.h"
@@ -240,8 +241,8 @@ class StateStore {
 struct StateStoreOptions {
   // How long a write waits for another process's lock before failing (retryable).
   int busy_timeout_ms = 5000;
-  // Clock for event and import times (ISO 8601 UTC); the system clock when unset.
-  std::function<std::string()> now;
+  // Clock for event and import times (ISO 8601 UTC); the system clock when null.
+  Clock* clock = Clock::System();
 };
 
 // The default state location: ./gaggle.db
