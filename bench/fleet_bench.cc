@@ -23,26 +23,26 @@
 namespace {
 
 using namespace gaggle;
-using Clock = std::chrono::steady_clock;
+using SteadyClock = std::chrono::steady_clock;
 
 class NoopExecutor : public TaskExecutor {
  public:
   explicit NoopExecutor(std::atomic<bool>* stop_on_first = nullptr) : stop_on_first_(stop_on_first) {}
   Result<TaskOutcome> Execute(const TaskRecord&, CancellationToken*, const TaskContext&) override {
     if (stop_on_first_ && !first_.exchange(true)) {
-      first_at_ = Clock::now();
+      first_at_ = SteadyClock::now();
       stop_on_first_->store(true);
     }
     TaskOutcome out;
     out.rows_in = out.rows_out = 1;
     return out;
   }
-  Clock::time_point first_at() const { return first_at_; }
+  SteadyClock::time_point first_at() const { return first_at_; }
 
  private:
   std::atomic<bool>* stop_on_first_;
   std::atomic<bool> first_{false};
-  Clock::time_point first_at_{};
+  SteadyClock::time_point first_at_{};
 };
 
 Plan MakePlan(int64_t n) {
@@ -67,7 +67,9 @@ Plan MakePlan(int64_t n) {
   return plan;
 }
 
-double Seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
+double Seconds(SteadyClock::time_point a, SteadyClock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
 
 long PeakRssMb() {
   struct rusage u;
@@ -96,10 +98,10 @@ int main(int argc, char** argv) {
   if (!store.ok()) return Fail(store.status());
   Plan plan = MakePlan(n);
 
-  auto t0 = Clock::now();
+  auto t0 = SteadyClock::now();
   auto run = (*store)->UpsertRun(plan, "bench.yaml", 4, "bench");
   if (!run.ok()) return Fail(run.status());
-  auto t1 = Clock::now();
+  auto t1 = SteadyClock::now();
   std::cout << "tasks " << n << "\n";
   std::cout << "upsert_seconds " << Seconds(t0, t1) << "\n";
 
@@ -113,9 +115,9 @@ int main(int argc, char** argv) {
   if (mode == "tasks") {
     NoopExecutor noop;
     FleetRunner runner(store->get(), &noop, options);
-    auto t2 = Clock::now();
+    auto t2 = SteadyClock::now();
     auto summary = runner.Run("bench", graph);
-    auto t3 = Clock::now();
+    auto t3 = SteadyClock::now();
     if (!summary.ok()) return Fail(summary.status());
     if (summary->succeeded != n) {
       std::cerr << "fleet_bench: only " << summary->succeeded << " of " << n << " tasks succeeded\n";
@@ -133,7 +135,7 @@ int main(int argc, char** argv) {
     NoopExecutor first(&stop);
     options.interrupted = &stop;
     FleetRunner runner(store->get(), &first, options);
-    auto t2 = Clock::now();
+    auto t2 = SteadyClock::now();
     auto summary = runner.Run("bench", graph);
     if (!summary.ok()) return Fail(summary.status());
     std::cout << "start_seconds " << Seconds(t2, first.first_at()) << "\n";

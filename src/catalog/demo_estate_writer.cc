@@ -9,11 +9,11 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
-#include <mutex>
 #include <thread>
 
 #include "catalog/demo_estate.h"
 #include "columnar/synthetic_data.h"
+#include "common/mutex.h"
 
 namespace gaggle {
 namespace {
@@ -132,7 +132,7 @@ class LakeWriter {
       for (size_t k = next++; k < order.size() && !failed_.load(); k = next++) {
         Status st = WriteDataset(&estate_->datasets[order[k]]);
         if (!st.ok()) {
-          std::lock_guard<std::mutex> lock(mu_);
+          MutexLock lock(&mu_);
           if (error_.ok()) error_ = st;
           failed_ = true;
         }
@@ -142,6 +142,7 @@ class LakeWriter {
     for (int t = 1; t < estate_->options.threads; ++t) threads.emplace_back(work);
     work();
     for (std::thread& t : threads) t.join();
+    MutexLock lock(&mu_);
     return error_;
   }
 
@@ -188,8 +189,8 @@ class LakeWriter {
     return Status::OK();
   }
 
-  void Progress(uint64_t more) {
-    std::lock_guard<std::mutex> lock(mu_);
+  void Progress(uint64_t more) EXCLUDES(mu_) {
+    MutexLock lock(&mu_);
     done_ += more;
     if (estate_->options.progress) estate_->options.progress(done_, std::max(total_, done_));
   }
@@ -199,9 +200,9 @@ class LakeWriter {
   FileSystem* fs_;
   uint64_t total_ = 0;
   std::atomic<bool> failed_{false};
-  std::mutex mu_;
-  uint64_t done_ = 0;  // guarded by mu_
-  Status error_;       // guarded by mu_
+  Mutex mu_;
+  uint64_t done_ GUARDED_BY(mu_) = 0;
+  Status error_ GUARDED_BY(mu_);
 };
 
 // ---- catalog ----

@@ -101,8 +101,4 @@ double ProgressPrinter::ElapsedSeconds() const {
 
 void ProgressPrinter::Print(const std::string& line) { std::cerr << "gaggle: " << line << std::endl; }
 
-std::string JsonText(const nlohmann::json& j, int indent) {
-  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
 }  // namespace gaggle::cli

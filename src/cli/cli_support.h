@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "common/json_text.h"
 #include "common/status.h"
 #include "service/service_context.h"
 #include "store/state_store.h"
@@ -46,9 +47,6 @@ std::string HumanDuration(double seconds);  // "42s", "3m05s", "2h10m"
 std::string Indented(const std::string& text, const std::string& indent = "      ");
 
 std::string HumanBytes(double bytes);  // "12.3 MB"
-// A JSON document as printed by --json: indented, and never throwing on text that is not UTF-8
-// (task errors and events can quote a source file's bytes): such bytes become U+FFFD.
-std::string JsonText(const nlohmann::json& j, int indent = 2);
 std::string HumanCount(double count);  // "1.25M"
 
 // Prints a status line to stderr at most every `interval`; silent when disabled.

@@ -1,7 +1,7 @@
 // Cut-over: after a migration's last gate passed, its validated datasets' catalog
 // entries point at their new locations, formats, schemas and schema versions. The old
 // location is kept as `previous`, retained until cut-over time + spec.retention
-// (cutover/cutover_record.h); `gaggle gc` deletes it after that, `gaggle rollback`
+// (store/cutover_record.h); `gaggle gc` deletes it after that, `gaggle rollback`
 // points the catalog back before it. Cutting over twice changes nothing.
 // Thread-safety: one cut-over per migration at a time (the caller holds the run lease).
 #pragma once

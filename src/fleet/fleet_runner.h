@@ -23,6 +23,11 @@
 // cancel, concurrency), which the runner polls; SIGINT (`interrupted`) cancels
 // running tasks and puts them back to pending. Every step is logged (RunLog),
 // notified where it matters (Notifier), and visible in progress snapshots.
+// Time (backoff, task deadlines, the watchdog, lease renewal, polling, progress)
+// is FleetRunOptions::clock's: tests pass a FakeClock and never sleep. The runner
+// sleeps on the clock only when no attempt is out; while one is, it waits for its
+// completion or the next deadline of the clock, whichever comes first.
+// The implementation is RunSession (run_session.h).
 // Thread-safety: one Run() at a time per FleetRunner; the executor is called
 // from worker threads; the store only from the thread calling Run().
 #pragma once
@@ -36,6 +41,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/status.h"
 #include "fleet/notifier.h"
 #include "fleet/retry_policy.h"
@@ -79,7 +85,8 @@ struct FinalGateResult {
 
 struct FleetRunOptions {
   std::string actor = "gaggle";
-  std::string owner;  // run lease holder; CurrentRunnerIdentity() when empty
+  Clock* clock = Clock::System();  // every time the runner reads or waits for
+  std::string owner;               // run lease holder; CurrentRunnerIdentity() when empty
   std::chrono::milliseconds poll_interval{200};
   std::chrono::milliseconds lease_ttl{10000};
   std::chrono::milliseconds task_timeout{30 * 60 * 1000};

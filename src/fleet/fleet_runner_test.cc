@@ -5,10 +5,11 @@
 
 #include <filesystem>
 #include <map>
-#include <mutex>
 #include <set>
 #include <thread>
 
+#include "common/clock.h"
+#include "common/iso8601.h"
 #include "fleet/fault_injection.h"
 #include "fleet/runner_identity.h"
 
@@ -17,6 +18,27 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
+
+// Time in these tests is a FakeClock's (FleetRunOptions::clock): backoff, task
+// deadlines, the watchdog, lease renewal and polling happen in fake time, so a
+// 30-minute task timeout or a 10-minute backoff costs no real time and the outcome
+// does not depend on the machine's speed. The runner moves the clock itself when it
+// sleeps with nothing running (a retry's backoff); while an attempt is out it waits
+// for the completion, and a test whose attempt hangs moves the clock past the
+// deadline (AdvanceWhenWaiting). The executor's `work` stays real: it is what makes
+// attempts overlap, so that the concurrency limit can be seen.
+// One test keeps the real clock: PauseResumeConcurrencyAndCancelFromAnotherConnection,
+// where an operator on another connection races the runner while tasks run, and
+// "nothing starts while paused" can only be seen by letting real time pass.
+
+// Waits (really, bounded) until `ready()` holds and the runner is blocked on the clock
+// waiting for a running attempt, then moves the clock forward by `d`. Advancing only
+// while the runner waits means the move cannot slip between its reading of the clock
+// and its wait.
+void AdvanceWhenWaiting(FakeClock* clock, const std::function<bool()>& ready, std::chrono::microseconds d) {
+  for (int i = 0; i < 10000 && !(ready() && clock->waiters() > 0); ++i) std::this_thread::sleep_for(1ms);
+  clock->Advance(d);
+}
 
 // Plays a script per dataset and attempt: "ok", "retry" (retryable error), "fail"
 // (permanent), "hang" (waits for its token). Records what ran and checks that no
@@ -29,7 +51,7 @@ class ScriptedExecutor : public TaskExecutor {
 
   Result<TaskOutcome> Execute(const TaskRecord& task, CancellationToken* token, const TaskContext&) override {
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       started_.push_back(task.dataset_id);
       started_stage_.push_back(task.stage);
       max_running_ = std::max(max_running_, ++running_);
@@ -44,7 +66,10 @@ class ScriptedExecutor : public TaskExecutor {
     }
     Result<TaskOutcome> result = TaskOutcome{};
     if (action == "hang") {
-      while (true) {
+      // Until the token fires; a bound in real time, so that a test whose clock never
+      // reaches the deadline fails instead of hanging.
+      result = Status::Internal(task.dataset_id + ": hung for 20 s of real time, its token never fired");
+      for (int i = 0; i < 10000; ++i) {
         Status st = token->Check(task.dataset_id);
         if (!st.ok()) {
           result = st;
@@ -63,7 +88,7 @@ class ScriptedExecutor : public TaskExecutor {
       result->dead_lettered = 1;
       result->filtered = 1;
     }
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     --running_;
     if (result.ok()) succeeded_.insert(task.dataset_id);
     return result;
@@ -75,7 +100,7 @@ class ScriptedExecutor : public TaskExecutor {
   Result<TaskValidation> Validate(const TaskRecord& task, CancellationToken*) override {
     std::string action = "pass";
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       int n = validations_[task.dataset_id]++;
       auto it = validation.find(task.dataset_id);
       if (it != validation.end() && n < static_cast<int>(it->second.size())) action = it->second[n];
@@ -94,30 +119,31 @@ class ScriptedExecutor : public TaskExecutor {
   }
 
   std::vector<std::string> started() {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     return started_;
   }
   std::vector<int> started_stages() {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     return started_stage_;
   }
   int max_running() {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     return max_running_;
   }
   std::vector<std::string> order_violations() {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     return order_violations_;
   }
 
  private:
-  std::mutex mu_;
-  std::vector<std::string> started_;
-  std::vector<int> started_stage_;
-  std::set<std::string> succeeded_;
-  std::map<std::string, int> validations_;
-  std::vector<std::string> order_violations_;
-  int running_ = 0, max_running_ = 0;
+  Mutex mu_;
+  std::vector<std::string> started_ GUARDED_BY(mu_);
+  std::vector<int> started_stage_ GUARDED_BY(mu_);
+  std::set<std::string> succeeded_ GUARDED_BY(mu_);
+  std::map<std::string, int> validations_ GUARDED_BY(mu_);
+  std::vector<std::string> order_violations_ GUARDED_BY(mu_);
+  int running_ GUARDED_BY(mu_) = 0;
+  int max_running_ GUARDED_BY(mu_) = 0;
 };
 
 struct Estate {
@@ -177,7 +203,9 @@ class FleetRunnerTest : public ::testing::Test {
     fs::remove_all(dir_);
   }
   std::unique_ptr<StateStore> OpenStore() {
-    auto s = OpenStateStore((dir_ / "gaggle.db").string());
+    StateStoreOptions o;
+    o.clock = &clock_;  // event times in fake time too
+    auto s = OpenStateStore((dir_ / "gaggle.db").string(), o);
     EXPECT_TRUE(s.ok()) << s.status().ToString();
     return s.ok() ? std::move(s).value() : nullptr;
   }
@@ -185,14 +213,12 @@ class FleetRunnerTest : public ::testing::Test {
     auto run = store_->UpsertRun(e.plan, "spec.yaml", concurrency, "test");
     ASSERT_TRUE(run.ok()) << run.status().ToString();
   }
+  // Production's timings (FleetRunOptions' and RetrySpec's defaults), in fake time.
   FleetRunOptions Options() {
     FleetRunOptions o;
-    o.poll_interval = 10ms;
-    o.task_timeout = 10s;
+    o.clock = &clock_;
     RetrySpec r;
     r.max = 2;
-    r.initial = 1ms;
-    r.max_delay = 5ms;
     o.retry = RetryPolicy(r);
     o.jitter_seed = 7;
     o.validate = false;                 // the validation and gate tests turn it on
@@ -221,6 +247,7 @@ class FleetRunnerTest : public ::testing::Test {
     return out;
   }
 
+  FakeClock clock_;
   fs::path dir_;
   std::unique_ptr<StateStore> store_;
 };
@@ -318,9 +345,15 @@ TEST_F(FleetRunnerTest, TimeoutCancelsTheAttemptAndCountsAsRetryable) {
   ScriptedExecutor exec;
   exec.script = {{"d0", {"hang", "ok"}}};
   FleetRunOptions o = Options();
-  o.task_timeout = 100ms;
+  o.task_timeout = 30min;
+  // Half an hour and the watchdog's grace pass while d0 hangs.
+  std::thread time([&] {
+    auto d0_started = [&] { return !exec.started().empty() && exec.started()[0] == "d0"; };
+    AdvanceWhenWaiting(&clock_, d0_started, o.task_timeout + o.watchdog_grace);
+  });
   FleetRunner runner(store_.get(), &exec, o);
   auto summary = runner.Run("m1", TaskGraph::Build(e.catalog, e.plan));
+  time.join();
   ASSERT_TRUE(summary.ok());
   EXPECT_TRUE(summary->all_succeeded());
   auto task = store_->FindTask("m1", "d0");
@@ -344,11 +377,16 @@ TEST_F(FleetRunnerTest, InjectedStallOnceTimesOutThenSucceeds) {
   EXPECT_FALSE(FaultInjectingExecutor::Parse("explode:d0", &exec).ok());
   EXPECT_FALSE(FaultInjectingExecutor::Parse("stall-once:", &exec).ok());
   FleetRunOptions o = Options();
-  o.task_timeout = 50ms;
   o.validate = true;
   exec.validation = {{"d0", {"fail"}}};  // validation is the inner executor's, never skipped
+  // The only attempt out is the stalled one: once the runner waits for it, its deadline passes.
+  std::thread time([&] {
+    AdvanceWhenWaiting(
+        &clock_, [] { return true; }, o.task_timeout + o.watchdog_grace);
+  });
   FleetRunner runner(store_.get(), faults->get(), o);
   auto summary = runner.Run("m1", TaskGraph::Build(e.catalog, e.plan));
+  time.join();
   ASSERT_TRUE(summary.ok());
   EXPECT_EQ(summary->retries, 1);
   EXPECT_EQ(exec.started().size(), 1u);  // the stalled attempt never reached the agent
@@ -360,7 +398,8 @@ TEST_F(FleetRunnerTest, RecoversTasksOfADeadRunnerAndRefusesALiveOne) {
   Estate e = MakeEstate(3, {}, {});
   Upsert(e, 2);
   // A runner on another host holds a valid lease: refused.
-  auto held = store_->ClaimRunner("m1", "elsewhere:1:1", UnixMillis(), 60000, [](const std::string&) { return false; });
+  auto held =
+      store_->ClaimRunner("m1", "elsewhere:1:1", clock_.NowMillis(), 60000, [](const std::string&) { return false; });
   ASSERT_TRUE(held.ok()) << held.status().ToString();
   ScriptedExecutor exec;
   FleetRunner runner(store_.get(), &exec, Options());
@@ -373,7 +412,8 @@ TEST_F(FleetRunnerTest, RecoversTasksOfADeadRunnerAndRefusesALiveOne) {
   char host[256] = {0};
   ::gethostname(host, sizeof(host) - 1);
   std::string dead = std::string(host) + ":999999999:1";
-  ASSERT_TRUE(store_->ClaimRunner("m1", dead, UnixMillis(), 60000, [](const std::string&) { return false; }).ok());
+  ASSERT_TRUE(
+      store_->ClaimRunner("m1", dead, clock_.NowMillis(), 60000, [](const std::string&) { return false; }).ok());
   auto task = store_->FindTask("m1", "d1");
   ASSERT_TRUE(task.ok() && *task);
   TaskRecord running = **task;
@@ -420,7 +460,12 @@ TEST_F(FleetRunnerTest, PauseResumeConcurrencyAndCancelFromAnotherConnection) {
     ASSERT_TRUE(other->UpdateRun("m1", cancel, "op", "cancel").ok());
     stop = true;
   });
-  FleetRunner runner(store_.get(), &exec, Options());
+  // The real clock (see the top of the file): the operator's thread and the runner race,
+  // and the runner must poll the run record while real time passes.
+  FleetRunOptions o = Options();
+  o.clock = Clock::System();
+  o.poll_interval = 10ms;
+  FleetRunner runner(store_.get(), &exec, o);
   auto summary = runner.Run("m1", TaskGraph::Build(e.catalog, e.plan));
   operator_thread.join();
   ASSERT_TRUE(summary.ok()) << summary.status().ToString();
@@ -447,6 +492,9 @@ TEST_F(FleetRunnerTest, InterruptPutsRunningTasksBackWithoutSpendingAnAttempt) {
   std::thread sigint([&] {
     for (int i = 0; i < 500 && exec.started().size() < 3; ++i) std::this_thread::sleep_for(5ms);
     interrupted = true;
+    // The runner notices at its next poll: one poll interval later.
+    AdvanceWhenWaiting(
+        &clock_, [] { return true; }, o.poll_interval);
   });
   FleetRunner runner(store_.get(), &exec, o);
   auto summary = runner.Run("m1", TaskGraph::Build(e.catalog, e.plan));
@@ -460,6 +508,70 @@ TEST_F(FleetRunnerTest, InterruptPutsRunningTasksBackWithoutSpendingAnAttempt) {
     EXPECT_EQ(t.attempts, 0) << t.dataset_id;
     EXPECT_EQ(t.runner, "");
   }
+}
+
+TEST_F(FleetRunnerTest, BackoffIsWaitedOutOnTheClock) {
+  Estate e = MakeEstate(1, {}, {});
+  Upsert(e, 1);
+  ScriptedExecutor exec;
+  exec.work = 0ms;
+  exec.script = {{"d0", {"retry", "retry", "ok"}}};
+  FleetRunOptions o = Options();
+  RetrySpec r;
+  r.max = 3;
+  r.initial = 1min;
+  r.factor = 2;
+  r.max_delay = 1h;
+  r.jitter = RetrySpec::Jitter::kNone;
+  o.retry = RetryPolicy(r);
+  const int64_t start = clock_.NowMicros();
+  FleetRunner runner(store_.get(), &exec, o);
+  auto summary = runner.Run("m1", TaskGraph::Build(e.catalog, e.plan));
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_TRUE(summary->all_succeeded());
+  EXPECT_EQ(summary->retries, 2);
+  auto events = store_->ListEvents({"m1", "d0", 0, 100});
+  ASSERT_TRUE(events.ok());
+  std::vector<int64_t> delays;
+  for (const Event& ev : *events) {
+    if (ev.to_state == "retrying") delays.push_back(nlohmann::json::parse(ev.detail)["retry_in_ms"].get<int64_t>());
+  }
+  EXPECT_EQ(delays, (std::vector<int64_t>{60000, 120000}));
+  // The last attempt started when both backoffs had passed on the clock, not before.
+  auto task = store_->FindTask("m1", "d0");
+  ASSERT_TRUE(task.ok() && *task);
+  EXPECT_EQ((*task)->started_at, Iso8601Millis(start + 180'000'000));
+  EXPECT_EQ((*task)->attempts, 3);
+}
+
+TEST_F(FleetRunnerTest, RenewsTheRunLeaseOnItsClockWhileAnAttemptRuns) {
+  Estate e = MakeEstate(1, {}, {});
+  Upsert(e, 1);
+  ScriptedExecutor exec;
+  exec.script = {{"d0", {"hang", "ok"}}};
+  FleetRunOptions o = Options();
+  o.lease_ttl = 9s;
+  const int64_t start_ms = clock_.NowMillis();
+  int64_t renewed_until = 0;
+  std::thread time([&] {
+    auto other = OpenStore();
+    // A third of the lease has passed 4 s in: the runner's next poll renews it for 9 s.
+    AdvanceWhenWaiting(
+        &clock_, [&] { return !exec.started().empty(); }, 4s);
+    for (int i = 0; i < 10000 && renewed_until == 0; ++i) {
+      auto run = other->FindRun("m1");
+      if (run.ok() && *run && (*run)->runner_expires_ms > start_ms + 9000) renewed_until = (*run)->runner_expires_ms;
+      std::this_thread::sleep_for(1ms);
+    }
+    AdvanceWhenWaiting(
+        &clock_, [] { return true; }, o.task_timeout + o.watchdog_grace);
+  });
+  FleetRunner runner(store_.get(), &exec, o);
+  auto summary = runner.Run("m1", TaskGraph::Build(e.catalog, e.plan));
+  time.join();
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_TRUE(summary->all_succeeded());
+  EXPECT_EQ(renewed_until, start_ms + 4000 + 9000);
 }
 
 TEST_F(FleetRunnerTest, ValidationDecidesValidatedInvalidOrRerunWhenTheSourceChanged) {

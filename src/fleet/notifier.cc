@@ -24,34 +24,37 @@ WebhookNotifier::WebhookNotifier(std::string url, Options options, std::function
 
 WebhookNotifier::~WebhookNotifier() {
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    MutexLock lock(&mutex_);
     stop_ = true;
   }
-  wake_.notify_all();
+  wake_.SignalAll();
   worker_.join();
 }
 
 void WebhookNotifier::Notify(const Notification& n) {
   std::string body = NotificationPayload(n).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    MutexLock lock(&mutex_);
     queue_.push_back(std::move(body));
   }
-  wake_.notify_one();
+  wake_.Signal();
 }
 
 void WebhookNotifier::Flush(std::chrono::milliseconds timeout) {
-  std::unique_lock<std::mutex> lock(mutex_);
-  idle_.wait_for(lock, timeout, [this] { return queue_.empty() && !busy_; });
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  MutexLock lock(&mutex_);
+  while (!(queue_.empty() && !busy_)) {
+    if (!idle_.WaitUntil(&mutex_, deadline)) break;
+  }
 }
 
 int64_t WebhookNotifier::delivered() const {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(&mutex_);
   return delivered_;
 }
 
 int64_t WebhookNotifier::dropped() const {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(&mutex_);
   return dropped_;
 }
 
@@ -73,8 +76,8 @@ void WebhookNotifier::Run() {
   while (true) {
     std::string body;
     {
-      std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait(lock, [this] { return stop_ || !queue_.empty(); });
+      MutexLock lock(&mutex_);
+      while (!stop_ && queue_.empty()) wake_.Wait(&mutex_);
       if (queue_.empty()) return;  // stopping and nothing left
       body = std::move(queue_.front());
       queue_.pop_front();
@@ -87,16 +90,21 @@ void WebhookNotifier::Run() {
       if (st.ok()) break;
       bool stopping;
       {
-        std::unique_lock<std::mutex> lock(mutex_);
+        MutexLock lock(&mutex_);
         stopping = stop_;
       }
       if (stopping || attempt == options_.max_attempts) break;
-      std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait_for(lock, backoff, [this] { return stop_; });
+      const auto until = std::chrono::steady_clock::now() + backoff;
+      {
+        MutexLock lock(&mutex_);
+        while (!stop_) {
+          if (!wake_.WaitUntil(&mutex_, until)) break;
+        }
+      }
       backoff *= 2;
     }
     {
-      std::lock_guard<std::mutex> lock(mutex_);
+      MutexLock lock(&mutex_);
       if (st.ok()) {
         ++delivered_;
       } else {
@@ -105,7 +113,7 @@ void WebhookNotifier::Run() {
       busy_ = false;
     }
     if (!st.ok() && log_) log_("notification not delivered: " + st.message());
-    idle_.notify_all();
+    idle_.SignalAll();
   }
 }
 

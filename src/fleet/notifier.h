@@ -9,16 +9,15 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "common/mutex.h"
 #include "common/status.h"
 
 namespace gaggle {
@@ -52,27 +51,27 @@ class WebhookNotifier final : public Notifier {
   WebhookNotifier(std::string url, Options options, std::function<void(const std::string&)> log);
   ~WebhookNotifier() override;
 
-  void Notify(const Notification& n) override;
-  void Flush(std::chrono::milliseconds timeout) override;
-  int64_t delivered() const;
-  int64_t dropped() const;
+  void Notify(const Notification& n) override EXCLUDES(mutex_);
+  void Flush(std::chrono::milliseconds timeout) override EXCLUDES(mutex_);
+  int64_t delivered() const EXCLUDES(mutex_);
+  int64_t dropped() const EXCLUDES(mutex_);
 
  private:
-  void Run();
+  void Run() EXCLUDES(mutex_);
   Status Deliver(const std::string& body);
 
   std::string scheme_host_port_;
   std::string path_;
   Options options_;
   std::function<void(const std::string&)> log_;
-  mutable std::mutex mutex_;
-  std::condition_variable wake_;
-  std::condition_variable idle_;
-  std::deque<std::string> queue_;  // GUARDED_BY(mutex_)
-  bool busy_ = false;              // GUARDED_BY(mutex_)
-  bool stop_ = false;              // GUARDED_BY(mutex_)
-  int64_t delivered_ = 0;          // GUARDED_BY(mutex_)
-  int64_t dropped_ = 0;            // GUARDED_BY(mutex_)
+  mutable Mutex mutex_;
+  CondVar wake_;
+  CondVar idle_;
+  std::deque<std::string> queue_ GUARDED_BY(mutex_);
+  bool busy_ GUARDED_BY(mutex_) = false;
+  bool stop_ GUARDED_BY(mutex_) = false;
+  int64_t delivered_ GUARDED_BY(mutex_) = 0;
+  int64_t dropped_ GUARDED_BY(mutex_) = 0;
   std::thread worker_;
 };
 

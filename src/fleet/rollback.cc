@@ -7,6 +7,7 @@
 #include <set>
 
 #include "common/dataset_location.h"
+#include "common/json_text.h"
 
 namespace gaggle {
 namespace {
@@ -104,7 +105,7 @@ Result<RollbackReport> RollbackMigration(StateStore* store, const RollbackReques
     t.state = TaskState::kRolledBack;
     t.runner.clear();
     t.lease_expires_ms = 0;
-    GAGGLE_RETURN_IF_ERROR(store->TransitionTask(from, t, request.actor, detail.dump()));
+    GAGGLE_RETURN_IF_ERROR(store->TransitionTask(from, t, request.actor, JsonText(detail, -1)));
     ++report.rolled_back;
   }
   for (const std::string& d : request.datasets) {

@@ -6,7 +6,7 @@
 #include <iostream>
 
 #include "common/digest.h"
-#include "store/state_store.h"
+#include "common/iso8601.h"
 
 namespace gaggle {
 
@@ -41,7 +41,7 @@ std::string RunLog::AgentLogPathFor(const std::string& dir, const std::string& m
   return dir + "/" + SafeFileName(migration) + "/tasks/" + SafeFileName(dataset) + ".agent.log";
 }
 
-Result<std::unique_ptr<RunLog>> RunLog::Open(const std::string& dir, const std::string& migration) {
+Result<std::unique_ptr<RunLog>> RunLog::Open(const std::string& dir, const std::string& migration, Clock* clock) {
   std::error_code ec;
   std::string tasks_dir = dir + "/" + SafeFileName(migration) + "/tasks";
   std::filesystem::create_directories(tasks_dir, ec);
@@ -49,7 +49,7 @@ Result<std::unique_ptr<RunLog>> RunLog::Open(const std::string& dir, const std::
   std::string path = RunLogPathFor(dir, migration);
   std::FILE* f = std::fopen(path.c_str(), "a");
   if (!f) return Status::IOError("cannot open log '" + path + "': " + std::strerror(errno));
-  return std::unique_ptr<RunLog>(new RunLog(dir, migration, f));
+  return std::unique_ptr<RunLog>(new RunLog(dir, migration, f, clock ? clock : Clock::System()));
 }
 
 RunLog::~RunLog() {
@@ -59,7 +59,7 @@ RunLog::~RunLog() {
 std::string RunLog::Line(const std::string& dataset, const std::string& level, const std::string& event,
                          nlohmann::json fields) const {
   nlohmann::json line = nlohmann::json::object();
-  line["time"] = NowIso8601();
+  line["time"] = Iso8601Millis(clock_->NowMicros());
   line["level"] = level;
   line["event"] = event;
   line["migration"] = migration_;
@@ -79,7 +79,7 @@ void RunLog::ReportWriteError(const std::string& path) {
 
 void RunLog::Run(const std::string& level, const std::string& event, nlohmann::json fields) {
   std::string line = Line("", level, event, std::move(fields));
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   if (std::fwrite(line.data(), 1, line.size(), run_file_) != line.size() || std::fflush(run_file_) != 0) {
     ReportWriteError(RunLogPathFor(dir_, migration_));
   }
@@ -89,7 +89,7 @@ void RunLog::Task(const std::string& dataset, const std::string& level, const st
                   nlohmann::json fields) {
   std::string line = Line(dataset, level, event, std::move(fields));
   std::string path = TaskLogPathFor(dir_, migration_, dataset);
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   if (std::fwrite(line.data(), 1, line.size(), run_file_) != line.size() || std::fflush(run_file_) != 0) {
     ReportWriteError(RunLogPathFor(dir_, migration_));
   }

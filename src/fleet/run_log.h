@@ -2,7 +2,8 @@
 //   DIR/MIGRATION/run.jsonl              everything the runner did
 //   DIR/MIGRATION/tasks/DATASET.jsonl    one task's attempts (also in run.jsonl)
 //   DIR/MIGRATION/tasks/DATASET.agent.log  an agent's own output (external agents' stderr)
-// Each line is one object: {"time", "level", "event", "migration", "dataset"?, ...fields}.
+// Each line is one object: {"time", "level", "event", "migration", "dataset"?, ...fields};
+// "time" is the clock's wall time (Open's `clock`, the system clock by default).
 // Dataset ids become file names through SafeFileName. Logging never fails the
 // migration: a write error is reported once on stderr and logging goes on.
 // Thread-safety: all methods may be called from any thread.
@@ -10,24 +11,27 @@
 
 #include <cstdio>
 #include <memory>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "common/clock.h"
+#include "common/mutex.h"
 #include "common/status.h"
 
 namespace gaggle {
 
 class RunLog {
  public:
-  static Result<std::unique_ptr<RunLog>> Open(const std::string& dir, const std::string& migration);
+  static Result<std::unique_ptr<RunLog>> Open(const std::string& dir, const std::string& migration,
+                                              Clock* clock = Clock::System());
   ~RunLog();
 
   // A run-level line ("info", "warn", "error").
-  void Run(const std::string& level, const std::string& event, nlohmann::json fields = nlohmann::json::object());
+  void Run(const std::string& level, const std::string& event, nlohmann::json fields = nlohmann::json::object())
+      EXCLUDES(mu_);
   // A task line: written to the task's file and to run.jsonl.
   void Task(const std::string& dataset, const std::string& level, const std::string& event,
-            nlohmann::json fields = nlohmann::json::object());
+            nlohmann::json fields = nlohmann::json::object()) EXCLUDES(mu_);
 
   std::string AgentLogPath(const std::string& dataset) const { return AgentLogPathFor(dir_, migration_, dataset); }
   std::string TaskLogPath(const std::string& dataset) const { return TaskLogPathFor(dir_, migration_, dataset); }
@@ -40,17 +44,18 @@ class RunLog {
   static std::string SafeFileName(const std::string& id);
 
  private:
-  RunLog(std::string dir, std::string migration, std::FILE* run_file)
-      : dir_(std::move(dir)), migration_(std::move(migration)), run_file_(run_file) {}
+  RunLog(std::string dir, std::string migration, std::FILE* run_file, Clock* clock)
+      : dir_(std::move(dir)), migration_(std::move(migration)), clock_(clock), run_file_(run_file) {}
   std::string Line(const std::string& dataset, const std::string& level, const std::string& event,
                    nlohmann::json fields) const;
-  void ReportWriteError(const std::string& path);
+  void ReportWriteError(const std::string& path) REQUIRES(mu_);
 
   std::string dir_;
   std::string migration_;
-  std::mutex mu_;
-  std::FILE* run_file_;    // GUARDED_BY(mu_)
-  bool reported_ = false;  // GUARDED_BY(mu_)
+  Clock* const clock_;
+  Mutex mu_;
+  std::FILE* run_file_ GUARDED_BY(mu_);
+  bool reported_ GUARDED_BY(mu_) = false;
 };
 
 }  // namespace gaggle

@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <fstream>
 #include <sstream>
 
@@ -59,13 +58,10 @@ bool IsDeadLocalRunner(const std::string& holder) {
   return !start.empty() && start != holder.substr(last + 1);
 }
 
-bool HasLiveRunner(const MigrationRun& run) {
-  return !run.runner.empty() && run.runner_expires_ms > UnixMillis() && !IsDeadLocalRunner(run.runner);
+bool HasLiveRunner(const MigrationRun& run, Clock* clock) {
+  return !run.runner.empty() && run.runner_expires_ms > clock->NowMillis() && !IsDeadLocalRunner(run.runner);
 }
 
-int64_t UnixMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+int64_t UnixMillis() { return Clock::System()->NowMillis(); }
 
 }  // namespace gaggle

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 
+#include "common/clock.h"
 #include "store/fleet_records.h"
 
 namespace gaggle {
@@ -18,9 +19,10 @@ std::string CurrentRunnerIdentity();
 // True when `holder` names a process on this host that no longer exists. Holders on
 // other hosts, or that cannot be parsed, are never declared dead (their lease expires).
 bool IsDeadLocalRunner(const std::string& holder);
-// A runner holds `run`'s lease and is alive, as far as this host can tell.
-bool HasLiveRunner(const MigrationRun& run);
-// Milliseconds since the Unix epoch (wall clock; leases and retry times are stored so).
+// A runner holds `run`'s lease (unexpired on `clock`) and is alive, as far as this host can tell.
+bool HasLiveRunner(const MigrationRun& run, Clock* clock = Clock::System());
+// Milliseconds since the Unix epoch on the system clock (leases and retry times are
+// stored so). Code that is handed a Clock reads that instead.
 int64_t UnixMillis();
 
 }  // namespace gaggle

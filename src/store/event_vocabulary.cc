@@ -1,12 +1,13 @@
 #include "store/event_vocabulary.h"
 
+#include "common/json_text.h"
+
 namespace gaggle::events {
 namespace {
 
 using Json = nlohmann::json;
 
-// Event details can quote a data file's bytes (errors, failures): never throw on invalid UTF-8.
-std::string Text(const Json& detail) { return detail.dump(-1, ' ', false, Json::error_handler_t::replace); }
+std::string Text(const Json& detail) { return JsonText(detail, -1); }  // never throws
 
 Event Make(const std::string& migration, const std::string& dataset, std::string from, std::string to,
            std::string detail) {

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 
+#include "common/iso8601.h"
 #include "store/sqlite_schema.h"
 #include "store/state_store.h"
 
@@ -25,8 +26,11 @@ Result<std::unique_ptr<SqliteBackend>> SqliteBackend::Open(const std::string& pa
   GAGGLE_RETURN_IF_ERROR(db->Exec("PRAGMA foreign_keys = ON"));
   GAGGLE_RETURN_IF_ERROR(db->Exec(options.sync_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL"));
   std::unique_ptr<SqliteBackend> backend(new SqliteBackend(std::move(db), path));
-  const std::string now = options.now ? options.now() : NowIso8601();
-  GAGGLE_ASSIGN_OR_RETURN(backend->schema_version_, ApplySqliteMigrations(backend->db_.get(), now));
+  const std::string now = Iso8601Millis((options.clock ? options.clock : Clock::System())->NowMicros());
+  {
+    MutexLock lock(&backend->mu_);  // not shared yet, but db_ is used under its mutex everywhere
+    GAGGLE_ASSIGN_OR_RETURN(backend->schema_version_, ApplySqliteMigrations(backend->db_.get(), now));
+  }
   return backend;
 }
 
@@ -51,7 +55,7 @@ int64_t SqliteBackend::GrowCache(int64_t working_set_bytes) {
 }
 
 Status SqliteBackend::Read(const std::function<Status(StoreReader&)>& body) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   // One read transaction: every statement of the body sees the same snapshot.
   GAGGLE_RETURN_IF_ERROR(Control("BEGIN"));
   records_.Begin();
@@ -62,7 +66,7 @@ Status SqliteBackend::Read(const std::function<Status(StoreReader&)>& body) {
 }
 
 Status SqliteBackend::Write(const std::function<Status(StoreTransaction&)>& body, const StoreWriteOptions& options) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   const int64_t restore_cache = GrowCache(options.working_set_bytes);
   Status st = Control("BEGIN IMMEDIATE");
   if (st.ok()) {

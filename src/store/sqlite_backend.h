@@ -11,9 +11,10 @@
 
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 
+#include "common/clock.h"
+#include "common/mutex.h"
 #include "store/sqlite_db.h"
 #include "store/sqlite_records.h"
 #include "store/store_backend.h"
@@ -27,8 +28,8 @@ class SqliteBackend final : public StoreBackend {
     bool sync_full = false;
     // When false, a missing file is NotFound naming it instead of a new state file.
     bool create_if_missing = true;
-    // The time recorded with applied schema migrations; the system clock when unset.
-    std::function<std::string()> now;
+    // The clock of the time recorded with applied schema migrations; the system clock when null.
+    Clock* clock = Clock::System();
   };
 
   static Result<std::unique_ptr<SqliteBackend>> Open(const std::string& path, const Options& options);
@@ -44,16 +45,16 @@ class SqliteBackend final : public StoreBackend {
   SqliteBackend(std::unique_ptr<SqliteDb> db, std::string path)
       : db_(std::move(db)), path_(std::move(path)), records_(db_.get(), path_) {}
   // Runs one of the cached transaction-control statements (BEGIN, COMMIT, ROLLBACK).
-  Status Control(const std::string& sql);
+  Status Control(const std::string& sql) REQUIRES(mu_);
   // Sets the page cache for a write of `working_set_bytes`; returns the size to restore (0: none).
-  int64_t GrowCache(int64_t working_set_bytes);
+  int64_t GrowCache(int64_t working_set_bytes) REQUIRES(mu_);
 
-  std::mutex mu_;
-  std::unique_ptr<SqliteDb> db_;  // guarded by mu_
+  Mutex mu_;
+  std::unique_ptr<SqliteDb> db_ GUARDED_BY(mu_);
   std::string path_;
   int schema_version_ = 0;
   // Declared after db_ so its statements are finalized before the database closes.
-  SqliteRecords records_;  // guarded by mu_
+  SqliteRecords records_ GUARDED_BY(mu_);
 };
 
 }  // namespace gaggle

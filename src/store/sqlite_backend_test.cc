@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "common/clock.h"
 #include "store/event_chain.h"
 #include "store/sqlite_schema.h"
 #include "store/store_conformance_test_util.h"
@@ -64,7 +65,7 @@ class SqliteFactory : public StoreFactory {
     SqliteBackend::Options o;
     o.busy_timeout_ms = options.busy_timeout_ms;
     o.create_if_missing = options.create_if_missing;
-    o.now = options.now;
+    o.clock = options.clock;
     GAGGLE_ASSIGN_OR_RETURN(auto backend, SqliteBackend::Open(location, o));
     return std::unique_ptr<StoreBackend>(std::move(backend));
   }
@@ -104,7 +105,7 @@ class SqliteStoreTest : public ::testing::Test {
   std::unique_ptr<StateStore> Open(int busy_ms = 5000) {
     StateStoreOptions o;
     o.busy_timeout_ms = busy_ms;
-    o.now = [this] { return "2024-01-01T00:00:00." + std::to_string(100000 + clock_++) + "Z"; };
+    o.clock = &clock_;
     auto s = OpenStateStore(path_, o);
     EXPECT_TRUE(s.ok()) << s.status().ToString();
     return s.ok() ? std::move(s).value() : nullptr;
@@ -117,7 +118,7 @@ class SqliteStoreTest : public ::testing::Test {
 
   fs::path dir_;
   std::string path_;
-  int clock_ = 0;
+  FakeClock clock_{1704067200100000LL, std::chrono::milliseconds(1)};  // 2024-01-01T00:00:00.100Z, 1 ms a reading
   std::unique_ptr<StateStore> store_;
 };
 

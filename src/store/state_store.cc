@@ -9,6 +9,7 @@
 #include <ctime>
 #include <map>
 
+#include "common/iso8601.h"
 #include "store/event_chain.h"
 #include "store/event_vocabulary.h"
 #include "store/sqlite_backend.h"
@@ -36,7 +37,7 @@ Result<std::unique_ptr<StateStore>> OpenStateStore(const std::string& location, 
   SqliteBackend::Options o;
   o.busy_timeout_ms = options.busy_timeout_ms;
   o.create_if_missing = options.create_if_missing;
-  o.now = options.now;
+  o.clock = options.clock;
   GAGGLE_ASSIGN_OR_RETURN(auto backend, SqliteBackend::Open(location, o));
   return std::make_unique<StateStore>(std::move(backend), options);
 }
@@ -44,7 +45,9 @@ Result<std::unique_ptr<StateStore>> OpenStateStore(const std::string& location, 
 StateStore::StateStore(std::unique_ptr<StoreBackend> backend, StateStoreOptions options)
     : backend_(std::move(backend)), options_(std::move(options)) {}
 
-std::string StateStore::Now() const { return options_.now ? options_.now() : NowIso8601(); }
+std::string StateStore::Now() const {
+  return Iso8601Millis((options_.clock ? options_.clock : Clock::System())->NowMicros());
+}
 
 std::string StateStore::StateFile() const { return store_internal::StateFile(location()); }
 

@@ -31,6 +31,7 @@
 #include "catalog/backstage_export.h"
 #include "catalog/catalog.h"
 #include "catalog/entity.h"
+#include "common/clock.h"
 #include "common/status.h"
 #include "plan/plan.h"
 #include "store/cutover_record.h"
@@ -44,8 +45,8 @@ namespace gaggle {
 struct StateStoreOptions {
   // How long a write waits for another process's lock before failing (retryable).
   int busy_timeout_ms = 5000;
-  // Clock for event and import times (ISO 8601 UTC); the system clock when unset.
-  std::function<std::string()> now;
+  // Clock for event and import times (ISO 8601 UTC); the system clock when null.
+  Clock* clock = Clock::System();
   // Create the store when `location` does not exist. Read-only commands pass false, so a
   // mistyped --state is NotFound naming the path instead of a new, empty state file.
   bool create_if_missing = true;

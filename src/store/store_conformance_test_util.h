@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "common/clock.h"
 #include "store/state_store.h"
 #include "store/store_backend.h"
 
@@ -73,7 +74,7 @@ class StoreConformance : public ::testing::TestWithParam<StoreFactoryPtr> {
   StateStoreOptions Options(int busy_ms = 5000) {
     StateStoreOptions o;
     o.busy_timeout_ms = busy_ms;
-    o.now = [this] { return "2024-01-01T00:00:00." + std::to_string(100000 + clock_++) + "Z"; };
+    o.clock = &clock_;
     return o;
   }
   std::unique_ptr<StoreBackend> OpenBackend(int busy_ms = 5000) {
@@ -115,7 +116,7 @@ class StoreConformance : public ::testing::TestWithParam<StoreFactoryPtr> {
   }
 
   std::string location_;
-  int clock_ = 0;
+  FakeClock clock_{1704067200100000LL, std::chrono::milliseconds(1)};  // 2024-01-01T00:00:00.100Z, 1 ms a reading
   std::unique_ptr<StateStore> store_;
 };
 

@@ -1,0 +1,297 @@
+// RunSession, the tasks: dispatching attempts to the workers, taking their
+// completions back, timeouts, retry timers, and the counts every move updates.
+#include <algorithm>
+#include <chrono>
+#include <random>
+
+#include "common/iso8601.h"
+#include "common/json_text.h"
+#include "fleet/run_notifications.h"
+#include "fleet/run_session.h"
+#include "fleet/stage_gate.h"
+
+namespace gaggle {
+namespace {
+
+int64_t Micros(std::chrono::milliseconds d) { return std::chrono::duration_cast<std::chrono::microseconds>(d).count(); }
+
+// Adds (sign 1) or removes (sign -1) a done task's figures from its stage's counts.
+void CountDone(const TaskRecord& rec, int sign, StageCounts* c) {
+  c->rows_in += sign * rec.rows_in;
+  c->rows_out += sign * rec.rows_out;
+  c->dead_lettered += sign * rec.dead_lettered;
+  c->filtered += sign * rec.filtered;
+  c->done_bytes += sign * rec.size_bytes;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- bookkeeping
+
+void RunSession::SetState(uint32_t i, TaskRecord next) {
+  Slot& s = slots_[i];
+  StageCounts& c = counts_[StageIndex(s.rec.stage)];
+  c.by_state[static_cast<int>(s.rec.state)]--;
+  c.by_state[static_cast<int>(next.state)]++;
+  if (!IsSettled(s.rec.state)) bytes_left_ -= s.rec.size_bytes;
+  if (!IsSettled(next.state)) bytes_left_ += next.size_bytes;
+  if (IsDone(s.rec.state)) CountDone(s.rec, -1, &c);
+  if (IsDone(next.state)) CountDone(next, 1, &c);
+  s.rec = std::move(next);
+}
+
+void RunSession::RecountUnmet() {
+  for (Slot& s : slots_) {
+    s.unmet = 0;
+    for (uint32_t u : s.upstream) s.unmet += IsDone(slots_[u].rec.state) ? 0 : 1;
+  }
+}
+
+bool RunSession::InCurrentStage(const TaskRecord& rec) const {
+  return stage_pos_ >= 0 && stage_pos_ < static_cast<int>(stage_numbers_.size()) &&
+         rec.stage == stage_numbers_[stage_pos_];
+}
+
+Status RunSession::Refresh(uint32_t i) {
+  GAGGLE_ASSIGN_OR_RETURN(std::optional<TaskRecord> fresh, store_->FindTask(migration_, slots_[i].rec.dataset_id));
+  if (fresh) SetState(i, std::move(*fresh));
+  return Status::OK();
+}
+
+// ---------------------------------------------------------------- dispatch
+
+Status RunSession::DispatchReady() {
+  if (shutdown_ != RunShutdown::kNone || !Dispatching(run_.state) || rollback_stage_ >= 0) return Status::OK();
+  const int limit = std::max(1, run_.concurrency);
+  pool_.EnsureThreads(static_cast<size_t>(limit));
+  while (running_ < limit && !ready_.empty()) {
+    uint32_t i = ready_.top();
+    ready_.pop();
+    const TaskState st = slots_[i].rec.state;
+    if ((st != TaskState::kPending && st != TaskState::kRetrying) || slots_[i].unmet > 0) continue;
+    GAGGLE_RETURN_IF_ERROR(Dispatch(i));
+  }
+  return Status::OK();
+}
+
+Status RunSession::Dispatch(uint32_t i) {
+  Slot& s = slots_[i];
+  const TaskState from = s.rec.state;
+  TaskRecord next = s.rec;
+  next.state = TaskState::kRunning;
+  next.attempts += 1;
+  next.runner = owner_;
+  next.lease_expires_ms = clock_->NowMillis() + options_.task_timeout.count() + options_.watchdog_grace.count();
+  next.started_at = Iso8601Millis(clock_->NowMicros());
+  next.finished_at.clear();
+  nlohmann::json detail = {{"attempt", next.attempts}, {"runner", owner_}};
+  Status st = store_->TransitionTask(from, next, options_.actor, JsonText(detail, -1));
+  if (st.code() == StatusCode::kConflict || st.code() == StatusCode::kNotFound) {
+    // An operator moved it (paused, cancelled) since we loaded it: take the stored state.
+    Log("info", "dispatch_skipped", {{"dataset", s.rec.dataset_id}, {"reason", st.message()}});
+    return Refresh(i);
+  }
+  GAGGLE_RETURN_IF_ERROR(st);
+  SetState(i, std::move(next));
+  ++attempts_;
+  if (s.rec.attempts > 1) ++retries_;
+  ++running_;
+  running_ids_.insert(i);
+  s.started = clock_->MonotonicMicros();
+  s.deadline = s.started + Micros(options_.task_timeout);
+  s.timed_out = false;
+  s.token = std::make_shared<CancellationToken>(clock_->ToSteady(s.deadline));
+  s.live_rows = std::make_shared<std::atomic<int64_t>>(0);
+  TaskLog(i, "info", "attempt_started", {{"attempt", s.rec.attempts}, {"stage", s.rec.stage}, {"wave", s.rec.wave}});
+  SubmitAttempt(i);
+  return Status::OK();
+}
+
+void RunSession::SubmitAttempt(uint32_t i) {
+  const Slot& s = slots_[i];
+  TaskRecord task = s.rec;
+  auto token = s.token;
+  auto rows = s.live_rows;
+  std::string agent_log = options_.log ? options_.log->AgentLogPath(task.dataset_id) : "";
+  pool_.Submit([this, i, task = std::move(task), token, rows, agent_log] {
+    TaskContext context;
+    context.agent_log_path = agent_log;
+    context.on_rows = [rows](int64_t n) { rows->store(n); };
+    const int64_t begin = clock_->MonotonicMicros();
+    Result<TaskOutcome> result = executor_->Execute(task, token.get(), context);
+    Complete(Completion{i, std::move(result), SecondsSince(begin)});
+  });
+}
+
+void RunSession::SubmitValidation(uint32_t i) {
+  const Slot& s = slots_[i];
+  TaskRecord task = s.rec;
+  auto token = s.token;
+  pool_.Submit([this, i, task = std::move(task), token] {
+    const int64_t begin = clock_->MonotonicMicros();
+    Completion c{i, TaskOutcome{}, 0, true, TaskValidation{}};
+    c.validation = executor_->Validate(task, token.get());
+    c.seconds = SecondsSince(begin);
+    Complete(std::move(c));
+  });
+}
+
+// On a worker thread.
+void RunSession::Complete(Completion c) {
+  {
+    MutexLock lock(&done_mu_);
+    done_.push_back(std::move(c));
+  }
+  done_cv_.Signal();
+}
+
+// ---------------------------------------------------------------- time
+
+void RunSession::ReleaseTimers() {
+  const int64_t now = clock_->NowMillis();
+  while (!timers_.empty() && timers_.top().first <= now) {
+    uint32_t i = timers_.top().second;
+    timers_.pop();
+    if (slots_[i].rec.state == TaskState::kRetrying) ready_.push(i);
+  }
+}
+
+void RunSession::WatchTimeouts() {
+  const int64_t now = clock_->MonotonicMicros();
+  const int64_t grace = Micros(options_.watchdog_grace);
+  for (uint32_t i : running_ids_) {
+    Slot& s = slots_[i];
+    if (!s.token || s.timed_out) continue;
+    if (now >= s.deadline + grace) {
+      s.timed_out = true;
+      s.token->Cancel();
+      Log("warn", "watchdog_cancel", {{"dataset", s.rec.dataset_id}});
+    } else if (now >= s.deadline) {
+      s.timed_out = true;  // the token's deadline fires in the executor; remember why it stops
+    }
+  }
+}
+
+void RunSession::CancelRunning() {
+  for (uint32_t i : running_ids_) {
+    if (slots_[i].token) slots_[i].token->Cancel();
+  }
+}
+
+Status RunSession::CancelWaitingTasks() {
+  auto moved = store_->TransitionTasks(
+      migration_, {TaskState::kPending, TaskState::kRetrying, TaskState::kPaused}, TaskState::kCancelled, {}, false,
+      options_.actor, "migration cancelled" + (run_.state_reason.empty() ? "" : ": " + run_.state_reason));
+  if (!moved.ok()) return moved.status();
+  for (uint32_t i = 0; i < slots_.size(); ++i) {
+    TaskState st = slots_[i].rec.state;
+    if (st == TaskState::kPending || st == TaskState::kRetrying || st == TaskState::kPaused) {
+      TaskRecord next = slots_[i].rec;
+      next.state = TaskState::kCancelled;
+      SetState(i, std::move(next));
+    }
+  }
+  return Status::OK();
+}
+
+// ---------------------------------------------------------------- completion
+
+Status RunSession::HandleCompletion(Completion c) {
+  const uint32_t i = c.slot;
+  Slot& s = slots_[i];
+  AttemptContext context;
+  context.seconds = c.seconds;
+  context.past_deadline = s.timed_out || clock_->MonotonicMicros() >= s.deadline;
+  context.shutdown = shutdown_;
+  context.validate = options_.validate;
+  context.task_timeout = options_.task_timeout;
+  context.now_ms = clock_->NowMillis();
+  context.now_iso = Iso8601Millis(clock_->NowMicros());
+  AttemptVerdict v = ClassifyAttempt(s.rec, c.result, context, options_.retry,
+                                     [this] { return std::uniform_real_distribution<double>(0.0, 1.0)(rng_); });
+  Status st = store_->TransitionTask(TaskState::kRunning, v.next, options_.actor, JsonText(v.detail, -1));
+  if (!st.ok()) return st.WithContext("recording the end of dataset '" + s.rec.dataset_id + "'");
+  TaskLog(i, v.level, v.event, v.detail);
+  const TaskState to = v.next.state;
+  SetState(i, std::move(v.next));
+  if (to == TaskState::kValidating) {
+    // The slot stays taken: the validation job is part of the dataset's turn.
+    SubmitValidation(i);
+    return Status::OK();
+  }
+  Release(i);
+  TaskSettled(i);
+  return Status::OK();
+}
+
+Status RunSession::HandleValidation(Completion c) {
+  const uint32_t i = c.slot;
+  Release(i);
+  ValidationVerdict v = ClassifyValidation(migration_, slots_[i].rec, c.validation, c.seconds, shutdown_);
+  if (v.save_record) GAGGLE_RETURN_IF_ERROR(store_->SaveValidation(v.record));
+  Status st = store_->TransitionTask(TaskState::kValidating, v.next, options_.actor, JsonText(v.detail, -1));
+  if (!st.ok()) return st.WithContext("recording the validation of dataset '" + slots_[i].rec.dataset_id + "'");
+  TaskLog(i, v.level, v.event, v.detail);
+  SetState(i, std::move(v.next));
+  TaskSettled(i);
+  return Status::OK();
+}
+
+// The dataset's turn on a worker is over: its slot is free.
+void RunSession::Release(uint32_t i) {
+  slots_[i].token.reset();
+  --running_;
+  running_ids_.erase(i);
+}
+
+// A task left running or validating: count it, unblock its downstream, notify.
+void RunSession::TaskSettled(uint32_t i) {
+  const Slot& s = slots_[i];
+  const TaskState to = s.rec.state;
+  if (IsDone(to)) {
+    ++succeeded_;
+    skipped_ += s.rec.skipped ? 1 : 0;
+    rows_in_ += s.rec.rows_in;
+    rows_out_ += s.rec.rows_out;
+    dead_lettered_ += s.rec.dead_lettered;
+    filtered_ += s.rec.filtered;
+    bytes_done_ += s.rec.size_bytes;
+    UnblockDownstream(i);
+  } else if (to == TaskState::kRetrying) {
+    timers_.emplace(s.rec.next_attempt_ms, i);
+  } else if (NeedsOperator(to)) {
+    Notify(NeedsAttentionNotification(s.rec, options_.log ? options_.log->TaskLogPath(s.rec.dataset_id) : ""));
+  } else if (to == TaskState::kPending) {
+    // Back in line (interrupted, or its source changed): runnable again in this stage.
+    if (shutdown_ == RunShutdown::kNone && s.unmet == 0 && InCurrentStage(s.rec)) ready_.push(i);
+  }
+  CheckMilestones(i);
+}
+
+void RunSession::UnblockDownstream(uint32_t i) {
+  for (uint32_t d : slots_[i].downstream) {
+    Slot& ds = slots_[d];
+    if (ds.unmet > 0 && --ds.unmet == 0 && InCurrentStage(ds.rec)) {
+      if (ds.rec.state == TaskState::kPending) ready_.push(d);
+      if (ds.rec.state == TaskState::kRetrying) timers_.emplace(ds.rec.next_attempt_ms, d);
+    }
+  }
+}
+
+// Milestones: the share of the current stage that has settled.
+void RunSession::CheckMilestones(uint32_t i) {
+  if (!InCurrentStage(slots_[i].rec) || !IsSettled(slots_[i].rec.state) || options_.gates.milestones.empty()) return;
+  const StageCounts& c = counts_[stage_pos_];
+  int64_t settled = 0;
+  for (int k = 0; k < kNumTaskStates; ++k) {
+    if (IsSettled(static_cast<TaskState>(k))) settled += c.by_state[k];
+  }
+  double fraction = c.total() ? static_cast<double>(settled) / static_cast<double>(c.total()) : 1.0;
+  for (double m : ReachedMilestones(options_.gates, fraction, milestones_done_)) {
+    ++milestones_done_;
+    Status st = CheckGate(m);
+    if (!st.ok() && shutdown_ == RunShutdown::kNone) Fail(st);
+  }
+}
+
+}  // namespace gaggle
