@@ -7,9 +7,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "agent/manifest.h"
 #include "audit/event_jsonl.h"
 #include "common/dataset_location.h"
+#include "dataset/manifest.h"
 #include "fleet/run_log.h"
 
 namespace gaggle {

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_support.h"
-#include "formats/format.h"
+#include "dataset/format_table.h"
 
 namespace gaggle::cli {
 namespace {

@@ -8,6 +8,7 @@
 #include <numeric>
 #include <tuple>
 
+#include "dataset/format_table.h"
 #include "plan/lineage_graph.h"
 #include "plan/selection.h"
 #include "plan/target_template.h"

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "dataset/format_table.h"
 #include "spec/migration_spec.h"
 #include "spec/spec_values.h"
 #include "transform/expression_parser.h"

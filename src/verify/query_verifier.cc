@@ -8,8 +8,10 @@
 #include <random>
 #include <set>
 
-#include "agent/input_fingerprint.h"
 #include "common/dataset_location.h"
+#include "dataset/dataset_files.h"
+#include "dataset/format_table.h"
+#include "dataset/text_typing_policy.h"
 #include "formats/format.h"
 #include "verify/query_patch.h"
 #include "verify/query_result.h"
@@ -28,8 +30,6 @@ double SecondsSince(Clock::time_point t) { return std::chrono::duration<double>(
 // A query longer than this is stopped and reported (SQLite's progress handler).
 constexpr std::chrono::seconds kQueryTimeLimit{300};
 
-bool IsText(Format f) { return f == Format::kCsv || f == Format::kJsonl; }
-
 // The column names of a dataset, from its first data file.
 Result<std::vector<std::string>> DataColumns(const std::string& root, const std::optional<Schema>& text_schema) {
   bool is_dir = false;
@@ -38,7 +38,7 @@ Result<std::vector<std::string>> DataColumns(const std::string& root, const std:
   GAGGLE_ASSIGN_OR_RETURN(Format format, FormatFromPath(files[0].path));
   ReadOptions options;
   options.batch_rows = 1;
-  if (IsText(format) && text_schema) options.schema = *text_schema;
+  TypeTextAs(format, text_schema, &options);
   GAGGLE_ASSIGN_OR_RETURN(auto reader, OpenReader(files[0].path, format, options));
   std::vector<std::string> names;
   for (const Field& f : reader->schema()->fields()) names.push_back(f.name);

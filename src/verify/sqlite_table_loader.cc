@@ -4,8 +4,10 @@
 #include <cctype>
 #include <memory>
 
-#include "agent/input_fingerprint.h"
 #include "columnar/value_format.h"
+#include "dataset/dataset_files.h"
+#include "dataset/format_table.h"
+#include "dataset/text_typing_policy.h"
 #include "formats/format.h"
 #include "transform/transformer.h"
 
@@ -82,8 +84,6 @@ int FindColumn(const Schema& schema, const std::string& name) {
   return found;
 }
 
-bool IsText(Format f) { return f == Format::kCsv || f == Format::kJsonl; }
-
 }  // namespace
 
 std::string QuoteSqlIdentifier(const std::string& name) {
@@ -112,7 +112,7 @@ Result<TableLoadStats> LoadSqliteTable(sqlite3* db, const TableLoadRequest& requ
     GAGGLE_ASSIGN_OR_RETURN(Format format, FormatFromPath(file.path));
     ReadOptions options;
     options.batch_rows = request.batch_rows;
-    if (IsText(format) && request.text_schema) options.schema = *request.text_schema;
+    TypeTextAs(format, request.text_schema, &options);
     auto reader = OpenReader(file.path, format, options, fs);
     if (!reader.ok()) return reader.status().WithContext(where);
     const std::shared_ptr<const Schema> schema = (*reader)->schema();
