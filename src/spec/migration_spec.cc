@@ -7,11 +7,11 @@
 #include <set>
 
 #include "common/file_system.h"
+#include "common/suggest.h"
 #include "dataset/format_table.h"
+#include "spec/expression_parser.h"
 #include "spec/spec_values.h"
-#include "spec/suggest.h"
 #include "spec/yaml_reader.h"
-#include "transform/expression_parser.h"
 
 namespace gaggle {
 namespace {

@@ -5,9 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include "dataset/format_table.h"
+#include "spec/expression_parser.h"
 #include "spec/migration_spec.h"
 #include "spec/spec_values.h"
-#include "transform/expression_parser.h"
 
 namespace gaggle {
 namespace {

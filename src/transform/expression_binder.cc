@@ -4,7 +4,7 @@
 #include <optional>
 
 #include "columnar/value_format.h"
-#include "spec/suggest.h"
+#include "common/suggest.h"
 #include "transform/cast.h"
 #include "transform/expression_evaluator.h"
 

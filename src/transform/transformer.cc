@@ -4,7 +4,7 @@
 #include <map>
 #include <set>
 
-#include "spec/suggest.h"
+#include "common/suggest.h"
 #include "transform/cast.h"
 #include "transform/column_take.h"
 
