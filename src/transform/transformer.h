@@ -85,6 +85,8 @@ class Transformer {
     std::string where;
   };
 
+  class Planner;  // builds a Transformer in named steps (transformer.cc)
+
   Transformer() = default;
 
   Schema source_schema_;
