@@ -1,3 +1,5 @@
+#include "transform/transformer.h"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -5,7 +7,6 @@
 #include "common/suggest.h"
 #include "transform/cast.h"
 #include "transform/column_take.h"
-#include "transform/transformer.h"
 
 namespace gaggle {
 namespace {
@@ -323,16 +324,18 @@ Result<Transformer> Transformer::Make(const TransformSpec& spec, const Schema& s
   return planner.Finish();
 }
 
-Status Transformer::Apply(const RecordBatch& in, RecordBatch* out, std::vector<RowError>* rejections,
-                          TransformStats* stats, std::vector<uint32_t>* kept_rows) const {
-  const size_t nf = source_schema_.num_fields();
+namespace {
+
+// A batch must have the source schema's columns, types and one length.
+Status CheckBatchShape(const Schema& source, const RecordBatch& in) {
+  const size_t nf = source.num_fields();
   if (in.columns.size() != nf) {
     return Status::SchemaMismatch("batch has " + std::to_string(in.columns.size()) + " columns, the source schema " +
                                   std::to_string(nf));
   }
   const size_t n = in.num_rows();
   for (size_t i = 0; i < nf; ++i) {
-    const Field& f = source_schema_.field(i);
+    const Field& f = source.field(i);
     if (in.columns[i].type() != f.type || in.columns[i].size() != n) {
       return Status::SchemaMismatch("batch column " + std::to_string(i) + " is " + in.columns[i].type().ToString() +
                                     " with " + std::to_string(in.columns[i].size()) + " rows; expected '" + f.name +
@@ -340,137 +343,219 @@ Status Transformer::Apply(const RecordBatch& in, RecordBatch* out, std::vector<R
     }
   }
   if (n > UINT32_MAX) return Status::InvalidArgument("batch of " + std::to_string(n) + " rows is too large");
+  return Status::OK();
+}
 
+// Per-thread scratch, reused batch after batch: fresh large allocations cost page faults
+// that would dominate the work.
+struct ApplyScratch {
+  std::vector<uint8_t> state;  // per input row: BatchRun::kKeep, kRejected or kFiltered
+  std::vector<uint32_t> sel;   // input rows kept after the filter
+  std::vector<uint32_t> final_rows;
+  std::vector<uint32_t> zeros;
+};
+
+ApplyScratch& ThreadScratch() {
+  thread_local ApplyScratch scratch;
+  return scratch;
+}
+
+}  // namespace
+
+// One Apply call: the batch's state and the steps that transform it, in the order of the
+// semantics in transformer.h. Every step works on whole columns; per-row work is plain loops.
+class Transformer::BatchRun {
+ public:
   enum : uint8_t { kKeep = 0, kRejected = 1, kFiltered = 2 };
-  // Per-thread scratch and the previous output's buffers are reused batch after
-  // batch: fresh large allocations cost page faults that would dominate the work.
-  thread_local std::vector<uint8_t> state;
-  thread_local std::vector<uint32_t> sel;
-  thread_local std::vector<uint32_t> final_rows;
-  state.assign(n, kKeep);
-  std::vector<RowError> rejected;
-  auto reject = [&](size_t row, std::string reason) {
-    if (state[row] == kRejected) return;  // the first reason wins
-    state[row] = kRejected;
-    rejected.push_back({row, std::move(reason)});
-  };
 
-  // Rename is free (names only); casts make new columns.
-  std::vector<const Column*> work(nf);
-  for (size_t i = 0; i < nf; ++i) work[i] = &in.columns[i];
-  std::vector<Column> casted(nf);
-  std::vector<bool> is_casted(nf, false);
-  std::vector<RowError> errors;
-  for (const CastStep& c : casts_) {
-    errors.clear();
-    auto col = CastColumn(*work[static_cast<size_t>(c.column)], c.to, &errors);
-    if (!col.ok()) return col.status();
-    for (RowError& e : errors) reject(e.row, c.where + e.reason);
-    casted[static_cast<size_t>(c.column)] = std::move(col).value();
-    is_casted[static_cast<size_t>(c.column)] = true;
-    work[static_cast<size_t>(c.column)] = &casted[static_cast<size_t>(c.column)];
+  BatchRun(const Transformer& t, const RecordBatch& in)
+      : t_(t),
+        in_(in),
+        nf_(in.columns.size()),
+        n_(in.num_rows()),
+        scratch_(ThreadScratch()),
+        work_(nf_),
+        casted_(nf_),
+        is_casted_(nf_, false) {
+    scratch_.state.assign(n_, kKeep);
+    for (size_t i = 0; i < nf_; ++i) work_[i] = &in.columns[i];
   }
 
-  if (filter_) {
-    errors.clear();
-    Column keep = filter_->Evaluate(work, n, &errors);
-    for (RowError& e : errors) reject(e.row, "transform.filter: " + e.reason);
+  // Rename is free (names only); casts make new columns and reject what does not convert.
+  Status Cast() {
+    for (const CastStep& c : t_.casts_) {
+      const size_t i = static_cast<size_t>(c.column);
+      errors_.clear();
+      auto col = CastColumn(*work_[i], c.to, &errors_);
+      if (!col.ok()) return col.status();
+      for (RowError& e : errors_) Reject(e.row, c.where + e.reason);
+      casted_[i] = std::move(col).value();
+      is_casted_[i] = true;
+      work_[i] = &casted_[i];
+    }
+    return Status::OK();
+  }
+
+  // Rows whose filter is false or null are filtered; a filter error rejects the row.
+  void Filter() {
+    if (!t_.filter_) return;
+    errors_.clear();
+    Column keep = t_.filter_->Evaluate(work_, n_, &errors_);
+    for (RowError& e : errors_) Reject(e.row, "transform.filter: " + e.reason);
     const uint8_t* kv = keep.data<uint8_t>();
-    for (size_t i = 0; i < n; ++i) {
+    uint8_t* state = scratch_.state.data();
+    for (size_t i = 0; i < n_; ++i) {
       if (state[i] == kKeep && (keep.IsNull(i) || kv[i] == 0)) state[i] = kFiltered;
     }
   }
 
-  // The rows still kept; source columns are compacted to them straight into the
-  // output slots (derive reads them there), dropped ones that derive reads aside.
-  sel.clear();
-  for (size_t i = 0; i < n; ++i) {
-    if (state[i] == kKeep) sel.push_back(static_cast<uint32_t>(i));
-  }
-  const size_t m = sel.size();
-  const bool all_kept = m == n;
-  std::vector<Column> cols = std::move(out->columns);
-  cols.resize(outputs_.size());
-  std::vector<const Column*> kept = work;
-  std::vector<Column> aside(all_kept ? 0 : nf);
-  for (size_t k = 0; k < outputs_.size(); ++k) {
-    const OutputColumn& o = outputs_[k];
-    if (o.kind != OutputColumn::Kind::kSource) continue;
-    const size_t c = static_cast<size_t>(o.index);
-    if (!all_kept) {
-      TakeRowsInto(*work[c], sel, &cols[k]);
-      kept[c] = &cols[k];
-    } else if (is_casted[c]) {
-      cols[k] = std::move(casted[c]);
-      kept[c] = &cols[k];
-    } else {
-      cols[k] = in.columns[c];  // copy-assignment reuses the slot's buffers
+  // The rows still kept; source columns are compacted to them straight into the output
+  // slots (derive reads them there; `out`'s previous buffers are reused), dropped ones
+  // that derive reads aside.
+  void CompactSources(RecordBatch* out) {
+    std::vector<uint32_t>& sel = scratch_.sel;
+    const uint8_t* state = scratch_.state.data();
+    sel.clear();
+    for (size_t i = 0; i < n_; ++i) {
+      if (state[i] == kKeep) sel.push_back(static_cast<uint32_t>(i));
     }
-  }
-  if (!all_kept) {
-    for (int c : derive_inputs_) {
-      if (kept[static_cast<size_t>(c)] != work[static_cast<size_t>(c)]) continue;  // already compacted
-      TakeRowsInto(*work[static_cast<size_t>(c)], sel, &aside[static_cast<size_t>(c)]);
-      kept[static_cast<size_t>(c)] = &aside[static_cast<size_t>(c)];
+    m_ = sel.size();
+    const bool all_kept = m_ == n_;
+    cols_ = std::move(out->columns);
+    cols_.resize(t_.outputs_.size());
+    kept_ = work_;
+    aside_.resize(all_kept ? 0 : nf_);
+    for (size_t k = 0; k < t_.outputs_.size(); ++k) {
+      const OutputColumn& o = t_.outputs_[k];
+      if (o.kind != OutputColumn::Kind::kSource) continue;
+      const size_t c = static_cast<size_t>(o.index);
+      if (!all_kept) {
+        TakeRowsInto(*work_[c], sel, &cols_[k]);
+        kept_[c] = &cols_[k];
+      } else if (is_casted_[c]) {
+        cols_[k] = std::move(casted_[c]);
+        kept_[c] = &cols_[k];
+      } else {
+        cols_[k] = in_.columns[c];  // copy-assignment reuses the slot's buffers
+      }
+    }
+    if (all_kept) return;
+    for (int c : t_.derive_inputs_) {
+      const size_t i = static_cast<size_t>(c);
+      if (kept_[i] != work_[i]) continue;  // already compacted
+      TakeRowsInto(*work_[i], sel, &aside_[i]);
+      kept_[i] = &aside_[i];
     }
   }
 
-  for (size_t k = 0; k < outputs_.size(); ++k) {
-    const OutputColumn& o = outputs_[k];
-    const size_t i = static_cast<size_t>(o.index);
-    if (o.kind == OutputColumn::Kind::kAdd) {
-      thread_local std::vector<uint32_t> zeros;
-      zeros.assign(m, 0);
-      TakeRowsInto(*add_values_[i], zeros, &cols[k]);
-    } else if (o.kind == OutputColumn::Kind::kDerive) {
-      const DeriveStep& d = derives_[i];
-      errors.clear();
-      cols[k] = d.expr.Evaluate(kept, m, &errors);
-      for (RowError& e : errors) reject(sel[e.row], d.where + e.reason);
+  // Added constants repeat for every kept row; derived columns are evaluated over the
+  // kept rows only, and an error rejects its row.
+  void AddAndDerive() {
+    for (size_t k = 0; k < t_.outputs_.size(); ++k) {
+      const OutputColumn& o = t_.outputs_[k];
+      const size_t i = static_cast<size_t>(o.index);
+      if (o.kind == OutputColumn::Kind::kAdd) {
+        scratch_.zeros.assign(m_, 0);
+        TakeRowsInto(*t_.add_values_[i], scratch_.zeros, &cols_[k]);
+      } else if (o.kind == OutputColumn::Kind::kDerive) {
+        const DeriveStep& d = t_.derives_[i];
+        errors_.clear();
+        cols_[k] = d.expr.Evaluate(kept_, m_, &errors_);
+        for (RowError& e : errors_) Reject(scratch_.sel[e.row], d.where + e.reason);
+      }
     }
   }
-  for (int r : required_) {
-    const Column& c = cols[static_cast<size_t>(r)];
-    if (!c.may_have_nulls()) continue;
-    for (size_t j = 0; j < m; ++j) {
-      if (c.IsNull(j))
-        reject(sel[j],
-               "transform.required: column '" + output_schema_->field(static_cast<size_t>(r)).name + "' is null");
+
+  void RejectRequiredNulls() {
+    for (int r : t_.required_) {
+      const Column& c = cols_[static_cast<size_t>(r)];
+      if (!c.may_have_nulls()) continue;
+      for (size_t j = 0; j < m_; ++j) {
+        if (c.IsNull(j)) {
+          Reject(scratch_.sel[j],
+                 "transform.required: column '" + t_.output_schema_->field(static_cast<size_t>(r)).name + "' is null");
+        }
+      }
     }
   }
 
   // Rows rejected after compaction (derive errors, required nulls) leave the output too.
-  final_rows.clear();
-  for (size_t j = 0; j < m; ++j) {
-    if (state[sel[j]] == kKeep) final_rows.push_back(static_cast<uint32_t>(j));
-  }
-  if (final_rows.size() != m) {
-    for (Column& c : cols) c = TakeRows(c, final_rows);
-  }
-  if (kept_rows) {
-    kept_rows->clear();
-    for (uint32_t j : final_rows) kept_rows->push_back(sel[j]);
+  void DropLateRejections(std::vector<uint32_t>* kept_rows) {
+    std::vector<uint32_t>& final_rows = scratch_.final_rows;
+    const uint32_t* sel = scratch_.sel.data();
+    const uint8_t* state = scratch_.state.data();
+    final_rows.clear();
+    for (size_t j = 0; j < m_; ++j) {
+      if (state[sel[j]] == kKeep) final_rows.push_back(static_cast<uint32_t>(j));
+    }
+    if (final_rows.size() != m_) {
+      for (Column& c : cols_) c = TakeRows(c, final_rows);
+    }
+    if (kept_rows) {
+      kept_rows->clear();
+      for (uint32_t j : final_rows) kept_rows->push_back(sel[j]);
+    }
   }
 
-  size_t filtered = 0;
-  for (uint8_t s : state) filtered += s == kFiltered;
-  if (final_rows.size() + rejected.size() + filtered != n) {
-    return Status::Internal("row accounting broken: " + std::to_string(n) + " in, " +
-                            std::to_string(final_rows.size()) + " out, " + std::to_string(rejected.size()) +
-                            " rejected, " + std::to_string(filtered) + " filtered");
+  // Checks that every input row is accounted for once, then hands over the output, the
+  // rejections (in row order) and the counts.
+  Status Finish(RecordBatch* out, std::vector<RowError>* rejections, TransformStats* stats) {
+    size_t filtered = 0;
+    for (uint8_t s : scratch_.state) filtered += s == kFiltered;
+    const size_t out_rows = scratch_.final_rows.size();
+    if (out_rows + rejected_.size() + filtered != n_) {
+      return Status::Internal("row accounting broken: " + std::to_string(n_) + " in, " + std::to_string(out_rows) +
+                              " out, " + std::to_string(rejected_.size()) + " rejected, " + std::to_string(filtered) +
+                              " filtered");
+    }
+    std::sort(rejected_.begin(), rejected_.end(), [](const RowError& a, const RowError& b) { return a.row < b.row; });
+    if (stats) {
+      stats->rows_in += n_;
+      stats->rows_out += out_rows;
+      stats->rows_rejected += rejected_.size();
+      stats->rows_filtered += filtered;
+    }
+    rejections->insert(rejections->end(), std::make_move_iterator(rejected_.begin()),
+                       std::make_move_iterator(rejected_.end()));
+    out->schema = t_.output_schema_;
+    out->columns = std::move(cols_);
+    return Status::OK();
   }
-  std::sort(rejected.begin(), rejected.end(), [](const RowError& a, const RowError& b) { return a.row < b.row; });
-  if (stats) {
-    stats->rows_in += n;
-    stats->rows_out += final_rows.size();
-    stats->rows_rejected += rejected.size();
-    stats->rows_filtered += filtered;
+
+ private:
+  void Reject(size_t row, std::string reason) {
+    if (scratch_.state[row] == kRejected) return;  // the first reason wins
+    scratch_.state[row] = kRejected;
+    rejected_.push_back({row, std::move(reason)});
   }
-  rejections->insert(rejections->end(), std::make_move_iterator(rejected.begin()),
-                     std::make_move_iterator(rejected.end()));
-  out->schema = output_schema_;
-  out->columns = std::move(cols);
-  return Status::OK();
+
+  const Transformer& t_;
+  const RecordBatch& in_;
+  const size_t nf_;
+  const size_t n_;
+  ApplyScratch& scratch_;
+  std::vector<RowError> rejected_;
+  std::vector<RowError> errors_;     // one step's errors
+  std::vector<const Column*> work_;  // after cast, all input rows
+  std::vector<Column> casted_;       // cast columns, by source index
+  std::vector<bool> is_casted_;
+  size_t m_ = 0;                     // rows kept after the filter
+  std::vector<Column> cols_;         // the output columns
+  std::vector<const Column*> kept_;  // working columns over the kept rows: what derive reads
+  std::vector<Column> aside_;        // dropped columns derive reads, compacted
+};
+
+Status Transformer::Apply(const RecordBatch& in, RecordBatch* out, std::vector<RowError>* rejections,
+                          TransformStats* stats, std::vector<uint32_t>* kept_rows) const {
+  GAGGLE_RETURN_IF_ERROR(CheckBatchShape(source_schema_, in));
+  BatchRun run(*this, in);
+  GAGGLE_RETURN_IF_ERROR(run.Cast());
+  run.Filter();
+  run.CompactSources(out);
+  run.AddAndDerive();
+  run.RejectRequiredNulls();
+  run.DropLateRejections(kept_rows);
+  return run.Finish(out, rejections, stats);
 }
 
 }  // namespace gaggle
