@@ -11,7 +11,7 @@
 #include <cstdio>
 #include <string>
 
-#include "formats/format.h"
+#include "dataset/format_table.h"
 #include "spec/migration_spec.h"
 #include "validate/dataset_profile.h"
 #include "validate/dataset_validator.h"

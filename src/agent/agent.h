@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "agent/cancellation.h"
-#include "agent/manifest.h"
 #include "common/status.h"
+#include "dataset/manifest.h"
 #include "spec/migration_spec.h"
 
 namespace gaggle {

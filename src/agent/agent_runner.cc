@@ -6,8 +6,10 @@
 #include "agent/output_committer.h"
 #include "columnar/value_format.h"
 #include "common/digest.h"
+#include "dataset/content_checksum.h"
+#include "dataset/format_table.h"
+#include "dataset/text_typing_policy.h"
 #include "transform/transformer.h"
-#include "validate/content_checksum.h"
 
 namespace gaggle {
 namespace {
@@ -22,16 +24,6 @@ std::string Percent(double fraction) {
   char buf[32];
   std::snprintf(buf, sizeof(buf), "%.3g%%", fraction * 100);
   return buf;
-}
-
-const char* ExtensionFor(Format f) {
-  switch (f) {
-    case Format::kAvro: return ".avro";
-    case Format::kCsv: return ".csv";
-    case Format::kJsonl: return ".jsonl";
-    case Format::kParquet: return ".parquet";
-  }
-  return "";
 }
 
 // Data files under dir, relative, sorted; skips '_'-prefixed metadata.
@@ -82,14 +74,7 @@ Status VerifyByReading(FileSystem* fs, const MigrationSpec& spec, const std::str
     std::string path = staging + "/" + rel;
     auto format = FormatFromPath(path);
     if (!format.ok()) return Status::AgentError("agent wrote '" + rel + "', which is not a data file gaggle reads");
-    ReadOptions ro;
-    const bool text = *format == Format::kCsv || *format == Format::kJsonl;
-    if (text && expected) ro.schema = *expected;
-    auto opened = OpenReader(path, *format, ro, fs);
-    if (!opened.ok() && ro.schema && opened.status().code() == StatusCode::kSchemaMismatch) {
-      ro.schema.reset();
-      opened = OpenReader(path, *format, ro, fs);
-    }
+    auto opened = OpenReaderExpecting(path, *format, ReadOptions{}, expected ? &*expected : nullptr, fs);
     if (!opened.ok()) return opened.status();
     std::unique_ptr<BatchReader> reader = std::move(opened).value();
     std::shared_ptr<const Schema> file_schema = reader->schema();

@@ -7,6 +7,7 @@
 #include "agent/process_runner.h"
 #include "columnar/value_format.h"
 #include "common/digest.h"
+#include "dataset/format_table.h"
 
 namespace gaggle {
 namespace {

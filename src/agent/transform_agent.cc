@@ -6,23 +6,12 @@
 #include "agent/dead_letter_writer.h"
 #include "agent/external_agent.h"
 #include "common/digest.h"
+#include "dataset/content_checksum.h"
+#include "dataset/format_table.h"
+#include "dataset/text_typing_policy.h"
 #include "transform/transformer.h"
-#include "validate/content_checksum.h"
 
 namespace gaggle {
-namespace {
-
-const char* ExtensionFor(Format f) {
-  switch (f) {
-    case Format::kAvro: return ".avro";
-    case Format::kCsv: return ".csv";
-    case Format::kJsonl: return ".jsonl";
-    case Format::kParquet: return ".parquet";
-  }
-  return "";
-}
-
-}  // namespace
 
 AgentIdentity BuiltinTransformIdentity() {
   // The built-in agent is the code of this binary: its digest changes whenever gaggle
@@ -60,9 +49,7 @@ Result<StagedOutput> TransformAgent::Stage(const AgentTask& task, const InputFin
     // Text sources are typed by the declared source schema when there is one, so that a
     // value that does not parse becomes a cast failure (a dead letter), not a read error
     // for the whole file after type inference guessed from the first rows.
-    if (spec_.transform.source_schema && (format == Format::kCsv || format == Format::kJsonl)) {
-      read_options.schema = *spec_.transform.source_schema;
-    }
+    TypeTextAs(format, spec_.transform.source_schema, &read_options);
     GAGGLE_ASSIGN_OR_RETURN(auto reader, OpenReader(file.path, format, read_options, fs));
     auto transformer = Transformer::Make(spec_.transform, *reader->schema());
     if (!transformer.ok()) return transformer.status().WithContext(display);

@@ -6,8 +6,9 @@
 #include <filesystem>
 
 #include "agent/agent_runner.h"
+#include "dataset/content_checksum.h"
+#include "dataset/format_table.h"
 #include "transform/transformer.h"
-#include "validate/content_checksum.h"
 
 namespace gaggle {
 namespace {

@@ -7,9 +7,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "agent/manifest.h"
 #include "audit/event_jsonl.h"
 #include "common/dataset_location.h"
+#include "dataset/manifest.h"
 #include "fleet/run_log.h"
 
 namespace gaggle {
@@ -72,35 +72,30 @@ constexpr const char* kReadme =
     "    of the one before it in its chain, and its own hash covers that link and all its fields\n"
     "    (see docs/after-migration.md)\n";
 
-}  // namespace
+Json RunJson(const MigrationRun& run, const std::string& spec_path) {
+  return {{"migration", run.migration},   {"state", RunStateName(run.state)}, {"state_reason", run.state_reason},
+          {"plan_hash", run.plan_hash},   {"spec_hash", run.spec_hash},       {"spec_path", spec_path},
+          {"created_at", run.created_at}, {"updated_at", run.updated_at},     {"concurrency", run.concurrency}};
+}
 
-Result<std::vector<AuditFile>> CollectAuditFiles(StateStore* store, const std::string& migration,
-                                                 const AuditCollectOptions& options) {
-  GAGGLE_ASSIGN_OR_RETURN(std::optional<MigrationRun> run, store->FindRun(migration));
-  if (!run) return Status::NotFound("no migration '" + migration + "' in " + store->location());
-  std::vector<AuditFile> files;
-  files.push_back({"README.txt", kReadme});
-
-  const std::string spec_path = options.spec_path.empty() ? run->spec_path : options.spec_path;
-  auto spec_text = ReadWholeFile(spec_path);
-  if (!spec_text.ok()) {
-    return Status::NotFound("the spec of migration '" + migration + "' (" + spec_path +
-                            ") cannot be read; pass its path with --spec");
+// Adds the dataset to its agent's entry (by digest), from the agent recorded in a manifest.
+void NoteAgent(const std::string& manifest_text, const std::string& dataset_id, std::map<std::string, Json>* agents) {
+  Json m = Json::parse(manifest_text, nullptr, false);
+  if (!m.is_object() || !m.contains("agent") || !m["agent"].is_object()) return;
+  const Json& a = m["agent"];
+  const std::string digest = a.value("digest", "");
+  Json& entry = (*agents)[digest];
+  if (entry.is_null()) {
+    entry = {{"name", a.value("name", "")},
+             {"version", a.value("version", "")},
+             {"digest", digest},
+             {"datasets", Json::array()}};
   }
-  files.push_back({"spec.yaml", *spec_text});
+  entry["datasets"].push_back(dataset_id);
+}
 
-  GAGGLE_ASSIGN_OR_RETURN(std::optional<Plan> plan, store->LoadPlan(run->plan_hash));
-  if (plan) files.push_back({"plan.json", Dump(PlanToJson(*plan))});
-  files.push_back({"run.json", Dump({{"migration", run->migration},
-                                     {"state", RunStateName(run->state)},
-                                     {"state_reason", run->state_reason},
-                                     {"plan_hash", run->plan_hash},
-                                     {"spec_hash", run->spec_hash},
-                                     {"spec_path", spec_path},
-                                     {"created_at", run->created_at},
-                                     {"updated_at", run->updated_at},
-                                     {"concurrency", run->concurrency}})});
-
+// tasks.jsonl, validations.jsonl, each committed output's manifest, and agents.json.
+Status CollectTasks(StateStore* store, const std::string& migration, std::vector<AuditFile>* files) {
   GAGGLE_ASSIGN_OR_RETURN(std::vector<TaskRecord> tasks, store->LoadTasks(migration));
   std::string tasks_jsonl, validations_jsonl;
   std::map<std::string, Json> agents;  // digest -> identity and datasets
@@ -121,28 +116,20 @@ Result<std::vector<AuditFile>> CollectAuditFiles(StateStore* store, const std::s
     const fs::path manifest_path = fs::path(*dir) / kManifestFileName;
     auto manifest_text = ReadWholeFile(manifest_path);
     if (!manifest_text.ok()) continue;  // nothing committed (failed, rolled back)
-    files.push_back({"manifests/" + RunLog::SafeFileName(t.dataset_id) + ".json", *manifest_text});
-    Json m = Json::parse(*manifest_text, nullptr, false);
-    if (m.is_object() && m.contains("agent") && m["agent"].is_object()) {
-      const Json& a = m["agent"];
-      const std::string digest = a.value("digest", "");
-      Json& entry = agents[digest];
-      if (entry.is_null())
-        entry = {{"name", a.value("name", "")},
-                 {"version", a.value("version", "")},
-                 {"digest", digest},
-                 {"datasets", Json::array()}};
-      entry["datasets"].push_back(t.dataset_id);
-    }
+    files->push_back({"manifests/" + RunLog::SafeFileName(t.dataset_id) + ".json", *manifest_text});
+    NoteAgent(*manifest_text, t.dataset_id, &agents);
   }
-  files.push_back({"tasks.jsonl", tasks_jsonl});
-  files.push_back({"validations.jsonl", validations_jsonl});
+  files->push_back({"tasks.jsonl", tasks_jsonl});
+  files->push_back({"validations.jsonl", validations_jsonl});
   Json agent_list = Json::array();
   for (auto& [digest, entry] : agents) agent_list.push_back(entry);
-  files.push_back({"agents.json", Dump(agent_list)});
+  files->push_back({"agents.json", Dump(agent_list)});
+  return Status::OK();
+}
 
-  // The whole event log: every migration's chain and the catalog's (older logs chain through
-  // all of them at once).
+// The whole event log: every migration's chain and the catalog's (older logs chain through
+// all of them at once).
+Result<AuditFile> EventsFile(StateStore* store) {
   std::vector<Event> events;
   EventFilter f;
   f.limit = 10000;
@@ -152,15 +139,19 @@ Result<std::vector<AuditFile>> CollectAuditFiles(StateStore* store, const std::s
     f.after_seq = page.back().seq;
     events.insert(events.end(), std::make_move_iterator(page.begin()), std::make_move_iterator(page.end()));
   }
-  files.push_back({kAuditEventsPath, EventsToJsonl(events)});
+  return AuditFile{kAuditEventsPath, EventsToJsonl(events)};
+}
 
+Result<AuditFile> ApprovalsFile(StateStore* store, const std::string& migration) {
   GAGGLE_ASSIGN_OR_RETURN(std::vector<StageApproval> approvals, store->ListApprovals(migration));
   Json approvals_json = Json::array();
   for (const StageApproval& a : approvals) {
     approvals_json.push_back({{"stage", a.stage}, {"actor", a.actor}, {"time", a.time}, {"reason", a.reason}});
   }
-  files.push_back({"approvals.json", Dump(approvals_json)});
+  return AuditFile{"approvals.json", Dump(approvals_json)};
+}
 
+Result<AuditFile> VerificationsFile(StateStore* store, const std::string& migration) {
   GAGGLE_ASSIGN_OR_RETURN(std::vector<VerificationRecord> verifications, store->ListVerifications(migration, 0));
   std::string verifications_jsonl;
   for (const VerificationRecord& v : verifications) {
@@ -172,8 +163,10 @@ Result<std::vector<AuditFile>> CollectAuditFiles(StateStore* store, const std::s
                                  {"summary", v.summary},
                                  {"report", report.is_discarded() ? Json(v.report) : report}});
   }
-  files.push_back({"verifications.jsonl", verifications_jsonl});
+  return AuditFile{"verifications.jsonl", verifications_jsonl};
+}
 
+Result<AuditFile> CutoversFile(StateStore* store, const std::string& migration) {
   GAGGLE_ASSIGN_OR_RETURN(std::vector<CutoverRecord> cutovers, store->ListCutovers(migration));
   Json cut_json = Json::array();
   for (const CutoverRecord& c : cutovers) {
@@ -186,23 +179,57 @@ Result<std::vector<AuditFile>> CollectAuditFiles(StateStore* store, const std::s
                         {"changed_at", c.changed_at},
                         {"changed_by", c.changed_by}});
   }
-  files.push_back({"cutovers.json", Dump(cut_json)});
+  return AuditFile{"cutovers.json", Dump(cut_json)};
+}
 
-  // The run's logs, as written.
-  if (!options.logs_dir.empty()) {
-    const fs::path root = fs::path(options.logs_dir) / RunLog::SafeFileName(migration);
-    std::error_code ec;
-    std::vector<fs::path> logs;
-    for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator();
-         it.increment(ec)) {
-      if (it->is_regular_file(ec)) logs.push_back(it->path());
-    }
-    std::sort(logs.begin(), logs.end());
-    for (const fs::path& p : logs) {
-      GAGGLE_ASSIGN_OR_RETURN(std::string text, ReadWholeFile(p));
-      files.push_back({"logs/" + fs::relative(p, root).generic_string(), std::move(text)});
-    }
+// The run's logs, as written, under logs/.
+Status CollectLogs(const std::string& logs_dir, const std::string& migration, std::vector<AuditFile>* files) {
+  if (logs_dir.empty()) return Status::OK();
+  const fs::path root = fs::path(logs_dir) / RunLog::SafeFileName(migration);
+  std::error_code ec;
+  std::vector<fs::path> logs;
+  for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (it->is_regular_file(ec)) logs.push_back(it->path());
   }
+  std::sort(logs.begin(), logs.end());
+  for (const fs::path& p : logs) {
+    GAGGLE_ASSIGN_OR_RETURN(std::string text, ReadWholeFile(p));
+    files->push_back({"logs/" + fs::relative(p, root).generic_string(), std::move(text)});
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<std::vector<AuditFile>> CollectAuditFiles(StateStore* store, const std::string& migration,
+                                                 const AuditCollectOptions& options) {
+  GAGGLE_ASSIGN_OR_RETURN(std::optional<MigrationRun> run, store->FindRun(migration));
+  if (!run) return Status::NotFound("no migration '" + migration + "' in " + store->location());
+  std::vector<AuditFile> files;
+  files.push_back({"README.txt", kReadme});
+
+  const std::string spec_path = options.spec_path.empty() ? run->spec_path : options.spec_path;
+  auto spec_text = ReadWholeFile(spec_path);
+  if (!spec_text.ok()) {
+    return Status::NotFound("the spec of migration '" + migration + "' (" + spec_path +
+                            ") cannot be read; pass its path with --spec");
+  }
+  files.push_back({"spec.yaml", *spec_text});
+  GAGGLE_ASSIGN_OR_RETURN(std::optional<Plan> plan, store->LoadPlan(run->plan_hash));
+  if (plan) files.push_back({"plan.json", Dump(PlanToJson(*plan))});
+  files.push_back({"run.json", Dump(RunJson(*run, spec_path))});
+
+  GAGGLE_RETURN_IF_ERROR(CollectTasks(store, migration, &files));
+  GAGGLE_ASSIGN_OR_RETURN(AuditFile events, EventsFile(store));
+  files.push_back(std::move(events));
+  GAGGLE_ASSIGN_OR_RETURN(AuditFile approvals, ApprovalsFile(store, migration));
+  files.push_back(std::move(approvals));
+  GAGGLE_ASSIGN_OR_RETURN(AuditFile verifications, VerificationsFile(store, migration));
+  files.push_back(std::move(verifications));
+  GAGGLE_ASSIGN_OR_RETURN(AuditFile cutovers, CutoversFile(store, migration));
+  files.push_back(std::move(cutovers));
+  GAGGLE_RETURN_IF_ERROR(CollectLogs(options.logs_dir, migration, &files));
   std::sort(files.begin(), files.end(), [](const AuditFile& a, const AuditFile& b) { return a.path < b.path; });
   return files;
 }

@@ -92,6 +92,153 @@ std::string Document(const std::function<void(YAML::Emitter&)>& body) {
   return std::string("---\n") + out.c_str() + "\n";
 }
 
+// The migrations that target the catalog's datasets, indexed for the export.
+struct TargetIndex {
+  // Per dataset: the newest target (by plan time, then migration name), and every migration.
+  std::map<std::string, const MigrationTarget*> newest;
+  std::map<std::string, std::set<std::string>> migrations_of;
+  std::map<std::string, std::vector<const MigrationTarget*>> by_migration;
+};
+
+TargetIndex IndexTargets(const std::vector<MigrationTarget>& targets) {
+  TargetIndex index;
+  for (const MigrationTarget& t : targets) {
+    auto& slot = index.newest[t.dataset_id];
+    if (slot == nullptr || std::tie(t.created_at, t.migration) > std::tie(slot->created_at, slot->migration)) slot = &t;
+    index.migrations_of[t.dataset_id].insert(t.migration);
+    index.by_migration[t.migration].push_back(&t);
+  }
+  return index;
+}
+
+// An entity's annotations as exported: its own, its queries, and for a dataset its
+// gaggle.dev/* facts and where its newest migration takes it.
+std::map<std::string, std::string> ExportedAnnotations(const Entity& e, const TargetIndex& index) {
+  std::map<std::string, std::string> notes = e.annotations;
+  if (!e.queries.empty()) notes[std::string(annotations::kQueries)] = Join(e.queries, "\n");
+  if (!e.is_dataset()) return notes;
+  notes[std::string(annotations::kUri)] = e.uri;
+  notes[std::string(annotations::kFormat)] = e.format;
+  if (!e.schema.empty()) notes[std::string(annotations::kSchema)] = e.schema;
+  notes[std::string(annotations::kSchemaVersion)] = std::to_string(e.schema_version);
+  notes[std::string(annotations::kTier)] = TierName(e.tier);
+  if (!e.cadence.empty()) notes[std::string(annotations::kCadence)] = e.cadence;
+  if (e.size_bytes > 0) notes[std::string(annotations::kSize)] = std::to_string(e.size_bytes);
+  auto it = index.newest.find(e.id);
+  if (it == index.newest.end()) return notes;
+  const MigrationTarget& t = *it->second;
+  const std::set<std::string>& migrations = index.migrations_of.at(e.id);
+  notes[std::string(annotations::kMigration)] = t.migration;
+  notes[std::string(annotations::kMigrations)] =
+      Join(std::vector<std::string>(migrations.begin(), migrations.end()), ",");
+  notes[std::string(annotations::kAgent)] = t.agent;
+  if (!t.agent_version.empty()) notes[std::string(annotations::kAgentVersion)] = t.agent_version;
+  notes[std::string(annotations::kTargetUri)] = t.target_uri;
+  notes[std::string(annotations::kTargetFormat)] = t.target_format;
+  notes[std::string(annotations::kTargetSchemaVersion)] = std::to_string(t.target_schema_version);
+  notes[std::string(annotations::kPlanHash)] = t.plan_hash;
+  notes[std::string(annotations::kStage)] = std::to_string(t.stage);
+  notes[std::string(annotations::kWave)] = std::to_string(t.wave);
+  return notes;
+}
+
+// The descriptor of catalog entity n: Component, System or Resource, depending on its upstreams.
+std::string EntityDocument(const Catalog& catalog, NodeId n, const TargetIndex& index) {
+  const Entity& e = catalog.entity(n);
+  const std::map<std::string, std::string> notes = ExportedAnnotations(e, index);
+  std::vector<std::string> upstream;
+  for (NodeId u : catalog.Upstream(n)) upstream.push_back(Ref(catalog.entity(u)));
+  return Document([&](YAML::Emitter& out) {
+    const char* kind = e.kind == EntityKind::kComponent ? "Component"
+                       : e.kind == EntityKind::kSystem  ? "System"
+                                                        : "Resource";
+    out << YAML::Key << "apiVersion" << YAML::Value << kApiVersion;
+    out << YAML::Key << "kind" << YAML::Value << kind;
+    Metadata(out, e.name, e.ns, e.title, e.description, e.labels, notes);
+    out << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
+    if (e.kind != EntityKind::kSystem) {
+      std::string type = e.type.empty() ? (e.is_dataset()                     ? "dataset"
+                                           : e.kind == EntityKind::kComponent ? "service"
+                                                                              : "resource")
+                                        : e.type;
+      out << YAML::Key << "type" << YAML::Value << type;
+    }
+    out << YAML::Key << "owner" << YAML::Value << (e.owner.empty() ? std::string("unknown") : e.owner);
+    if (e.kind == EntityKind::kComponent) {
+      out << YAML::Key << "lifecycle" << YAML::Value << (e.lifecycle.empty() ? std::string("production") : e.lifecycle);
+    }
+    DependsOn(out, upstream);
+    out << YAML::EndMap;
+  });
+}
+
+std::string AgentEntityName(const MigrationTarget& first) {
+  return BackstageSafeName(
+      "agent-" + BackstageSafeName(first.agent + (first.agent_version.empty() ? "" : "-" + first.agent_version)));
+}
+
+// One Component (type gaggle-agent) per agent.
+std::string AgentDocument(const std::string& agent_name, const MigrationTarget& first) {
+  return Document([&](YAML::Emitter& out) {
+    out << YAML::Key << "apiVersion" << YAML::Value << kApiVersion;
+    out << YAML::Key << "kind" << YAML::Value << "Component";
+    std::map<std::string, std::string> notes = {{std::string(annotations::kGeneratedBy), "gaggle"},
+                                                {std::string(annotations::kAgent), first.agent}};
+    if (!first.agent_version.empty()) notes[std::string(annotations::kAgentVersion)] = first.agent_version;
+    Metadata(out, agent_name, "default", "gaggle agent " + first.agent, "", {}, notes);
+    out << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "type" << YAML::Value << std::string(annotations::kAgentType);
+    out << YAML::Key << "owner" << YAML::Value << "gaggle";
+    out << YAML::Key << "lifecycle" << YAML::Value << "production";
+    out << YAML::EndMap;
+  });
+}
+
+// One Resource (type gaggle-migration) per migration; it dependsOn its agent and the
+// datasets it migrates.
+std::string MigrationDocument(const Catalog& catalog, const std::string& migration,
+                              const std::vector<const MigrationTarget*>& rows, const std::string& agent_name) {
+  const MigrationTarget& first = *rows.front();
+  return Document([&](YAML::Emitter& out) {
+    out << YAML::Key << "apiVersion" << YAML::Value << kApiVersion;
+    out << YAML::Key << "kind" << YAML::Value << "Resource";
+    std::map<std::string, std::string> notes = {
+        {std::string(annotations::kGeneratedBy), "gaggle"},
+        {std::string(annotations::kMigration), migration},
+        {std::string(annotations::kAgent), first.agent},
+        {std::string(annotations::kPlanHash), first.plan_hash},
+        {std::string(annotations::kTargetFormat), first.target_format},
+        {std::string(annotations::kTargetSchemaVersion), std::to_string(first.target_schema_version)},
+        {std::string(annotations::kDatasetCount), std::to_string(rows.size())}};
+    Metadata(out, BackstageSafeName("migration-" + migration), "default", "gaggle migration " + migration, "", {},
+             notes);
+    out << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "type" << YAML::Value << std::string(annotations::kMigrationType);
+    out << YAML::Key << "owner" << YAML::Value << "gaggle";
+    std::vector<std::string> refs{"component:default/" + agent_name};
+    for (const MigrationTarget* t : rows) {
+      auto node = catalog.Find(t->dataset_id);
+      if (node) refs.push_back(Ref(catalog.entity(*node)));
+    }
+    DependsOn(out, refs);
+    out << YAML::EndMap;
+  });
+}
+
+// The Location that lists the files written.
+std::string LocationDocument(const std::vector<std::string>& written) {
+  return Document([&](YAML::Emitter& out) {
+    out << YAML::Key << "apiVersion" << YAML::Value << kApiVersion;
+    out << YAML::Key << "kind" << YAML::Value << "Location";
+    Metadata(out, "gaggle-export", "default", "", "Datasets, consumers, migrations and agents exported by gaggle", {},
+             {{std::string(annotations::kGeneratedBy), "gaggle"}});
+    out << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "targets" << YAML::Value << YAML::BeginSeq;
+    for (const std::string& f : written) out << "./" + f;
+    out << YAML::EndSeq << YAML::EndMap;
+  });
+}
+
 }  // namespace
 
 std::string BackstageSafeName(const std::string& text) {
@@ -110,73 +257,13 @@ Result<ExportSummary> ExportBackstage(const Catalog& catalog, const std::vector<
                                       const std::string& dir, FileSystem* fs) {
   if (!catalog.finalized()) return Status::InvalidArgument("catalog is not finalized");
   GAGGLE_RETURN_IF_ERROR(fs->CreateDirectories(dir));
-  // Per dataset: the newest target (by plan time, then migration name), and every migration.
-  std::map<std::string, const MigrationTarget*> newest;
-  std::map<std::string, std::set<std::string>> migrations_of;
-  std::map<std::string, std::vector<const MigrationTarget*>> by_migration;
-  for (const MigrationTarget& t : targets) {
-    auto& slot = newest[t.dataset_id];
-    if (slot == nullptr || std::tie(t.created_at, t.migration) > std::tie(slot->created_at, slot->migration)) slot = &t;
-    migrations_of[t.dataset_id].insert(t.migration);
-    by_migration[t.migration].push_back(&t);
-  }
+  const TargetIndex index = IndexTargets(targets);
 
   ExportSummary summary;
   std::string datasets, consumers, control;
   for (NodeId n = 0; n < catalog.size(); ++n) {
-    const Entity& e = catalog.entity(n);
-    std::map<std::string, std::string> notes = e.annotations;
-    std::vector<std::string> upstream;
-    for (NodeId u : catalog.Upstream(n)) upstream.push_back(Ref(catalog.entity(u)));
-    if (!e.queries.empty()) notes[std::string(annotations::kQueries)] = Join(e.queries, "\n");
-    if (e.is_dataset()) {
-      notes[std::string(annotations::kUri)] = e.uri;
-      notes[std::string(annotations::kFormat)] = e.format;
-      if (!e.schema.empty()) notes[std::string(annotations::kSchema)] = e.schema;
-      notes[std::string(annotations::kSchemaVersion)] = std::to_string(e.schema_version);
-      notes[std::string(annotations::kTier)] = TierName(e.tier);
-      if (!e.cadence.empty()) notes[std::string(annotations::kCadence)] = e.cadence;
-      if (e.size_bytes > 0) notes[std::string(annotations::kSize)] = std::to_string(e.size_bytes);
-      auto it = newest.find(e.id);
-      if (it != newest.end()) {
-        const MigrationTarget& t = *it->second;
-        notes[std::string(annotations::kMigration)] = t.migration;
-        std::vector<std::string> all(migrations_of[e.id].begin(), migrations_of[e.id].end());
-        notes[std::string(annotations::kMigrations)] = Join(all, ",");
-        notes[std::string(annotations::kAgent)] = t.agent;
-        if (!t.agent_version.empty()) notes[std::string(annotations::kAgentVersion)] = t.agent_version;
-        notes[std::string(annotations::kTargetUri)] = t.target_uri;
-        notes[std::string(annotations::kTargetFormat)] = t.target_format;
-        notes[std::string(annotations::kTargetSchemaVersion)] = std::to_string(t.target_schema_version);
-        notes[std::string(annotations::kPlanHash)] = t.plan_hash;
-        notes[std::string(annotations::kStage)] = std::to_string(t.stage);
-        notes[std::string(annotations::kWave)] = std::to_string(t.wave);
-      }
-    }
-    std::string doc = Document([&](YAML::Emitter& out) {
-      const char* kind = e.kind == EntityKind::kComponent ? "Component"
-                         : e.kind == EntityKind::kSystem  ? "System"
-                                                          : "Resource";
-      out << YAML::Key << "apiVersion" << YAML::Value << kApiVersion;
-      out << YAML::Key << "kind" << YAML::Value << kind;
-      Metadata(out, e.name, e.ns, e.title, e.description, e.labels, notes);
-      out << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
-      if (e.kind != EntityKind::kSystem) {
-        std::string type = e.type.empty() ? (e.is_dataset()                     ? "dataset"
-                                             : e.kind == EntityKind::kComponent ? "service"
-                                                                                : "resource")
-                                          : e.type;
-        out << YAML::Key << "type" << YAML::Value << type;
-      }
-      out << YAML::Key << "owner" << YAML::Value << (e.owner.empty() ? std::string("unknown") : e.owner);
-      if (e.kind == EntityKind::kComponent) {
-        out << YAML::Key << "lifecycle" << YAML::Value
-            << (e.lifecycle.empty() ? std::string("production") : e.lifecycle);
-      }
-      DependsOn(out, upstream);
-      out << YAML::EndMap;
-    });
-    if (e.is_dataset()) {
+    std::string doc = EntityDocument(catalog, n, index);
+    if (catalog.entity(n).is_dataset()) {
       datasets += doc;
       ++summary.datasets;
     } else {
@@ -184,81 +271,26 @@ Result<ExportSummary> ExportBackstage(const Catalog& catalog, const std::vector<
       ++summary.consumers;
     }
   }
-
   std::set<std::string> agents;
-  // Named members, not a structured binding: lambdas below capture them, which clang 14
-  // (the fuzz build's compiler) rejects for structured bindings.
-  for (const auto& migration_rows : by_migration) {
-    const auto& migration = migration_rows.first;
-    const auto& rows = migration_rows.second;
-    const MigrationTarget& first = *rows.front();
-    std::string agent_name =
-        "agent-" + BackstageSafeName(first.agent + (first.agent_version.empty() ? "" : "-" + first.agent_version));
-    agent_name = BackstageSafeName(agent_name);
+  for (const auto& [migration, rows] : index.by_migration) {
+    const std::string agent_name = AgentEntityName(*rows.front());
     if (agents.insert(agent_name).second) {
-      control += Document([&](YAML::Emitter& out) {
-        out << YAML::Key << "apiVersion" << YAML::Value << kApiVersion;
-        out << YAML::Key << "kind" << YAML::Value << "Component";
-        std::map<std::string, std::string> notes = {{std::string(annotations::kGeneratedBy), "gaggle"},
-                                                    {std::string(annotations::kAgent), first.agent}};
-        if (!first.agent_version.empty()) notes[std::string(annotations::kAgentVersion)] = first.agent_version;
-        Metadata(out, agent_name, "default", "gaggle agent " + first.agent, "", {}, notes);
-        out << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
-        out << YAML::Key << "type" << YAML::Value << std::string(annotations::kAgentType);
-        out << YAML::Key << "owner" << YAML::Value << "gaggle";
-        out << YAML::Key << "lifecycle" << YAML::Value << "production";
-        out << YAML::EndMap;
-      });
+      control += AgentDocument(agent_name, *rows.front());
       ++summary.agents;
     }
-    control += Document([&](YAML::Emitter& out) {
-      out << YAML::Key << "apiVersion" << YAML::Value << kApiVersion;
-      out << YAML::Key << "kind" << YAML::Value << "Resource";
-      std::map<std::string, std::string> notes = {
-          {std::string(annotations::kGeneratedBy), "gaggle"},
-          {std::string(annotations::kMigration), migration},
-          {std::string(annotations::kAgent), first.agent},
-          {std::string(annotations::kPlanHash), first.plan_hash},
-          {std::string(annotations::kTargetFormat), first.target_format},
-          {std::string(annotations::kTargetSchemaVersion), std::to_string(first.target_schema_version)},
-          {std::string(annotations::kDatasetCount), std::to_string(rows.size())}};
-      Metadata(out, BackstageSafeName("migration-" + migration), "default", "gaggle migration " + migration, "", {},
-               notes);
-      out << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
-      out << YAML::Key << "type" << YAML::Value << std::string(annotations::kMigrationType);
-      out << YAML::Key << "owner" << YAML::Value << "gaggle";
-      std::vector<std::string> refs{"component:default/" + agent_name};
-      for (const MigrationTarget* t : rows) {
-        auto node = catalog.Find(t->dataset_id);
-        if (node) refs.push_back(Ref(catalog.entity(*node)));
-      }
-      DependsOn(out, refs);
-      out << YAML::EndMap;
-    });
+    control += MigrationDocument(catalog, migration, rows, agent_name);
     ++summary.migrations;
   }
 
   std::vector<std::string> written;
-  auto write = [&](const std::string& name, const std::string& text) -> Status {
-    if (text.empty()) return Status::OK();
+  for (const auto& [name, text] : {std::pair<const char*, const std::string&>{"datasets.yaml", datasets},
+                                   {"consumers.yaml", consumers},
+                                   {"migrations.yaml", control}}) {
+    if (text.empty()) continue;
     GAGGLE_RETURN_IF_ERROR(WriteFileAtomically(fs, dir + "/" + name, text));
     written.push_back(name);
-    return Status::OK();
-  };
-  GAGGLE_RETURN_IF_ERROR(write("datasets.yaml", datasets));
-  GAGGLE_RETURN_IF_ERROR(write("consumers.yaml", consumers));
-  GAGGLE_RETURN_IF_ERROR(write("migrations.yaml", control));
-  std::string location = Document([&](YAML::Emitter& out) {
-    out << YAML::Key << "apiVersion" << YAML::Value << kApiVersion;
-    out << YAML::Key << "kind" << YAML::Value << "Location";
-    Metadata(out, "gaggle-export", "default", "", "Datasets, consumers, migrations and agents exported by gaggle", {},
-             {{std::string(annotations::kGeneratedBy), "gaggle"}});
-    out << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
-    out << YAML::Key << "targets" << YAML::Value << YAML::BeginSeq;
-    for (const std::string& f : written) out << "./" + f;
-    out << YAML::EndSeq << YAML::EndMap;
-  });
-  GAGGLE_RETURN_IF_ERROR(WriteFileAtomically(fs, dir + "/catalog-info.yaml", location));
+  }
+  GAGGLE_RETURN_IF_ERROR(WriteFileAtomically(fs, dir + "/catalog-info.yaml", LocationDocument(written)));
   for (const std::string& f : written) summary.files.push_back(dir + "/" + f);
   summary.files.push_back(dir + "/catalog-info.yaml");
   return summary;

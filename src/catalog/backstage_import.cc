@@ -1,5 +1,6 @@
 // Backstage descriptor documents -> draft entities (see docs/catalog.md).
 #include <cctype>
+#include <optional>
 
 #include "catalog/annotations.h"
 #include "catalog/catalog_yaml_internal.h"
@@ -33,6 +34,50 @@ void CollectRefs(const YAML::Node& spec, const char* key, const std::string& ns,
   GetStringList(spec, key, ctx, &refs);
   for (const auto& [text, node] : refs) {
     out->push_back(DraftRef{text, false, ns, Line(node), Column(node)});
+  }
+}
+
+// The entity kind a descriptor's kind and spec.type make, or nullopt for the kinds gaggle
+// keeps only as reference targets: Group, User, API, Domain, Location, Template, and
+// gaggle's own exported agents and migrations (valid targets without lineage of their own).
+std::optional<EntityKind> KindOf(const std::string& kind, const std::string& type) {
+  if (kind == "resource" && IsDatasetType(type)) return EntityKind::kDataset;
+  if (kind == "component" && type != annotations::kAgentType) return EntityKind::kComponent;
+  if (kind == "system") return EntityKind::kSystem;
+  if (kind == "resource" && type != annotations::kMigrationType) return EntityKind::kResource;
+  return std::nullopt;
+}
+
+// metadata.annotations: gaggle.dev/* facts (a dataset's uri and format are required),
+// queries, and everything else kept as is. Migration state written by the export is skipped.
+void ApplyAnnotations(const std::vector<std::pair<std::string, YAML::Node>>& notes, const YAML::Node& doc,
+                      const DocContext& ctx, Entity* e) {
+  bool has_uri = false, has_format = false;
+  for (const auto& [k, v] : notes) {
+    std::string value = v.IsNull() ? "" : v.Scalar();
+    if (k.rfind(annotations::kPrefix, 0) != 0) {
+      e->annotations[k] = value;
+      continue;
+    }
+    std::string fact = k.substr(annotations::kPrefix.size());
+    if (fact == "queries") {
+      e->queries = ParseQueries(value, v, ctx);
+    } else if (IsExportOnlyAnnotation(k)) {
+      continue;  // migration state: lives in the state store, not in the catalog
+    } else if (e->is_dataset()) {
+      if (!ApplyDatasetFact(fact, value, v, ctx, e)) {
+        ctx.Problem(v, e->id + ": unknown annotation '" + k +
+                           "' (known: gaggle.dev/uri, format, schema, schema-version, tier, cadence, size, queries)");
+      }
+      has_uri |= fact == "uri";
+      has_format |= fact == "format";
+    } else {
+      e->annotations[k] = value;  // dataset facts on a non-dataset mean nothing to gaggle; keep them
+    }
+  }
+  if (e->is_dataset()) {
+    if (!has_uri) ctx.Problem(doc, e->id + ": dataset has no 'gaggle.dev/uri' annotation (required)");
+    if (!has_format) ctx.Problem(doc, e->id + ": dataset has no 'gaggle.dev/format' annotation (required)");
   }
 }
 
@@ -73,18 +118,8 @@ void ImportBackstageDocument(const YAML::Node& doc, const DocContext& ctx) {
   if (has_spec) GetScalar(spec, "type", ctx, &type);
   const std::string key = kind + ":" + ns + "/" + Lower(name);
 
-  EntityKind entity_kind;
-  if (kind == "resource" && IsDatasetType(type)) {
-    entity_kind = EntityKind::kDataset;
-  } else if (kind == "component" && type != annotations::kAgentType) {
-    entity_kind = EntityKind::kComponent;
-  } else if (kind == "system") {
-    entity_kind = EntityKind::kSystem;
-  } else if (kind == "resource" && type != annotations::kMigrationType) {
-    entity_kind = EntityKind::kResource;
-  } else {
-    // Group, User, API, Domain, Location, Template, and gaggle's own exported agents and
-    // migrations: valid reference targets without lineage of their own.
+  const std::optional<EntityKind> entity_kind = KindOf(kind, type);
+  if (!entity_kind) {
     ctx.draft->AddIgnored(key);
     return;
   }
@@ -94,10 +129,10 @@ void ImportBackstageDocument(const YAML::Node& doc, const DocContext& ctx) {
   d.line = Line(doc);
   d.column = Column(doc);
   Entity& e = d.entity;
-  e.kind = entity_kind;
+  e.kind = *entity_kind;
   e.name = name;
   e.ns = ns;
-  e.id = MakeEntityId(entity_kind, ns, name);
+  e.id = MakeEntityId(*entity_kind, ns, name);
   e.type = type;
   e.source = ctx.file;
   GetScalar(metadata, "title", ctx, &e.title);
@@ -107,33 +142,7 @@ void ImportBackstageDocument(const YAML::Node& doc, const DocContext& ctx) {
   GetStringMap(metadata, "labels", ctx, &labels);
   for (const auto& [k, v] : labels) e.labels[k] = v.IsNull() ? "" : v.Scalar();
   GetStringMap(metadata, "annotations", ctx, &notes);
-  bool has_uri = false, has_format = false;
-  for (const auto& [k, v] : notes) {
-    std::string value = v.IsNull() ? "" : v.Scalar();
-    if (k.rfind(annotations::kPrefix, 0) != 0) {
-      e.annotations[k] = value;
-      continue;
-    }
-    std::string fact = k.substr(annotations::kPrefix.size());
-    if (fact == "queries") {
-      e.queries = ParseQueries(value, v, ctx);
-    } else if (IsExportOnlyAnnotation(k)) {
-      continue;  // migration state: lives in the state store, not in the catalog
-    } else if (e.is_dataset()) {
-      if (!ApplyDatasetFact(fact, value, v, ctx, &e)) {
-        ctx.Problem(v, e.id + ": unknown annotation '" + k +
-                           "' (known: gaggle.dev/uri, format, schema, schema-version, tier, cadence, size, queries)");
-      }
-      has_uri |= fact == "uri";
-      has_format |= fact == "format";
-    } else {
-      e.annotations[k] = value;  // dataset facts on a non-dataset mean nothing to gaggle; keep them
-    }
-  }
-  if (e.is_dataset()) {
-    if (!has_uri) ctx.Problem(doc, e.id + ": dataset has no 'gaggle.dev/uri' annotation (required)");
-    if (!has_format) ctx.Problem(doc, e.id + ": dataset has no 'gaggle.dev/format' annotation (required)");
-  }
+  ApplyAnnotations(notes, doc, ctx, &e);
   if (has_spec) {
     GetScalar(spec, "owner", ctx, &e.owner);
     GetScalar(spec, "lifecycle", ctx, &e.lifecycle);

@@ -4,7 +4,7 @@
 
 #include "catalog/catalog_yaml_internal.h"
 #include "columnar/schema.h"
-#include "formats/format.h"
+#include "dataset/format_table.h"
 
 namespace gaggle::catalog_yaml {
 namespace {

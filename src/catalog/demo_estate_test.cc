@@ -16,6 +16,7 @@
 #include "agent/agent_runner.h"
 #include "catalog/catalog_loader.h"
 #include "columnar/synthetic_data.h"
+#include "dataset/format_table.h"
 #include "plan/planner.h"
 #include "spec/migration_spec.h"
 

@@ -14,6 +14,7 @@
 #include "catalog/demo_estate.h"
 #include "columnar/synthetic_data.h"
 #include "common/mutex.h"
+#include "dataset/format_table.h"
 
 namespace gaggle {
 namespace {

@@ -8,7 +8,7 @@
 
 #include "cli/cli_support.h"
 #include "common/utf8.h"
-#include "formats/format.h"
+#include "dataset/format_table.h"
 
 namespace gaggle::cli {
 namespace {

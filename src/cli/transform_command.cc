@@ -8,6 +8,7 @@
 
 #include "agent/agent_runner.h"
 #include "cli/cli_support.h"
+#include "dataset/format_table.h"
 #include "spec/spec_values.h"
 
 namespace gaggle::cli {

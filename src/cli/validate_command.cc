@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cli/cli_support.h"
+#include "dataset/format_table.h"
 #include "service/after_operations.h"
 
 namespace gaggle::cli {

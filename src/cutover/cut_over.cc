@@ -3,10 +3,11 @@
 #include <filesystem>
 #include <set>
 
-#include "agent/manifest.h"
 #include "columnar/value_format.h"
 #include "common/dataset_location.h"
 #include "common/file_system.h"
+#include "dataset/format_table.h"
+#include "dataset/manifest.h"
 
 namespace gaggle {
 

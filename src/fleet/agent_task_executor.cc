@@ -1,7 +1,8 @@
 #include "fleet/agent_task_executor.h"
 
 #include "agent/agent_runner.h"
-#include "agent/input_fingerprint.h"
+#include "dataset/format_table.h"
+#include "dataset/input_fingerprint.h"
 #include "validate/dataset_validator.h"
 
 namespace gaggle {

@@ -1,5 +1,8 @@
-// The format layer's public face: open a reader or writer for any supported
-// file format, and summarise a file for `gaggle inspect`.
+// The format layer's public face: the types every file format shares (the Format and
+// Compression enumerations, read and write options, the BatchReader and BatchWriter
+// interfaces, a file's summary for `gaggle inspect`). Each format's reader and writer
+// live in their own folder (avro/, csv/, jsonl/, parquet/); the table that names them
+// and opens a reader or writer by Format is dataset/format_table.h.
 //
 // Readers stream: each Next() yields at most ReadOptions::batch_rows rows, so
 // memory is bounded by the batch (plus, for Parquet, one column chunk) whatever
@@ -25,12 +28,6 @@
 namespace gaggle {
 
 enum class Format { kAvro, kCsv, kJsonl, kParquet };
-
-const char* FormatName(Format format);
-// "avro", "csv", "jsonl" (also "json", "ndjson"), "parquet".
-Result<Format> ParseFormat(const std::string& name);
-// From the file extension: .avro, .csv, .jsonl/.ndjson/.json, .parquet/.pq.
-Result<Format> FormatFromPath(const std::string& path);
 
 // kLz4Raw is Parquet's LZ4_RAW (one raw LZ4 block); kLz4Hadoop is Parquet's deprecated LZ4
 // (Hadoop-framed blocks, or a raw block as some writers made it), read-only.
@@ -124,15 +121,5 @@ struct FileSummary {
   std::vector<RowGroupSummary> row_groups;  // Parquet only
   std::vector<std::pair<std::string, std::string>> key_value_metadata;
 };
-
-Result<std::unique_ptr<BatchReader>> OpenReader(const std::string& path, Format format, const ReadOptions& options,
-                                                FileSystem* fs = FileSystem::Default());
-Result<std::unique_ptr<BatchWriter>> OpenWriter(const std::string& path, Format format,
-                                                std::shared_ptr<const Schema> schema, const WriteOptions& options,
-                                                FileSystem* fs = FileSystem::Default());
-// Format, schema, row count and (Parquet) row groups, codecs and statistics.
-// Text formats are scanned to count rows.
-Result<FileSummary> InspectFile(const std::string& path, Format format, const ReadOptions& options,
-                                FileSystem* fs = FileSystem::Default());
 
 }  // namespace gaggle

@@ -74,6 +74,32 @@ class ReachSet {
   std::unique_ptr<uint8_t[]> registers_;
 };
 
+// The nodes of each component, contiguous: component k's are members[start[k]..start[k+1]).
+struct ComponentMembers {
+  std::vector<uint32_t> start;
+  std::vector<uint32_t> members;
+};
+
+ComponentMembers GroupByComponent(size_t n, const LineageGraph::Components& comps) {
+  ComponentMembers out;
+  out.start.assign(comps.count + 1, 0);
+  for (uint32_t v = 0; v < n; ++v) ++out.start[comps.component_of[v] + 1];
+  for (uint32_t k = 0; k < comps.count; ++k) out.start[k + 1] += out.start[k];
+  out.members.resize(n);
+  std::vector<uint32_t> fill(out.start.begin(), out.start.end() - 1);
+  for (uint32_t v = 0; v < n; ++v) out.members[fill[comps.component_of[v]]++] = v;
+  return out;
+}
+
+// How many cross-component edges still have to read each component's set.
+std::vector<uint32_t> PendingReads(const LineageGraph& g, const LineageGraph::Components& comps) {
+  std::vector<uint32_t> pending(comps.count, 0);
+  for (uint32_t v = 0; v < g.size(); ++v) {
+    for (uint32_t u : g.Upstream(v)) pending[comps.component_of[v]] += comps.component_of[u] != comps.component_of[v];
+  }
+  return pending;
+}
+
 }  // namespace
 
 DownstreamReach ComputeDownstreamReach(const LineageGraph& g, const LineageGraph::Components& comps,
@@ -89,19 +115,10 @@ DownstreamReach ComputeDownstreamReach(const LineageGraph& g, const LineageGraph
   for (size_t v = 0; v < n; ++v) hashes[v] = Mix64(v ^ options.hash_seed);
 
   // Members of each component (component numbers are reverse topological: sinks first).
-  std::vector<uint32_t> start(comps.count + 1, 0);
-  for (uint32_t v = 0; v < n; ++v) ++start[comps.component_of[v] + 1];
-  for (uint32_t k = 0; k < comps.count; ++k) start[k + 1] += start[k];
-  std::vector<uint32_t> members(n);
-  {
-    std::vector<uint32_t> fill(start.begin(), start.end() - 1);
-    for (uint32_t v = 0; v < n; ++v) members[fill[comps.component_of[v]]++] = v;
-  }
-  // How many cross-component edges still have to read each component's set.
-  std::vector<uint32_t> pending(comps.count, 0);
-  for (uint32_t v = 0; v < n; ++v) {
-    for (uint32_t u : g.Upstream(v)) pending[comps.component_of[v]] += comps.component_of[u] != comps.component_of[v];
-  }
+  const ComponentMembers grouped = GroupByComponent(n, comps);
+  const std::vector<uint32_t>& start = grouped.start;
+  const std::vector<uint32_t>& members = grouped.members;
+  std::vector<uint32_t> pending = PendingReads(g, comps);
 
   std::vector<ReachSet> sets(comps.count);
   std::vector<uint32_t> edges_to;  // successor components, one entry per cross edge

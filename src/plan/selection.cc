@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "formats/format.h"
+#include "dataset/format_table.h"
 
 namespace gaggle {
 

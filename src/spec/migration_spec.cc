@@ -7,10 +7,11 @@
 #include <set>
 
 #include "common/file_system.h"
+#include "common/suggest.h"
+#include "dataset/format_table.h"
+#include "spec/expression_parser.h"
 #include "spec/spec_values.h"
-#include "spec/suggest.h"
 #include "spec/yaml_reader.h"
-#include "transform/expression_parser.h"
 
 namespace gaggle {
 namespace {
@@ -259,7 +260,7 @@ class SpecParser {
               if (f.ok()) {
                 t.format = *f;
               } else {
-                r_.Problem(v, p, "unknown format '" + *s + "'" + DidYouMean(*s, {"avro", "csv", "jsonl", "parquet"}));
+                r_.Problem(v, p, "unknown format '" + *s + "'" + DidYouMean(*s, FormatNames()));
               }
             }
           } else if (key == "compression") {
@@ -314,7 +315,7 @@ class SpecParser {
             if (ParseFormat(*x).ok()) {
               s.format = *x;
             } else {
-              r_.Problem(m, mp, "unknown format '" + *x + "'" + DidYouMean(*x, {"avro", "csv", "jsonl", "parquet"}));
+              r_.Problem(m, mp, "unknown format '" + *x + "'" + DidYouMean(*x, FormatNames()));
             }
           }
         } else if (mkey == "tier") {

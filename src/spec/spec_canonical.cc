@@ -4,9 +4,10 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "dataset/format_table.h"
+#include "spec/expression_parser.h"
 #include "spec/migration_spec.h"
 #include "spec/spec_values.h"
-#include "transform/expression_parser.h"
 
 namespace gaggle {
 namespace {
@@ -27,24 +28,19 @@ std::vector<std::string> Sorted(std::vector<std::string> v) {
   return v;
 }
 
-}  // namespace
-
-std::string CanonicalSpecText(const MigrationSpec& s) {
-  Json j;
-  j["name"] = s.name;
-  j["version"] = s.version;
-
+Json AgentJson(const AgentSpec& a) {
   Json agent;
-  if (s.agent.kind == AgentSpec::Kind::kBuiltin) {
-    agent["builtin"] = s.agent.builtin;
+  if (a.kind == AgentSpec::Kind::kBuiltin) {
+    agent["builtin"] = a.builtin;
   } else {
-    agent["exec"] = s.agent.exec;
-    agent["args"] = s.agent.args;
+    agent["exec"] = a.exec;
+    agent["args"] = a.args;
   }
-  agent["version"] = s.agent.version;
-  j["agent"] = agent;
+  agent["version"] = a.version;
+  return agent;
+}
 
-  const TransformSpec& t = s.transform;
+Json TransformJson(const TransformSpec& t) {
   Json tr;
   // Renames and casts apply simultaneously, so their order carries no meaning.
   auto rename = t.rename;
@@ -75,15 +71,10 @@ std::string CanonicalSpecText(const MigrationSpec& s) {
     tr["source_schema"] = nullptr;
   }
   tr["required"] = Sorted(t.required);
-  j["transform"] = tr;
+  return tr;
+}
 
-  j["target"] = {{"format", FormatName(s.target.format)},
-                 {"compression", CompressionName(s.target.compression)},
-                 {"row_group_rows", s.target.row_group_rows},
-                 {"uri", s.target.uri_template}};
-  j["dead_letter"] = {{"max_fraction", s.dead_letter.max_fraction}};
-
-  const SelectSpec& sel = s.select;
+Json SelectJson(const SelectSpec& sel) {
   Json match;
   match["id"] = sel.id_pattern ? Json(*sel.id_pattern) : Json(nullptr);
   match["owner"] = sel.owner ? Json(*sel.owner) : Json(nullptr);
@@ -92,34 +83,55 @@ std::string CanonicalSpecText(const MigrationSpec& s) {
   match["labels"] = Json::object();
   for (const auto& [k, v] : sel.labels) match["labels"][k] = v;  // std::map: sorted
   match["schema_version"] = sel.schema_version ? Json(*sel.schema_version) : Json(nullptr);
-  j["select"] = {{"ids", Sorted(sel.ids)}, {"match", match}};
+  return {{"ids", Sorted(sel.ids)}, {"match", match}};
+}
 
+Json FleetJson(const FleetSpec& fleet) {
+  const RetrySpec& r = fleet.retries;
+  static const char* kJitter[] = {"none", "full", "equal", "fraction"};
+  return {{"concurrency", fleet.concurrency},
+          {"timeout", Duration(fleet.timeout)},
+          {"retries",
+           {{"max", r.max},
+            {"initial", Duration(r.initial)},
+            {"factor", r.factor},
+            {"max_delay", Duration(r.max_delay)},
+            {"jitter", kJitter[static_cast<int>(r.jitter)]},
+            {"jitter_fraction", r.jitter_fraction}}}};
+}
+
+Json GatesJson(const GatesSpec& g) {
+  return {{"row_count_tolerance", g.row_count_tolerance},
+          {"checksum", g.checksum},
+          {"ks_max", g.ks_max},
+          {"category_tv_max", g.category_tv_max},
+          {"null_rate_delta_max", g.null_rate_delta_max},
+          {"max_dlq_fraction", g.max_dlq_fraction},
+          {"max_failed_datasets", g.max_failed_datasets},
+          {"milestones", g.milestones}};
+}
+
+}  // namespace
+
+// Keys keep the order written here (ordered_json): the hash depends on it.
+std::string CanonicalSpecText(const MigrationSpec& s) {
+  Json j;
+  j["name"] = s.name;
+  j["version"] = s.version;
+  j["agent"] = AgentJson(s.agent);
+  j["transform"] = TransformJson(s.transform);
+  j["target"] = {{"format", FormatName(s.target.format)},
+                 {"compression", CompressionName(s.target.compression)},
+                 {"row_group_rows", s.target.row_group_rows},
+                 {"uri", s.target.uri_template}};
+  j["dead_letter"] = {{"max_fraction", s.dead_letter.max_fraction}};
+  j["select"] = SelectJson(s.select);
   j["rollout"] = {{"stages", s.rollout.stages},
                   {"canary", Sorted(s.rollout.canary_tiers)},
                   {"seed", s.rollout.seed},
                   {"auto_rollback", s.rollout.auto_rollback}};
-
-  const RetrySpec& r = s.fleet.retries;
-  static const char* kJitter[] = {"none", "full", "equal", "fraction"};
-  j["fleet"] = {{"concurrency", s.fleet.concurrency},
-                {"timeout", Duration(s.fleet.timeout)},
-                {"retries",
-                 {{"max", r.max},
-                  {"initial", Duration(r.initial)},
-                  {"factor", r.factor},
-                  {"max_delay", Duration(r.max_delay)},
-                  {"jitter", kJitter[static_cast<int>(r.jitter)]},
-                  {"jitter_fraction", r.jitter_fraction}}}};
-
-  const GatesSpec& g = s.gates;
-  j["gates"] = {{"row_count_tolerance", g.row_count_tolerance},
-                {"checksum", g.checksum},
-                {"ks_max", g.ks_max},
-                {"category_tv_max", g.category_tv_max},
-                {"null_rate_delta_max", g.null_rate_delta_max},
-                {"max_dlq_fraction", g.max_dlq_fraction},
-                {"max_failed_datasets", g.max_failed_datasets},
-                {"milestones", g.milestones}};
+  j["fleet"] = FleetJson(s.fleet);
+  j["gates"] = GatesJson(s.gates);
   j["notify"] = Json::array();
   for (const NotifySpec& n : s.notify) j["notify"].push_back({{"webhook", n.webhook}});
   j["verify"] = {{"enabled", s.verify.enabled},

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "spec/suggest.h"
+#include "common/suggest.h"
 
 namespace gaggle {
 namespace {

@@ -6,8 +6,8 @@
 #include <set>
 
 #include "columnar/value_format.h"
+#include "common/suggest.h"
 #include "spec/spec_values.h"
-#include "spec/suggest.h"
 
 namespace gaggle {
 

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
+#include "spec/expression_parser.h"
 #include "transform/expression_evaluator.h"
-#include "transform/expression_parser.h"
 
 namespace gaggle {
 namespace {

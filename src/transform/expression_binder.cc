@@ -4,7 +4,7 @@
 #include <optional>
 
 #include "columnar/value_format.h"
-#include "spec/suggest.h"
+#include "common/suggest.h"
 #include "transform/cast.h"
 #include "transform/expression_evaluator.h"
 
@@ -399,16 +399,6 @@ class Binder {
 
   ExprPtr BindCall(const ExprNode& n) {
     const std::string& f = n.name;
-    auto arity = [&](size_t lo, size_t hi) -> bool {
-      size_t k = n.children.size();
-      if (k >= lo && k <= hi) return true;
-      std::string want = lo == hi         ? std::to_string(lo)
-                         : hi == SIZE_MAX ? "at least " + std::to_string(lo)
-                                          : std::to_string(lo) + " to " + std::to_string(hi);
-      Problem(n, StatusCode::kTypeError,
-              f + "() takes " + want + " argument" + (lo == 1 && hi == 1 ? "" : "s") + ", got " + std::to_string(k));
-      return false;
-    };
     bool known = std::find(FunctionNames().begin(), FunctionNames().end(), f) != FunctionNames().end();
     if (!known)
       return Problem(n, StatusCode::kTypeError, "unknown function '" + f + "'" + DidYouMean(f, FunctionNames()));
@@ -419,63 +409,89 @@ class Binder {
       failed = failed || !args.back();
     }
     if (failed) return nullptr;
-    if (f == "coalesce") {
-      if (!arity(1, SIZE_MAX)) return nullptr;
-      size_t before = problems_->size();
-      auto common = Unify(args, n, "coalesce() cannot mix");
-      if (!common) {
-        if (problems_->size() > before) return nullptr;
-        ExprPtr e = NullLiteral(DataType::Bool(), Text(n));
-        e->untyped_null = true;
-        return e;
-      }
-      for (auto& a : args) {
-        a = Coerce(std::move(a), *common, n);
+    if (f == "coalesce") return BindCoalesce(n, std::move(args));
+    if (f == "if") return BindIf(n, std::move(args));
+    if (f == "concat") return BindConcat(n, std::move(args));
+    if (!CheckArity(n, 1, 1)) return nullptr;
+    return BindUnaryFunction(n, std::move(args[0]));
+  }
+
+  // True when call n has lo..hi arguments; else reports how many it takes.
+  bool CheckArity(const ExprNode& n, size_t lo, size_t hi) {
+    size_t k = n.children.size();
+    if (k >= lo && k <= hi) return true;
+    std::string want = lo == hi         ? std::to_string(lo)
+                       : hi == SIZE_MAX ? "at least " + std::to_string(lo)
+                                        : std::to_string(lo) + " to " + std::to_string(hi);
+    Problem(n, StatusCode::kTypeError,
+            n.name + "() takes " + want + " argument" + (lo == 1 && hi == 1 ? "" : "s") + ", got " + std::to_string(k));
+    return false;
+  }
+
+  // coalesce(a, ...): the arguments' common type; all-null arguments make an untyped null.
+  ExprPtr BindCoalesce(const ExprNode& n, std::vector<ExprPtr> args) {
+    if (!CheckArity(n, 1, SIZE_MAX)) return nullptr;
+    size_t before = problems_->size();
+    auto common = Unify(args, n, "coalesce() cannot mix");
+    if (!common) {
+      if (problems_->size() > before) return nullptr;
+      ExprPtr e = NullLiteral(DataType::Bool(), Text(n));
+      e->untyped_null = true;
+      return e;
+    }
+    for (auto& a : args) {
+      a = Coerce(std::move(a), *common, n);
+      if (!a) return nullptr;
+    }
+    return Node(BoundOp::kCoalesce, *common, n, std::move(args));
+  }
+
+  // if(condition, then, else): a bool condition; the branches' common type.
+  ExprPtr BindIf(const ExprNode& n, std::vector<ExprPtr> args) {
+    if (!CheckArity(n, 3, 3)) return nullptr;
+    if (args[0]->untyped_null) args[0] = NullLiteral(DataType::Bool(), args[0]->text);
+    if (args[0]->type.id != TypeId::kBool) {
+      return Problem(*n.children[0], StatusCode::kTypeError,
+                     "the condition of if() must be bool, got " + args[0]->type.ToString());
+    }
+    std::vector<ExprPtr> branches;
+    branches.push_back(std::move(args[1]));
+    branches.push_back(std::move(args[2]));
+    size_t before = problems_->size();
+    auto common = Unify(branches, n, "if() cannot mix");
+    if (!common && problems_->size() > before) return nullptr;
+    if (!common) {
+      ExprPtr e = NullLiteral(DataType::Bool(), Text(n));
+      e->untyped_null = true;
+      return e;
+    }
+    for (auto& b : branches) {
+      b = Coerce(std::move(b), *common, n);
+      if (!b) return nullptr;
+    }
+    return Node(BoundOp::kIf, *common, n, Args(std::move(args[0]), std::move(branches[0]), std::move(branches[1])));
+  }
+
+  // concat(a, ...): every argument cast to string.
+  ExprPtr BindConcat(const ExprNode& n, std::vector<ExprPtr> args) {
+    if (!CheckArity(n, 1, SIZE_MAX)) return nullptr;
+    for (auto& a : args) {
+      if (a->untyped_null) {
+        a = NullLiteral(DataType::String(), a->text);
+      } else if (a->type.id != TypeId::kString) {
+        std::string text = a->text;
+        std::vector<ExprPtr> one;
+        one.push_back(std::move(a));
+        a = NodeWithText(BoundOp::kCast, DataType::String(), n, std::move(one), text);
         if (!a) return nullptr;
       }
-      return Node(BoundOp::kCoalesce, *common, n, std::move(args));
     }
-    if (f == "if") {
-      if (!arity(3, 3)) return nullptr;
-      if (args[0]->untyped_null) args[0] = NullLiteral(DataType::Bool(), args[0]->text);
-      if (args[0]->type.id != TypeId::kBool) {
-        return Problem(*n.children[0], StatusCode::kTypeError,
-                       "the condition of if() must be bool, got " + args[0]->type.ToString());
-      }
-      std::vector<ExprPtr> branches;
-      branches.push_back(std::move(args[1]));
-      branches.push_back(std::move(args[2]));
-      size_t before = problems_->size();
-      auto common = Unify(branches, n, "if() cannot mix");
-      if (!common && problems_->size() > before) return nullptr;
-      if (!common) {
-        ExprPtr e = NullLiteral(DataType::Bool(), Text(n));
-        e->untyped_null = true;
-        return e;
-      }
-      for (auto& b : branches) {
-        b = Coerce(std::move(b), *common, n);
-        if (!b) return nullptr;
-      }
-      return Node(BoundOp::kIf, *common, n, Args(std::move(args[0]), std::move(branches[0]), std::move(branches[1])));
-    }
-    if (f == "concat") {
-      if (!arity(1, SIZE_MAX)) return nullptr;
-      for (auto& a : args) {
-        if (a->untyped_null) {
-          a = NullLiteral(DataType::String(), a->text);
-        } else if (a->type.id != TypeId::kString) {
-          std::string text = a->text;
-          std::vector<ExprPtr> one;
-          one.push_back(std::move(a));
-          a = NodeWithText(BoundOp::kCast, DataType::String(), n, std::move(one), text);
-          if (!a) return nullptr;
-        }
-      }
-      return Node(BoundOp::kConcat, DataType::String(), n, std::move(args));
-    }
-    if (!arity(1, 1)) return nullptr;
-    ExprPtr a = std::move(args[0]);
+    return Node(BoundOp::kConcat, DataType::String(), n, std::move(args));
+  }
+
+  // abs(number), length(string or binary), lower/upper/trim(string).
+  ExprPtr BindUnaryFunction(const ExprNode& n, ExprPtr a) {
+    const std::string& f = n.name;
     if (f == "abs") {
       if (a->untyped_null) a = NullLiteral(DataType::Int64(), a->text);
       if (!a->type.is_numeric())

@@ -21,8 +21,8 @@
 
 #include "columnar/schema.h"
 #include "common/status.h"
+#include "spec/expression_ast.h"
 #include "transform/bound_expression.h"
-#include "transform/expression_ast.h"
 
 namespace gaggle {
 

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "spec/expression_parser.h"
 #include "transform/cast.h"
 #include "transform/expression.h"
-#include "transform/expression_parser.h"
 
 namespace {
 

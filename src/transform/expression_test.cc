@@ -7,9 +7,9 @@
 #include <random>
 #include <thread>
 
+#include "spec/expression_parser.h"
 #include "transform/cast.h"
 #include "transform/column_take.h"
-#include "transform/expression_parser.h"
 
 namespace gaggle {
 namespace {

@@ -85,6 +85,9 @@ class Transformer {
     std::string where;
   };
 
+  class Planner;   // builds a Transformer in named steps (transformer.cc)
+  class BatchRun;  // one Apply call's state and steps (transformer.cc)
+
   Transformer() = default;
 
   Schema source_schema_;

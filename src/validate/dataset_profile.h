@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "columnar/record_batch.h"
+#include "dataset/content_checksum.h"
 #include "validate/column_profile.h"
-#include "validate/content_checksum.h"
 #include "validate/row_reservoir.h"
 
 namespace gaggle {

@@ -6,8 +6,10 @@
 #include <thread>
 #include <vector>
 
-#include "agent/input_fingerprint.h"
-#include "agent/manifest.h"
+#include "dataset/dataset_files.h"
+#include "dataset/format_table.h"
+#include "dataset/manifest.h"
+#include "dataset/text_typing_policy.h"
 #include "transform/transformer.h"
 #include "validate/dataset_profile.h"
 #include "validate/validation_checks.h"
@@ -25,8 +27,6 @@ struct SideOutcome {
   int64_t filtered = 0;
   Status status;
 };
-
-bool IsTextFormat(Format f) { return f == Format::kCsv || f == Format::kJsonl; }
 
 std::string Display(const InputFile& f) { return f.relative_path.empty() ? f.path : f.relative_path; }
 
@@ -55,8 +55,7 @@ Status ReadOldSide(const MigrationSpec& spec, const std::vector<InputFile>& file
     const std::string display = Display(file);
     GAGGLE_ASSIGN_OR_RETURN(Format format, FileFormat(options.old_format, file.path));
     // Text sources are typed as the agent types them: by the declared source schema.
-    read_options.schema.reset();
-    if (IsTextFormat(format) && spec.transform.source_schema) read_options.schema = *spec.transform.source_schema;
+    TypeTextAs(format, spec.transform.source_schema, &read_options);
     auto reader = OpenReader(file.path, format, read_options, fs);
     if (!reader.ok()) return reader.status();
     auto transformer = Transformer::Make(spec.transform, *(*reader)->schema());
@@ -106,13 +105,8 @@ Status ReadNewSide(const std::vector<InputFile>& files, const std::shared_ptr<co
     GAGGLE_ASSIGN_OR_RETURN(Format format, FileFormat(options.new_format, file.path));
     ReadOptions read_options;
     read_options.batch_rows = options.batch_rows;
-    if (IsTextFormat(format) && target) read_options.schema = *target;
-    auto reader = OpenReader(file.path, format, read_options, fs);
-    if (!reader.ok() && read_options.schema && reader.status().code() == StatusCode::kSchemaMismatch) {
-      // Columns other than the target's: read with inferred types so the schema check can say how.
-      read_options.schema.reset();
-      reader = OpenReader(file.path, format, read_options, fs);
-    }
+    // Columns other than the target's are read with inferred types so the schema check can say how.
+    auto reader = OpenReaderExpecting(file.path, format, read_options, target.get(), fs);
     if (!reader.ok()) return reader.status();
     std::shared_ptr<const Schema> schema = (*reader)->schema();
     if (!profile) {
@@ -199,7 +193,7 @@ Result<ValidationResult> DatasetValidator::Validate(const std::string& old_path,
     if (!format.ok()) return format.status().WithContext("old dataset");
     ReadOptions read_options;
     read_options.batch_rows = options_.batch_rows;
-    if (IsTextFormat(*format) && spec_.transform.source_schema) read_options.schema = *spec_.transform.source_schema;
+    TypeTextAs(*format, spec_.transform.source_schema, &read_options);
     auto reader = OpenReader(first.path, *format, read_options, fs);
     if (!reader.ok()) return reader.status().WithContext("old dataset");
     auto transformer = Transformer::Make(spec_.transform, *(*reader)->schema());

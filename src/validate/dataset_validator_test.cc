@@ -12,12 +12,12 @@
 #include <string>
 
 #include "agent/agent_runner.h"
-#include "agent/manifest.h"
 #include "agent/transform_agent.h"
 #include "columnar/synthetic_data.h"
-#include "formats/format.h"
+#include "dataset/content_checksum.h"
+#include "dataset/format_table.h"
+#include "dataset/manifest.h"
 #include "transform/transformer.h"
-#include "validate/content_checksum.h"
 
 namespace gaggle {
 namespace {

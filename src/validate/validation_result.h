@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "agent/manifest.h"
 #include "columnar/schema.h"
+#include "dataset/manifest.h"
 #include "validate/column_profile.h"
 
 namespace gaggle {

@@ -4,8 +4,10 @@
 #include <cctype>
 #include <memory>
 
-#include "agent/input_fingerprint.h"
 #include "columnar/value_format.h"
+#include "dataset/dataset_files.h"
+#include "dataset/format_table.h"
+#include "dataset/text_typing_policy.h"
 #include "formats/format.h"
 #include "transform/transformer.h"
 
@@ -83,7 +85,69 @@ int FindColumn(const Schema& schema, const std::string& name) {
   return found;
 }
 
-bool IsText(Format f) { return f == Format::kCsv || f == Format::kJsonl; }
+// Creates the table from the first file's schema with the requested columns (all when
+// none are named), and prepares the insert. *picks: the batch column of each table column.
+Status CreateTable(sqlite3* db, const TableLoadRequest& request, const Schema& schema, const std::string& where,
+                   std::vector<size_t>* picks, Statement* insert, TableLoadStats* stats) {
+  std::vector<std::string> names = request.columns;
+  if (names.empty()) {
+    for (const Field& f : schema.fields()) names.push_back(f.name);
+  }
+  std::string create = "CREATE TABLE " + QuoteSqlIdentifier(request.table) + " (";
+  std::string ins = "INSERT INTO " + QuoteSqlIdentifier(request.table) + " VALUES (";
+  for (size_t i = 0; i < names.size(); ++i) {
+    int idx = FindColumn(schema, names[i]);
+    if (idx < 0) {
+      return Status::SchemaMismatch(where + ": has no column '" + names[i] + "' (it has " + schema.ToString() + ")");
+    }
+    picks->push_back(static_cast<size_t>(idx));
+    create +=
+        (i ? ", " : "") + QuoteSqlIdentifier(names[i]) + " " + SqliteType(schema.field(static_cast<size_t>(idx)).type);
+    ins += i ? ", ?" : "?";
+    stats->column_names.push_back(names[i]);
+  }
+  create += ")";
+  ins += ")";
+  if (sqlite3_exec(db, create.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return SqliteError(db, "creating table " + request.table);
+  }
+  sqlite3_stmt* s = nullptr;
+  if (sqlite3_prepare_v2(db, ins.c_str(), -1, &s, nullptr) != SQLITE_OK) return SqliteError(db, ins);
+  insert->reset(s);
+  return Status::OK();
+}
+
+// An empty dataset: a table with the requested columns and no rows.
+Status CreateEmptyTable(sqlite3* db, const TableLoadRequest& request, TableLoadStats* stats) {
+  std::string create = "CREATE TABLE " + QuoteSqlIdentifier(request.table) + " (";
+  for (size_t i = 0; i < request.columns.size(); ++i) {
+    create += (i ? ", " : "") + QuoteSqlIdentifier(request.columns[i]);
+  }
+  if (request.columns.empty()) create += "_empty";
+  create += ")";
+  if (sqlite3_exec(db, create.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return SqliteError(db, "creating table " + request.table);
+  }
+  stats->column_names = request.columns;
+  return Status::OK();
+}
+
+// Inserts the picked columns of `in`'s rows (all of them, or those listed in *rows).
+Status InsertRows(sqlite3* db, sqlite3_stmt* insert, const RecordBatch& in, const std::vector<size_t>& picks,
+                  const std::vector<uint32_t>* rows, const std::string& where) {
+  const size_t m = rows ? rows->size() : in.num_rows();
+  for (size_t k = 0; k < m; ++k) {
+    const size_t r = rows ? (*rows)[k] : k;
+    for (size_t c = 0; c < picks.size(); ++c) {
+      if (BindCell(insert, static_cast<int>(c + 1), in.columns[picks[c]], r) != SQLITE_OK) {
+        return SqliteError(db, where + ": binding a value");
+      }
+    }
+    if (sqlite3_step(insert) != SQLITE_DONE) return SqliteError(db, where + ": inserting a row");
+    sqlite3_reset(insert);
+  }
+  return Status::OK();
+}
 
 }  // namespace
 
@@ -113,7 +177,7 @@ Result<TableLoadStats> LoadSqliteTable(sqlite3* db, const TableLoadRequest& requ
     GAGGLE_ASSIGN_OR_RETURN(Format format, FormatFromPath(file.path));
     ReadOptions options;
     options.batch_rows = request.batch_rows;
-    if (IsText(format) && request.text_schema) options.schema = *request.text_schema;
+    TypeTextAs(format, request.text_schema, &options);
     auto reader = OpenReader(file.path, format, options, fs);
     if (!reader.ok()) return reader.status().WithContext(where);
     const std::shared_ptr<const Schema> schema = (*reader)->schema();
@@ -125,32 +189,7 @@ Result<TableLoadStats> LoadSqliteTable(sqlite3* db, const TableLoadRequest& requ
     }
     if (!first_schema) {
       first_schema = schema;
-      std::vector<std::string> names = request.columns;
-      if (names.empty()) {
-        for (const Field& f : schema->fields()) names.push_back(f.name);
-      }
-      std::string create = "CREATE TABLE " + QuoteSqlIdentifier(request.table) + " (";
-      std::string ins = "INSERT INTO " + QuoteSqlIdentifier(request.table) + " VALUES (";
-      for (size_t i = 0; i < names.size(); ++i) {
-        int idx = FindColumn(*schema, names[i]);
-        if (idx < 0) {
-          return Status::SchemaMismatch(where + ": has no column '" + names[i] + "' (it has " + schema->ToString() +
-                                        ")");
-        }
-        picks.push_back(static_cast<size_t>(idx));
-        create += (i ? ", " : "") + QuoteSqlIdentifier(names[i]) + " " +
-                  SqliteType(schema->field(static_cast<size_t>(idx)).type);
-        ins += i ? ", ?" : "?";
-        stats.column_names.push_back(names[i]);
-      }
-      create += ")";
-      ins += ")";
-      if (sqlite3_exec(db, create.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
-        return SqliteError(db, "creating table " + request.table);
-      }
-      sqlite3_stmt* s = nullptr;
-      if (sqlite3_prepare_v2(db, ins.c_str(), -1, &s, nullptr) != SQLITE_OK) return SqliteError(db, ins);
-      insert.reset(s);
+      GAGGLE_RETURN_IF_ERROR(CreateTable(db, request, *schema, where, &picks, &insert, &stats));
     } else if (*schema != *first_schema) {
       return Status::SchemaMismatch(where + ": has columns {" + schema->ToString() + "}, earlier files {" +
                                     first_schema->ToString() + "}");
@@ -169,33 +208,12 @@ Result<TableLoadStats> LoadSqliteTable(sqlite3* db, const TableLoadRequest& requ
         rows = &kept;
         stats.rows_excluded += static_cast<int64_t>(n - kept.size());
       }
-      const size_t m = rows ? rows->size() : n;
-      for (size_t k = 0; k < m; ++k) {
-        const size_t r = rows ? (*rows)[k] : k;
-        for (size_t c = 0; c < picks.size(); ++c) {
-          if (BindCell(insert.get(), static_cast<int>(c + 1), in.columns[picks[c]], r) != SQLITE_OK) {
-            return SqliteError(db, where + ": binding a value");
-          }
-        }
-        if (sqlite3_step(insert.get()) != SQLITE_DONE) return SqliteError(db, where + ": inserting a row");
-        sqlite3_reset(insert.get());
-      }
-      stats.rows_loaded += static_cast<int64_t>(m);
+      GAGGLE_RETURN_IF_ERROR(InsertRows(db, insert.get(), in, picks, rows, where));
+      stats.rows_loaded += static_cast<int64_t>(rows ? rows->size() : n);
     }
     ++stats.files;
   }
-  if (!first_schema) {
-    // An empty dataset: a table with the requested columns and no rows.
-    std::string create = "CREATE TABLE " + QuoteSqlIdentifier(request.table) + " (";
-    for (size_t i = 0; i < request.columns.size(); ++i)
-      create += (i ? ", " : "") + QuoteSqlIdentifier(request.columns[i]);
-    if (request.columns.empty()) create += "_empty";
-    create += ")";
-    if (sqlite3_exec(db, create.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
-      return SqliteError(db, "creating table " + request.table);
-    }
-    stats.column_names = request.columns;
-  }
+  if (!first_schema) GAGGLE_RETURN_IF_ERROR(CreateEmptyTable(db, request, &stats));
   insert.reset();
   if (sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) return SqliteError(db, "COMMIT");
   return stats;

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <optional>
 
+#include "dataset/format_table.h"
 #include "formats/csv/csv_reader.h"
 #include "formats/text_test_util.h"
 

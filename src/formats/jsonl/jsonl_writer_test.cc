@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "dataset/format_table.h"
 #include "formats/jsonl/jsonl_reader.h"
 #include "formats/text_test_util.h"
 

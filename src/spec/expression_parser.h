@@ -25,7 +25,7 @@
 #include <string_view>
 
 #include "common/status.h"
-#include "transform/expression_ast.h"
+#include "spec/expression_ast.h"
 
 namespace gaggle {
 

@@ -1,4 +1,4 @@
-#include "validate/content_checksum.h"
+#include "dataset/content_checksum.h"
 
 #include <gtest/gtest.h>
 

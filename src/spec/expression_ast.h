@@ -1,7 +1,7 @@
 // The syntax tree of one expression, as written (before type checking).
 //
 // Produced by ParseExpression (expression_parser.h), consumed by the type
-// checker (expression_binder.h) and by the spec's canonical rendering. Every
+// checker (transform/expression_binder.h) and by the spec's canonical rendering. Every
 // node remembers the byte range of the text it came from, so errors can point
 // at the problem. Thread-safety: plain values.
 #pragma once

@@ -1,4 +1,4 @@
-#include "agent/manifest.h"
+#include "dataset/manifest.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

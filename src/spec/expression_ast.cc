@@ -1,4 +1,4 @@
-#include "transform/expression_ast.h"
+#include "spec/expression_ast.h"
 
 #include "columnar/value_format.h"
 

@@ -1,11 +1,11 @@
-#include "transform/expression_parser.h"
+#include "spec/expression_parser.h"
 
 #include <algorithm>
 #include <string>
 #include <vector>
 
 #include "columnar/value_format.h"
-#include "spec/suggest.h"
+#include "common/suggest.h"
 
 namespace gaggle {
 namespace {

@@ -1,11 +1,9 @@
 // InputFingerprint: what a dataset's source looked like when an agent read it.
 //
-// A dataset is one file or a directory tree of files (partitions). Data files are
-// found recursively; names starting with '_' or '.' are metadata and skipped (the
-// Hadoop convention), as are gaggle's own temporary files. The fingerprint lists
-// every data file with size and mtime and a content hash over all of them, so a
-// source that changed between runs (irregular update cadence) is detected even
-// when sizes and times were preserved.
+// The fingerprint lists every data file of the dataset (dataset_files.h) with size and
+// mtime and a content hash over all of them, so a source that changed between runs
+// (irregular update cadence) is detected even when sizes and times were preserved.
+// Thread-safety: values; FingerprintDataset shares nothing between calls.
 #pragma once
 
 #include <cstdint>
@@ -15,16 +13,9 @@
 
 #include "common/file_system.h"
 #include "common/status.h"
+#include "dataset/dataset_files.h"
 
 namespace gaggle {
-
-struct InputFile {
-  std::string relative_path;  // "" when the dataset is a single file
-  std::string path;           // full path
-  uint64_t size = 0;
-  int64_t mtime_ns = 0;
-  std::string content_hash;  // XXH3-128 hex
-};
 
 struct InputFingerprint {
   std::string root;
@@ -39,8 +30,6 @@ struct InputFingerprint {
   static Result<InputFingerprint> FromJson(const nlohmann::json& j);
 };
 
-// Lists the data files of a dataset without hashing them (cheap; for planning).
-Result<std::vector<InputFile>> ListDatasetFiles(FileSystem* fs, const std::string& root, bool* is_directory);
 // Lists and hashes every data file. Reads all bytes once.
 Result<InputFingerprint> FingerprintDataset(FileSystem* fs, const std::string& root);
 

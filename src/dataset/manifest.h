@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "agent/input_fingerprint.h"
 #include "columnar/schema.h"
 #include "common/status.h"
+#include "dataset/input_fingerprint.h"
 
 namespace gaggle {
 

@@ -1,4 +1,4 @@
-#include "spec/suggest.h"
+#include "common/suggest.h"
 
 #include <algorithm>
 
