@@ -22,8 +22,8 @@ std::vector<FormatInfo> MakeTable() {
        .aliases = {},
        .extensions = {".avro"},
        .text = false,
-       // avro-c 1.11 has no zstandard codec; gzip is written as Avro's deflate.
-       .codecs = {C::kNone, C::kSnappy, C::kGzip},
+       // gzip is written as Avro's deflate, zstd as Avro's zstandard.
+       .codecs = {C::kNone, C::kSnappy, C::kGzip, C::kZstd},
        .open_reader = &OpenAvroReader,
        .open_writer = &OpenAvroWriter,
        .inspect = &InspectAvro},
@@ -50,7 +50,8 @@ std::vector<FormatInfo> MakeTable() {
        .aliases = {"pq"},
        .extensions = {".parquet", ".pq"},
        .text = false,
-       .codecs = {C::kNone, C::kSnappy, C::kGzip, C::kZstd},
+       // Parquet's deprecated LZ4 (kLz4Hadoop) is read, never written.
+       .codecs = {C::kNone, C::kSnappy, C::kGzip, C::kZstd, C::kLz4Raw, C::kBrotli},
        .open_reader = &OpenParquetReader,
        .open_writer = &OpenParquetWriter,
        .inspect = &InspectParquet},

@@ -20,7 +20,9 @@ using testing_text::ScratchDir;
 using testing_text::WriteText;
 
 const Format kEveryFormat[] = {Format::kAvro, Format::kCsv, Format::kJsonl, Format::kParquet};
-const Compression kEveryCodec[] = {Compression::kNone, Compression::kSnappy, Compression::kGzip, Compression::kZstd};
+// Every codec a user can ask for (ParseCompression); kLz4Hadoop is read-only.
+const Compression kEveryCodec[] = {Compression::kNone, Compression::kSnappy, Compression::kGzip,
+                                   Compression::kZstd, Compression::kLz4Raw, Compression::kBrotli};
 
 RecordBatch SmallBatch() {
   auto schema = std::make_shared<Schema>(std::vector<Field>{{"id", DataType::Int64()}, {"name", DataType::String()}});
