@@ -338,6 +338,23 @@ TEST(QueryRewriterTest, SubqueriesAndCtes) {
             "r, events_raw_v2");
 }
 
+TEST(QueryRewriterTest, DbtImportCteReadsTheTableOfItsOwnName) {
+  // In a plain WITH a CTE is not visible in its own body: `events_raw AS (SELECT * FROM
+  // events_raw)` reads the table, and the rest of the query reads the CTE.
+  EXPECT_EQ(Rewritten("with events_raw as (\n  select * from events_raw\n),\nfinal as (select user_id, ts from "
+                      "events_raw)\nselect * from final -- no semicolon"),
+            "with events_raw as (\n  select * from events_raw_v2\n),\nfinal as (select account_id, event_time from "
+            "events_raw)\nselect * from final -- no semicolon");
+  EXPECT_EQ(Rewritten("WITH events_raw AS (SELECT user_id FROM events_raw) SELECT user_id FROM events_raw"),
+            "WITH events_raw AS (SELECT account_id FROM events_raw_v2) SELECT account_id FROM events_raw");
+  // Under WITH RECURSIVE the name is the CTE itself, also inside its body.
+  auto r = RewriteQuery(
+      "WITH RECURSIVE events_raw AS (SELECT 1 AS n UNION ALL SELECT n + 1 FROM events_raw WHERE n < 3) "
+      "SELECT n FROM events_raw",
+      DemoRules());
+  EXPECT_FALSE(r.ok() && r->changed);
+}
+
 TEST(QueryRewriterTest, SetOperationsAndWindows) {
   EXPECT_EQ(Rewritten("SELECT user_id FROM events_raw UNION ALL SELECT user_id FROM events.raw ORDER BY 1"),
             "SELECT account_id FROM events_raw_v2 UNION ALL SELECT account_id FROM events.raw_v2 ORDER BY 1");
