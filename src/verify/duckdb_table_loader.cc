@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <memory>
 #include <set>
+#include <type_traits>
 
 #include "dataset/dataset_files.h"
 #include "dataset/format_table.h"
@@ -30,45 +32,69 @@ std::string DuckType(const DataType& t) {
   return "VARCHAR";
 }
 
-// Writes row `row` of `c` into slot `i` of `v` (a vector of DuckType(c.type())).
-void PutCell(duckdb_vector v, idx_t i, const Column& c, size_t row) {
-  if (c.IsNull(row)) {
-    duckdb_vector_ensure_validity_writable(v);
-    duckdb_validity_set_row_invalid(duckdb_vector_get_validity(v), i);
+// Copies fixed-width values: rows[start..start+n) of `c` (or rows start.. when `rows` is null)
+// into `out`, converted to the vector's storage type T.
+template <typename T, typename S>
+void CopyFixed(const Column& c, const std::vector<uint32_t>* rows, size_t start, size_t n, T* out) {
+  const S* in = c.data<S>();
+  if (!rows) {
+    if constexpr (std::is_same_v<T, S>) {
+      std::memcpy(out, in + start, n * sizeof(T));
+    } else {
+      for (size_t k = 0; k < n; ++k) out[k] = static_cast<T>(in[start + k]);
+    }
     return;
   }
+  for (size_t k = 0; k < n; ++k) out[k] = static_cast<T>(in[(*rows)[start + k]]);
+}
+
+// Fills vector `v` (of DuckType(c.type())) with n rows of `c`.
+void FillVector(duckdb_vector v, const Column& c, const std::vector<uint32_t>* rows, size_t start, size_t n) {
+  auto row = [&](size_t k) -> size_t { return rows ? (*rows)[start + k] : start + k; };
   void* data = duckdb_vector_get_data(v);
   const DataType& t = c.type();
   switch (t.id) {
-    case TypeId::kBool: static_cast<bool*>(data)[i] = c.Get<uint8_t>(row) != 0; return;
-    case TypeId::kInt32:
-    case TypeId::kDate: static_cast<int32_t*>(data)[i] = c.Get<int32_t>(row); return;
-    case TypeId::kInt64:
-    case TypeId::kTimestamp: static_cast<int64_t*>(data)[i] = c.Get<int64_t>(row); return;
-    case TypeId::kFloat: static_cast<float*>(data)[i] = c.Get<float>(row); return;
-    case TypeId::kDouble: static_cast<double*>(data)[i] = c.Get<double>(row); return;
-    case TypeId::kString:
-    case TypeId::kBinary: {
-      std::string_view s = c.GetString(row);
-      duckdb_vector_assign_string_element_len(v, i, s.data(), s.size());
-      return;
+    case TypeId::kBool: {
+      bool* out = static_cast<bool*>(data);
+      for (size_t k = 0; k < n; ++k) out[k] = c.Get<uint8_t>(row(k)) != 0;
+      break;
     }
-    case TypeId::kDecimal: {
-      // DuckDB stores DECIMAL(p,s) in 16, 32, 64 or 128 bits by precision.
-      const Int128 u = t.is_wide_decimal() ? c.Get<Int128>(row) : static_cast<Int128>(c.Get<int64_t>(row));
-      if (t.precision <= 4) {
-        static_cast<int16_t*>(data)[i] = static_cast<int16_t>(u);
-      } else if (t.precision <= 9) {
-        static_cast<int32_t*>(data)[i] = static_cast<int32_t>(u);
-      } else if (t.precision <= 18) {
-        static_cast<int64_t*>(data)[i] = static_cast<int64_t>(u);
-      } else {
-        duckdb_hugeint h;
-        h.lower = static_cast<uint64_t>(static_cast<UInt128>(u));
-        h.upper = static_cast<int64_t>(u >> 64);
-        static_cast<duckdb_hugeint*>(data)[i] = h;
+    case TypeId::kInt32:
+    case TypeId::kDate: CopyFixed<int32_t, int32_t>(c, rows, start, n, static_cast<int32_t*>(data)); break;
+    case TypeId::kInt64:
+    case TypeId::kTimestamp: CopyFixed<int64_t, int64_t>(c, rows, start, n, static_cast<int64_t*>(data)); break;
+    case TypeId::kFloat: CopyFixed<float, float>(c, rows, start, n, static_cast<float*>(data)); break;
+    case TypeId::kDouble: CopyFixed<double, double>(c, rows, start, n, static_cast<double*>(data)); break;
+    case TypeId::kString:
+    case TypeId::kBinary:
+      for (size_t k = 0; k < n; ++k) {
+        std::string_view s = c.GetString(row(k));
+        duckdb_vector_assign_string_element_len(v, k, s.data(), s.size());
       }
-      return;
+      break;
+    case TypeId::kDecimal:
+      // DuckDB stores DECIMAL(p,s) in 16, 32, 64 or 128 bits by precision.
+      if (t.is_wide_decimal()) {
+        auto* out = static_cast<duckdb_hugeint*>(data);
+        for (size_t k = 0; k < n; ++k) {
+          const Int128 u = c.Get<Int128>(row(k));
+          out[k].lower = static_cast<uint64_t>(static_cast<UInt128>(u));
+          out[k].upper = static_cast<int64_t>(u >> 64);
+        }
+      } else if (t.precision <= 4) {
+        CopyFixed<int16_t, int64_t>(c, rows, start, n, static_cast<int16_t*>(data));
+      } else if (t.precision <= 9) {
+        CopyFixed<int32_t, int64_t>(c, rows, start, n, static_cast<int32_t*>(data));
+      } else {
+        CopyFixed<int64_t, int64_t>(c, rows, start, n, static_cast<int64_t*>(data));
+      }
+      break;
+  }
+  if (c.may_have_nulls()) {
+    for (size_t k = 0; k < n; ++k) {
+      if (!c.IsNull(row(k))) continue;
+      duckdb_vector_ensure_validity_writable(v);
+      duckdb_validity_set_row_invalid(duckdb_vector_get_validity(v), k);
     }
   }
 }
@@ -127,9 +153,7 @@ Status AppendRows(duckdb_appender app, const RecordBatch& in, const std::vector<
     duckdb_data_chunk_reset(chunk.get());
     const size_t n = std::min<size_t>(cap, m - start);
     for (size_t c = 0; c < picks.size(); ++c) {
-      duckdb_vector v = duckdb_data_chunk_get_vector(chunk.get(), c);
-      const Column& col = in.columns[picks[c]];
-      for (size_t k = 0; k < n; ++k) PutCell(v, k, col, rows ? (*rows)[start + k] : start + k);
+      FillVector(duckdb_data_chunk_get_vector(chunk.get(), c), in.columns[picks[c]], rows, start, n);
     }
     duckdb_data_chunk_set_size(chunk.get(), n);
     if (duckdb_append_data_chunk(app, chunk.get()) != DuckDBSuccess) {
