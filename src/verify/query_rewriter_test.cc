@@ -29,6 +29,8 @@ RewriteRules DemoRules() {
   rules.other_tables["users"] = {"user_id", "name", "country"};
   rules.other_tables["accounts"] = {"account_id", "plan"};
   rules.other_tables["dim.country"] = {"country", "region"};
+  // These tests follow renames into the output names; OutputContract* keep them.
+  rules.preserve_output_names = false;
   return rules;
 }
 
@@ -160,6 +162,7 @@ TEST(QueryRewriterTest, EditsNameLinesAndColumnsOnMultiLineQueries) {
 
 TEST(QueryRewriterTest, AliasesFunctionsTypesAndKeywordsAreNotColumns) {
   RewriteRules rules;
+  rules.preserve_output_names = false;
   TableChange c;
   c.new_table = "t2";
   c.columns = {"date", "count", "ts", "day", "time"};
@@ -353,6 +356,22 @@ TEST(QueryRewriterTest, DbtImportCteReadsTheTableOfItsOwnName) {
       "SELECT n FROM events_raw",
       DemoRules());
   EXPECT_FALSE(r.ok() && r->changed);
+}
+
+TEST(QueryRewriterTest, OutputContractKeepsRenamedOutputNamesByDefault) {
+  RewriteRules rules = DemoRules();
+  rules.preserve_output_names = true;
+  // An unaliased renamed column keeps its old output name; aliased ones, expressions and
+  // columns of inner queries are left as they are.
+  EXPECT_EQ(Rewritten("SELECT user_id, e.ts, amount AS a, upper(country) FROM events_raw e", rules),
+            "SELECT account_id AS user_id, e.event_time AS ts, amount AS a, upper(country) FROM events_raw_v2 e");
+  EXPECT_EQ(Rewritten("with events_raw as (select * from events_raw)\nselect user_id from events_raw", rules),
+            "with events_raw as (select * from events_raw_v2)\nselect account_id AS user_id from events_raw");
+  // A set operation's names come from its first block.
+  EXPECT_EQ(Rewritten("SELECT \"user_id\" FROM events_raw UNION ALL SELECT user_id FROM events.raw", rules),
+            "SELECT \"account_id\" AS \"user_id\" FROM events_raw_v2 UNION ALL SELECT account_id FROM events.raw_v2");
+  EXPECT_EQ(Rewritten("SELECT x.uid FROM (SELECT user_id AS uid FROM events_raw) x", rules),
+            "SELECT x.uid FROM (SELECT account_id AS uid FROM events_raw_v2) x");
 }
 
 TEST(QueryRewriterTest, SetOperationsAndWindows) {

@@ -266,6 +266,7 @@ class VerificationRun {
   // columns of the others. *reads_migrated lists the migrated ones.
   RewriteRules RulesFor(NodeId n, std::vector<std::string>* reads_migrated) {
     RewriteRules rules;
+    rules.preserve_output_names = !options_.propagate_renames;
     for (NodeId u : catalog_.Upstream(n)) {
       const Entity& up = catalog_.entity(u);
       if (!up.is_dataset()) continue;

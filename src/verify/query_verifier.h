@@ -45,6 +45,9 @@ struct QueryVerifierOptions {
   double float_tolerance = 1e-9;
   size_t max_result_rows = 5'000'000;
   size_t max_examples = 3;
+  // Patches keep a renamed output column's old name (`new AS old`); true propagates the
+  // rename to the consumers' own readers instead.
+  bool propagate_renames = false;
   std::string memory_limit = "2GB";                  // the engine's bound (DuckDB spills past it)
   int threads = 0;                                   // the engine's threads; 0: the machine's cores
   std::function<void(const std::string&)> progress;  // one line per query

@@ -101,15 +101,17 @@ verify: {table: "v{version}.{name}"}
 
 TEST_F(QueryVerifierTest, AConsumersDialectIsTranslatedForVerificationOrRefusedWithTheReason) {
   dialect_ = "snowflake";
-  auto r = Verify({"select user_id, iff(cast(amount as double) > 10, 'big', 'small') as size,\n"
-                   "  dateadd(day, 1, date '2024-05-01') as next_day\nfrom orders",
-                   "select o.user_id, f.value from orders o, lateral flatten(input => o.tags) f"});
+  auto r =
+      Verify({"select user_id, iff(cast(amount as double) > 10, 'big', 'small') as size,\n"
+              "  dateadd(day, 1, date '2024-05-01') as next_day\nfrom orders",
+              "select o.user_id, f.value from orders o, lateral flatten(input => o.tags) f"});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_EQ(r->checks.size(), 2u);
   EXPECT_EQ(r->checks[0].outcome, QueryCheck::Outcome::kMatched) << r->checks[0].reason;
   EXPECT_EQ(r->checks[0].rows_old, 3);
   // The patch keeps the consumer's dialect: only the names change.
-  EXPECT_NE(r->patches[0].patch.find("+select account_id, iff(cast(amount as double) > 10, 'big', 'small') as size,"),
+  EXPECT_NE(r->patches[0].patch.find(
+                "+select account_id AS user_id, iff(cast(amount as double) > 10, 'big', 'small') as size,"),
             std::string::npos)
       << r->patches[0].patch;
   EXPECT_EQ(r->checks[1].outcome, QueryCheck::Outcome::kError);
@@ -140,7 +142,7 @@ TEST_F(QueryVerifierTest, ACleanMigrationGivesTheSameAnswersAndAPatch) {
   EXPECT_EQ(r->patches[0].consumer, "component:billing");
   EXPECT_EQ(r->patches[0].owner, "team-billing");
   EXPECT_EQ(r->patches[0].rewritten, 2);
-  EXPECT_NE(r->patches[0].patch.find("+SELECT o.account_id, c.region FROM v2.orders o JOIN countries c"),
+  EXPECT_NE(r->patches[0].patch.find("+SELECT o.account_id AS user_id, c.region FROM v2.orders o JOIN countries c"),
             std::string::npos)
       << r->patches[0].patch;
   EXPECT_EQ(r->Summary(), "2 of 2 consumer queries verified: 2 same answer");
@@ -208,9 +210,10 @@ class TimestampSemanticsTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   void WriteNew(bool utc) {
-    auto schema = std::make_shared<const Schema>(std::vector<Field>{
-        {"z_id", DataType::Int64()}, {"zz_val", DataType::String()},
-        {"ts", utc ? DataType::Timestamp() : DataType::LocalTimestamp()}});
+    auto schema = std::make_shared<const Schema>(
+        std::vector<Field>{{"z_id", DataType::Int64()},
+                           {"zz_val", DataType::String()},
+                           {"ts", utc ? DataType::Timestamp() : DataType::LocalTimestamp()}});
     RecordBatch b = RecordBatch::Empty(schema);
     b.columns[0].Append<int64_t>(1);
     b.columns[0].Append<int64_t>(2);
@@ -225,10 +228,11 @@ class TimestampSemanticsTest : public ::testing::Test {
   }
 
   Result<VerificationReport> Verify(const std::string& extra_spec, const std::vector<std::string>& queries) {
-    auto spec = ParseMigrationSpec("name: m\nversion: 2\ntransform:\n  rename: {a_val: zz_val}\n"
-                                   "  source_schema: {z_id: int64, a_val: string, ts: timestamp_ntz}\n" +
-                                       extra_spec,
-                                   "m.yaml");
+    auto spec = ParseMigrationSpec(
+        "name: m\nversion: 2\ntransform:\n  rename: {a_val: zz_val}\n"
+        "  source_schema: {z_id: int64, a_val: string, ts: timestamp_ntz}\n" +
+            extra_spec,
+        "m.yaml");
     EXPECT_TRUE(spec.ok()) << spec.status().ToString();
     spec_ = *spec;
     catalog_ = Catalog();
