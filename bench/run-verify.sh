@@ -2,7 +2,7 @@
 # Downstream query verification benchmark (called by bench/run.sh with BUILD DATA_DIR;
 # prints markdown). One migrated dataset (events CSV -> Parquet with renames, casts, a drop
 # and a filter) and one consumer with the six demo-estate queries. gaggle verify --sample 0
-# loads the columns the queries need from both sides into SQLite, runs the original queries
+# loads the columns the old side needs into DuckDB (the new Parquet is read in place), runs the original queries
 # on the old data and the rewritten ones on the new, and compares the answers. The peer is
 # DuckDB running the same twelve queries straight on the files (the old side through the
 # same row filter), without comparing anything: the floor of answering them at all.

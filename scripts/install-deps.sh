@@ -32,3 +32,7 @@ if ((${#missing[@]})); then
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+
+# The downstream verifier links DuckDB's C library, fetched from npm at the version pinned
+# in third_party/duckdb.lock (once; kept while the lock is unchanged).
+bash "$(dirname "$0")/fetch-duckdb.sh"

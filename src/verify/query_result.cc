@@ -141,63 +141,6 @@ std::string RowToString(const SqlRow& row) {
   return out + ")";
 }
 
-Result<QueryResult> RunSqliteQuery(sqlite3* db, const std::string& sql, size_t max_rows) {
-  sqlite3_stmt* raw = nullptr;
-  const char* tail = nullptr;
-  if (sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &raw, &tail) != SQLITE_OK) {
-    return Status::InvalidArgument(std::string("SQLite cannot run it: ") + sqlite3_errmsg(db));
-  }
-  std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> stmt(raw, sqlite3_finalize);
-  if (!stmt) return Status::InvalidArgument("the query is empty");
-  for (const char* p = tail; p && *p; ++p) {
-    if (!std::isspace(static_cast<unsigned char>(*p)) && *p != ';') {
-      return Status::InvalidArgument("the query holds more than one statement");
-    }
-  }
-  if (!sqlite3_stmt_readonly(stmt.get())) return Status::InvalidArgument("the query is not read-only");
-  QueryResult out;
-  const int n = sqlite3_column_count(stmt.get());
-  for (int i = 0; i < n; ++i) out.columns.push_back(sqlite3_column_name(stmt.get(), i));
-  while (true) {
-    int rc = sqlite3_step(stmt.get());
-    if (rc == SQLITE_DONE) break;
-    if (rc != SQLITE_ROW)
-      return Status::InvalidArgument(std::string("SQLite failed running it: ") + sqlite3_errmsg(db));
-    if (out.rows.size() >= max_rows) {
-      return Status::InvalidArgument("the query returns more than " + std::to_string(max_rows) +
-                                     " rows, too many to compare");
-    }
-    SqlRow row(static_cast<size_t>(n));
-    for (int i = 0; i < n; ++i) {
-      SqlValue& v = row[static_cast<size_t>(i)];
-      switch (sqlite3_column_type(stmt.get(), i)) {
-        case SQLITE_INTEGER:
-          v.kind = SqlValue::Kind::kInteger;
-          v.integer = sqlite3_column_int64(stmt.get(), i);
-          break;
-        case SQLITE_FLOAT:
-          v.kind = SqlValue::Kind::kReal;
-          v.real = sqlite3_column_double(stmt.get(), i);
-          break;
-        case SQLITE_TEXT:
-          v.kind = SqlValue::Kind::kText;
-          v.text.assign(reinterpret_cast<const char*>(sqlite3_column_text(stmt.get(), i)),
-                        static_cast<size_t>(sqlite3_column_bytes(stmt.get(), i)));
-          break;
-        case SQLITE_BLOB: {
-          v.kind = SqlValue::Kind::kBlob;
-          const void* b = sqlite3_column_blob(stmt.get(), i);
-          v.text.assign(b ? static_cast<const char*>(b) : "", static_cast<size_t>(sqlite3_column_bytes(stmt.get(), i)));
-          break;
-        }
-        default: break;
-      }
-    }
-    out.rows.push_back(std::move(row));
-  }
-  return out;
-}
-
 ResultDiff CompareQueryResults(const QueryResult& old_result, const QueryResult& new_result, double float_tolerance,
                                size_t max_examples) {
   ResultDiff diff;

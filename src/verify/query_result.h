@@ -13,8 +13,6 @@
 // Thread-safety: plain values and pure functions.
 #pragma once
 
-#include <sqlite3.h>
-
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -40,10 +38,6 @@ struct QueryResult {
   std::vector<std::string> columns;
   std::vector<SqlRow> rows;
 };
-
-// Runs one statement on `db` and collects its rows. A query returning more than
-// `max_rows` rows is an error (InvalidArgument naming the limit), not a partial answer.
-Result<QueryResult> RunSqliteQuery(sqlite3* db, const std::string& sql, size_t max_rows);
 
 struct ResultDiff {
   bool same = true;

@@ -537,6 +537,22 @@ class Rewriter {
     return Status::OK();
   }
 
+  // The output contract: a renamed column output without an alias by the query itself
+  // (its first block: a set operation's names) keeps its old name, `new AS old`, so readers
+  // of the consumer's output keep working.
+  void KeepOutputNames() {
+    if (qs_.queries.empty() || qs_.queries[0].blocks.empty()) return;
+    const SqlQueryBlock& top = qs_.blocks[qs_.queries[0].blocks[0]];
+    for (const SqlSelectItem& item : top.items) {
+      if (item.alias >= 0 || item.ref < 0) continue;
+      const SqlColumnRef& ref = top.refs[static_cast<size_t>(item.ref)];
+      if (ref.star || ref.parts.empty() || !renamed_to_.count(ref.parts.back())) continue;
+      auto e = edits_.find(qs_.sig[ref.parts.back()]);
+      if (e == edits_.end()) continue;
+      e->second.text += " AS " + std::string(Sig(ref.parts.back()).text);
+    }
+  }
+
   Result<RewrittenQuery> Finish() {
     RewrittenQuery out;
     // Table references to migrated datasets.
@@ -549,6 +565,7 @@ class Rewriter {
         if (text != SpanText(src.name)) AddEdit(src.name.front(), src.name.back(), text, "table");
       }
     }
+    if (rules_.preserve_output_names) KeepOutputNames();
     std::vector<std::pair<size_t, std::string>> described = notes_;
     for (size_t t = 0; t < qs_.tokens.size();) {
       auto e = edits_.find(t);

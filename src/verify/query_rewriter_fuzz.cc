@@ -8,7 +8,6 @@
 
 #include "verify/query_patch.h"
 #include "verify/query_rewriter.h"
-#include "verify/sqlite_dialect.h"
 
 namespace {
 
@@ -37,11 +36,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (rewritten.ok()) {
     if (!rewritten->changed && rewritten->sql != sql) __builtin_trap();
     entry.rewritten = rewritten->sql;
-    (void)gaggle::ToSqliteDialect(rewritten->sql);
   } else {
     entry.refused = rewritten.status().message();
   }
-  (void)gaggle::ToSqliteDialect(sql);
   (void)gaggle::RenderQueryPatch("component:default/fuzz", {entry});
   return 0;
 }

@@ -29,6 +29,8 @@ RewriteRules DemoRules() {
   rules.other_tables["users"] = {"user_id", "name", "country"};
   rules.other_tables["accounts"] = {"account_id", "plan"};
   rules.other_tables["dim.country"] = {"country", "region"};
+  // These tests follow renames into the output names; OutputContract* keep them.
+  rules.preserve_output_names = false;
   return rules;
 }
 
@@ -160,6 +162,7 @@ TEST(QueryRewriterTest, EditsNameLinesAndColumnsOnMultiLineQueries) {
 
 TEST(QueryRewriterTest, AliasesFunctionsTypesAndKeywordsAreNotColumns) {
   RewriteRules rules;
+  rules.preserve_output_names = false;
   TableChange c;
   c.new_table = "t2";
   c.columns = {"date", "count", "ts", "day", "time"};
@@ -336,6 +339,39 @@ TEST(QueryRewriterTest, SubqueriesAndCtes) {
                       "user_id FROM r, events_raw"),
             "WITH RECURSIVE r AS (SELECT 1 AS n UNION ALL SELECT n + 1 FROM r WHERE n < 3) SELECT n, account_id FROM "
             "r, events_raw_v2");
+}
+
+TEST(QueryRewriterTest, DbtImportCteReadsTheTableOfItsOwnName) {
+  // In a plain WITH a CTE is not visible in its own body: `events_raw AS (SELECT * FROM
+  // events_raw)` reads the table, and the rest of the query reads the CTE.
+  EXPECT_EQ(Rewritten("with events_raw as (\n  select * from events_raw\n),\nfinal as (select user_id, ts from "
+                      "events_raw)\nselect * from final -- no semicolon"),
+            "with events_raw as (\n  select * from events_raw_v2\n),\nfinal as (select account_id, event_time from "
+            "events_raw)\nselect * from final -- no semicolon");
+  EXPECT_EQ(Rewritten("WITH events_raw AS (SELECT user_id FROM events_raw) SELECT user_id FROM events_raw"),
+            "WITH events_raw AS (SELECT account_id FROM events_raw_v2) SELECT account_id FROM events_raw");
+  // Under WITH RECURSIVE the name is the CTE itself, also inside its body.
+  auto r = RewriteQuery(
+      "WITH RECURSIVE events_raw AS (SELECT 1 AS n UNION ALL SELECT n + 1 FROM events_raw WHERE n < 3) "
+      "SELECT n FROM events_raw",
+      DemoRules());
+  EXPECT_FALSE(r.ok() && r->changed);
+}
+
+TEST(QueryRewriterTest, OutputContractKeepsRenamedOutputNamesByDefault) {
+  RewriteRules rules = DemoRules();
+  rules.preserve_output_names = true;
+  // An unaliased renamed column keeps its old output name; aliased ones, expressions and
+  // columns of inner queries are left as they are.
+  EXPECT_EQ(Rewritten("SELECT user_id, e.ts, amount AS a, upper(country) FROM events_raw e", rules),
+            "SELECT account_id AS user_id, e.event_time AS ts, amount AS a, upper(country) FROM events_raw_v2 e");
+  EXPECT_EQ(Rewritten("with events_raw as (select * from events_raw)\nselect user_id from events_raw", rules),
+            "with events_raw as (select * from events_raw_v2)\nselect account_id AS user_id from events_raw");
+  // A set operation's names come from its first block.
+  EXPECT_EQ(Rewritten("SELECT \"user_id\" FROM events_raw UNION ALL SELECT user_id FROM events.raw", rules),
+            "SELECT \"account_id\" AS \"user_id\" FROM events_raw_v2 UNION ALL SELECT account_id FROM events.raw_v2");
+  EXPECT_EQ(Rewritten("SELECT x.uid FROM (SELECT user_id AS uid FROM events_raw) x", rules),
+            "SELECT x.uid FROM (SELECT account_id AS uid FROM events_raw_v2) x");
 }
 
 TEST(QueryRewriterTest, SetOperationsAndWindows) {

@@ -95,7 +95,8 @@ class Scanner {
 
   Status ParseWith(size_t* pos, size_t end, int parent) {
     size_t p = *pos + 1;
-    if (Kw(p, "RECURSIVE")) ++p;
+    const bool recursive = Kw(p, "RECURSIVE");
+    if (recursive) ++p;
     for (;;) {
       if (p >= end || !IsIdent(p)) return Invalid(p, "expected a CTE name");
       SqlCte cte;
@@ -111,9 +112,12 @@ class Scanner {
       if (!Op(p, "(") || match_[p] >= end) return Invalid(p, "expected '(' before the CTE body");
       const int ci = static_cast<int>(q_.ctes.size());
       q_.ctes.push_back(cte);
-      visible_ctes_.push_back(ci);  // visible in its own body (WITH RECURSIVE) and after it
+      // Visible after it, and in its own body only under WITH RECURSIVE: in a plain WITH,
+      // `orders AS (SELECT * FROM orders)` (dbt's import CTE) reads the table `orders`.
+      if (recursive) visible_ctes_.push_back(ci);
       GAGGLE_ASSIGN_OR_RETURN(int body, ParseQuery(p + 1, match_[p], parent));
       q_.ctes[ci].query = body;
+      if (!recursive) visible_ctes_.push_back(ci);
       p = match_[p] + 1;
       if (!Op(p, ",")) break;
       ++p;

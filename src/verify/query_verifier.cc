@@ -2,23 +2,25 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
 #include <random>
 #include <set>
+#include <thread>
 
 #include "common/dataset_location.h"
 #include "dataset/dataset_files.h"
 #include "dataset/format_table.h"
 #include "dataset/text_typing_policy.h"
 #include "formats/format.h"
+#include "verify/duckdb_engine.h"
+#include "verify/duckdb_table_loader.h"
 #include "verify/query_patch.h"
 #include "verify/query_result.h"
 #include "verify/query_rewriter.h"
-#include "verify/sqlite_dialect.h"
-#include "verify/sqlite_functions.h"
-#include "verify/sqlite_table_loader.h"
+#include "verify/sql_dialect.h"
 
 namespace gaggle {
 namespace {
@@ -27,11 +29,11 @@ using Clock = std::chrono::steady_clock;
 
 double SecondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-// A query longer than this is stopped and reported (SQLite's progress handler).
+// A query longer than this is interrupted and reported.
 constexpr std::chrono::seconds kQueryTimeLimit{300};
 
-// The column names of a dataset, from its first data file.
-Result<std::vector<std::string>> DataColumns(const std::string& root, const std::optional<Schema>& text_schema) {
+// The schema of a dataset, from its first data file.
+Result<Schema> DataSchema(const std::string& root, const std::optional<Schema>& text_schema) {
   bool is_dir = false;
   GAGGLE_ASSIGN_OR_RETURN(std::vector<InputFile> files, ListDatasetFiles(FileSystem::Default(), root, &is_dir));
   if (files.empty()) return Status::NotFound("dataset " + root + " has no data files");
@@ -40,23 +42,82 @@ Result<std::vector<std::string>> DataColumns(const std::string& root, const std:
   options.batch_rows = 1;
   TypeTextAs(format, text_schema, &options);
   GAGGLE_ASSIGN_OR_RETURN(auto reader, OpenReader(files[0].path, format, options));
+  return *reader->schema();
+}
+
+// The column names of a dataset, from its first data file.
+Result<std::vector<std::string>> DataColumns(const std::string& root, const std::optional<Schema>& text_schema) {
+  GAGGLE_ASSIGN_OR_RETURN(Schema schema, DataSchema(root, text_schema));
   std::vector<std::string> names;
-  for (const Field& f : reader->schema()->fields()) names.push_back(f.name);
+  for (const Field& f : schema.fields()) names.push_back(f.name);
   return names;
 }
 
-struct SqliteCloser {
-  void operator()(sqlite3* db) const { sqlite3_close(db); }
+// A private directory DuckDB spills to, removed with everything in it at the end.
+class ScratchDirectory {
+ public:
+  static Result<std::unique_ptr<ScratchDirectory>> Make() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "gaggle-verify-XXXXXX").string();
+    if (!mkdtemp(tmpl.data())) return Status::IOError("cannot create a scratch directory for verification: " + tmpl);
+    return std::unique_ptr<ScratchDirectory>(new ScratchDirectory(tmpl));
+  }
+  ~ScratchDirectory() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  explicit ScratchDirectory(std::string p) : path_(std::move(p)) {}
+  std::string path_;
 };
 
-// One table of the scratch database: a dataset on one side.
+// The consumer's declared SQL dialect (gaggle.dev/sql-dialect; DuckDB's when absent).
+Result<SqlDialect> ConsumerDialect(const Entity& consumer) {
+  auto it = consumer.annotations.find(std::string(kSqlDialectAnnotation));
+  if (it == consumer.annotations.end() || it->second.empty()) return SqlDialect::kDuckDb;
+  return ParseSqlDialect(it->second);
+}
+
+// Timestamps whose meaning the migration changes (naive <-> UTC-adjusted) without the spec
+// casting them on purpose: a schema change the gate reports.
+std::vector<std::string> UndeclaredSchemaChanges(const MigrationSpec& spec, const VerifiedDataset& d) {
+  std::vector<std::string> out;
+  auto old_schema = DataSchema(d.old_root, spec.transform.source_schema);
+  auto new_schema = DataSchema(d.new_root, std::nullopt);
+  if (!old_schema.ok() || !new_schema.ok()) return out;
+  for (const Field& f : old_schema->fields()) {
+    if (f.type.id != TypeId::kTimestamp) continue;
+    std::string now = f.name;
+    for (const auto& [from, to] : spec.transform.rename) {
+      if (from == f.name) now = to;
+    }
+    const int idx = new_schema->FindField(now);
+    if (idx < 0) continue;
+    const DataType& t = new_schema->field(static_cast<size_t>(idx)).type;
+    if (t.id != TypeId::kTimestamp || t.utc == f.type.utc) continue;
+    bool declared = false;
+    for (const auto& [name, type] : spec.transform.cast) declared |= name == now && type == t;
+    if (declared) continue;
+    out.push_back(d.id + "." + f.name + (now != f.name ? " (now " + now + ")" : "") + " changes from " +
+                  f.type.ToString() + " to " + t.ToString() + " (" +
+                  (t.utc ? "a wall-clock reading becomes an instant" : "an instant becomes a wall-clock reading") +
+                  ", which moves date_trunc, EXTRACT and comparisons in a non-UTC session); declare it with "
+                  "transform.cast: {" +
+                  now + ": " + t.ToString() + "}");
+  }
+  return out;
+}
+
+// One table of the engine: a dataset on one side.
 struct TableSlot {
   enum class Side { kOld, kNew, kCurrent } side;
   std::string dataset;
-  std::string name;  // in the scratch database
+  std::string name;  // in the engine
   std::set<std::string> columns;
   size_t last_use = 0;  // index of the last sampled query that reads it
   bool loaded = false;
+  bool is_view = false;  // Parquet read in place
   int64_t excluded = 0;
 };
 
@@ -70,17 +131,17 @@ struct Candidate {
   std::shared_ptr<const RewriteRules> rules;  // the consumer's (new table names for consumers)
 };
 
-// A sampled query's SQL for the scratch database and the tables it reads there.
+// A sampled query's SQL for the engine and the tables it reads there.
 struct Prepared {
-  std::string old_sql, new_sql;                // SQLite dialect, scratch table names
+  std::string old_sql, new_sql;                // DuckDB's dialect, the engine's table names
   std::vector<size_t> old_tables, new_tables;  // slots
   std::string error;
 };
 
 // One Verify call in named steps, in the order Verify runs them: the candidate queries and
 // every affected consumer's patch, the seeded sample, the scratch tables each sampled query
-// needs, the scratch database, then one check per sampled query.
-// Not copyable: the scratch database's progress handler points at deadline_.
+// needs, the engine, then one check per sampled query.
+// Not copyable: it owns the engine and its connections.
 class VerificationRun {
  public:
   VerificationRun(const MigrationSpec& spec, const Catalog& catalog, const QueryVerifierOptions& options,
@@ -123,27 +184,30 @@ class VerificationRun {
     for (size_t k = 0; k < order_.size(); ++k) Prepare(k);
   }
 
-  // The scratch database: private, temporary, spilling to disk past its cache.
-  Status OpenScratchDatabase() {
-    sqlite3* raw = nullptr;
-    if (sqlite3_open("", &raw) != SQLITE_OK) {
-      sqlite3_close(raw);
-      return Status::IOError("cannot open a temporary SQLite database for verification");
+  // Timestamp columns whose meaning changed without the spec declaring it.
+  void FindSchemaChanges() {
+    for (const auto& [id, d] : by_id_) {
+      for (std::string& change : UndeclaredSchemaChanges(spec_, *d))
+        report_.schema_changes.push_back(std::move(change));
     }
-    db_.reset(raw);
-    (void)sqlite3_exec(db_.get(),
-                       "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144; "
-                       "PRAGMA case_sensitive_like = ON;",
-                       nullptr, nullptr, nullptr);
-    GAGGLE_RETURN_IF_ERROR(RegisterVerificationFunctions(db_.get()));
-    sqlite3_progress_handler(
-        db_.get(), 100000, [](void* d) { return Clock::now() > *static_cast<Clock::time_point*>(d) ? 1 : 0; },
-        &deadline_);
+  }
+
+  // The engine: DuckDB in memory, bounded by memory_limit, spilling to a private folder;
+  // one connection per side.
+  Status OpenEngine() {
+    GAGGLE_ASSIGN_OR_RETURN(scratch_, ScratchDirectory::Make());
+    DuckDbOptions o;
+    o.memory_limit = options_.memory_limit;
+    o.threads = options_.threads;
+    o.temp_directory = scratch_->path();
+    GAGGLE_ASSIGN_OR_RETURN(engine_, DuckDbEngine::Open(o));
+    GAGGLE_ASSIGN_OR_RETURN(old_conn_, engine_->Connect());
+    GAGGLE_ASSIGN_OR_RETURN(new_conn_, engine_->Connect());
     return Status::OK();
   }
 
   // One check per sampled query, in sample order; tables no later query reads are dropped
-  // after each, to bound the scratch database.
+  // after each, to bound the engine's memory.
   void CheckSample() {
     for (size_t k = 0; k < order_.size(); ++k) {
       const auto t0 = Clock::now();
@@ -202,6 +266,7 @@ class VerificationRun {
   // columns of the others. *reads_migrated lists the migrated ones.
   RewriteRules RulesFor(NodeId n, std::vector<std::string>* reads_migrated) {
     RewriteRules rules;
+    rules.preserve_output_names = !options_.propagate_renames;
     for (NodeId u : catalog_.Upstream(n)) {
       const Entity& up = catalog_.entity(u);
       if (!up.is_dataset()) continue;
@@ -277,8 +342,8 @@ class VerificationRun {
     return slots_.size() - 1;
   }
 
-  // The k-th sampled query mapped onto the scratch tables (old and new side) in SQLite's
-  // dialect, and the columns it needs of each table.
+  // The k-th sampled query mapped onto the engine's tables (old and new side), translated
+  // from the consumer's dialect into DuckDB's, and the columns it needs of each table.
   void Prepare(size_t k) {
     const Candidate& c = candidates_[order_[k]];
     Prepared& p = prepared_[k];
@@ -305,10 +370,12 @@ class VerificationRun {
       p.error = "cannot map it onto the loaded tables: " + (old_rw.ok() ? new_rw : old_rw).status().message();
       return;
     }
-    auto old_sql = ToSqliteDialect(old_rw->sql);
-    auto new_sql = ToSqliteDialect(new_rw->sql);
+    // Consumers' SQL is rewritten in its own dialect; DuckDB runs a translation of it.
+    auto dialect = ConsumerDialect(*c.consumer);
+    auto old_sql = dialect.ok() ? ToDuckDbDialect(old_rw->sql, *dialect) : Result<std::string>(dialect.status());
+    auto new_sql = dialect.ok() ? ToDuckDbDialect(new_rw->sql, *dialect) : Result<std::string>(dialect.status());
     if (!old_sql.ok() || !new_sql.ok()) {
-      p.error = "cannot translate it for SQLite: " + (old_sql.ok() ? new_sql : old_sql).status().message();
+      p.error = "cannot translate it for verification: " + (old_sql.ok() ? new_sql : old_sql).status().message();
       return;
     }
     p.old_sql = *old_sql;
@@ -328,9 +395,10 @@ class VerificationRun {
     }
   }
 
-  // Loads a scratch table once: old data through the migration's transformation (rows it
-  // filters or dead-letters left out), new data as written, untouched data from the catalog.
-  Status Load(TableSlot& s) {
+  // Loads an engine table once, on `on`: old data through the appender and the migration's
+  // transformation (rows it filters or dead-letters left out); new and untouched Parquet
+  // data as views read in place, other formats through the appender as written.
+  Status Load(TableSlot& s, DuckDbConnection* on) {
     if (s.loaded) return Status::OK();
     TableLoadRequest req;
     req.table = s.name;
@@ -346,25 +414,16 @@ class VerificationRun {
         req.text_schema = spec_.transform.source_schema;
       }
     }
-    deadline_ = Clock::now() + kQueryTimeLimit;
-    auto stats = LoadSqliteTable(db_.get(), req);
-    if (!stats.ok()) {
-      (void)sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
-      return stats.status().WithContext("loading " + s.dataset + " (" + req.root + ")");
+    if (s.side != TableSlot::Side::kOld && IsParquetDataset(req.root)) {
+      GAGGLE_RETURN_IF_ERROR(CreateParquetView(on, s.name, req.root).WithContext("loading " + s.dataset));
+      s.is_view = true;
+    } else {
+      auto stats = LoadDuckDbTable(on, req);
+      if (!stats.ok()) return stats.status().WithContext("loading " + s.dataset + " (" + req.root + ")");
+      s.excluded = stats->rows_excluded;
     }
-    s.excluded = stats->rows_excluded;
     s.loaded = true;
     return Status::OK();
-  }
-
-  // Runs one query under the time limit.
-  Result<QueryResult> Run(const std::string& sql) {
-    deadline_ = Clock::now() + kQueryTimeLimit;
-    auto r = RunSqliteQuery(db_.get(), sql, options_.max_result_rows);
-    if (!r.ok() && Clock::now() > deadline_) {
-      return Status::Timeout("the query ran longer than " + std::to_string(kQueryTimeLimit.count()) + " s");
-    }
-    return r;
   }
 
   // The k-th sampled query's check: refused or unpreparable as found, else run on both sides.
@@ -391,46 +450,64 @@ class VerificationRun {
   }
 
   // Loads the tables, runs the original query on the old data and the rewritten one on
-  // the new, and compares the answers as multisets.
+  // the new, and compares the answers as multisets. Datasets both sides read are loaded
+  // first; then each side loads its own tables and runs its query on its own connection,
+  // the two at once.
   void RunOnBothSides(const Prepared& p, QueryCheck* check) {
     Status st;
+    for (const std::vector<size_t>* tables : {&p.old_tables, &p.new_tables}) {
+      for (size_t s : *tables) {
+        if (st.ok() && slots_[s].side == TableSlot::Side::kCurrent) st = Load(slots_[s], old_conn_.get());
+      }
+    }
+    std::optional<Result<QueryResult>> old_answer, new_answer;
+    Status new_st;
+    std::thread new_side;
+    if (st.ok()) {
+      new_side = std::thread([&] {
+        for (size_t s : p.new_tables) {
+          if (new_st.ok()) new_st = Load(slots_[s], new_conn_.get());
+        }
+        if (new_st.ok()) new_answer.emplace(new_conn_->Query(p.new_sql, options_.max_result_rows, kQueryTimeLimit));
+      });
+    }
     for (size_t s : p.old_tables) {
-      if (st.ok()) st = Load(slots_[s]);
+      if (st.ok()) st = Load(slots_[s], old_conn_.get());
       if (slots_[s].side == TableSlot::Side::kOld) check->old_rows_excluded += slots_[s].excluded;
     }
-    for (size_t s : p.new_tables) {
-      if (st.ok()) st = Load(slots_[s]);
-    }
+    if (st.ok()) old_answer.emplace(old_conn_->Query(p.old_sql, options_.max_result_rows, kQueryTimeLimit));
+    if (new_side.joinable()) new_side.join();
+    if (st.ok()) st = new_st;
     if (!st.ok()) {
       check->outcome = QueryCheck::Outcome::kError;
       check->reason = st.ToString();
-      return;
-    }
-    Result<QueryResult> old_answer = Run(p.old_sql);
-    Result<QueryResult> new_answer = Run(p.new_sql);
-    if (!old_answer.ok()) {
+    } else if (!old_answer->ok()) {
       check->outcome = QueryCheck::Outcome::kError;
-      check->reason = "on the old data: " + old_answer.status().message();
-    } else if (!new_answer.ok()) {
+      check->reason = "on the old data: " + old_answer->status().message();
+    } else if (!new_answer->ok()) {
       check->outcome = QueryCheck::Outcome::kMismatched;
-      check->reason = "runs on the old data but fails on the new: " + new_answer.status().message();
+      check->reason = "runs on the old data but fails on the new: " + new_answer->status().message();
     } else {
-      check->rows_old = static_cast<int64_t>(old_answer->rows.size());
-      check->rows_new = static_cast<int64_t>(new_answer->rows.size());
-      ResultDiff diff = CompareQueryResults(*old_answer, *new_answer, options_.float_tolerance, options_.max_examples);
-      if (!diff.same) {
-        check->outcome = QueryCheck::Outcome::kMismatched;
-        check->reason = diff.reason;
-        for (const SqlRow& r : diff.examples_old) check->examples_old.push_back(RowToString(r));
-        for (const SqlRow& r : diff.examples_new) check->examples_new.push_back(RowToString(r));
-      }
+      Compare(**old_answer, **new_answer, check);
+    }
+  }
+
+  void Compare(const QueryResult& old_answer, const QueryResult& new_answer, QueryCheck* check) const {
+    check->rows_old = static_cast<int64_t>(old_answer.rows.size());
+    check->rows_new = static_cast<int64_t>(new_answer.rows.size());
+    ResultDiff diff = CompareQueryResults(old_answer, new_answer, options_.float_tolerance, options_.max_examples);
+    if (!diff.same) {
+      check->outcome = QueryCheck::Outcome::kMismatched;
+      check->reason = diff.reason;
+      for (const SqlRow& r : diff.examples_old) check->examples_old.push_back(RowToString(r));
+      for (const SqlRow& r : diff.examples_new) check->examples_new.push_back(RowToString(r));
     }
   }
 
   void DropTablesDoneAt(size_t k) {
     for (TableSlot& s : slots_) {
       if (s.loaded && s.last_use <= k) {
-        (void)sqlite3_exec(db_.get(), ("DROP TABLE " + QuoteSqlIdentifier(s.name)).c_str(), nullptr, nullptr, nullptr);
+        (void)old_conn_->Execute(std::string(s.is_view ? "DROP VIEW " : "DROP TABLE ") + QuoteSqlIdentifier(s.name));
         s.loaded = false;
         s.last_use = SIZE_MAX;  // never reloaded
       }
@@ -460,8 +537,10 @@ class VerificationRun {
   std::vector<Prepared> prepared_;  // per sampled query
   std::vector<TableSlot> slots_;
   std::map<std::pair<int, std::string>, size_t> slot_of_;
-  std::unique_ptr<sqlite3, SqliteCloser> db_;
-  Clock::time_point deadline_;
+  // Destroyed in reverse: the connections, the engine, then its spill folder.
+  std::unique_ptr<ScratchDirectory> scratch_;
+  std::unique_ptr<DuckDbEngine> engine_;
+  std::unique_ptr<DuckDbConnection> old_conn_, new_conn_;
 };
 
 }  // namespace
@@ -483,8 +562,9 @@ Result<VerificationReport> QueryVerifier::Verify(const std::vector<VerifiedDatas
   VerificationRun run(spec_, catalog_, options_, migrated);
   run.CollectCandidates();
   run.DrawSample();
+  run.FindSchemaChanges();
   run.PlanScratchTables();
-  GAGGLE_RETURN_IF_ERROR(run.OpenScratchDatabase());
+  GAGGLE_RETURN_IF_ERROR(run.OpenEngine());
   run.CheckSample();
   VerificationReport report = run.TakeReport();
   report.seconds = SecondsSince(started);

@@ -4,16 +4,20 @@
 // Candidates are the SQL queries of catalog consumers that read at least one migrated
 // dataset. A seeded random sample of them (same seed, same sample) is checked one by
 // one: the original query runs on the old datasets and the query rewritten for the new
-// schema (verify/query_rewriter.h) on the new ones, each in SQLite with only the columns
-// it needs loaded (verify/sqlite_table_loader.h; old rows the migration filters or
-// dead-letters on purpose are left out, as the validation gates do), and the two answers
-// are compared as multisets (verify/query_result.h). Datasets a query reads that the
-// migration did not touch are loaded once and serve both sides.
+// schema (verify/query_rewriter.h) on the new ones, in DuckDB in process
+// (verify/duckdb_engine.h), on two connections at once, and the two answers are compared
+// as multisets (verify/query_result.h: numbers by value, reals within float_tolerance).
+// Old data is loaded through the appender with only the columns the query needs, in the
+// data's column order (verify/duckdb_table_loader.h; old rows the migration filters or
+// dead-letters on purpose are left out, as the validation gates do); new Parquet outputs
+// (and untouched Parquet datasets) are read in place. Untouched datasets serve both sides.
 // Every affected consumer gets a patch of all its queries (verify/query_patch.h).
 // A query that cannot be rewritten (a dropped column) or run is a failed check with its
-// reason, never skipped silently.
-// Memory: the sampled queries' tables are loaded into a temporary SQLite database that
-// spills to disk; a table is dropped after the last query that needs it.
+// reason, never skipped silently. A timestamp column whose meaning the migration changes
+// (naive <-> UTC-adjusted) without a declaring transform.cast is an undeclared schema
+// change (VerificationReport::schema_changes), which fails the report.
+// Memory: the engine is bounded by memory_limit and spills past it to a private scratch
+// directory, removed afterwards; a table is dropped after the last query that needs it.
 // Thread-safety: Verify is const; calls are independent.
 #pragma once
 
@@ -41,6 +45,11 @@ struct QueryVerifierOptions {
   double float_tolerance = 1e-9;
   size_t max_result_rows = 5'000'000;
   size_t max_examples = 3;
+  // Patches keep a renamed output column's old name (`new AS old`); true propagates the
+  // rename to the consumers' own readers instead.
+  bool propagate_renames = false;
+  std::string memory_limit = "2GB";                  // the engine's bound (DuckDB spills past it)
+  int threads = 0;                                   // the engine's threads; 0: the machine's cores
   std::function<void(const std::string&)> progress;  // one line per query
 };
 

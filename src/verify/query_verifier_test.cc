@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "dataset/format_table.h"
+#include "formats/format.h"
 #include "spec/migration_spec.h"
 
 namespace gaggle {
@@ -75,6 +77,7 @@ verify: {table: "v{version}.{name}"}
     app.id = "component:billing";
     app.owner = "team-billing";
     app.queries = queries;
+    if (!dialect_.empty()) app.annotations["gaggle.dev/sql-dialect"] = dialect_;
     c.AddEntity(app);
     c.AddEdge("orders", "component:billing");
     c.AddEdge("countries", "component:billing");
@@ -93,7 +96,32 @@ verify: {table: "v{version}.{name}"}
   fs::path dir_;
   MigrationSpec spec_;
   Catalog catalog_;
+  std::string dialect_;
 };
+
+TEST_F(QueryVerifierTest, AConsumersDialectIsTranslatedForVerificationOrRefusedWithTheReason) {
+  dialect_ = "snowflake";
+  auto r =
+      Verify({"select user_id, iff(cast(amount as double) > 10, 'big', 'small') as size,\n"
+              "  dateadd(day, 1, date '2024-05-01') as next_day\nfrom orders",
+              "select o.user_id, f.value from orders o, lateral flatten(input => o.tags) f"});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->checks.size(), 2u);
+  EXPECT_EQ(r->checks[0].outcome, QueryCheck::Outcome::kMatched) << r->checks[0].reason;
+  EXPECT_EQ(r->checks[0].rows_old, 3);
+  // The patch keeps the consumer's dialect: only the names change.
+  EXPECT_NE(r->patches[0].patch.find(
+                "+select account_id AS user_id, iff(cast(amount as double) > 10, 'big', 'small') as size,"),
+            std::string::npos)
+      << r->patches[0].patch;
+  EXPECT_EQ(r->checks[1].outcome, QueryCheck::Outcome::kError);
+  EXPECT_NE(r->checks[1].reason.find("FLATTEN (snowflake) has no DuckDB translation"), std::string::npos)
+      << r->checks[1].reason;
+  dialect_ = "oracle";
+  r = Verify({"select count(*) from orders"});
+  ASSERT_TRUE(r.ok());
+  EXPECT_NE(r->checks[0].reason.find("unknown SQL dialect 'oracle'"), std::string::npos) << r->checks[0].reason;
+}
 
 TEST_F(QueryVerifierTest, ACleanMigrationGivesTheSameAnswersAndAPatch) {
   auto r = Verify({"SELECT country, COUNT(*), SUM(CAST(amount AS DOUBLE)) FROM orders GROUP BY country",
@@ -114,7 +142,7 @@ TEST_F(QueryVerifierTest, ACleanMigrationGivesTheSameAnswersAndAPatch) {
   EXPECT_EQ(r->patches[0].consumer, "component:billing");
   EXPECT_EQ(r->patches[0].owner, "team-billing");
   EXPECT_EQ(r->patches[0].rewritten, 2);
-  EXPECT_NE(r->patches[0].patch.find("+SELECT o.account_id, c.region FROM v2.orders o JOIN countries c"),
+  EXPECT_NE(r->patches[0].patch.find("+SELECT o.account_id AS user_id, c.region FROM v2.orders o JOIN countries c"),
             std::string::npos)
       << r->patches[0].patch;
   EXPECT_EQ(r->Summary(), "2 of 2 consumer queries verified: 2 same answer");
@@ -165,6 +193,100 @@ TEST_F(QueryVerifierTest, TheSampleIsSeededAndBounded) {
   EXPECT_EQ(ia, ib);
   EXPECT_NE(ia, ic);
   EXPECT_TRUE(a->passed());
+}
+
+// A dataset of old JSON lines and new Parquet (id, ts, z_id, a_val): `new_ts_utc` says whether the
+// new file's ts is UTC-adjusted; the old one is declared naive.
+class TimestampSemanticsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("gaggle-verifier-ts-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "new");
+    std::ofstream(dir_ / "old.jsonl") << "{\"z_id\": 1, \"a_val\": \"x\", \"ts\": \"2024-05-01T23:30:00\"}\n"
+                                         "{\"z_id\": 2, \"a_val\": \"y\", \"ts\": \"2024-05-02T01:00:00\"}\n";
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  void WriteNew(bool utc) {
+    auto schema = std::make_shared<const Schema>(
+        std::vector<Field>{{"z_id", DataType::Int64()},
+                           {"zz_val", DataType::String()},
+                           {"ts", utc ? DataType::Timestamp() : DataType::LocalTimestamp()}});
+    RecordBatch b = RecordBatch::Empty(schema);
+    b.columns[0].Append<int64_t>(1);
+    b.columns[0].Append<int64_t>(2);
+    b.columns[1].AppendString("x");
+    b.columns[1].AppendString("y");
+    b.columns[2].Append<int64_t>(1714606200000000);  // 2024-05-01T23:30:00
+    b.columns[2].Append<int64_t>(1714611600000000);  // 2024-05-02T01:00:00
+    auto w = OpenWriter((dir_ / "new" / "part-0.parquet").string(), Format::kParquet, schema, WriteOptions{});
+    ASSERT_TRUE(w.ok()) << w.status().ToString();
+    ASSERT_TRUE((*w)->Write(b).ok());
+    ASSERT_TRUE((*w)->Finish().ok());
+  }
+
+  Result<VerificationReport> Verify(const std::string& extra_spec, const std::vector<std::string>& queries) {
+    auto spec = ParseMigrationSpec(
+        "name: m\nversion: 2\ntransform:\n  rename: {a_val: zz_val}\n"
+        "  source_schema: {z_id: int64, a_val: string, ts: timestamp_ntz}\n" +
+            extra_spec,
+        "m.yaml");
+    EXPECT_TRUE(spec.ok()) << spec.status().ToString();
+    spec_ = *spec;
+    catalog_ = Catalog();
+    Entity events;
+    events.kind = EntityKind::kDataset;
+    events.id = events.name = "events";
+    events.uri = (dir_ / "old.jsonl").string();
+    events.format = "jsonl";
+    catalog_.AddEntity(events);
+    Entity app;
+    app.kind = EntityKind::kComponent;
+    app.name = "dash";
+    app.id = "component:dash";
+    app.queries = queries;
+    catalog_.AddEntity(app);
+    catalog_.AddEdge("events", "component:dash");
+    EXPECT_TRUE(catalog_.Finalize().ok());
+    QueryVerifierOptions o;
+    o.sample = 0;
+    QueryVerifier v(spec_, catalog_, o);
+    return v.Verify({{"events", (dir_ / "old.jsonl").string(), (dir_ / "new").string()}});
+  }
+
+  fs::path dir_;
+  MigrationSpec spec_;
+  Catalog catalog_;
+};
+
+TEST_F(TimestampSemanticsTest, SelectStarKeepsEachTablesColumnOrder) {
+  WriteNew(false);
+  // Alphabetically the old table would be (a_val, ts, z_id) and the new (ts, z_id, zz_val).
+  auto r = Verify("", {"SELECT * FROM events", "select z_id, date_trunc('day', ts) as d from events"});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->checks.size(), 2u);
+  for (const QueryCheck& c : r->checks) EXPECT_EQ(c.outcome, QueryCheck::Outcome::kMatched) << c.reason;
+  EXPECT_TRUE(r->schema_changes.empty());
+  EXPECT_TRUE(r->passed()) << r->Summary() << " " << r->ToJson().dump();
+}
+
+TEST_F(TimestampSemanticsTest, NaiveToUtcIsAnUndeclaredSchemaChangeUnlessTheSpecCastsIt) {
+  WriteNew(true);
+  auto r = Verify("", {"SELECT z_id, ts FROM events"});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->schema_changes.size(), 1u);
+  EXPECT_NE(r->schema_changes[0].find("events.ts changes from timestamp_ntz to timestamp"), std::string::npos)
+      << r->schema_changes[0];
+  EXPECT_NE(r->schema_changes[0].find("transform.cast: {ts: timestamp}"), std::string::npos);
+  EXPECT_FALSE(r->passed());
+  EXPECT_NE(r->Summary().find("undeclared schema change"), std::string::npos) << r->Summary();
+  // Declared: the same data passes.
+  r = Verify("  cast: {ts: timestamp}\n", {"SELECT z_id, ts FROM events"});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->schema_changes.empty());
+  EXPECT_TRUE(r->passed()) << r->Summary() << " " << r->ToJson().dump();
 }
 
 TEST(NewTableName, ReplacesEveryVariable) {

@@ -24,6 +24,10 @@ struct TableChange {
 struct RewriteRules {
   std::map<std::string, TableChange> migrated;                   // key: dataset id ("events.raw")
   std::map<std::string, std::vector<std::string>> other_tables;  // read but not migrated: id -> columns
+  // The output contract: a renamed column the query outputs without an alias is written
+  // `new AS old`, so its readers see the old name. False propagates the rename instead
+  // (its readers must follow it).
+  bool preserve_output_names = true;
 };
 
 // Checks the rules: renamed/dropped columns exist in `columns`, no column is both

@@ -19,10 +19,16 @@ int64_t VerificationReport::Count(QueryCheck::Outcome outcome) const {
 }
 
 bool VerificationReport::passed() const {
-  return Count(QueryCheck::Outcome::kMatched) == static_cast<int64_t>(checks.size());
+  return schema_changes.empty() && Count(QueryCheck::Outcome::kMatched) == static_cast<int64_t>(checks.size());
 }
 
 std::string VerificationReport::Summary() const {
+  std::string changes;
+  for (const std::string& c : schema_changes) changes += "; undeclared schema change: " + c;
+  return QuerySummary() + changes;
+}
+
+std::string VerificationReport::QuerySummary() const {
   if (checks.empty()) {
     return candidates == 0 ? "no consumer query reads a migrated dataset: nothing to verify"
                            : "no query sampled (of " + std::to_string(candidates) + ")";
@@ -65,6 +71,7 @@ nlohmann::json VerificationReport::ToJson() const {
   j["passed"] = passed();
   j["summary"] = Summary();
   j["seconds"] = seconds;
+  j["schema_changes"] = schema_changes;
   j["checks"] = nlohmann::json::array();
   for (const QueryCheck& c : checks) {
     j["checks"].push_back({{"consumer", c.consumer},

@@ -45,13 +45,18 @@ struct VerificationReport {
   int64_t candidates = 0;          // consumer queries that read a migrated dataset
   std::vector<QueryCheck> checks;  // the sample
   std::vector<ConsumerPatch> patches;
+  // Changes of meaning the spec does not declare, found by comparing the old and new data's
+  // types (a timestamp turned from naive to UTC-adjusted or back): each fails the report.
+  std::vector<std::string> schema_changes;
   double seconds = 0;
 
   int64_t Count(QueryCheck::Outcome outcome) const;
-  // Every sampled query gets the same answer (none mismatched, refused or failed).
+  // Every sampled query gets the same answer (none mismatched, refused or failed) and no
+  // undeclared schema change was found.
   bool passed() const;
   // "20 of 80 queries verified: 19 same answer, 1 different (component:billing #2)".
   std::string Summary() const;
+  std::string QuerySummary() const;  // Summary without the schema changes
   nlohmann::json ToJson() const;
 };
 

@@ -107,7 +107,7 @@ grep -q "FROM v2.ds0 GROUP BY country" apply/component:billing/queries.sql || fa
 grep -q "a.account_id % 50 = b.account_id % 50" apply/component:billing/queries.sql || fail "join columns not renamed"
 grep -q "CAST(event_time AS TIMESTAMP)" apply/component:billing/queries.sql || fail "ts not renamed"
 grep -q "session <> 'user_id' -- per user_id and hour" apply/component:billing/queries.sql || fail "a literal or comment was touched"
-grep -q 'SELECT "account_id", MAX(event_time) AS last_seen FROM v2.sales.orders' $patches/component_sales-api*.patch || fail "quoted identifier / dotted table: $(cat $patches/component_sales-api*.patch)"
+grep -q 'SELECT "account_id" AS "user_id", MAX(event_time) AS last_seen FROM v2.sales.orders' $patches/component_sales-api*.patch || fail "quoted identifier / dotted table / output name kept: $(cat $patches/component_sales-api*.patch)"
 
 # The completion notification carries the affected datasets and the patches.
 for _ in $(seq 50); do grep -q '"event":"completed"' hook.log && break; sleep 0.1; done

@@ -1,0 +1,1 @@
+select DATE_TRUNC(d, MONTH), date_diff(a, b, DAY), safe_divide(x, y) from `p.d.t`

@@ -1,0 +1,1 @@
+select dateadd(day, 2, d), iff(a > 1, 'x', 'y') from t qualify row_number() over (order by d) = 1

@@ -1,0 +1,1 @@
+select payload:customer.id, f.value from t, lateral flatten(input => t.items) f

@@ -1,0 +1,1 @@
+select date_add(d, 1), datediff(a, b) from t -- spark
