@@ -46,7 +46,8 @@ class [[nodiscard]] Status {
   static Status AlreadyExists(std::string m) { return {StatusCode::kAlreadyExists, std::move(m)}; }
   static Status IOError(std::string m) { return {StatusCode::kIOError, std::move(m), true}; }
   static Status Corruption(std::string m) { return {StatusCode::kCorruption, std::move(m)}; }
-  static Status Unsupported(std::string m) { return {StatusCode::kUnsupported, "unsupported: " + std::move(m)}; }
+  // ToString() names the code ("Unsupported: ..."); the message does not repeat it.
+  static Status Unsupported(std::string m) { return {StatusCode::kUnsupported, std::move(m)}; }
   static Status SchemaMismatch(std::string m) { return {StatusCode::kSchemaMismatch, std::move(m)}; }
   static Status TypeError(std::string m) { return {StatusCode::kTypeError, std::move(m)}; }
   static Status Timeout(std::string m) { return {StatusCode::kTimeout, std::move(m), true}; }

@@ -417,13 +417,13 @@ TEST(QueryRewriterTest, OtherRefusals) {
       {"", "InvalidArgument: empty query"},
       {"DELETE FROM events_raw", "InvalidArgument: line 1 col 1: expected SELECT, found 'DELETE'"},
       {"SELECT country FROM events_raw NATURAL JOIN dim.country",
-       "Unsupported: unsupported: line 1 col 45: NATURAL JOIN with migrated dataset events_raw"},
+       "Unsupported: line 1 col 45: NATURAL JOIN with migrated dataset events_raw"},
       {"SELECT user_id FROM (events_raw JOIN users USING (country))",
-       "Unsupported: unsupported: line 1 col 21: parenthesised join in FROM"},
+       "Unsupported: line 1 col 21: parenthesised join in FROM"},
       {"SELECT user_id FROM events_raw UNION BY NAME SELECT user_id FROM events.raw",
-       "Unsupported: unsupported: line 1 col 38: UNION BY NAME"},
+       "Unsupported: line 1 col 38: UNION BY NAME"},
       {"SELECT a FROM events_raw AS e(a, b)",
-       "Unsupported: unsupported: line 1 col 31: column aliases on migrated dataset events_raw"},
+       "Unsupported: line 1 col 31: column aliases on migrated dataset events_raw"},
   };
   for (const auto& [sql, want] : cases) EXPECT_EQ(Refusal(sql), want) << sql;
 }

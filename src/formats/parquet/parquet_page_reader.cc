@@ -47,12 +47,7 @@ Status ParquetChunkContext::Corruption(uint64_t offset, const std::string& what)
 
 Status ParquetChunkContext::Wrap(const Status& status, uint64_t offset) const {
   if (status.ok()) return status;
-  std::string msg = status.message();
-  const std::string prefix = "unsupported: ";
-  if (status.code() == StatusCode::kUnsupported && msg.compare(0, prefix.size(), prefix) == 0) {
-    msg = msg.substr(prefix.size());  // Status::Unsupported adds it again below
-    return Status::Unsupported(Where() + ", page at byte offset " + std::to_string(offset) + ": " + msg);
-  }
+  const std::string& msg = status.message();
   return Status(status.code(), Where() + ", page at byte offset " + std::to_string(offset) + ": " + msg,
                 status.retryable());
 }
