@@ -17,7 +17,44 @@ namespace {
 Status ErrnoStatus(const std::string& op, const std::string& path, int err) {
   std::string msg = op + " '" + path + "': " + std::strerror(err);
   if (err == ENOENT) return Status::NotFound(msg);
+  // Retrying cannot change these: permissions, a path too long, a symlink loop, a file
+  // where a directory should be, a read-only file system.
+  if (err == EACCES || err == EPERM || err == ENAMETOOLONG || err == ELOOP || err == ENOTDIR || err == EISDIR ||
+      err == EROFS) {
+    return Status(StatusCode::kIOError, msg, /*retryable=*/false);
+  }
   return Status::IOError(msg);
+}
+
+// Opens a data file for reading. O_NONBLOCK makes the open itself return at once for a
+// FIFO with no writer; anything but a regular file (a FIFO, a device such as /dev/zero
+// behind a symlink, a socket) is refused before a byte is read, so a read can never
+// block for ever or run without end. Blocking mode is restored for the reads.
+Result<int> OpenRegularForReading(const std::string& path, struct stat* st) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return ErrnoStatus("open", path, errno);
+  if (::fstat(fd, st) != 0) {
+    int err = errno;
+    ::close(fd);
+    return ErrnoStatus("stat", path, err);
+  }
+  if (S_ISDIR(st->st_mode)) {
+    ::close(fd);
+    return Status::InvalidArgument("'" + path + "' is a directory, expected a file");
+  }
+  if (!S_ISREG(st->st_mode)) {
+    ::close(fd);
+    return Status::InvalidArgument("'" + path +
+                                   "' is not a regular file (a FIFO, a device or a socket); data files must be "
+                                   "regular files");
+  }
+  const int flags = ::fcntl(fd, F_GETFL);
+  if (flags < 0 || ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+    int err = errno;
+    ::close(fd);
+    return ErrnoStatus("open", path, err);
+  }
+  return fd;
 }
 
 class PosixRandomAccessFile final : public RandomAccessFile {
@@ -135,23 +172,13 @@ class PosixWritableFile final : public WritableFile {
 class PosixFileSystem final : public FileSystem {
  public:
   Result<std::unique_ptr<RandomAccessFile>> OpenRandomAccess(const std::string& path) override {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return ErrnoStatus("open", path, errno);
     struct stat st;
-    if (::fstat(fd, &st) != 0) {
-      int err = errno;
-      ::close(fd);
-      return ErrnoStatus("stat", path, err);
-    }
-    if (S_ISDIR(st.st_mode)) {
-      ::close(fd);
-      return Status::InvalidArgument("'" + path + "' is a directory, expected a file");
-    }
+    GAGGLE_ASSIGN_OR_RETURN(int fd, OpenRegularForReading(path, &st));
     return std::unique_ptr<RandomAccessFile>(new PosixRandomAccessFile(path, fd, static_cast<uint64_t>(st.st_size)));
   }
   Result<std::unique_ptr<SequentialFile>> OpenSequential(const std::string& path) override {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return ErrnoStatus("open", path, errno);
+    struct stat st;
+    GAGGLE_ASSIGN_OR_RETURN(int fd, OpenRegularForReading(path, &st));
     return std::unique_ptr<SequentialFile>(new PosixSequentialFile(path, fd));
   }
   Result<std::unique_ptr<WritableFile>> OpenWritable(const std::string& path) override {
