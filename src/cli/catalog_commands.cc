@@ -109,9 +109,10 @@ int RunList(const CatalogArgs& a) {
 void PrintCutover(const CutoverRecord& c) {
   std::cout << "  previous (" << c.migration << ", " << CutoverStateName(c.state) << "): " << c.previous.uri << " ("
             << c.previous.format << ", schema version " << c.previous.schema_version << "), cut over " << c.cut_at
-            << (c.state == CutoverState::kCurrent     ? ", kept until " + c.retain_until
-                : c.state == CutoverState::kCollected ? ", deleted by gc " + c.changed_at
-                                                      : ", restored " + c.changed_at)
+            << (c.state == CutoverState::kCurrent      ? ", kept until " + c.retain_until
+                : c.state == CutoverState::kCollected  ? ", deleted by gc " + c.changed_at
+                : c.state == CutoverState::kCollecting ? ", being deleted by gc since " + c.changed_at
+                                                       : ", restored " + c.changed_at)
             << "\n";
 }
 

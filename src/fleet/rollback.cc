@@ -63,6 +63,11 @@ Result<RollbackReport> RollbackMigration(StateStore* store, const RollbackReques
                                  cut.changed_at + "; rolling back would leave it without data");
         continue;
       }
+      if (cut.state == CutoverState::kCollecting) {
+        report.skipped.push_back(t.dataset_id + ": gc began deleting its old data (" + cut.previous.uri + ") at " +
+                                 cut.changed_at + "; rolling back would point the catalog at partly deleted data");
+        continue;
+      }
       if (cut.state == CutoverState::kCurrent) restore.push_back(t.dataset_id);
     }
     chosen.push_back(&t);

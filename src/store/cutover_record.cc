@@ -4,7 +4,7 @@
 
 namespace gaggle {
 namespace {
-constexpr std::array<const char*, 3> kNames = {"current", "rolled-back", "collected"};
+constexpr std::array<const char*, 4> kNames = {"current", "rolled-back", "collected", "collecting"};
 }  // namespace
 
 const char* CutoverStateName(CutoverState state) {
@@ -16,7 +16,8 @@ Result<CutoverState> ParseCutoverState(const std::string& text) {
   for (size_t i = 0; i < kNames.size(); ++i) {
     if (text == kNames[i]) return static_cast<CutoverState>(i);
   }
-  return Status::Corruption("unknown cut-over state '" + text + "' (expected current, rolled-back or collected)");
+  return Status::Corruption("unknown cut-over state '" + text +
+                            "' (expected current, rolled-back, collected or collecting)");
 }
 
 }  // namespace gaggle

@@ -4,7 +4,9 @@
 // Life of a record: current (the catalog points at `next`, the old data at `previous`
 // is retained until `retain_until`) -> rolled-back (a rollback during retention pointed
 // the catalog back at `previous`) or collected (`gaggle gc` deleted `previous` after
-// `retain_until`). A rolled-back dataset cut over again gets a fresh current record.
+// `retain_until`, by way of collecting: gc marks the record before it deletes anything,
+// so an interrupted gc is resumed and a rollback can never point back at partly deleted
+// data). A rolled-back dataset cut over again gets a fresh current record.
 // Thread-safety: plain values.
 #pragma once
 
@@ -15,9 +17,11 @@
 
 namespace gaggle {
 
-enum class CutoverState { kCurrent, kRolledBack, kCollected };
+// kCollecting: gc began deleting `previous` (it was current); the next gc finishes it.
+enum class CutoverState { kCurrent, kRolledBack, kCollected, kCollecting };
 
-const char* CutoverStateName(CutoverState state);  // "current", "rolled-back", "collected"
+// "current", "rolled-back", "collected", "collecting"
+const char* CutoverStateName(CutoverState state);
 Result<CutoverState> ParseCutoverState(const std::string& text);
 
 // The catalog facts a cut-over changes.

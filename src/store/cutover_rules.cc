@@ -30,7 +30,27 @@ Entity CutoverLag::AsStored(const Entity& imported) const {
 }
 
 bool IsCutOver(const std::optional<CutoverRecord>& existing) {
-  return existing && existing->state == CutoverState::kCurrent;
+  // Collected (or being collected): the catalog points at the new data and the old is
+  // gone; cutting over again would record previous == next and a rollback would then
+  // quarantine the only copy.
+  return existing && existing->state != CutoverState::kRolledBack;
+}
+
+Result<CutoverRecord> CollectingCutover(const std::optional<CutoverRecord>& existing, const std::string& migration,
+                                        const std::string& dataset, const std::string& now, const std::string& actor) {
+  if (!existing || existing->state != CutoverState::kCurrent) {
+    return Status::Conflict("migration '" + migration + "', dataset '" + dataset +
+                            "': the cut-over is no longer current (rolled back meanwhile?); gc leaves it alone");
+  }
+  CutoverRecord r = *existing;
+  r.state = CutoverState::kCollecting;
+  r.changed_at = now;
+  r.changed_by = actor;
+  return r;
+}
+
+bool CollectionBegan(const std::optional<CutoverRecord>& existing) {
+  return existing && (existing->state == CutoverState::kCollecting || existing->state == CutoverState::kCollected);
 }
 
 CutoverRecord CurrentCutover(const CutoverRecord& requested, const std::string& now, const std::string& actor) {
@@ -51,7 +71,7 @@ CutoverRecord RolledBackCutover(CutoverRecord record, const std::string& now, co
 
 Result<CutoverRecord> CollectedCutover(const std::optional<CutoverRecord>& existing, const std::string& migration,
                                        const std::string& dataset, const std::string& now, const std::string& actor) {
-  if (!IsCutOver(existing)) {
+  if (!existing || (existing->state != CutoverState::kCurrent && existing->state != CutoverState::kCollecting)) {
     return Status::Conflict("migration '" + migration + "', dataset '" + dataset +
                             "': no current cut-over to mark collected");
   }

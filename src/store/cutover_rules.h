@@ -36,14 +36,20 @@ class CutoverLag {
   std::unordered_map<std::string, std::vector<std::pair<std::string, DatasetLocation>>> moved_;
 };
 
-// A dataset whose record is current is not cut over again.
+// A dataset whose record is current, collecting or collected is not cut over again.
 bool IsCutOver(const std::optional<CutoverRecord>& existing);
+// gc began deleting the old data (collecting or collected): rollback refuses it.
+bool CollectionBegan(const std::optional<CutoverRecord>& existing);
 // The record stored by a cut-over of `requested` (previous, next, retain_until):
 // current, cut at requested.cut_at (or `now`), changed then by `actor`.
 CutoverRecord CurrentCutover(const CutoverRecord& requested, const std::string& now, const std::string& actor);
 // current -> rolled-back.
 CutoverRecord RolledBackCutover(CutoverRecord record, const std::string& now, const std::string& actor);
-// current -> collected; Conflict when there is no current record.
+// current -> collecting, before gc deletes anything; Conflict when not current (a
+// rollback won the race).
+Result<CutoverRecord> CollectingCutover(const std::optional<CutoverRecord>& existing, const std::string& migration,
+                                        const std::string& dataset, const std::string& now, const std::string& actor);
+// current or collecting -> collected; Conflict otherwise.
 Result<CutoverRecord> CollectedCutover(const std::optional<CutoverRecord>& existing, const std::string& migration,
                                        const std::string& dataset, const std::string& now, const std::string& actor);
 

@@ -147,6 +147,10 @@ Event CutOverReverted(const CutoverRecord& r, const std::string& reason) {
   return Make(r.migration, r.dataset_id, kCutOver, kCutOverReverted, Text(detail));
 }
 
+Event Collecting(const std::string& migration, const std::string& dataset, const std::string& detail) {
+  return Make(migration, dataset, kCutOver, kCollecting, detail);
+}
+
 Event Collected(const std::string& migration, const std::string& dataset, const std::string& detail) {
   return Make(migration, dataset, kCutOver, kCollected, detail);
 }

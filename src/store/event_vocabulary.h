@@ -50,6 +50,7 @@ inline constexpr const char* kVerificationFailed = "verification-failed";
 inline constexpr const char* kCutOver = "cut-over";
 inline constexpr const char* kCutOverReverted = "cut-over-reverted";
 inline constexpr const char* kCollected = "collected";
+inline constexpr const char* kCollecting = "collecting";
 // Details that are fixed texts.
 inline constexpr const char* kTaskPlannedDetail = "planned";
 inline constexpr const char* kTaskDroppedDetail = "dropped from the plan";
@@ -117,6 +118,7 @@ Event GateApproved(const StageApproval& approval);     // time and actor of the 
 Event Verification(const VerificationRecord& record);  // time and actor of the record
 Event CutOver(const CutoverRecord& record);            // at record.cut_at by record.changed_by
 Event CutOverReverted(const CutoverRecord& record, const std::string& reason);
+Event Collecting(const std::string& migration, const std::string& dataset, const std::string& detail);
 Event Collected(const std::string& migration, const std::string& dataset, const std::string& detail);
 
 // --- Parsers -----------------------------------------------------------------

@@ -277,6 +277,37 @@ INSERT INTO event_chains (migration, head_seq, head_hash)
   SELECT migration, MAX(seq), hash FROM events WHERE hash <> '' GROUP BY migration;
 )sql";
 
+// A cut-over whose collection by gc has begun is "collecting" (gc marks it before it
+// deletes anything, so rollback refuses it and the next gc resumes it). SQLite cannot
+// change a CHECK constraint in place: the table is rebuilt with the rows kept.
+constexpr const char* kMigration7 = R"sql(
+CREATE TABLE cutovers_v6 (
+  migration TEXT NOT NULL,
+  dataset_id TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('current', 'rolled-back', 'collected', 'collecting')),
+  previous_uri TEXT NOT NULL,
+  previous_format TEXT NOT NULL,
+  previous_schema TEXT NOT NULL,
+  previous_schema_version INTEGER NOT NULL,
+  next_uri TEXT NOT NULL,
+  next_format TEXT NOT NULL,
+  next_schema TEXT NOT NULL,
+  next_schema_version INTEGER NOT NULL,
+  cut_at TEXT NOT NULL,
+  retain_until TEXT NOT NULL,
+  changed_at TEXT NOT NULL,
+  changed_by TEXT NOT NULL,
+  PRIMARY KEY (migration, dataset_id)
+) WITHOUT ROWID;
+INSERT INTO cutovers_v6 SELECT migration, dataset_id, state, previous_uri, previous_format, previous_schema,
+  previous_schema_version, next_uri, next_format, next_schema, next_schema_version, cut_at, retain_until,
+  changed_at, changed_by FROM cutovers;
+DROP TABLE cutovers;
+ALTER TABLE cutovers_v6 RENAME TO cutovers;
+CREATE INDEX cutovers_by_retention ON cutovers (state, retain_until);
+CREATE INDEX cutovers_by_dataset ON cutovers (dataset_id);
+)sql";
+
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> m = {
       {1, "catalog, lineage, imports, plans, events", kMigration1},
@@ -285,6 +316,7 @@ const std::vector<Migration>& Migrations() {
       {4, "hash-chained event log", kMigration4},
       {5, "verifications and cut-overs", kMigration5},
       {6, "one event chain per migration, with its head", kMigration6},
+      {7, "cut-overs being collected", kMigration7},
   };
   return m;
 }

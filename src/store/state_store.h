@@ -178,9 +178,16 @@ class StateStore {
   Result<std::vector<CutoverRecord>> ListCutovers(const std::string& migration, const std::string& dataset = "");
   // current -> rolled-back for `datasets` of `migration` (all when empty): their catalog
   // entries point at `previous` again. One transaction, one event each. Returns how many.
+  // Conflict (nothing changed) when a named dataset's collection by gc has begun: gc and
+  // rollback exclude each other through the record's state, never through timing.
   Result<int64_t> RestoreCutovers(const std::string& migration, const std::vector<std::string>& datasets,
                                   const std::string& actor, const std::string& detail);
-  // current -> collected, after gc deleted the previous data (Conflict when not current).
+  // current -> collecting, compared and set in one transaction, with an event carrying
+  // `detail`, before gc deletes anything: from then on rollback refuses the dataset and
+  // the next gc resumes it. Conflict when the record is not current (a rollback won).
+  Status BeginCollection(const std::string& migration, const std::string& dataset, const std::string& actor,
+                         const std::string& detail);
+  // collecting (or current) -> collected, after gc deleted the previous data (Conflict otherwise).
   Status MarkCollected(const std::string& migration, const std::string& dataset, const std::string& actor,
                        const std::string& detail);
 

@@ -101,6 +101,17 @@ Result<int64_t> StateStore::RestoreCutovers(const std::string& migration, const 
   GAGGLE_RETURN_IF_ERROR(backend_->Write([&](StoreTransaction& tx) -> Status {
     restored = 0;
     const std::set<std::string> only(datasets.begin(), datasets.end());
+    // gc and rollback exclude each other here: a named dataset whose collection began
+    // (read inside this transaction) is refused, and nothing is restored.
+    for (const std::string& d : only) {
+      GAGGLE_ASSIGN_OR_RETURN(std::optional<CutoverRecord> existing, tx.FindCutover(migration, d));
+      if (CollectionBegan(existing)) {
+        return Status::Conflict("migration '" + migration + "', dataset '" + d +
+                                "': gc began deleting its old data at " + existing->changed_at + " (" +
+                                CutoverStateName(existing->state) +
+                                "); rolling back would point the catalog at partly deleted data; nothing was restored");
+      }
+    }
     CutoverQuery q;
     q.migration = migration;
     q.state = CutoverState::kCurrent;
@@ -117,6 +128,17 @@ Result<int64_t> StateStore::RestoreCutovers(const std::string& migration, const 
     return Status::OK();
   }));
   return restored;
+}
+
+Status StateStore::BeginCollection(const std::string& migration, const std::string& dataset, const std::string& actor,
+                                   const std::string& detail) {
+  return backend_->Write([&](StoreTransaction& tx) -> Status {
+    GAGGLE_ASSIGN_OR_RETURN(std::optional<CutoverRecord> existing, tx.FindCutover(migration, dataset));
+    const std::string now = Now();
+    GAGGLE_ASSIGN_OR_RETURN(CutoverRecord collecting, CollectingCutover(existing, migration, dataset, now, actor));
+    GAGGLE_RETURN_IF_ERROR(tx.PutCutover(collecting));
+    return Append(tx, events::Collecting(migration, dataset, detail), now, actor);
+  });
 }
 
 Status StateStore::MarkCollected(const std::string& migration, const std::string& dataset, const std::string& actor,
