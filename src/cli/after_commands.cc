@@ -93,9 +93,11 @@ int RunGc(const GcArgs& a) {
     std::cout << verb << "  " << i.migration << "  " << i.dataset << "  " << i.path << "  (" << i.files << " files, "
               << HumanBytes(static_cast<double>(i.bytes)) << "; retained until " << i.retain_until << ")"
               << (i.reason.empty() ? "" : "  [" + i.reason + "]") << "\n";
+    for (const std::string& l : i.left) std::cout << "  left  " << l << "\n";
   }
   for (const GcItem& i : report->kept) {
     std::cout << "kept  " << i.migration << "  " << i.dataset << "  " << i.reason << "\n";
+    for (const std::string& l : i.left) std::cout << "  left  " << l << "\n";
   }
   std::cout << (a.dry_run ? "dry run: " : "") << report->deleted.size() << " old dataset"
             << (report->deleted.size() == 1 ? "" : "s") << " " << passive << " ("

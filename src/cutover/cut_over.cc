@@ -6,6 +6,7 @@
 #include "columnar/value_format.h"
 #include "common/dataset_location.h"
 #include "common/file_system.h"
+#include "common/location_identity.h"
 #include "dataset/format_table.h"
 #include "dataset/manifest.h"
 
@@ -52,7 +53,10 @@ Result<CutOverReport> CutOverMigration(StateStore* store, const MigrationSpec& s
   GAGGLE_ASSIGN_OR_RETURN(std::vector<CutoverRecord> existing, store->ListCutovers(spec.name));
   std::set<std::string> current;
   for (const CutoverRecord& c : existing) {
-    if (c.state == CutoverState::kCurrent) current.insert(c.dataset_id);
+    // Collected (or being collected): its old data is gone and the catalog already points
+    // at the new; cutting it over again would record previous == new, and a rollback
+    // would then quarantine the only copy.
+    if (c.state != CutoverState::kRolledBack) current.insert(c.dataset_id);
   }
   std::vector<CutoverRecord> records;
   for (const TaskRecord& t : tasks) {
@@ -66,6 +70,16 @@ Result<CutOverReport> CutOverMigration(StateStore* store, const MigrationSpec& s
     if (!entity) {
       return Status::NotFound("cannot cut over '" + t.dataset_id + "' of migration '" + spec.name +
                               "': it is no longer in the catalog");
+    }
+    auto from = Canonicalize(entity->uri, {SymlinkPolicy::kResolveSymlinks, ""});
+    auto to = Canonicalize(t.target_uri, {SymlinkPolicy::kResolveSymlinks, ""});
+    if (from.ok() && to.ok() && SameLocation(*from, *to)) {
+      ++report.already;  // the catalog already points at the output
+      continue;
+    }
+    if (from.ok() && to.ok() && Overlaps(*from, *to)) {
+      return Status::InvalidArgument("cannot cut over '" + t.dataset_id + "': its output " + t.target_uri +
+                                     " and its catalog location " + entity->uri + " nest in each other");
     }
     CutoverRecord r;
     r.migration = spec.name;

@@ -3,88 +3,13 @@
 #include "cutover/cut_over.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
-
+#include "cutover/cutover_test_fixture.h"
 #include "cutover/garbage_collector.h"
 #include "fleet/rollback.h"
 
 namespace gaggle {
 namespace {
-
-namespace fs = std::filesystem;
-
-class CutOverTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("gaggle-cutover-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    auto s = OpenStateStore((dir_ / "gaggle.db").string());
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(s).value();
-    spec_.name = "m";
-    spec_.version = 2;
-    spec_.retention = std::chrono::seconds(7 * 24 * 3600);
-
-    Catalog c;
-    Plan plan;
-    plan.migration = "m";
-    plan.spec_hash = "s";
-    plan.hash = "p";
-    for (const char* id : {"a", "b", "c"}) {
-      Entity e;
-      e.kind = EntityKind::kDataset;
-      e.id = e.name = id;
-      e.uri = "file://" + (dir_ / "v1" / id).string() + "/";
-      e.format = "avro";
-      e.schema_version = 1;
-      c.AddEntity(e);
-      Write(dir_ / "v1" / id / "part-0.avro", "old data of " + std::string(id));
-      Write(dir_ / "v2" / id / "part-0.parquet", "new data");
-      PlanRow r;
-      r.dataset_id = id;
-      r.source_uri = e.uri;
-      r.source_format = "avro";
-      r.target_uri = "file://" + (dir_ / "v2" / id).string() + "/";
-      plan.rows.push_back(r);
-    }
-    ASSERT_TRUE(c.Finalize().ok());
-    ASSERT_TRUE(store_->ReplaceCatalog(c, {"test", "me"}).ok());
-    ASSERT_TRUE(store_->UpsertRun(plan, "m.yaml", 1, "me").ok());
-    // a and b are validated; c needs attention.
-    for (const char* id : {"a", "b", "c"}) {
-      TaskRecord t = **store_->FindTask("m", id);
-      std::vector<TaskState> path = {TaskState::kRunning, TaskState::kValidating, TaskState::kValidated};
-      if (std::string(id) == "c") path = {TaskState::kRunning, TaskState::kNeedsAttention};
-      for (TaskState s : path) {
-        TaskState from = t.state;
-        t.state = s;
-        ASSERT_TRUE(store_->TransitionTask(from, t, "me", "").ok());
-      }
-    }
-  }
-  void TearDown() override {
-    store_.reset();
-    fs::remove_all(dir_);
-  }
-  static void Write(const fs::path& p, const std::string& text) {
-    fs::create_directories(p.parent_path());
-    std::ofstream(p) << text;
-  }
-  void Complete() {
-    MigrationRunUpdate u;
-    u.state = RunState::kCompleted;
-    ASSERT_TRUE(store_->UpdateRun("m", u, "me", "done").ok());
-  }
-
-  fs::path dir_;
-  std::unique_ptr<StateStore> store_;
-  MigrationSpec spec_;
-};
 
 TEST_F(CutOverTest, CutsOverValidatedDatasetsOnceWithTheRetentionDeadline) {
   CutOverOptions o;
@@ -229,7 +154,8 @@ TEST_F(CutOverTest, GcRefusesAPreviousLocationTheCatalogStillUses) {
   ASSERT_EQ(r->deleted.size(), 1u);
   EXPECT_EQ(r->deleted[0].dataset, "b");
   ASSERT_EQ(r->kept.size(), 1u);
-  EXPECT_NE(r->kept[0].reason.find("still points at"), std::string::npos) << r->kept[0].reason;
+  EXPECT_NE(r->kept[0].reason.find("is the location of dataset 'c' of the catalog"), std::string::npos)
+      << r->kept[0].reason;
   EXPECT_TRUE(fs::exists(dir_ / "v1" / "a" / "part-0.avro"));
 }
 

@@ -107,7 +107,7 @@ Result<FinishResult> FinishMigration(StateStore* store, const MigrationSpec& spe
   GAGGLE_ASSIGN_OR_RETURN(std::vector<CutoverRecord> cutovers, store->ListCutovers(spec.name));
   std::set<std::string> current;
   for (const CutoverRecord& c : cutovers) {
-    if (c.state == CutoverState::kCurrent) current.insert(c.dataset_id);
+    if (c.state != CutoverState::kRolledBack) current.insert(c.dataset_id);  // collected ones stay cut over
   }
   int64_t to_cut = 0;
   for (const TaskRecord& t : tasks) to_cut += t.state == TaskState::kValidated && !current.count(t.dataset_id);

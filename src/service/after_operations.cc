@@ -30,7 +30,8 @@ nlohmann::json GcItemsJson(const std::vector<GcItem>& items) {
                    {"retain_until", i.retain_until},
                    {"files", i.files},
                    {"bytes", i.bytes},
-                   {"reason", i.reason}});
+                   {"reason", i.reason},
+                   {"left", i.left}});
   }
   return out;
 }
