@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "agent/output_committer.h"
+#include "agent/output_ownership.h"
 #include "columnar/value_format.h"
 #include "common/digest.h"
 #include "dataset/content_checksum.h"
@@ -144,6 +145,7 @@ Result<AgentRunResult> RunAgent(Agent* agent, const MigrationSpec& spec, const A
   std::string what = "dataset '" + task.dataset_id + "'";
   const std::string spec_hash = OutputSpecHash(spec);
 
+  GAGGLE_RETURN_IF_ERROR(CheckOutputOwnership(task.output_path, task.input_path).WithContext(what));
   GAGGLE_RETURN_IF_ERROR(RecoverOutputLeftovers(fs, task.output_path));
   GAGGLE_ASSIGN_OR_RETURN(InputFingerprint input, FingerprintDataset(fs, task.input_path));
   GAGGLE_RETURN_IF_ERROR(token->Check(what));
@@ -164,6 +166,8 @@ Result<AgentRunResult> RunAgent(Agent* agent, const MigrationSpec& spec, const A
   auto staged_result = agent->Stage(task, input, committer.staging_dir(), *token, progress);
   if (!staged_result.ok()) return staged_result.status().WithContext(what);
   StagedOutput staged = std::move(staged_result).value();
+  // Before anything reads, converts or removes a staged file: no symlink out of it.
+  GAGGLE_RETURN_IF_ERROR(CheckStagedOutputSymlinks(committer.staging_dir()).WithContext(what));
 
   if (!staged.counts.Balanced()) {
     return Status::AgentError(
@@ -224,6 +228,9 @@ Result<AgentRunResult> RunAgent(Agent* agent, const MigrationSpec& spec, const A
   manifest.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   GAGGLE_RETURN_IF_ERROR(
       WriteFileAtomically(fs, committer.staging_dir() + "/" + kManifestFileName, manifest.ToJson().dump(2) + "\n"));
+  // Right before the output replaces anything: the same rules again, and no symlink out.
+  GAGGLE_RETURN_IF_ERROR(CheckStagedOutputSymlinks(committer.staging_dir()).WithContext(what));
+  GAGGLE_RETURN_IF_ERROR(CheckOutputOwnership(task.output_path, task.input_path).WithContext(what));
   GAGGLE_RETURN_IF_ERROR(committer.Commit());
 
   AgentRunResult result;

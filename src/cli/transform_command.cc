@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -32,6 +33,13 @@ nlohmann::json ResultToJson(const AgentRunResult& r) {
   return j;
 }
 
+std::string AbsolutePath(const std::string& path) {
+  if (path.empty() || path.find("://") != std::string::npos) return path;
+  std::string p = std::filesystem::absolute(path).lexically_normal().string();
+  while (p.size() > 1 && p.back() == '/') p.pop_back();
+  return p;
+}
+
 int RunTransform(const TransformArgs& args) {
   auto spec = LoadMigrationSpec(args.spec);
   if (!spec.ok()) return ReportError(spec.status());
@@ -40,8 +48,10 @@ int RunTransform(const TransformArgs& args) {
   AgentTask task;
   task.migration = spec->name;
   task.dataset_id = args.dataset.empty() ? args.input : args.dataset;
-  task.input_path = args.input;
-  task.output_path = args.output;
+  // Resolved once, here, against the directory the command runs in: what is checked,
+  // written and recorded is an absolute path (docs/safety.md).
+  task.input_path = AbsolutePath(args.input);
+  task.output_path = AbsolutePath(args.output);
   if (!args.from.empty()) {
     auto f = ParseFormat(args.from);
     if (!f.ok()) return ReportError(f.status());

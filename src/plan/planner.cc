@@ -12,6 +12,7 @@
 #include "dataset/format_table.h"
 #include "plan/lineage_graph.h"
 #include "plan/selection.h"
+#include "plan/target_ownership.h"
 #include "plan/target_template.h"
 
 namespace gaggle {
@@ -201,6 +202,9 @@ class PlanBuilder {
     }
   }
 
+  // No target replaces data gaggle does not own (plan/target_ownership.h).
+  Status CheckTargetsAreOwned() const { return CheckTargetOwnership(plan_.rows, catalog_); }
+
   // Two datasets sent to one place would overwrite each other.
   Status CheckTargetsAreDistinct() const {
     const std::vector<PlanRow>& rows = plan_.rows;
@@ -331,6 +335,7 @@ Result<Plan> BuildPlan(const Catalog& catalog, const MigrationSpec& spec, const 
   builder.PlaceOtherStages();
   builder.WriteRows();
   GAGGLE_RETURN_IF_ERROR(builder.CheckTargetsAreDistinct());
+  GAGGLE_RETURN_IF_ERROR(builder.CheckTargetsAreOwned());
   return builder.Finish();
 }
 
