@@ -28,11 +28,21 @@ struct RunArgs {
 
 std::atomic<bool> g_interrupted{false};
 
+// How long `run` may take to stop after SIGINT/SIGTERM (agents are stopped, state
+// written) before it exits anyway: the state store is transactional, so the next run
+// recovers whatever was in flight, exactly as after kill -9.
+constexpr unsigned kInterruptGraceSeconds = 30;
+
+extern "C" void OnGraceOver(int) { ::_exit(kExitInterrupted); }
+
 extern "C" void OnInterrupt(int) {
   g_interrupted.store(true);
-  // A second Ctrl-C kills at once (the state stays consistent: the next run recovers).
+  // A second Ctrl-C kills at once (the state stays consistent: the next run recovers),
+  // and the first one ends the process within the grace period whatever it is waiting on.
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
+  std::signal(SIGALRM, OnGraceOver);
+  ::alarm(kInterruptGraceSeconds);
 }
 
 void PrintSummary(const FleetRunSummary& s, const std::string& migration, const std::string& logs_dir) {
@@ -130,8 +140,16 @@ int RunRun(const RunArgs& a) {
   auto outcome = service::StartRun(c->ctx, request);
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
+  ::alarm(0);
   display.Finish();
-  if (!outcome.ok()) return ReportError(outcome.status());
+  if (!outcome.ok()) {
+    // Another `gaggle run` holds the migration's lease: a documented, retryable ending.
+    if (outcome.status().code() == StatusCode::kConflict) {
+      ReportError(outcome.status().WithContext("another runner holds the lease"));
+      return kExitRetryable;
+    }
+    return ReportError(outcome.status());
+  }
   if (a.json) {
     std::cout << JsonText(outcome->ToJson()) << std::endl;
   } else {
@@ -155,7 +173,7 @@ void AddRunCommand(CLI::App* app, int* exit_code) {
       "Steer it from another terminal with `gaggle pause|resume|cancel MIGRATION` and\n"
       "`gaggle fleet set MIGRATION --concurrency N`; watch it with `gaggle status` and `gaggle logs`.\n"
       "Exit codes: 0 every dataset migrated; 1 some need attention, or cancelled; 75 paused\n"
-      "(--exit-when-paused); 130 interrupted.");
+      "(--exit-when-paused) or another runner holds the lease; 130 interrupted.");
   cmd->add_option("spec", args->spec, "Migration spec (MIGRATION.yaml)")->required();
   cmd->add_option("--catalog", args->catalog, "Import this catalog file or directory first (else use the stored one)");
   cmd->add_option("--state", args->state, "State file (SQLite): catalog, plans, tasks and the event log")

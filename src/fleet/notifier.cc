@@ -2,6 +2,10 @@
 
 #include <httplib.h>
 
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
 namespace gaggle {
 
 nlohmann::json NotificationPayload(const Notification& n) {
@@ -60,11 +64,26 @@ int64_t WebhookNotifier::dropped() const {
 
 Status WebhookNotifier::Deliver(const std::string& body) {
   httplib::Client client(scheme_host_port_);
-  auto secs = std::chrono::duration_cast<std::chrono::seconds>(options_.request_timeout).count();
-  client.set_connection_timeout(secs, 0);
-  client.set_read_timeout(secs, 0);
-  client.set_write_timeout(secs, 0);
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(options_.request_timeout).count();
+  client.set_connection_timeout(us / 1000000, us % 1000000);
+  client.set_read_timeout(us / 1000000, us % 1000000);
+  client.set_write_timeout(us / 1000000, us % 1000000);
+  // A total deadline: the per-read timeouts restart with every byte received, so a
+  // watchdog shuts the socket down when the whole request has taken too long.
+  std::mutex m;
+  std::condition_variable cv;
+  bool done = false;
+  std::thread watchdog([&] {
+    std::unique_lock<std::mutex> lock(m);
+    if (!cv.wait_for(lock, options_.request_timeout, [&] { return done; })) client.stop();
+  });
   auto res = client.Post(path_, body, "application/json");
+  {
+    std::lock_guard<std::mutex> lock(m);
+    done = true;
+  }
+  cv.notify_all();
+  watchdog.join();
   if (!res) return Status::IOError("webhook " + scheme_host_port_ + path_ + ": " + httplib::to_string(res.error()));
   if (res->status < 200 || res->status >= 300) {
     return Status::IOError("webhook " + scheme_host_port_ + path_ + ": HTTP " + std::to_string(res->status));

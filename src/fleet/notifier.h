@@ -45,6 +45,8 @@ class WebhookNotifier final : public Notifier {
   struct Options {
     int max_attempts = 5;
     std::chrono::milliseconds initial_backoff{200};
+    // The whole request, connect to last byte of the response: a receiver that drips
+    // its headers one byte at a time is cut off when it passes.
     std::chrono::milliseconds request_timeout{5000};
   };
   // `url`: http://host[:port]/path or https://...; `log` receives delivery failures.
