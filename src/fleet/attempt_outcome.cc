@@ -90,7 +90,8 @@ AttemptVerdict ClassifyAttempt(const TaskRecord& running, const Result<TaskOutco
 }
 
 ValidationVerdict ClassifyValidation(const std::string& migration, const TaskRecord& validating,
-                                     const Result<TaskValidation>& result, double seconds, RunShutdown shutdown) {
+                                     const Result<TaskValidation>& result, double seconds, RunShutdown shutdown,
+                                     const RetryPolicy& retry) {
   ValidationVerdict v;
   TaskRecord& next = v.next;
   next = validating;
@@ -113,13 +114,21 @@ ValidationVerdict ClassifyValidation(const std::string& migration, const TaskRec
       v.level = "error";
     }
     v.detail["error"] = err.ToString();
-  } else if (result->source_changed) {
+  } else if (result->source_changed && retry.ShouldRetry(Status::IOError(result->summary), next.attempts)) {
     next.state = TaskState::kPending;
     next.last_error = result->summary;
     v.record.summary = result->summary;
     v.detail["source_changed"] = result->summary;
     v.event = "source_changed_rerun";
     v.level = "warn";
+  } else if (result->source_changed) {
+    next.state = TaskState::kNeedsAttention;
+    next.last_error = "its source changed during each of " + std::to_string(next.attempts) +
+                      " attempts and the retries (retries.max) are spent; the last: " + result->summary;
+    v.record.summary = next.last_error;
+    v.detail["source_changed"] = result->summary;
+    v.event = "source_changed_out_of_retries";
+    v.level = "error";
   } else if (result->passed) {
     next.state = TaskState::kValidated;
     v.record.passed = true;

@@ -14,8 +14,10 @@
 //  - failed retryably with retries left waits out the RetryPolicy's backoff;
 //  - failed retryably out of retries needs attention; failed otherwise, failed.
 // A validation passes (validated), fails or cannot run (invalid), finds the source
-// changed since the agent ran (pending: run it again), or is stopped by the run's
-// shutdown (cancelled or pending, as above).
+// changed since the agent ran (pending: run it again, which spends a retry; when the
+// retries are spent it needs attention with the reason, so a source that changes on
+// every attempt cannot re-run without bound), or is stopped by the run's shutdown
+// (cancelled or pending, as above).
 // Thread-safety: pure functions.
 #pragma once
 
@@ -76,6 +78,7 @@ struct ValidationVerdict {
 
 // `validating` is the task as it was validated (state validating).
 ValidationVerdict ClassifyValidation(const std::string& migration, const TaskRecord& validating,
-                                     const Result<TaskValidation>& result, double seconds, RunShutdown shutdown);
+                                     const Result<TaskValidation>& result, double seconds, RunShutdown shutdown,
+                                     const RetryPolicy& retry);
 
 }  // namespace gaggle

@@ -146,7 +146,7 @@ TEST(AttemptOutcomeTest, ClassifiesEveryWayAValidationEnds) {
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
-    ValidationVerdict v = ClassifyValidation("m1", validating, c.result, 0.25, c.shutdown);
+    ValidationVerdict v = ClassifyValidation("m1", validating, c.result, 0.25, c.shutdown, Retries(3));
     EXPECT_EQ(v.next.state, c.want_state);
     EXPECT_EQ(v.event, c.want_event);
     EXPECT_EQ(v.save_record, c.want_saved);
@@ -155,6 +155,13 @@ TEST(AttemptOutcomeTest, ClassifiesEveryWayAValidationEnds) {
     EXPECT_EQ(v.record.passed, c.want_state == TaskState::kValidated);
     EXPECT_EQ(v.next.attempts, std::string(c.name) == "interrupted" ? 1 : 2);
   }
+  // Issue 20, case 17: a source that changed on every attempt spends the retries, then
+  // needs attention with the reason instead of re-running without bound.
+  ValidationVerdict spent = ClassifyValidation("m1", validating, stale, 0.25, RunShutdown::kNone, Retries(1));
+  EXPECT_EQ(spent.next.state, TaskState::kNeedsAttention);
+  EXPECT_EQ(spent.event, "source_changed_out_of_retries");
+  EXPECT_NE(spent.next.last_error.find("source changed during each of 2 attempts"), std::string::npos)
+      << spent.next.last_error;
 }
 
 }  // namespace

@@ -227,7 +227,8 @@ Status RunSession::HandleCompletion(Completion c) {
 Status RunSession::HandleValidation(Completion c) {
   const uint32_t i = c.slot;
   Release(i);
-  ValidationVerdict v = ClassifyValidation(migration_, slots_[i].rec, c.validation, c.seconds, shutdown_);
+  ValidationVerdict v =
+      ClassifyValidation(migration_, slots_[i].rec, c.validation, c.seconds, shutdown_, options_.retry);
   if (v.save_record) GAGGLE_RETURN_IF_ERROR(store_->SaveValidation(v.record));
   Status st = store_->TransitionTask(TaskState::kValidating, v.next, options_.actor, JsonText(v.detail, -1));
   if (!st.ok()) return st.WithContext("recording the validation of dataset '" + slots_[i].rec.dataset_id + "'");

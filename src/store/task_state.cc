@@ -24,7 +24,9 @@ constexpr std::array<uint32_t, kNumTaskStates> MakeEdges() {
   add(S::kRunning, Bit(S::kSucceeded) | Bit(S::kRetrying) | Bit(S::kFailed) | Bit(S::kNeedsAttention) |
                        Bit(S::kCancelled) | Bit(S::kPending) | Bit(S::kValidating));
   // Validation: passed, failed, source changed (run again), or the runner died (run again).
-  add(S::kValidating, Bit(S::kValidated) | Bit(S::kInvalid) | Bit(S::kPending) | Bit(S::kCancelled));
+  // A source that kept changing until the retries were spent needs attention.
+  add(S::kValidating,
+      Bit(S::kValidated) | Bit(S::kInvalid) | Bit(S::kPending) | Bit(S::kCancelled) | Bit(S::kNeedsAttention));
   add(S::kSucceeded, Bit(S::kValidating));
   add(S::kValidated, Bit(S::kRolledBack) | Bit(S::kPending));
   add(S::kInvalid, Bit(S::kPending) | Bit(S::kRolledBack) | Bit(S::kCancelled));

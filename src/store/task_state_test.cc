@@ -77,6 +77,7 @@ TEST(TaskState, AllowedTransitionsAreExactlyTheDiagram) {
       {S::kValidating, S::kInvalid},
       {S::kValidating, S::kPending},
       {S::kValidating, S::kCancelled},
+      {S::kValidating, S::kNeedsAttention},
       {S::kValidated, S::kRolledBack},
       {S::kValidated, S::kPending},
       {S::kInvalid, S::kPending},
@@ -92,7 +93,7 @@ TEST(TaskState, AllowedTransitionsAreExactlyTheDiagram) {
       allowed += IsAllowedTransition(from, to) ? 1 : 0;
     }
   }
-  EXPECT_EQ(allowed, 35);
+  EXPECT_EQ(allowed, 36);
   for (int i = 0; i < kNumTaskStates; ++i) {
     EXPECT_FALSE(IsAllowedTransition(static_cast<S>(i), static_cast<S>(i))) << "self edge " << i;
   }
