@@ -59,7 +59,8 @@ void PrintPlan(const Plan& p, size_t rows_per_stage, bool saved, const std::stri
 }
 
 int RunPlan(const PlanArgs& a) {
-  auto c = OpenCliContext(a.state);
+  // --no-save without --catalog only reads the state: a mistyped --state must not create one.
+  auto c = OpenCliContext(a.state, "", a.no_save && a.catalog.empty());
   if (!c.ok()) return ReportError(c.status());
   auto planned = service::PreparePlan(c->ctx, {a.spec, a.catalog, !a.no_save});
   if (!planned.ok()) return ReportError(planned.status());
