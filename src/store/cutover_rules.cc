@@ -2,12 +2,28 @@
 
 #include <algorithm>
 
+#include "common/location_identity.h"
+
 namespace gaggle {
+namespace {
+
+// The same location however it is spelled (scheme, trailing slash, "." and ".."), so a
+// descriptor that differs from the cut-over record only in spelling still lags.
+bool SameUri(const std::string& a, const std::string& b) {
+  if (a == b) return true;
+  auto ca = Canonicalize(a);
+  auto cb = Canonicalize(b);
+  return ca.ok() && cb.ok() && SameLocation(*ca, *cb);
+}
+
+}  // namespace
 
 CutoverLag::CutoverLag(const std::vector<CutoverRecord>& current) {
   std::vector<const CutoverRecord*> sorted;
   for (const CutoverRecord& r : current) {
-    if (r.state == CutoverState::kCurrent) sorted.push_back(&r);
+    // Collected (or being collected) datasets moved too: their old location is gone, so a
+    // lagging descriptor must not point the catalog back at it.
+    if (r.state != CutoverState::kRolledBack) sorted.push_back(&r);
   }
   std::stable_sort(sorted.begin(), sorted.end(),
                    [](const CutoverRecord* a, const CutoverRecord* b) { return a->cut_at < b->cut_at; });
@@ -20,7 +36,7 @@ Entity CutoverLag::AsStored(const Entity& imported) const {
   auto it = moved_.find(e.id);
   if (it == moved_.end()) return e;
   for (const auto& [previous_uri, next] : it->second) {
-    if (e.uri != previous_uri) continue;
+    if (!SameUri(e.uri, previous_uri)) continue;
     e.uri = next.uri;
     e.format = next.format;
     e.schema = next.schema;

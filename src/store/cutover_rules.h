@@ -3,7 +3,8 @@
 //
 // The lag rule: catalog descriptors are written by teams and lag behind gaggle's
 // cut-over. A dataset cut over by a migration keeps pointing at its new location when the
-// imported descriptor still names the location it was moved from; a descriptor naming any
+// imported descriptor still names the location it was moved from (compared by identity,
+// not spelling; collected cut-overs count, their old data is gone); a descriptor naming any
 // other location wins (the team moved it themselves). Cut-overs apply oldest first, so a
 // dataset moved twice follows the chain. The stored content hash stays the descriptor's,
 // so re-importing it unchanged changes nothing.
@@ -24,7 +25,7 @@ namespace gaggle {
 
 class CutoverLag {
  public:
-  // `current`: the current cut-over records (any order; others are ignored).
+  // `current`: the cut-over records (any order; rolled-back ones are ignored).
   explicit CutoverLag(const std::vector<CutoverRecord>& current);
 
   // The entity to store for `imported`: its location, format and schema follow the

@@ -41,6 +41,17 @@ TEST(CutoverLag, ADescriptorNamingTheOldLocationKeepsTheCutOver) {
   EXPECT_EQ(e.owner, "team");  // everything else is the descriptor's
 }
 
+// Issue 20, case 3: a descriptor that names the old location spelled differently (no
+// trailing slash, no scheme) still lags; a collected cut-over still counts.
+TEST(CutoverLag, ComparesLocationsByIdentityAndKeepsCollectedCutOvers) {
+  const CutoverLag lag({Cut("a", "file:///lake/a/", "file:///v2/a/", "2024-01-01"),
+                        Cut("b", "file:///lake/b", "file:///v2/b/", "2024-01-01", CutoverState::kCollected)});
+  EXPECT_EQ(lag.AsStored(Imported("a", "file:///lake/a")).uri, "file:///v2/a/");
+  EXPECT_EQ(lag.AsStored(Imported("a", "/lake/./a/")).uri, "file:///v2/a/");
+  EXPECT_EQ(lag.AsStored(Imported("b", "file:///lake/b/")).uri, "file:///v2/b/");
+  EXPECT_EQ(lag.AsStored(Imported("a", "file:///lake/ab")).uri, "file:///lake/ab");
+}
+
 TEST(CutoverLag, ADescriptorNamingAnotherLocationWins) {
   const CutoverLag lag({Cut("a", "s3://old/a", "s3://new/a", "2024-01-01")});
   EXPECT_EQ(lag.AsStored(Imported("a", "s3://team-moved-it/a")).uri, "s3://team-moved-it/a");

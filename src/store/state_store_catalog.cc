@@ -86,12 +86,10 @@ Status StateStore::ReplaceCatalogIn(StoreTransaction& tx, const Catalog& catalog
   GAGGLE_RETURN_IF_ERROR(tx.ScanEntityDigests([&differ](EntityDigest&& d) { differ.Add(std::move(d)); }));
   GAGGLE_ASSIGN_OR_RETURN(CatalogDiff diff, std::move(differ).Finish());
 
-  // The cut-over lag rule needs the current cut-overs only when entities are written.
+  // The cut-over lag rule needs the cut-overs only when entities are written.
   std::vector<CutoverRecord> current;
   if (!diff.added.empty() || !diff.updated.empty()) {
-    CutoverQuery q;
-    q.state = CutoverState::kCurrent;
-    GAGGLE_ASSIGN_OR_RETURN(current, tx.ListCutovers(q));
+    GAGGLE_ASSIGN_OR_RETURN(current, tx.ListCutovers(CutoverQuery{}));
   }
   const CutoverLag lag(current);
   for (NodeId i : diff.added) {
