@@ -225,7 +225,12 @@ Result<ArchiveVerifyReport> Verify(const std::function<Status(const TarEntryFn&)
 std::string AuditManifest(const std::vector<AuditFile>& files) {
   std::string out;
   for (const AuditFile* f : SortedByPath(files)) {
-    out += Sha256Hex(f->data);
+    if (f->source.empty()) {
+      out += Sha256Hex(f->data);
+    } else {
+      auto digest = Sha256File(FileSystem::Default(), f->source);
+      out += digest.ok() ? *digest : std::string(64, '0');
+    }
     out += "  ";
     out += f->path;
     out += '\n';
@@ -245,8 +250,20 @@ Status WriteAuditArchive(const std::string& out_path, const std::vector<AuditFil
     if (i > 0 && sorted[i - 1]->path == p) return Status::InvalidArgument("audit archive: duplicate path '" + p + "'");
   }
   GAGGLE_ASSIGN_OR_RETURN(TarZstWriter writer, TarZstWriter::Create(out_path, kTarZstDefaultLevel, fs));
-  for (const AuditFile* f : sorted) GAGGLE_RETURN_IF_ERROR(writer.Add(f->path, f->data));
-  GAGGLE_RETURN_IF_ERROR(writer.Add(kAuditManifestPath, AuditManifest(files)));
+  // The manifest is written last, from the digests of the bytes actually archived.
+  std::string manifest;
+  for (const AuditFile* f : sorted) {
+    if (f->source.empty()) {
+      GAGGLE_RETURN_IF_ERROR(writer.Add(f->path, f->data));
+      manifest += Sha256Hex(f->data);
+    } else {
+      Sha256 digest;
+      GAGGLE_RETURN_IF_ERROR(writer.AddFile(f->path, f->source, [&](std::string_view b) { digest.Update(b); }));
+      manifest += digest.FinishHex();
+    }
+    manifest += "  " + f->path + "\n";
+  }
+  GAGGLE_RETURN_IF_ERROR(writer.Add(kAuditManifestPath, manifest));
   return writer.Finish();
 }
 

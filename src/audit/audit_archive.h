@@ -31,9 +31,16 @@ inline constexpr const char* kAuditEventsPath = "events.jsonl";
 struct AuditFile {
   std::string path;
   std::string data;
+  // When set, the entry's bytes are streamed from this file when the archive is written
+  // (`data` is unused): task logs are never loaded whole. `size` is its size when listed.
+  std::string source;
+  uint64_t size = 0;
+
+  uint64_t bytes() const { return source.empty() ? data.size() : size; }
 };
 
-// Writes `files` plus the manifest to `out_path` atomically (TarZstWriter). InvalidArgument for
+// Writes `files` plus the manifest to `out_path` atomically (TarZstWriter), streaming the
+// entries that name a `source` file (memory bounded by one read buffer for them). InvalidArgument for
 // an unsafe path (see TarZstWriter::Add), a path with a newline or carriage return, a duplicate
 // path, or a file named MANIFEST.sha256. `fs` null means FileSystem::Default().
 Status WriteAuditArchive(const std::string& out_path, const std::vector<AuditFile>& files, FileSystem* fs = nullptr);

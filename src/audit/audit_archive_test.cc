@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <functional>
 
 #include "audit/audit_test_util.h"
@@ -307,6 +308,31 @@ TEST(AuditArchive, UnreadableBytesAreCorruptionNotAReport) {
     EXPECT_FALSE(g.ok());
   }
   EXPECT_FALSE(VerifyAuditArchive(dir / "does-not-exist.tar.zst").ok());
+}
+
+// Issue 20, case 18: task logs are streamed from their files into the archive (never
+// loaded whole); the archive verifies and counts their bytes.
+TEST(AuditArchive, StreamsSourceFilesAndTheManifestCoversThem) {
+  ScratchDir dir;
+  const std::string log = dir / "attempt-1.log";
+  {
+    std::ofstream out(log, std::ios::binary);
+    for (int i = 0; i < 3000; ++i) out << "line " << i << " of a long agent log\n";
+  }
+  auto files = SampleFiles();
+  AuditFile streamed;
+  streamed.path = "logs/ds9/attempt-1.log";
+  streamed.source = log;
+  streamed.size = static_cast<uint64_t>(std::filesystem::file_size(log));
+  files.push_back(streamed);
+  ASSERT_TRUE(WriteAuditArchive(dir / "m.tar.zst", files).ok());
+  ArchiveVerifyReport r = MustVerify(dir / "m.tar.zst");
+  EXPECT_TRUE(r.ok()) << Problems(r);
+  EXPECT_EQ(r.files, static_cast<int64_t>(files.size()));
+  int64_t bytes = 0;
+  for (const auto& f : files) bytes += static_cast<int64_t>(f.bytes());
+  EXPECT_EQ(r.bytes, bytes);
+  EXPECT_NE(AuditManifest(files).find(Sha256Hex(ReadFile(log)) + "  logs/ds9/attempt-1.log"), std::string::npos);
 }
 
 }  // namespace

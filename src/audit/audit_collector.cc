@@ -194,8 +194,13 @@ Status CollectLogs(const std::string& logs_dir, const std::string& migration, st
   }
   std::sort(logs.begin(), logs.end());
   for (const fs::path& p : logs) {
-    GAGGLE_ASSIGN_OR_RETURN(std::string text, ReadWholeFile(p));
-    files->push_back({"logs/" + fs::relative(p, root).generic_string(), std::move(text)});
+    // Streamed when the archive is written, never loaded whole (a log can be large).
+    AuditFile f;
+    f.path = "logs/" + fs::relative(p, root).generic_string();
+    f.source = p.string();
+    f.size = static_cast<uint64_t>(fs::file_size(p, ec));
+    if (ec) return Status::IOError("cannot read the size of " + p.string() + ": " + ec.message());
+    files->push_back(std::move(f));
   }
   return Status::OK();
 }

@@ -1,5 +1,6 @@
 #include "audit/tar_writer.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "audit/tar_header.h"
@@ -89,6 +90,35 @@ Status TarZstWriter::Write(std::string_view bytes) {
 }
 
 Status TarZstWriter::Add(const std::string& archive_path, std::string_view data, int64_t mtime_unix) {
+  GAGGLE_RETURN_IF_ERROR(WriteHeader(archive_path, data.size(), mtime_unix));
+  GAGGLE_RETURN_IF_ERROR(Write(data));
+  return Write(std::string_view(kZeros, Padding(data.size())));
+}
+
+Status TarZstWriter::AddFile(const std::string& archive_path, const std::string& source,
+                             const std::function<void(std::string_view)>& on_bytes, int64_t mtime_unix) {
+  if (!impl_ || impl_->done) return Status::Internal("tar writer: AddFile after Finish or Abandon");
+  GAGGLE_ASSIGN_OR_RETURN(std::unique_ptr<SequentialFile> in, impl_->fs->OpenSequential(source));
+  GAGGLE_ASSIGN_OR_RETURN(FileInfo info, impl_->fs->Stat(source));
+  GAGGLE_RETURN_IF_ERROR(WriteHeader(archive_path, info.size, mtime_unix));
+  std::string buf(size_t{1} << 20, '\0');
+  uint64_t left = info.size;
+  while (left > 0) {
+    const size_t want = static_cast<size_t>(std::min<uint64_t>(left, buf.size()));
+    GAGGLE_ASSIGN_OR_RETURN(size_t n, in->Read(want, reinterpret_cast<uint8_t*>(buf.data())));
+    if (n == 0) {
+      impl_->error = Status::IOError("tar entry '" + archive_path + "': " + source + " shrank while it was archived");
+      return impl_->error;
+    }
+    const std::string_view chunk(buf.data(), n);
+    if (on_bytes) on_bytes(chunk);
+    GAGGLE_RETURN_IF_ERROR(Write(chunk));
+    left -= n;
+  }
+  return Write(std::string_view(kZeros, Padding(info.size)));
+}
+
+Status TarZstWriter::WriteHeader(const std::string& archive_path, uint64_t size, int64_t mtime_unix) {
   if (!impl_ || impl_->done) return Status::Internal("tar writer: Add after Finish or Abandon");
   if (!impl_->error.ok()) return impl_->error;
   GAGGLE_RETURN_IF_ERROR(CheckWritablePath(archive_path));
@@ -96,7 +126,7 @@ Status TarZstWriter::Add(const std::string& archive_path, std::string_view data,
     return Status::InvalidArgument("tar entry '" + archive_path + "': negative mtime " + std::to_string(mtime_unix));
   }
   UstarHeader header;
-  header.size = data.size();
+  header.size = size;
   header.mtime = mtime_unix;
   std::string pax;
   if (archive_path.size() <= kUstarNameSize) {
@@ -122,9 +152,7 @@ Status TarZstWriter::Add(const std::string& archive_path, std::string_view data,
     GAGGLE_RETURN_IF_ERROR(Write(std::string_view(kZeros, Padding(pax.size()))));
   }
   EncodeUstarHeader(header, block);
-  GAGGLE_RETURN_IF_ERROR(Write(std::string_view(block, kTarBlockSize)));
-  GAGGLE_RETURN_IF_ERROR(Write(data));
-  return Write(std::string_view(kZeros, Padding(data.size())));
+  return Write(std::string_view(block, kTarBlockSize));
 }
 
 Status TarZstWriter::Finish() {

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -38,6 +39,11 @@ class TarZstWriter {
   // "." or ".." component and no NUL (InvalidArgument otherwise). `mtime_unix` must be >= 0;
   // 0 (the epoch) is the fixed time of reproducible archives. Duplicate paths are not checked.
   Status Add(const std::string& archive_path, std::string_view data, int64_t mtime_unix = 0);
+  // Adds the file `source` (on `fs`) as `archive_path`, streamed in 1 MiB reads: its size
+  // when opened goes in the header, and exactly that many bytes are copied (a file that
+  // shrinks meanwhile is an IOError). `on_bytes` sees every byte copied (for a digest).
+  Status AddFile(const std::string& archive_path, const std::string& source,
+                 const std::function<void(std::string_view)>& on_bytes, int64_t mtime_unix = 0);
   // Completes the archive and moves it into place; the writer is done afterwards.
   Status Finish();
   // Stops without publishing anything; removes the temporary file. Safe to call any time.
@@ -51,6 +57,8 @@ class TarZstWriter {
   struct Impl;
   explicit TarZstWriter(std::unique_ptr<Impl> impl);
   Status Write(std::string_view bytes);
+  // The pax and ustar headers of an entry of `size` bytes.
+  Status WriteHeader(const std::string& archive_path, uint64_t size, int64_t mtime_unix);
   std::unique_ptr<Impl> impl_;
 };
 

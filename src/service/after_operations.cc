@@ -95,7 +95,7 @@ Result<ArchiveResult> WriteArchive(const ServiceContext& ctx, const ArchiveReque
   ArchiveResult out;
   out.out = request.out;
   out.files = static_cast<int64_t>(files.size());
-  for (const AuditFile& f : files) out.bytes += static_cast<int64_t>(f.data.size());
+  for (const AuditFile& f : files) out.bytes += static_cast<int64_t>(f.bytes());
   return out;
 }
 

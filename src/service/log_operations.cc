@@ -8,6 +8,29 @@
 namespace gaggle::service {
 namespace {
 
+// A longer line is passed on cut, with a note: a log is streamed, never loaded whole,
+// and one line without a newline must not be either.
+constexpr size_t kMaxLineBytes = size_t{1} << 20;
+
+// Reads the next line of `in` into `line`, keeping at most kMaxLineBytes of it.
+bool NextLine(std::istream& in, std::string* line) {
+  line->clear();
+  size_t cut = 0;
+  char c;
+  bool any = false;
+  while (in.get(c)) {
+    any = true;
+    if (c == '\n') break;
+    if (line->size() < kMaxLineBytes) {
+      line->push_back(c);
+    } else {
+      ++cut;
+    }
+  }
+  if (cut > 0) *line += " [gaggle: " + std::to_string(cut) + " more bytes of this line not shown]";
+  return any;
+}
+
 // -1 when the file cannot be opened; else the number of lines passed on.
 int64_t TailFile(const std::string& path, size_t tail, LogSource source,
                  const std::function<void(LogSource, const std::string&)>& sink) {
@@ -16,14 +39,14 @@ int64_t TailFile(const std::string& path, size_t tail, LogSource source,
   std::string line;
   if (tail == 0) {
     int64_t n = 0;
-    while (std::getline(in, line)) {
+    while (NextLine(in, &line)) {
       sink(source, line);
       ++n;
     }
     return n;
   }
   std::deque<std::string> last;
-  while (std::getline(in, line)) {
+  while (NextLine(in, &line)) {
     last.push_back(std::move(line));
     if (last.size() > tail) last.pop_front();
   }
