@@ -2,7 +2,8 @@
 # Never hang (issue 20, cases 14-18): a FIFO or /dev/zero as a data file, an agent whose
 # child escapes with setsid holding stdout, a webhook receiver that drips its headers,
 # a source that changes on every attempt and gigabytes of agent stderr all end within
-# bounded time, with the reason recorded; SIGTERM ends `gaggle run` within its grace.
+# bounded time, with the reason recorded; SIGTERM ends `gaggle run` within its grace, and
+# a second run of a migration being run exits 75 ("another runner holds the lease").
 source "$ROOT/tests/never_lose_data_lib.sh"
 
 # bounded SECONDS CMD...: runs CMD, failing the test when it takes longer.
@@ -181,10 +182,14 @@ printf 'name: stuck\nversion: 2\nselect: {match: {id: "*"}}\nrollout: {stages: [
 "$G" run stuck.yaml --catalog cat.yaml --state s.db -q > run.out 2>&1 &
 run_pid=$!
 for _ in $(seq 100); do pgrep -f stuck.sh > /dev/null && break; sleep 0.1; done
+# A second run of the same migration meanwhile: exit 75, "another runner holds the lease".
+rc=0; "$G" run stuck.yaml --state s.db -q > second.out 2>&1 || rc=$?
+expect_eq "$rc" 75 "a second concurrent run: exit code ($(cat second.out))"
+grep -q "another runner holds the lease" second.out || fail "a second run: $(cat second.out)"
 start=$SECONDS
 kill -TERM $run_pid
 rc=0; wait $run_pid || rc=$?
 (( SECONDS - start <= 35 )) || fail "SIGTERM: run took $((SECONDS - start))s to end"
 expect_eq "$rc" 130 "SIGTERM: exit code"
 cd ..
-echo "ok: never_lose_data hang cases 14, 15, 16, 17, 18 and SIGTERM"
+echo "ok: never_lose_data hang cases 14, 15, 16, 17, 18, SIGTERM and a second concurrent run"
