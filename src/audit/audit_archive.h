@@ -33,7 +33,7 @@ struct AuditFile {
   std::string data;
   // When set, the entry's bytes are streamed from this file when the archive is written
   // (`data` is unused): task logs are never loaded whole. `size` is its size when listed.
-  std::string source;
+  std::string source{};
   uint64_t size = 0;
 
   uint64_t bytes() const { return source.empty() ? data.size() : size; }
