@@ -170,14 +170,18 @@ void RemoveEmptyDirs(int root, const std::set<std::string>& dirs) {
   }
 }
 
-// What is still under `root` (never following symlinks), for the report.
-void ListLeft(const std::string& root, ListedDeleteReport* report) {
+// What is still under `root` and not listed (never following symlinks), for the report;
+// listed files that stayed were reported with their reason already.
+void ListLeft(const std::string& root, const std::vector<ListedFile>& files, ListedDeleteReport* report) {
   namespace fs = std::filesystem;
+  std::set<std::string> listed;
+  for (const ListedFile& f : files) listed.insert(f.relative_path);
   std::error_code ec;
   size_t shown = 0, total = 0;
   for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator();
        it.increment(ec)) {
     if (it->is_directory(ec) && !it->is_symlink(ec)) continue;
+    if (listed.count(fs::relative(it->path(), root, ec).generic_string())) continue;
     ++total;
     if (shown < 20) {
       report->left.push_back(it->path().string() + ": not in the listing (left alone)");
@@ -281,7 +285,7 @@ Result<ListedDeleteReport> DeleteListedFiles(const std::string& root, const std:
   if (::unlinkat(parent.get(), parts.back().c_str(), AT_REMOVEDIR) == 0) {
     report.root_removed = true;
   } else {
-    ListLeft(root, &report);
+    ListLeft(root, files, &report);
   }
   return report;
 }
