@@ -2,31 +2,48 @@
 # Integration tests: drive the real `gaggle` binary and check its outputs with
 # independent readers (DuckDB via npm, python3-avro). Each test is a script
 # tests/integration/*.sh taking the gaggle binary as $1; it exits non-zero on failure.
+# The scripts are independent (each works in its own temporary directory and starts its
+# own servers on free ports), so INTEGRATION_JOBS of them (default 2) run at once; the
+# slowest (fault and kill loops) start first. A failure prints the last 40 lines of its log.
 set -uo pipefail
 GAGGLE="$(realpath "${1:-build/gaggle}")"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+JOBS="${INTEGRATION_JOBS:-2}"
 export GAGGLE ROOT
 
 bash "$ROOT/tests/oracle/setup.sh" || { echo "integration: oracle setup failed"; exit 1; }
 
-passed=0
-failed=0
-failures=()
-for t in "$ROOT"/tests/integration/*.sh; do
-  [[ -e "$t" ]] || continue
+results="$(mktemp -d /tmp/gaggle-it-results-XXXXXX)"
+export results
+
+run_one() {  # run_one SCRIPT: runs it in a fresh directory, prints PASS/FAIL, records the outcome
+  local t="$1" name work start
   name="$(basename "$t" .sh)"
   work="$(mktemp -d /tmp/gaggle-it-XXXXXX)"
   start=$(date +%s)
   if (cd "$work" && WORK="$work" bash "$t" "$GAGGLE") >"$work/log" 2>&1; then
-    passed=$((passed + 1))
     echo "PASS $name ($(( $(date +%s) - start ))s)"
+    touch "$results/pass.$name"
     rm -rf "$work"
   else
-    failed=$((failed + 1))
-    failures+=("$name")
-    echo "FAIL $name ($(( $(date +%s) - start ))s), log:"
-    tail -n 40 "$work/log" | sed 's/^/    /'
+    { echo "FAIL $name ($(( $(date +%s) - start ))s), log:"; tail -n 40 "$work/log" | sed 's/^/    /'; } 
+    touch "$results/fail.$name"
   fi
-done
+}
+export -f run_one
+
+# Slow scripts first, so that they overlap the quick ones instead of running last alone.
+slow='never_lose_data_gc_kill|never_lose_data_hangs|fleet_crash|transform_agent|dashboard_browser'
+{
+  ls "$ROOT"/tests/integration/*.sh | grep -E "/($slow)\.sh$"
+  ls "$ROOT"/tests/integration/*.sh | grep -vE "/($slow)\.sh$"
+} | xargs -P "$JOBS" -I{} bash -c 'run_one "$1"' _ {}
+
+passed=$(find "$results" -name 'pass.*' | wc -l)
+failed=$(find "$results" -name 'fail.*' | wc -l)
+if [[ $failed -gt 0 ]]; then
+  echo "integration: failed: $(cd "$results" && ls fail.* | sed 's/^fail\.//' | tr '\n' ' ')"
+fi
+rm -rf "$results"
 echo "integration: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]
