@@ -101,8 +101,8 @@ export function Migration({ name, me }) {
   return html`<div>
     <h1>${name} <span id="run-state" class=${`state ${status.state}`}>${status.state}</span></h1>
     <p class="reason" id="run-reason">${status.reason}</p>
-    <p class="muted">runner: ${status.runner || 'none'} · concurrency ${status.concurrency} · ${fmtCount(status.succeeded)} of
-      ${fmtCount(status.datasets)} done (<span id="done-count">${status.succeeded}</span>) · ${fmtCount(status.rows_per_second)} rows/s · ETA ${fmtDuration(status.eta_seconds)}</p>
+    <p class="muted">runner: ${status.runner || 'none'} · concurrency ${status.concurrency} · ${fmtCount(status.succeeded)} of ${fmtCount(status.datasets)} done
+      (<span id="done-count">${status.succeeded}</span>) · ${fmtCount(status.rows_per_second)} rows/s · ETA ${fmtDuration(status.eta_seconds)}</p>
     <${Controls} name=${name} status=${status} me=${me} onDone=${() => setTick((t) => t + 1)} />
     <section><h2>Stages</h2><table id="stages"><thead><tr><th>stage</th><th>progress</th><th>datasets</th><th>done</th><th>failing</th><th>rows out</th></tr></thead>
       <tbody>${status.stages.map((s) => {
