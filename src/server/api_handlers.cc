@@ -1,9 +1,20 @@
 #include "server/api_handlers.h"
 
 #include <cstdlib>
+#include <filesystem>
 #include <sstream>
 
 namespace gaggle::server {
+
+ScratchDir::ScratchDir(const std::string& prefix) {
+  std::string tmpl = (std::filesystem::temp_directory_path() / (prefix + "-XXXXXX")).string();
+  if (::mkdtemp(tmpl.data()) != nullptr) path_ = tmpl;
+}
+
+ScratchDir::~ScratchDir() {
+  std::error_code ec;
+  if (!path_.empty()) std::filesystem::remove_all(path_, ec);
+}
 
 std::optional<JsonBody> ReadBody(ApiCall& c) {
   auto body = JsonBody::Parse(c.req.body);

@@ -33,6 +33,21 @@ Result<TaskQuery> TaskQueryFromJson(JsonBody* filter, const std::string& migrati
 // "STAGE:ORDINAL" -> cursor.
 Status ParseCursor(const std::string& text, int* stage, int64_t* ordinal);
 
+// A fresh private directory for one request's files (mkdtemp: never one that existed),
+// removed with everything in it when the object goes. path() is empty when it could
+// not be made.
+class ScratchDir {
+ public:
+  explicit ScratchDir(const std::string& prefix);
+  ~ScratchDir();
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
 // The query parameters of a task filter, for route documentation.
 std::vector<ParamDoc> TaskFilterParams();
 

@@ -1,8 +1,6 @@
 // Routes: migrations — list, create, plan preview, status, start, pause, resume,
 // cancel, concurrency, approve, rollback, report and the audit archive.
-#include <unistd.h>
 
-#include <filesystem>
 #include <fstream>
 
 #include "fleet/gate_pause.h"
@@ -224,20 +222,13 @@ void Report(ApiCall& c) {
 void Archive(ApiCall& c) {
   auto run = service::RequireRun(c.ctx, Mig(c));
   if (!run.ok()) return c.Fail(run.status());
-  const std::string dir = (std::filesystem::temp_directory_path() /
-                           ("gaggle-archive-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand())))
-                              .string();
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  const std::string out = dir + "/" + Mig(c) + ".tar.zst";
+  ScratchDir dir("gaggle-archive");
+  if (dir.path().empty()) return c.Fail(Status::IOError("cannot make a scratch directory for the archive"));
+  const std::string out = dir.path() + "/" + Mig(c) + ".tar.zst";
   auto written = service::WriteArchive(c.ctx, {Mig(c), out, ""});
-  if (!written.ok()) {
-    std::filesystem::remove_all(dir, ec);
-    return c.Fail(written.status());
-  }
+  if (!written.ok()) return c.Fail(written.status());
   std::ifstream in(out, std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::filesystem::remove_all(dir, ec);
   c.res.set_header("Content-Disposition", "attachment; filename=\"" + Mig(c) + ".tar.zst\"");
   c.res.set_content(bytes, "application/zstd");
 }
