@@ -76,6 +76,7 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Open(const ServeOptions& options) 
   AddCatalogRoutes(&s->routes_);
   AddAdminRoutes(&s->routes_);
   AddEventRoutes(&s->routes_);
+  AddOperationRoutes(&s->routes_);
   for (Route& r : s->routes_) CompileRoute(&r);
   return s;
 }

@@ -105,5 +105,6 @@ void AddDatasetRoutes(std::vector<Route>* routes);
 void AddCatalogRoutes(std::vector<Route>* routes);
 void AddAdminRoutes(std::vector<Route>* routes);
 void AddEventRoutes(std::vector<Route>* routes);
+void AddOperationRoutes(std::vector<Route>* routes);
 
 }  // namespace gaggle::server
