@@ -72,8 +72,8 @@ std::vector<ParamDoc> TaskFilterParams() {
           {"q", "string", "a substring of the dataset id"}};
 }
 
-Result<TaskQuery> TaskQueryFromParams(const ApiCall& c, const std::string& migration) {
-  TaskQuery q;
+Result<TaskPageQuery> TaskQueryFromParams(const ApiCall& c, const std::string& migration) {
+  TaskPageQuery q;
   q.migration = migration;
   GAGGLE_ASSIGN_OR_RETURN(q.states, ParseStates(c.Query("state")));
   GAGGLE_ASSIGN_OR_RETURN(int64_t stage, c.QueryInt("stage", -1, -1, 1000000));
@@ -86,8 +86,8 @@ Result<TaskQuery> TaskQueryFromParams(const ApiCall& c, const std::string& migra
   return q;
 }
 
-Result<TaskQuery> TaskQueryFromJson(JsonBody* f, const std::string& migration) {
-  TaskQuery q;
+Result<TaskPageQuery> TaskQueryFromJson(JsonBody* f, const std::string& migration) {
+  TaskPageQuery q;
   q.migration = migration;
   GAGGLE_ASSIGN_OR_RETURN(std::vector<std::string> states, f->StringList("state", 20));
   for (const std::string& s : states) {

@@ -27,9 +27,9 @@ bool FinishBody(ApiCall& c, const JsonBody& body);
 // "failed,needs-attention" -> states; InvalidArgument naming the bad one.
 Result<std::vector<TaskState>> ParseStates(const std::string& csv);
 // The filter of a task page from query parameters (state, stage, wave, owner, tier, q).
-Result<TaskQuery> TaskQueryFromParams(const ApiCall& c, const std::string& migration);
+Result<TaskPageQuery> TaskQueryFromParams(const ApiCall& c, const std::string& migration);
 // The filter of a bulk action or rollback from a JSON object (same fields).
-Result<TaskQuery> TaskQueryFromJson(JsonBody* filter, const std::string& migration);
+Result<TaskPageQuery> TaskQueryFromJson(JsonBody* filter, const std::string& migration);
 // "STAGE:ORDINAL" -> cursor.
 Status ParseCursor(const std::string& text, int* stage, int64_t* ordinal);
 

@@ -18,7 +18,7 @@ nlohmann::json ParseOrText(const std::string& text) {
   return j.is_discarded() ? nlohmann::json(text) : j;
 }
 
-nlohmann::json FilterJson(const TaskQuery& q) {
+nlohmann::json FilterJson(const TaskPageQuery& q) {
   nlohmann::json states = nlohmann::json::array();
   for (TaskState s : q.states) states.push_back(TaskStateName(s));
   return {{"states", states}, {"stage", q.stage}, {"wave", q.wave},
@@ -76,7 +76,7 @@ Status FindPatches(const ServiceContext& ctx, const std::string& migration, cons
 
 }  // namespace
 
-Result<TaskQueryPage> QueryTaskPage(const ServiceContext& ctx, const TaskQuery& query) {
+Result<TaskQueryPage> QueryTaskPage(const ServiceContext& ctx, const TaskPageQuery& query) {
   GAGGLE_ASSIGN_OR_RETURN(ControlStore * control, RequireControl(ctx, "task pages"));
   if (query.limit == 0 || query.limit > kMaxTaskPageLimit) {
     return Status::InvalidArgument("limit must be between 1 and " + std::to_string(kMaxTaskPageLimit) + " (got " +
@@ -225,7 +225,7 @@ Result<AttentionPage> ListAttention(const ServiceContext& ctx, const AttentionRe
   AttentionPage page;
   for (const MigrationRun& run : runs) {
     if (run.migration < request.after_migration) continue;
-    TaskQuery q;
+    TaskPageQuery q;
     q.migration = run.migration;
     q.states = {TaskState::kFailed, TaskState::kNeedsAttention, TaskState::kInvalid};
     q.limit = request.limit - page.items.size();
@@ -273,7 +273,7 @@ nlohmann::json BulkResult::ToJson() const {
 Result<BulkResult> RunBulkAction(const ServiceContext& ctx, const BulkRequest& request) {
   if (request.reason.empty()) return Status::InvalidArgument("reason: say why (bulk actions are audited)");
   std::vector<std::string> datasets;
-  TaskQuery q = request.filter;
+  TaskPageQuery q = request.filter;
   q.limit = kMaxTaskPageLimit;
   while (true) {
     GAGGLE_ASSIGN_OR_RETURN(TaskQueryPage page, QueryTaskPage(ctx, q));

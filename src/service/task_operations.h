@@ -26,7 +26,7 @@ namespace gaggle::service {
 inline constexpr size_t kMaxTaskPageLimit = 1000;
 
 // InvalidArgument when the limit is 0 or above kMaxTaskPageLimit, or the run is unknown.
-Result<TaskQueryPage> QueryTaskPage(const ServiceContext& ctx, const TaskQuery& query);
+Result<TaskQueryPage> QueryTaskPage(const ServiceContext& ctx, const TaskPageQuery& query);
 nlohmann::json TaskRowJson(const TaskRow& row);
 nlohmann::json TaskQueryPageJson(const TaskQueryPage& page);
 
@@ -84,7 +84,7 @@ const char* BulkActionName(BulkAction a);
 
 struct BulkRequest {
   BulkAction action = BulkAction::kPause;
-  TaskQuery filter;              // migration, states, stage, wave, owner, tier, text
+  TaskPageQuery filter;              // migration, states, stage, wave, owner, tier, text
   std::string reason;            // required
   size_t max_datasets = 100000;  // refuse a larger match (InvalidArgument): narrow the filter
 };

@@ -11,7 +11,7 @@ using TaskOperationsTest = service_test::ControlPlaneTest;
 
 TEST_F(TaskOperationsTest, PagesWalkEveryTaskOnceInPlanOrder) {
   StartMigration(250);
-  TaskQuery q;
+  TaskPageQuery q;
   q.migration = "m";
   q.limit = 100;
   std::vector<std::string> seen;
@@ -37,7 +37,7 @@ TEST_F(TaskOperationsTest, FiltersByStateAndTextAndBoundsTheScan) {
   StartMigration(50);
   for (int i : {3, 17, 42}) Walk("d" + std::to_string(i), {TaskState::kRunning, TaskState::kNeedsAttention});
   Walk("d20", {TaskState::kRunning, TaskState::kFailed});
-  TaskQuery q;
+  TaskPageQuery q;
   q.migration = "m";
   q.states = {TaskState::kNeedsAttention, TaskState::kFailed};
   auto page = QueryTaskPage(ctx_, q);
@@ -70,7 +70,7 @@ TEST_F(TaskOperationsTest, FiltersByStateAndTextAndBoundsTheScan) {
 
 TEST_F(TaskOperationsTest, PageLimitsAreChecked) {
   StartMigration(3);
-  TaskQuery q;
+  TaskPageQuery q;
   q.migration = "m";
   q.limit = 0;
   EXPECT_EQ(QueryTaskPage(ctx_, q).status().code(), StatusCode::kInvalidArgument);

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "common/status.h"
-#include "fleet/task.h"
+#include "store/fleet_records.h"
 
 namespace gaggle {
 
@@ -50,7 +50,7 @@ struct ApprovalLink {
 };
 
 // A filter over one migration's tasks. Empty fields match everything.
-struct TaskQuery {
+struct TaskPageQuery {
   std::string migration;
   std::vector<TaskState> states;
   int stage = -1;  // -1: any

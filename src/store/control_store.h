@@ -50,7 +50,7 @@ class ControlStore {
   // --- Tasks ----------------------------------------------------------------
   // One page of a migration's tasks matching `query`, in plan order (stage, ordinal),
   // after the query's cursor, with each dataset's owner and tier from the catalog.
-  virtual Result<TaskQueryPage> QueryTasks(const TaskQuery& query) = 0;
+  virtual Result<TaskQueryPage> QueryTasks(const TaskPageQuery& query) = 0;
   // The sequence number of the newest event (0 when none): a cheap change marker.
   virtual Result<int64_t> LastEventSeq() = 0;
 };

@@ -6,9 +6,11 @@ namespace gaggle {
 // is unique among valid tokens (a revoked name can be reused).
 // approval_links: one row per approval a gate pause asked for.
 // tasks_by_wave: the API's wave filter in plan order without scanning other waves.
+// IF NOT EXISTS: applying it again to a file whose recorded versions were rolled back
+// (as the store's upgrade tests do to simulate an older file) changes nothing.
 const char* ControlSchemaSql() {
   return R"sql(
-CREATE TABLE api_tokens (
+CREATE TABLE IF NOT EXISTS api_tokens (
   token_id TEXT NOT NULL PRIMARY KEY,
   name TEXT NOT NULL,
   role TEXT NOT NULL CHECK (role IN ('viewer', 'operator', 'admin')),
@@ -18,8 +20,8 @@ CREATE TABLE api_tokens (
   revoked_at TEXT NOT NULL DEFAULT '',
   revoked_by TEXT NOT NULL DEFAULT ''
 ) WITHOUT ROWID;
-CREATE UNIQUE INDEX api_tokens_valid_name ON api_tokens (name) WHERE revoked_at = '';
-CREATE TABLE approval_links (
+CREATE UNIQUE INDEX IF NOT EXISTS api_tokens_valid_name ON api_tokens (name) WHERE revoked_at = '';
+CREATE TABLE IF NOT EXISTS approval_links (
   link_id TEXT NOT NULL PRIMARY KEY,
   migration TEXT NOT NULL,
   stage INTEGER NOT NULL,
@@ -31,8 +33,8 @@ CREATE TABLE approval_links (
   used_by TEXT NOT NULL DEFAULT '',
   use_reason TEXT NOT NULL DEFAULT ''
 ) WITHOUT ROWID;
-CREATE INDEX approval_links_by_migration ON approval_links (migration, created_at);
-CREATE INDEX tasks_by_wave ON tasks (migration, wave, stage, ordinal);
+CREATE INDEX IF NOT EXISTS approval_links_by_migration ON approval_links (migration, created_at);
+CREATE INDEX IF NOT EXISTS tasks_by_wave ON tasks (migration, wave, stage, ordinal);
 )sql";
 }
 

@@ -90,7 +90,7 @@ Result<TaskRow> ReadTaskRow(const SqliteStatement& q, const std::string& path) {
 }
 
 // The filters the SQL does not apply (they need the joined catalog row or a substring).
-bool MatchesRest(const TaskQuery& q, const TaskRow& row) {
+bool MatchesRest(const TaskPageQuery& q, const TaskRow& row) {
   if (q.wave >= 0 && row.task.wave != q.wave) return false;
   if (!q.owner.empty() && row.owner != q.owner) return false;
   if (!q.tier.empty() && row.tier != q.tier) return false;
@@ -259,7 +259,7 @@ Result<ApprovalLink> SqliteControlStore::MarkApprovalUsed(const std::string& id,
 
 // ---------------------------------------------------------------- task pages
 
-Status SqliteControlStore::ScanTasks(const TaskQuery& q, const TaskState* state, std::vector<TaskRow>* rows,
+Status SqliteControlStore::ScanTasks(const TaskPageQuery& q, const TaskState* state, std::vector<TaskRow>* rows,
                                      bool* stopped_early, int* last_stage, int64_t* last_ordinal, int64_t* scanned) {
   // The SQL narrows by the indexed columns (migration, state, stage; the cursor as a row
   // value); the rest is filtered here, examining at most max_scan rows.
@@ -298,7 +298,7 @@ Status SqliteControlStore::ScanTasks(const TaskQuery& q, const TaskState* state,
   return Status::OK();
 }
 
-Result<TaskQueryPage> SqliteControlStore::QueryTasks(const TaskQuery& query) {
+Result<TaskQueryPage> SqliteControlStore::QueryTasks(const TaskPageQuery& query) {
   if (query.limit == 0) return Status::InvalidArgument("task page limit must be at least 1");
   std::lock_guard<std::mutex> lock(mu_);
   TaskQueryPage page;

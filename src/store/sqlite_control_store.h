@@ -30,7 +30,7 @@ class SqliteControlStore final : public ControlStore {
   Result<ApprovalLink> MarkApprovalUsed(const std::string& id, int64_t now_ms, const std::string& time,
                                         const std::string& actor, const std::string& reason) override;
 
-  Result<TaskQueryPage> QueryTasks(const TaskQuery& query) override;
+  Result<TaskQueryPage> QueryTasks(const TaskPageQuery& query) override;
   Result<int64_t> LastEventSeq() override;
 
  private:
@@ -38,7 +38,7 @@ class SqliteControlStore final : public ControlStore {
   // REQUIRES: mu_ held.
   Result<std::optional<ApprovalLink>> ReadLink(const std::string& id);
   // REQUIRES: mu_ held. Scans one state's tasks (every state's when `state` is null).
-  Status ScanTasks(const TaskQuery& q, const TaskState* state, std::vector<TaskRow>* rows, bool* stopped_early,
+  Status ScanTasks(const TaskPageQuery& q, const TaskState* state, std::vector<TaskRow>* rows, bool* stopped_early,
                    int* last_stage, int64_t* last_ordinal, int64_t* scanned);
 
   std::mutex mu_;
