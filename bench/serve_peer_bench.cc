@@ -40,10 +40,10 @@ std::string Sql(bool with_state, bool with_stage) {
       "t.target_uri, t.size_bytes, t.state, t.attempts, t.next_attempt_ms, t.runner, t.lease_expires_ms, "
       "t.started_at, t.finished_at, t.last_error, t.skipped, t.rows_in, t.rows_out, t.dead_lettered, t.filtered, "
       "t.bytes_out, t.duration_ms, COALESCE(e.owner, ''), COALESCE(e.tier, '') "
-      "FROM tasks t LEFT JOIN entities e ON e.id = t.dataset_id WHERE t.migration = ?1 "
-      "AND (t.stage, t.ordinal) > (?2, ?3)";
+      "FROM tasks t LEFT JOIN entities e ON e.id = t.dataset_id WHERE t.migration = ?1";
+  // As gaggle's: with one stage, the cursor is an ordinal within it.
+  sql += with_stage ? " AND t.stage = ?5 AND t.ordinal > ?3" : " AND (t.stage, t.ordinal) > (?2, ?3)";
   if (with_state) sql += " AND t.state = ?4";
-  if (with_stage) sql += " AND t.stage = ?5";
   return sql + " ORDER BY t.stage, t.ordinal LIMIT ?6";
 }
 
@@ -90,9 +90,10 @@ void Tasks(const httplib::Request& req, httplib::Response& res) {
   const std::string migration = req.get_param_value("migration");
   sqlite3_bind_text(s, 1, migration.c_str(), -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64(s, 2, after_stage);
-  sqlite3_bind_int64(s, 3, after_ordinal);
+  const int64_t want_stage = stage.empty() ? -1 : std::stoll(stage);
+  sqlite3_bind_int64(s, 3, want_stage >= 0 && after_stage < want_stage ? -1 : after_ordinal);
   if (!state.empty()) sqlite3_bind_text(s, 4, state.c_str(), -1, SQLITE_TRANSIENT);
-  if (!stage.empty()) sqlite3_bind_int64(s, 5, std::stoll(stage));
+  if (want_stage >= 0) sqlite3_bind_int64(s, 5, want_stage);
   sqlite3_bind_int64(s, 6, limit);
   nlohmann::json items = nlohmann::json::array();
   while (sqlite3_step(s) == SQLITE_ROW) {

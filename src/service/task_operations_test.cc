@@ -156,5 +156,48 @@ TEST_F(TaskOperationsTest, DatasetDetailHasAttemptsFromTheEventLog) {
   EXPECT_EQ(GetDatasetDetail(ctx_, {"m", "nope", 10}).status().code(), StatusCode::kNotFound);
 }
 
+// A stage filter with a cursor before, inside and after that stage: the page holds that
+// stage's tasks after the cursor, in order (the SQL differs from the unfiltered one).
+TEST_F(TaskOperationsTest, AStageFilterHonoursACursorInAnyStage) {
+  Plan p;
+  p.migration = "m";
+  p.spec_hash = "spec";
+  p.hash = "plan-stages";
+  for (int i = 0; i < 30; ++i) {
+    PlanRow r;
+    r.dataset_id = "d" + std::to_string(i);
+    r.stage = i / 10;
+    r.source_uri = "file:///lake/" + r.dataset_id;
+    r.source_format = "avro";
+    r.target_uri = "file:///v2/" + r.dataset_id;
+    p.rows.push_back(r);
+  }
+  ASSERT_TRUE(store_->SavePlan(p).ok());
+  ASSERT_TRUE(store_->UpsertRun(p, "m.yaml", 2, "alice").ok());
+  auto ids = [&](int after_stage, int64_t after_ordinal) {
+    TaskPageQuery q;
+    q.migration = "m";
+    q.stage = 1;
+    q.after_stage = after_stage;
+    q.after_ordinal = after_ordinal;
+    auto page = QueryTaskPage(ctx_, q);
+    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    std::vector<std::string> out;
+    if (page.ok()) {
+      for (const TaskRow& r : page->rows) out.push_back(r.task.dataset_id);
+    }
+    return out;
+  };
+  const std::vector<std::string> all = ids(-1, -1);
+  ASSERT_EQ(all.size(), 10u);
+  EXPECT_EQ(all.front(), "d10");
+  EXPECT_EQ(ids(0, 1000000), all);  // a cursor in an earlier stage: the whole stage
+  const int64_t third = Task("d12").ordinal;
+  const std::vector<std::string> rest = ids(1, third);
+  ASSERT_EQ(rest.size(), 7u);
+  EXPECT_EQ(rest.front(), "d13");
+  EXPECT_TRUE(ids(2, -1).empty());  // a cursor past the stage: nothing
+}
+
 }  // namespace
 }  // namespace gaggle::service
