@@ -20,22 +20,31 @@ Result<std::shared_ptr<const CachedStatus>> StatusCache::Get(const std::string& 
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = entries_.find(migration);
-    if (it != entries_.end() && it->second.status && it->second.status->version == version &&
-        SteadyMillis() - it->second.status->computed_ms < kMaxAgeMs) {
-      return it->second.status;
+    if (it != entries_.end() && it->second.status) {
+      const bool fresh =
+          it->second.status->version == version && SteadyMillis() - it->second.status->computed_ms < kMaxAgeMs;
+      if (fresh || it->second.refreshing) return it->second.status;
+      it->second.refreshing = true;
     }
   }
   service::StatusRequest request;
   request.migration = migration;
   request.attention_limit = 20;
   request.running_limit = 20;
-  GAGGLE_ASSIGN_OR_RETURN(service::MigrationStatus status, service::GetMigrationStatus(ctx_, request));
+  auto computed = service::GetMigrationStatus(ctx_, request);
+  if (!computed.ok()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    entries_[migration].refreshing = false;
+    return computed.status();
+  }
+  service::MigrationStatus status = std::move(computed).value();
   auto fresh = std::make_shared<CachedStatus>();
   fresh->version = version;
   const int64_t now = SteadyMillis();
   fresh->computed_ms = now;
   std::lock_guard<std::mutex> lock(mu_);
   Entry& e = entries_[migration];
+  e.refreshing = false;
   e.samples.push_back(Sample{now, status.rows_out, status.bytes_done});
   while (e.samples.size() > 2 && now - e.samples.front().ms > kRateWindowMs) e.samples.pop_front();
   const Sample& first = e.samples.front();

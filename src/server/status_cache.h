@@ -3,7 +3,9 @@
 // costs one count per change, not per request. It also keeps the samples that give a
 // migration's rows/s and ETA (over the last minute of changes). An entry is also
 // recomputed after kMaxAgeMs: whether the runner is alive depends on its lease's
-// expiry, which writes no event.
+// expiry, which writes no event. One request at a time recomputes an entry; requests
+// that arrive meanwhile get the previous status (a status of a million datasets takes
+// a while to count, and every waiting request counting it too starved them all).
 // Thread-safety: every method may be called from any thread.
 #pragma once
 
@@ -47,6 +49,7 @@ class StatusCache {
   struct Entry {
     std::shared_ptr<const CachedStatus> status;
     std::deque<Sample> samples;
+    bool refreshing = false;  // one request recomputes; the others get `status` meanwhile
   };
   EventHub* hub_;
   service::ServiceContext ctx_;
