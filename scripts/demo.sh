@@ -62,5 +62,8 @@ step "10. Retention: the v1 data stays 7 days; gc deletes it after (here: preten
 later=$(date -u -d '+8 days' +%Y-%m-%dT%H:%M:%SZ)
 "$G" gc --dry-run --now "$later" --state "$OUT/gaggle.db" | tail -n 1
 
+step "11. The dashboard and the API on this state"
+echo "  $G serve --state $OUT/gaggle.db --demo-token"
+echo "  then open http://127.0.0.1:8420/ and paste the demo token it prints (or: make demo-serve)"
 echo
 echo "demo finished in $(( $(date +%s) - start ))s; everything is under $OUT"

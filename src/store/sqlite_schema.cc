@@ -1,5 +1,7 @@
 #include "store/sqlite_schema.h"
 
+#include "store/sqlite_control_schema.h"
+
 #include <vector>
 
 namespace gaggle {
@@ -317,6 +319,7 @@ const std::vector<Migration>& Migrations() {
       {5, "verifications and cut-overs", kMigration5},
       {6, "one event chain per migration, with its head", kMigration6},
       {7, "cut-overs being collected", kMigration7},
+      {kControlSchemaVersion, "control plane: API tokens, approval links", ControlSchemaSql()},
   };
   return m;
 }
