@@ -84,7 +84,7 @@ const char* BulkActionName(BulkAction a);
 
 struct BulkRequest {
   BulkAction action = BulkAction::kPause;
-  TaskPageQuery filter;              // migration, states, stage, wave, owner, tier, text
+  TaskPageQuery filter;          // migration, states, stage, wave, owner, tier, text
   std::string reason;            // required
   size_t max_datasets = 100000;  // refuse a larger match (InvalidArgument): narrow the filter
 };

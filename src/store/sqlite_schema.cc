@@ -1,8 +1,8 @@
 #include "store/sqlite_schema.h"
 
-#include "store/sqlite_control_schema.h"
-
 #include <vector>
+
+#include "store/sqlite_control_schema.h"
 
 namespace gaggle {
 namespace {
