@@ -20,6 +20,14 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Memory flatness is asserted in the plain build only: under AddressSanitizer freed memory
+// waits in ASan's quarantine and stays resident, so RSS grows without a leak.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kRssIsMeaningful = false;
+#else
+constexpr bool kRssIsMeaningful = true;
+#endif
+
 int64_t RssKiB() {
   std::ifstream in("/proc/self/status");
   std::string line;
@@ -157,7 +165,9 @@ TEST_F(HostileTest, AThousandEventStreamsAllGetTheEventAndMemoryStaysFlat) {
   EXPECT_EQ(round("third-round"), 1000);
   const int64_t after_third = RssKiB();
   // Flat: two more rounds of 1,000 streams grow the process by less than 16 MiB.
-  EXPECT_LT(after_third - after_first, 16 * 1024) << after_first << " KiB -> " << after_third << " KiB";
+  if (kRssIsMeaningful) {
+    EXPECT_LT(after_third - after_first, 16 * 1024) << after_first << " KiB -> " << after_third << " KiB";
+  }
   ExpectServing(std::chrono::milliseconds(2000));
 }
 
@@ -207,7 +217,9 @@ TEST_F(HostileTest, MalformedRequestsGetErrorsAndTheServerKeepsServing) {
   auto run = store_->FindRun("m");
   ASSERT_TRUE(run.ok() && run->has_value());
   EXPECT_EQ((*run)->state, RunState::kRunning) << "a malformed request changed the run";
-  EXPECT_LT(RssKiB() - rss_before, 16 * 1024);
+  if (kRssIsMeaningful) {
+    EXPECT_LT(RssKiB() - rss_before, 16 * 1024);
+  }
 }
 
 }  // namespace
