@@ -13,6 +13,7 @@
 #include <string>
 
 #include "server/api_server.h"
+#include "service/service_test_util.h"
 #include "service/token_operations.h"
 #include "store/control_store.h"
 #include "store/state_store.h"
@@ -40,18 +41,7 @@ class ApiServerTest : public ::testing::Test {
 
   // Migration "m" with `n` pending datasets in stage 0.
   void MakeMigration(int n) {
-    Plan p;
-    p.migration = "m";
-    p.spec_hash = "spec";
-    p.hash = "plan-" + std::to_string(n);
-    for (int i = 0; i < n; ++i) {
-      PlanRow r;
-      r.dataset_id = "d" + std::to_string(i);
-      r.source_uri = "file:///lake/" + r.dataset_id;
-      r.source_format = "avro";
-      r.target_uri = "file:///v2/" + r.dataset_id;
-      p.rows.push_back(r);
-    }
+    Plan p = service_test::PendingPlan(n);
     ASSERT_TRUE(store_->SavePlan(p).ok());
     ASSERT_TRUE(store_->UpsertRun(p, (dir_ / "m.yaml").string(), 2, "setup").ok());
   }
