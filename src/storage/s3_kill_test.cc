@@ -5,12 +5,16 @@
 // (moto), the next cleanup aborts every orphaned upload, leaving none.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <random>
+#include <string_view>
+#include <vector>
 
 #include "storage/aws_crypto.h"
 #include "storage/file_system_resolver.h"
@@ -63,8 +67,39 @@ TEST(S3KillChild, UploadUntilKilled) {
 
 class S3KillTest : public ::testing::TestWithParam<std::string> {};
 
-// Starts the child; returns its pid and a pipe reading its progress lines.
+// The child's environment: ours, with the S3 settings of this server and iteration.
+std::vector<std::string> ChildEnvironment(const s3test::ServerProcess& server, const std::string& key, uint64_t seed) {
+  static const char* const kReplaced[] = {
+      "GAGGLE_S3_KILL_KEY=",    "GAGGLE_S3_KILL_SEED=", "AWS_ENDPOINT_URL=", "AWS_ACCESS_KEY_ID=",
+      "AWS_SECRET_ACCESS_KEY=", "AWS_SESSION_TOKEN=",   "AWS_PROFILE=",      "AWS_REGION="};
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string_view entry(*e);
+    bool replaced = false;
+    for (const char* prefix : kReplaced) replaced = replaced || entry.substr(0, std::strlen(prefix)) == prefix;
+    if (!replaced) env.emplace_back(entry);
+  }
+  env.push_back("GAGGLE_S3_KILL_KEY=" + key);
+  env.push_back("GAGGLE_S3_KILL_SEED=" + std::to_string(seed));
+  env.push_back("AWS_ENDPOINT_URL=http://127.0.0.1:" + std::to_string(server.port));
+  env.push_back("AWS_ACCESS_KEY_ID=" + server.access_key);
+  env.push_back("AWS_SECRET_ACCESS_KEY=" + server.secret_key);
+  env.push_back("AWS_REGION=us-east-1");
+  return env;
+}
+
+// Starts the child; returns its pid and a pipe reading its progress lines. Everything the
+// child needs is built before fork(): between fork and exec it makes only async-signal-safe
+// calls, because this process has threads (the S3 client's) and a child that allocates
+// could wait for ever on a lock one of them held (seen as a hung test under ASan).
 pid_t StartChild(const s3test::ServerProcess& server, const std::string& key, uint64_t seed, int* out_fd) {
+  std::vector<std::string> env = ChildEnvironment(server, key, seed);
+  std::vector<char*> envp;
+  for (std::string& e : env) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  char arg0[] = "gaggle_unit_tests";
+  char arg1[] = "--gtest_filter=S3KillChild.UploadUntilKilled";
+  char* argv[] = {arg0, arg1, nullptr};
   int p[2];
   if (::pipe(p) != 0) return -1;
   pid_t pid = ::fork();
@@ -77,15 +112,7 @@ pid_t StartChild(const s3test::ServerProcess& server, const std::string& key, ui
     int devnull = ::open("/dev/null", O_WRONLY);
     ::dup2(devnull, 1);
     ::dup2(devnull, 2);
-    ::setenv("GAGGLE_S3_KILL_KEY", key.c_str(), 1);
-    ::setenv("GAGGLE_S3_KILL_SEED", std::to_string(seed).c_str(), 1);
-    ::setenv("AWS_ENDPOINT_URL", ("http://127.0.0.1:" + std::to_string(server.port)).c_str(), 1);
-    ::setenv("AWS_ACCESS_KEY_ID", server.access_key.c_str(), 1);
-    ::setenv("AWS_SECRET_ACCESS_KEY", server.secret_key.c_str(), 1);
-    ::unsetenv("AWS_SESSION_TOKEN");
-    ::unsetenv("AWS_PROFILE");
-    ::setenv("AWS_REGION", "us-east-1", 1);
-    ::execl("/proc/self/exe", "gaggle_unit_tests", "--gtest_filter=S3KillChild.UploadUntilKilled", nullptr);
+    ::execve("/proc/self/exe", argv, envp.data());
     ::_exit(127);
   }
   ::close(p[1]);
@@ -93,11 +120,16 @@ pid_t StartChild(const s3test::ServerProcess& server, const std::string& key, ui
   return pid;
 }
 
+// One progress line, or "" when the child closed the pipe or said nothing for a minute.
 std::string ReadLine(int fd) {
   std::string line;
   char c;
-  while (::read(fd, &c, 1) == 1 && c != '\n') line.push_back(c);
-  return line;
+  for (;;) {
+    struct pollfd pfd = {fd, POLLIN, 0};
+    if (::poll(&pfd, 1, 60000) <= 0) return line;
+    if (::read(fd, &c, 1) != 1 || c == '\n') return line;
+    line.push_back(c);
+  }
 }
 
 TEST_P(S3KillTest, KilledUploadsLeaveNothingVisibleAndCleanupAbortsTheOrphans) {
@@ -125,7 +157,12 @@ TEST_P(S3KillTest, KilledUploadsLeaveNothingVisibleAndCleanupAbortsTheOrphans) {
     int fd = -1;
     pid_t pid = StartChild(**server, key, 1000 + i, &fd);
     ASSERT_GT(pid, 0);
-    ASSERT_EQ(ReadLine(fd), "started") << "iteration " << i;
+    std::string first = ReadLine(fd);
+    if (first != "started") {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, nullptr, 0);
+    }
+    ASSERT_EQ(first, "started") << "iteration " << i << ": the child never started its upload";
     ::usleep(std::uniform_int_distribution<int>(0, 400000)(rng));
     ::kill(pid, SIGKILL);
     int status = 0;

@@ -59,15 +59,17 @@ class ServerProcess {
                                                       std::chrono::seconds timeout) {
     int in_pipe[2], out_pipe[2];
     if (::pipe2(in_pipe, O_CLOEXEC) != 0 || ::pipe2(out_pipe, O_CLOEXEC) != 0) return Status::IOError("pipe");
+    // Built before fork(): the child makes only async-signal-safe calls until exec, since a
+    // threaded parent's child that allocates can block for ever on a lock held at fork time.
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
     pid_t pid = ::fork();
     if (pid < 0) return Status::IOError("fork");
     if (pid == 0) {
       ::prctl(PR_SET_PDEATHSIG, SIGKILL);
       ::dup2(in_pipe[0], 0);
       ::dup2(out_pipe[1], 1);
-      std::vector<char*> args;
-      for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-      args.push_back(nullptr);
       ::execvp(args[0], args.data());
       ::_exit(127);
     }
