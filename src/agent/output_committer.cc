@@ -10,8 +10,8 @@
 namespace gaggle {
 namespace {
 
-constexpr const char* kStagingTag = ".gaggle-staging-";
-constexpr const char* kAsideTag = ".gaggle-aside-";
+constexpr const char* kStagingPrefix = "staging-";
+constexpr const char* kAsidePrefix = "aside-";
 
 std::string TrimSlash(std::string p) {
   while (p.size() > 1 && p.back() == '/') p.pop_back();
@@ -29,7 +29,7 @@ bool ProcessAlive(long pid) {
   return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
 }
 
-// "<base><tag><pid>-<nonce>" -> pid, or -1.
+// "<prefix><pid>-<nonce>" -> pid, or -1.
 long PidFromLeftover(const std::string& name, const std::string& prefix) {
   if (name.compare(0, prefix.size(), prefix) != 0) return -1;
   std::string rest = name.substr(prefix.size());
@@ -40,6 +40,15 @@ long PidFromLeftover(const std::string& name, const std::string& prefix) {
     return -1;
   }
 }
+
+std::string UniqueName(const char* prefix) {
+  auto nonce = std::chrono::steady_clock::now().time_since_epoch().count();
+  return prefix + std::to_string(::getpid()) + "-" + std::to_string(nonce);
+}
+
+// Removes the work directory once nothing is left in it, so the parent gains no entry per
+// output; a leftover of a live process keeps it.
+Status RemoveWorkDirIfEmpty(FileSystem* fs, const std::string& work) { return fs->RemoveEmptyDirectory(work); }
 
 Status SyncTree(FileSystem* fs, const std::string& dir) {
   GAGGLE_ASSIGN_OR_RETURN(auto names, fs->ListDirectory(dir));
@@ -57,21 +66,22 @@ Status SyncTree(FileSystem* fs, const std::string& dir) {
 
 }  // namespace
 
+std::string OutputWorkDir(const std::string& output_dir) { return TrimSlash(output_dir) + kOutputWorkSuffix; }
+
 Status RecoverOutputLeftovers(FileSystem* fs, const std::string& output_dir) {
-  std::string output = TrimSlash(output_dir);
-  std::string parent = ParentOf(output);
-  std::string base = std::filesystem::path(output).filename().string();
-  if (!fs->Exists(parent)) return Status::OK();
-  GAGGLE_ASSIGN_OR_RETURN(auto names, fs->ListDirectory(parent));
+  const std::string output = TrimSlash(output_dir);
+  const std::string work = OutputWorkDir(output);
+  if (!fs->Exists(work)) return Status::OK();
+  GAGGLE_ASSIGN_OR_RETURN(auto names, fs->ListDirectory(work));
   for (const std::string& name : names) {
-    long staging_pid = PidFromLeftover(name, base + kStagingTag);
+    long staging_pid = PidFromLeftover(name, kStagingPrefix);
     if (staging_pid >= 0 && !ProcessAlive(staging_pid)) {
-      GAGGLE_RETURN_IF_ERROR(fs->RemoveAll(parent + "/" + name));
+      GAGGLE_RETURN_IF_ERROR(fs->RemoveAll(work + "/" + name));
       continue;
     }
-    long aside_pid = PidFromLeftover(name, base + kAsideTag);
+    long aside_pid = PidFromLeftover(name, kAsidePrefix);
     if (aside_pid >= 0 && !ProcessAlive(aside_pid)) {
-      std::string aside = parent + "/" + name;
+      std::string aside = work + "/" + name;
       if (!fs->Exists(output)) {
         // Crashed between moving the old output aside and renaming the new one in.
         GAGGLE_RETURN_IF_ERROR(fs->Rename(aside, output));
@@ -80,7 +90,8 @@ Status RecoverOutputLeftovers(FileSystem* fs, const std::string& output_dir) {
       }
     }
   }
-  return fs->SyncDirectory(parent);
+  GAGGLE_RETURN_IF_ERROR(fs->SyncDirectory(ParentOf(output)));
+  return RemoveWorkDirIfEmpty(fs, work);
 }
 
 Result<OutputCommitter> OutputCommitter::Begin(FileSystem* fs, const std::string& output_dir) {
@@ -95,8 +106,7 @@ Result<OutputCommitter> OutputCommitter::Begin(FileSystem* fs, const std::string
                                      "' exists and is not a directory (a dataset output is a directory)");
     }
   }
-  auto nonce = std::chrono::steady_clock::now().time_since_epoch().count();
-  std::string staging = output + kStagingTag + std::to_string(::getpid()) + "-" + std::to_string(nonce);
+  std::string staging = OutputWorkDir(output) + "/" + UniqueName(kStagingPrefix);
   GAGGLE_RETURN_IF_ERROR(fs->CreateDirectories(staging));
   return OutputCommitter(fs, output, staging);
 }
@@ -112,6 +122,7 @@ void OutputCommitter::Abort() {
   if (done_) return;
   done_ = true;
   (void)fs_->RemoveAll(staging_);
+  (void)RemoveWorkDirIfEmpty(fs_, OutputWorkDir(output_));
 }
 
 Status OutputCommitter::Commit() {
@@ -120,8 +131,7 @@ Status OutputCommitter::Commit() {
   std::string parent = ParentOf(output_);
   std::string aside;
   if (fs_->Exists(output_)) {
-    auto nonce = std::chrono::steady_clock::now().time_since_epoch().count();
-    aside = output_ + kAsideTag + std::to_string(::getpid()) + "-" + std::to_string(nonce);
+    aside = OutputWorkDir(output_) + "/" + UniqueName(kAsidePrefix);
     GAGGLE_RETURN_IF_ERROR(fs_->Rename(output_, aside));
   }
   Status st = fs_->Rename(staging_, output_);
@@ -132,7 +142,7 @@ Status OutputCommitter::Commit() {
   done_ = true;
   GAGGLE_RETURN_IF_ERROR(fs_->SyncDirectory(parent));
   if (!aside.empty()) GAGGLE_RETURN_IF_ERROR(fs_->RemoveAll(aside));
-  return Status::OK();
+  return RemoveWorkDirIfEmpty(fs_, OutputWorkDir(output_));
 }
 
 }  // namespace gaggle

@@ -1,12 +1,14 @@
 // OutputCommitter: makes an agent's output visible all at once, or not at all.
 //
 // The agent writes every file of a dataset (data, dead letters, manifest) into a
-// staging directory beside the output directory. Commit() fsyncs them, then swaps
-// the staging directory in by rename; a previous output is moved aside first and
-// removed after the swap. A process killed at any moment therefore leaves either
-// the previous output or the new one visible, never a mixture; Begin() of the next
-// run clears the leftovers of dead runs and restores a previous output that was
-// moved aside but not replaced.
+// staging directory inside the output's own work directory OUT.gaggle-work/ (beside OUT,
+// so on the same file system). Commit() fsyncs them, then swaps the staging directory in
+// by rename; a previous output is moved aside into the work directory first and removed
+// after the swap, and the emptied work directory goes too. A process killed at any moment
+// therefore leaves either the previous output or the new one visible, never a mixture;
+// Begin() of the next run clears the leftovers of dead runs and restores a previous output
+// that was moved aside but not replaced. Recovery looks only inside OUT.gaggle-work/, so
+// its cost does not grow with the number of datasets sharing OUT's parent.
 // Thread-safety: one committer per output directory at a time (the fleet's task
 // lease guarantees it); leftovers of live processes are never touched.
 #pragma once
@@ -43,6 +45,10 @@ class OutputCommitter {
   std::string staging_;
   bool done_ = false;
 };
+
+// The suffix of an output's work directory, and that directory for `output_dir`.
+inline constexpr const char* kOutputWorkSuffix = ".gaggle-work";
+std::string OutputWorkDir(const std::string& output_dir);
 
 // Removes the staging/aside leftovers of dead processes beside output_dir and puts
 // back a previous output that a crash left aside. Safe to call at any time.

@@ -74,14 +74,45 @@ TEST_F(OutputCommitterTest, RecoversLeftoversOfDeadProcesses) {
   pid_t pid = ::fork();
   if (pid == 0) _exit(0);
   ::waitpid(pid, nullptr, 0);
-  std::string staging = out + ".gaggle-staging-" + std::to_string(pid) + "-1";
-  std::string aside = out + ".gaggle-aside-" + std::to_string(pid) + "-1";
+  std::string staging = OutputWorkDir(out) + "/staging-" + std::to_string(pid) + "-1";
+  std::string aside = OutputWorkDir(out) + "/aside-" + std::to_string(pid) + "-1";
   fs::create_directories(staging);
   fs::create_directories(aside);
   Put(aside + "/a.parquet", "old");
   ASSERT_TRUE(RecoverOutputLeftovers(FileSystem::Default(), out).ok());
   EXPECT_EQ(Get(out + "/a.parquet"), "old");  // restored, not lost
   EXPECT_EQ(Entries(), std::vector<std::string>{"ds"});
+}
+
+TEST_F(OutputCommitterTest, StagesInsideTheOutputsOwnWorkDirectoryAndRemovesIt) {
+  std::string out = (root_ / "ds").string();
+  auto c = OutputCommitter::Begin(FileSystem::Default(), out);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(fs::path(c->staging_dir()).parent_path().string(), out + ".gaggle-work");
+  EXPECT_EQ(Entries(), std::vector<std::string>{"ds.gaggle-work"});
+  Put(c->staging_dir() + "/a", "x");
+  ASSERT_TRUE(c->Commit().ok());
+  EXPECT_EQ(Entries(), std::vector<std::string>{"ds"});
+}
+
+TEST_F(OutputCommitterTest, RecoveryLooksOnlyAtItsOwnOutputsLeftovers) {
+  // A live process's staging directory of another output, and a neighbour's stray
+  // directory that merely looks like gaggle's: recovery of `ds` touches neither.
+  std::string out = (root_ / "ds").string();
+  std::string other = OutputWorkDir((root_ / "other").string()) + "/staging-" + std::to_string(::getpid()) + "-1";
+  fs::create_directories(other);
+  fs::create_directories(root_ / "ds.gaggle-staging-1-1");  // an old-style name: not ours to judge
+  ASSERT_TRUE(RecoverOutputLeftovers(FileSystem::Default(), out).ok());
+  EXPECT_TRUE(fs::exists(other));
+  EXPECT_TRUE(fs::exists(root_ / "ds.gaggle-staging-1-1"));
+}
+
+TEST_F(OutputCommitterTest, ALiveProcesssStagingKeepsTheWorkDirectory) {
+  std::string out = (root_ / "ds").string();
+  std::string live = OutputWorkDir(out) + "/staging-" + std::to_string(::getpid()) + "-7";
+  fs::create_directories(live);
+  ASSERT_TRUE(RecoverOutputLeftovers(FileSystem::Default(), out).ok());
+  EXPECT_TRUE(fs::exists(live));
 }
 
 TEST_F(OutputCommitterTest, RefusesAFileWhereTheDatasetDirectoryShouldBe) {

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "agent/output_committer.h"
 #include "common/location_identity.h"
 #include "dataset/manifest.h"
 
@@ -37,6 +38,10 @@ Status CheckOutputOwnership(const std::string& output_path, const std::string& i
     return Refuse(output_path, how + input_path);
   }
   struct stat st;
+  const std::string work = out->path + kOutputWorkSuffix;
+  if (::lstat(work.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) {
+    return Refuse(output_path, work + " (gaggle's work directory for it) is a symlink or a file gaggle did not create");
+  }
   if (::lstat(out->path.c_str(), &st) != 0) return Status::OK();  // absent
   if (S_ISLNK(st.st_mode)) return Refuse(output_path, "it is a symlink gaggle did not create");
   if (!S_ISDIR(st.st_mode)) return Refuse(output_path, "a file is there that gaggle did not create");

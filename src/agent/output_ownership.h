@@ -7,7 +7,8 @@
 //   - it neither equals, contains nor lies inside its input, compared with symlinks
 //     resolved;
 //   - it is absent, an empty directory, or a directory gaggle created (it holds gaggle's
-//     manifest); it is never a symlink, and never a file;
+//     manifest); it is never a symlink, and never a file; nor is its work directory
+//     OUT.gaggle-work (agent/output_committer.h), where staging happens;
 //   - a staged output holds no symlink that leads outside it (an agent passing a
 //     partition through by symlink would make the old data reachable through the new).
 // Refusals are InvalidArgument (permanent: a retry cannot fix them), naming the paths.

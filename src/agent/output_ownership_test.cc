@@ -53,6 +53,22 @@ TEST_F(OutputOwnershipTest, RefusesWhatGaggleDidNotCreate) {
   EXPECT_NE(st.message().find("symlink"), std::string::npos);
 }
 
+TEST_F(OutputOwnershipTest, RefusesAWorkDirectoryThatIsASymlinkOrAFile) {
+  // Staging happens in OUT.gaggle-work: a symlink there would send the staged output (and
+  // the previous output moved aside) somewhere gaggle does not own.
+  fs::create_directories(dir_ / "elsewhere");
+  fs::create_directory_symlink(dir_ / "elsewhere", dir_ / "out.gaggle-work");
+  Status st = CheckOutputOwnership(P("out"), P("in"));
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("out.gaggle-work"), std::string::npos) << st.message();
+  fs::remove(dir_ / "out.gaggle-work");
+  std::ofstream(dir_ / "out.gaggle-work") << "x";
+  EXPECT_FALSE(CheckOutputOwnership(P("out"), P("in")).ok());
+  fs::remove(dir_ / "out.gaggle-work");
+  fs::create_directories(dir_ / "out.gaggle-work");
+  EXPECT_TRUE(CheckOutputOwnership(P("out"), P("in")).ok());
+}
+
 TEST_F(OutputOwnershipTest, RefusesItsInputAroundOrInside) {
   EXPECT_NE(CheckOutputOwnership(P("in"), P("in")).message().find("it is its input"), std::string::npos);
   EXPECT_NE(CheckOutputOwnership(P("in/v2"), P("in")).message().find("inside its input"), std::string::npos);

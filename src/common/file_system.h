@@ -76,6 +76,13 @@ class FileSystem {
   virtual Status RemoveFile(const std::string& path) = 0;
   // Removes a directory tree; OK if it does not exist.
   virtual Status RemoveAll(const std::string& path) = 0;
+  // Removes `path` if it is an empty directory; OK (and nothing removed) if it is absent
+  // or not empty, so it never takes what another process just put there. The default
+  // suits file systems without real directories (object stores, in-memory ones).
+  virtual Status RemoveEmptyDirectory(const std::string& path) {
+    (void)path;
+    return Status::OK();
+  }
   // fsyncs a directory so that renames inside it are durable.
   virtual Status SyncDirectory(const std::string& path) = 0;
   // fsyncs an existing file's data (e.g. one a writer just closed). The default

@@ -225,6 +225,10 @@ class PosixFileSystem final : public FileSystem {
     if (::unlink(path.c_str()) != 0) return ErrnoStatus("remove", path, errno);
     return Status::OK();
   }
+  Status RemoveEmptyDirectory(const std::string& path) override {
+    if (::rmdir(path.c_str()) == 0 || errno == ENOENT || errno == ENOTEMPTY || errno == EEXIST) return Status::OK();
+    return ErrnoStatus("remove directory", path, errno);
+  }
   Status RemoveAll(const std::string& path) override {
     std::error_code ec;
     std::filesystem::remove_all(path, ec);

@@ -89,7 +89,7 @@ for dataset, rows_out, rows_in in db.execute("SELECT dataset_id, rows_out, rows_
     assert counts["rows_out"] == rows_out and counts["rows_in"] == rows_in == 40000, (dataset, counts, rows_out)
 print("every dataset migrated exactly once; manifests agree")
 PY
-leftovers=$(find out -maxdepth 1 -name '*.gaggle-staging-*' -o -maxdepth 1 -name '*.gaggle-aside-*' | wc -l)
+leftovers=$(find out -maxdepth 2 -path '*.gaggle-work*' | wc -l)
 expect_eq "$leftovers" 0 "staging leftovers"
 recovered=$(grep -c '"event":"recovered_tasks"' gaggle-logs/crash-test/run.jsonl || true)
 [[ "$recovered" -ge 3 ]] || fail "expected several runs to recover tasks of killed runners, saw $recovered"
