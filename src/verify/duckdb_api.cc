@@ -11,6 +11,11 @@ namespace gaggle {
 namespace {
 
 constexpr const char* kPinned = "v" GAGGLE_DUCKDB_VERSION;
+#ifdef GAGGLE_DUCKDB_LIBRARY_PATH
+constexpr const char* kBuiltLibrary = GAGGLE_DUCKDB_LIBRARY_PATH;  // third_party/duckdb/lib at build time
+#else
+constexpr const char* kBuiltLibrary = "libduckdb.so";
+#endif
 
 struct Loaded {
   DuckDbApi api;
@@ -26,8 +31,12 @@ Status Fail(const std::string& why) {
 
 Status Load(DuckDbApi* api) {
   const char* path = std::getenv("GAGGLE_DUCKDB_LIBRARY");
-  const std::string library = path != nullptr && *path != '\0' ? path : "libduckdb.so";
+  std::string library = path != nullptr && *path != '\0' ? path : kBuiltLibrary;
   void* handle = ::dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (handle == nullptr && library == kBuiltLibrary) {  // moved: the run path, then the system's
+    library = "libduckdb.so";
+    handle = ::dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);
+  }
   if (handle == nullptr) return Fail(std::string("dlopen ") + library + ": " + ::dlerror());
 #define GAGGLE_DUCKDB_RESOLVE(name)                                        \
   api->name = reinterpret_cast<decltype(&::name)>(::dlsym(handle, #name)); \

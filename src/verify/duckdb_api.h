@@ -2,8 +2,9 @@
 //
 // Linking libduckdb.so made every gaggle process pay for its relocations and static
 // initialisers (about 40 million instructions, three times a plain start) although only the
-// downstream verifier uses it. DuckDb() opens the library once per process (dlopen, found
-// through the executable's run path to third_party/duckdb/lib, or GAGGLE_DUCKDB_LIBRARY),
+// downstream verifier uses it. DuckDb() opens the library once per process (dlopen of
+// GAGGLE_DUCKDB_LIBRARY, else the build's third_party/duckdb/lib/libduckdb.so, else the run
+// path's and the system's; a full path because under ASan dlopen ignores our run path),
 // checks that its version is the one pinned in third_party/duckdb.lock, and returns a table
 // of the C functions gaggle calls, with the names they have in duckdb.h.
 // LoadDuckDb() reports why the library cannot be used; DuckDb() may be called only after
