@@ -84,16 +84,23 @@ check() {  # after a kill: invariants
 # state file), so every one of the 20 kills lands somewhere in a real collection.
 cp -a lake lake.pristine
 cp s.db s.db.pristine
+# The kill lands at a random point within how long one whole gc takes here (measured once,
+# then the estate is restored), so the rounds hit a running gc on a fast quiet machine as on
+# a slow loaded one.
+t0=$(date +%s%N)
+"$G" gc --now "$LATER" --state s.db > gc.out 2>&1 || { cat gc.out; fail "the timing gc"; }
+gc_us=$(( ($(date +%s%N) - t0) / 1000 ))
+rm -rf lake && cp -a lake.pristine lake && cp s.db.pristine s.db
 kills=0
 rolled_back_collecting=0
 start=$SECONDS
 k=0
-while (( kills < 20 && k < 40 )); do  # 20 kills of a running gc; a gc that finished first does not count
+while (( kills < 20 && k < 60 )); do  # 20 kills of a running gc; a gc that finished first does not count
   k=$((k + 1))
   rm -rf lake && cp -a lake.pristine lake && cp s.db.pristine s.db
   "$G" gc --now "$LATER" --state s.db > gc.out 2>&1 &
   pid=$!
-  sleep "0.0$(( RANDOM % 5 ))$(( RANDOM % 10 ))"
+  sleep "$(awk -v us="$gc_us" -v r="$RANDOM" 'BEGIN { printf "%.6f", us * 0.8 * r / 32768 / 1e6 }')"
   kill -9 $pid 2>/dev/null && kills=$((kills + 1))
   wait $pid 2>/dev/null || true
   check "$k"
