@@ -16,6 +16,8 @@
 #include <map>
 #include <sstream>
 
+#include "common/proc_file.h"
+
 namespace gaggle {
 namespace {
 
@@ -28,8 +30,7 @@ void CloseFd(int* fd) {
 
 // Parent pid and start time of a live process from /proc/<pid>/stat; false when gone.
 bool ReadProcStat(pid_t pid, pid_t* ppid, uint64_t* start) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string text = ReadProcFile("/proc/" + std::to_string(pid) + "/stat");
   const size_t close = text.rfind(')');
   if (close == std::string::npos) return false;
   std::istringstream rest(text.substr(close + 2));

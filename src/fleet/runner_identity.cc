@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/proc_file.h"
+
 namespace gaggle {
 namespace {
 
@@ -18,9 +20,7 @@ std::string HostName() {
 
 // Field 22 of /proc/PID/stat (start time in ticks), or "" when the process is gone.
 std::string ProcessStartTicks(long pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  if (!in) return "";
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string text = ReadProcFile("/proc/" + std::to_string(pid) + "/stat");
   // The command name (field 2) is in parentheses and may contain spaces: skip past it.
   size_t close = text.rfind(')');
   if (close == std::string::npos) return "";
