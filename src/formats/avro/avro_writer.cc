@@ -35,6 +35,10 @@ struct WriteNode {
 Status BuildTree(const Schema& schema, WriteNode* root) {
   for (size_t i = 0; i < schema.num_fields(); ++i) {
     const Field& f = schema.field(i);
+    if (f.type.is_nested()) {
+      return Status::Unsupported("Avro writer: column '" + f.name + "' is " + f.type.ToString() +
+                                 "; writing nested types (records, arrays, maps) to Avro is not supported yet");
+    }
     WriteNode* node = root;
     size_t start = 0;
     while (true) {
@@ -118,6 +122,9 @@ OJson TreeJson(const WriteNode& node, const std::string& space, bool for_file, i
                            {"scale", node.type.scale}}
                    : OJson("bytes");
       break;
+    case TypeId::kStruct:
+    case TypeId::kList:
+    case TypeId::kMap: break;  // BuildTree refuses nested columns
   }
   if (node.nullable) return OJson::array({"null", t});
   return t;
@@ -291,6 +298,9 @@ class AvroWriter final : public BatchWriter {
         rc = avro_value_give_bytes(v, &buf);
         break;
       }
+      case TypeId::kStruct:
+      case TypeId::kList:
+      case TypeId::kMap: return Status::Internal("avro writer: nested column reached a leaf");  // refused at open
     }
     return rc == 0 ? Status::OK() : AvroFailure("value");
   }

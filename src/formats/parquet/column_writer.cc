@@ -488,6 +488,11 @@ Result<std::unique_ptr<ColumnWriter>> MakeColumnWriter(const Field& field, const
         w = std::make_unique<FixedColumnWriter<int64_t, int64_t>>(field, options);
       }
       break;
+    case TypeId::kStruct:
+    case TypeId::kList:
+    case TypeId::kMap:
+      return Status::Unsupported("Parquet column '" + field.name + "': writing " + field.type.ToString() +
+                                 " is not supported yet");
   }
   if (w == nullptr) return Status::Internal("no Parquet column writer for " + field.type.ToString());
   return w;

@@ -191,6 +191,9 @@ PhysicalType PhysicalTypeFor(const DataType& type) {
       return type.precision <= 9                        ? PhysicalType::kInt32
              : type.precision <= kMaxDecimal64Precision ? PhysicalType::kInt64
                                                         : PhysicalType::kFixedLenByteArray;
+    case TypeId::kStruct:
+    case TypeId::kList:
+    case TypeId::kMap: break;  // groups have no physical type; their leaves do
   }
   return PhysicalType::kByteArray;
 }
