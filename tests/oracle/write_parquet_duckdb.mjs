@@ -104,8 +104,6 @@ for (const version of ['V1', 'V2']) {
 rows('empty', `${allTypes(10)} WHERE false`, 'COMPRESSION snappy');
 rows('one_row', allTypes(1), 'COMPRESSION gzip');
 rows('required_columns', `SELECT i::INTEGER AS a, 'x' || i::VARCHAR AS b FROM range(5000) t(i)`, 'COMPRESSION zstd');
-refuse('nested_list', `SELECT i AS id, [i, i + 1] AS pair FROM range(10) t(i)`, '', 'Unsupported', 'pair');
-refuse('nested_struct', `SELECT {'x': i} AS point FROM range(10) t(i)`, '', 'Unsupported', 'point');
 refuse('ubigint_over_int64', `SELECT CASE WHEN i = 5 THEN 18446744073709551615 ELSE i END::UBIGINT AS big
         FROM range(10) t(i)`, '', 'Unsupported', 'big');
 
