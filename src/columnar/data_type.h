@@ -127,7 +127,8 @@ struct DataType {
   // Nesting depth: 0 for flat types, 1 for struct<a:int64>, 2 for list<list<int64>>, ...
   int depth() const;
 
-  // "int64", "string", "timestamp", "timestamp_ntz", "decimal(10,2)", "list<int64>", ...: the spelling used in specs and `inspect`.
+  // "int64", "string", "timestamp", "timestamp_ntz", "decimal(10,2)", "list<int64>", ...: the spelling used in specs
+  // and `inspect`.
   std::string ToString() const;
 };
 

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "columnar/value_format.h"
+#include "common/utf8.h"
 
 namespace gaggle {
 namespace {
@@ -33,42 +34,6 @@ void AppendQuotedAscii(const std::string& text, std::string* out) {
 }
 
 }  // namespace
-
-bool IsValidUtf8(std::string_view text) {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const size_t n = text.size();
-  size_t i = 0;
-  while (i < n) {
-    unsigned char c = p[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len = 0;
-    uint32_t cp = 0;
-    if ((c & 0xE0) == 0xC0) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + len > n) return false;
-    for (size_t k = 1; k < len; ++k) {
-      if ((p[i + k] & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (p[i + k] & 0x3F);
-    }
-    static const uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    i += len;
-  }
-  return true;
-}
 
 bool AppendJsonQuoted(std::string_view text, std::string* out) {
   static const char* kHex = "0123456789abcdef";
@@ -120,8 +85,8 @@ bool AppendValueJson(const Column& c, size_t i, std::string* out) {
     case TypeId::kString: return AppendJsonQuoted(c.GetString(i), out);
     case TypeId::kBinary: AppendQuotedAscii(HexEncode(c.GetString(i)), out); return true;
     case TypeId::kDate: AppendQuotedAscii(FormatDate(c.Get<int32_t>(i)), out); return true;
-    case TypeId::kTimestamp: AppendQuotedAscii(FormatTimestamp(c.Get<int64_t>(i)), out); return true;
-    case TypeId::kDecimal: AppendQuotedAscii(FormatDecimal(c.Get<int64_t>(i), c.type().scale), out); return true;
+    case TypeId::kTimestamp:
+    case TypeId::kDecimal: AppendQuotedAscii(c.ValueToString(i), out); return true;
     case TypeId::kStruct: {
       bool ok = true;
       out->push_back('{');

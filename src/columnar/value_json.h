@@ -29,7 +29,4 @@ bool AppendJsonQuoted(std::string_view text, std::string* out);
 std::string FormatDoubleJson(double v);
 std::string FormatFloatJson(float v);
 
-// True when `text` is valid UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
-bool IsValidUtf8(std::string_view text);
-
 }  // namespace gaggle

@@ -304,7 +304,8 @@ TEST_F(ParquetReaderDuckDb, RefusesWhatGaggleCannotRepresent) {
     EXPECT_NE(st.message().find(c.path), std::string::npos) << st.ToString();
     EXPECT_NE(st.message().find("'" + c.mention + "'"), std::string::npos) << st.ToString();
   }
-  EXPECT_EQ(checked, 3u);
+  // Nested columns, TIME, UUID and wide decimals all read now: an unsigned value past int64 is what remains.
+  EXPECT_EQ(checked, 1u);
 }
 
 TEST_F(ParquetReaderDuckDb, InspectAgreesWithTheFile) {

@@ -7,10 +7,6 @@ namespace {
 
 using K = LogicalType::Kind;
 
-Status Unsupported(const std::string& column, const std::string& what) {
-  return Status::Unsupported("Parquet column '" + column + "': " + what);
-}
-
 // Decimals read at any precision (more than 38 digits become their exact text); written
 // with 1..38 digits. The scale must lie in 0..precision.
 Status CheckDecimal(int precision, int scale, const std::string& column, bool reading) {
