@@ -11,6 +11,9 @@ namespace {
 
 using K = LogicalType::Kind;
 
+// LogicalType's VARIANT member (parquet.thrift field 16).
+constexpr int kVariantLogicalTypeId = 16;
+
 bool IsListGroup(const SchemaElement& e) {
   return (e.logical_type && e.logical_type->kind == K::kList) ||
          (e.converted_type && *e.converted_type == ConvertedType::kList);
@@ -152,13 +155,19 @@ Result<Converted> SchemaReader::ConvertField(size_t i, LevelContext ctx) {
       return Converted{std::move(list), false};
     }
   }
-  return Unsupported("repetition type " + std::to_string(static_cast<int>(*e.repetition_type)));
+  return Status::Corruption("Parquet column '" + Path() + "': unknown repetition type " +
+                            std::to_string(static_cast<int>(*e.repetition_type)));
 }
 
 Result<LevelNode> SchemaReader::ConvertType(size_t i, LevelContext levels) {
   const SchemaElement& e = el_[i];
   if (e.type) return ConvertLeaf(i, levels);
   if (children_[i].empty()) return Unsupported("a group without fields has no gaggle type");
+  if (e.logical_type && e.logical_type->kind == K::kOther && e.logical_type->other_id == kVariantLogicalTypeId) {
+    // Its physical struct (metadata, value, typed_value) is an encoding, not the data: reading
+    // it as a struct would hand on bytes no reader takes for the values.
+    return Unsupported("VARIANT (semi-structured values, shredded or not) is not supported");
+  }
   if (IsListGroup(e)) return ConvertList(i, levels);
   if (IsMapGroup(e)) return ConvertMap(i, levels);
   return ConvertStruct(i, levels);
