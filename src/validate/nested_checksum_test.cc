@@ -6,7 +6,7 @@
 #include <fstream>
 
 #include "formats/jsonl/jsonl_reader.h"
-#include "validate/content_checksum.h"
+#include "dataset/content_checksum.h"
 
 namespace gaggle {
 namespace {

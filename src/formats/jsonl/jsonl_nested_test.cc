@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "dataset/format_table.h"
 #include "formats/jsonl/jsonl_reader.h"
 #include "formats/jsonl/jsonl_writer.h"
 #include "formats/text_test_util.h"
