@@ -1,7 +1,8 @@
 # gaggle — the two commands that work on a fresh Debian 12 machine (as root):
 #   make demo   installs what is missing, builds, runs the main job on the embedded default
 #   make test   installs what is missing, builds, runs every test (also under ASan+UBSan)
-# Other targets: build, build-asan, unit, integration, bench, fuzz, format, clean.
+# Other targets: build, build-asan, unit, integration, bench, fuzz, format, clean,
+#   demo-serve (the dashboard on the demo's state, after make demo).
 
 JOBS ?= $(shell nproc)
 BUILD ?= build
@@ -9,7 +10,7 @@ ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 CMAKE_FLAGS ?=
 
-.PHONY: all deps oracle build build-asan test unit unit-asan integration demo bench fuzz format clean
+.PHONY: all deps oracle build build-asan test unit unit-asan integration demo demo-serve bench fuzz format clean
 
 all: build
 
@@ -49,6 +50,11 @@ test: unit unit-asan integration
 
 demo: build
 	bash scripts/demo.sh $(BUILD)/gaggle
+
+# The dashboard on the demo's state (run `make demo` first); stops on Ctrl-C.
+demo-serve: build
+	@test -s demo-out/gaggle.db || { echo "make demo-serve: run 'make demo' first (no demo-out/gaggle.db)"; exit 2; }
+	$(BUILD)/gaggle serve --state demo-out/gaggle.db --demo-token
 
 bench: build
 	bash bench/run.sh $(BUILD)

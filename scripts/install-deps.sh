@@ -10,6 +10,7 @@ PACKAGES=(
   libcurl4-openssl-dev libpugixml-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-avro python3-snappy python3-zstandard zstd time patch tar
+  chromium wrk openssl
 )
 
 missing=()

@@ -15,6 +15,7 @@
 #include "cli/generate_command.h"
 #include "cli/plan_command.h"
 #include "cli/run_command.h"
+#include "cli/serve_command.h"
 #include "cli/transform_command.h"
 #include "cli/validate_command.h"
 
@@ -43,6 +44,8 @@ int main(int argc, char** argv) {
   gaggle::cli::AddFleetCommands(&app, &exit_code);
   gaggle::cli::AddGateCommands(&app, &exit_code);
   gaggle::cli::AddAfterCommands(&app, &exit_code);
+  gaggle::cli::AddServeCommand(&app, &exit_code);
+  gaggle::cli::AddTokenCommands(&app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

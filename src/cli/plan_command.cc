@@ -62,7 +62,7 @@ int RunPlan(const PlanArgs& a) {
   // --no-save without --catalog only reads the state: a mistyped --state must not create one.
   auto c = OpenCliContext(a.state, "", a.no_save && a.catalog.empty());
   if (!c.ok()) return ReportError(c.status());
-  auto planned = service::PreparePlan(c->ctx, {a.spec, a.catalog, !a.no_save});
+  auto planned = service::PreparePlan(c->ctx, {a.spec, a.catalog, !a.no_save, ""});
   if (!planned.ok()) return ReportError(planned.status());
   if (planned->imported) {
     const CatalogChangeSet& ch = planned->imported->changes;

@@ -47,8 +47,8 @@ TEST_P(CompressionRoundTrip, RejectsAWrongExpectedSize) {
 }
 
 TEST(Compression, RejectsGarbageAndTruncation) {
-  for (Compression codec : {Compression::kSnappy, Compression::kGzip, Compression::kZstd, Compression::kLz4Raw,
-                            Compression::kBrotli}) {
+  for (Compression codec :
+       {Compression::kSnappy, Compression::kGzip, Compression::kZstd, Compression::kLz4Raw, Compression::kBrotli}) {
     std::string input = Compressible(20000), packed, out;
     ASSERT_TRUE(Compress(codec, 0, input, &packed).ok());
     Status truncated = Decompress(codec, std::string_view(packed).substr(0, packed.size() / 2), input.size(), &out);

@@ -51,11 +51,37 @@ nlohmann::json CatalogImportResult::ToJson() const {
           {"state", state}};
 }
 
+namespace {
+
+// The catalog in `documents`, all-or-nothing like a load from files.
+Result<LoadedCatalog> LoadCatalogFromDocuments(const std::vector<CatalogDocument>& documents) {
+  CatalogDraft draft;
+  std::vector<std::string> names;
+  for (const CatalogDocument& d : documents) {
+    ParseCatalogText(d.text, d.name, /*strict=*/true, /*fs=*/nullptr, &draft);
+    names.push_back(d.name);
+  }
+  if (draft.num_entities() == 0 && draft.problems().empty()) {
+    return Status::InvalidArgument("no catalog entities found in the " + std::to_string(documents.size()) +
+                                   " document(s) given");
+  }
+  GAGGLE_ASSIGN_OR_RETURN(Catalog catalog, draft.Finish());
+  return LoadedCatalog{std::move(catalog), std::move(names), draft.warnings()};
+}
+
+}  // namespace
+
 Result<CatalogImportResult> ImportCatalog(const ServiceContext& ctx, const CatalogImportRequest& request) {
-  GAGGLE_ASSIGN_OR_RETURN(LoadedCatalog loaded, LoadCatalogFromPath(request.path, ctx.fs));
+  const bool from_text = !request.documents.empty();
+  GAGGLE_ASSIGN_OR_RETURN(LoadedCatalog loaded, from_text ? LoadCatalogFromDocuments(request.documents)
+                                                          : LoadCatalogFromPath(request.path, ctx.fs));
+  std::string source = request.path;
+  if (from_text) {
+    source.clear();
+    for (const std::string& f : loaded.files) source += (source.empty() ? "" : ", ") + f;
+  }
   CatalogImportResult out;
-  GAGGLE_ASSIGN_OR_RETURN(out.changes,
-                          ctx.store->ReplaceCatalog(loaded.catalog, ImportOptions{request.path, ctx.actor}));
+  GAGGLE_ASSIGN_OR_RETURN(out.changes, ctx.store->ReplaceCatalog(loaded.catalog, ImportOptions{source, ctx.actor}));
   out.files = std::move(loaded.files);
   out.warnings = std::move(loaded.warnings);
   out.datasets = static_cast<int64_t>(loaded.catalog.num_datasets());

@@ -21,8 +21,16 @@ namespace gaggle::service {
 
 nlohmann::json EntityToJson(const Entity& e, bool with_queries);
 
+struct CatalogDocument {
+  std::string name;  // where the text came from, quoted in problems ("api:teams.yaml")
+  std::string text;  // a Backstage descriptor stream or a native catalog
+};
+
 struct CatalogImportRequest {
   std::string path;  // a catalog file or a directory tree
+  // Instead of `path` (over HTTP): the catalog's texts, each parsed strictly. Query
+  // files named by gaggle.dev/queries are not read from them (no file system access).
+  std::vector<CatalogDocument> documents = {};
 };
 
 struct CatalogImportResult {

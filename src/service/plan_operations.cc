@@ -32,7 +32,13 @@ Result<Catalog> CatalogToPlanAgainst(const ServiceContext& ctx, const MigrationS
 
 Result<PlanOutcome> PreparePlan(const ServiceContext& ctx, const PlanRequest& request) {
   PlanOutcome out;
-  GAGGLE_ASSIGN_OR_RETURN(out.spec, LoadMigrationSpec(request.spec_path));
+  if (request.spec_text.empty()) {
+    GAGGLE_ASSIGN_OR_RETURN(out.spec, LoadMigrationSpec(request.spec_path));
+  } else {
+    GAGGLE_ASSIGN_OR_RETURN(
+        out.spec, ParseMigrationSpec(request.spec_text,
+                                     request.spec_path.empty() ? std::string("request body") : request.spec_path));
+  }
   if (!request.catalog_path.empty()) {
     GAGGLE_ASSIGN_OR_RETURN(out.imported, ImportCatalog(ctx, CatalogImportRequest{request.catalog_path}));
   }

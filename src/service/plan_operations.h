@@ -22,6 +22,7 @@ struct PlanRequest {
   std::string spec_path;
   std::string catalog_path;  // import this first when set
   bool save = true;
+  std::string spec_text;  // when set, the spec is parsed from this text (spec_path names its origin)
 };
 
 struct PlanOutcome {

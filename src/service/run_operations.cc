@@ -62,14 +62,40 @@ void NoteStart(RunObserver& obs, const StartRunRequest& request, const PlanOutco
   }
 }
 
+// Adds the approval link to a gate pause's notification (text and fields).
+class ApprovalLinkNotifier final : public Notifier {
+ public:
+  ApprovalLinkNotifier(std::unique_ptr<Notifier> inner, std::function<std::string(const std::string&)> link)
+      : inner_(std::move(inner)), link_(std::move(link)) {}
+  void Notify(const Notification& n) override {
+    if (n.event != "paused") return inner_->Notify(n);
+    Notification with = n;
+    const std::string url = link_(n.migration);
+    if (!url.empty()) {
+      with.text += " Approve: " + url;
+      with.fields["approval_url"] = url;
+    }
+    inner_->Notify(with);
+  }
+  void Flush(std::chrono::milliseconds timeout) override { inner_->Flush(timeout); }
+
+ private:
+  std::unique_ptr<Notifier> inner_;
+  std::function<std::string(const std::string&)> link_;
+};
+
 // The webhooks of the spec; a failed delivery is logged, never fatal.
-std::unique_ptr<MultiNotifier> MakeNotifier(const MigrationSpec& spec, RunLog* log) {
+std::unique_ptr<MultiNotifier> MakeNotifier(const MigrationSpec& spec, RunLog* log,
+                                            const std::function<std::string(const std::string&)>& approval_link) {
   auto notifier = std::make_unique<MultiNotifier>();
   for (const NotifySpec& n : spec.notify) {
     if (n.webhook.empty()) continue;
-    notifier->Add(std::make_unique<WebhookNotifier>(n.webhook, WebhookNotifier::Options{}, [log](const std::string& e) {
-      log->Run("warn", "notification_failed", {{"error", e}});
-    }));
+    std::unique_ptr<Notifier> hook =
+        std::make_unique<WebhookNotifier>(n.webhook, WebhookNotifier::Options{}, [log](const std::string& e) {
+          log->Run("warn", "notification_failed", {{"error", e}});
+        });
+    if (approval_link) hook = std::make_unique<ApprovalLinkNotifier>(std::move(hook), approval_link);
+    notifier->Add(std::move(hook));
   }
   return notifier;
 }
@@ -93,7 +119,7 @@ Result<RunWiring> Wire(const ServiceContext& ctx, const StartRunRequest& request
     obs.Note("fault injection active (GAGGLE_INJECT_FAULTS=" + request.fault_injection + ")");
   }
   GAGGLE_ASSIGN_OR_RETURN(w.log, RunLog::Open(ctx.artifacts, spec.name));
-  w.notifier = MakeNotifier(spec, w.log.get());
+  w.notifier = MakeNotifier(spec, w.log.get(), request.approval_link);
   return w;
 }
 
@@ -140,7 +166,7 @@ FleetRunOptions RunnerOptions(const ServiceContext& ctx, const StartRunRequest& 
 Result<RunOutcome> StartRun(const ServiceContext& ctx, const StartRunRequest& request) {
   RunObserver& obs = request.observer ? *request.observer : Quiet();
   GAGGLE_ASSIGN_OR_RETURN(PlanOutcome planned,
-                          PreparePlan(ctx, PlanRequest{request.spec_path, request.catalog_path, true}));
+                          PreparePlan(ctx, PlanRequest{request.spec_path, request.catalog_path, true, ""}));
   const MigrationSpec& spec = planned.spec;
   GAGGLE_ASSIGN_OR_RETURN(MigrationRun run, PrepareRunRecord(ctx, request, planned));
   NoteStart(obs, request, planned, run);

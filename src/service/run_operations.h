@@ -14,6 +14,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -43,6 +44,9 @@ struct StartRunRequest {
   std::string fault_injection;                     // drills: the GAGGLE_INJECT_FAULTS syntax (fleet/fault_injection.h)
   const std::atomic<bool>* interrupted = nullptr;  // set by a signal handler
   RunObserver* observer = nullptr;
+  // When set, a gate pause's notification carries the approval link it returns for the
+  // migration ("" for none): `gaggle serve` creates one (approval_operations.h).
+  std::function<std::string(const std::string& migration)> approval_link;
 };
 
 struct RunOutcome {

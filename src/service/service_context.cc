@@ -19,4 +19,11 @@ Result<MigrationRun> RequireRun(const ServiceContext& ctx, const std::string& mi
                           (known.empty() ? " (none has)" : " (known: " + known + ")"));
 }
 
+Result<ControlStore*> RequireControl(const ServiceContext& ctx, const char* operation) {
+  if (ctx.control == nullptr) {
+    return Status::InvalidArgument(std::string(operation) + " needs the control store of " + ctx.store->location());
+  }
+  return ctx.control;
+}
+
 }  // namespace gaggle::service

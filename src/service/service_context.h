@@ -15,6 +15,7 @@
 #include "common/clock.h"
 #include "common/file_system.h"
 #include "common/status.h"
+#include "store/control_store.h"
 #include "store/state_store.h"
 
 namespace gaggle::service {
@@ -27,7 +28,13 @@ struct ServiceContext {
   // The artefact location: run and task logs, agent output, consumer patches. Its own
   // directory, not tied to the state store (many hosts share one; see docs/architecture.md).
   std::string artifacts;
+  // The control plane's records (API tokens, approval links, task pages); required by
+  // the operations that use them (token_operations.h, approval_operations.h, ...).
+  ControlStore* control = nullptr;
 };
+
+// The control store, or InvalidArgument naming the operation that needs it.
+Result<ControlStore*> RequireControl(const ServiceContext& ctx, const char* operation);
 
 // The artefact location used when none is given: gaggle-logs/ beside a state file.
 std::string DefaultArtifactsDir(const std::string& state_location);

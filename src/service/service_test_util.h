@@ -16,6 +16,24 @@
 
 namespace gaggle::service_test {
 
+// The plan of migration "m" with `n` datasets d0..d(n-1) in stage 0, Avro under file:///lake/
+// to file:///v2/ (the service and server tests share it).
+inline Plan PendingPlan(int n) {
+  Plan p;
+  p.migration = "m";
+  p.spec_hash = "spec";
+  p.hash = "plan-" + std::to_string(n);
+  for (int i = 0; i < n; ++i) {
+    PlanRow r;
+    r.dataset_id = "d" + std::to_string(i);
+    r.source_uri = "file:///lake/" + r.dataset_id;
+    r.source_format = "avro";
+    r.target_uri = "file:///v2/" + r.dataset_id;
+    p.rows.push_back(r);
+  }
+  return p;
+}
+
 class ServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -37,18 +55,7 @@ class ServiceTest : public ::testing::Test {
 
   // A run of migration "m" with `n` pending tasks d0..d(n-1) in stage 0.
   void StartMigration(int n) {
-    Plan p;
-    p.migration = "m";
-    p.spec_hash = "spec";
-    p.hash = "plan-" + std::to_string(n);
-    for (int i = 0; i < n; ++i) {
-      PlanRow r;
-      r.dataset_id = "d" + std::to_string(i);
-      r.source_uri = "file:///lake/" + r.dataset_id;
-      r.source_format = "avro";
-      r.target_uri = "file:///v2/" + r.dataset_id;
-      p.rows.push_back(r);
-    }
+    Plan p = PendingPlan(n);
     ASSERT_TRUE(store_->SavePlan(p).ok());
     ASSERT_TRUE(store_->UpsertRun(p, "m.yaml", 2, "alice").ok());
   }

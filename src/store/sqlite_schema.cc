@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "store/sqlite_control_schema.h"
+
 namespace gaggle {
 namespace {
 
@@ -317,6 +319,7 @@ const std::vector<Migration>& Migrations() {
       {5, "verifications and cut-overs", kMigration5},
       {6, "one event chain per migration, with its head", kMigration6},
       {7, "cut-overs being collected", kMigration7},
+      {kControlSchemaVersion, "control plane: API tokens, approval links", ControlSchemaSql()},
   };
   return m;
 }
