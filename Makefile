@@ -36,11 +36,11 @@ build-asan: deps $(ASAN_BUILD)/CMakeCache.txt
 	cmake --build $(ASAN_BUILD) -j$(JOBS) --target gaggle_unit_tests gaggle
 
 unit: build oracle
-	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+	cd $(BUILD) && ctest --output-on-failure --timeout 300 -j$(JOBS)
 
 unit-asan: build-asan oracle
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	  ctest --output-on-failure -j$(JOBS)
+	  ctest --output-on-failure --timeout 300 -j$(JOBS)
 
 integration: build
 	bash tests/run-integration.sh $(BUILD)/gaggle

@@ -11,11 +11,16 @@ includes reach src/common/mutex.h, with that unit's own include paths, defines a
 language standard, and fails on any diagnostic clang prints. CTest runs it as
 ThreadSafetyAnnotations (CMakeLists.txt), so `make test` fails on a wrong access.
 --only TEXT checks only the units whose path contains TEXT (while working on one file).
+A clean unit is remembered in a cache (GAGGLE_CHECK_CACHE, default ~/.cache/gaggle/thread-safety)
+under a hash of clang's version, the unit's flags with the checkout's path taken out, and the
+bytes of every project file it includes: an unchanged unit is not checked again, in this
+checkout or in CI's next fresh clone. --no-cache checks every unit.
 Exit status: 0 clean, 1 findings, 2 cannot run (no clang++, no compile_commands.json).
 """
 
 import argparse
 import concurrent.futures
+import hashlib
 import json
 import os
 import re
@@ -62,6 +67,29 @@ def reaches(path, target, src_root, cache):
     return False
 
 
+def include_closure(path, src_root, cache):
+    """Every project file `path` reaches through its includes, itself included, sorted."""
+    stack, seen = [path], set()
+    while stack:
+        p = stack.pop()
+        if p not in seen:
+            seen.add(p)
+            stack.extend(project_includes(p, src_root, cache))
+    return sorted(seen)
+
+
+def unit_key(clang_version, entry, source_root, src_root, cache):
+    """The cache key of one unit: what decides clang's verdict, independent of the checkout's path."""
+    h = hashlib.sha256(clang_version.encode())
+    for flag in clang_flags(entry):
+        h.update(b"\0flag:" + flag.replace(source_root, "<src>").encode())
+    for f in include_closure(entry["file"], src_root, cache):
+        h.update(b"\0file:" + os.path.relpath(f, source_root).encode() + b"\0")
+        with open(f, "rb") as fh:
+            h.update(fh.read())
+    return h.hexdigest()
+
+
 def clang_flags(entry):
     """Include paths, defines and the standard from one compile command; nothing else
     (g++'s warning flags and precompiled headers mean nothing to clang)."""
@@ -92,6 +120,7 @@ def main():
     parser.add_argument("--clang", default=os.environ.get("CLANGXX", "clang++"))
     parser.add_argument("--jobs", type=int, default=int(os.environ.get("GAGGLE_CHECK_JOBS", "2")))
     parser.add_argument("--only", default="", help="check only units whose path contains this text")
+    parser.add_argument("--no-cache", action="store_true", help="check every unit, remember nothing")
     opts = parser.parse_args()
 
     clang = shutil.which(opts.clang)
@@ -120,14 +149,33 @@ def main():
         print(f"check_thread_safety: no translation unit in {db_path} includes {MUTEX_HEADER}", file=sys.stderr)
         return 2
 
+    cache_dir = None if opts.no_cache else os.environ.get(
+        "GAGGLE_CHECK_CACHE", os.path.join(os.path.expanduser("~"), ".cache", "gaggle", "thread-safety"))
+    version = subprocess.run([clang, "--version"], capture_output=True, text=True).stdout
+    keys = {u["file"]: unit_key(version, u, source_root, src_root, cache) for u in units}
+    todo = [u for u in units if not (cache_dir and os.path.exists(os.path.join(cache_dir, keys[u["file"]])))]
+
     failed = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, opts.jobs)) as pool:
-        for path, code, out in pool.map(lambda e: check(clang, e), units):
+        for path, code, out in pool.map(lambda e: check(clang, e), todo):
             if code != 0 or out:
                 failed += 1
                 print(f"--- {os.path.relpath(path, source_root)}\n{out}\n")
-    print(f"check_thread_safety: {len(units)} translation units checked with {clang}, {failed} with findings")
+            elif cache_dir:
+                remember(cache_dir, keys[path])
+    print(f"check_thread_safety: {len(units)} translation units, {len(units) - len(todo)} unchanged since a clean "
+          f"check, {len(todo)} checked with {clang}, {failed} with findings")
     return 1 if failed else 0
+
+
+def remember(cache_dir, key):
+    """Marks a unit clean; a cache that cannot be written only costs the next run time."""
+    try:
+        os.makedirs(cache_dir, exist_ok=True)
+        with open(os.path.join(cache_dir, key), "w", encoding="utf-8"):
+            pass
+    except OSError:
+        pass
 
 
 if __name__ == "__main__":

@@ -9,13 +9,14 @@
 #include <sstream>
 
 #include "catalog/catalog_loader.h"
+#include "common/source_dir_test_util.h"
 
 namespace gaggle {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string TestdataDir() { return std::string(GAGGLE_SOURCE_DIR) + "/src/catalog/testdata"; }
+std::string TestdataDir() { return gaggle::testing::SourceRoot() + "/src/catalog/testdata"; }
 
 std::string ReadText(const fs::path& p) {
   std::ifstream in(p);

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "catalog/catalog_loader.h"
+#include "common/source_dir_test_util.h"
 #include "plan/planner.h"
 
 namespace gaggle {
@@ -67,7 +68,7 @@ std::string Render(const Plan& p) {
 
 TEST(PlanDataDriven, EveryCase) {
   int cases = 0;
-  for (const auto& dir : fs::directory_iterator(std::string(GAGGLE_SOURCE_DIR) + "/src/plan/testdata")) {
+  for (const auto& dir : fs::directory_iterator(gaggle::testing::SourceRoot() + "/src/plan/testdata")) {
     if (!dir.is_directory()) continue;
     ++cases;
     SCOPED_TRACE("case " + dir.path().filename().string());

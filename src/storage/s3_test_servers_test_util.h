@@ -25,13 +25,14 @@
 #include <string>
 #include <vector>
 
+#include "common/source_dir_test_util.h"
 #include "common/status.h"
 #include "storage/http_client.h"
 #include "storage/s3_client.h"
 
 namespace gaggle::s3test {
 
-inline std::string SourceDir() { return GAGGLE_SOURCE_DIR; }
+inline std::string SourceDir() { return gaggle::testing::SourceRoot(); }
 
 // A child process that printed one JSON line describing itself.
 class ServerProcess {

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "common/source_dir_test_util.h"
 #include "storage/aws_crypto.h"
 #include "storage/sigv4_signer.h"
 
@@ -101,7 +102,7 @@ TEST(SigV4Botocore, SignaturesMatchBotocoreRequestByRequest) {
   }
   std::string in = ::testing::TempDir() + "/botocore_requests.json";
   std::ofstream(in) << requests.dump();
-  std::string cmd = "python3 " + std::string(GAGGLE_SOURCE_DIR) + "/tests/s3/botocore_sign.py < " + in;
+  std::string cmd = "python3 " + gaggle::testing::SourceRoot() + "/tests/s3/botocore_sign.py < " + in;
   FILE* pipe = ::popen(cmd.c_str(), "r");
   ASSERT_NE(pipe, nullptr);
   std::string out;

@@ -12,6 +12,7 @@
 #include <map>
 #include <sstream>
 
+#include "common/source_dir_test_util.h"
 #include "storage/aws_crypto.h"
 
 namespace gaggle {
@@ -107,7 +108,7 @@ SigV4Request ParseRawRequest(const std::string& raw, std::string* body) {
 
 std::vector<fs::path> CaseFiles() {
   std::vector<fs::path> files;
-  for (const auto& e : fs::directory_iterator(std::string(GAGGLE_SOURCE_DIR) + "/src/storage/testdata/sigv4")) {
+  for (const auto& e : fs::directory_iterator(gaggle::testing::SourceRoot() + "/src/storage/testdata/sigv4")) {
     if (e.path().extension() == ".case") files.push_back(e.path());
   }
   std::sort(files.begin(), files.end());

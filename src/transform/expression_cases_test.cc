@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/source_dir_test_util.h"
 #include "transform/cast.h"
 #include "transform/expression.h"
 
@@ -205,7 +206,7 @@ void RunCaseFile(const std::string& path) {
 
 std::vector<std::string> CaseFiles(const std::string& dir) {
   std::vector<std::string> out;
-  std::string root = std::string(GAGGLE_SOURCE_DIR) + "/src/transform/testdata/" + dir;
+  std::string root = gaggle::testing::SourceRoot() + "/src/transform/testdata/" + dir;
   for (const auto& entry : std::filesystem::directory_iterator(root)) {
     if (entry.path().extension() == ".txt") out.push_back(entry.path().string());
   }

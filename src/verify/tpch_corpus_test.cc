@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <set>
 
+#include "common/source_dir_test_util.h"
 #include "verify/query_verifier.h"
 
 namespace gaggle {
@@ -39,7 +40,7 @@ class TpchCorpusTest : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new fs::path(fs::temp_directory_path() / ("gaggle-tpch-" + std::to_string(::getpid())));
     fs::remove_all(*dir_);
-    corpus_ = std::string(GAGGLE_SOURCE_DIR) + "/tests/corpus/tpch";
+    corpus_ = gaggle::testing::SourceRoot() + "/tests/corpus/tpch";
     Status st = GenerateTpch(corpus_, 0.005, (*dir_ / "old").string(), "512MB");
     ASSERT_TRUE(st.ok()) << st.ToString();
   }

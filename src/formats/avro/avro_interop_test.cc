@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "columnar/value_format.h"
+#include "common/source_dir_test_util.h"
 #include "formats/avro/avro_test_util.h"
 
 namespace gaggle {
@@ -21,7 +22,7 @@ using avro_test::ScratchDir;
 
 const char* kPython = "/usr/bin/python3";
 
-std::string OracleScript() { return std::string(GAGGLE_SOURCE_DIR) + "/tests/oracle/write_avro.py"; }
+std::string OracleScript() { return gaggle::testing::SourceRoot() + "/tests/oracle/write_avro.py"; }
 
 // Runs the oracle; returns its exit code and stdout (stderr goes to the test log).
 int RunOracle(const std::string& args, std::string* out) {

@@ -7,6 +7,7 @@
 #include <zstd.h>
 
 #include "columnar/value_format.h"
+#include "common/source_dir_test_util.h"
 #include "formats/avro/avro_codec.h"
 #include "formats/avro/avro_test_util.h"
 
@@ -194,7 +195,7 @@ TEST(AvroLegacy, LocalTimestampsStayNaive) {
 // decimal(76) and local timestamps. Run on purpose:
 //   gaggle_unit_tests --gtest_also_run_disabled_tests --gtest_filter='*WriteLegacyAvroFuzzSeeds*'
 TEST(AvroLegacy, DISABLED_WriteLegacyAvroFuzzSeeds) {
-  const std::string dir = std::string(GAGGLE_SOURCE_DIR) + "/fuzz/corpus/avro_reader_fuzz/";
+  const std::string dir = gaggle::testing::SourceRoot() + "/fuzz/corpus/avro_reader_fuzz/";
   const std::string schema = R"({"type":"record","name":"r","fields":[
     {"name":"d","type":["null",{"type":"bytes","logicalType":"decimal","precision":38,"scale":2}]},
     {"name":"w","type":{"type":"fixed","name":"W","size":32,"logicalType":"decimal","precision":76,"scale":3}},

@@ -13,6 +13,7 @@
 #include <fstream>
 
 #include "columnar/value_format.h"
+#include "common/source_dir_test_util.h"
 #include "formats/parquet/parquet_bytes_file.h"
 #include "formats/parquet/parquet_column_decoder.h"
 #include "formats/parquet/parquet_reader.h"
@@ -486,7 +487,7 @@ std::vector<std::pair<std::string, std::string>> LegacyFiles() {
 }
 
 TEST(ParquetLegacy, DISABLED_WriteLegacyFuzzSeeds) {
-  const std::string dir = std::string(GAGGLE_SOURCE_DIR) + "/fuzz/corpus/parquet_reader_fuzz/";
+  const std::string dir = gaggle::testing::SourceRoot() + "/fuzz/corpus/parquet_reader_fuzz/";
   for (const auto& [name, bytes] : LegacyFiles()) {
     ASSERT_TRUE(ReadBytes(bytes, name).ok()) << name << ": " << ReadBytes(bytes, name).status().ToString();
     std::ofstream(dir + name, std::ios::binary) << bytes;

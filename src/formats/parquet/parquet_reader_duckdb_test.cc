@@ -18,6 +18,7 @@
 #include <set>
 
 #include "columnar/value_format.h"
+#include "common/source_dir_test_util.h"
 #include "formats/parquet/parquet_footer.h"
 #include "formats/parquet/parquet_metadata.h"
 #include "formats/parquet/parquet_reader.h"
@@ -27,7 +28,7 @@ namespace {
 
 using nlohmann::json;
 
-const std::string kOracleDir = std::string(GAGGLE_SOURCE_DIR) + "/tests/oracle";
+const std::string kOracleDir = gaggle::testing::SourceRoot() + "/tests/oracle";
 
 struct OracleCase {
   std::string name;

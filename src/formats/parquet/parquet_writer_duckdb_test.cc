@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "common/source_dir_test_util.h"
 #include "formats/parquet/parquet_metadata.h"
 #include "formats/parquet/parquet_writer.h"
 
@@ -22,7 +23,7 @@ namespace {
 
 using nlohmann::json;
 
-const std::string kOracleDir = std::string(GAGGLE_SOURCE_DIR) + "/tests/oracle";
+const std::string kOracleDir = gaggle::testing::SourceRoot() + "/tests/oracle";
 
 struct OracleFile {
   std::vector<std::pair<std::string, std::string>> columns;  // name, DuckDB type
