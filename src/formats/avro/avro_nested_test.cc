@@ -6,6 +6,7 @@
 
 #include <cstdio>
 
+#include "common/source_dir_test_util.h"
 #include "formats/avro/avro_schema.h"
 #include "formats/avro/avro_test_util.h"
 #include "formats/jsonl/jsonl_reader.h"
@@ -162,7 +163,7 @@ TEST(AvroNested, WrittenNestedDataReadsBackInGaggleAndPython) {
   const std::string pairs = dir.File("pairs");
   Spit(pairs, avro_path + "\t" + ours + "\n");
   std::string cmd =
-      std::string("/usr/bin/python3 '") + GAGGLE_SOURCE_DIR + "/tests/oracle/compare_avro.py' '" + pairs + "' 2>&1";
+      "/usr/bin/python3 '" + gaggle::testing::SourceRoot() + "/tests/oracle/compare_avro.py' '" + pairs + "' 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   ASSERT_NE(p, nullptr);
   std::string out;

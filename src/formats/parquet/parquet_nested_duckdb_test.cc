@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <map>
 
+#include "common/source_dir_test_util.h"
 #include "formats/parquet/parquet_nested_test_util.h"
 
 namespace gaggle {
@@ -188,7 +189,7 @@ TEST(ParquetNestedDuckDb, DuckDbFilesReadExactly) {
 TEST(ParquetNestedDuckDb, CorpusNestedFilesReadAsDuckDbReadsThem) {
   // ../shared/corpus beside the checkout; a worktree elsewhere finds it through GAGGLE_CORPUS_DIR
   // or at /work/shared/corpus.
-  std::string root = std::string(GAGGLE_SOURCE_DIR) + "/../shared/corpus";
+  std::string root = gaggle::testing::SourceRoot() + "/../shared/corpus";
   if (const char* env = std::getenv("GAGGLE_CORPUS_DIR")) root = env;
   if (!std::filesystem::exists(root)) root = "/work/shared/corpus";
   const std::string corpus = root + "/parquet-testing/data/";

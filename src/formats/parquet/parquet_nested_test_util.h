@@ -19,6 +19,7 @@
 
 #include "columnar/record_batch.h"
 #include "columnar/value_json.h"
+#include "common/source_dir_test_util.h"
 #include "formats/parquet/parquet_reader.h"
 #include "formats/parquet/parquet_writer.h"
 
@@ -261,7 +262,7 @@ struct OracleFile {
   std::vector<std::string> rows;  // to_json of each row
 };
 
-inline std::string OracleDir() { return std::string(GAGGLE_SOURCE_DIR) + "/tests/oracle"; }
+inline std::string OracleDir() { return gaggle::testing::SourceRoot() + "/tests/oracle"; }
 
 inline std::string ShellQuote(const std::string& s) {
   std::string out = "'";
