@@ -110,6 +110,17 @@ class Binder {
 
   // A new node; folded into a literal when all its arguments are literals.
   ExprPtr Node(BoundOp op, const DataType& type, const ExprNode& at, std::vector<ExprPtr> args) {
+    // Nested values pass through a transform untouched; the operators do not take them yet.
+    const bool takes_nested =
+        op == BoundOp::kIsNull || op == BoundOp::kIsNotNull || (op == BoundOp::kCast && type.id == TypeId::kString);
+    for (const auto& a : args) {
+      if (a->type.is_nested() && !takes_nested) {
+        return Problem(at, StatusCode::kUnsupported,
+                       "'" + a->text + "' is " + a->type.ToString() +
+                           ": expressions over nested values are not supported yet (only IS NULL and a cast to "
+                           "string)");
+      }
+    }
     auto e = std::make_unique<BoundExpr>();
     e->op = op;
     e->type = type;

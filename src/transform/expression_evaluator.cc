@@ -433,6 +433,9 @@ class Evaluator {
       case TypeId::kDouble: return CompareTyped<double>(e.op, a, b);
       case TypeId::kString:
       case TypeId::kBinary: return CompareTyped<std::string_view>(e.op, a, b);
+      case TypeId::kStruct:
+      case TypeId::kList:
+      case TypeId::kMap: break;  // the binder refuses comparisons of nested values
     }
     return NullScalar(DataType::Bool());
   }

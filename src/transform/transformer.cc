@@ -7,6 +7,7 @@
 #include "common/suggest.h"
 #include "transform/cast.h"
 #include "transform/column_take.h"
+#include "transform/nested_edit.h"
 
 namespace gaggle {
 namespace {
@@ -312,6 +313,30 @@ class Transformer::Planner {
 };
 
 Result<Transformer> Transformer::Make(const TransformSpec& spec, const Schema& source) {
+  NestedEditPlan plan = PlanNestedEdits(spec, source);
+  bool edited = false;
+  for (const auto& e : plan.edits) edited |= e != nullptr;
+  if (!edited && plan.problems.empty()) return MakeFlat(spec, source);
+  Problems problems;
+  if (spec.source_schema) {
+    // The declared schema is the source's, before the nested edits.
+    TransformSpec declared_only;
+    declared_only.source_schema = spec.source_schema;
+    declared_only.locations = spec.locations;
+    Result<Transformer> checked = MakeFlat(declared_only, source);
+    if (!checked.ok()) problems.Add(checked.status().code(), checked.status().message());
+  }
+  for (auto& [code, what] : plan.problems) problems.Add(code, what);
+  if (!problems.empty()) return problems.ToStatus();
+  plan.spec.source_schema.reset();
+  GAGGLE_ASSIGN_OR_RETURN(Transformer t, MakeFlat(plan.spec, plan.schema));
+  t.edited_schema_ = std::move(t.source_schema_);
+  t.source_schema_ = source;
+  t.nested_edits_ = std::move(plan.edits);
+  return t;
+}
+
+Result<Transformer> Transformer::MakeFlat(const TransformSpec& spec, const Schema& source) {
   Planner planner(spec, source);
   planner.CheckDeclaredSchema();
   planner.Rename();
@@ -522,13 +547,13 @@ class Transformer::BatchRun {
     return Status::OK();
   }
 
- private:
   void Reject(size_t row, std::string reason) {
     if (scratch_.state[row] == kRejected) return;  // the first reason wins
     scratch_.state[row] = kRejected;
     rejected_.push_back({row, std::move(reason)});
   }
 
+ private:
   const Transformer& t_;
   const RecordBatch& in_;
   const size_t nf_;
@@ -548,7 +573,36 @@ class Transformer::BatchRun {
 Status Transformer::Apply(const RecordBatch& in, RecordBatch* out, std::vector<RowError>* rejections,
                           TransformStats* stats, std::vector<uint32_t>* kept_rows) const {
   GAGGLE_RETURN_IF_ERROR(CheckBatchShape(source_schema_, in));
+  if (!nested_edits_.empty()) return ApplyEdited(in, out, rejections, stats, kept_rows);
   BatchRun run(*this, in);
+  GAGGLE_RETURN_IF_ERROR(run.Cast());
+  run.Filter();
+  run.CompactSources(out);
+  run.AddAndDerive();
+  run.RejectRequiredNulls();
+  run.DropLateRejections(kept_rows);
+  return run.Finish(out, rejections, stats);
+}
+
+// Nested edits first (nested_edit.h): the edited struct columns are new, the others are
+// copied into the edited batch (a cost paid only by specs that edit nested fields); rows
+// whose nested cast failed start out rejected.
+Status Transformer::ApplyEdited(const RecordBatch& in, RecordBatch* out, std::vector<RowError>* rejections,
+                                TransformStats* stats, std::vector<uint32_t>* kept_rows) const {
+  RecordBatch edited;
+  edited.schema = std::make_shared<const Schema>(edited_schema_);
+  edited.columns.reserve(in.columns.size());
+  std::vector<RowError> errors;
+  for (size_t i = 0; i < in.columns.size(); ++i) {
+    if (nested_edits_[i]) {
+      GAGGLE_ASSIGN_OR_RETURN(Column c, ApplyNestedEdit(in.columns[i], *nested_edits_[i], &errors));
+      edited.columns.push_back(std::move(c));
+    } else {
+      edited.columns.push_back(in.columns[i]);
+    }
+  }
+  BatchRun run(*this, edited);
+  for (RowError& e : errors) run.Reject(e.row, std::move(e.reason));
   GAGGLE_RETURN_IF_ERROR(run.Cast());
   run.Filter();
   run.CompactSources(out);

@@ -10,6 +10,10 @@
 // differs, unknown column), else TypeError (impossible cast, expression type
 // error), else InvalidArgument.
 //
+// Nested fields (nested_edit.h): a rename, cast or drop whose name is a dotted path into a
+// struct column ("device.os") edits that field inside the struct, before everything else;
+// paths use the source names. A path into a list or map is refused naming the entry.
+//
 // Semantics, per batch (docs/migration-spec.md):
 //   1. rename (simultaneous: {a: b, b: a} swaps), then cast (names after rename);
 //   2. filter and derive expressions see these renamed and cast columns,
@@ -38,6 +42,7 @@
 #include "common/status.h"
 #include "spec/migration_spec.h"
 #include "transform/expression.h"
+#include "transform/nested_edit.h"
 #include "transform/row_error.h"
 
 namespace gaggle {
@@ -89,8 +94,17 @@ class Transformer {
   class BatchRun;  // one Apply call's state and steps (transformer.cc)
 
   Transformer() = default;
+  // The plan of a spec without nested paths (Make takes those out first).
+  static Result<Transformer> MakeFlat(const TransformSpec& spec, const Schema& source_schema);
+  // Apply for a spec with nested edits: the edits, then the steps on the edited batch.
+  Status ApplyEdited(const RecordBatch& in, RecordBatch* out, std::vector<RowError>* rejections, TransformStats* stats,
+                     std::vector<uint32_t>* kept_rows) const;
 
   Schema source_schema_;
+  // Nested edits (nested_edit.h): per source column, null when the column is not edited;
+  // empty when the spec edits no nested field. edited_schema_ is the source after them.
+  std::vector<std::shared_ptr<const StructEdit>> nested_edits_;
+  Schema edited_schema_;
   Schema working_schema_;  // after rename and cast: what expressions see
   std::vector<CastStep> casts_;
   std::optional<CompiledExpression> filter_;
