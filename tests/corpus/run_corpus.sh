@@ -4,8 +4,9 @@
 #
 #   tests/corpus/run_corpus.sh GAGGLE [CORPUS_DIR]
 #
-# CORPUS_DIR defaults to $GAGGLE_CORPUS_DIR, else ../shared/corpus from the repository root; when
-# it does not exist the test says so and passes (the corpus is not part of the repository).
+# CORPUS_DIR defaults to $GAGGLE_CORPUS_DIR, else ../shared/corpus from the repository root, else
+# /work/shared/corpus (where the team's machines keep it, for clones made elsewhere, such as CI's);
+# when none exists the test says so and passes (the corpus is not part of the repository).
 #
 # For every file (each command under a timeout, two at a time):
 #   - `gaggle convert` reads it: Parquet into Parquet, Avro into JSON lines;
@@ -22,6 +23,9 @@ set -uo pipefail
 GAGGLE="$(realpath "${1:?usage: run_corpus.sh GAGGLE [CORPUS_DIR]}")"
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 CORPUS="${2:-${GAGGLE_CORPUS_DIR:-$ROOT/../shared/corpus}}"
+if [[ -z "${2:-}" && -z "${GAGGLE_CORPUS_DIR:-}" && ! -d "$CORPUS" && -d /work/shared/corpus ]]; then
+  CORPUS=/work/shared/corpus
+fi
 TABLE="$ROOT/tests/corpus/expected.tsv"
 TIMEOUT="${CORPUS_TIMEOUT:-30}"
 JOBS="${CORPUS_JOBS:-2}"
