@@ -14,7 +14,7 @@ namespace {
 // Frees a duckdb_result on every path.
 struct ResultGuard {
   duckdb_result r{};
-  ~ResultGuard() { duckdb_destroy_result(&r); }
+  ~ResultGuard() { DuckDb().duckdb_destroy_result(&r); }
 };
 
 // Interrupts `conn` if the query outlives `limit`; stopped when the query returns.
@@ -135,7 +135,7 @@ SqlValue ReadCell(const ColumnReader& c, void* data, idx_t i) {
     default: {  // VARCHAR, BLOB (and the text other types were cast to)
       duckdb_string_t* s = static_cast<duckdb_string_t*>(data) + i;
       v.kind = c.type == DUCKDB_TYPE_BLOB ? SqlValue::Kind::kBlob : SqlValue::Kind::kText;
-      v.text.assign(duckdb_string_t_data(s), duckdb_string_t_length(*s));
+      v.text.assign(DuckDb().duckdb_string_t_data(s), DuckDb().duckdb_string_t_length(*s));
       break;
     }
   }
@@ -171,8 +171,8 @@ std::string QuoteSqlString(const std::string& text) {
 
 Status DuckDbConnection::Execute(const std::string& sql) {
   ResultGuard g;
-  if (duckdb_query(conn_, sql.c_str(), &g.r) != DuckDBSuccess) {
-    const char* e = duckdb_result_error(&g.r);
+  if (DuckDb().duckdb_query(conn_, sql.c_str(), &g.r) != DuckDBSuccess) {
+    const char* e = DuckDb().duckdb_result_error(&g.r);
     return Status::InvalidArgument(std::string("DuckDB: ") + (e ? e : "unknown error"));
   }
   return Status::OK();
@@ -183,31 +183,31 @@ Result<QueryResult> DuckDbConnection::Query(const std::string& sql, size_t max_r
   ResultGuard g;
   {
     Watchdog watchdog(this, time_limit);
-    const duckdb_state state = duckdb_query(conn_, sql.c_str(), &g.r);
+    const duckdb_state state = DuckDb().duckdb_query(conn_, sql.c_str(), &g.r);
     if (watchdog.Stop()) {
       return Status::Timeout("the query ran longer than " + std::to_string(time_limit.count() / 1000) + " s");
     }
     if (state != DuckDBSuccess) {
-      const char* e = duckdb_result_error(&g.r);
+      const char* e = DuckDb().duckdb_result_error(&g.r);
       return Status::InvalidArgument(e ? e : "unknown DuckDB error");
     }
   }
-  const idx_t cols = duckdb_column_count(&g.r);
+  const idx_t cols = DuckDb().duckdb_column_count(&g.r);
   QueryResult out;
   std::vector<ColumnReader> readers(cols);
   std::string recast;  // SELECT #1, CAST(#2 AS VARCHAR), ... when some type is not read natively
   bool needs_recast = false;
   for (idx_t c = 0; c < cols; ++c) {
-    out.columns.emplace_back(duckdb_column_name(&g.r, c));
-    readers[c].type = duckdb_column_type(&g.r, c);
+    out.columns.emplace_back(DuckDb().duckdb_column_name(&g.r, c));
+    readers[c].type = DuckDb().duckdb_column_type(&g.r, c);
     const std::string ref = "#" + std::to_string(c + 1);
     recast += (c ? ", " : "") + (IsNative(readers[c].type) ? ref : "CAST(" + ref + " AS VARCHAR)");
     needs_recast |= !IsNative(readers[c].type);
     if (readers[c].type == DUCKDB_TYPE_DECIMAL) {
-      duckdb_logical_type t = duckdb_column_logical_type(&g.r, c);
-      readers[c].decimal_storage = duckdb_decimal_internal_type(t);
-      for (uint8_t k = duckdb_decimal_scale(t); k > 0; --k) readers[c].decimal_divisor *= 10;
-      duckdb_destroy_logical_type(&t);
+      duckdb_logical_type t = DuckDb().duckdb_column_logical_type(&g.r, c);
+      readers[c].decimal_storage = DuckDb().duckdb_decimal_internal_type(t);
+      for (uint8_t k = DuckDb().duckdb_decimal_scale(t); k > 0; --k) readers[c].decimal_divisor *= 10;
+      DuckDb().duckdb_destroy_logical_type(&t);
     }
   }
   if (needs_recast) {
@@ -215,34 +215,36 @@ Result<QueryResult> DuckDbConnection::Query(const std::string& sql, size_t max_r
     return Query("SELECT " + recast + " FROM (" + AsSubquery(sql) + "\n) AS gaggle_answer", max_rows, time_limit);
   }
   while (true) {
-    duckdb_data_chunk chunk = duckdb_fetch_chunk(g.r);
+    duckdb_data_chunk chunk = DuckDb().duckdb_fetch_chunk(g.r);
     if (!chunk) break;
-    const idx_t n = duckdb_data_chunk_get_size(chunk);
+    const idx_t n = DuckDb().duckdb_data_chunk_get_size(chunk);
     if (out.rows.size() + n > max_rows) {
-      duckdb_destroy_data_chunk(&chunk);
+      DuckDb().duckdb_destroy_data_chunk(&chunk);
       return Status::InvalidArgument("the answer has more rows than the limit of " + std::to_string(max_rows));
     }
     const size_t first = out.rows.size();
     out.rows.resize(first + n, SqlRow(cols));
     for (idx_t c = 0; c < cols; ++c) {
-      duckdb_vector vec = duckdb_data_chunk_get_vector(chunk, c);
-      void* data = duckdb_vector_get_data(vec);
-      uint64_t* validity = duckdb_vector_get_validity(vec);
+      duckdb_vector vec = DuckDb().duckdb_data_chunk_get_vector(chunk, c);
+      void* data = DuckDb().duckdb_vector_get_data(vec);
+      uint64_t* validity = DuckDb().duckdb_vector_get_validity(vec);
       for (idx_t i = 0; i < n; ++i) {
-        if (validity && !duckdb_validity_row_is_valid(validity, i)) continue;  // NULL
+        if (validity && !DuckDb().duckdb_validity_row_is_valid(validity, i)) continue;  // NULL
         out.rows[first + i][c] = ReadCell(readers[c], data, i);
       }
     }
-    duckdb_destroy_data_chunk(&chunk);
+    DuckDb().duckdb_destroy_data_chunk(&chunk);
   }
   return out;
 }
 
 Result<std::unique_ptr<DuckDbEngine>> DuckDbEngine::Open(const DuckDbOptions& options) {
+  GAGGLE_RETURN_IF_ERROR(LoadDuckDb().status());
   duckdb_config config = nullptr;
-  if (duckdb_create_config(&config) != DuckDBSuccess) return Status::Internal("DuckDB: cannot create a config");
+  if (DuckDb().duckdb_create_config(&config) != DuckDBSuccess)
+    return Status::Internal("DuckDB: cannot create a config");
   auto set = [&](const char* name, const std::string& value) -> Status {
-    if (value.empty() || duckdb_set_config(config, name, value.c_str()) == DuckDBSuccess) return Status::OK();
+    if (value.empty() || DuckDb().duckdb_set_config(config, name, value.c_str()) == DuckDBSuccess) return Status::OK();
     return Status::InvalidArgument("DuckDB rejects " + std::string(name) + " = '" + value + "'");
   };
   Status st = set("memory_limit", options.memory_limit);
@@ -252,16 +254,16 @@ Result<std::unique_ptr<DuckDbEngine>> DuckDbEngine::Open(const DuckDbOptions& op
   if (st.ok()) st = set("autoinstall_known_extensions", "false");
   if (st.ok()) st = set("autoload_known_extensions", "true");
   if (!st.ok()) {
-    duckdb_destroy_config(&config);
+    DuckDb().duckdb_destroy_config(&config);
     return st;
   }
   duckdb_database db = nullptr;
   char* error = nullptr;
-  const duckdb_state state = duckdb_open_ext(nullptr, &db, config, &error);
-  duckdb_destroy_config(&config);
+  const duckdb_state state = DuckDb().duckdb_open_ext(nullptr, &db, config, &error);
+  DuckDb().duckdb_destroy_config(&config);
   if (state != DuckDBSuccess) {
     std::string msg = error ? error : "unknown error";
-    duckdb_free(error);
+    DuckDb().duckdb_free(error);
     return Status::Internal("DuckDB: cannot open an in-memory database: " + msg);
   }
   auto engine = std::unique_ptr<DuckDbEngine>(new DuckDbEngine(db));
@@ -273,10 +275,13 @@ Result<std::unique_ptr<DuckDbEngine>> DuckDbEngine::Open(const DuckDbOptions& op
 
 Result<std::unique_ptr<DuckDbConnection>> DuckDbEngine::Connect() {
   duckdb_connection c = nullptr;
-  if (duckdb_connect(db_, &c) != DuckDBSuccess) return Status::Internal("DuckDB: cannot open a connection");
+  if (DuckDb().duckdb_connect(db_, &c) != DuckDBSuccess) return Status::Internal("DuckDB: cannot open a connection");
   return std::make_unique<DuckDbConnection>(c);
 }
 
-std::string DuckDbEngine::LibraryVersion() { return duckdb_library_version(); }
+std::string DuckDbEngine::LibraryVersion() {
+  auto api = LoadDuckDb();
+  return api.ok() ? (*api)->duckdb_library_version() : api.status().message();
+}
 
 }  // namespace gaggle

@@ -1,5 +1,5 @@
 // DuckDbEngine: the downstream verifier's SQL engine, DuckDB's C API in process (the
-// library pinned in third_party/duckdb.lock).
+// library pinned in third_party/duckdb.lock, loaded on first use: verify/duckdb_api.h).
 //
 // One in-memory database per verification, bounded by `memory_limit` (DuckDB spills
 // to `temp_directory` past it), with the session time zone fixed (UTC by default) so an
@@ -14,13 +14,12 @@
 // time, except Interrupt, which any thread may call.
 #pragma once
 
-#include <duckdb.h>
-
 #include <chrono>
 #include <memory>
 #include <string>
 
 #include "common/status.h"
+#include "verify/duckdb_api.h"
 #include "verify/query_result.h"
 
 namespace gaggle {
@@ -37,7 +36,7 @@ class DuckDbConnection {
   explicit DuckDbConnection(duckdb_connection c) : conn_(c) {}
   DuckDbConnection(const DuckDbConnection&) = delete;
   DuckDbConnection& operator=(const DuckDbConnection&) = delete;
-  ~DuckDbConnection() { duckdb_disconnect(&conn_); }
+  ~DuckDbConnection() { DuckDb().duckdb_disconnect(&conn_); }
 
   // Runs statements whose results are not needed (DDL, SET, ...).
   Status Execute(const std::string& sql);
@@ -45,7 +44,7 @@ class DuckDbConnection {
   // limit, and a query running past `time_limit` is interrupted (Timeout).
   Result<QueryResult> Query(const std::string& sql, size_t max_rows,
                             std::chrono::milliseconds time_limit = std::chrono::minutes(5));
-  void Interrupt() { duckdb_interrupt(conn_); }
+  void Interrupt() { DuckDb().duckdb_interrupt(conn_); }
   duckdb_connection raw() const { return conn_; }
 
  private:
@@ -57,10 +56,10 @@ class DuckDbEngine {
   static Result<std::unique_ptr<DuckDbEngine>> Open(const DuckDbOptions& options);
   DuckDbEngine(const DuckDbEngine&) = delete;
   DuckDbEngine& operator=(const DuckDbEngine&) = delete;
-  ~DuckDbEngine() { duckdb_close(&db_); }
+  ~DuckDbEngine() { DuckDb().duckdb_close(&db_); }
 
   Result<std::unique_ptr<DuckDbConnection>> Connect();
-  // The linked library's version ("v1.4.4").
+  // The loaded library's version ("v1.4.4"), or why it cannot be loaded.
   static std::string LibraryVersion();
 
  private:

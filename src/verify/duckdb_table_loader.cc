@@ -54,7 +54,7 @@ void CopyFixed(const Column& c, const std::vector<uint32_t>* rows, size_t start,
 // Fills vector `v` (of DuckType(c.type())) with n rows of `c`.
 void FillVector(duckdb_vector v, const Column& c, const std::vector<uint32_t>* rows, size_t start, size_t n) {
   auto row = [&](size_t k) -> size_t { return rows ? (*rows)[start + k] : start + k; };
-  void* data = duckdb_vector_get_data(v);
+  void* data = DuckDb().duckdb_vector_get_data(v);
   const DataType& t = c.type();
   switch (t.id) {
     case TypeId::kBool: {
@@ -72,7 +72,7 @@ void FillVector(duckdb_vector v, const Column& c, const std::vector<uint32_t>* r
     case TypeId::kBinary:
       for (size_t k = 0; k < n; ++k) {
         std::string_view s = c.GetString(row(k));
-        duckdb_vector_assign_string_element_len(v, k, s.data(), s.size());
+        DuckDb().duckdb_vector_assign_string_element_len(v, k, s.data(), s.size());
       }
       break;
     case TypeId::kDecimal:
@@ -97,15 +97,15 @@ void FillVector(duckdb_vector v, const Column& c, const std::vector<uint32_t>* r
     case TypeId::kMap:
       for (size_t k = 0; k < n; ++k) {
         std::string json = c.ValueToString(row(k));
-        duckdb_vector_assign_string_element_len(v, k, json.data(), json.size());
+        DuckDb().duckdb_vector_assign_string_element_len(v, k, json.data(), json.size());
       }
       break;
   }
   if (c.may_have_nulls()) {
     for (size_t k = 0; k < n; ++k) {
       if (!c.IsNull(row(k))) continue;
-      duckdb_vector_ensure_validity_writable(v);
-      duckdb_validity_set_row_invalid(duckdb_vector_get_validity(v), k);
+      DuckDb().duckdb_vector_ensure_validity_writable(v);
+      DuckDb().duckdb_validity_set_row_invalid(DuckDb().duckdb_vector_get_validity(v), k);
     }
   }
 }
@@ -127,10 +127,10 @@ int FindColumn(const Schema& schema, const std::string& name) {
 }
 
 struct AppenderCloser {
-  void operator()(duckdb_appender a) const { duckdb_appender_destroy(&a); }
+  void operator()(duckdb_appender a) const { DuckDb().duckdb_appender_destroy(&a); }
 };
 struct ChunkCloser {
-  void operator()(duckdb_data_chunk c) const { duckdb_destroy_data_chunk(&c); }
+  void operator()(duckdb_data_chunk c) const { DuckDb().duckdb_destroy_data_chunk(&c); }
 };
 using Appender = std::unique_ptr<std::remove_pointer_t<duckdb_appender>, AppenderCloser>;
 using Chunk = std::unique_ptr<std::remove_pointer_t<duckdb_data_chunk>, ChunkCloser>;
@@ -158,17 +158,17 @@ Result<std::vector<size_t>> Picks(const Schema& schema, const std::vector<std::s
 Status AppendRows(duckdb_appender app, const RecordBatch& in, const std::vector<size_t>& picks,
                   const std::vector<duckdb_logical_type>& types, const std::vector<uint32_t>* rows) {
   const size_t m = rows ? rows->size() : in.num_rows();
-  const idx_t cap = duckdb_vector_size();
-  Chunk chunk(duckdb_create_data_chunk(const_cast<duckdb_logical_type*>(types.data()), types.size()));
+  const idx_t cap = DuckDb().duckdb_vector_size();
+  Chunk chunk(DuckDb().duckdb_create_data_chunk(const_cast<duckdb_logical_type*>(types.data()), types.size()));
   for (size_t start = 0; start < m; start += cap) {
-    duckdb_data_chunk_reset(chunk.get());
+    DuckDb().duckdb_data_chunk_reset(chunk.get());
     const size_t n = std::min<size_t>(cap, m - start);
     for (size_t c = 0; c < picks.size(); ++c) {
-      FillVector(duckdb_data_chunk_get_vector(chunk.get(), c), in.columns[picks[c]], rows, start, n);
+      FillVector(DuckDb().duckdb_data_chunk_get_vector(chunk.get(), c), in.columns[picks[c]], rows, start, n);
     }
-    duckdb_data_chunk_set_size(chunk.get(), n);
-    if (duckdb_append_data_chunk(app, chunk.get()) != DuckDBSuccess) {
-      const char* e = duckdb_appender_error(app);
+    DuckDb().duckdb_data_chunk_set_size(chunk.get(), n);
+    if (DuckDb().duckdb_append_data_chunk(app, chunk.get()) != DuckDBSuccess) {
+      const char* e = DuckDb().duckdb_appender_error(app);
       return Status::Internal(std::string("DuckDB appender: ") + (e ? e : "unknown error"));
     }
   }
@@ -202,7 +202,7 @@ Result<TableLoadStats> LoadDuckDbTable(DuckDbConnection* conn, const TableLoadRe
   struct TypesCloser {
     std::vector<duckdb_logical_type>* t;
     ~TypesCloser() {
-      for (auto& x : *t) duckdb_destroy_logical_type(&x);
+      for (auto& x : *t) DuckDb().duckdb_destroy_logical_type(&x);
     }
   } types_closer{&types};
   std::shared_ptr<const Schema> first_schema;
@@ -238,14 +238,14 @@ Result<TableLoadStats> LoadDuckDbTable(DuckDbConnection* conn, const TableLoadRe
       }
       GAGGLE_RETURN_IF_ERROR(conn->Execute(create + ")").WithContext("creating table " + request.table));
       duckdb_appender a = nullptr;
-      if (duckdb_appender_create(conn->raw(), nullptr, request.table.c_str(), &a) != DuckDBSuccess) {
-        std::string e = a ? duckdb_appender_error(a) : "";
-        duckdb_appender_destroy(&a);
+      if (DuckDb().duckdb_appender_create(conn->raw(), nullptr, request.table.c_str(), &a) != DuckDBSuccess) {
+        std::string e = a ? DuckDb().duckdb_appender_error(a) : "";
+        DuckDb().duckdb_appender_destroy(&a);
         return Status::Internal("DuckDB: cannot append to " + request.table + ": " + e);
       }
       app.reset(a);
       // The appender's own column types, so the chunk matches the table exactly.
-      for (size_t i = 0; i < picks.size(); ++i) types.push_back(duckdb_appender_column_type(app.get(), i));
+      for (size_t i = 0; i < picks.size(); ++i) types.push_back(DuckDb().duckdb_appender_column_type(app.get(), i));
     } else if (*schema != *first_schema) {
       return Status::SchemaMismatch(where + ": has columns {" + schema->ToString() + "}, earlier files {" +
                                     first_schema->ToString() + "}");
@@ -279,8 +279,8 @@ Result<TableLoadStats> LoadDuckDbTable(DuckDbConnection* conn, const TableLoadRe
     stats.column_names = request.columns;
     return stats;
   }
-  if (duckdb_appender_flush(app.get()) != DuckDBSuccess) {
-    const char* e = duckdb_appender_error(app.get());
+  if (DuckDb().duckdb_appender_flush(app.get()) != DuckDBSuccess) {
+    const char* e = DuckDb().duckdb_appender_error(app.get());
     return Status::Internal("DuckDB appender (" + request.root + "): " + (e ? e : "unknown error"));
   }
   return stats;
