@@ -170,6 +170,10 @@ Status ApiServer::Start() {
   });
   GAGGLE_RETURN_IF_ERROR(hub_->Start());
   listener_ = std::thread([this] { http_->listen_after_bind(); });
+  // httplib's stop() does nothing until the listening loop has started, so a Stop()
+  // right after Start() left the listener in accept() for ever (a test's TearDown hung
+  // under load). Start returns once the loop runs, waiting at most 5 s.
+  for (int i = 0; i < 5000 && !http_->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   return Status::OK();
 }
 
