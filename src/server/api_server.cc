@@ -170,6 +170,10 @@ Status ApiServer::Start() {
   });
   GAGGLE_RETURN_IF_ERROR(hub_->Start());
   listener_ = std::thread([this] { http_->listen_after_bind(); });
+  // httplib's stop() does nothing until the listening loop has started, so a Stop()
+  // right after Start() left the listener in accept() for ever (a test's TearDown hung
+  // under load). Start returns once the loop runs, waiting at most 5 s.
+  for (int i = 0; i < 5000 && !http_->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   return Status::OK();
 }
 
@@ -196,7 +200,7 @@ bool ApiServer::Authorize(const Route& route, const httplib::Request& req, httpl
     Reply(res, 401, "Unauthenticated", "this endpoint needs a bearer token (Authorization: Bearer ggl_...)");
     return false;
   }
-  auto who = service::Authenticate(BaseContext(), secret);
+  auto who = tokens_.Authenticate(BaseContext(), secret);
   if (!who.ok()) {
     Reply(res, HttpStatusFor(who.status()), StatusCodeName(who.status().code()), who.status().message());
     return false;
