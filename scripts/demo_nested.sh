@@ -8,8 +8,8 @@ set -euo pipefail
 G="$(realpath "${1:-build/gaggle}")"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 OUT="$ROOT/demo-nested-out"
-DATASETS="${DEMO_DATASETS:-12}"
-SCALE="${DEMO_SCALE:-0.02}"
+DATASETS="${DEMO_DATASETS:-40}"
+SCALE="${DEMO_SCALE:-0.01}"
 rm -rf "$OUT"
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 start=$(date +%s)
