@@ -110,6 +110,8 @@ std::shared_ptr<const Restructure> Restructure::Make(const TransformSpec& spec, 
   // nest: column -> (struct name, field name), and the members of each struct, in file order.
   std::vector<int> nested_into(fields.size(), -1);  // index in spec.nest
   std::map<std::string, std::vector<size_t>> members;
+  std::set<std::string> targets;
+  for (const auto& entry : spec.nest) targets.insert(entry.first.substr(0, entry.first.find('.')));
   for (size_t k = 0; k < spec.nest.size(); ++k) {
     const auto& [to, from] = spec.nest[k];
     const std::string where = "transform.nest." + to;
@@ -123,6 +125,9 @@ std::shared_ptr<const Restructure> Restructure::Make(const TransformSpec& spec, 
       problem(StatusCode::kSchemaMismatch, where, "unknown column '" + from + "'" + DidYouMean(from, Names(in)));
     } else if (nested_into[static_cast<size_t>(c)] >= 0 || !flat_where[static_cast<size_t>(c)].empty()) {
       problem(StatusCode::kInvalidArgument, where, "column '" + from + "' is already nested or flattened");
+    } else if (targets.count(from)) {
+      problem(StatusCode::kInvalidArgument, where,
+              "column '" + from + "' receives nested fields, so it cannot be nested itself (nest in two migrations)");
     } else if (c == t) {
       problem(StatusCode::kInvalidArgument, where, "column '" + from + "' cannot be nested into itself");
     } else if (t >= 0 && (fields[static_cast<size_t>(t)].type.id != TypeId::kStruct ||

@@ -13,8 +13,9 @@
 //      column placed where its first member stood (never null itself). In file order.
 // Names are the output names of the earlier steps. Make refuses, naming the entry: an unknown
 // column, flattening a non-struct, a name a flattened column would take twice or that
-// another output column has, nesting a column twice or into a non-struct, a field name the
-// struct already has, a path deeper than STRUCT.FIELD.
+// another output column has, nesting a column twice or into a non-struct, nesting a column
+// that receives fields itself, a field name the struct already has, a path deeper than
+// STRUCT.FIELD.
 // Thread-safety: immutable after Make; Apply is const.
 #pragma once
 
