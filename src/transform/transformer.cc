@@ -8,33 +8,10 @@
 #include "transform/cast.h"
 #include "transform/column_take.h"
 #include "transform/nested_edit.h"
+#include "transform/plan_problems_internal.h"
 
 namespace gaggle {
 namespace {
-
-// Every problem found while planning, with the code that best describes it.
-class Problems {
- public:
-  void Add(StatusCode code, std::string message) { list_.push_back({code, std::move(message)}); }
-  bool empty() const { return list_.empty(); }
-  Status ToStatus() const {
-    StatusCode code = StatusCode::kInvalidArgument;
-    auto has = [&](StatusCode c) {
-      return std::any_of(list_.begin(), list_.end(), [c](const auto& p) { return p.first == c; });
-    };
-    if (has(StatusCode::kSchemaMismatch)) {
-      code = StatusCode::kSchemaMismatch;
-    } else if (has(StatusCode::kTypeError)) {
-      code = StatusCode::kTypeError;
-    }
-    std::string message;
-    for (const auto& p : list_) message += (message.empty() ? "" : "\n") + p.second;
-    return Status(code, message);
-  }
-
- private:
-  std::vector<std::pair<StatusCode, std::string>> list_;
-};
 
 std::vector<std::string> Names(const Schema& s) {
   std::vector<std::string> out;
@@ -301,7 +278,7 @@ class Transformer::Planner {
   const TransformSpec& spec_;
   const Schema& source_;
   const size_t nf_;
-  Problems problems_;
+  PlanProblems problems_;
   Transformer t_;
   std::vector<std::string> names_;                 // source names after rename
   std::map<std::string, std::string> renamed_to_;  // old name -> new name
@@ -311,30 +288,6 @@ class Transformer::Planner {
   std::set<std::string> out_names_;
   std::set<std::string> null_adds_;  // added without a default
 };
-
-Result<Transformer> Transformer::Make(const TransformSpec& spec, const Schema& source) {
-  NestedEditPlan plan = PlanNestedEdits(spec, source);
-  bool edited = false;
-  for (const auto& e : plan.edits) edited |= e != nullptr;
-  if (!edited && plan.problems.empty()) return MakeFlat(spec, source);
-  Problems problems;
-  if (spec.source_schema) {
-    // The declared schema is the source's, before the nested edits.
-    TransformSpec declared_only;
-    declared_only.source_schema = spec.source_schema;
-    declared_only.locations = spec.locations;
-    Result<Transformer> checked = MakeFlat(declared_only, source);
-    if (!checked.ok()) problems.Add(checked.status().code(), checked.status().message());
-  }
-  for (auto& [code, what] : plan.problems) problems.Add(code, what);
-  if (!problems.empty()) return problems.ToStatus();
-  plan.spec.source_schema.reset();
-  GAGGLE_ASSIGN_OR_RETURN(Transformer t, MakeFlat(plan.spec, plan.schema));
-  t.edited_schema_ = std::move(t.source_schema_);
-  t.source_schema_ = source;
-  t.nested_edits_ = std::move(plan.edits);
-  return t;
-}
 
 Result<Transformer> Transformer::MakeFlat(const TransformSpec& spec, const Schema& source) {
   Planner planner(spec, source);
@@ -350,26 +303,6 @@ Result<Transformer> Transformer::MakeFlat(const TransformSpec& spec, const Schem
 }
 
 namespace {
-
-// A batch must have the source schema's columns, types and one length.
-Status CheckBatchShape(const Schema& source, const RecordBatch& in) {
-  const size_t nf = source.num_fields();
-  if (in.columns.size() != nf) {
-    return Status::SchemaMismatch("batch has " + std::to_string(in.columns.size()) + " columns, the source schema " +
-                                  std::to_string(nf));
-  }
-  const size_t n = in.num_rows();
-  for (size_t i = 0; i < nf; ++i) {
-    const Field& f = source.field(i);
-    if (in.columns[i].type() != f.type || in.columns[i].size() != n) {
-      return Status::SchemaMismatch("batch column " + std::to_string(i) + " is " + in.columns[i].type().ToString() +
-                                    " with " + std::to_string(in.columns[i].size()) + " rows; expected '" + f.name +
-                                    "' " + f.type.ToString() + " with " + std::to_string(n));
-    }
-  }
-  if (n > UINT32_MAX) return Status::InvalidArgument("batch of " + std::to_string(n) + " rows is too large");
-  return Status::OK();
-}
 
 // Per-thread scratch, reused batch after batch: fresh large allocations cost page faults
 // that would dominate the work.
@@ -570,9 +503,8 @@ class Transformer::BatchRun {
   std::vector<Column> aside_;        // dropped columns derive reads, compacted
 };
 
-Status Transformer::Apply(const RecordBatch& in, RecordBatch* out, std::vector<RowError>* rejections,
-                          TransformStats* stats, std::vector<uint32_t>* kept_rows) const {
-  GAGGLE_RETURN_IF_ERROR(CheckBatchShape(source_schema_, in));
+Status Transformer::ApplySteps(const RecordBatch& in, RecordBatch* out, std::vector<RowError>* rejections,
+                               TransformStats* stats, std::vector<uint32_t>* kept_rows) const {
   if (!nested_edits_.empty()) return ApplyEdited(in, out, rejections, stats, kept_rows);
   BatchRun run(*this, in);
   GAGGLE_RETURN_IF_ERROR(run.Cast());
