@@ -2,7 +2,8 @@
 #   make demo   installs what is missing, builds, runs the main job on the embedded default
 #   make test   installs what is missing, builds, runs every test (also under ASan+UBSan)
 # Other targets: build, build-asan, unit, integration, bench, fuzz, format, clean,
-#   demo-serve (the dashboard on the demo's state, after make demo).
+#   demo-serve (the dashboard on the demo's state, after make demo), demo-nested (the nested
+#   Avro -> Parquet demo).
 
 JOBS ?= $(shell nproc)
 BUILD ?= build
@@ -10,7 +11,7 @@ ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 CMAKE_FLAGS ?=
 
-.PHONY: all deps oracle build build-asan test unit unit-asan integration demo demo-serve bench fuzz format clean
+.PHONY: all deps oracle build build-asan test unit unit-asan integration demo demo-nested demo-serve bench fuzz format clean
 
 all: build
 
@@ -50,6 +51,10 @@ test: unit unit-asan integration
 
 demo: build
 	bash scripts/demo.sh $(BUILD)/gaggle
+
+# The nested demo: events with a device record, item lists and attribute maps, Avro -> nested Parquet.
+demo-nested: build
+	bash scripts/demo_nested.sh $(BUILD)/gaggle
 
 # The dashboard on the demo's state (run `make demo` first); stops on Ctrl-C.
 demo-serve: build

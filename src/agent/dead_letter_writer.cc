@@ -25,6 +25,14 @@ nlohmann::ordered_json ValueToJson(const Column& c, size_t i) {
       return v;
     }
     case TypeId::kString: return std::string(c.GetString(i));
+    case TypeId::kStruct:
+    case TypeId::kList:
+    case TypeId::kMap: {
+      // ValueToString renders nested values as JSON; embed them as JSON, not as a string.
+      nlohmann::ordered_json nested = nlohmann::ordered_json::parse(c.ValueToString(i), nullptr, false);
+      if (nested.is_discarded()) return c.ValueToString(i);
+      return nested;
+    }
     default: return c.ValueToString(i);
   }
 }

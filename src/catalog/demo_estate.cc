@@ -483,6 +483,9 @@ Result<DemoEstate> DesignDemoEstate(const DemoEstateOptions& options) {
   if (!(options.size_scale > 0) || options.size_scale > 1000) {
     return Status::InvalidArgument("demo estate: --size-scale must be above 0 and at most 1000");
   }
+  if (options.profile != "events" && options.profile != "nested") {
+    return Status::InvalidArgument("demo estate: --profile must be events or nested, got '" + options.profile + "'");
+  }
   if (options.threads < 1 || options.threads > 64) {
     return Status::InvalidArgument("demo estate: threads must be within [1, 64]");
   }

@@ -18,7 +18,8 @@
 // WriteDemoEstate() writes it under DIR:
 //   DIR/catalog/*.yaml                 Backstage descriptors, one multi-document file per team
 //   DIR/lake/v1/<id>/part-NNNNN.avro   the data (one or more part files per dataset)
-//   DIR/migration.yaml                 the demo migration spec (events v1 Avro -> v2 Parquet)
+//   DIR/migration.yaml                 the demo migration spec (events v1 Avro -> v2 Parquet; with
+//                                      profile "nested", the nested spec)
 //   DIR/README.txt                     what the estate holds and which dataset has which fault
 //   DIR/faults.env                     GAGGLE_INJECT_FAULTS=stall-once:<id>
 // The same options give byte-identical files, whatever the number of threads.
@@ -44,6 +45,9 @@ struct DemoEstateOptions {
   double size_scale = 1.0;  // multiplies every dataset's row count (> 0); 1.0 is about 1.3 GB
   int threads = 2;          // Avro writers running at once
   bool write_data = true;   // false: catalog, spec and README only (sizes are estimates)
+  // "events" (flat) or "nested": the nested_events data (a device record, a list of item
+  // records, a map of attributes) and the nested migration spec (DemoNestedMigrationSpecText).
+  std::string profile = "events";
   // Called as data is written, with the bytes done and the total expected (estimated).
   std::function<void(uint64_t done, uint64_t total)> progress;
 };
@@ -126,6 +130,13 @@ Result<DemoEstateSummary> GenerateDemoEstate(const std::string& dir, const DemoE
 // The texts WriteDemoEstate writes (exposed for tests). `abs_dir` is the absolute estate directory.
 std::string DemoMigrationSpecText(const DemoEstate& estate, const std::string& abs_dir);
 std::string DemoReadmeText(const DemoEstate& estate, const DemoEstateSummary& summary);
+// The nested profile's migration (demo_nested_spec.cc): Avro -> Parquet, the device record rebuilt
+// as a struct with renamed fields and its model lifted out, values derived from list elements and
+// map entries. Avro's top-level records read as dotted columns (device.os; docs/formats.md).
+std::string DemoNestedMigrationSpecText(const DemoEstate& estate, const std::string& abs_dir);
+// The synthetic profile of the estate's data, and its schema as gaggle reads the Avro files back.
+const char* DemoDataProfile(const DemoEstateOptions& options);
+std::string DemoSchemaAsRead(const DemoEstateOptions& options);
 // (file name, multi-document YAML) per catalog file, in a fixed order.
 std::vector<std::pair<std::string, std::string>> DemoCatalogFiles(const DemoEstate& estate, const std::string& abs_dir);
 

@@ -312,6 +312,63 @@ TEST(DemoEstate, TinyEstateReadsBackAndMigratesAsPlanted) {
   EXPECT_NE(mismatch.status().message().find("amount_usd"), std::string::npos);
 }
 
+TEST(DemoEstate, NestedProfileWritesNestedEventsAndItsSpecMigratesThem) {
+  TempDir dir("nested");
+  DemoEstateOptions o = Tiny();
+  o.datasets = 10;
+  o.profile = "nested";
+  DemoEstate e;
+  auto summary = GenerateDemoEstate(dir.str(), o, &e);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  const DemoDataset* normal = nullptr;
+  for (const DemoDataset& d : e.datasets) {
+    if (d.fault == DemoFault::kNone && (!normal || d.rows > normal->rows)) normal = &d;
+  }
+  ASSERT_NE(normal, nullptr);
+  // The catalog states the schema the Avro reader gives: the device record as dotted columns.
+  auto loaded = LoadCatalogFromPath((dir.path() / "catalog").string());
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  const std::string part = dir.str() + "/lake/v1/" + normal->id + "/part-00000.avro";
+  auto reader = OpenReader(part, Format::kAvro, ReadOptions{});
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  EXPECT_EQ((*reader)->schema()->ToString(), DemoSchemaAsRead(o));
+  EXPECT_EQ(DemoSchemaAsRead(o),
+            "user_id: int64 not null, ts: string, amount: string, legacy_flag: bool, country: string, session: string, "
+            "device.os: string, device.os_version: string, device.model: string, "
+            "items: list<struct<sku:string,qty:int32,price:double>>, attrs: map<string,string>");
+  for (const Entity& ent : loaded->catalog.entities()) {
+    if (ent.id == normal->id) {
+      EXPECT_EQ(ent.schema, DemoSchemaAsRead(o));
+    }
+  }
+
+  auto spec = LoadMigrationSpec((dir.path() / "migration.yaml").string());
+  ASSERT_TRUE(spec.ok()) << spec.status().ToString();
+  EXPECT_EQ(spec->name, "events-nested-v2");
+  auto agent = MakeAgent(*spec);
+  ASSERT_TRUE(agent.ok());
+  AgentTask task;
+  task.migration = spec->name;
+  task.dataset_id = normal->id;
+  task.input_path = dir.str() + "/lake/v1/" + normal->id;
+  task.output_path = dir.str() + "/lake/v2/" + normal->id;
+  CancellationToken token;
+  auto run = RunAgent(agent->get(), *spec, task, &token, nullptr);
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  EXPECT_EQ(run->manifest.counts.rows_in, normal->rows);
+  EXPECT_EQ(run->manifest.counts.dead_lettered, 0);
+  for (const auto& f : fs::directory_iterator(task.output_path)) {
+    if (f.path().extension() != ".parquet") continue;
+    auto out = OpenReader(f.path().string(), Format::kParquet, ReadOptions{});
+    ASSERT_TRUE(out.ok()) << out.status().ToString();
+    EXPECT_EQ((*out)->schema()->ToString(),
+              "account_id: int64 not null, event_time: timestamp, amount: double, country: string, session: string, "
+              "device: struct<platform:string,platform_version:string> not null, device_model: string, "
+              "items: list<struct<sku:string,qty:int32,price:double>>, attrs: map<string,string>, "
+              "amount_cents: double, first_sku: string, campaign: string");
+  }
+}
+
 TEST(DemoEstate, SameSeedGivesByteIdenticalFiles) {
   TempDir a("same-a"), b("same-b");
   DemoEstateOptions o = Tiny();

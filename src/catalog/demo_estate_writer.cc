@@ -151,7 +151,8 @@ class LakeWriter {
   Status WriteDataset(DemoDataset* d) {
     const std::string dir = LakeDir(abs_dir_, *d);
     GAGGLE_RETURN_IF_ERROR(fs_->CreateDirectories(dir));
-    GAGGLE_ASSIGN_OR_RETURN(SyntheticData data, SyntheticData::Make("events", d->data_seed, d->bad_fraction));
+    GAGGLE_ASSIGN_OR_RETURN(SyntheticData data,
+                            SyntheticData::Make(DemoDataProfile(estate_->options), d->data_seed, d->bad_fraction));
     std::shared_ptr<const Schema> schema = data.schema();
     if (d->fault == DemoFault::kSchemaMismatch) schema = MismatchSchema(*schema);
     WriteOptions options;
@@ -335,8 +336,7 @@ std::vector<std::pair<std::string, std::string>> DemoCatalogFiles(const DemoEsta
       if (d.declared_by_upstream[j]) dependency_of[d.upstream[j]].push_back("resource:default/" + d.id);
     }
   }
-  auto schema = SyntheticData::Make("events", 0);
-  const std::string schema_text = schema.ok() ? schema->schema()->ToString() : "";
+  const std::string schema_text = DemoSchemaAsRead(e.options);
   std::vector<std::string> teams;
   std::map<std::string, std::string> text;
   for (uint32_t i = 0; i < e.datasets.size(); ++i) {
@@ -453,9 +453,12 @@ std::string DemoReadmeText(const DemoEstate& e, const DemoEstateSummary& s) {
   t += "catalog/         Backstage descriptors: " + std::to_string(s.datasets) + " datasets in " +
        std::to_string(s.layers) + " lineage layers (" + std::to_string(s.dataset_edges) + " edges), " +
        std::to_string(s.consumers) + " services and dashboards with " + std::to_string(s.queries) + " queries\n";
-  t += "lake/v1/<id>/    Avro data (events profile), " + mb(s.bytes) + " in " + std::to_string(s.files) + " files, " +
-       std::to_string(s.rows) + " rows\n";
-  t += "migration.yaml   events-v2: Avro v1 -> Parquet v2 under lake/v2/, stages 5/25/50/100%\n";
+  t += "lake/v1/<id>/    Avro data (" + std::string(DemoDataProfile(e.options)) + " profile), " + mb(s.bytes) + " in " +
+       std::to_string(s.files) + " files, " + std::to_string(s.rows) + " rows\n";
+  t += e.options.profile == "nested"
+           ? "migration.yaml   events-nested-v2: Avro v1 -> Parquet v2 under lake/v2/ (device rebuilt as a struct "
+             "with renamed fields, its model lifted out), stages 5/25/50/100%\n"
+           : "migration.yaml   events-v2: Avro v1 -> Parquet v2 under lake/v2/, stages 5/25/50/100%\n";
   t += "faults.env       GAGGLE_INJECT_FAULTS for the fleet's stall-once drill\n\n";
   t += "Planted faults:\n";
   t += "  bad records, dead-lettered within the " + Percent(kDemoDeadLetterMaxFraction) + " budget (" +
@@ -502,7 +505,10 @@ Result<DemoEstateSummary> WriteDemoEstate(DemoEstate* estate, const std::string&
   for (const auto& [name, text] : DemoCatalogFiles(*estate, abs)) {
     GAGGLE_RETURN_IF_ERROR(WriteFileAtomically(fs, abs + "/catalog/" + name, text));
   }
-  GAGGLE_RETURN_IF_ERROR(WriteFileAtomically(fs, abs + "/migration.yaml", DemoMigrationSpecText(*estate, abs)));
+  GAGGLE_RETURN_IF_ERROR(WriteFileAtomically(fs, abs + "/migration.yaml",
+                                             estate->options.profile == "nested"
+                                                 ? DemoNestedMigrationSpecText(*estate, abs)
+                                                 : DemoMigrationSpecText(*estate, abs)));
   const std::string stall = estate->datasets[estate->stall_once].id;
   GAGGLE_RETURN_IF_ERROR(WriteFileAtomically(
       fs, abs + "/faults.env",

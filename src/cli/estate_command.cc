@@ -77,6 +77,11 @@ void AddGenerateEstateCommand(CLI::App* app, int* exit_code) {
                   "Multiplies every dataset's row count (0.01 gives a ~13 MB estate for tests)")
       ->capture_default_str();
   cmd->add_option("--threads", args->options.threads, "Avro writers at once")->capture_default_str();
+  cmd->add_option("--profile", args->options.profile,
+                  "events: flat legacy events (make demo); nested: events with a device record, a list of item "
+                  "records and a map of attributes, and a spec that migrates them to nested Parquet "
+                  "(make demo-nested)")
+      ->capture_default_str();
   cmd->add_flag("--no-data", args->no_data,
                 "Write the catalog, spec and README only, no Avro files (sizes are then estimates)");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress or summary");

@@ -78,7 +78,8 @@ void AddGenerateCommand(CLI::App* app, int* exit_code) {
   cmd->add_option("--to", args->to, "Output format: avro, csv, jsonl, parquet");
   cmd->add_option("--profile", args->profile,
                   "bench: typed table (ids, doubles, strings, timestamps, bools, nulls, categories); "
-                  "events: a legacy event log with text timestamps and amounts, to be migrated")
+                  "events: a legacy event log with text timestamps and amounts, to be migrated; "
+                  "nested_events: events with a device struct, a list of item structs and a map of attributes")
       ->capture_default_str();
   cmd->add_option("--rows", args->rows, "Number of rows")->capture_default_str();
   cmd->add_option("--seed", args->seed, "Seed; the same seed gives the same rows")->capture_default_str();

@@ -34,6 +34,7 @@ Status RecordBatch::Validate() const {
     if (!f.nullable && columns[i].null_count() > 0) {
       return Status::Internal("column '" + f.name + "' is not nullable but holds nulls");
     }
+    if (f.type.is_nested()) GAGGLE_RETURN_IF_ERROR(columns[i].ValidateStructure(f.name));
   }
   return Status::OK();
 }

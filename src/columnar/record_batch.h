@@ -25,7 +25,8 @@ struct RecordBatch {
   // Clears every column, keeping schema and capacity (for reuse between Next() calls).
   void Clear();
   // Checks the invariants: one column per field, matching types, equal lengths,
-  // no nulls in non-nullable fields. Internal error naming the column otherwise.
+  // no nulls in non-nullable fields, nested columns well formed (Column::ValidateStructure).
+  // Internal error naming the column otherwise.
   Status Validate() const;
   size_t memory_bytes() const;
 };

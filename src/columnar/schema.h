@@ -1,5 +1,6 @@
-// Schema: the ordered, named, typed fields of a dataset or batch.
-// Field names are unique within a schema (readers reject duplicates).
+// Schema: the ordered, named, typed fields of a dataset or batch (Field is in data_type.h:
+// nested types hold fields too). Field names are unique within a schema (readers reject
+// duplicates). Thread-safety: a value.
 #pragma once
 
 #include <cstddef>
@@ -10,15 +11,6 @@
 #include "common/status.h"
 
 namespace gaggle {
-
-struct Field {
-  std::string name;
-  DataType type;
-  bool nullable = true;
-
-  bool operator==(const Field& o) const { return name == o.name && type == o.type && nullable == o.nullable; }
-  bool operator!=(const Field& o) const { return !(*this == o); }
-};
 
 class Schema {
  public:
@@ -42,7 +34,9 @@ class Schema {
   std::vector<Field> fields_;
 };
 
-// Parses "name:type, name:type not null, ..." (the CLI's --schema flag).
+// Parses "name:type, name:type not null, ..." (the CLI's --schema flag). Types may be nested
+// ("tags: list<string>, addr: struct<city:string,zip:int32>"); commas inside (), <> and
+// double-quoted names do not separate fields.
 Result<Schema> ParseSchemaText(const std::string& text);
 
 }  // namespace gaggle

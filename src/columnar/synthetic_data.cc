@@ -25,6 +25,10 @@ const char* kCategories[] = {"alpha", "bravo", "charlie", "delta", "echo", "foxt
 const char* kCountries[] = {"DE", "FR", "US", "GB", "JP", "BR", "IN", "NL", "SE", "ES", "IT", "CA"};
 const char* kBadAmounts[] = {"n/a", "12,5", "", "1.2.3", "NaN?", "--4"};
 const char* kSyllables[] = {"ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "za", "qu", "be", "do", "fi", "gu"};
+const char* kOses[] = {"android", "ios", "windows", "macos", "linux"};
+const char* kModels[] = {"pixel-8", "iphone-15", "galaxy-s24", "thinkpad-x1", "macbook-air", "surface-9"};
+const char* kAttrKeys[] = {"campaign", "referrer", "ab_group", "locale"};
+const char* kAttrValues[] = {"spring-sale", "newsletter", "search", "social", "A", "B", "de-DE", "en-US", "fr-FR"};
 constexpr int64_t kBaseMicros = 1704067200000000LL;  // 2024-01-01T00:00:00Z
 
 void AppendName(uint64_t r, std::string* out) {
@@ -59,7 +63,20 @@ Result<SyntheticData> SyntheticData::Make(const std::string& profile, uint64_t s
                                                               {"session", DataType::String()}});
     return SyntheticData(Profile::kEvents, seed, bad_fraction, std::move(schema));
   }
-  return Status::InvalidArgument("unknown synthetic profile '" + profile + "' (expected bench or events)");
+  if (profile == "nested_events") {
+    GAGGLE_ASSIGN_OR_RETURN(SyntheticData events, Make("events", seed, bad_fraction));
+    std::vector<Field> fields = events.schema()->fields();
+    fields.push_back({"device", DataType::Struct({{"os", DataType::String()},
+                                                  {"os_version", DataType::String()},
+                                                  {"model", DataType::String()}})});
+    fields.push_back(
+        {"items", DataType::List(DataType::Struct(
+                      {{"sku", DataType::String()}, {"qty", DataType::Int32()}, {"price", DataType::Double()}}))});
+    fields.push_back({"attrs", DataType::Map(DataType::String(), DataType::String())});
+    return SyntheticData(Profile::kNestedEvents, seed, bad_fraction, std::make_shared<Schema>(std::move(fields)));
+  }
+  return Status::InvalidArgument("unknown synthetic profile '" + profile +
+                                 "' (expected bench, events or nested_events)");
 }
 
 void SyntheticData::NextBatch(size_t rows, RecordBatch* batch) {
@@ -73,6 +90,7 @@ void SyntheticData::NextBatch(size_t rows, RecordBatch* batch) {
     FillBench(rows, batch);
   } else {
     FillEvents(rows, batch);
+    if (profile_ == Profile::kNestedEvents) FillNested(rows, batch);
   }
   next_row_ += rows;
 }
@@ -133,6 +151,54 @@ void SyntheticData::FillEvents(size_t rows, RecordBatch* batch) {
       std::snprintf(buf, sizeof(buf), "s-%08llx", static_cast<unsigned long long>(s >> 32));
       batch->columns[5].AppendString(buf);
     }
+  }
+}
+
+// Columns 6.. of nested_events: device, items, attrs.
+void SyntheticData::FillNested(size_t rows, RecordBatch* batch) {
+  Column& device = batch->columns[6];
+  Column& items = batch->columns[7];
+  Column& attrs = batch->columns[8];
+  Column& item = items.child(0);
+  Column& entries = attrs.child(0);
+  char buf[64];
+  for (size_t i = 0; i < rows; ++i) {
+    const uint64_t row = next_row_ + i;
+    const uint64_t d = Rand(seed_, row, 10);
+    if (d % 20 == 0) {
+      device.AppendNull();
+    } else {
+      const uint64_t os = (d >> 8) % 5;
+      device.child(0).AppendString(kOses[os]);
+      std::snprintf(buf, sizeof(buf), "%llu.%llu", static_cast<unsigned long long>(10 + (d >> 16) % 8),
+                    static_cast<unsigned long long>((d >> 24) % 4));
+      device.child(1).AppendString(buf);
+      device.child(2).AppendString(kModels[(d >> 32) % 6]);
+      device.CommitStruct();
+    }
+    const uint64_t it = Rand(seed_, row, 11);
+    if (it % 32 == 0) {
+      items.AppendNull();
+    } else {
+      const uint64_t n = (it >> 8) % 5;
+      for (uint64_t k = 0; k < n; ++k) {
+        const uint64_t r = Rand(seed_, row * 8 + k, 12);
+        std::snprintf(buf, sizeof(buf), "sku-%05llu", static_cast<unsigned long long>(r % 20000));
+        item.child(0).AppendString(buf);
+        item.child(1).Append<int32_t>(static_cast<int32_t>(1 + (r >> 20) % 5));
+        item.child(2).Append<double>(static_cast<double>((r >> 32) % 50000) / 100.0);
+        item.CommitStruct();
+      }
+      items.CommitList();
+    }
+    const uint64_t a = Rand(seed_, row, 13);
+    const uint64_t m = a % 4;
+    for (uint64_t k = 0; k < m; ++k) {  // distinct keys: m of the four, from a rotating start
+      entries.child(0).AppendString(kAttrKeys[(a / 4 + k) % 4]);
+      entries.child(1).AppendString(kAttrValues[(a >> (8 + 4 * k)) % 9]);
+      entries.CommitStruct();
+    }
+    attrs.CommitList();
   }
 }
 

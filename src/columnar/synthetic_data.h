@@ -9,6 +9,10 @@
 //           amount string (decimal text), legacy_flag bool, country string (12 values),
 //           session string (about 10% null). With bad_fraction > 0, that share of rows
 //           carries an `amount` that no cast can parse ("n/a", "12,5", ...).
+//   nested_events  the events columns, then nested ones (synthetic_nested.cc):
+//           device struct<os:string,os_version:string,model:string> (about 5% null),
+//           items list<struct<sku:string,qty:int32,price:double>> (0-4 items, about 3% null),
+//           attrs map<string,string> (0-3 of campaign, referrer, ab_group, locale).
 #pragma once
 
 #include <cstdint>
@@ -29,11 +33,12 @@ class SyntheticData {
   void NextBatch(size_t rows, RecordBatch* batch);
 
  private:
-  enum class Profile { kBench, kEvents };
+  enum class Profile { kBench, kEvents, kNestedEvents };
   SyntheticData(Profile profile, uint64_t seed, double bad_fraction, std::shared_ptr<const Schema> schema)
       : profile_(profile), seed_(seed), bad_fraction_(bad_fraction), schema_(std::move(schema)) {}
   void FillBench(size_t rows, RecordBatch* batch);
   void FillEvents(size_t rows, RecordBatch* batch);
+  void FillNested(size_t rows, RecordBatch* batch);  // columns 6.. of nested_events
 
   Profile profile_;
   uint64_t seed_;

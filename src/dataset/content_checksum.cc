@@ -97,6 +97,15 @@ void ContentChecksum::HashRows(const RecordBatch& batch, std::vector<uint64_t>* 
         for (size_t i = 0; i < n; ++i) h[i] = XXH3_64bits_withSeed(chars + off[i], off[i + 1] - off[i], salt);
         break;
       }
+      case TypeId::kStruct:
+      case TypeId::kList:
+      case TypeId::kMap:
+        // The canonical JSON text of a nested value (value_json.h) names every element exactly.
+        for (size_t i = 0; i < n; ++i) {
+          const std::string text = col.ValueToString(i);
+          h[i] = XXH3_64bits_withSeed(text.data(), text.size(), salt);
+        }
+        break;
     }
     if (col.may_have_nulls()) {
       const uint8_t* valid = col.validity().data();

@@ -110,6 +110,9 @@ bool AppendText(Column* column, std::string_view text, std::string* scratch) {
       if (!HexDecode(text, scratch)) return false;
       column->AppendString(*scratch);
       return true;
+    case TypeId::kStruct:
+    case TypeId::kList:
+    case TypeId::kMap: return false;  // nested values are not read from text
   }
   return false;
 }

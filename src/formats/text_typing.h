@@ -27,7 +27,8 @@
 
 namespace gaggle {
 
-// Parses `text` as column->type() and appends it. `scratch` is reused for binary.
+// Parses `text` as column->type() and appends it. `scratch` is reused for binary. Nested
+// types are never parsed from text (false).
 bool AppendText(Column* column, std::string_view text, std::string* scratch);
 
 // FormatDouble/FormatFloat (value_format.h), with ".0" appended when the text would

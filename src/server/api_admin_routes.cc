@@ -32,6 +32,7 @@ void CreateToken(ApiCall& c) {
 void RevokeToken(ApiCall& c) {
   auto t = service::RevokeApiToken(c.ctx, c.path["token"]);
   if (!t.ok()) return c.Fail(t.status());
+  c.server.tokens().Clear();  // revoked now, not when the cached entry expires
   c.Json(service::TokenJson(*t));
 }
 

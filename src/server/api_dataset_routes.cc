@@ -2,6 +2,7 @@
 // filter, and the needs-attention queue across migrations.
 #include "server/api_handlers.h"
 #include "service/task_operations.h"
+#include "service/task_page_json.h"
 
 namespace gaggle::server {
 namespace {
@@ -19,7 +20,9 @@ void ListTasks(ApiCall& c) {
   }
   auto page = service::QueryTaskPage(c.ctx, *q);
   if (!page.ok()) return c.Fail(page.status());
-  c.Json(service::TaskQueryPageJson(*page));
+  // Written as text: the JSON tree of a page was most of a page request's CPU.
+  c.res.status = 200;
+  c.res.set_content(service::TaskQueryPageText(*page), "application/json");
 }
 
 void GetDataset(ApiCall& c) {

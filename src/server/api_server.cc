@@ -200,7 +200,7 @@ bool ApiServer::Authorize(const Route& route, const httplib::Request& req, httpl
     Reply(res, 401, "Unauthenticated", "this endpoint needs a bearer token (Authorization: Bearer ggl_...)");
     return false;
   }
-  auto who = service::Authenticate(BaseContext(), secret);
+  auto who = tokens_.Authenticate(BaseContext(), secret);
   if (!who.ok()) {
     Reply(res, HttpStatusFor(who.status()), StatusCodeName(who.status().code()), who.status().message());
     return false;

@@ -4,6 +4,8 @@
 //    checks the route's role (401 without a valid token, 403 with too small a role;
 //    nothing runs in either case), refuses unknown query parameters and calls the
 //    handler, which is a thin adapter over one operation of src/service/.
+//  - A valid token's principal is kept for 1 s (service/token_cache.h): a token revoked
+//    over this API stops at once, one revoked by `gaggle token revoke` within 1 s.
 //  - Request bodies are limited (413 past max_body_bytes); JSON is strict (http_json.h).
 //  - The dashboard's files are embedded in the binary and looked up by exact path, so
 //    no request path reaches the file system.
@@ -26,6 +28,7 @@
 #include "server/status_cache.h"
 #include "service/approval_operations.h"
 #include "service/run_coordinator.h"
+#include "service/token_cache.h"
 #include "store/control_store.h"
 #include "store/state_store.h"
 
@@ -73,6 +76,8 @@ class ApiServer {
   StatusCache& statuses() { return *statuses_; }
   service::RunCoordinator& runs() { return *runs_; }
   ServerMetrics& metrics() { return metrics_; }
+  // The principals of recent bearer tokens; a revocation through the API clears it.
+  service::TokenCache& tokens() { return tokens_; }
   const service::ApprovalPolicy& approvals() const { return approvals_; }
   bool stopping() const { return stopping_.load(); }
 
@@ -90,6 +95,7 @@ class ApiServer {
   std::unique_ptr<service::RunCoordinator> runs_;
   service::ApprovalPolicy approvals_;
   ServerMetrics metrics_;
+  service::TokenCache tokens_;
   std::vector<Route> routes_;
   std::unique_ptr<httplib::Server> http_;
   std::thread listener_;

@@ -111,7 +111,7 @@ nlohmann::json TaskRowJson(const TaskRow& r) {
 nlohmann::json TaskQueryPageJson(const TaskQueryPage& page) {
   nlohmann::json items = nlohmann::json::array();
   for (const TaskRow& r : page.rows) items.push_back(TaskRowJson(r));
-  nlohmann::json j = {{"items", items}, {"more", page.more}, {"scanned", page.scanned}};
+  nlohmann::json j = {{"items", std::move(items)}, {"more", page.more}, {"scanned", page.scanned}};
   j["next"] = page.more ? nlohmann::json(std::to_string(page.next_stage) + ":" + std::to_string(page.next_ordinal))
                         : nlohmann::json(nullptr);
   return j;

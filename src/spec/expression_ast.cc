@@ -76,6 +76,16 @@ void Render(const ExprNode& n, std::string* out) {
       }
       *out += ")";
       return;
+    case ExprKind::kField:
+      Render(*n.children[0], out);
+      *out += "." + (IsPlainIdentifier(n.name) ? n.name : Quote(n.name, '"'));
+      return;
+    case ExprKind::kIndex:
+      Render(*n.children[0], out);
+      *out += "[";
+      Render(*n.children[1], out);
+      *out += "]";
+      return;
     case ExprKind::kCast:
       *out += "cast(";
       Render(*n.children[0], out);

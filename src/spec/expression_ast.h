@@ -25,6 +25,8 @@ enum class ExprKind {
   kIsNull,   // children[0]; negated for "is not null"
   kCall,     // name (lower-cased function name), children = arguments
   kCast,     // children[0], cast_to
+  kField,    // children[0].name: field `name` of a struct value
+  kIndex,    // children[0][children[1]]: a list element (integer, from 0) or a map value (key)
 };
 
 enum class ExprOp { kNone, kAdd, kSub, kMul, kDiv, kEq, kNe, kLt, kLe, kGt, kGe, kAnd, kOr, kNot, kNeg };

@@ -67,7 +67,8 @@ class Parser {
       } else if (IsDigit(c) || (c == '.' && i + 1 < text_.size() && IsDigit(text_[i + 1]))) {
         bool is_double = false;
         while (i < text_.size() && IsDigit(text_[i])) ++i;
-        if (i < text_.size() && text_[i] == '.') {
+        // "0.sku" (items[0].sku) is an integer and a field access, "1." a double.
+        if (i < text_.size() && text_[i] == '.' && !(i + 1 < text_.size() && IsIdentStart(text_[i + 1]))) {
           is_double = true;
           ++i;
           while (i < text_.size() && IsDigit(text_[i])) ++i;
@@ -115,7 +116,7 @@ class Parser {
           if (text_.substr(i, 2) == two) t.text = two;
         }
         if (t.text.empty()) {
-          if (std::string_view("+-*/()=<>,").find(c) == std::string_view::npos) {
+          if (std::string_view("+-*/()=<>,.[]").find(c) == std::string_view::npos) {
             std::string shown = (c >= 32 && c < 127) ? std::string(1, c) : "\\x" + HexEncode(std::string_view(&c, 1));
             return SyntaxError(i, "unexpected character '" + shown + "'");
           }
@@ -331,7 +332,45 @@ class Parser {
     return n;
   }
 
+  // A primary followed by field accesses and subscripts: device.os, items[0].sku, attrs['k'].
   std::unique_ptr<ExprNode> ParsePrimary() {
+    auto base = ParseAtom();
+    while (base && (IsSymbol(Peek(), ".") || IsSymbol(Peek(), "["))) {
+      const Token& op = Next();
+      if (op.text == ".") {
+        const Token& name = Peek();
+        if (name.kind != Tok::kIdent && name.kind != Tok::kQuotedIdent) {
+          return Fail(name, "expected a field name after '.', found " + Describe(name));
+        }
+        Next();
+        auto n = Make(ExprKind::kField, base->begin, name.end);
+        n->name = name.text;
+        n->children.push_back(std::move(base));
+        base = Finish(std::move(n), op);
+        continue;
+      }
+      const Token& key = Peek();
+      if (key.kind != Tok::kInt && key.kind != Tok::kString) {
+        return Fail(key, "expected an integer index or a 'string' key inside [ ], found " + Describe(key));
+      }
+      Next();
+      auto k =
+          key.kind == Tok::kInt ? NumberLiteral(key, key.begin, false) : Make(ExprKind::kLiteral, key.begin, key.end);
+      if (!k) return nullptr;
+      if (key.kind == Tok::kString) {
+        k->literal.kind = LiteralValue::Kind::kString;
+        k->literal.s = key.text;
+      }
+      if (!IsSymbol(Peek(), "]")) return Fail(Peek(), "expected ']' after the index, found " + Describe(Peek()));
+      auto n = Make(ExprKind::kIndex, base->begin, Next().end);
+      n->children.push_back(std::move(base));
+      n->children.push_back(std::move(k));
+      base = Finish(std::move(n), op);
+    }
+    return base;
+  }
+
+  std::unique_ptr<ExprNode> ParseAtom() {
     const Token& t = Peek();
     switch (t.kind) {
       case Tok::kEnd: return Fail(t, "unexpected end of expression");

@@ -157,8 +157,8 @@ class SpecParser {
 
   void ParseTransform(const YAML::Node& node, const std::string& path) {
     TransformSpec& t = spec_->transform;
-    static const std::vector<std::string> kKeys = {"rename", "cast",   "drop",          "add",
-                                                   "derive", "filter", "source_schema", "required"};
+    static const std::vector<std::string> kKeys = {"rename", "cast",          "drop",     "add",     "derive",
+                                                   "filter", "source_schema", "required", "flatten", "nest"};
     r_.ForEachEntry(node, path, kKeys, [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& v) {
       std::string p = path + "." + key;
       Locate(p, key_node);
@@ -173,8 +173,14 @@ class SpecParser {
           Locate(p + "." + col, k);
           if (auto dt = Type(type, p + "." + col)) t.cast.emplace_back(col, *dt);
         });
-      } else if (key == "drop" || key == "required") {
-        auto& out = key == "drop" ? t.drop : t.required;
+      } else if (key == "nest") {
+        r_.ForEachEntry(v, p, {}, [&](const std::string& to, const YAML::Node& k, const YAML::Node& from) {
+          Locate(p + "." + to, k);
+          if (to.find('.') == std::string::npos) r_.Problem(k, p, "'" + to + "' must be a path STRUCT.FIELD");
+          if (auto s = r_.String(from, p + "." + to)) t.nest.emplace_back(to, *s);
+        });
+      } else if (key == "drop" || key == "required" || key == "flatten") {
+        auto& out = key == "drop" ? t.drop : key == "required" ? t.required : t.flatten;
         r_.ForEachItem(v, p, [&](size_t i, const YAML::Node& item) {
           std::string ip = p + "[" + std::to_string(i) + "]";
           Locate(ip, item);

@@ -48,6 +48,10 @@ struct TransformSpec {
   std::optional<std::string> filter;                        // keep rows where true
   std::optional<Schema> source_schema;                      // declared expectation of the source
   std::vector<std::string> required;                        // output columns that must not be null
+  // Restructuring, applied to the output last (transform/restructure.h): struct columns spread
+  // into one top-level column per field, and "struct.field" <- column moves, in file order.
+  std::vector<std::string> flatten;
+  std::vector<std::pair<std::string, std::string>> nest;
 
   // Where each entry came from, for error messages of later checks: key path
   // ("transform.derive.amount_cents", "transform.filter") -> "events.yaml:12:19".

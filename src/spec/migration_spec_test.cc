@@ -324,6 +324,21 @@ TEST(MigrationSpec, HostileInputDoesNotCrash) {
   EXPECT_FALSE(r.ok());
 }
 
+TEST(MigrationSpec, FlattenAndNestAreParsedAndHashedOnlyWhenPresent) {
+  MigrationSpec s = MustParse(
+      "name: m\nversion: 2\ntransform: {flatten: device, nest: {hw.os: os, hw.model: model}, "
+      "derive: {x: \"items[0].sku\"}}\n");
+  EXPECT_EQ(s.transform.flatten, std::vector<std::string>{"device"});
+  ASSERT_EQ(s.transform.nest.size(), 2u);
+  EXPECT_EQ(s.transform.nest[1], (std::pair<std::string, std::string>{"hw.model", "model"}));
+  // Nest keeps file order: it is the order of the new struct's fields.
+  EXPECT_NE(s.hash, MustParse("name: m\nversion: 2\ntransform: {flatten: device, nest: {hw.model: model, hw.os: os}, "
+                              "derive: {x: \"items[0].sku\"}}\n")
+                        .hash);
+  EXPECT_EQ(CanonicalSpecText(MustParse("name: m\nversion: 2\n")).find("flatten"), std::string::npos);
+  EXPECT_THAT(ErrorOf("name: m\nversion: 1\ntransform: {nest: {os: os}}\n"), HasSubstr("must be a path STRUCT.FIELD"));
+}
+
 TEST(MigrationSpec, VerifyTableTemplateAndItsHashNeutralDefault) {
   MigrationSpec plain = MustParse("name: m\nversion: 2\n");
   EXPECT_EQ(plain.verify.table, "{id}");

@@ -71,6 +71,12 @@ Json TransformJson(const TransformSpec& t) {
     tr["source_schema"] = nullptr;
   }
   tr["required"] = Sorted(t.required);
+  // Only when present, so that the hashes of specs written before them do not change.
+  if (!t.flatten.empty()) tr["flatten"] = t.flatten;  // file order: the output's column order
+  if (!t.nest.empty()) {
+    tr["nest"] = Json::array();
+    for (const auto& [to, from] : t.nest) tr["nest"].push_back({to, from});
+  }
   return tr;
 }
 

@@ -31,6 +31,13 @@ Result<std::unique_ptr<SqliteBackend>> SqliteBackend::Open(const std::string& pa
     MutexLock lock(&backend->mu_);  // not shared yet, but db_ is used under its mutex everywhere
     GAGGLE_ASSIGN_OR_RETURN(backend->schema_version_, ApplySqliteMigrations(backend->db_.get(), now));
   }
+  // After the migrations: readers never see a schema older than the writer's.
+  if (options.read_connections > 0) {
+    SqliteReaderPool::Options pool;
+    pool.max_connections = options.read_connections;
+    pool.busy_timeout_ms = options.busy_timeout_ms;
+    backend->readers_ = std::make_unique<SqliteReaderPool>(path, pool);
+  }
   return backend;
 }
 
@@ -55,6 +62,11 @@ int64_t SqliteBackend::GrowCache(int64_t working_set_bytes) {
 }
 
 Status SqliteBackend::Read(const std::function<Status(StoreReader&)>& body) {
+  if (!readers_) return ReadOnWriter(body);
+  return readers_->Read([&](SqliteReaderPool::Connection& c) { return body(c.records()); });
+}
+
+Status SqliteBackend::ReadOnWriter(const std::function<Status(StoreReader&)>& body) {
   MutexLock lock(&mu_);
   // One read transaction: every statement of the body sees the same snapshot.
   GAGGLE_RETURN_IF_ERROR(Control("BEGIN"));

@@ -2,11 +2,15 @@
 // WAL mode, with a busy timeout, foreign keys on, and a versioned schema migrated at open
 // (store/sqlite_schema.h). Write bodies run in BEGIN IMMEDIATE transactions: the write
 // lock is taken up front, so bodies are serialized and never run twice; Read bodies run
-// in deferred (snapshot) transactions. WAL with synchronous=NORMAL loses nothing when the
-// process is killed; set `sync_full` to also survive power loss. The records themselves
-// are SqliteRecords (store/sqlite_records.h).
-// Thread-safety: Read and Write are serialized by an internal mutex, held while a body
-// runs: a body must not call the backend again.
+// in deferred (snapshot) transactions on a pool of read-only connections
+// (store/sqlite_reader_pool.h), so readers on several threads neither wait for each other
+// nor for a write in progress; a Read sees every Write that returned before it began.
+// WAL with synchronous=NORMAL loses nothing when the process is killed; set `sync_full`
+// to also survive power loss. The records themselves are SqliteRecords
+// (store/sqlite_records.h).
+// Thread-safety: Writes are serialized by an internal mutex, held while a body runs;
+// Reads run concurrently, up to `read_connections` at a time. A body must not call the
+// backend again.
 #pragma once
 
 #include <functional>
@@ -16,6 +20,7 @@
 #include "common/clock.h"
 #include "common/mutex.h"
 #include "store/sqlite_db.h"
+#include "store/sqlite_reader_pool.h"
 #include "store/sqlite_records.h"
 #include "store/store_backend.h"
 
@@ -30,6 +35,9 @@ class SqliteBackend final : public StoreBackend {
     bool create_if_missing = true;
     // The clock of the time recorded with applied schema migrations; the system clock when null.
     Clock* clock = Clock::System();
+    // Read connections, opened on first need; 0 runs Reads on the writer connection,
+    // under the writer's mutex.
+    size_t read_connections = 4;
   };
 
   static Result<std::unique_ptr<SqliteBackend>> Open(const std::string& path, const Options& options);
@@ -44,6 +52,8 @@ class SqliteBackend final : public StoreBackend {
  private:
   SqliteBackend(std::unique_ptr<SqliteDb> db, std::string path)
       : db_(std::move(db)), path_(std::move(path)), records_(db_.get(), path_) {}
+  // A Read on the writer connection (no pool).
+  Status ReadOnWriter(const std::function<Status(StoreReader&)>& body) EXCLUDES(mu_);
   // Runs one of the cached transaction-control statements (BEGIN, COMMIT, ROLLBACK).
   Status Control(const std::string& sql) REQUIRES(mu_);
   // Sets the page cache for a write of `working_set_bytes`; returns the size to restore (0: none).
@@ -55,6 +65,7 @@ class SqliteBackend final : public StoreBackend {
   int schema_version_ = 0;
   // Declared after db_ so its statements are finalized before the database closes.
   SqliteRecords records_ GUARDED_BY(mu_);
+  std::unique_ptr<SqliteReaderPool> readers_;  // null: Reads on the writer connection
 };
 
 }  // namespace gaggle

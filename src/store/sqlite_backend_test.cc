@@ -45,9 +45,11 @@ std::string Quoted(const std::string& text) {
   return out;
 }
 
+// `read_connections` 0: Reads on the writer connection; otherwise on a reader pool.
 class SqliteFactory : public StoreFactory {
  public:
-  std::string name() const override { return "sqlite"; }
+  explicit SqliteFactory(size_t read_connections = 4) : read_connections_(read_connections) {}
+  std::string name() const override { return read_connections_ == 0 ? "sqlite_one_connection" : "sqlite"; }
   Result<std::string> NewLocation(const std::string& test) override {
     const fs::path dir = fs::temp_directory_path() / ("gaggle-conformance-" + std::to_string(::getpid()) + "-" + test);
     std::error_code ec;
@@ -66,6 +68,7 @@ class SqliteFactory : public StoreFactory {
     o.busy_timeout_ms = options.busy_timeout_ms;
     o.create_if_missing = options.create_if_missing;
     o.clock = options.clock;
+    o.read_connections = read_connections_;
     GAGGLE_ASSIGN_OR_RETURN(auto backend, SqliteBackend::Open(location, o));
     return std::unique_ptr<StoreBackend>(std::move(backend));
   }
@@ -82,9 +85,14 @@ class SqliteFactory : public StoreFactory {
                                  ", head_hash = (SELECT hash FROM events WHERE seq = " + std::to_string(seq) +
                                  ") WHERE migration = " + Quoted(migration) + ";");
   }
+
+ private:
+  size_t read_connections_;
 };
 
-INSTANTIATE_TEST_SUITE_P(sqlite, StoreConformance, ::testing::Values(std::make_shared<SqliteFactory>()),
+INSTANTIATE_TEST_SUITE_P(sqlite, StoreConformance,
+                         ::testing::Values(std::make_shared<SqliteFactory>(),
+                                           std::make_shared<SqliteFactory>(/*read_connections=*/0)),
                          StoreFactoryName);
 
 // A fresh directory per test with a state file path in it; stores are opened by the test.

@@ -7,6 +7,9 @@
 #include "store/state_store.h"
 
 namespace gaggle {
+
+using sqlite_records::ResetOnExit;
+
 namespace {
 
 constexpr const char* kTokenColumns = "token_id, name, role, hash, created_at, created_by, revoked_at, revoked_by";
@@ -102,6 +105,17 @@ bool Before(const TaskRow& a, const TaskRow& b) {
   return std::tie(a.task.stage, a.task.ordinal) < std::tie(b.task.stage, b.task.ordinal);
 }
 
+// The approval link `id` as `db` sees it (the writer's transaction or a reader's snapshot).
+Result<std::optional<ApprovalLink>> ReadLink(SqliteDb* db, const std::string& id, const std::string& path) {
+  GAGGLE_ASSIGN_OR_RETURN(
+      auto q, db->Prepare(std::string("SELECT ") + kLinkColumns + " FROM approval_links WHERE link_id = ?"));
+  q.Bind(1, id);
+  GAGGLE_ASSIGN_OR_RETURN(bool row, q.Step());
+  if (!row) return std::optional<ApprovalLink>();
+  GAGGLE_ASSIGN_OR_RETURN(ApprovalLink l, ReadLinkRow(q, path));
+  return std::optional<ApprovalLink>(std::move(l));
+}
+
 }  // namespace
 
 Result<std::unique_ptr<ControlStore>> OpenControlStore(const std::string& location) {
@@ -112,19 +126,23 @@ Result<std::unique_ptr<ControlStore>> OpenControlStore(const std::string& locati
   return std::unique_ptr<ControlStore>(std::move(store));
 }
 
-Result<std::unique_ptr<SqliteControlStore>> SqliteControlStore::Open(const std::string& path, int busy_timeout_ms) {
+Result<std::unique_ptr<SqliteControlStore>> SqliteControlStore::Open(const std::string& path, int busy_timeout_ms,
+                                                                     size_t read_connections) {
   if (path.empty()) return Status::InvalidArgument("state path is empty");
   GAGGLE_ASSIGN_OR_RETURN(auto db, SqliteDb::Open(path, busy_timeout_ms));
   GAGGLE_RETURN_IF_ERROR(db->Exec("PRAGMA journal_mode = WAL"));
   GAGGLE_RETURN_IF_ERROR(db->Exec("PRAGMA synchronous = NORMAL"));
   GAGGLE_RETURN_IF_ERROR(ApplySqliteMigrations(db.get(), NowIso8601()).status());
-  return std::unique_ptr<SqliteControlStore>(new SqliteControlStore(std::move(db), path));
+  SqliteReaderPool::Options pool;
+  pool.max_connections = read_connections;
+  pool.busy_timeout_ms = busy_timeout_ms;
+  return std::unique_ptr<SqliteControlStore>(new SqliteControlStore(std::move(db), path, pool));
 }
 
 // ---------------------------------------------------------------- tokens
 
 Status SqliteControlStore::InsertToken(const ApiToken& t) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   GAGGLE_ASSIGN_OR_RETURN(auto tx, SqliteTransaction::Begin(db_.get()));
   GAGGLE_ASSIGN_OR_RETURN(auto dup, db_->Prepare("SELECT token_id FROM api_tokens WHERE name = ? AND revoked_at = ''"));
   dup.Bind(1, t.name);
@@ -147,33 +165,42 @@ Status SqliteControlStore::InsertToken(const ApiToken& t) {
 }
 
 Result<std::optional<ApiToken>> SqliteControlStore::FindTokenByHash(const std::string& hash) {
-  std::lock_guard<std::mutex> lock(mu_);
-  GAGGLE_ASSIGN_OR_RETURN(auto q,
-                          db_->Prepare(std::string("SELECT ") + kTokenColumns + " FROM api_tokens WHERE hash = ?"));
-  q.Bind(1, hash);
-  GAGGLE_ASSIGN_OR_RETURN(bool row, q.Step());
-  if (!row) return std::optional<ApiToken>();
-  GAGGLE_ASSIGN_OR_RETURN(ApiToken t, ReadToken(q, path_));
-  return std::optional<ApiToken>(std::move(t));
+  std::optional<ApiToken> found;
+  GAGGLE_RETURN_IF_ERROR(readers_.Read([&](SqliteReaderPool::Connection& c) -> Status {
+    found.reset();
+    GAGGLE_ASSIGN_OR_RETURN(SqliteStatement * q, c.records().Cached(std::string("SELECT ") + kTokenColumns +
+                                                                    " FROM api_tokens WHERE hash = ?"));
+    ResetOnExit reset(q);
+    q->Bind(1, hash);
+    GAGGLE_ASSIGN_OR_RETURN(bool row, q->Step());
+    if (!row) return Status::OK();
+    GAGGLE_ASSIGN_OR_RETURN(ApiToken t, ReadToken(*q, path_));
+    found = std::move(t);
+    return Status::OK();
+  }));
+  return found;
 }
 
 Result<std::vector<ApiToken>> SqliteControlStore::ListTokens() {
-  std::lock_guard<std::mutex> lock(mu_);
-  GAGGLE_ASSIGN_OR_RETURN(
-      auto q, db_->Prepare(std::string("SELECT ") + kTokenColumns + " FROM api_tokens ORDER BY created_at, token_id"));
   std::vector<ApiToken> out;
-  while (true) {
-    GAGGLE_ASSIGN_OR_RETURN(bool row, q.Step());
-    if (!row) break;
-    GAGGLE_ASSIGN_OR_RETURN(ApiToken t, ReadToken(q, path_));
-    out.push_back(std::move(t));
-  }
+  GAGGLE_RETURN_IF_ERROR(readers_.Read([&](SqliteReaderPool::Connection& c) -> Status {
+    out.clear();
+    GAGGLE_ASSIGN_OR_RETURN(auto q, c.db()->Prepare(std::string("SELECT ") + kTokenColumns +
+                                                    " FROM api_tokens ORDER BY created_at, token_id"));
+    while (true) {
+      GAGGLE_ASSIGN_OR_RETURN(bool row, q.Step());
+      if (!row) break;
+      GAGGLE_ASSIGN_OR_RETURN(ApiToken t, ReadToken(q, path_));
+      out.push_back(std::move(t));
+    }
+    return Status::OK();
+  }));
   return out;
 }
 
 Result<ApiToken> SqliteControlStore::RevokeToken(const std::string& id_or_name, const std::string& time,
                                                  const std::string& actor) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   GAGGLE_ASSIGN_OR_RETURN(auto tx, SqliteTransaction::Begin(db_.get()));
   GAGGLE_ASSIGN_OR_RETURN(auto upd, db_->Prepare(std::string("UPDATE api_tokens SET revoked_at = ?1, revoked_by = ?2 "
                                                              "WHERE (token_id = ?3 OR name = ?3) AND revoked_at = '' "
@@ -191,7 +218,7 @@ Result<ApiToken> SqliteControlStore::RevokeToken(const std::string& id_or_name, 
 // ---------------------------------------------------------------- approval links
 
 Status SqliteControlStore::InsertApprovalLink(const ApprovalLink& l) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   GAGGLE_ASSIGN_OR_RETURN(auto ins, db_->Prepare(std::string("INSERT INTO approval_links (") + kLinkColumns +
                                                  ") VALUES (?, ?, ?, ?, ?, ?, ?, '', '', '')"));
   ins.Bind(1, l.id)
@@ -204,43 +231,40 @@ Status SqliteControlStore::InsertApprovalLink(const ApprovalLink& l) {
   return ins.Run();
 }
 
-Result<std::optional<ApprovalLink>> SqliteControlStore::ReadLink(const std::string& id) {
-  GAGGLE_ASSIGN_OR_RETURN(
-      auto q, db_->Prepare(std::string("SELECT ") + kLinkColumns + " FROM approval_links WHERE link_id = ?"));
-  q.Bind(1, id);
-  GAGGLE_ASSIGN_OR_RETURN(bool row, q.Step());
-  if (!row) return std::optional<ApprovalLink>();
-  GAGGLE_ASSIGN_OR_RETURN(ApprovalLink l, ReadLinkRow(q, path_));
-  return std::optional<ApprovalLink>(std::move(l));
-}
-
 Result<std::optional<ApprovalLink>> SqliteControlStore::FindApprovalLink(const std::string& id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  return ReadLink(id);
+  std::optional<ApprovalLink> found;
+  GAGGLE_RETURN_IF_ERROR(readers_.Read([&](SqliteReaderPool::Connection& c) -> Status {
+    GAGGLE_ASSIGN_OR_RETURN(found, ReadLink(c.db(), id, path_));
+    return Status::OK();
+  }));
+  return found;
 }
 
 Result<std::vector<ApprovalLink>> SqliteControlStore::ListApprovalLinks(const std::string& migration, size_t limit) {
-  std::lock_guard<std::mutex> lock(mu_);
-  GAGGLE_ASSIGN_OR_RETURN(auto q, db_->Prepare(std::string("SELECT ") + kLinkColumns +
-                                               " FROM approval_links WHERE ?1 = '' OR migration = ?1 "
-                                               "ORDER BY created_at DESC, link_id LIMIT ?2"));
-  q.Bind(1, migration).Bind(2, static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
   std::vector<ApprovalLink> out;
-  while (true) {
-    GAGGLE_ASSIGN_OR_RETURN(bool row, q.Step());
-    if (!row) break;
-    GAGGLE_ASSIGN_OR_RETURN(ApprovalLink l, ReadLinkRow(q, path_));
-    out.push_back(std::move(l));
-  }
+  GAGGLE_RETURN_IF_ERROR(readers_.Read([&](SqliteReaderPool::Connection& c) -> Status {
+    out.clear();
+    GAGGLE_ASSIGN_OR_RETURN(auto q, c.db()->Prepare(std::string("SELECT ") + kLinkColumns +
+                                                    " FROM approval_links WHERE ?1 = '' OR migration = ?1 "
+                                                    "ORDER BY created_at DESC, link_id LIMIT ?2"));
+    q.Bind(1, migration).Bind(2, static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
+    while (true) {
+      GAGGLE_ASSIGN_OR_RETURN(bool row, q.Step());
+      if (!row) break;
+      GAGGLE_ASSIGN_OR_RETURN(ApprovalLink l, ReadLinkRow(q, path_));
+      out.push_back(std::move(l));
+    }
+    return Status::OK();
+  }));
   return out;
 }
 
 Result<ApprovalLink> SqliteControlStore::MarkApprovalUsed(const std::string& id, int64_t now_ms,
                                                           const std::string& time, const std::string& actor,
                                                           const std::string& reason) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   GAGGLE_ASSIGN_OR_RETURN(auto tx, SqliteTransaction::Begin(db_.get()));
-  GAGGLE_ASSIGN_OR_RETURN(std::optional<ApprovalLink> link, ReadLink(id));
+  GAGGLE_ASSIGN_OR_RETURN(std::optional<ApprovalLink> link, ReadLink(db_.get(), id, path_));
   if (!link) return Status::NotFound("no approval '" + id + "' in " + Where(path_));
   if (link->used()) {
     return Status::Conflict("approval '" + id + "' was used by " + link->used_by + " at " + link->used_at);
@@ -259,8 +283,9 @@ Result<ApprovalLink> SqliteControlStore::MarkApprovalUsed(const std::string& id,
 
 // ---------------------------------------------------------------- task pages
 
-Status SqliteControlStore::ScanTasks(const TaskPageQuery& q, const TaskState* state, std::vector<TaskRow>* rows,
-                                     bool* stopped_early, int* last_stage, int64_t* last_ordinal, int64_t* scanned) {
+Status SqliteControlStore::ScanTasks(SqliteReaderPool::Connection& c, const TaskPageQuery& q, const TaskState* state,
+                                     std::vector<TaskRow>* rows, bool* stopped_early, int* last_stage,
+                                     int64_t* last_ordinal, int64_t* scanned) {
   // The SQL narrows by the indexed columns (migration, state, stage; the cursor as a row
   // value); the rest is filtered here, examining at most max_scan rows.
   // With one stage asked for, the cursor is an ordinal within it: a row-value range
@@ -276,7 +301,10 @@ Status SqliteControlStore::ScanTasks(const TaskPageQuery& q, const TaskState* st
   if (state) sql += " AND t.state = ?4";
   if (q.wave >= 0 && !state && q.stage < 0) sql += " AND t.wave = ?6";
   sql += " ORDER BY t.stage, t.ordinal LIMIT ?7";
-  GAGGLE_ASSIGN_OR_RETURN(auto s, db_->Prepare(sql));
+  // At most eight shapes of the statement: prepared once per read connection.
+  GAGGLE_ASSIGN_OR_RETURN(SqliteStatement * stmt, c.records().Cached(sql));
+  ResetOnExit reset(stmt);
+  SqliteStatement& s = *stmt;
   const int64_t after_ordinal = q.stage >= 0 && q.after_stage < q.stage ? -1 : q.after_ordinal;
   s.Bind(1, q.migration).Bind(3, after_ordinal);
   if (q.stage < 0) s.Bind(2, static_cast<int64_t>(q.after_stage));
@@ -308,32 +336,36 @@ Status SqliteControlStore::ScanTasks(const TaskPageQuery& q, const TaskState* st
 
 Result<TaskQueryPage> SqliteControlStore::QueryTasks(const TaskPageQuery& query) {
   if (query.limit == 0) return Status::InvalidArgument("task page limit must be at least 1");
-  std::lock_guard<std::mutex> lock(mu_);
   TaskQueryPage page;
   std::vector<TaskRow> rows;
   // Each state's scan is complete up to where it stopped; the merged page is exact up
   // to the smallest such position (the horizon).
   bool any_stopped = false;
   std::tuple<int, int64_t> horizon{INT32_MAX, INT64_MAX};
-  auto scan = [&](const TaskState* state) -> Status {
-    bool stopped = false;
-    int last_stage = -1;
-    int64_t last_ordinal = -1;
-    GAGGLE_RETURN_IF_ERROR(ScanTasks(query, state, &rows, &stopped, &last_stage, &last_ordinal, &page.scanned));
-    if (stopped) {
-      any_stopped = true;
-      horizon = std::min(horizon, std::make_tuple(last_stage, last_ordinal));
-    }
-    return Status::OK();
-  };
-  if (query.states.empty()) {
-    GAGGLE_RETURN_IF_ERROR(scan(nullptr));
-  } else {
-    std::vector<TaskState> states = query.states;
-    std::sort(states.begin(), states.end());
-    states.erase(std::unique(states.begin(), states.end()), states.end());
+  std::vector<TaskState> states = query.states;
+  std::sort(states.begin(), states.end());
+  states.erase(std::unique(states.begin(), states.end()), states.end());
+  // Every state's scan in one read transaction: the merged page is one snapshot.
+  GAGGLE_RETURN_IF_ERROR(readers_.Read([&](SqliteReaderPool::Connection& c) -> Status {
+    rows.clear();
+    page.scanned = 0;
+    any_stopped = false;
+    horizon = {INT32_MAX, INT64_MAX};
+    auto scan = [&](const TaskState* state) -> Status {
+      bool stopped = false;
+      int last_stage = -1;
+      int64_t last_ordinal = -1;
+      GAGGLE_RETURN_IF_ERROR(ScanTasks(c, query, state, &rows, &stopped, &last_stage, &last_ordinal, &page.scanned));
+      if (stopped) {
+        any_stopped = true;
+        horizon = std::min(horizon, std::make_tuple(last_stage, last_ordinal));
+      }
+      return Status::OK();
+    };
+    if (states.empty()) return scan(nullptr);
     for (TaskState s : states) GAGGLE_RETURN_IF_ERROR(scan(&s));
-  }
+    return Status::OK();
+  }));
   std::sort(rows.begin(), rows.end(), Before);
   for (TaskRow& r : rows) {
     if (page.rows.size() >= query.limit) break;
@@ -353,10 +385,15 @@ Result<TaskQueryPage> SqliteControlStore::QueryTasks(const TaskPageQuery& query)
 }
 
 Result<int64_t> SqliteControlStore::LastEventSeq() {
-  std::lock_guard<std::mutex> lock(mu_);
-  GAGGLE_ASSIGN_OR_RETURN(auto q, db_->Prepare("SELECT COALESCE(MAX(seq), 0) FROM events"));
-  GAGGLE_ASSIGN_OR_RETURN(bool row, q.Step());
-  return row ? q.Int(0) : 0;
+  int64_t seq = 0;
+  GAGGLE_RETURN_IF_ERROR(readers_.Read([&](SqliteReaderPool::Connection& c) -> Status {
+    GAGGLE_ASSIGN_OR_RETURN(SqliteStatement * q, c.records().Cached("SELECT COALESCE(MAX(seq), 0) FROM events"));
+    ResetOnExit reset(q);
+    GAGGLE_ASSIGN_OR_RETURN(bool row, q->Step());
+    seq = row ? q->Int(0) : 0;
+    return Status::OK();
+  }));
+  return seq;
 }
 
 }  // namespace gaggle

@@ -38,6 +38,7 @@ Result<std::unique_ptr<StateStore>> OpenStateStore(const std::string& location, 
   o.busy_timeout_ms = options.busy_timeout_ms;
   o.create_if_missing = options.create_if_missing;
   o.clock = options.clock;
+  o.read_connections = options.read_connections;
   GAGGLE_ASSIGN_OR_RETURN(auto backend, SqliteBackend::Open(location, o));
   return std::make_unique<StateStore>(std::move(backend), options);
 }

@@ -50,6 +50,9 @@ struct StateStoreOptions {
   // Create the store when `location` does not exist. Read-only commands pass false, so a
   // mistyped --state is NotFound naming the path instead of a new, empty state file.
   bool create_if_missing = true;
+  // Connections that serve reads concurrently with each other and with writes (SQLite:
+  // a pool of read-only connections, opened on first need); 0 reads on the writer's.
+  size_t read_connections = 4;
 };
 
 class StateStore {

@@ -8,6 +8,7 @@
 // Thread-safety: immutable after binding; share freely between threads.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -44,13 +45,17 @@ enum class BoundOp {
   kUpper,
   kTrim,
   kLength,
-  kConcat,  // string args; nulls are skipped
+  kConcat,       // string args; nulls are skipped
+  kField,        // args[0] is a struct; `column` is the field index
+  kListElement,  // args[0] is a list; `index` is the element (from 0)
+  kMapValue,     // args[0] is a map; `literal` is the key (one row of the key type)
 };
 
 struct BoundExpr {
   BoundOp op = BoundOp::kLiteral;
   DataType type;
   int column = -1;
+  int64_t index = 0;
   std::shared_ptr<const Column> literal;
   std::vector<std::unique_ptr<BoundExpr>> args;
   // The source text of this node ("a + b"), quoted in per-row error reasons.

@@ -334,7 +334,12 @@ Column CastToDecimal(const Column& in, const DataType& to, std::vector<RowError>
 Status CheckCast(const DataType& from, const DataType& to) {
   bool ok = false;
   const TypeId f = from.id;
-  if (from == to || f == TypeId::kString) {
+  if (from == to) {
+    ok = true;
+  } else if (to.is_nested()) {
+    return Status::TypeError("cannot cast " + from.ToString() + " to " + to.ToString() +
+                             ": casts to nested types are not supported yet");
+  } else if (f == TypeId::kString) {
     ok = true;
   } else {
     switch (to.id) {
@@ -348,6 +353,9 @@ Status CheckCast(const DataType& from, const DataType& to) {
       case TypeId::kDecimal: ok = from.is_numeric(); break;
       case TypeId::kDate:
       case TypeId::kTimestamp: ok = f == TypeId::kDate || f == TypeId::kTimestamp; break;
+      case TypeId::kStruct:
+      case TypeId::kList:
+      case TypeId::kMap: break;  // refused above
     }
   }
   if (ok) return Status::OK();
@@ -418,6 +426,9 @@ Result<Column> CastColumn(const Column& in, const DataType& to, std::vector<RowE
         if (!ParseTimestamp(in.GetString(i), v)) return ParseFailure(in, i, to);
         return "";
       });
+    case TypeId::kStruct:
+    case TypeId::kList:
+    case TypeId::kMap: break;  // CheckCast refuses these
   }
   return Status::Internal("unhandled cast from " + from.ToString() + " to " + to.ToString());
 }

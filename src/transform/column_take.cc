@@ -27,6 +27,10 @@ void TakeRowsInto(const Column& in, const std::vector<uint32_t>& rows, Column* d
   }
   Column& out = *dst;
   const size_t m = rows.size();
+  if (in.type().is_nested()) {
+    for (uint32_t r : rows) out.AppendFrom(in, r);
+    return;
+  }
   if (in.type().is_variable_width()) {
     // Average width times rows: one allocation in the common case.
     size_t avg = in.size() == 0 ? 0 : in.chars().size() / in.size();

@@ -7,6 +7,7 @@
 #include "common/suggest.h"
 #include "transform/cast.h"
 #include "transform/expression_evaluator.h"
+#include "transform/nested_access.h"
 
 namespace gaggle {
 namespace {
@@ -75,6 +76,8 @@ class Binder {
         return Node(n.negated ? BoundOp::kIsNotNull : BoundOp::kIsNull, DataType::Bool(), n, Args(std::move(child)));
       }
       case ExprKind::kCall: return BindCall(n);
+      case ExprKind::kField:
+      case ExprKind::kIndex: return BindAccess(n);
       case ExprKind::kCast: {
         ExprPtr child = Bind(*n.children[0]);
         if (!child) return nullptr;
@@ -110,6 +113,18 @@ class Binder {
 
   // A new node; folded into a literal when all its arguments are literals.
   ExprPtr Node(BoundOp op, const DataType& type, const ExprNode& at, std::vector<ExprPtr> args) {
+    // Nested values pass through a transform untouched; the operators do not take them yet.
+    const bool takes_nested = op == BoundOp::kIsNull || op == BoundOp::kIsNotNull || op == BoundOp::kField ||
+                              op == BoundOp::kListElement || op == BoundOp::kMapValue ||
+                              (op == BoundOp::kCast && type.id == TypeId::kString);
+    for (const auto& a : args) {
+      if (a->type.is_nested() && !takes_nested) {
+        return Problem(at, StatusCode::kUnsupported,
+                       "'" + a->text + "' is " + a->type.ToString() +
+                           ": operators do not take nested values (take a field x.f, an element x[0] or a map "
+                           "value x['k'], test IS NULL or cast to string)");
+      }
+    }
     auto e = std::make_unique<BoundExpr>();
     e->op = op;
     e->type = type;
@@ -161,6 +176,53 @@ class Binder {
     e->type = schema_.field(static_cast<size_t>(index)).type;
     e->text = Text(n);
     return e;
+  }
+
+  // "a.b.c" written without quotes, when the whole dotted name is a top-level column (Avro's
+  // flattened "addr.city"): that column, as in nested_edit.h.
+  static bool DottedName(const ExprNode& n, std::string* out) {
+    if (n.kind == ExprKind::kColumn) {
+      *out = n.name;
+      return true;
+    }
+    if (n.kind != ExprKind::kField || !DottedName(*n.children[0], out)) return false;
+    *out += "." + n.name;
+    return true;
+  }
+
+  // base.field, base[index], base['key'] (nested_access.h).
+  ExprPtr BindAccess(const ExprNode& n) {
+    std::string dotted;
+    if (n.kind == ExprKind::kField && DottedName(n, &dotted) && schema_.FindField(dotted) >= 0) {
+      ExprNode column;
+      column.kind = ExprKind::kColumn;
+      column.name = dotted;
+      column.begin = n.begin;
+      column.end = n.end;
+      return BindColumn(column);
+    }
+    ExprPtr base = Bind(*n.children[0]);
+    if (!base) return nullptr;
+    if (base->untyped_null) return Problem(n, StatusCode::kTypeError, "cannot take a field or element of null");
+    auto e = std::make_unique<BoundExpr>();
+    Status st;
+    if (n.kind == ExprKind::kField) {
+      e->op = BoundOp::kField;
+      st = BindFieldAccess(base->type, n.name, &e->column, &e->type);
+    } else {
+      std::shared_ptr<const Column> key;
+      st = BindSubscript(base->type, n.children[1]->literal, &e->index, &key, &e->type);
+      e->op = key ? BoundOp::kMapValue : BoundOp::kListElement;
+      e->literal = std::move(key);
+    }
+    if (!st.ok()) return Problem(n, st.code(), "'" + Text(n) + "': " + st.message());
+    ExprPtr out = Node(e->op, e->type, n, Args(std::move(base)));  // never folded: no nested literal
+    if (out && out->op == e->op) {
+      out->column = e->column;
+      out->index = e->index;
+      out->literal = std::move(e->literal);
+    }
+    return out;
   }
 
   ExprPtr BindLiteral(const ExprNode& n) {

@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "transform/cast.h"
+#include "transform/nested_access.h"
 
 namespace gaggle {
 namespace {
@@ -182,6 +183,9 @@ class Evaluator {
       case BoundOp::kTrim:
       case BoundOp::kLength:
       case BoundOp::kConcat: return EvalString(e, errors);
+      case BoundOp::kField:
+      case BoundOp::kListElement:
+      case BoundOp::kMapValue: return EvalAccess(e, errors);
     }
     return NullScalar(e.type);
   }
@@ -433,6 +437,9 @@ class Evaluator {
       case TypeId::kDouble: return CompareTyped<double>(e.op, a, b);
       case TypeId::kString:
       case TypeId::kBinary: return CompareTyped<std::string_view>(e.op, a, b);
+      case TypeId::kStruct:
+      case TypeId::kList:
+      case TypeId::kMap: break;  // the binder refuses comparisons of nested values
     }
     return NullScalar(DataType::Bool());
   }
@@ -605,6 +612,15 @@ class Evaluator {
       out.AppendString(buf);
     }
     return Own(std::move(out));
+  }
+
+  // Nested access (nested_access.h): the operand is a column (nested values are never literals).
+  Datum EvalAccess(const BoundExpr& e, std::vector<RowError>* errors) {
+    Datum a = Eval(*e.args[0], errors);
+    if (a.scalar) return NullScalar(e.type);
+    if (e.op == BoundOp::kField) return Own(ExtractField(*a.col, e.column, n_));
+    if (e.op == BoundOp::kListElement) return Own(ExtractListElement(*a.col, e.index, n_));
+    return Own(ExtractMapValue(*a.col, *e.literal, n_));
   }
 
   const std::vector<const Column*>& inputs_;

@@ -1,6 +1,7 @@
 // libFuzzer target: any text through the expression parser, the type checker
 // and the evaluator (over a small fixed batch). Also checks that the canonical
-// rendering of a parsed expression reads back to the same rendering.
+// rendering of a parsed expression reads back to the same rendering. The batch has nested
+// columns too (n.k, l[0], p['a']).
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -17,6 +18,49 @@ struct Batch {
   std::vector<gaggle::Column> columns;
   std::vector<const gaggle::Column*> inputs;
 };
+
+// n: struct<k:string,v:int64>, l: list<int64>, p: map<string,int64>, four rows with nulls at
+// every level, for field, element and map-value access.
+void AddNestedColumns(Batch* b) {
+  using gaggle::DataType;
+  gaggle::Column n(DataType::Struct({{"k", DataType::String()}, {"v", DataType::Int64()}}));
+  gaggle::Column l(DataType::List(DataType::Int64()));
+  gaggle::Column p(DataType::Map(DataType::String(), DataType::Int64()));
+  auto entry = [&p](const char* k, int64_t v) {
+    p.child(0).child(0).AppendString(k);
+    p.child(0).child(1).Append<int64_t>(v);
+    p.child(0).CommitStruct();
+  };
+  n.child(0).AppendString("a");
+  n.child(1).Append<int64_t>(1);
+  n.CommitStruct();
+  l.child(0).Append<int64_t>(1);
+  l.child(0).Append<int64_t>(2);
+  l.CommitList();
+  entry("a", 1);
+  p.CommitList();
+  n.AppendNull();
+  l.CommitList();
+  p.CommitList();
+  n.child(0).AppendNull();
+  n.child(1).AppendNull();
+  n.CommitStruct();
+  l.AppendNull();
+  p.AppendNull();
+  n.child(0).AppendString("b");
+  n.child(1).Append<int64_t>(2);
+  n.CommitStruct();
+  l.child(0).AppendNull();
+  l.child(0).Append<int64_t>(3);
+  l.CommitList();
+  entry("a", 2);
+  entry("b", 3);
+  p.CommitList();
+  for (gaggle::Column* c : {&n, &l, &p}) {
+    b->schema.AddField({c == &n ? "n" : c == &l ? "l" : "p", c->type()});
+    b->columns.push_back(std::move(*c));
+  }
+}
 
 const Batch& FixedBatch() {
   static const Batch* batch = [] {
@@ -43,6 +87,7 @@ const Batch& FixedBatch() {
       std::vector<gaggle::RowError> errors;
       b->columns.push_back(*gaggle::CastColumn(text, b->schema.field(c).type, &errors));
     }
+    AddNestedColumns(b);
     for (const auto& c : b->columns) b->inputs.push_back(&c);
     return b;
   }();

@@ -33,6 +33,11 @@ TEST(ExpressionParser, CanonicalTextIsStable) {
       {"\"my col\" + \"and\"", "(\"my col\" + \"and\")"},
       {"COALESCE(a, NULL, TRUE)", "coalesce(a, null, true)"},
       {"Cast(a AS Decimal(10, 2))", "cast(a as decimal(10,2))"},
+      {"device . os", "device.os"},
+      {"items[0].sku", "items[0].sku"},
+      {"attrs['it''s'] = 'x'", "(attrs['it''s'] = 'x')"},
+      {"d.\"first name\".x[2][3]", "d.\"first name\".x[2][3]"},
+      {"upper(d.os) + 0.5", "(upper(d.os) + 0.5)"},
   };
   for (const auto& p : pairs) {
     auto e = ParseExpression(p[0]);
@@ -43,6 +48,19 @@ TEST(ExpressionParser, CanonicalTextIsStable) {
     ASSERT_TRUE(again.ok()) << text;
     EXPECT_EQ(ExprToString(**again), text);
   }
+}
+
+TEST(ExpressionParser, NestedAccessSyntaxErrorsNameWhatIsMissing) {
+  auto expect = [](const char* text, const char* what) {
+    auto e = ParseExpression(text);
+    ASSERT_FALSE(e.ok()) << text;
+    EXPECT_THAT(e.status().message(), HasSubstr(what)) << text;
+  };
+  expect("device.", "expected a field name after '.'");
+  expect("items[a]", "expected an integer index or a 'string' key");
+  expect("items[-1]", "expected an integer index or a 'string' key");
+  expect("items[0", "expected ']' after the index");
+  expect("device.1", "unexpected");
 }
 
 TEST(ExpressionParser, DeepOrHugeInputIsAnErrorNotACrash) {

@@ -7,33 +7,11 @@
 #include "common/suggest.h"
 #include "transform/cast.h"
 #include "transform/column_take.h"
+#include "transform/nested_edit.h"
+#include "transform/plan_problems_internal.h"
 
 namespace gaggle {
 namespace {
-
-// Every problem found while planning, with the code that best describes it.
-class Problems {
- public:
-  void Add(StatusCode code, std::string message) { list_.push_back({code, std::move(message)}); }
-  bool empty() const { return list_.empty(); }
-  Status ToStatus() const {
-    StatusCode code = StatusCode::kInvalidArgument;
-    auto has = [&](StatusCode c) {
-      return std::any_of(list_.begin(), list_.end(), [c](const auto& p) { return p.first == c; });
-    };
-    if (has(StatusCode::kSchemaMismatch)) {
-      code = StatusCode::kSchemaMismatch;
-    } else if (has(StatusCode::kTypeError)) {
-      code = StatusCode::kTypeError;
-    }
-    std::string message;
-    for (const auto& p : list_) message += (message.empty() ? "" : "\n") + p.second;
-    return Status(code, message);
-  }
-
- private:
-  std::vector<std::pair<StatusCode, std::string>> list_;
-};
 
 std::vector<std::string> Names(const Schema& s) {
   std::vector<std::string> out;
@@ -300,7 +278,7 @@ class Transformer::Planner {
   const TransformSpec& spec_;
   const Schema& source_;
   const size_t nf_;
-  Problems problems_;
+  PlanProblems problems_;
   Transformer t_;
   std::vector<std::string> names_;                 // source names after rename
   std::map<std::string, std::string> renamed_to_;  // old name -> new name
@@ -311,7 +289,7 @@ class Transformer::Planner {
   std::set<std::string> null_adds_;  // added without a default
 };
 
-Result<Transformer> Transformer::Make(const TransformSpec& spec, const Schema& source) {
+Result<Transformer> Transformer::MakeFlat(const TransformSpec& spec, const Schema& source) {
   Planner planner(spec, source);
   planner.CheckDeclaredSchema();
   planner.Rename();
@@ -325,26 +303,6 @@ Result<Transformer> Transformer::Make(const TransformSpec& spec, const Schema& s
 }
 
 namespace {
-
-// A batch must have the source schema's columns, types and one length.
-Status CheckBatchShape(const Schema& source, const RecordBatch& in) {
-  const size_t nf = source.num_fields();
-  if (in.columns.size() != nf) {
-    return Status::SchemaMismatch("batch has " + std::to_string(in.columns.size()) + " columns, the source schema " +
-                                  std::to_string(nf));
-  }
-  const size_t n = in.num_rows();
-  for (size_t i = 0; i < nf; ++i) {
-    const Field& f = source.field(i);
-    if (in.columns[i].type() != f.type || in.columns[i].size() != n) {
-      return Status::SchemaMismatch("batch column " + std::to_string(i) + " is " + in.columns[i].type().ToString() +
-                                    " with " + std::to_string(in.columns[i].size()) + " rows; expected '" + f.name +
-                                    "' " + f.type.ToString() + " with " + std::to_string(n));
-    }
-  }
-  if (n > UINT32_MAX) return Status::InvalidArgument("batch of " + std::to_string(n) + " rows is too large");
-  return Status::OK();
-}
 
 // Per-thread scratch, reused batch after batch: fresh large allocations cost page faults
 // that would dominate the work.
@@ -522,13 +480,13 @@ class Transformer::BatchRun {
     return Status::OK();
   }
 
- private:
   void Reject(size_t row, std::string reason) {
     if (scratch_.state[row] == kRejected) return;  // the first reason wins
     scratch_.state[row] = kRejected;
     rejected_.push_back({row, std::move(reason)});
   }
 
+ private:
   const Transformer& t_;
   const RecordBatch& in_;
   const size_t nf_;
@@ -545,10 +503,38 @@ class Transformer::BatchRun {
   std::vector<Column> aside_;        // dropped columns derive reads, compacted
 };
 
-Status Transformer::Apply(const RecordBatch& in, RecordBatch* out, std::vector<RowError>* rejections,
-                          TransformStats* stats, std::vector<uint32_t>* kept_rows) const {
-  GAGGLE_RETURN_IF_ERROR(CheckBatchShape(source_schema_, in));
+Status Transformer::ApplySteps(const RecordBatch& in, RecordBatch* out, std::vector<RowError>* rejections,
+                               TransformStats* stats, std::vector<uint32_t>* kept_rows) const {
+  if (!nested_edits_.empty()) return ApplyEdited(in, out, rejections, stats, kept_rows);
   BatchRun run(*this, in);
+  GAGGLE_RETURN_IF_ERROR(run.Cast());
+  run.Filter();
+  run.CompactSources(out);
+  run.AddAndDerive();
+  run.RejectRequiredNulls();
+  run.DropLateRejections(kept_rows);
+  return run.Finish(out, rejections, stats);
+}
+
+// Nested edits first (nested_edit.h): the edited struct columns are new, the others are
+// copied into the edited batch (a cost paid only by specs that edit nested fields); rows
+// whose nested cast failed start out rejected.
+Status Transformer::ApplyEdited(const RecordBatch& in, RecordBatch* out, std::vector<RowError>* rejections,
+                                TransformStats* stats, std::vector<uint32_t>* kept_rows) const {
+  RecordBatch edited;
+  edited.schema = std::make_shared<const Schema>(edited_schema_);
+  edited.columns.reserve(in.columns.size());
+  std::vector<RowError> errors;
+  for (size_t i = 0; i < in.columns.size(); ++i) {
+    if (nested_edits_[i]) {
+      GAGGLE_ASSIGN_OR_RETURN(Column c, ApplyNestedEdit(in.columns[i], *nested_edits_[i], &errors));
+      edited.columns.push_back(std::move(c));
+    } else {
+      edited.columns.push_back(in.columns[i]);
+    }
+  }
+  BatchRun run(*this, edited);
+  for (RowError& e : errors) run.Reject(e.row, std::move(e.reason));
   GAGGLE_RETURN_IF_ERROR(run.Cast());
   run.Filter();
   run.CompactSources(out);

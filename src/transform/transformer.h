@@ -10,6 +10,13 @@
 // differs, unknown column), else TypeError (impossible cast, expression type
 // error), else InvalidArgument.
 //
+// Nested fields (nested_edit.h): a rename or cast whose name is a dotted path into a struct
+// column ("device.os") edits that field inside the struct, before everything else; paths use
+// the source names. A path into a list or map is refused naming the entry. Expressions read
+// fields, list elements and map values (device.os, items[0].sku, attrs['k']). A nested drop,
+// flatten and nest restructure the output last (restructure.h), so expressions still see a
+// dropped field: `derive: {os: "device.os"}` with `drop: [device.os]` lifts it out.
+//
 // Semantics, per batch (docs/migration-spec.md):
 //   1. rename (simultaneous: {a: b, b: a} swaps), then cast (names after rename);
 //   2. filter and derive expressions see these renamed and cast columns,
@@ -38,6 +45,8 @@
 #include "common/status.h"
 #include "spec/migration_spec.h"
 #include "transform/expression.h"
+#include "transform/nested_edit.h"
+#include "transform/restructure.h"
 #include "transform/row_error.h"
 
 namespace gaggle {
@@ -57,7 +66,9 @@ class Transformer {
   const Schema& source_schema() const { return source_schema_; }
   // Columns of every output batch. Required columns, and columns that cannot be
   // null (non-nullable source columns, adds with a default), are not nullable.
-  const std::shared_ptr<const Schema>& output_schema() const { return output_schema_; }
+  const std::shared_ptr<const Schema>& output_schema() const {
+    return restructure_ ? restructure_->output_schema() : output_schema_;
+  }
 
   // Transforms one batch whose columns match source_schema() (SchemaMismatch
   // otherwise). *out is replaced by the output rows; rejected rows are appended
@@ -89,8 +100,20 @@ class Transformer {
   class BatchRun;  // one Apply call's state and steps (transformer.cc)
 
   Transformer() = default;
+  // The plan of a spec without nested paths (Make takes those out first).
+  static Result<Transformer> MakeFlat(const TransformSpec& spec, const Schema& source_schema);
+  // Apply without the restructure (transformer.cc); Apply adds it (transformer_nested.cc).
+  Status ApplySteps(const RecordBatch& in, RecordBatch* out, std::vector<RowError>* rejections, TransformStats* stats,
+                    std::vector<uint32_t>* kept_rows) const;
+  // Apply for a spec with nested edits: the edits, then the steps on the edited batch.
+  Status ApplyEdited(const RecordBatch& in, RecordBatch* out, std::vector<RowError>* rejections, TransformStats* stats,
+                     std::vector<uint32_t>* kept_rows) const;
 
   Schema source_schema_;
+  // Nested edits (nested_edit.h): per source column, null when the column is not edited;
+  // empty when the spec edits no nested field. edited_schema_ is the source after them.
+  std::vector<std::shared_ptr<const StructEdit>> nested_edits_;
+  Schema edited_schema_;
   Schema working_schema_;  // after rename and cast: what expressions see
   std::vector<CastStep> casts_;
   std::optional<CompiledExpression> filter_;
@@ -98,9 +121,10 @@ class Transformer {
   std::vector<DeriveStep> derives_;
   std::vector<std::shared_ptr<const Column>> add_values_;  // one row each
   std::vector<OutputColumn> outputs_;
-  std::vector<int> required_;       // output column indexes
-  std::vector<int> derive_inputs_;  // working columns any derive reads
-  std::shared_ptr<const Schema> output_schema_;
+  std::vector<int> required_;                       // output column indexes
+  std::vector<int> derive_inputs_;                  // working columns any derive reads
+  std::shared_ptr<const Schema> output_schema_;     // before the restructure
+  std::shared_ptr<const Restructure> restructure_;  // null when the spec has none
 };
 
 }  // namespace gaggle

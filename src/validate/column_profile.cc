@@ -58,7 +58,10 @@ ColumnKind KindOfType(const DataType& type) {
   switch (type.id) {
     case TypeId::kString:
     case TypeId::kBool: return ColumnKind::kCategorical;
-    case TypeId::kBinary: return ColumnKind::kOpaque;
+    case TypeId::kBinary:
+    case TypeId::kStruct:
+    case TypeId::kList:
+    case TypeId::kMap: return ColumnKind::kOpaque;
     default: return ColumnKind::kNumeric;
   }
 }
@@ -69,12 +72,13 @@ ColumnProfile::ColumnProfile(std::string name, DataType type, const ProfileOptio
       kind_(KindOfType(type)),
       options_(options),
       hll_(options.hll_precision),
-      counter_(type.is_variable_width() ? options.top_capacity : 1) {
+      counter_(type.is_variable_width() || type.is_nested() ? options.top_capacity : 1) {
   if (kind_ == ColumnKind::kNumeric) {
     sample_.assign(options_.sample_rows, 0.0);
     sample_valid_.assign(options_.sample_rows, 0);
   }
-  if (type_.is_variable_width()) histogram_.assign(PowerOfTwoAtLeast(std::max<size_t>(options_.histogram_bins, 1)), 0);
+  if (type_.is_variable_width() || type_.is_nested())
+    histogram_.assign(PowerOfTwoAtLeast(std::max<size_t>(options_.histogram_bins, 1)), 0);
 }
 
 double ColumnProfile::ToNumber(Int128 v) const {
@@ -101,6 +105,22 @@ void ColumnProfile::Update(const Column& column) {
     case TypeId::kDouble: UpdateFloating<double>(column); break;
     case TypeId::kString:
     case TypeId::kBinary: UpdateBytes(column); break;
+    case TypeId::kStruct:
+    case TypeId::kList:
+    case TypeId::kMap: {
+      // Nested values are profiled as opaque values through their JSON text (value_json.h);
+      // statistics per leaf are future work.
+      Column text(DataType::Binary());
+      for (size_t i = 0; i < column.size(); ++i) {
+        if (column.IsNull(i)) {
+          text.AppendNull();
+        } else {
+          text.AppendString(column.ValueToString(i));
+        }
+      }
+      UpdateBytes(text);
+      break;
+    }
   }
 }
 
@@ -412,6 +432,13 @@ ColumnSummary ColumnProfile::Summarize() const {
         s.min_text = FormatDouble(float_min_);
         s.max_text = FormatDouble(float_max_);
       }
+      break;
+    case TypeId::kStruct:
+    case TypeId::kList:
+    case TypeId::kMap:
+      s.categories = counter_.HashCounts();
+      s.categories_exact = counter_.exact();
+      s.histogram = histogram_;
       break;
     case TypeId::kString:
     case TypeId::kBinary: {

@@ -3,7 +3,7 @@
 namespace gaggle {
 
 DatasetProfile::DatasetProfile(std::shared_ptr<const Schema> schema, const ProfileOptions& options)
-    : schema_(std::move(schema)), reservoir_(options.sample_rows, options.seed) {
+    : schema_(std::move(schema)), leaves_(*schema_, options), reservoir_(options.sample_rows, options.seed) {
   columns_.reserve(schema_->num_fields());
   for (const Field& f : schema_->fields()) columns_.emplace_back(f.name, f.type, options);
 }
@@ -26,12 +26,14 @@ void DatasetProfile::Update(const RecordBatch& batch) {
     columns_[c].Update(batch.columns[c]);
     if (!picks_.empty()) columns_[c].Sample(batch.columns[c], picks_);
   }
+  leaves_.Update(batch);
 }
 
 std::vector<ColumnSummary> DatasetProfile::Summarize() const {
   std::vector<ColumnSummary> out;
   out.reserve(columns_.size());
   for (const ColumnProfile& c : columns_) out.push_back(c.Summarize());
+  for (ColumnSummary& leaf : leaves_.Summarize()) out.push_back(std::move(leaf));
   return out;
 }
 

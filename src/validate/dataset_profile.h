@@ -19,6 +19,7 @@
 #include "columnar/record_batch.h"
 #include "dataset/content_checksum.h"
 #include "validate/column_profile.h"
+#include "validate/leaf_profiles.h"
 #include "validate/row_reservoir.h"
 
 namespace gaggle {
@@ -34,12 +35,14 @@ class DatasetProfile {
   int64_t rows() const { return rows_; }
   const ContentChecksum& checksum() const { return checksum_; }
   int64_t mismatched_batches() const { return mismatched_batches_; }
-  // Per field of schema(), in order.
+  // Per field of schema(), in order, then per leaf of the nested fields (leaf_profiles.h:
+  // "items.element.price").
   std::vector<ColumnSummary> Summarize() const;
 
  private:
   std::shared_ptr<const Schema> schema_;
   std::vector<ColumnProfile> columns_;
+  LeafProfiles leaves_;
   RowReservoir reservoir_;
   ContentChecksum checksum_;
   std::vector<RowReservoir::Pick> picks_;

@@ -109,7 +109,8 @@ class DatasetValidatorTest : public ::testing::Test {
           writers.push_back(std::move(*w));
         }
       }
-      ASSERT_TRUE(writers[index % writers.size()]->Write(out).ok());
+      Status written = writers[index % writers.size()]->Write(out);
+      ASSERT_TRUE(written.ok()) << written.ToString();
       checksum.Update(out);
       ++index;
     }

@@ -28,6 +28,9 @@ std::string DuckType(const DataType& t) {
     case TypeId::kDate: return "DATE";
     case TypeId::kTimestamp: return t.utc ? "TIMESTAMPTZ" : "TIMESTAMP";
     case TypeId::kDecimal: return "DECIMAL(" + std::to_string(t.precision) + "," + std::to_string(t.scale) + ")";
+    case TypeId::kStruct:
+    case TypeId::kList:
+    case TypeId::kMap: return "VARCHAR";  // nested values load as their JSON text (value_json.h)
   }
   return "VARCHAR";
 }
@@ -87,6 +90,14 @@ void FillVector(duckdb_vector v, const Column& c, const std::vector<uint32_t>* r
         CopyFixed<int32_t, int64_t>(c, rows, start, n, static_cast<int32_t*>(data));
       } else {
         CopyFixed<int64_t, int64_t>(c, rows, start, n, static_cast<int64_t*>(data));
+      }
+      break;
+    case TypeId::kStruct:
+    case TypeId::kList:
+    case TypeId::kMap:
+      for (size_t k = 0; k < n; ++k) {
+        std::string json = c.ValueToString(row(k));
+        DuckDb().duckdb_vector_assign_string_element_len(v, k, json.data(), json.size());
       }
       break;
   }

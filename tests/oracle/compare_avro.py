@@ -15,6 +15,9 @@ reads SOURCE; both sides are brought to one canonical form, guided by the file's
   time-millis / time-micros            the underlying integer
   records                              flattened to dotted names ("addr.city"), as gaggle reads them
   arrays, maps                         lists and objects of canonical values
+  general unions (2+ non-null types)   the canonical value of the branch: python3-avro's value
+                                       under the branch its Python type matches, gaggle's
+                                       struct {"member0": ..., "member1": ...} by its one set member
 
 Rows are compared in order. Prints "ok SOURCE (N rows)" or "DIFF SOURCE: ..." (the first
 differing row and column, both values) per pair; exits 1 when any pair differs, 3 when
@@ -130,8 +133,10 @@ class Canon:
         if v is None:
             return None
         if isinstance(s, list):
-            branches = [b for b in s if b != "null"]
-            return self.theirs(branches[0], v) if len(branches) == 1 else v
+            branches = [b for b in s if not is_null_type(b)]
+            if len(branches) == 1:
+                return self.theirs(branches[0], v)
+            return self.theirs(branch_of(branches, v), v)
         t = s if isinstance(s, str) else s.get("type")
         lt = s.get("logicalType") if isinstance(s, dict) else None
         if isinstance(v, datetime.datetime):
@@ -167,8 +172,16 @@ class Canon:
         if v is None:
             return None
         if isinstance(s, list):
-            branches = [b for b in s if b != "null"]
-            return self.ours(branches[0], v) if len(branches) == 1 else v
+            branches = [b for b in s if not is_null_type(b)]
+            if len(branches) == 1:
+                return self.ours(branches[0], v)
+            if not isinstance(v, dict):
+                return ("not a union struct", v)
+            set_members = [k for k in range(len(branches)) if v.get(f"member{k}") is not None]
+            if len(set_members) != 1:
+                return ("union struct with members set", set_members)
+            k = set_members[0]
+            return self.ours(branches[k], v[f"member{k}"])
         t = s if isinstance(s, str) else s.get("type")
         lt = s.get("logicalType") if isinstance(s, dict) else None
         if t == "long" and lt in ("timestamp-millis", "timestamp-micros", "local-timestamp-millis",
@@ -193,6 +206,23 @@ class Canon:
         if t == "map":
             return {k: self.ours(s["values"], x) for k, x in v.items()}
         return v
+
+
+def is_null_type(b):
+    return b == "null" or (isinstance(b, dict) and b.get("type") == "null")
+
+
+def branch_of(branches, v):
+    """The branch of a general union whose Avro type python3-avro's value `v` has."""
+    kinds = {bool: ("boolean",), int: ("int", "long"), float: ("float", "double"),
+             str: ("string", "enum"), bytes: ("bytes", "fixed"), dict: ("record", "error", "map"),
+             list: ("array",)}
+    wanted = kinds.get(type(v), ())
+    for b in branches:
+        t = b if isinstance(b, str) else b.get("type")
+        if t in wanted:
+            return b
+    return branches[0]
 
 
 def nest(record, schema):

@@ -30,8 +30,28 @@ function quote(name) {
   return '"' + name.replaceAll('"', '""') + '"';
 }
 
-function render(name, type) {
-  const c = quote(name);
+// A nested value is compared as DuckDB's text of it, after casting gaggle's copy to the
+// source's type (gaggle reads some annotations differently from DuckDB: UINT_64 as BIGINT,
+// legacy TIMESTAMP_* as UTC instants; flat columns compare epoch values, so nested ones must
+// not compare the spelling of the type instead of the value).
+function isNested(type) {
+  return type.endsWith('[]') || type.startsWith('STRUCT(') || type.startsWith('MAP(');
+}
+
+// castTo: (gaggle's copy) the source's type; readAs: (the source) the type gaggle read it as.
+function render(name, type, castTo, readAs) {
+  let c = quote(name);
+  if (castTo && isNested(type) && castTo !== type) return `CAST(CAST(${c} AS ${castTo}) AS VARCHAR)`;
+  castTo = readAs;
+  // TIME reads as its physical integer in gaggle (milliseconds in INT32, microseconds in INT64).
+  if (castTo === 'INTEGER' && type.startsWith('TIME') && !type.startsWith('TIMESTAMP')) {
+    c = `CAST(${c} AS TIME)`;
+    return `CAST(hour(${c}) * 3600000 + minute(${c}) * 60000 + microsecond(${c}) // 1000 AS VARCHAR)`;
+  }
+  if (castTo === 'BIGINT' && type.startsWith('TIME') && !type.startsWith('TIMESTAMP')) {
+    c = `CAST(${c} AS TIME)`;
+    return `CAST(hour(${c}) * 3600000000 + minute(${c}) * 60000000 + microsecond(${c}) AS VARCHAR)`;
+  }
   if (type === 'DATE') return `CAST((${c} - DATE '1970-01-01') AS VARCHAR)`;
   if (type === 'TIMESTAMP_NS') return `CAST((epoch_ns(${c}) - ((epoch_ns(${c}) % 1000) + 1000) % 1000) // 1000 AS VARCHAR)`;
   if (type.startsWith('TIMESTAMP')) return `CAST(epoch_us(${c}) AS VARCHAR)`;
@@ -53,7 +73,7 @@ async function describe(connection, path) {
 
 async function rows(connection, path, columns) {
   if (columns.length === 0) return [];
-  const list = columns.map((c) => render(c.name, c.type)).join(', ');
+  const list = columns.map((c) => render(c.name, c.type, c.castTo, c.readAs)).join(', ');
   const r = await connection.runAndReadAll(
     `SELECT ${list} FROM read_parquet($1, file_row_number = true) ORDER BY file_row_number`, [path]);
   return r.getRows().map((row) => row.map(plain));
@@ -140,6 +160,12 @@ function shown(v) {
 }
 
 async function compare(connection, source, ours, oracle) {
+  if (oracle === 'none') {
+    // DuckDB cannot read the file at all (the table's note says why): only gaggle's own
+    // copy is checked to be readable, and the row count is reported.
+    const n = await connection.runAndReadAll('SELECT count(*) AS n FROM read_parquet($1)', [ours]);
+    return { rows: Number(n.getRows()[0][0]), note: 'no oracle' };
+  }
   let expected = source;
   if (oracle.startsWith('same-as:')) expected = oracle.slice('same-as:'.length);
   if (oracle === 'old-v2-pages') expected = await patchOldV2Pages(connection, source);
@@ -158,8 +184,8 @@ async function compare(connection, source, ours, oracle) {
   const wantNames = want.map((c) => c.as ?? c.name).join(', ');
   const gotNames = got.map((c) => c.name).join(', ');
   if (wantNames !== gotNames) return `columns differ: DuckDB reads {${wantNames}}, gaggle wrote {${gotNames}}`;
-  const a = await rows(connection, expected, want);
-  const b = await rows(connection, ours, got);
+  const a = await rows(connection, expected, want.map((c, i) => ({ ...c, readAs: got[i].type })));
+  const b = await rows(connection, ours, got.map((c, i) => ({ ...c, castTo: want[i].type })));
   if (a.length !== b.length) return `DuckDB reads ${a.length} rows, gaggle wrote ${b.length}`;
   for (let i = 0; i < a.length; ++i) {
     for (let j = 0; j < want.length; ++j) {
@@ -175,6 +201,7 @@ async function compare(connection, source, ours, oracle) {
 const pairs = readFileSync(process.argv[2], 'utf8').split('\n').filter((l) => l.length > 0).map((l) => l.split('\t'));
 const instance = await DuckDBInstance.create(':memory:');
 const connection = await instance.connect();
+await connection.run("SET TimeZone = 'UTC'");
 let failed = 0;
 for (const [source, ours, oracle] of pairs) {
   let result;
@@ -187,7 +214,7 @@ for (const [source, ours, oracle] of pairs) {
     ++failed;
     console.log(`DIFF ${source}: ${result}`);
   } else {
-    console.log(`ok ${source} (${result.rows} rows)`);
+    console.log(`ok ${source} (${result.rows} rows${result.note ? ', ' + result.note : ''})`);
   }
 }
 process.exit(failed > 0 ? 1 : 0);

@@ -8,9 +8,15 @@
 namespace gaggle::avro {
 namespace {
 
+// An array or map block may claim at most this many items (each item of a zero-byte type
+// decodes from no bytes, so the block's size cannot bound them).
+constexpr uint64_t kMaxItemsPerBlock = uint64_t{1} << 24;
+
 class Walker {
  public:
-  explicit Walker(std::string_view data) : p_(reinterpret_cast<const uint8_t*>(data.data())), n_(data.size()) {}
+  explicit Walker(std::string_view data) : p_(reinterpret_cast<const uint8_t*>(data.data())), n_(data.size()) {
+    string_key_.kind = Kind::kString;
+  }
 
   size_t pos() const { return pos_; }
   size_t size() const { return n_; }
@@ -34,12 +40,54 @@ class Walker {
         if (branch == node.null_branch) return true;
         return Value(node.children[0]);
       }
+      case PlanNode::Type::kTaggedUnion: {
+        int64_t branch = 0;
+        if (!Long(&branch, "union branch")) return false;
+        if (branch < 0 || branch >= node.branch_count) {
+          return Fail("union branch " + std::to_string(branch) + " is out of range (the union has " +
+                      std::to_string(node.branch_count) + ")");
+        }
+        const int child = node.branch_child[static_cast<size_t>(branch)];
+        return child < 0 || Value(node.children[static_cast<size_t>(child)]);
+      }
+      case PlanNode::Type::kArray:
+      case PlanNode::Type::kMap: return Blocks(node);
       case PlanNode::Type::kLeaf: return Leaf(node);
     }
     return Fail("unknown plan node");
   }
 
  private:
+  // Arrays and maps: blocks of items, each a count (negative: followed by the block's byte
+  // size), ended by a zero count. Every item must be present: a count larger than the bytes
+  // left could hold is refused before any item is read.
+  bool Blocks(const PlanNode& node) {
+    const bool map = node.type == PlanNode::Type::kMap;
+    const char* what = map ? "map" : "array";
+    while (true) {
+      int64_t count = 0;
+      if (!Long(&count, what)) return false;
+      if (count == 0) return true;
+      if (count < 0) {
+        if (count == INT64_MIN) return Fail(std::string(what) + " block count is out of range");
+        count = -count;
+        int64_t bytes = 0;
+        if (!Long(&bytes, what)) return false;
+        if (bytes < 0) return Fail(std::string(what) + " block size " + std::to_string(bytes) + " is negative");
+      }
+      // Every item takes at least one byte, except items of zero-size types (null, empty
+      // records): those are bounded by the item limit below.
+      if (static_cast<uint64_t>(count) > kMaxItemsPerBlock) {
+        return Fail(std::string(what) + " block of " + std::to_string(count) + " items (more than " +
+                    std::to_string(kMaxItemsPerBlock) + ")");
+      }
+      for (int64_t i = 0; i < count; ++i) {
+        if (map && !Leaf(string_key_)) return false;
+        if (!Value(node.children[0])) return false;
+      }
+    }
+  }
+
   bool Leaf(const PlanNode& node) {
     int64_t v = 0;
     switch (node.kind) {
@@ -98,6 +146,7 @@ class Walker {
     return false;
   }
 
+  PlanNode string_key_;  // map keys are strings
   const uint8_t* p_;
   size_t n_;
   size_t pos_ = 0;

@@ -230,11 +230,12 @@ TEST(AvroCorruption, HeaderProblems) {
 
 TEST(AvroCorruption, UnsupportedFieldsAreNamedAtOpen) {
   ScratchDir dir;
-  std::string p = dir.File("arr.avro");
+  std::string p = dir.File("null.avro");
+  // Arrays, maps and unions read now (avro_nested_test.cc); a null-typed field has no values.
   Spit(p, Container(R"({"type":"record","name":"r","fields":[{"name":"id","type":"long"},
-                        {"name":"tags","type":{"type":"array","items":"string"}}]})",
+                        {"name":"nothing","type":"null"}]})",
                     {}));
-  ExpectError(p, StatusCode::kUnsupported, "'tags' has type array");
+  ExpectError(p, StatusCode::kUnsupported, "'nothing' has type null");
   auto summary = InspectAvro(FileSystem::Default(), p);
   EXPECT_EQ(summary.status().code(), StatusCode::kUnsupported);
 }

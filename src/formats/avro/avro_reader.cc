@@ -152,6 +152,68 @@ class AvroReader final : public BatchReader {
         return Extract(node.children[0], &child, batch);
       }
       case PlanNode::Type::kLeaf: return ExtractLeaf(node, v, &batch->columns[node.first_column]);
+      case PlanNode::Type::kArray:
+      case PlanNode::Type::kMap:
+      case PlanNode::Type::kTaggedUnion: return ExtractValue(node, v, &batch->columns[node.first_column]);
+    }
+    return Status::Internal("unknown plan node");
+  }
+
+  // One value of a nested column (or inside one) into `col`, whose type MapValue derived.
+  Status ExtractValue(const PlanNode& node, avro_value_t* v, Column* col) {
+    switch (node.type) {
+      case PlanNode::Type::kRecord:
+        for (size_t i = 0; i < node.children.size(); ++i) {
+          avro_value_t child;
+          if (avro_value_get_by_index(v, i, &child, nullptr) != 0) return Corrupt("record field missing");
+          GAGGLE_RETURN_IF_ERROR(ExtractValue(node.children[i], &child, &col->child(i)));
+        }
+        col->CommitStruct();
+        return Status::OK();
+      case PlanNode::Type::kUnion:
+      case PlanNode::Type::kTaggedUnion: {
+        int branch = -1;
+        if (avro_value_get_discriminant(v, &branch) != 0) return Corrupt("union without a branch");
+        if (branch == node.null_branch) {
+          col->AppendNull();
+          return Status::OK();
+        }
+        avro_value_t child;
+        if (avro_value_get_current_branch(v, &child) != 0) return Corrupt("union without a branch");
+        if (node.type == PlanNode::Type::kUnion) return ExtractValue(node.children[0], &child, col);
+        if (branch < 0 || static_cast<size_t>(branch) >= node.branch_child.size()) return Corrupt("union branch");
+        const size_t k = static_cast<size_t>(node.branch_child[static_cast<size_t>(branch)]);
+        for (size_t m = 0; m < node.children.size(); ++m) {
+          if (m == k) {
+            GAGGLE_RETURN_IF_ERROR(ExtractValue(node.children[m], &child, &col->child(m)));
+          } else {
+            col->child(m).AppendNull();
+          }
+        }
+        col->CommitStruct();
+        return Status::OK();
+      }
+      case PlanNode::Type::kArray:
+      case PlanNode::Type::kMap: {
+        size_t n = 0;
+        if (avro_value_get_size(v, &n) != 0) return Corrupt("array or map without a size");
+        Column& items = col->child(0);
+        for (size_t i = 0; i < n; ++i) {
+          avro_value_t item;
+          const char* key = nullptr;
+          if (avro_value_get_by_index(v, i, &item, &key) != 0) return Corrupt("array or map item missing");
+          if (node.type == PlanNode::Type::kArray) {
+            GAGGLE_RETURN_IF_ERROR(ExtractValue(node.children[0], &item, &items));
+            continue;
+          }
+          items.child(0).AppendString(key == nullptr ? std::string_view() : std::string_view(key));
+          GAGGLE_RETURN_IF_ERROR(ExtractValue(node.children[0], &item, &items.child(1)));
+          items.CommitStruct();
+        }
+        col->CommitList();
+        return Status::OK();
+      }
+      case PlanNode::Type::kLeaf: return ExtractLeaf(node, v, col);
     }
     return Status::Internal("unknown plan node");
   }

@@ -226,8 +226,12 @@ class Mapper {
           } else if (value < 0) {
             value = b;
           } else {
-            return Status::Unsupported("Avro field '" + Display(name) + "' is a union of " + UnionText(n) +
-                                       "; only [\"null\", T] unions are read (general unions are nested data)");
+            // A general union: one nested column (a struct of its members).
+            *plan = PlanNode{};
+            plan->first_column = static_cast<int>(out_->schema.num_fields());
+            GAGGLE_RETURN_IF_ERROR(MapNestedColumn(idx, name, nullable, plan));
+            plan->end_column = static_cast<int>(out_->schema.num_fields());
+            return Status::OK();
           }
         }
         if (value < 0) return Status::Unsupported("Avro field '" + Display(name) + "' has only the null type");
@@ -237,11 +241,9 @@ class Mapper {
         break;
       }
       case Kind::kArray:
-      case Kind::kMap:
+      case Kind::kMap: GAGGLE_RETURN_IF_ERROR(MapNestedColumn(idx, name, nullable, plan)); break;
       case Kind::kNull:
-        return Status::Unsupported("Avro field '" + Display(name) + "' has type " + KindName(n.kind) +
-                                   " (nested data: gaggle reads records of scalar, enum, fixed, nullable and nested "
-                                   "record fields)");
+        return Status::Unsupported("Avro field '" + Display(name) + "' has type null (a column without values)");
       default: GAGGLE_RETURN_IF_ERROR(MapLeaf(n, name, nullable, plan));
     }
     plan->end_column = static_cast<int>(out_->schema.num_fields());
@@ -264,6 +266,16 @@ class Mapper {
         if (p.branch_count == 1) return "[" + value + "]";
         return p.null_branch == 0 ? "[\"null\"," + value + "]" : "[" + value + ",\"null\"]";
       }
+      case PlanNode::Type::kArray: return "{\"type\":\"array\",\"items\":" + AvroCJson(p.children[0]) + "}";
+      case PlanNode::Type::kMap: return "{\"type\":\"map\",\"values\":" + AvroCJson(p.children[0]) + "}";
+      case PlanNode::Type::kTaggedUnion: {
+        std::string s = "[";
+        for (size_t b = 0; b < p.branch_child.size(); ++b) {
+          if (b > 0) s += ",";
+          s += p.branch_child[b] < 0 ? "\"null\"" : AvroCJson(p.children[static_cast<size_t>(p.branch_child[b])]);
+        }
+        return s + "]";
+      }
       case PlanNode::Type::kLeaf: break;
     }
     if (p.kind == Kind::kEnum) {
@@ -281,16 +293,23 @@ class Mapper {
  private:
   static std::string Display(const std::string& name) { return name.empty() ? "(top level)" : name; }
 
-  std::string UnionText(const Node& n) const {
-    std::string s = "[";
-    for (size_t i = 0; i < n.branches.size(); ++i) {
-      const Node& b = nodes_[n.branches[i]];
-      s += (i > 0 ? ", " : "") + (b.name.empty() ? std::string(KindName(b.kind)) : b.name);
-    }
-    return s + "]";
+  Status MapLeaf(const Node& n, const std::string& name, bool nullable, PlanNode* plan) {
+    DataType type;
+    GAGGLE_RETURN_IF_ERROR(LeafType(n, plan, &type));
+    return AddColumn(name, type, nullable);
   }
 
-  Status MapLeaf(const Node& n, const std::string& name, bool nullable, PlanNode* plan) {
+  Status AddColumn(const std::string& name, const DataType& type, bool nullable) {
+    std::string column = name.empty() ? "value" : name;
+    if (out_->schema.FindField(column) >= 0) {
+      return Status::Unsupported("Avro schema flattens to two columns named '" + column + "'");
+    }
+    out_->schema.AddField(Field{column, type, nullable});
+    return Status::OK();
+  }
+
+  // A leaf's gaggle type; fills the plan's leaf fields.
+  Status LeafType(const Node& n, PlanNode* plan, DataType* out) {
     plan->type = PlanNode::Type::kLeaf;
     plan->kind = n.kind;
     plan->fixed_size = n.fixed_size;
@@ -360,12 +379,97 @@ class Mapper {
         break;
       default: return Status::Internal("unexpected Avro leaf kind");
     }
-    std::string column = name.empty() ? "value" : name;
-    if (out_->schema.FindField(column) >= 0) {
-      return Status::Unsupported("Avro schema flattens to two columns named '" + column + "'");
-    }
-    out_->schema.AddField(Field{column, type, nullable});
+    *out = std::move(type);
     return Status::OK();
+  }
+
+  // The type of a value inside a nested column (below an array, map or general union, or
+  // such a column itself), and its plan. *nullable: a union with a null branch.
+  Status MapValue(int idx, const std::string& path, int depth, PlanNode* plan, DataType* type, bool* nullable) {
+    if (depth > kMaxTypeDepth) return Status::Unsupported("Avro field '" + Display(path) + "' nests too deep");
+    const Node& n = nodes_[idx];
+    *nullable = false;
+    switch (n.kind) {
+      case Kind::kRecord: {
+        plan->type = PlanNode::Type::kRecord;
+        plan->children.resize(n.fields.size());
+        std::vector<Field> fields(n.fields.size());
+        for (size_t i = 0; i < n.fields.size(); ++i) {
+          fields[i].name = n.fields[i].first;
+          GAGGLE_RETURN_IF_ERROR(MapValue(n.fields[i].second, path + "." + n.fields[i].first, depth + 1,
+                                          &plan->children[i], &fields[i].type, &fields[i].nullable));
+        }
+        if (fields.empty()) return Status::Unsupported("Avro field '" + Display(path) + "' is a record without fields");
+        *type = DataType::Struct(std::move(fields));
+        return Status::OK();
+      }
+      case Kind::kArray:
+      case Kind::kMap: {
+        plan->type = n.kind == Kind::kArray ? PlanNode::Type::kArray : PlanNode::Type::kMap;
+        plan->children.resize(1);
+        DataType item;
+        bool item_nullable = false;
+        GAGGLE_RETURN_IF_ERROR(MapValue(n.items, path + (n.kind == Kind::kArray ? "[]" : "{}"), depth + 1,
+                                        &plan->children[0], &item, &item_nullable));
+        *type = n.kind == Kind::kArray ? DataType::List(std::move(item), item_nullable)
+                                       : DataType::Map(DataType::String(), std::move(item), item_nullable);
+        return Status::OK();
+      }
+      case Kind::kUnion: return MapUnionValue(n, path, depth, plan, type, nullable);
+      case Kind::kNull: return Status::Unsupported("Avro field '" + Display(path) + "' has only the null type");
+      default: return LeafType(n, plan, type);
+    }
+  }
+
+  Status MapUnionValue(const Node& n, const std::string& path, int depth, PlanNode* plan, DataType* type,
+                       bool* nullable) {
+    plan->branch_count = static_cast<int>(n.branches.size());
+    std::vector<int> values;
+    for (int b = 0; b < plan->branch_count; ++b) {
+      if (nodes_[n.branches[b]].kind == Kind::kNull && plan->null_branch < 0) {
+        plan->null_branch = b;
+      } else {
+        values.push_back(b);
+      }
+    }
+    if (values.empty()) return Status::Unsupported("Avro field '" + Display(path) + "' has only the null type");
+    *nullable = plan->null_branch >= 0;
+    bool ignored = false;
+    if (values.size() == 1) {
+      plan->type = PlanNode::Type::kUnion;
+      plan->value_branch = values[0];
+      plan->children.resize(1);
+      return MapValue(n.branches[values[0]], path, depth + 1, &plan->children[0], type, &ignored);
+    }
+    plan->type = PlanNode::Type::kTaggedUnion;
+    plan->branch_child.assign(n.branches.size(), -1);
+    plan->children.resize(values.size());
+    std::vector<Field> members(values.size());
+    for (size_t k = 0; k < values.size(); ++k) {
+      plan->branch_child[values[k]] = static_cast<int>(k);
+      members[k].name = "member" + std::to_string(k);
+      members[k].nullable = true;  // exactly one member is set
+      GAGGLE_RETURN_IF_ERROR(MapValue(n.branches[values[k]], path + "." + members[k].name, depth + 1,
+                                      &plan->children[k], &members[k].type, &ignored));
+    }
+    *type = DataType::Struct(std::move(members));
+    return Status::OK();
+  }
+
+  // A nested column at the top level (an array, a map or a general union, maybe nullable).
+  Status MapNestedColumn(int idx, const std::string& name, bool nullable, PlanNode* plan) {
+    DataType type;
+    bool value_nullable = false;
+    GAGGLE_RETURN_IF_ERROR(MapValue(idx, name.empty() ? "value" : name, 0, plan, &type, &value_nullable));
+    SetColumn(static_cast<int>(out_->schema.num_fields()), plan);
+    return AddColumn(name, type, nullable || value_nullable);
+  }
+
+  // Every node inside a nested column names that column (for messages).
+  static void SetColumn(int column, PlanNode* plan) {
+    plan->first_column = column;
+    plan->end_column = column + 1;
+    for (PlanNode& c : plan->children) SetColumn(column, &c);
   }
 
   const std::vector<Node>& nodes_;

@@ -1,6 +1,6 @@
 // Avro schema -> gaggle columns: parses a container's avro.schema JSON (named
-// types, namespaces, references, logical types) and maps it to a flat gaggle
-// Schema plus a decoding plan.
+// types, namespaces, references, logical types) and maps it to a gaggle Schema plus a
+// decoding plan.
 //
 // Mapping (see docs/formats.md, "Avro"):
 //   boolean, int, long, float, double, string, bytes -> bool, int32, int64, float, double, string, binary
@@ -9,10 +9,13 @@
 //   bytes/fixed decimal(p <= 38) -> decimal(p, s); decimal(p > 38) -> string (the exact decimal
 //   text); other logical types -> their underlying type
 //   ["null", T] / [T, "null"] -> T, nullable; any other field -> nullable = false
-//   nested records -> flattened, "parent.child"; a nullable record makes its children nullable
+//   records at the top -> flattened, "parent.child"; a nullable record makes its children nullable
+//   array -> list; map -> map<string, V>; a record inside an array, map or general union -> struct
+//   a general union (two or more non-null branches) -> struct<member0: T0, member1: T1, ...> with
+//   one nullable field per non-null branch in branch order, exactly one of them set (Spark's
+//   and Arrow's mapping); a null branch makes the struct nullable
 //   a non-record top-level schema -> one column named "value"
-// Arrays, maps, unions other than null + one type, null-typed fields and recursive
-// records are Status::Unsupported naming the field.
+// Null-typed fields and recursive records are Status::Unsupported naming the field.
 // Malformed JSON or an invalid schema is Status::Corruption.
 #pragma once
 
@@ -63,15 +66,21 @@ enum class Conversion : uint8_t {
 
 // The decoding plan: the Avro value tree restricted to what gaggle reads.
 struct PlanNode {
-  enum class Type : uint8_t { kRecord, kUnion, kLeaf };
+  // kRecord at the top is flattened into columns; inside a nested column it is a struct.
+  // kUnion: null + one type. kTaggedUnion: a general union, read as a struct (see above).
+  enum class Type : uint8_t { kRecord, kUnion, kLeaf, kArray, kMap, kTaggedUnion };
   Type type = Type::kLeaf;
-  // kRecord: one child per Avro field in field order; kUnion: one child, the non-null branch.
+  // kRecord: one child per Avro field in field order; kUnion: one child, the non-null branch;
+  // kArray: the items; kMap: the values; kTaggedUnion: one child per non-null branch.
   std::vector<PlanNode> children;
+  // kTaggedUnion: for each branch, its index in children (-1: the null branch).
+  std::vector<int> branch_child;
   // kUnion: number of branches (1 or 2) and which is null (-1: none) and which holds the value.
   int branch_count = 0;
   int null_branch = -1;
   int value_branch = 0;
-  // Columns produced by this subtree: [first_column, end_column).
+  // Columns produced by this subtree: [first_column, end_column). Inside a nested column
+  // (below an array, map or tagged union) these are unused: values go into child columns.
   int first_column = 0;
   int end_column = 0;
   // kLeaf:
@@ -84,7 +93,7 @@ struct PlanNode {
 };
 
 struct ReadMapping {
-  Schema schema;  // flattened columns
+  Schema schema;  // top-level records flattened; arrays, maps and general unions are nested columns
   PlanNode root;
   // The same value structure with synthetic names and no logical types, for avro-c
   // (which never sees the file's own schema text).

@@ -32,9 +32,33 @@ struct WriteNode {
   bool is_record() const { return column < 0; }
 };
 
+// Nested columns are written as Avro records (struct), arrays (list) and maps (map with
+// string keys); field names inside a struct must be Avro names.
+Status CheckNestedType(const std::string& path, const DataType& type) {
+  if (!type.is_nested()) return Status::OK();
+  if (type.id == TypeId::kMap && type.map_key().type.id != TypeId::kString) {
+    return Status::InvalidArgument("column '" + path + "' is " + type.ToString() +
+                                   ": Avro map keys are strings; cast the key to string first");
+  }
+  if (type.id == TypeId::kStruct) {
+    for (size_t i = 0; i < type.num_children(); ++i) {
+      const Field& c = type.child(i);
+      if (!avro::IsValidAvroName(c.name)) {
+        return Status::InvalidArgument("field '" + path + "." + c.name +
+                                       "' cannot be an Avro field name ([A-Za-z_][A-Za-z0-9_]*); rename it first");
+      }
+      GAGGLE_RETURN_IF_ERROR(CheckNestedType(path + "." + c.name, c.type));
+    }
+    return Status::OK();
+  }
+  const Field& inner = type.id == TypeId::kList ? type.list_element() : type.map_value();
+  return CheckNestedType(path + (type.id == TypeId::kList ? "[]" : "{}"), inner.type);
+}
+
 Status BuildTree(const Schema& schema, WriteNode* root) {
   for (size_t i = 0; i < schema.num_fields(); ++i) {
     const Field& f = schema.field(i);
+    GAGGLE_RETURN_IF_ERROR(CheckNestedType(f.name, f.type));
     WriteNode* node = root;
     size_t start = 0;
     while (true) {
@@ -72,6 +96,8 @@ Status BuildTree(const Schema& schema, WriteNode* root) {
 
 // The Avro schema of a tree: with logical types and readable names for the file
 // header, or plain with synthetic names for avro-c's encoder.
+OJson TypeJson(const DataType& type, bool nullable, bool for_file, int* counter);
+
 OJson TreeJson(const WriteNode& node, const std::string& space, bool for_file, int* counter) {
   if (node.is_record()) {
     OJson rec = OJson::object();
@@ -95,8 +121,14 @@ OJson TreeJson(const WriteNode& node, const std::string& space, bool for_file, i
     rec["fields"] = std::move(fields);
     return rec;
   }
+  return TypeJson(node.type, node.nullable, for_file, counter);
+}
+
+// The Avro schema of one gaggle type (nested types recursively; struct records are named
+// gaggle_struct_N, unique in the file).
+OJson TypeJson(const DataType& type, bool nullable, bool for_file, int* counter) {
   OJson t;
-  switch (node.type.id) {
+  switch (type.id) {
     case TypeId::kBool: t = "boolean"; break;
     case TypeId::kInt32: t = "int"; break;
     case TypeId::kInt64: t = "long"; break;
@@ -107,19 +139,36 @@ OJson TreeJson(const WriteNode& node, const std::string& space, bool for_file, i
     case TypeId::kDate: t = for_file ? OJson{{"type", "int"}, {"logicalType", "date"}} : OJson("int"); break;
     case TypeId::kTimestamp: {
       // A naive timestamp stays naive: Avro's local-timestamp-micros.
-      const char* logical = node.type.utc ? "timestamp-micros" : "local-timestamp-micros";
+      const char* logical = type.utc ? "timestamp-micros" : "local-timestamp-micros";
       t = for_file ? OJson{{"type", "long"}, {"logicalType", logical}} : OJson("long");
       break;
     }
     case TypeId::kDecimal:
       t = for_file ? OJson{{"type", "bytes"},
                            {"logicalType", "decimal"},
-                           {"precision", node.type.precision},
-                           {"scale", node.type.scale}}
+                           {"precision", type.precision},
+                           {"scale", type.scale}}
                    : OJson("bytes");
       break;
+    case TypeId::kStruct: {
+      OJson fields = OJson::array();
+      for (size_t i = 0; i < type.num_children(); ++i) {
+        const Field& c = type.child(i);
+        fields.push_back(OJson{{"name", c.name}, {"type", TypeJson(c.type, c.nullable, for_file, counter)}});
+      }
+      t = OJson{{"type", "record"}, {"name", "gaggle_struct_" + std::to_string((*counter)++)}, {"fields", fields}};
+      break;
+    }
+    case TypeId::kList:
+      t = OJson{{"type", "array"},
+                {"items", TypeJson(type.list_element().type, type.list_element().nullable, for_file, counter)}};
+      break;
+    case TypeId::kMap:
+      t = OJson{{"type", "map"},
+                {"values", TypeJson(type.map_value().type, type.map_value().nullable, for_file, counter)}};
+      break;
   }
-  if (node.nullable) return OJson::array({"null", t});
+  if (nullable) return OJson::array({"null", t});
   return t;
 }
 
@@ -291,6 +340,95 @@ class AvroWriter final : public BatchWriter {
         rc = avro_value_give_bytes(v, &buf);
         break;
       }
+      case TypeId::kStruct:
+      case TypeId::kList:
+      case TypeId::kMap: return SetNested(col, r, v, schema_->field(static_cast<size_t>(node.column)).name);
+    }
+    return rc == 0 ? Status::OK() : AvroFailure("value");
+  }
+
+  // Row r of a nested column (or of a column inside one) into avro-c's value. Values are
+  // copied (avro_value_set_*): a row may hold any number of them.
+  Status SetNested(const Column& col, size_t r, avro_value_t* v, const std::string& path) {
+    const DataType& type = col.type();
+    if (type.id == TypeId::kStruct) {
+      for (size_t i = 0; i < type.num_children(); ++i) {
+        avro_value_t field;
+        if (avro_value_get_by_index(v, i, &field, nullptr) != 0) return AvroFailure("field");
+        const Field& f = type.child(i);
+        GAGGLE_RETURN_IF_ERROR(SetInner(col.child(i), r, f.nullable, &field, path + "." + f.name));
+      }
+      return Status::OK();
+    }
+    if (avro_value_reset(v) != 0) return AvroFailure("array");  // the value is reused row after row
+    const bool list = type.id == TypeId::kList;
+    const Column& items = col.child(0);
+    for (uint64_t k = col.ListBegin(r); k < col.ListEnd(r); ++k) {
+      avro_value_t item;
+      if (list) {
+        if (avro_value_append(v, &item, nullptr) != 0) return AvroFailure("array item");
+        GAGGLE_RETURN_IF_ERROR(SetInner(items, k, type.list_element().nullable, &item, path + "[]"));
+        continue;
+      }
+      key_.assign(items.child(0).GetString(k));
+      if (key_.find('\0') != std::string::npos) {
+        return Status::InvalidArgument("avro writer '" + file_->path() + "': map column '" + path + "' row " +
+                                       std::to_string(rows_) + " has a key with a NUL byte (avro-c cannot write it)");
+      }
+      int is_new = 0;
+      if (avro_value_add(v, key_.c_str(), &item, nullptr, &is_new) != 0) return AvroFailure("map entry");
+      if (!is_new) {
+        return Status::InvalidArgument("avro writer '" + file_->path() + "': map column '" + path + "' row " +
+                                       std::to_string(rows_) + " repeats the key '" + key_ +
+                                       "' (an Avro map holds each key once)");
+      }
+      GAGGLE_RETURN_IF_ERROR(SetInner(items.child(1), k, type.map_value().nullable, &item, path + "{}"));
+    }
+    return Status::OK();
+  }
+
+  // One value inside a nested column: the null branch of its union, or the value.
+  Status SetInner(const Column& col, size_t i, bool nullable, avro_value_t* field, const std::string& path) {
+    avro_value_t branch;
+    avro_value_t* v = field;
+    if (nullable) {
+      const bool null = col.IsNull(i);
+      if (avro_value_set_branch(field, null ? 0 : 1, &branch) != 0) return AvroFailure("union");
+      if (null) return avro_value_set_null(&branch) == 0 ? Status::OK() : AvroFailure("null");
+      v = &branch;
+    } else if (col.IsNull(i)) {
+      return Status::InvalidArgument("avro writer '" + file_->path() + "': '" + path + "' is not nullable but row " +
+                                     std::to_string(rows_) + " holds a null there");
+    }
+    int rc = 0;
+    switch (col.type().id) {
+      case TypeId::kBool: rc = avro_value_set_boolean(v, col.Get<uint8_t>(i) != 0); break;
+      case TypeId::kInt32:
+      case TypeId::kDate: rc = avro_value_set_int(v, col.Get<int32_t>(i)); break;
+      case TypeId::kInt64:
+      case TypeId::kTimestamp: rc = avro_value_set_long(v, col.Get<int64_t>(i)); break;
+      case TypeId::kFloat: rc = avro_value_set_float(v, col.Get<float>(i)); break;
+      case TypeId::kDouble: rc = avro_value_set_double(v, col.Get<double>(i)); break;
+      case TypeId::kString: {
+        std::string_view s = col.GetString(i);
+        rc = avro_value_set_string_len(v, s.data(), s.size() + 1);  // the size counts a NUL (see SetLeaf)
+        break;
+      }
+      case TypeId::kBinary: {
+        std::string_view s = col.GetString(i);
+        rc = avro_value_set_bytes(v, const_cast<char*>(s.data()), s.size());
+        break;
+      }
+      case TypeId::kDecimal: {
+        std::array<uint8_t, 16> bytes{};
+        Int128 unscaled = col.type().is_wide_decimal() ? col.Get<Int128>(i) : col.Get<int64_t>(i);
+        size_t n = DecimalBytes(unscaled, bytes.data());
+        rc = avro_value_set_bytes(v, bytes.data(), n);
+        break;
+      }
+      case TypeId::kStruct:
+      case TypeId::kList:
+      case TypeId::kMap: return SetNested(col, i, v, path);
     }
     return rc == 0 ? Status::OK() : AvroFailure("value");
   }
@@ -326,6 +464,7 @@ class AvroWriter final : public BatchWriter {
   avro_value_t value_{nullptr, nullptr};  // reused for every row
   avro_writer_t scratch_writer_ = nullptr;
   std::string scratch_;
+  std::string key_;  // scratch: one map key, NUL-terminated for avro-c
 
   const RecordBatch* batch_ = nullptr;
   std::string block_;  // encoded rows of the open block

@@ -154,6 +154,15 @@ Status CsvReader::Init() {
     return Status::InvalidArgument(input_->path() + ": CSV delimiter and quote must differ and not be CR or LF");
   }
   if (options_.batch_rows == 0) return Status::InvalidArgument("batch_rows must be positive");
+  if (options_.schema) {
+    for (const Field& f : options_.schema->fields()) {
+      if (f.type.is_nested()) {
+        return Status::Unsupported(input_->path() + ": CSV column '" + f.name + "' is declared " + f.type.ToString() +
+                                   "; CSV holds no nested values (gaggle writes them as JSON text: declare the column "
+                                   "string, or read the data as JSON lines)");
+      }
+    }
+  }
   std::vector<std::string> names;
   GAGGLE_RETURN_IF_ERROR(ReadHeader(&names));
   if (options_.schema) return BindDeclaredSchema(names);

@@ -9,6 +9,8 @@
 //    read again afterwards, never lost.
 //  - An unquoted field equal to csv.null_text is null; a quoted field never is.
 //  - Empty lines are skipped unless the file has exactly one column (then they are nulls).
+//  - A declared nested type (struct, list, map) is Unsupported: CSV fields are text (a nested
+//    value written by the CSV writer is JSON text, read back as a string).
 //  - Record errors are Corruption naming file, line, byte offset (and column and text
 //    for a value that does not parse as its column's type). Errors are sticky.
 // Memory: one batch plus one 1 MiB input chunk (plus the inference sample while it is read).

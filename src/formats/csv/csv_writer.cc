@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "columnar/value_format.h"
+#include "columnar/value_json.h"
 #include "formats/text_typing.h"
 
 namespace gaggle {
@@ -36,6 +37,7 @@ class CsvWriter final : public BatchWriter {
   CsvOptions options_;
   bool needs_quote_[256] = {};
   std::string out_;
+  std::string json_;  // scratch: a nested value's JSON text
   Status error_;
   bool finished_ = false;
 };
@@ -93,6 +95,14 @@ void CsvWriter::AppendValue(const Column& column, size_t row) {
     case TypeId::kDate: AppendField(FormatDate(column.Get<int32_t>(row))); return;
     case TypeId::kTimestamp: AppendField(FormatTimestamp(column.Get<int64_t>(row), column.type().utc)); return;
     case TypeId::kDecimal: AppendField(column.ValueToString(row)); return;
+    case TypeId::kStruct:
+    case TypeId::kList:
+    case TypeId::kMap:
+      // Nested values are written as their JSON text (value_json.h), quoted as any field.
+      json_.clear();
+      (void)AppendValueJson(column, row, &json_);
+      AppendField(json_);
+      return;
   }
 }
 

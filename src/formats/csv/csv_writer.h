@@ -5,6 +5,8 @@
 //    tab, empty string, the null text).
 //  - Values formatted with columnar/value_format.h (ISO-8601 UTC timestamps, nan/inf,
 //    hex binary); integral floating values get ".0"; null is csv.null_text unquoted.
+//  - Nested values (struct, list, map) are written as their JSON text (columnar/value_json.h),
+//    e.g. [1,2] or {"a":"x"}; a null nested value is csv.null_text like any null.
 //  - Output is buffered (about 1 MiB) and errors are sticky. Not thread-safe.
 #pragma once
 

@@ -69,6 +69,23 @@ error_code Walk(od::value value, int depth) {
   return simdjson::INCORRECT_TYPE;
 }
 
+// The raw text of a value (objects and arrays in full), without trailing whitespace.
+std::optional<std::string_view> RawText(od::value value) {
+  od::json_type type;
+  if (value.type().get(type)) return std::nullopt;
+  std::string_view text;
+  if (type == od::json_type::object) {
+    od::object o;
+    if (value.get_object().get(o) || o.raw_json().get(text)) return std::nullopt;
+  } else if (type == od::json_type::array) {
+    od::array a;
+    if (value.get_array().get(a) || a.raw_json().get(text)) return std::nullopt;
+  } else {
+    text = value.raw_json_token();
+  }
+  return TrimRight(text);
+}
+
 simdjson::padded_string_view Padded(std::string_view line) {
   return simdjson::padded_string_view(line.data(), line.size(), line.size() + simdjson::SIMDJSON_PADDING);
 }
@@ -85,20 +102,52 @@ std::optional<std::string_view> JsonSourceText::MemberText(std::string_view line
     od::field field;
     if (std::move(member).get(field)) return std::nullopt;
     if (i++ != index) continue;  // the iterator skips the unread value
-    od::value value = field.value();
-    od::json_type type;
-    if (value.type().get(type)) return std::nullopt;
-    std::string_view text;
-    if (type == od::json_type::object) {
-      od::object o;
-      if (value.get_object().get(o) || o.raw_json().get(text)) return std::nullopt;
-    } else if (type == od::json_type::array) {
-      od::array a;
-      if (value.get_array().get(a) || a.raw_json().get(text)) return std::nullopt;
-    } else {
-      text = value.raw_json_token();
+    return RawText(field.value());
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+// The value at `path[depth..]` below `value` (an object member or array element per index).
+std::optional<std::string_view> Descend(od::value value, const std::vector<size_t>& path, size_t depth) {
+  if (depth == path.size()) return RawText(value);
+  od::json_type type;
+  if (value.type().get(type)) return std::nullopt;
+  size_t i = 0;
+  if (type == od::json_type::object) {
+    od::object object;
+    if (value.get_object().get(object)) return std::nullopt;
+    for (auto member : object) {
+      od::field field;
+      if (std::move(member).get(field)) return std::nullopt;
+      if (i++ == path[depth]) return Descend(field.value(), path, depth + 1);
     }
-    return TrimRight(text);
+  } else if (type == od::json_type::array) {
+    od::array array;
+    if (value.get_array().get(array)) return std::nullopt;
+    for (auto element : array) {
+      od::value v;
+      if (std::move(element).get(v)) return std::nullopt;
+      if (i++ == path[depth]) return Descend(v, path, depth + 1);
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string_view> JsonSourceText::ValueText(std::string_view line, const std::vector<size_t>& path) {
+  if (path.empty()) return std::nullopt;
+  od::document doc;
+  if (parser_.iterate(Padded(line)).get(doc)) return std::nullopt;
+  od::object object;
+  if (doc.get_object().get(object)) return std::nullopt;
+  size_t i = 0;
+  for (auto member : object) {
+    od::field field;
+    if (std::move(member).get(field)) return std::nullopt;
+    if (i++ == path[0]) return Descend(field.value(), path, 1);
   }
   return std::nullopt;
 }

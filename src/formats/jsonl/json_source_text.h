@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 namespace gaggle {
 
@@ -22,6 +23,10 @@ class JsonSourceText {
   // The source text (without surrounding whitespace) of the value of the `index`-th
   // member of the top-level object in `line`, or nullopt if the line cannot be walked.
   std::optional<std::string_view> MemberText(std::string_view line, size_t index);
+
+  // The source text of a value nested inside the line's object: path[0] is the index of the
+  // top-level member; each next index picks a member of an object or an element of an array.
+  std::optional<std::string_view> ValueText(std::string_view line, const std::vector<size_t>& path);
 
   // Byte offset within `line` of the first error found by walking every value, or
   // nullopt when the walk finds none (some errors are only found by the DOM parser).

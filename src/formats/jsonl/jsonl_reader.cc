@@ -5,7 +5,9 @@
 #include <cfloat>
 #include <cstring>
 #include <unordered_map>
+#include <unordered_set>
 
+#include "formats/jsonl/json_shape_guess.h"
 #include "formats/jsonl/json_source_text.h"
 #include "formats/text_typing.h"
 
@@ -52,9 +54,9 @@ bool IsBlank(std::string_view s) {
   return true;
 }
 
-std::string NestedUnsupported(const std::string& key, dom::element_type type) {
-  return "key '" + key + "' holds " + JsonTypeName(type) +
-         "; nested values are only read into a column declared as string (kept as JSON text)";
+std::string NestedUnsupported(const std::string& key, dom::element_type type, const DataType& column) {
+  return "key '" + key + "' holds " + JsonTypeName(type) + " but the column is " + column.ToString() +
+         "; nested values read into nested columns, or as JSON text into string columns";
 }
 
 class JsonlReader final : public BatchReader {
@@ -90,7 +92,12 @@ class JsonlReader final : public BatchReader {
   Status InferSchema();
   Status ReadRow(RecordBatch* batch);
   Status AppendValue(dom::element value, size_t column_index, size_t member, Column* column);
-  Status AppendSourceText(size_t column_index, size_t member, Column* column);
+  // One value into a column of any type; `name` names the column (a dotted path inside nested ones).
+  Status AppendAny(dom::element value, const std::string& name, bool nullable, size_t member, Column* column);
+  Status AppendNested(dom::element value, const std::string& name, size_t member, Column* column);
+  Status AppendStruct(dom::object object, const std::string& name, size_t member, Column* column);
+  Status AppendMap(dom::object object, const std::string& name, size_t member, Column* column);
+  Status AppendSourceText(const std::string& name, size_t member, Column* column);
 
   std::unique_ptr<TextInput> input_;
   ReadOptions options_;
@@ -116,6 +123,9 @@ class JsonlReader final : public BatchReader {
   std::vector<uint64_t> seen_;  // per column, the row stamp of its last key: duplicate and missing keys
   uint64_t row_stamp_ = 0;
   std::string scratch_;
+  std::vector<size_t> path_;  // inside a nested value: member index, then indices down to the value
+  // Per nesting depth, the keys of the map being read there (views into the line's DOM).
+  std::vector<std::unordered_set<std::string_view>> map_keys_;
   Status error_;
   bool done_ = false;
 };
@@ -197,7 +207,7 @@ int JsonlReader::AddColumn(std::string_view key) {
 }
 
 Status JsonlReader::InferSchema() {
-  std::vector<JsonTypeGuess> guesses;
+  std::vector<JsonShapeGuess> guesses;
   size_t rows = 0;
   Mark();
   while (rows < options_.infer_rows && pos_ - mark_ < kMaxSampleBytes) {
@@ -218,20 +228,12 @@ Status JsonlReader::InferSchema() {
       size_t c = static_cast<size_t>(col);
       if (seen_[c] == row_stamp_) return Located(StatusCode::kCorruption, member, "duplicate key '" + names_[c] + "'");
       seen_[c] = row_stamp_;
-      switch (kv.value.type()) {
-        case dom::element_type::NULL_VALUE: break;
-        case dom::element_type::BOOL: guesses[c].ObserveBool(); break;
-        case dom::element_type::INT64: guesses[c].ObserveInt(); break;
-        case dom::element_type::DOUBLE: guesses[c].ObserveDouble(); break;
-        case dom::element_type::UINT64:
-          return Located(StatusCode::kCorruption, member,
-                         "key '" + names_[c] + "': integer " + std::to_string(kv.value.get_uint64().value_unsafe()) +
-                             " does not fit in int64");
-        case dom::element_type::STRING: guesses[c].ObserveString(kv.value.get_string().value_unsafe()); break;
-        case dom::element_type::ARRAY:
-        case dom::element_type::OBJECT:
-          return Located(StatusCode::kUnsupported, member, NestedUnsupported(names_[c], kv.value.type()));
+      if (kv.value.type() == dom::element_type::UINT64) {
+        return Located(StatusCode::kCorruption, member,
+                       "key '" + names_[c] + "': integer " + std::to_string(kv.value.get_uint64().value_unsafe()) +
+                           " does not fit in int64");
       }
+      guesses[c].Observe(kv.value);
       ++member;
     }
   }
@@ -258,28 +260,33 @@ Status JsonlReader::Init() {
 }
 
 // The value's text exactly as written in the line (nested values, decimals, numbers in string columns).
-Status JsonlReader::AppendSourceText(size_t c, size_t member, Column* column) {
-  std::optional<std::string_view> text = source_.MemberText(line_, member);
-  if (!text) return Located(StatusCode::kInternal, member, "cannot recover the text of '" + names_[c] + "'");
+Status JsonlReader::AppendSourceText(const std::string& name, size_t member, Column* column) {
+  std::optional<std::string_view> text =
+      path_.empty() ? source_.MemberText(line_, member) : source_.ValueText(line_, path_);
+  if (!text) return Located(StatusCode::kInternal, member, "cannot recover the text of '" + name + "'");
   if (column->type().id == TypeId::kString) {
     column->AppendString(*text);
     return Status::OK();
   }
   if (!AppendText(column, *text, &scratch_)) {
-    return Located(
-        StatusCode::kCorruption, member,
-        "column '" + names_[c] + "': cannot read " + QuoteForMessage(*text) + " as " + column->type().ToString());
+    return Located(StatusCode::kCorruption, member,
+                   "column '" + name + "': cannot read " + QuoteForMessage(*text) + " as " + column->type().ToString());
   }
   return Status::OK();
 }
 
 Status JsonlReader::AppendValue(dom::element value, size_t c, size_t member, Column* column) {
+  return AppendAny(value, names_[c], schema_->field(c).nullable, member, column);
+}
+
+Status JsonlReader::AppendAny(dom::element value, const std::string& name, bool nullable, size_t member,
+                              Column* column) {
   const TypeId id = column->type().id;
   const dom::element_type type = value.type();
   auto mismatch = [&](const std::string& shown) {
-    return Located(StatusCode::kCorruption, member,
-                   "column '" + names_[c] + "': cannot read " + JsonTypeName(type) + " " + shown + " as " +
-                       column->type().ToString());
+    return Located(
+        StatusCode::kCorruption, member,
+        "column '" + name + "': cannot read " + JsonTypeName(type) + " " + shown + " as " + column->type().ToString());
   };
   switch (type) {
     case dom::element_type::STRING: {
@@ -321,9 +328,9 @@ Status JsonlReader::AppendValue(dom::element value, size_t c, size_t member, Col
         column->Append<double>(static_cast<double>(v));
         return Status::OK();
       }
-      if (id == TypeId::kString || id == TypeId::kDecimal) return AppendSourceText(c, member, column);
+      if (id == TypeId::kString || id == TypeId::kDecimal) return AppendSourceText(name, member, column);
       return Located(StatusCode::kCorruption, member,
-                     "column '" + names_[c] + "': integer " + std::to_string(v) + " does not fit in int64");
+                     "column '" + name + "': integer " + std::to_string(v) + " does not fit in int64");
     }
     case dom::element_type::DOUBLE: {
       double v = value.get_double().value_unsafe();
@@ -336,7 +343,7 @@ Status JsonlReader::AppendValue(dom::element value, size_t c, size_t member, Col
         column->Append<float>(static_cast<float>(v));
         return Status::OK();
       }
-      if (id == TypeId::kString || id == TypeId::kDecimal) return AppendSourceText(c, member, column);
+      if (id == TypeId::kString || id == TypeId::kDecimal) return AppendSourceText(name, member, column);
       return mismatch(std::to_string(v));
     }
     case dom::element_type::BOOL: {
@@ -351,19 +358,131 @@ Status JsonlReader::AppendValue(dom::element value, size_t c, size_t member, Col
       return Status::OK();
     }
     case dom::element_type::NULL_VALUE:
-      if (!schema_->field(c).nullable) {
-        return Located(StatusCode::kCorruption, member, "column '" + names_[c] + "' is not nullable but is null");
-      }
+      if (!nullable)
+        return Located(StatusCode::kCorruption, member, "column '" + name + "' is not nullable but is null");
       column->AppendNull();
       return Status::OK();
     case dom::element_type::ARRAY:
     case dom::element_type::OBJECT:
-      if (id != TypeId::kString || !declared_) {
-        return Located(StatusCode::kUnsupported, member, NestedUnsupported(names_[c], type));
+      if (column->type().is_nested()) {
+        if (!path_.empty()) return AppendNested(value, name, member, column);
+        path_.assign(1, member);
+        Status st = AppendNested(value, name, member, column);
+        path_.clear();
+        return st;
       }
-      return AppendSourceText(c, member, column);
+      if (id != TypeId::kString) {
+        return Located(StatusCode::kUnsupported, member, NestedUnsupported(name, type, column->type()));
+      }
+      return AppendSourceText(name, member, column);
   }
   return Status::Internal("unknown JSON element type");
+}
+
+// A JSON object or array into a struct, list or map column; path_ locates the value in the line.
+Status JsonlReader::AppendNested(dom::element value, const std::string& name, size_t member, Column* column) {
+  const DataType& type = column->type();
+  const dom::element_type json = value.type();
+  auto mismatch = [&] {
+    return Located(StatusCode::kCorruption, member,
+                   "column '" + name + "': cannot read " + JsonTypeName(json) + " as " + type.ToString());
+  };
+  switch (type.id) {
+    case TypeId::kStruct:
+    case TypeId::kMap: {
+      dom::object object;
+      if (json != dom::element_type::OBJECT || value.get_object().get(object)) return mismatch();
+      return type.id == TypeId::kStruct ? AppendStruct(object, name, member, column)
+                                        : AppendMap(object, name, member, column);
+    }
+    case TypeId::kList: {
+      if (json != dom::element_type::ARRAY) return mismatch();
+      const Field& element = type.list_element();
+      const std::string element_name = name + "[]";
+      dom::array array;
+      if (value.get_array().get(array)) return mismatch();
+      size_t k = 0;
+      for (dom::element e : array) {
+        path_.push_back(k++);
+        Status st = AppendAny(e, element_name, element.nullable, member, &column->child(0));
+        path_.pop_back();
+        GAGGLE_RETURN_IF_ERROR(st);
+      }
+      column->CommitList();
+      return Status::OK();
+    }
+    default: return mismatch();
+  }
+}
+
+Status JsonlReader::AppendStruct(dom::object object, const std::string& name, size_t member, Column* column) {
+  const DataType& type = column->type();
+  const size_t n = type.num_children();
+  std::vector<uint8_t> seen(n, 0);
+  size_t k = 0, guess = 0;
+  for (dom::key_value_pair kv : object) {
+    // Objects usually list their keys in the struct's order: try the next field first.
+    size_t f = guess < n && type.child(guess).name == kv.key ? guess : n;
+    for (size_t i = 0; f == n && i < n; ++i) {
+      if (type.child(i).name == kv.key) f = i;
+    }
+    if (f == n) {
+      return Located(declared_ ? StatusCode::kSchemaMismatch : StatusCode::kCorruption, member,
+                     "column '" + name + "': key " + QuoteForMessage(kv.key) + " is not a field of " + type.ToString() +
+                         (declared_ ? "" : " (inferred from the first lines; pass a schema)"));
+    }
+    if (seen[f])
+      return Located(StatusCode::kCorruption, member,
+                     "column '" + name + "': duplicate key '" + std::string(kv.key) + "'");
+    seen[f] = 1;
+    guess = f + 1;
+    path_.push_back(k++);
+    Status st = AppendAny(kv.value, name + "." + type.child(f).name, type.child(f).nullable, member, &column->child(f));
+    path_.pop_back();
+    GAGGLE_RETURN_IF_ERROR(st);
+  }
+  for (size_t f = 0; f < n; ++f) {
+    if (seen[f]) continue;
+    if (!type.child(f).nullable) {
+      return Located(StatusCode::kCorruption, member,
+                     "column '" + name + "." + type.child(f).name + "' is not nullable but its key is missing");
+    }
+    column->child(f).AppendNull();
+  }
+  column->CommitStruct();
+  return Status::OK();
+}
+
+Status JsonlReader::AppendMap(dom::object object, const std::string& name, size_t member, Column* column) {
+  const DataType& type = column->type();
+  Column& entries = column->child(0);
+  Column& keys = entries.child(0);
+  // One set per depth: a map inside this map's values must not clear this one.
+  if (map_keys_.size() <= path_.size()) map_keys_.resize(path_.size() + 1);
+  std::unordered_set<std::string_view>& seen = map_keys_[path_.size()];
+  seen.clear();
+  size_t k = 0;
+  for (dom::key_value_pair kv : object) {
+    if (!seen.insert(kv.key).second) {
+      return Located(StatusCode::kCorruption, member,
+                     "column '" + name + "': duplicate key " + QuoteForMessage(kv.key));
+    }
+    if (keys.type().id == TypeId::kString) {
+      keys.AppendString(kv.key);
+    } else if (!AppendText(&keys, kv.key, &scratch_)) {
+      return Located(
+          StatusCode::kCorruption, member,
+          "column '" + name + "': cannot read key " + QuoteForMessage(kv.key) + " as " + keys.type().ToString());
+    }
+    path_.push_back(k++);
+    Status st =
+        AppendAny(kv.value, name + "." + std::string(kv.key), type.map_value().nullable, member, &entries.child(1));
+    path_.pop_back();
+    GAGGLE_RETURN_IF_ERROR(st);
+    entries.CommitStruct();
+  }
+  column->CommitList();
+  return Status::OK();
 }
 
 Status JsonlReader::ReadRow(RecordBatch* batch) {

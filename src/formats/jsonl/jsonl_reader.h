@@ -7,8 +7,10 @@
 //    line), else inferred from the first options.infer_rows lines (formats/text_typing.h);
 //    keys seen in the sample are the columns, in order of first appearance, and a later
 //    unknown key is Corruption naming line and key. The sample is read again, never lost.
-//  - Nested objects/arrays are kept as their JSON text in a declared string column and
-//    are Unsupported (naming the key) anywhere else.
+//  - Nested values: objects infer as structs and arrays as lists (json_shape_guess.h); they
+//    read into declared struct, list and map columns (a map from an object, keys parsed as
+//    the key type); into a string column they are kept as their exact JSON text; into any
+//    other column they are Unsupported. Errors inside name the path ('user.tags[]').
 //  - Integers beyond int64 are errors, never silently doubles.
 //  - Malformed JSON is Corruption naming file, line and byte offset. Errors are sticky.
 // Memory: one batch plus one 1 MiB input chunk (plus the inference sample while it is read).

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "columnar/value_format.h"
+#include "columnar/value_json.h"
 #include "formats/text_typing.h"
 
 namespace gaggle {
@@ -139,6 +140,15 @@ Status JsonlWriter::AppendValue(const Column& column, size_t c, size_t row) {
       out_.push_back('"');
       out_.append(column.ValueToString(row));
       out_.push_back('"');
+      break;
+    case TypeId::kStruct:
+    case TypeId::kList:
+    case TypeId::kMap:
+      if (!AppendValueJson(column, row, &out_)) {
+        return Status::InvalidArgument(file_->path() + ": row " + std::to_string(row) + " of column '" +
+                                       schema_->field(c).name +
+                                       "' holds a string that is not valid UTF-8; JSON cannot hold it");
+      }
       break;
   }
   return Status::OK();

@@ -4,7 +4,8 @@
 //    passed through, invalid UTF-8 is InvalidArgument naming row and column.
 //  - Numbers shortest round-trip (value_format.h, ".0" on integral floating values);
 //    NaN/inf/-inf as the strings "nan"/"inf"/"-inf"; dates, timestamps (UTC), decimals
-//    and hex binary as strings; null as null.
+//    and hex binary as strings; null as null. Nested values as JSON (columnar/value_json.h):
+//    struct -> object, list -> array, map -> object (keys as text).
 //  - Output is buffered (about 1 MiB) and errors are sticky. Not thread-safe.
 #pragma once
 

@@ -112,7 +112,7 @@ void ColumnChunkBuilder::Finish(std::vector<std::string_view>* pieces, ColumnMet
   pieces->push_back(data_pages_);
   *meta = ColumnMetaData{};
   meta->type = type_;
-  meta->path_in_schema = {path_};
+  meta->path_in_schema = path_in_schema_.empty() ? std::vector<std::string>{path_} : path_in_schema_;
   meta->codec = CodecFor(codec_);
   meta->total_uncompressed_size = uncompressed_total_;
   meta->total_compressed_size = static_cast<int64_t>(dictionary_page_.size() + data_pages_.size());

@@ -38,6 +38,8 @@ class ColumnChunkBuilder {
   void Finish(std::vector<std::string_view>* pieces, ColumnMetaData* meta) const;
   // Forgets the chunk, keeping buffer capacity.
   void Reset();
+  // The column's path in the schema (default: the one name given at construction).
+  void SetPathInSchema(std::vector<std::string> path) { path_in_schema_ = std::move(path); }
 
   size_t buffered_bytes() const { return dictionary_page_.size() + data_pages_.size(); }
   int data_page_count() const { return data_page_count_; }
@@ -49,6 +51,7 @@ class ColumnChunkBuilder {
 
   PhysicalType type_;
   std::string path_;
+  std::vector<std::string> path_in_schema_;
   Compression codec_;
   int level_;
   std::string dictionary_page_;

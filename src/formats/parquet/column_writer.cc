@@ -18,16 +18,35 @@ namespace {
 // the chunk builder, the dictionary/plain mode.
 class ColumnWriterBase : public ColumnWriter {
  public:
-  ColumnWriterBase(const Field& field, const ColumnWriterOptions& options)
+  ColumnWriterBase(const Field& field, const ColumnWriterOptions& options, const LeafLevels* leaf)
       : field_(field),
         options_(options),
         builder_(PhysicalTypeFor(field.type), field.name, options.compression, options.compression_level),
         levels_(1) {
     options_.page_bytes = std::max<size_t>(options_.page_bytes, 1);
     dictionary_mode_ = options_.dictionary;
+    if (leaf != nullptr) {
+      nested_ = true;
+      max_def_ = leaf->max_definition_level;
+      max_rep_ = leaf->max_repetition_level;
+      levels_.Reset(BitWidth(static_cast<uint64_t>(max_def_)));
+      rep_levels_.Reset(BitWidth(static_cast<uint64_t>(max_rep_)));
+      builder_.SetPathInSchema(leaf->path_in_schema);
+    }
   }
 
   size_t buffered_bytes() const override { return builder_.buffered_bytes() + page_bytes_estimate(); }
+
+  Status WriteLevels(const Column& entries, const int16_t* def, const int16_t* rep, size_t count) override {
+    if (!nested_) return Status::Internal("Parquet column '" + field_.name + "' is not a nested leaf");
+    def_in_ = def;
+    rep_in_ = rep;
+    level_pos_ = 0;
+    level_end_ = count;
+    Status st = Write(entries, 0, count);
+    def_in_ = rep_in_ = nullptr;
+    return st;
+  }
 
  protected:
   virtual size_t page_bytes_estimate() const = 0;
@@ -61,6 +80,17 @@ class ColumnWriterBase : public ColumnWriter {
 
   void PutLevels(const uint8_t* valid, size_t n) {
     page_rows_ += n;
+    if (def_in_ != nullptr) {
+      const size_t end = level_pos_ + n;
+      if (max_def_ > 0) {
+        for (size_t i = level_pos_; i < end; ++i) levels_.Put(static_cast<uint32_t>(def_in_[i]));
+      }
+      if (max_rep_ > 0) {
+        for (size_t i = level_pos_; i < end; ++i) rep_levels_.Put(static_cast<uint32_t>(rep_in_[i]));
+      }
+      level_pos_ = end;
+      return;
+    }
     if (!field_.nullable) return;
     if (valid == nullptr) {
       levels_.PutRepeated(1, n);
@@ -70,9 +100,26 @@ class ColumnWriterBase : public ColumnWriter {
   }
 
   // Hands the page to the builder: levels section (length-prefixed) + values.
+  // Nested leaves: a page may end only where a row ends (the next entry starts a row).
+  bool AtRowBoundary() const { return rep_in_ == nullptr || level_pos_ >= level_end_ || rep_in_[level_pos_] == 0; }
+
+  // Appends one level section: its 4-byte length, then the RLE hybrid.
+  void AppendLevelSection(RleBitPackedEncoder* encoder) {
+    const size_t at = level_bytes_.size();
+    level_bytes_.append(4, '\0');
+    encoder->FinishTo(&level_bytes_);
+    uint32_t len = static_cast<uint32_t>(level_bytes_.size() - at - 4);
+    std::memcpy(level_bytes_.data() + at, &len, 4);
+  }
+
   Status EmitPage(std::string_view values, Encoding encoding, Statistics* stats) {
     std::string_view levels;
-    if (field_.nullable) {
+    if (nested_) {
+      level_bytes_.clear();
+      if (max_rep_ > 0) AppendLevelSection(&rep_levels_);
+      if (max_def_ > 0) AppendLevelSection(&levels_);
+      levels = level_bytes_;
+    } else if (field_.nullable) {
       level_bytes_.assign(4, '\0');
       levels_.FinishTo(&level_bytes_);
       uint32_t len = static_cast<uint32_t>(level_bytes_.size() - 4);
@@ -114,7 +161,16 @@ class ColumnWriterBase : public ColumnWriter {
   Field field_;
   ColumnWriterOptions options_;
   ColumnChunkBuilder builder_;
-  RleBitPackedEncoder levels_;
+  RleBitPackedEncoder levels_;  // definition levels
+  // Nested leaves: levels of the entries being written (set during WriteLevels only).
+  bool nested_ = false;
+  int16_t max_def_ = 0;
+  int16_t max_rep_ = 0;
+  RleBitPackedEncoder rep_levels_;
+  const int16_t* def_in_ = nullptr;
+  const int16_t* rep_in_ = nullptr;
+  size_t level_pos_ = 0;
+  size_t level_end_ = 0;
   RleBitPackedEncoder indices_encoder_;
   std::string level_bytes_;
   std::string index_bytes_;
@@ -134,7 +190,8 @@ class ColumnWriterBase : public ColumnWriter {
 template <typename Src, typename Phys>
 class FixedColumnWriter final : public ColumnWriterBase {
  public:
-  FixedColumnWriter(const Field& field, const ColumnWriterOptions& options) : ColumnWriterBase(field, options) {
+  FixedColumnWriter(const Field& field, const ColumnWriterOptions& options, const LeafLevels* leaf)
+      : ColumnWriterBase(field, options, leaf) {
     if (field.type.id == TypeId::kDecimal) decimal_limit_ = Pow10Int128(field.type.precision);
   }
 
@@ -150,6 +207,7 @@ class FixedColumnWriter final : public ColumnWriterBase {
       size_t used = dictionary_mode_ ? WriteDictionary(src + done, v, n) : WritePlain(src + done, v, n);
       PutLevels(v, used);
       done += used;
+      if (!AtRowBoundary()) continue;
       if (fell_back_ && dictionary_mode_) {
         GAGGLE_RETURN_IF_ERROR(FlushPage());
         dictionary_mode_ = false;
@@ -285,7 +343,8 @@ class FixedColumnWriter final : public ColumnWriterBase {
 
 class BoolColumnWriter final : public ColumnWriterBase {
  public:
-  BoolColumnWriter(const Field& field, const ColumnWriterOptions& options) : ColumnWriterBase(field, options) {
+  BoolColumnWriter(const Field& field, const ColumnWriterOptions& options, const LeafLevels* leaf)
+      : ColumnWriterBase(field, options, leaf) {
     dictionary_mode_ = false;
   }
 
@@ -309,7 +368,7 @@ class BoolColumnWriter final : public ColumnWriterBase {
       }
       PutLevels(valid == nullptr ? nullptr : valid + done, n);
       done += n;
-      if (PageFull()) GAGGLE_RETURN_IF_ERROR(FlushPage());
+      if (PageFull() && AtRowBoundary()) GAGGLE_RETURN_IF_ERROR(FlushPage());
     }
     return Status::OK();
   }
@@ -363,6 +422,7 @@ class ByteArrayColumnWriter final : public ColumnWriterBase {
           dictionary_mode_ ? WriteDictionary(offsets + done, chars, v, n) : WritePlain(offsets + done, chars, v, n);
       PutLevels(v, used);
       done += used;
+      if (!AtRowBoundary()) continue;
       if (fell_back_ && dictionary_mode_) {
         GAGGLE_RETURN_IF_ERROR(FlushPage());
         dictionary_mode_ = false;
@@ -463,31 +523,37 @@ class ByteArrayColumnWriter final : public ColumnWriterBase {
 
 }  // namespace
 
-Result<std::unique_ptr<ColumnWriter>> MakeColumnWriter(const Field& field, const ColumnWriterOptions& options) {
+Result<std::unique_ptr<ColumnWriter>> MakeColumnWriter(const Field& field, const ColumnWriterOptions& options,
+                                                       const LeafLevels* leaf) {
   std::unique_ptr<ColumnWriter> w;
+  const ColumnWriterOptions& o = options;
   switch (field.type.id) {
-    case TypeId::kBool: w = std::make_unique<BoolColumnWriter>(field, options); break;
+    case TypeId::kBool: w = std::make_unique<BoolColumnWriter>(field, o, leaf); break;
     case TypeId::kInt32:
-    case TypeId::kDate: w = std::make_unique<FixedColumnWriter<int32_t, int32_t>>(field, options); break;
+    case TypeId::kDate: w = std::make_unique<FixedColumnWriter<int32_t, int32_t>>(field, o, leaf); break;
     case TypeId::kInt64:
-    case TypeId::kTimestamp: w = std::make_unique<FixedColumnWriter<int64_t, int64_t>>(field, options); break;
-    case TypeId::kFloat: w = std::make_unique<FixedColumnWriter<float, float>>(field, options); break;
-    case TypeId::kDouble: w = std::make_unique<FixedColumnWriter<double, double>>(field, options); break;
+    case TypeId::kTimestamp: w = std::make_unique<FixedColumnWriter<int64_t, int64_t>>(field, o, leaf); break;
+    case TypeId::kFloat: w = std::make_unique<FixedColumnWriter<float, float>>(field, o, leaf); break;
+    case TypeId::kDouble: w = std::make_unique<FixedColumnWriter<double, double>>(field, o, leaf); break;
     case TypeId::kString:
-    case TypeId::kBinary: w = std::make_unique<ByteArrayColumnWriter>(field, options); break;
+    case TypeId::kBinary: w = std::make_unique<ByteArrayColumnWriter>(field, o, leaf); break;
     case TypeId::kDecimal:
       if (field.type.precision < 1 || field.type.precision > kMaxDecimalPrecision) {
         return Status::InvalidArgument("Parquet column '" + field.name + "': " + field.type.ToString() +
                                        " is outside precision 1..38");
       }
       if (field.type.is_wide_decimal()) {
-        w = std::make_unique<FixedColumnWriter<Int128, BigEndianDecimal128>>(field, options);
+        w = std::make_unique<FixedColumnWriter<Int128, BigEndianDecimal128>>(field, o, leaf);
       } else if (PhysicalTypeFor(field.type) == PhysicalType::kInt32) {
-        w = std::make_unique<FixedColumnWriter<int64_t, int32_t>>(field, options);
+        w = std::make_unique<FixedColumnWriter<int64_t, int32_t>>(field, o, leaf);
       } else {
-        w = std::make_unique<FixedColumnWriter<int64_t, int64_t>>(field, options);
+        w = std::make_unique<FixedColumnWriter<int64_t, int64_t>>(field, o, leaf);
       }
       break;
+    case TypeId::kStruct:
+    case TypeId::kList:
+    case TypeId::kMap:
+      return Status::Internal("Parquet column '" + field.name + "': a nested type is written by its leaves");
   }
   if (w == nullptr) return Status::Internal("no Parquet column writer for " + field.type.ToString());
   return w;

@@ -152,6 +152,10 @@ Status ParquetColumnDecoder::StartChunk(const ColumnChunk& chunk, int row_group,
   has_dictionary_ = false;
   dictionary_page_ = false;
   page_ = ParquetPage{};
+  window_def_.clear();
+  window_rep_.clear();
+  window_pos_ = 0;
+  row_open_ = false;
   const uint64_t at = static_cast<uint64_t>(std::max<int64_t>(chunk.file_offset, 0));
   if (chunk.file_path) {
     return Status::Unsupported(context_.Where() + ": column chunk stored in another file ('" + *chunk.file_path + "')");
@@ -165,7 +169,8 @@ Status ParquetColumnDecoder::StartChunk(const ColumnChunk& chunk, int row_group,
   }
   Result<Compression> codec = CodecToCompression(m.codec);
   if (!codec.ok()) return Status::Unsupported(context_.Where() + ": codec " + CodecName(m.codec));
-  if (m.num_values != num_rows) {
+  // A nested leaf has at least one level entry per row.
+  if (leaf_.nested ? m.num_values < num_rows : m.num_values != num_rows) {
     return context_.Corruption(at, "column chunk holds " + std::to_string(m.num_values) +
                                        " values but the row group has " + std::to_string(num_rows) + " rows");
   }
@@ -205,10 +210,14 @@ Status ParquetColumnDecoder::Read(size_t n, Column* out) {
   return Status::OK();
 }
 
-Status ParquetColumnDecoder::NextDataPage() {
+Status ParquetColumnDecoder::NextDataPage(bool* end_of_chunk) {
   while (true) {
     GAGGLE_ASSIGN_OR_RETURN(bool got, pages_.Next(&page_));
     if (!got) {
+      if (end_of_chunk != nullptr) {
+        *end_of_chunk = true;
+        return Status::OK();
+      }
       return context_.Corruption(pages_.position(), "column chunk ends with " + std::to_string(rows_left()) +
                                                         " of its " + std::to_string(num_rows_) +
                                                         " values not yet read");
@@ -219,13 +228,15 @@ Status ParquetColumnDecoder::NextDataPage() {
     }
     seen_data_page_ = true;
     if (page_.num_values == 0) continue;
-    if (page_.num_values > rows_left()) {
+    if (!leaf_.nested && page_.num_values > rows_left()) {
       return PageError("page holds " + std::to_string(page_.num_values) + " values but only " +
                        std::to_string(rows_left()) + " rows of the row group remain");
     }
     const auto* data = reinterpret_cast<const uint8_t*>(page_.values.data());
     size_t size = page_.values.size();
-    if (leaf_.max_definition_level > 0) {
+    if (leaf_.nested) {
+      GAGGLE_RETURN_IF_ERROR(StartNestedLevels(&data, &size));
+    } else if (leaf_.max_definition_level > 0) {
       if (page_.v2) {
         levels_decoder_.Reset(reinterpret_cast<const uint8_t*>(page_.levels.data()), page_.levels.size(), 1);
       } else {
@@ -303,7 +314,9 @@ Status ParquetColumnDecoder::LoadDictionary(const ParquetPage& page) {
 
 Status ParquetColumnDecoder::ValueError(size_t value_index, const std::string& what, bool unsupported) const {
   size_t row_in_read = value_index;
-  if (leaf_.max_definition_level > 0) {
+  if (leaf_.nested) {
+    row_in_read = 0;  // the rows of a nested read start here; which one holds the value is not tracked
+  } else if (leaf_.max_definition_level > 0) {
     size_t seen = 0;
     for (size_t i = 0; i < levels_.size(); ++i) {
       if (levels_[i] != 0 && seen++ == value_index) {
@@ -312,7 +325,8 @@ Status ParquetColumnDecoder::ValueError(size_t value_index, const std::string& w
       }
     }
   }
-  std::string msg = "row " + std::to_string(first_row_ + rows_read_ + static_cast<int64_t>(row_in_read)) + ": " + what;
+  std::string msg = std::string(leaf_.nested ? "a row from row " : "row ") +
+                    std::to_string(first_row_ + rows_read_ + static_cast<int64_t>(row_in_read)) + ": " + what;
   if (unsupported) {
     return Status::Unsupported(context_.Where() + ", page at byte offset " + std::to_string(page_.offset) + ": " + msg);
   }
@@ -554,6 +568,10 @@ Status ParquetColumnDecoder::ReadFromPage(size_t k, Column* out) {
     valid = 0;
     for (uint8_t l : levels_) valid += l;
   }
+  return ReadSlots(k, valid, out);
+}
+
+Status ParquetColumnDecoder::ReadSlots(size_t k, size_t valid, Column* out) {
   switch (kind_) {
     case Kind::kBool: return ReadFixed<uint8_t>(k, valid, out);
     case Kind::kInt32: return ReadFixed<int32_t>(k, valid, out);

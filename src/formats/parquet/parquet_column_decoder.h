@@ -1,5 +1,8 @@
-// ParquetColumnDecoder: reads the values of one flat leaf column, one column chunk (row group)
-// after another, and appends them to a gaggle Column of the leaf's type.
+// ParquetColumnDecoder: reads the values of one leaf column, one column chunk (row group)
+// after another, and appends them to a gaggle Column of the leaf's type. A flat leaf yields one
+// value (or null) per row through Read. A nested leaf (LeafColumn::nested) yields, through
+// ReadNested, the level entries of whole rows plus the leaf's slots; parquet_record_assembler.h
+// builds the nested column from them (parquet_nested_leaf.cc holds that half of the class).
 //
 // Per chunk it checks the chunk's metadata against the leaf and the file (physical type, codec,
 // byte range inside the data region, value count = the row group's rows), then pulls pages from a
@@ -29,6 +32,7 @@
 #include "columnar/column.h"
 #include "common/file_system.h"
 #include "common/status.h"
+#include "formats/parquet/parquet_levels.h"
 #include "formats/parquet/parquet_metadata.h"
 #include "formats/parquet/parquet_page_reader.h"
 #include "formats/parquet/parquet_schema.h"
@@ -38,6 +42,9 @@
 namespace gaggle::parquet {
 
 inline constexpr size_t kMaxBatchColumnBytes = size_t{1} << 30;
+// Most level entries one ReadNested call appends (4 bytes each, per leaf): a few very long lists
+// could otherwise ask for any amount of memory in one batch.
+inline constexpr size_t kMaxBatchLevels = size_t{1} << 28;
 
 // INT64 timestamp in millis or nanos -> micros: v * mul, floor-divided by div. False on overflow.
 bool ScaleTimestamp(int64_t v, int64_t mul, int64_t div, int64_t* out);
@@ -62,8 +69,17 @@ class ParquetColumnDecoder {
   Status StartChunk(const ColumnChunk& chunk, int row_group, int64_t first_row, int64_t num_rows, uint64_t data_end);
 
   // Appends the next n rows of the current chunk to *out (of the leaf's gaggle type).
-  // REQUIRES: n <= rows_left().
+  // REQUIRES: a flat leaf; n <= rows_left().
   Status Read(size_t n, Column* out);
+
+  // Nested leaves: appends the level entries of the next `rows` rows of the current chunk to
+  // *levels, and to *out one slot per entry whose definition level reaches the leaf's
+  // slot_definition_level: the value when it reaches max_definition_level, else null. Entries
+  // are checked (levels within their maximum, a repetition level only where its repeated
+  // ancestor is non-empty, rows starting where the chunk says); a batch holding more than
+  // kMaxBatchLevels entries is Unsupported (read with smaller batches).
+  // REQUIRES: a nested leaf; rows <= rows_left().
+  Status ReadNested(size_t rows, LevelBatch* levels, Column* out);
 
   int64_t rows_left() const { return num_rows_ - rows_read_; }
 
@@ -91,9 +107,17 @@ class ParquetColumnDecoder {
     kFloat16,          // -> float
   };
 
-  Status NextDataPage();
+  // Moves to the next data page. With `end_of_chunk`, the end of the chunk sets it and is not an error.
+  Status NextDataPage(bool* end_of_chunk = nullptr);
   Status LoadDictionary(const ParquetPage& page);
   Status ReadFromPage(size_t k, Column* out);
+  // Decodes `valid` values into k slots of *out, spread by levels_ (1 = value) when valid < k.
+  Status ReadSlots(size_t k, size_t valid, Column* out);
+  // Nested leaves (parquet_nested_leaf.cc): the page's level sections, the level window.
+  Status StartNestedLevels(const uint8_t** data, size_t* size);
+  Status FillLevelWindow();
+  Status CheckEntry(int16_t rep, int16_t def) const;
+  Status ConsumeEntries(size_t begin, size_t end, LevelBatch* levels, Column* out);
   template <typename T>
   Status ReadFixed(size_t k, size_t valid, Column* out);
   Status ReadBytes(size_t k, size_t valid, Column* out);
@@ -133,6 +157,13 @@ class ParquetColumnDecoder {
   RleBitPackedDecoder levels_decoder_;
   RleBitPackedDecoder index_decoder_;
   ParquetValueDecoder values_;
+
+  // Nested leaves: repetition levels of the page, and a window of decoded levels.
+  RleBitPackedDecoder rep_decoder_;
+  std::vector<int16_t> window_def_;
+  std::vector<int16_t> window_rep_;
+  size_t window_pos_ = 0;
+  bool row_open_ = false;  // an entry of this chunk was read (so the next may continue its row)
 
   std::vector<uint8_t> levels_;
   std::vector<uint32_t> indices_;

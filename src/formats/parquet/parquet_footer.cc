@@ -83,6 +83,8 @@ Result<ParquetFooter> ReadParquetFooter(const RandomAccessFile& file) {
                          " column chunks but the schema has " + std::to_string(f.schema.leaves.size()) + " columns");
     }
   }
+  // Early parquet-rs (0.3) wrote 0 here whatever the row groups held; readers go by the row groups.
+  if (m.num_rows == 0) m.num_rows = total;
   if (total != m.num_rows) {
     return Corrupt(
         file, f.data_end,

@@ -1,10 +1,10 @@
 // Reading a Parquet file's footer: the magic "PAR1" at both ends, the 4-byte footer length
 // (which must point inside the file), the Thrift FileMetaData, and the checks every reader of
 // the file relies on: row counts (no negative counts, row groups adding up to the file's rows),
-// one column chunk per schema leaf in every row group, a flat schema gaggle can represent.
+// one column chunk per schema leaf in every row group, a schema gaggle can represent.
 //
 // Malformed bytes are Corruption naming the file and the byte offset; encrypted files and
-// schemas gaggle cannot represent (nested or repeated fields) are Unsupported naming the file
+// schemas gaggle cannot represent (empty groups, nesting too deep, ...) are Unsupported naming the file
 // and the column. Only the footer is read: cost is one or two reads, whatever the file's size.
 // Thread-safety: pure function over a RandomAccessFile.
 #pragma once

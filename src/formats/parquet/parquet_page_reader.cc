@@ -205,6 +205,7 @@ Result<bool> ParquetPageReader::Next(ParquetPage* page) {
       page->num_values = h.data_page_header->num_values;
       page->encoding = h.data_page_header->encoding;
       page->definition_level_encoding = h.data_page_header->definition_level_encoding;
+      page->repetition_level_encoding = h.data_page_header->repetition_level_encoding;
       GAGGLE_RETURN_IF_ERROR(Inflate(offset, body, h.uncompressed_page_size, true, &page->values));
     } else {
       if (!h.data_page_header_v2) return context_->Corruption(offset, "data page v2 without its header");
@@ -219,7 +220,8 @@ Result<bool> ParquetPageReader::Next(ParquetPage* page) {
         return context_->Corruption(offset, "data page v2 level lengths (" + std::to_string(rep) + " + " +
                                                 std::to_string(def) + " bytes) do not fit the page");
       }
-      // Flat columns have no repetition levels; skip any a writer put there.
+      // Flat columns have no repetition levels and ignore any a writer put there.
+      page->rep_levels = body.substr(0, static_cast<size_t>(rep));
       page->levels = body.substr(static_cast<size_t>(rep), static_cast<size_t>(def));
       GAGGLE_RETURN_IF_ERROR(Inflate(offset, body.substr(static_cast<size_t>(rep + def)),
                                      h.uncompressed_page_size - rep - def, v2.is_compressed || v2_always_compressed_,

@@ -54,10 +54,13 @@ struct ParquetPage {
   int32_t num_values = 0;  // data pages: values including nulls; dictionary pages: entries
   Encoding encoding = Encoding::kPlain;
   Encoding definition_level_encoding = Encoding::kRle;  // data page v1
+  Encoding repetition_level_encoding = Encoding::kRle;  // data page v1
   bool v2 = false;
   int32_t num_nulls = 0;  // data page v2
   // Data page v2: the definition levels (RLE/bit-packed, no length prefix). Empty otherwise.
   std::string_view levels;
+  // Data page v2: the repetition levels (RLE/bit-packed, no length prefix). Empty otherwise.
+  std::string_view rep_levels;
   // Dictionary page: the entries. Data page v1: the levels (with their 4-byte length) then the
   // values. Data page v2: the values.
   std::string_view values;

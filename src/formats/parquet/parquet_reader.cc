@@ -4,12 +4,22 @@
 
 #include "formats/parquet/parquet_column_decoder.h"
 #include "formats/parquet/parquet_footer.h"
+#include "formats/parquet/parquet_record_assembler.h"
 
 namespace gaggle {
 namespace {
 
 using parquet::ParquetColumnDecoder;
 using parquet::ParquetFooter;
+using parquet::ParquetRecordAssembler;
+
+// One top-level field: a flat leaf decoded straight into its column, or a nested field whose
+// leaves are assembled into one.
+struct FieldReader {
+  size_t first_leaf = 0;
+  std::unique_ptr<ParquetColumnDecoder> flat;
+  std::unique_ptr<ParquetRecordAssembler> nested;
+};
 
 class ParquetReader final : public BatchReader {
  public:
@@ -18,11 +28,19 @@ class ParquetReader final : public BatchReader {
         footer_(std::move(footer)),
         schema_(std::make_shared<const Schema>(footer_.schema.schema)),
         batch_rows_(batch_rows == 0 ? ReadOptions{}.batch_rows : batch_rows) {
-    decoders_.reserve(footer_.schema.leaves.size());
+    const parquet::ParquetSchema& s = footer_.schema;
     const bool v2_compressed = parquet::WritesV2PagesCompressedAnyway(footer_.metadata);
-    for (const parquet::LeafColumn& leaf : footer_.schema.leaves) {
-      decoders_.push_back(std::make_unique<ParquetColumnDecoder>(file_.get(), file_->path(), leaf));
-      decoders_.back()->set_v2_always_compressed(v2_compressed);
+    fields_.resize(s.fields.size());
+    for (size_t f = 0; f < s.fields.size(); ++f) {
+      fields_[f].first_leaf = s.fields[f].first_leaf;
+      if (s.fields[f].tree) {
+        fields_[f].nested = std::make_unique<ParquetRecordAssembler>(file_.get(), file_->path(), s, f);
+        fields_[f].nested->set_v2_always_compressed(v2_compressed);
+      } else {
+        fields_[f].flat =
+            std::make_unique<ParquetColumnDecoder>(file_.get(), file_->path(), s.leaves[s.fields[f].first_leaf]);
+        fields_[f].flat->set_v2_always_compressed(v2_compressed);
+      }
     }
   }
 
@@ -35,7 +53,7 @@ class ParquetReader final : public BatchReader {
       batch->Clear();
     }
     if (!error_.ok()) return error_;
-    if (decoders_.empty()) return false;
+    if (fields_.empty()) return false;
     size_t got = 0;
     while (got < batch_rows_) {
       if (row_group_rows_left_ == 0) {
@@ -45,8 +63,9 @@ class ParquetReader final : public BatchReader {
         continue;
       }
       size_t k = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(batch_rows_ - got), row_group_rows_left_));
-      for (size_t c = 0; c < decoders_.size(); ++c) {
-        Status st = decoders_[c]->Read(k, &batch->columns[c]);
+      for (size_t c = 0; c < fields_.size(); ++c) {
+        FieldReader& f = fields_[c];
+        Status st = f.flat ? f.flat->Read(k, &batch->columns[c]) : f.nested->Read(k, &batch->columns[c]);
         if (!st.ok()) return Fail(st, batch);
       }
       got += k;
@@ -58,9 +77,13 @@ class ParquetReader final : public BatchReader {
  private:
   Status StartRowGroup(size_t g) {
     const parquet::RowGroup& rg = footer_.metadata.row_groups[g];
-    for (size_t c = 0; c < decoders_.size(); ++c) {
-      GAGGLE_RETURN_IF_ERROR(
-          decoders_[c]->StartChunk(rg.columns[c], static_cast<int>(g), next_first_row_, rg.num_rows, footer_.data_end));
+    for (FieldReader& f : fields_) {
+      if (f.flat) {
+        GAGGLE_RETURN_IF_ERROR(f.flat->StartChunk(rg.columns[f.first_leaf], static_cast<int>(g), next_first_row_,
+                                                  rg.num_rows, footer_.data_end));
+      } else {
+        GAGGLE_RETURN_IF_ERROR(f.nested->StartChunk(rg, static_cast<int>(g), next_first_row_, footer_.data_end));
+      }
     }
     row_group_rows_left_ = rg.num_rows;
     next_first_row_ += rg.num_rows;
@@ -77,7 +100,7 @@ class ParquetReader final : public BatchReader {
   ParquetFooter footer_;
   std::shared_ptr<const Schema> schema_;
   size_t batch_rows_;
-  std::vector<std::unique_ptr<ParquetColumnDecoder>> decoders_;
+  std::vector<FieldReader> fields_;
   size_t next_row_group_ = 0;
   int64_t row_group_rows_left_ = 0;
   int64_t next_first_row_ = 0;

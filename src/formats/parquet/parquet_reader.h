@@ -4,8 +4,11 @@
 // OpenParquetReader reads and checks the footer (parquet_footer.h), then Next() decodes row
 // group after row group, column after column, page after page (parquet_column_decoder.h). A
 // batch holds up to ReadOptions::batch_rows rows and may span row groups. Memory: per column,
-// one page (compressed and decompressed) plus the current chunk's dictionary, plus the batch.
-// Supported: flat schemas; PLAIN, PLAIN_DICTIONARY, RLE_DICTIONARY, RLE (booleans),
+// one page (compressed and decompressed) plus the current chunk's dictionary, plus the batch
+// (and, for nested fields, the batch's level entries).
+// Nested fields (groups, LIST, MAP, repeated fields; parquet_schema.h) are assembled from their
+// leaves' repetition and definition levels (parquet_record_assembler.h).
+// Supported encodings: PLAIN, PLAIN_DICTIONARY, RLE_DICTIONARY, RLE (booleans),
 // DELTA_BINARY_PACKED, DELTA_LENGTH_BYTE_ARRAY, DELTA_BYTE_ARRAY, BYTE_STREAM_SPLIT; data pages
 // v1 and v2; codecs none, snappy, gzip, zstd. Anything else is Unsupported naming the column.
 // Errors are sticky: after one, every Next() returns it again.

@@ -173,6 +173,9 @@ std::optional<std::string> Render(const Column& c, size_t i) {
     }
     case TypeId::kString: return std::string(c.GetString(i));
     case TypeId::kBinary: return Hex(c.GetString(i));
+    case TypeId::kStruct:
+    case TypeId::kList:
+    case TypeId::kMap: return c.ValueToString(i);  // nested files are checked by parquet_nested_duckdb_test.cc
   }
   return "?";
 }
@@ -302,7 +305,8 @@ TEST_F(ParquetReaderDuckDb, RefusesWhatGaggleCannotRepresent) {
     EXPECT_NE(st.message().find(c.path), std::string::npos) << st.ToString();
     EXPECT_NE(st.message().find("'" + c.mention + "'"), std::string::npos) << st.ToString();
   }
-  EXPECT_EQ(checked, 3u);
+  // Nested columns, TIME, UUID and wide decimals all read now: an unsigned value past int64 is what remains.
+  EXPECT_EQ(checked, 1u);
 }
 
 TEST_F(ParquetReaderDuckDb, InspectAgreesWithTheFile) {

@@ -1,15 +1,11 @@
 #include "formats/parquet/parquet_schema.h"
 
-#include <set>
+#include "formats/parquet/parquet_schema_internal.h"
 
 namespace gaggle::parquet {
 namespace {
 
 using K = LogicalType::Kind;
-
-Status Unsupported(const std::string& column, const std::string& what) {
-  return Status::Unsupported("Parquet column '" + column + "': " + what);
-}
 
 // Decimals read at any precision (more than 38 digits become their exact text); written
 // with 1..38 digits. The scale must lie in 0..precision.
@@ -103,6 +99,8 @@ Status MapDecimal(const SchemaElement& e, const LogicalType& t, LeafColumn* leaf
   return Status::OK();
 }
 
+}  // namespace
+
 // A leaf's gaggle type from its physical type and annotation. Annotations gaggle has no
 // counterpart for (unknown logical types, GEOMETRY, GEOGRAPHY, TIME, UUID, INTERVAL, ...)
 // leave the physical type's value as it is, as other readers do.
@@ -174,8 +172,6 @@ Status MapLeaf(const SchemaElement& e, LeafColumn* leaf) {
   return Status::Corruption("Parquet column '" + e.name + "': unknown physical type " + PhysicalTypeName(pt));
 }
 
-}  // namespace
-
 PhysicalType PhysicalTypeFor(const DataType& type) {
   switch (type.id) {
     case TypeId::kBool: return PhysicalType::kBoolean;
@@ -191,8 +187,52 @@ PhysicalType PhysicalTypeFor(const DataType& type) {
       return type.precision <= 9                        ? PhysicalType::kInt32
              : type.precision <= kMaxDecimal64Precision ? PhysicalType::kInt64
                                                         : PhysicalType::kFixedLenByteArray;
+    case TypeId::kStruct:
+    case TypeId::kList:
+    case TypeId::kMap: break;  // groups have no physical type; their leaves do
   }
   return PhysicalType::kByteArray;
+}
+
+Status LeafSchemaElement(const Field& f, SchemaElement* out) {
+  SchemaElement& e = *out;
+  e.name = f.name;
+  e.type = PhysicalTypeFor(f.type);
+  e.repetition_type = f.nullable ? Repetition::kOptional : Repetition::kRequired;
+  LogicalType t;
+  switch (f.type.id) {
+    case TypeId::kString:
+      t.kind = K::kString;
+      e.logical_type = t;
+      e.converted_type = ConvertedType::kUtf8;
+      break;
+    case TypeId::kDate:
+      t.kind = K::kDate;
+      e.logical_type = t;
+      e.converted_type = ConvertedType::kDate;
+      break;
+    case TypeId::kTimestamp:
+      t.kind = K::kTimestamp;
+      t.unit = TimeUnit::kMicros;
+      t.is_adjusted_to_utc = f.type.utc;
+      e.logical_type = t;
+      // The legacy TIMESTAMP_MICROS means UTC-adjusted: a naive timestamp must not carry it.
+      if (f.type.utc) e.converted_type = ConvertedType::kTimestampMicros;
+      break;
+    case TypeId::kDecimal:
+      GAGGLE_RETURN_IF_ERROR(CheckDecimal(f.type.precision, f.type.scale, f.name, false));
+      t.kind = K::kDecimal;
+      t.precision = f.type.precision;
+      t.scale = f.type.scale;
+      e.logical_type = t;
+      e.converted_type = ConvertedType::kDecimal;
+      e.precision = f.type.precision;
+      e.scale = f.type.scale;
+      if (f.type.is_wide_decimal()) e.type_length = kWideDecimalBytes;
+      break;
+    default: break;
+  }
+  return Status::OK();
 }
 
 Result<std::vector<SchemaElement>> ToParquetSchema(const Schema& schema) {
@@ -202,85 +242,13 @@ Result<std::vector<SchemaElement>> ToParquetSchema(const Schema& schema) {
   root.name = "schema";
   root.num_children = static_cast<int32_t>(schema.num_fields());
   for (const Field& f : schema.fields()) {
+    if (f.type.is_nested()) {
+      GAGGLE_RETURN_IF_ERROR(AppendNestedSchemaElements(f, &out));
+      continue;
+    }
     SchemaElement e;
-    e.name = f.name;
-    e.type = PhysicalTypeFor(f.type);
-    e.repetition_type = f.nullable ? Repetition::kOptional : Repetition::kRequired;
-    LogicalType t;
-    switch (f.type.id) {
-      case TypeId::kString:
-        t.kind = K::kString;
-        e.logical_type = t;
-        e.converted_type = ConvertedType::kUtf8;
-        break;
-      case TypeId::kDate:
-        t.kind = K::kDate;
-        e.logical_type = t;
-        e.converted_type = ConvertedType::kDate;
-        break;
-      case TypeId::kTimestamp:
-        t.kind = K::kTimestamp;
-        t.unit = TimeUnit::kMicros;
-        t.is_adjusted_to_utc = f.type.utc;
-        e.logical_type = t;
-        // The legacy TIMESTAMP_MICROS means UTC-adjusted: a naive timestamp must not carry it.
-        if (f.type.utc) e.converted_type = ConvertedType::kTimestampMicros;
-        break;
-      case TypeId::kDecimal:
-        GAGGLE_RETURN_IF_ERROR(CheckDecimal(f.type.precision, f.type.scale, f.name, false));
-        t.kind = K::kDecimal;
-        t.precision = f.type.precision;
-        t.scale = f.type.scale;
-        e.logical_type = t;
-        e.converted_type = ConvertedType::kDecimal;
-        e.precision = f.type.precision;
-        e.scale = f.type.scale;
-        if (f.type.is_wide_decimal()) e.type_length = kWideDecimalBytes;
-        break;
-      default: break;
-    }
+    GAGGLE_RETURN_IF_ERROR(LeafSchemaElement(f, &e));
     out.push_back(std::move(e));
-  }
-  return out;
-}
-
-Result<ParquetSchema> FromParquetSchema(const std::vector<SchemaElement>& elements) {
-  if (elements.empty()) return Status::Corruption("Parquet schema has no root element");
-  const SchemaElement& root = elements[0];
-  int64_t children = root.num_children.value_or(0);
-  if (root.type) return Status::Corruption("Parquet schema root '" + root.name + "' is not a group");
-  if (children < 0 || static_cast<size_t>(children) != elements.size() - 1) {
-    // More elements than root children means nested groups; find the first to name it.
-    for (size_t i = 1; i < elements.size(); ++i) {
-      if (!elements[i].type) return Unsupported(elements[i].name, "nested groups are not supported");
-    }
-    return Status::Corruption("Parquet schema root declares " + std::to_string(children) + " children but " +
-                              std::to_string(elements.size() - 1) + " elements follow");
-  }
-  ParquetSchema out;
-  std::set<std::string> names;
-  for (size_t i = 1; i < elements.size(); ++i) {
-    const SchemaElement& e = elements[i];
-    if (!e.type || e.num_children.value_or(0) > 0) {
-      return Unsupported(e.name, "nested groups are not supported");
-    }
-    if (!e.repetition_type) return Status::Corruption("Parquet column '" + e.name + "' has no repetition type");
-    if (*e.repetition_type == Repetition::kRepeated) {
-      return Unsupported(e.name, "repeated fields (nested lists) are not supported");
-    }
-    if (*e.repetition_type != Repetition::kOptional && *e.repetition_type != Repetition::kRequired) {
-      return Status::Corruption("Parquet column '" + e.name + "': unknown repetition type " +
-                                std::to_string(static_cast<int>(*e.repetition_type)));
-    }
-    if (!names.insert(e.name).second) return Unsupported(e.name, "the column name appears twice");
-    LeafColumn leaf;
-    leaf.field.name = e.name;
-    leaf.field.nullable = *e.repetition_type == Repetition::kOptional;
-    leaf.schema_index = static_cast<int>(i);
-    leaf.max_definition_level = leaf.field.nullable ? 1 : 0;
-    GAGGLE_RETURN_IF_ERROR(MapLeaf(e, &leaf));
-    out.schema.AddField(leaf.field);
-    out.leaves.push_back(std::move(leaf));
   }
   return out;
 }

@@ -9,6 +9,7 @@
 #include "formats/parquet/column_writer.h"
 #include "formats/parquet/parquet_metadata.h"
 #include "formats/parquet/parquet_schema.h"
+#include "formats/parquet/parquet_shredder.h"
 
 #ifndef GAGGLE_BUILD_ID
 #define GAGGLE_BUILD_ID "unknown"
@@ -19,6 +20,38 @@ namespace {
 
 using parquet::ColumnChunkOutput;
 using parquet::ColumnWriter;
+using parquet::ParquetShredder;
+
+// One top-level field: its leaves' writers are columns_[first_leaf, first_leaf + num_leaves);
+// a nested field is shredded into them first.
+struct FieldWriter {
+  size_t first_leaf = 0;
+  std::unique_ptr<ParquetShredder> shredder;  // null for a flat field (one leaf)
+};
+
+// The leaf paths of a nested field as ToParquetSchema writes them (list/element, key_value/key...).
+void LeafPaths(const std::string& name, const DataType& type, std::vector<std::string>* path,
+               std::vector<std::vector<std::string>>* out) {
+  path->push_back(name);
+  switch (type.id) {
+    case TypeId::kStruct:
+      for (size_t c = 0; c < type.num_children(); ++c) LeafPaths(type.child(c).name, type.child(c).type, path, out);
+      break;
+    case TypeId::kList:
+      path->push_back("list");
+      LeafPaths("element", type.list_element().type, path, out);
+      path->pop_back();
+      break;
+    case TypeId::kMap:
+      path->push_back("key_value");
+      LeafPaths("key", type.map_key().type, path, out);
+      LeafPaths("value", type.map_value().type, path, out);
+      path->pop_back();
+      break;
+    default: out->push_back(*path); break;
+  }
+  path->pop_back();
+}
 
 constexpr std::string_view kMagic = "PAR1";
 
@@ -34,9 +67,16 @@ class ParquetFileWriter final : public BatchWriter {
     metadata_.schema = std::move(elements).value();
     parquet::ColumnWriterOptions column_options = parquet::ColumnWriterOptions::From(options_);
     for (const Field& f : schema_->fields()) {
-      Result<std::unique_ptr<ColumnWriter>> w = parquet::MakeColumnWriter(f, column_options);
-      if (!w.ok()) return Fail(w.status());
-      columns_.push_back(std::move(w).value());
+      FieldWriter& fw = fields_.emplace_back();
+      fw.first_leaf = columns_.size();
+      if (!f.type.is_nested()) {
+        Result<std::unique_ptr<ColumnWriter>> w = parquet::MakeColumnWriter(f, column_options);
+        if (!w.ok()) return Fail(w.status());
+        columns_.push_back(std::move(w).value());
+        continue;
+      }
+      Status st = AddNestedField(f, column_options, &fw);
+      if (!st.ok()) return Fail(st);
     }
     Result<std::unique_ptr<WritableFile>> file = fs->OpenWritable(path_);
     if (!file.ok()) return Fail(file.status());
@@ -52,8 +92,8 @@ class ParquetFileWriter final : public BatchWriter {
     size_t offset = 0;
     while (offset < rows) {
       size_t n = std::min(rows - offset, static_cast<size_t>(options_.row_group_rows - row_group_rows_));
-      for (size_t c = 0; c < columns_.size(); ++c) {
-        Status st = columns_[c]->Write(batch.columns[c], offset, n);
+      for (size_t c = 0; c < fields_.size(); ++c) {
+        Status st = WriteField(c, batch.columns[c], offset, n);
         if (!st.ok()) return Fail(st.WithContext("at batch row offset " + std::to_string(offset)));
       }
       row_group_rows_ += static_cast<int64_t>(n);
@@ -69,7 +109,7 @@ class ParquetFileWriter final : public BatchWriter {
     GAGGLE_RETURN_IF_ERROR(FlushRowGroup());
     metadata_.version = 2;  // RLE_DICTIONARY is a format 2 encoding
     metadata_.created_by = std::string("gaggle version ") + GAGGLE_VERSION + " (build " GAGGLE_BUILD_ID ")";
-    metadata_.column_orders.assign(schema_->num_fields(), parquet::ColumnOrder{true});
+    metadata_.column_orders.assign(columns_.size(), parquet::ColumnOrder{true});
     for (const auto& [k, v] : options_.key_value_metadata) metadata_.key_value_metadata.push_back({k, v});
     std::string footer = parquet::Serialize(metadata_);
     if (footer.size() > static_cast<size_t>(UINT32_MAX)) return Fail(Status::Internal("footer exceeds 4 GiB"));
@@ -93,6 +133,40 @@ class ParquetFileWriter final : public BatchWriter {
     return status_;
   }
 
+  Status AddNestedField(const Field& f, const parquet::ColumnWriterOptions& options, FieldWriter* fw) {
+    fw->shredder = std::make_unique<ParquetShredder>(f);
+    std::vector<std::vector<std::string>> paths;
+    std::vector<std::string> path;
+    LeafPaths(f.name, f.type, &path, &paths);
+    std::vector<const parquet::LevelNode*> leaves;
+    parquet::CollectLeaves(fw->shredder->tree(), &leaves);
+    if (leaves.size() != paths.size()) return Status::Internal("Parquet column '" + f.name + "': leaf count");
+    for (size_t i = 0; i < leaves.size(); ++i) {
+      parquet::LeafLevels levels;
+      levels.max_definition_level = leaves[i]->valid_def;
+      levels.max_repetition_level = leaves[i]->rep;
+      levels.path_in_schema = paths[i];
+      std::string name;
+      for (const std::string& p : paths[i]) name += (name.empty() ? "" : ".") + p;
+      GAGGLE_ASSIGN_OR_RETURN(std::unique_ptr<ColumnWriter> w,
+                              parquet::MakeColumnWriter(Field{name, leaves[i]->type, true}, options, &levels));
+      columns_.push_back(std::move(w));
+    }
+    return Status::OK();
+  }
+
+  Status WriteField(size_t c, const Column& column, size_t offset, size_t n) {
+    const FieldWriter& fw = fields_[c];
+    if (!fw.shredder) return columns_[fw.first_leaf]->Write(column, offset, n);
+    fw.shredder->Shred(column, offset, n);
+    for (size_t i = 0; i < fw.shredder->num_leaves(); ++i) {
+      const parquet::ShreddedLeaf& leaf = fw.shredder->leaf(i);
+      GAGGLE_RETURN_IF_ERROR(
+          columns_[fw.first_leaf + i]->WriteLevels(leaf.values, leaf.def.data(), leaf.rep.data(), leaf.def.size()));
+    }
+    return Status::OK();
+  }
+
   Status Append(std::string_view bytes) {
     Status st = file_->Append(bytes);
     return st.ok() ? st : Fail(st);
@@ -103,9 +177,9 @@ class ParquetFileWriter final : public BatchWriter {
       return Fail(Status::InvalidArgument("batch schema (" + (batch.schema ? batch.schema->ToString() : "none") +
                                           ") differs from the writer's (" + schema_->ToString() + ")"));
     }
-    if (batch.columns.size() != columns_.size()) {
+    if (batch.columns.size() != fields_.size()) {
       return Fail(Status::InvalidArgument("batch has " + std::to_string(batch.columns.size()) + " columns, schema " +
-                                          std::to_string(columns_.size())));
+                                          std::to_string(fields_.size())));
     }
     size_t rows = batch.num_rows();
     for (size_t c = 0; c < batch.columns.size(); ++c) {
@@ -115,6 +189,14 @@ class ParquetFileWriter final : public BatchWriter {
                                             col.type().ToString() + " and " + std::to_string(col.size()) +
                                             " rows; expected " + schema_->field(c).type.ToString() + " and " +
                                             std::to_string(rows)));
+      }
+      if (col.type().is_nested()) {
+        Status st = col.ValidateStructure(schema_->field(c).name);
+        if (!st.ok()) return Fail(Status::InvalidArgument(st.message()));
+        if (!schema_->field(c).nullable && col.null_count() > 0) {
+          return Fail(Status::InvalidArgument("Parquet column '" + schema_->field(c).name +
+                                              "' is not nullable but the batch holds a null"));
+        }
       }
     }
     return Status::OK();
@@ -156,7 +238,8 @@ class ParquetFileWriter final : public BatchWriter {
   std::shared_ptr<const Schema> schema_;
   WriteOptions options_;
   std::unique_ptr<WritableFile> file_;
-  std::vector<std::unique_ptr<ColumnWriter>> columns_;
+  std::vector<FieldWriter> fields_;
+  std::vector<std::unique_ptr<ColumnWriter>> columns_;  // one per leaf, in schema order
   parquet::FileMetaData metadata_;
   int64_t row_group_rows_ = 0;
   Status status_;

@@ -1,10 +1,13 @@
 // Parquet writer: writes record batches as one Parquet file (see formats/format.h for the
 // BatchWriter contract: Write()* then Finish(), sticky error, errors name the file).
 //
-// Layout: "PAR1", row groups of `row_group_rows` rows (one column chunk per field, in
-// field order), then the footer: compact-Thrift FileMetaData, its 4-byte length, "PAR1".
-// Types follow parquet_schema.h; pages, encodings (PLAIN, RLE_DICTIONARY with PLAIN
-// fallback, RLE definition levels), codecs and statistics follow column_writer.h. The
+// Layout: "PAR1", row groups of `row_group_rows` rows (one column chunk per leaf, in
+// schema order), then the footer: compact-Thrift FileMetaData, its 4-byte length, "PAR1".
+// Types follow parquet_schema.h (nested fields as groups: struct, three-level LIST and MAP);
+// a nested field is shredded into its leaves' levels and values (parquet_shredder.h). Pages,
+// encodings (PLAIN, RLE_DICTIONARY with PLAIN fallback, RLE levels), codecs and statistics
+// (per leaf) follow column_writer.h. A nested column must be well formed
+// (Column::ValidateStructure), else Write is InvalidArgument. The
 // footer records created_by "gaggle version <GAGGLE_VERSION> (build <GAGGLE_BUILD_ID>)",
 // TYPE_ORDER column orders and the options' key-value metadata, in the order given.
 // Memory: about one row group of compressed column chunks plus one uncompressed page and
