@@ -49,7 +49,8 @@ Result<std::unique_ptr<PostgresBackend>> PostgresBackend::Open(const std::string
                                 "its schema)");
       }
     } catch (const std::exception& e) {
-      return Status::IOError("state '" + where + "': " + ScrubPostgresPasswords(e.what(), url));
+      return Status::IOError("state '" + where +
+                             "': " + ScrubPostgresPasswords(postgres_records::OneLine(e.what()), url));
     }
   }
   const std::string now = Iso8601Millis((options.clock ? options.clock : Clock::System())->NowMicros());
@@ -79,7 +80,8 @@ Status PostgresBackend::Connect() {
     conn_ = std::move(conn);
     return Status::OK();
   } catch (const std::exception& e) {
-    return Status::IOError("cannot connect to state '" + location_ + "': " + ScrubPostgresPasswords(e.what(), url_));
+    return Status::IOError("cannot connect to state '" + location_ +
+                           "': " + ScrubPostgresPasswords(postgres_records::OneLine(e.what()), url_));
   }
 }
 

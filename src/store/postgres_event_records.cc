@@ -44,43 +44,43 @@ void PostgresRecords::End() {
   chain_heads_.clear();
 }
 
-Status PostgresRecords::Error(const std::exception& e, const std::string& what) {
+Status PostgresRecords::Error(const std::exception& ex, const std::string& what) {
   const std::string where = StateName() + ": " + what;
-  if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr) {
+  const std::string msg = postgres_records::OneLine(ex.what());
+  if (dynamic_cast<const pqxx::broken_connection*>(&ex) != nullptr) {
     disconnected_ = true;
-    return Status::IOError(where + ": lost the connection to the server (" + e.what() + ")");
+    return Status::IOError(where + ": lost the connection to the server (" + msg + ")");
   }
-  if (dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr) {
+  if (dynamic_cast<const pqxx::in_doubt_error*>(&ex) != nullptr) {
     disconnected_ = true;
     return Status::IOError(where +
                            ": the connection broke during COMMIT; the transaction may or may not have "
                            "been committed (" +
-                           e.what() + ")");
+                           msg + ")");
   }
   // libpqxx 6 reports class 40 (transaction rollback) as failures without a SQLSTATE.
-  if (dynamic_cast<const pqxx::serialization_failure*>(&e) != nullptr ||
-      dynamic_cast<const pqxx::deadlock_detected*>(&e) != nullptr) {
+  if (dynamic_cast<const pqxx::serialization_failure*>(&ex) != nullptr ||
+      dynamic_cast<const pqxx::deadlock_detected*>(&ex) != nullptr) {
     conflicted_ = true;
-    return Status::IOError(where + ": conflicts with a concurrent transaction (" + e.what() + ")");
+    return Status::IOError(where + ": conflicts with a concurrent transaction (" + msg + ")");
   }
-  const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e);
+  const auto* sql = dynamic_cast<const pqxx::sql_error*>(&ex);
   const std::string state = sql != nullptr ? sql->sqlstate() : "";
   if (state == "40001" || state == "40P01") {
     conflicted_ = true;
     return Status::IOError(where + ": conflicts with a concurrent transaction (SQLSTATE " + state + ")");
   }
   if (state == "55P03" || state == "57014") {
-    return Status::IOError(where + ": waited too long for a lock held by another process (" + e.what() + ")");
+    return Status::IOError(where + ": waited too long for a lock held by another process (" + msg + ")");
   }
   if (state.rfind("08", 0) == 0 || state.rfind("57P", 0) == 0) {
     disconnected_ = true;
-    return Status::IOError(where + ": lost the connection to the server (" + e.what() + ")");
+    return Status::IOError(where + ": lost the connection to the server (" + msg + ")");
   }
-  if (state.rfind("23", 0) == 0) return Status::Conflict(where + " violates a constraint (" + e.what() + ")");
-  if (state.rfind("53", 0) == 0) return Status::IOError(where + ": the server is out of resources (" + e.what() + ")");
-  if (state == "XX001" || state == "XX002")
-    return Status::Corruption(where + ": the data is corrupt (" + e.what() + ")");
-  return Status::Internal(where + " failed (" + e.what() + ")");
+  if (state.rfind("23", 0) == 0) return Status::Conflict(where + " violates a constraint (" + msg + ")");
+  if (state.rfind("53", 0) == 0) return Status::IOError(where + ": the server is out of resources (" + msg + ")");
+  if (state == "XX001" || state == "XX002") return Status::Corruption(where + ": the data is corrupt (" + msg + ")");
+  return Status::Internal(where + " failed (" + msg + ")");
 }
 
 Result<pqxx::result> PostgresRecords::Exec(const std::string& sql, const Params& params) {

@@ -132,12 +132,22 @@ class PostgresRecords final : public StoreTransaction {
   pqxx::transaction_base* tx_ = nullptr;
   bool conflicted_ = false;
   bool disconnected_ = false;
-  int64_t scans_ = 0;  // cursors declared, for their names
+  int64_t scans_ = 0;                                        // cursors declared, for their names
   std::unordered_map<std::string, std::string> statements_;  // sql -> prepared statement name
   std::unordered_map<std::string, ChainHead> chain_heads_;   // of this transaction
 };
 
 namespace postgres_records {
+
+// An exception's message on one line (libpq ends its messages with newlines).
+inline std::string OneLine(const char* what) {
+  std::string s(what);
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  for (char& c : s) {
+    if (c == '\n') c = ' ';
+  }
+  return s;
+}
 
 // A column as text / as an integer (columns are NOT NULL unless the caller checks).
 inline std::string Text(const pqxx::field& f) { return std::string(f.c_str(), f.size()); }
