@@ -2,7 +2,7 @@
 # `--state postgres://...`: a real single-host state (a small demo-estate run on SQLite)
 # copied to a private PostgreSQL 15 cluster with `gaggle state copy` reads the same there —
 # status, the event log with every hash, its verification — and the PostgreSQL state goes
-# on working (an operator command). A non-empty target is refused, `gaggle serve` refuses
+# on working (an operator command); the same run made directly on PostgreSQL ends the same. A non-empty target is refused, `gaggle serve` refuses
 # a PostgreSQL state (its control plane is SQLite-only), and no message shows the password.
 # Skips (exit 0 with a note) only when PostgreSQL's server binaries are absent.
 source "$ROOT/tests/lib.sh"
@@ -59,6 +59,27 @@ count() { $PY -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$1
 "$G" events events-v2 --state "$URL" --json --limit 100000 > events.after.json
 expect_eq "$(count events.after.json)" "$(($(count events.pg.json) + 1))" "events after fleet set"
 "$G" events --verify --state "$URL" > /dev/null || fail "the chain broke after a write"
+
+# The same run made directly on PostgreSQL ends the same way: every dataset in the same state.
+psql "postgresql://gaggle@127.0.0.1:$port/postgres" -q -c "CREATE DATABASE direct" > /dev/null
+DIRECT="postgresql://gaggle@127.0.0.1:$port/direct"
+rm -rf gaggle-logs  # the first run's logs: this run writes the same migration's there (./gaggle-logs)
+"$G" generate-estate estate2 --datasets 10 --size-scale 0.01 -q
+"$G" run estate2/migration.yaml --catalog estate2/catalog --state "$DIRECT" -q --exit-when-paused > run2.out 2>&1 || true
+"$G" status events-v2 --state "$DIRECT" --json > status.direct.json || fail "status on the direct run: $(cat run2.out)"
+$PY - <<'PY' || fail "the run on PostgreSQL ended differently from the run on SQLite"
+import json
+def states(path):
+    s = json.load(open(path))
+    counts = {}
+    for st in s["stages"]:
+        for k, v in st["counts"].items():
+            counts[k] = counts.get(k, 0) + v
+    return counts, sorted(a["dataset"] for a in s["needs_attention"]), s["state"]
+a, b = states("status.sqlite.json"), states("status.direct.json")
+assert a == b, (a, b)
+PY
+"$G" events --verify --state "$DIRECT" > /dev/null || fail "the direct run's chain does not verify"
 
 # Refusals, each naming the state without its password.
 rc=0; "$G" state copy state.db "$URL" > again.out 2>&1 || rc=$?
