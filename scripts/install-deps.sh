@@ -8,6 +8,7 @@ PACKAGES=(
   libavro-dev libzstd-dev libsnappy-dev zlib1g-dev libsqlite3-dev liblz4-dev libbrotli-dev libbz2-dev liblzma-dev
   libyaml-cpp-dev nlohmann-json3-dev libsimdjson-dev libcpp-httplib-dev libcli11-dev libfmt-dev libxxhash-dev libssl-dev
   libcurl4-openssl-dev libpugixml-dev
+  libpqxx-dev libpq-dev postgresql
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-avro python3-snappy python3-zstandard zstd time patch tar
   chromium wrk openssl

@@ -10,7 +10,8 @@
 namespace gaggle::cli {
 namespace {
 
-constexpr const char* kStateHelp = "State file (SQLite) holding the catalog, plans and event log";
+constexpr const char* kStateHelp =
+    "State: a SQLite file or a PostgreSQL URL (postgres://user@host/db) holding the catalog, plans and event log";
 
 struct CatalogArgs {
   std::string state = kDefaultStatePath;

@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <iostream>
 
+#include "store/postgres_url.h"
+
 namespace gaggle::cli {
 
 int ExitCodeFor(const Status& status) {
@@ -35,7 +37,10 @@ Result<CliContext> OpenCliContext(const std::string& state, const std::string& a
     return Status::NotFound("no state file at " + path + " (pass --state with the file `gaggle run` used)");
   }
   CliContext c;
-  GAGGLE_ASSIGN_OR_RETURN(c.store, OpenStateStore(path));
+  StateStoreOptions options;
+  // A read-only command on a PostgreSQL database without a gaggle store is NotFound.
+  options.create_if_missing = !(must_exist && IsPostgresUrl(path));
+  GAGGLE_ASSIGN_OR_RETURN(c.store, OpenStateStore(path, options));
   c.ctx.store = c.store.get();
   c.ctx.actor = OperatorName();
   c.ctx.artifacts = artifacts.empty() ? service::DefaultArtifactsDir(path) : artifacts;

@@ -25,7 +25,9 @@ struct ControlArgs {
 };
 
 void AddStateOption(CLI::App* cmd, ControlArgs* a) {
-  cmd->add_option("--state", a->state, "State file (SQLite) holding the migration")->capture_default_str();
+  cmd->add_option("--state", a->state,
+                  "State: a SQLite file or a PostgreSQL URL (postgres://user@host/db) holding the migration")
+      ->capture_default_str();
 }
 
 // ---------------------------------------------------------------- pause / resume / cancel / fleet set

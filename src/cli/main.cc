@@ -16,6 +16,7 @@
 #include "cli/plan_command.h"
 #include "cli/run_command.h"
 #include "cli/serve_command.h"
+#include "cli/state_command.h"
 #include "cli/transform_command.h"
 #include "cli/validate_command.h"
 
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
   gaggle::cli::AddAfterCommands(&app, &exit_code);
   gaggle::cli::AddServeCommand(&app, &exit_code);
   gaggle::cli::AddTokenCommands(&app, &exit_code);
+  gaggle::cli::AddStateCommands(&app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -89,7 +89,9 @@ void AddPlanCommand(CLI::App* app, int* exit_code) {
                           "its content hash; `gaggle run` executes exactly that plan.");
   cmd->add_option("spec", args->spec, "Migration spec (MIGRATION.yaml)")->required();
   cmd->add_option("--catalog", args->catalog, "Import this catalog file or directory first (else use the stored one)");
-  cmd->add_option("--state", args->state, "State file (SQLite) holding the catalog, plans and event log")
+  cmd->add_option(
+         "--state", args->state,
+         "State: a SQLite file or a PostgreSQL URL (postgres://user@host/db) holding the catalog, plans and event log")
       ->capture_default_str();
   cmd->add_option("--rows", args->rows, "Datasets to print per stage")->capture_default_str();
   cmd->add_flag("--json", args->json, "Print the whole plan as JSON (every dataset)");

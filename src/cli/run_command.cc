@@ -176,7 +176,9 @@ void AddRunCommand(CLI::App* app, int* exit_code) {
       "(--exit-when-paused) or another runner holds the lease; 130 interrupted.");
   cmd->add_option("spec", args->spec, "Migration spec (MIGRATION.yaml)")->required();
   cmd->add_option("--catalog", args->catalog, "Import this catalog file or directory first (else use the stored one)");
-  cmd->add_option("--state", args->state, "State file (SQLite): catalog, plans, tasks and the event log")
+  cmd->add_option(
+         "--state", args->state,
+         "State: a SQLite file or a PostgreSQL URL (postgres://user@host/db): catalog, plans, tasks and the event log")
       ->capture_default_str();
   cmd->add_option("--logs", args->logs, "Log directory (default: gaggle-logs/ beside the state file)");
   cmd->add_option("--concurrency", args->concurrency, "Agents at once (default: the spec's fleet.concurrency)")

@@ -146,7 +146,8 @@ void AddServeCommand(CLI::App* app, int* exit_code) {
   auto a = std::make_shared<ServeArgs>();
   CLI::App* cmd = app->add_subcommand(
       "serve", "Serve the HTTP API v1, the dashboard and /metrics over a state (docs/control-plane.md)");
-  cmd->add_option("--state", a->state, "State file (SQLite)")->capture_default_str();
+  cmd->add_option("--state", a->state, "State file (SQLite; the control plane does not serve PostgreSQL states yet)")
+      ->capture_default_str();
   cmd->add_option("--listen", a->listen, "HOST:PORT to listen on (loopback unless told otherwise)")
       ->capture_default_str();
   cmd->add_option("--tls-cert", a->tls_cert, "PEM certificate: serve HTTPS");

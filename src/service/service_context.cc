@@ -2,9 +2,13 @@
 
 #include <filesystem>
 
+#include "store/postgres_url.h"
+
 namespace gaggle::service {
 
 std::string DefaultArtifactsDir(const std::string& state_location) {
+  // A PostgreSQL state has no folder: ./gaggle-logs (never a path made of its URL).
+  if (IsPostgresUrl(state_location)) return "gaggle-logs";
   std::filesystem::path dir = std::filesystem::path(state_location).parent_path();
   return (dir.empty() ? std::filesystem::path(".") : dir).append("gaggle-logs").string();
 }

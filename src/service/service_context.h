@@ -36,7 +36,8 @@ struct ServiceContext {
 // The control store, or InvalidArgument naming the operation that needs it.
 Result<ControlStore*> RequireControl(const ServiceContext& ctx, const char* operation);
 
-// The artefact location used when none is given: gaggle-logs/ beside a state file.
+// The artefact location used when none is given: gaggle-logs/ beside a state file, or in
+// the working directory for a PostgreSQL state.
 std::string DefaultArtifactsDir(const std::string& state_location);
 
 // The run record of `migration`, or NotFound naming the migrations the store knows.

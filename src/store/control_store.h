@@ -56,7 +56,8 @@ class ControlStore {
 };
 
 // Opens the control store that lives with the state store at `location` (the same
-// SQLite file, schema migration 8), applying missing schema migrations.
+// SQLite file, schema migration 8), applying missing schema migrations. A PostgreSQL
+// state is Unsupported: the control plane stays SQLite-only for now.
 Result<std::unique_ptr<ControlStore>> OpenControlStore(const std::string& location);
 
 }  // namespace gaggle

@@ -68,6 +68,21 @@ Result<std::optional<ValidationRecord>> SqliteRecords::LatestValidation(const st
   return std::optional<ValidationRecord>(std::move(r));
 }
 
+Status SqliteRecords::ScanValidations(const std::function<bool(const ValidationRecord& record)>& fn) {
+  GAGGLE_ASSIGN_OR_RETURN(SqliteStatement * q, Cached("SELECT migration, dataset_id, attempt, time, passed, summary, "
+                                                      "report FROM validations ORDER BY seq"));
+  ResetOnExit reset(q);
+  while (true) {
+    GAGGLE_ASSIGN_OR_RETURN(bool row, q->Step());
+    if (!row) break;
+    if (!fn(ValidationRecord{q->Text(0), q->Text(1), static_cast<int>(q->Int(2)), q->Text(3), q->Int(4) != 0,
+                             q->Text(5), q->Text(6)})) {
+      break;
+    }
+  }
+  return Status::OK();
+}
+
 Status SqliteRecords::AppendApproval(const StageApproval& a) {
   GAGGLE_ASSIGN_OR_RETURN(
       SqliteStatement * ins,

@@ -209,8 +209,12 @@ TEST_F(SqliteStoreTest, DirectoryAsStateIsAClearError) {
   auto s = OpenStateStore(dir_.string());
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.status().message().find(dir_.string()), std::string::npos) << s.status().message();
-  auto pg = OpenStateStore("postgres://db/gaggle");
-  EXPECT_EQ(pg.status().code(), StatusCode::kUnsupported);
+  // A PostgreSQL URL is never taken for a file path: nothing listens there, and the error names it.
+  auto pg = OpenStateStore("postgres://127.0.0.1:1/gaggle?connect_timeout=5");
+  EXPECT_EQ(pg.status().code(), StatusCode::kIOError);
+  EXPECT_NE(pg.status().message().find("cannot connect to state 'postgres://127.0.0.1:1/gaggle"), std::string::npos)
+      << pg.status().message();
+  EXPECT_FALSE(fs::exists("postgres:"));
 }
 
 TEST_F(SqliteStoreTest, VersionOneStateFileMigratesAndKeepsItsData) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <tuple>
 
+#include "store/postgres_url.h"
 #include "store/sqlite_schema.h"
 #include "store/state_store.h"
 
@@ -119,8 +120,11 @@ Result<std::optional<ApprovalLink>> ReadLink(SqliteDb* db, const std::string& id
 }  // namespace
 
 Result<std::unique_ptr<ControlStore>> OpenControlStore(const std::string& location) {
-  if (location.rfind("postgres://", 0) == 0 || location.rfind("postgresql://", 0) == 0) {
-    return Status::Unsupported("PostgreSQL state stores are not implemented yet (state '" + location + "')");
+  if (IsPostgresUrl(location)) {
+    return Status::Unsupported(
+        "the control plane (API tokens, approval links) keeps its records in SQLite only: "
+        "gaggle serve cannot use the PostgreSQL state '" +
+        RedactPostgresUrl(location) + "' yet; serve a SQLite state file");
   }
   GAGGLE_ASSIGN_OR_RETURN(auto store, SqliteControlStore::Open(location));
   return std::unique_ptr<ControlStore>(std::move(store));

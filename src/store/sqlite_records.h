@@ -56,6 +56,7 @@ class SqliteRecords final : public StoreTransaction {
   Result<std::vector<TaskStateCount>> CountTaskStates(const std::string& migration) override;
   Result<std::optional<ValidationRecord>> LatestValidation(const std::string& migration,
                                                            const std::string& dataset) override;
+  Status ScanValidations(const std::function<bool(const ValidationRecord& record)>& fn) override;
   Result<std::vector<StageApproval>> ListApprovals(const std::string& migration) override;
   Result<std::vector<VerificationRecord>> ListVerifications(const std::string& migration, size_t limit) override;
   Result<std::optional<CutoverRecord>> FindCutover(const std::string& migration, const std::string& dataset) override;

@@ -12,6 +12,8 @@
 #include "common/iso8601.h"
 #include "store/event_chain.h"
 #include "store/event_vocabulary.h"
+#include "store/postgres_backend.h"
+#include "store/postgres_url.h"
 #include "store/sqlite_backend.h"
 #include "store/state_store_internal.h"
 
@@ -31,8 +33,13 @@ std::string NowIso8601() {
 }
 
 Result<std::unique_ptr<StateStore>> OpenStateStore(const std::string& location, const StateStoreOptions& options) {
-  if (location.rfind("postgres://", 0) == 0 || location.rfind("postgresql://", 0) == 0) {
-    return Status::Unsupported("PostgreSQL state stores are not implemented yet (state '" + location + "')");
+  if (IsPostgresUrl(location)) {
+    PostgresBackend::Options o;
+    o.busy_timeout_ms = options.busy_timeout_ms;
+    o.create_if_missing = options.create_if_missing;
+    o.clock = options.clock;
+    GAGGLE_ASSIGN_OR_RETURN(auto backend, PostgresBackend::Open(location, o));
+    return std::make_unique<StateStore>(std::move(backend), options);
   }
   SqliteBackend::Options o;
   o.busy_timeout_ms = options.busy_timeout_ms;

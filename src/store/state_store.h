@@ -227,8 +227,9 @@ Result<T> StateStore::ReadValue(const std::function<Result<T>(StoreReader&)>& re
 inline constexpr const char* kDefaultStatePath = "./gaggle.db";
 
 // Opens the store at `location`: a file path for SQLite (created when missing unless
-// options.create_if_missing is false: then NotFound naming the path). "postgres://..."
-// is reserved for the PostgreSQL store (Unsupported for now).
+// options.create_if_missing is false: then NotFound naming the path); "postgres://..." or
+// "postgresql://..." for PostgreSQL (store/postgres_backend.h: the database must exist;
+// the store's tables are created in it unless options.create_if_missing is false).
 Result<std::unique_ptr<StateStore>> OpenStateStore(const std::string& location, const StateStoreOptions& options = {});
 
 // Current UTC time as "2024-05-01T12:00:00.123Z".

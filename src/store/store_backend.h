@@ -97,6 +97,9 @@ class StoreReader {
   // The newest validation of the dataset.
   virtual Result<std::optional<ValidationRecord>> LatestValidation(const std::string& migration,
                                                                    const std::string& dataset) = 0;
+  // Every validation of every migration in the order they were appended, until `fn`
+  // returns false (copying a store).
+  virtual Status ScanValidations(const std::function<bool(const ValidationRecord& record)>& fn) = 0;
   // Oldest first.
   virtual Result<std::vector<StageApproval>> ListApprovals(const std::string& migration) = 0;
   // The newest `limit` (0: all), oldest first.

@@ -29,6 +29,8 @@ class StoreFactory {
  public:
   virtual ~StoreFactory() = default;
   virtual std::string name() const = 0;
+  // Why this backend's tests cannot run on this machine ("" when they can): they skip then.
+  virtual std::string SkipReason() { return ""; }
   // A new, empty location for test `test` (unique per test and process).
   virtual Result<std::string> NewLocation(const std::string& test) = 0;
   // Removes what NewLocation made.
@@ -54,6 +56,7 @@ inline void PrintTo(const StoreFactoryPtr& factory, std::ostream* os) { *os << f
 class StoreConformance : public ::testing::TestWithParam<StoreFactoryPtr> {
  protected:
   void SetUp() override {
+    if (const std::string why = factory().SkipReason(); !why.empty()) GTEST_SKIP() << why;
     std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
     for (char& c : test) {
       if (c == '/') c = '-';
