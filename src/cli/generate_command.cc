@@ -79,7 +79,8 @@ void AddGenerateCommand(CLI::App* app, int* exit_code) {
   cmd->add_option("--profile", args->profile,
                   "bench: typed table (ids, doubles, strings, timestamps, bools, nulls, categories); "
                   "events: a legacy event log with text timestamps and amounts, to be migrated; "
-                  "nested_events: events with a device struct, a list of item structs and a map of attributes")
+                  "nested_events: events with a device struct, a list of item structs and a map of attributes; "
+                  "nested_bench: id, a list of 0-8 item structs, a map of tags and a device struct (make bench)")
       ->capture_default_str();
   cmd->add_option("--rows", args->rows, "Number of rows")->capture_default_str();
   cmd->add_option("--seed", args->seed, "Seed; the same seed gives the same rows")->capture_default_str();

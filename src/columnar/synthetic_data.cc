@@ -75,8 +75,20 @@ Result<SyntheticData> SyntheticData::Make(const std::string& profile, uint64_t s
     fields.push_back({"attrs", DataType::Map(DataType::String(), DataType::String())});
     return SyntheticData(Profile::kNestedEvents, seed, bad_fraction, std::make_shared<Schema>(std::move(fields)));
   }
+  if (profile == "nested_bench") {
+    auto schema = std::make_shared<Schema>(std::vector<Field>{
+        {"id", DataType::Int64(), false},
+        {"items", DataType::List(DataType::Struct(
+                      {{"item_id", DataType::Int64()}, {"name", DataType::String()}, {"amount", DataType::Double()}}))},
+        {"tags", DataType::Map(DataType::String(), DataType::String())},
+        {"device", DataType::Struct({{"os", DataType::String()},
+                                     {"version", DataType::String()},
+                                     {"build", DataType::Int32()},
+                                     {"score", DataType::Double()}})}});
+    return SyntheticData(Profile::kNestedBench, seed, bad_fraction, std::move(schema));
+  }
   return Status::InvalidArgument("unknown synthetic profile '" + profile +
-                                 "' (expected bench, events or nested_events)");
+                                 "' (expected bench, events, nested_events or nested_bench)");
 }
 
 void SyntheticData::NextBatch(size_t rows, RecordBatch* batch) {
@@ -88,6 +100,8 @@ void SyntheticData::NextBatch(size_t rows, RecordBatch* batch) {
   for (Column& c : batch->columns) c.Reserve(rows, rows * 12);
   if (profile_ == Profile::kBench) {
     FillBench(rows, batch);
+  } else if (profile_ == Profile::kNestedBench) {
+    FillNestedBench(rows, batch);
   } else {
     FillEvents(rows, batch);
     if (profile_ == Profile::kNestedEvents) FillNested(rows, batch);
@@ -199,6 +213,54 @@ void SyntheticData::FillNested(size_t rows, RecordBatch* batch) {
       entries.CommitStruct();
     }
     attrs.CommitList();
+  }
+}
+
+// The nested benchmark's table: id, items, tags, device (see the header).
+void SyntheticData::FillNestedBench(size_t rows, RecordBatch* batch) {
+  Column& items = batch->columns[1];
+  Column& item = items.child(0);
+  Column& tags = batch->columns[2];
+  Column& entries = tags.child(0);
+  Column& device = batch->columns[3];
+  std::string name;
+  char buf[32];
+  for (size_t i = 0; i < rows; ++i) {
+    const uint64_t row = next_row_ + i;
+    batch->columns[0].Append<int64_t>(static_cast<int64_t>(row));
+    const uint64_t it = Rand(seed_, row, 20);
+    if (it % 50 == 0) {
+      items.AppendNull();
+    } else {
+      for (uint64_t k = 0, n = (it >> 8) % 9; k < n; ++k) {
+        const uint64_t r = Rand(seed_, row * 8 + k, 21);
+        item.child(0).Append<int64_t>(static_cast<int64_t>(r % 1000000));
+        AppendName(r >> 20, &name);
+        item.child(1).AppendString(name);
+        item.child(2).Append<double>(static_cast<double>((r >> 32) % 100000) / 100.0);
+        item.CommitStruct();
+      }
+      items.CommitList();
+    }
+    const uint64_t t = Rand(seed_, row, 22);
+    for (uint64_t k = 0, m = t % 5; k < m; ++k) {  // distinct keys: m of the four, from a rotating start
+      entries.child(0).AppendString(kAttrKeys[(t / 5 + k) % 4]);
+      entries.child(1).AppendString(kAttrValues[(t >> (8 + 4 * k)) % 9]);
+      entries.CommitStruct();
+    }
+    tags.CommitList();
+    const uint64_t d = Rand(seed_, row, 23);
+    if (d % 20 == 0) {
+      device.AppendNull();
+      continue;
+    }
+    device.child(0).AppendString(kOses[(d >> 8) % 5]);
+    std::snprintf(buf, sizeof(buf), "%llu.%llu", static_cast<unsigned long long>(10 + (d >> 16) % 8),
+                  static_cast<unsigned long long>((d >> 24) % 4));
+    device.child(1).AppendString(buf);
+    device.child(2).Append<int32_t>(static_cast<int32_t>((d >> 32) % 100000));
+    device.child(3).Append<double>(Unit(Rand(seed_, row, 24)));
+    device.CommitStruct();
   }
 }
 

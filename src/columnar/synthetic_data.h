@@ -13,6 +13,10 @@
 //           device struct<os:string,os_version:string,model:string> (about 5% null),
 //           items list<struct<sku:string,qty:int32,price:double>> (0-4 items, about 3% null),
 //           attrs map<string,string> (0-3 of campaign, referrer, ab_group, locale).
+//   nested_bench  the nested benchmark's table (make bench): id int64 not null,
+//           items list<struct<item_id:int64,name:string,amount:double>> (0-8 elements, about
+//           2% null), tags map<string,string> (0-4 entries), device
+//           struct<os:string,version:string,build:int32,score:double> (about 5% null).
 #pragma once
 
 #include <cstdint>
@@ -33,12 +37,13 @@ class SyntheticData {
   void NextBatch(size_t rows, RecordBatch* batch);
 
  private:
-  enum class Profile { kBench, kEvents, kNestedEvents };
+  enum class Profile { kBench, kEvents, kNestedEvents, kNestedBench };
   SyntheticData(Profile profile, uint64_t seed, double bad_fraction, std::shared_ptr<const Schema> schema)
       : profile_(profile), seed_(seed), bad_fraction_(bad_fraction), schema_(std::move(schema)) {}
   void FillBench(size_t rows, RecordBatch* batch);
   void FillEvents(size_t rows, RecordBatch* batch);
   void FillNested(size_t rows, RecordBatch* batch);  // columns 6.. of nested_events
+  void FillNestedBench(size_t rows, RecordBatch* batch);
 
   Profile profile_;
   uint64_t seed_;
