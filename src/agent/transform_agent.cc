@@ -8,6 +8,7 @@
 #include "common/digest.h"
 #include "dataset/content_checksum.h"
 #include "dataset/format_table.h"
+#include "dataset/prefetching_reader.h"
 #include "dataset/text_typing_policy.h"
 #include "transform/transformer.h"
 
@@ -50,7 +51,9 @@ Result<StagedOutput> TransformAgent::Stage(const AgentTask& task, const InputFin
     // value that does not parse becomes a cast failure (a dead letter), not a read error
     // for the whole file after type inference guessed from the first rows.
     TypeTextAs(format, spec_.transform.source_schema, &read_options);
-    GAGGLE_ASSIGN_OR_RETURN(auto reader, OpenReader(file.path, format, read_options, fs));
+    GAGGLE_ASSIGN_OR_RETURN(auto opened, OpenReader(file.path, format, read_options, fs));
+    // The next batch is decoded on a second thread while this one is transformed and written.
+    std::unique_ptr<BatchReader> reader = MaybePrefetch(std::move(opened), true);
     auto transformer = Transformer::Make(spec_.transform, *reader->schema());
     if (!transformer.ok()) return transformer.status().WithContext(display);
     std::shared_ptr<const Schema> out_schema = transformer->output_schema();

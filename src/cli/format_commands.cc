@@ -9,6 +9,7 @@
 #include "cli/cli_support.h"
 #include "common/utf8.h"
 #include "dataset/format_table.h"
+#include "dataset/prefetching_reader.h"
 
 namespace gaggle::cli {
 namespace {
@@ -30,6 +31,7 @@ struct ConvertArgs {
   int64_t row_group_rows = 1000000;
   size_t batch_rows = 64 * 1024;
   bool dictionary = true;
+  int threads = 2;  // 2: the input is read ahead on a second thread while the output is encoded
   bool quiet = false;
 };
 
@@ -150,7 +152,8 @@ Status Convert(const ConvertArgs& args) {
 
   FileSystem* fs = FileSystem::Default();
   GAGGLE_ASSIGN_OR_RETURN(FileInfo in_info, fs->Stat(args.input));
-  GAGGLE_ASSIGN_OR_RETURN(auto reader, OpenReader(args.input, in_format, read_options, fs));
+  GAGGLE_ASSIGN_OR_RETURN(auto opened, OpenReader(args.input, in_format, read_options, fs));
+  std::unique_ptr<BatchReader> reader = MaybePrefetch(std::move(opened), args.threads > 1);
   // Write under a temporary name and rename, so a failed or killed convert never leaves a
   // file that looks complete.
   std::string tmp = args.output + ".gaggle-tmp-" + std::to_string(::getpid());
@@ -222,6 +225,11 @@ void AddConvertCommand(CLI::App* app, int* exit_code) {
   cmd->add_option("--batch-rows", args->batch_rows, "Rows per in-memory batch")->capture_default_str();
   cmd->add_option("--schema", args->schema, "Typing for CSV/JSON lines input: \"name:type, ...\" (default: inferred)");
   cmd->add_flag("!--no-dictionary", args->dictionary, "Disable Parquet dictionary encoding");
+  cmd->add_option("--threads", args->threads,
+                  "2: decode the input on a second thread while the output is encoded and compressed; "
+                  "1: everything on one thread")
+      ->check(CLI::Range(1, 2))
+      ->capture_default_str();
   cmd->add_flag("-q,--quiet", args->quiet, "No progress or summary on stderr");
   cmd->callback([args, exit_code] {
     Status st = Convert(*args);
