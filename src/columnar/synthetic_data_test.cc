@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "columnar/value_format.h"
 
 namespace gaggle {
@@ -18,7 +20,7 @@ std::vector<std::string> Render(const RecordBatch& b) {
 }
 
 TEST(SyntheticData, SameSeedSameRowsWhateverTheBatchSize) {
-  for (const char* profile : {"bench", "events"}) {
+  for (const char* profile : {"bench", "events", "nested_events", "nested_bench"}) {
     auto a = SyntheticData::Make(profile, 7);
     auto b = SyntheticData::Make(profile, 7);
     ASSERT_TRUE(a.ok() && b.ok());
@@ -50,6 +52,29 @@ TEST(SyntheticData, EventsHaveParseableTimestampsAndRequestedBadAmounts) {
   EXPECT_LT(bad, 1300u);
   EXPECT_GT(b.columns[5].null_count(), 0u);
   EXPECT_FALSE(SyntheticData::Make("nope", 1).ok());
+}
+
+TEST(SyntheticData, NestedBenchHasTheBenchmarksShape) {
+  auto d = SyntheticData::Make("nested_bench", 5);
+  ASSERT_TRUE(d.ok());
+  RecordBatch b;
+  d->NextBatch(10000, &b);
+  ASSERT_TRUE(b.Validate().ok());
+  const Column& items = b.columns[1];
+  uint64_t longest = 0;
+  size_t empty = 0;
+  for (size_t r = 0; r < b.num_rows(); ++r) {
+    if (items.IsNull(r)) continue;
+    longest = std::max(longest, items.ListLength(r));
+    if (items.ListLength(r) == 0) ++empty;
+  }
+  EXPECT_EQ(longest, 8u);  // 0-8 elements
+  EXPECT_GT(empty, 0u);
+  EXPECT_GT(items.null_count(), 100u);  // about 2%
+  EXPECT_LT(items.null_count(), 300u);
+  EXPECT_GT(b.columns[3].null_count(), 300u);  // device: about 5%
+  EXPECT_LT(b.columns[3].null_count(), 700u);
+  EXPECT_EQ(b.columns[3].type().children->size(), 4u);
 }
 
 }  // namespace
