@@ -11,6 +11,7 @@
 
 #include "dataset/format_table.h"
 #include "plan/lineage_graph.h"
+#include "plan/location_support.h"
 #include "plan/selection.h"
 #include "plan/target_ownership.h"
 #include "plan/target_template.h"
@@ -202,6 +203,9 @@ class PlanBuilder {
     }
   }
 
+  // Every source and target is a location a run can use (plan/location_support.h).
+  Status CheckLocationsAreSupported() const { return gaggle::CheckLocationsAreSupported(plan_.rows); }
+
   // No target replaces data gaggle does not own (plan/target_ownership.h).
   Status CheckTargetsAreOwned() const { return CheckTargetOwnership(plan_.rows, catalog_); }
 
@@ -335,6 +339,7 @@ Result<Plan> BuildPlan(const Catalog& catalog, const MigrationSpec& spec, const 
   builder.PlaceOtherStages();
   builder.WriteRows();
   GAGGLE_RETURN_IF_ERROR(builder.CheckTargetsAreDistinct());
+  GAGGLE_RETURN_IF_ERROR(builder.CheckLocationsAreSupported());
   GAGGLE_RETURN_IF_ERROR(builder.CheckTargetsAreOwned());
   return builder.Finish();
 }
