@@ -19,6 +19,10 @@ inline constexpr std::string_view kTier = "gaggle.dev/tier";
 inline constexpr std::string_view kCadence = "gaggle.dev/cadence";
 inline constexpr std::string_view kSize = "gaggle.dev/size";
 inline constexpr std::string_view kQueries = "gaggle.dev/queries";
+// Labels whose key or value Backstage does not accept as a label (a value with spaces,
+// longer than 63 characters...): the export writes them here as a JSON object, and the
+// import puts them back among the labels, so nothing is lost and Backstage's validators pass.
+inline constexpr std::string_view kLabels = "gaggle.dev/labels";
 
 // Export only (migration state, derived from the state store).
 inline constexpr std::string_view kGeneratedBy = "gaggle.dev/generated-by";
@@ -33,6 +37,22 @@ inline constexpr std::string_view kPlanHash = "gaggle.dev/plan-hash";
 inline constexpr std::string_view kStage = "gaggle.dev/stage";
 inline constexpr std::string_view kWave = "gaggle.dev/wave";
 inline constexpr std::string_view kDatasetCount = "gaggle.dev/dataset-count";
+
+// Backstage relations that are not lineage, kept on the entity as context so that an
+// export writes them back: stored among the entity's annotations under these keys,
+// which no Backstage annotation can take ('@' is not allowed in an annotation key).
+// Values: one entry per line (references as written; links as one JSON object each).
+inline constexpr std::string_view kContextPrefix = "@";
+inline constexpr std::string_view kContextSystem = "@spec.system";
+inline constexpr std::string_view kContextDomain = "@spec.domain";
+inline constexpr std::string_view kContextSubcomponentOf = "@spec.subcomponentOf";
+inline constexpr std::string_view kContextProvidesApis = "@spec.providesApis";
+inline constexpr std::string_view kContextConsumesApis = "@spec.consumesApis";
+// dependsOn / dependencyOf entries naming kinds without lineage (API, Group, Template...).
+inline constexpr std::string_view kContextDependsOn = "@spec.dependsOn";
+inline constexpr std::string_view kContextDependencyOf = "@spec.dependencyOf";
+inline constexpr std::string_view kContextTags = "@metadata.tags";
+inline constexpr std::string_view kContextLinks = "@metadata.links";
 
 // Backstage spec.type values gaggle's export uses for its own control-plane
 // entities; import skips entities of these types.

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <tuple>
 
@@ -50,9 +51,52 @@ void ScalarValue(YAML::Emitter& out, const std::string& v) {
   }
 }
 
+// Lines of a context value (annotations.h): one entry per line.
+std::vector<std::string> ContextLines(const std::map<std::string, std::string>& context, std::string_view key) {
+  std::vector<std::string> out;
+  auto it = context.find(std::string(key));
+  if (it == context.end()) return out;
+  size_t start = 0;
+  while (start <= it->second.size()) {
+    size_t nl = it->second.find('\n', start);
+    std::string line = it->second.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
+    if (!line.empty()) out.push_back(line);
+    if (nl == std::string::npos) break;
+    start = nl + 1;
+  }
+  return out;
+}
+
+void StringList(YAML::Emitter& out, const char* key, const std::vector<std::string>& items) {
+  if (items.empty()) return;
+  out << YAML::Key << key << YAML::Value << YAML::BeginSeq;
+  for (const std::string& item : items) ScalarValue(out, item);
+  out << YAML::EndSeq;
+}
+
+// metadata.links from their context lines (one JSON object each); a line that is not one is skipped.
+void Links(YAML::Emitter& out, const std::vector<std::string>& lines) {
+  std::vector<nlohmann::json> links;
+  for (const std::string& line : lines) {
+    nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (j.is_object()) links.push_back(std::move(j));
+  }
+  if (links.empty()) return;
+  out << YAML::Key << "links" << YAML::Value << YAML::BeginSeq;
+  for (const nlohmann::json& link : links) {
+    out << YAML::BeginMap;
+    for (const auto& [k, v] : link.items()) {
+      out << YAML::Key << k << YAML::Value;
+      ScalarValue(out, v.is_string() ? v.get<std::string>() : v.dump());
+    }
+    out << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
+}
+
 void Metadata(YAML::Emitter& out, const std::string& name, const std::string& ns, const std::string& title,
               const std::string& description, const std::map<std::string, std::string>& labels,
-              const std::map<std::string, std::string>& notes) {
+              const std::map<std::string, std::string>& notes, const std::map<std::string, std::string>& context = {}) {
   out << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "name" << YAML::Value << name;
   if (!ns.empty() && ns != "default") out << YAML::Key << "namespace" << YAML::Value << ns;
@@ -74,6 +118,8 @@ void Metadata(YAML::Emitter& out, const std::string& name, const std::string& ns
     }
     out << YAML::EndMap;
   }
+  StringList(out, "tags", ContextLines(context, annotations::kContextTags));
+  Links(out, ContextLines(context, annotations::kContextLinks));
   out << YAML::EndMap;
 }
 
@@ -90,6 +136,68 @@ std::string Document(const std::function<void(YAML::Emitter&)>& body) {
   body(out);
   out << YAML::EndMap;
   return std::string("---\n") + out.c_str() + "\n";
+}
+
+// Kubernetes-style object name, as Backstage checks label values and the name part of
+// label and annotation keys: 1-63 of [A-Za-z0-9-_.], starting and ending alphanumeric.
+bool IsObjectName(const std::string& s) { return IsValidBackstageName(s); }
+
+// A DNS subdomain (a key's prefix): dot-separated labels of [a-z0-9-], at most 253 characters.
+bool IsDnsSubdomain(const std::string& s) {
+  if (s.empty() || s.size() > 253) return false;
+  size_t start = 0;
+  while (true) {
+    size_t dot = s.find('.', start);
+    std::string part = s.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (part.empty() || part.size() > 63 || part.front() == '-' || part.back() == '-') return false;
+    for (char c : part) {
+      if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '-'))
+        return false;
+    }
+    if (dot == std::string::npos) return true;
+    start = dot + 1;
+  }
+}
+
+// Backstage's rule for a label: key "[prefix/]name", value empty or an object name.
+bool IsValidLabel(const std::string& key, const std::string& value) {
+  size_t slash = key.find('/');
+  bool key_ok = slash == std::string::npos
+                    ? IsObjectName(key)
+                    : IsDnsSubdomain(key.substr(0, slash)) && IsObjectName(key.substr(slash + 1));
+  return key_ok && (value.empty() || IsObjectName(value));
+}
+
+// True when the last line of `sql` ends inside a "--" comment (outside quotes), so that a
+// ';' appended to it would be commented out.
+bool EndsInLineComment(const std::string& sql) {
+  enum { kCode, kSingle, kDouble, kLine, kBlock } state = kCode;
+  for (size_t i = 0; i < sql.size(); ++i) {
+    char c = sql[i], next = i + 1 < sql.size() ? sql[i + 1] : '\0';
+    if (state == kCode) {
+      if (c == '\'') state = kSingle;
+      if (c == '"') state = kDouble;
+      if (c == '-' && next == '-') state = kLine;
+      if (c == '/' && next == '*') state = kBlock, ++i;
+    } else if (state == kSingle && c == '\'') {
+      state = kCode;
+    } else if (state == kDouble && c == '"') {
+      state = kCode;
+    } else if (state == kLine && c == '\n') {
+      state = kCode;
+    } else if (state == kBlock && c == '*' && next == '/') {
+      state = kCode, ++i;
+    }
+  }
+  return state == kLine;
+}
+
+// gaggle.dev/queries as statements, each ended by ';' (on its own line after a trailing
+// "--" comment): the import splits the value at those, so multi-line SQL comes back whole.
+std::string JoinStatements(const std::vector<std::string>& queries) {
+  std::string s;
+  for (const std::string& q : queries) s += (s.empty() ? "" : "\n") + q + (EndsInLineComment(q) ? "\n;" : ";");
+  return s;
 }
 
 // The migrations that target the catalog's datasets, indexed for the export.
@@ -114,8 +222,16 @@ TargetIndex IndexTargets(const std::vector<MigrationTarget>& targets) {
 // An entity's annotations as exported: its own, its queries, and for a dataset its
 // gaggle.dev/* facts and where its newest migration takes it.
 std::map<std::string, std::string> ExportedAnnotations(const Entity& e, const TargetIndex& index) {
-  std::map<std::string, std::string> notes = e.annotations;
-  if (!e.queries.empty()) notes[std::string(annotations::kQueries)] = Join(e.queries, "\n");
+  std::map<std::string, std::string> notes;
+  for (const auto& [k, v] : e.annotations) {
+    if (k.rfind(annotations::kContextPrefix, 0) != 0) notes[k] = v;  // context is written as spec/metadata fields
+  }
+  nlohmann::json unfit = nlohmann::json::object();
+  for (const auto& [k, v] : e.labels) {
+    if (!IsValidLabel(k, v)) unfit[k] = v;
+  }
+  if (!unfit.empty()) notes[std::string(annotations::kLabels)] = unfit.dump();
+  if (!e.queries.empty()) notes[std::string(annotations::kQueries)] = JoinStatements(e.queries);
   if (!e.is_dataset()) return notes;
   notes[std::string(annotations::kUri)] = e.uri;
   notes[std::string(annotations::kFormat)] = e.format;
@@ -142,21 +258,39 @@ std::map<std::string, std::string> ExportedAnnotations(const Entity& e, const Ta
   return notes;
 }
 
+// The spec fields kept as context (annotations.h), in a fixed order.
+void ContextSpec(YAML::Emitter& out, const Entity& e) {
+  using namespace annotations;
+  for (const auto& [field, key] : {std::pair<const char*, std::string_view>{"system", kContextSystem},
+                                   {"domain", kContextDomain},
+                                   {"subcomponentOf", kContextSubcomponentOf}}) {
+    auto it = e.annotations.find(std::string(key));
+    if (it != e.annotations.end() && !it->second.empty()) out << YAML::Key << field << YAML::Value << it->second;
+  }
+  StringList(out, "providesApis", ContextLines(e.annotations, kContextProvidesApis));
+  StringList(out, "consumesApis", ContextLines(e.annotations, kContextConsumesApis));
+}
+
 // The descriptor of catalog entity n: Component, System or Resource, depending on its upstreams.
 std::string EntityDocument(const Catalog& catalog, NodeId n, const TargetIndex& index) {
   const Entity& e = catalog.entity(n);
   const std::map<std::string, std::string> notes = ExportedAnnotations(e, index);
+  std::map<std::string, std::string> labels;  // the others travel in gaggle.dev/labels
+  for (const auto& [k, v] : e.labels) {
+    if (IsValidLabel(k, v)) labels[k] = v;
+  }
   std::vector<std::string> upstream;
   for (NodeId u : catalog.Upstream(n)) upstream.push_back(Ref(catalog.entity(u)));
+  for (std::string& r : ContextLines(e.annotations, annotations::kContextDependsOn)) upstream.push_back(std::move(r));
   return Document([&](YAML::Emitter& out) {
     const char* kind = e.kind == EntityKind::kComponent ? "Component"
                        : e.kind == EntityKind::kSystem  ? "System"
                                                         : "Resource";
     out << YAML::Key << "apiVersion" << YAML::Value << kApiVersion;
     out << YAML::Key << "kind" << YAML::Value << kind;
-    Metadata(out, e.name, e.ns, e.title, e.description, e.labels, notes);
+    Metadata(out, e.name, e.ns, e.title, e.description, labels, notes, e.annotations);
     out << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
-    if (e.kind != EntityKind::kSystem) {
+    if (e.kind != EntityKind::kSystem || !e.type.empty()) {
       std::string type = e.type.empty() ? (e.is_dataset()                     ? "dataset"
                                            : e.kind == EntityKind::kComponent ? "service"
                                                                               : "resource")
@@ -164,10 +298,12 @@ std::string EntityDocument(const Catalog& catalog, NodeId n, const TargetIndex& 
       out << YAML::Key << "type" << YAML::Value << type;
     }
     out << YAML::Key << "owner" << YAML::Value << (e.owner.empty() ? std::string("unknown") : e.owner);
-    if (e.kind == EntityKind::kComponent) {
+    if (e.kind == EntityKind::kComponent || !e.lifecycle.empty()) {  // required on Components only
       out << YAML::Key << "lifecycle" << YAML::Value << (e.lifecycle.empty() ? std::string("production") : e.lifecycle);
     }
+    ContextSpec(out, e);
     DependsOn(out, upstream);
+    StringList(out, "dependencyOf", ContextLines(e.annotations, annotations::kContextDependencyOf));
     out << YAML::EndMap;
   });
 }

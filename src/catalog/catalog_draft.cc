@@ -42,6 +42,38 @@ void CatalogDraft::AddProblem(const std::string& file, int line, int column, std
   problems_.push_back({file, line, column, std::move(message)});
 }
 
+void CatalogDraft::AddSkipped(const std::string& kind, const std::string& key) {
+  std::string lower = kind;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (auto& [k, keys] : skipped_) {
+    std::string kl = k;
+    for (char& c : kl) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (kl == lower) {
+      keys.push_back(key);
+      return;
+    }
+  }
+  skipped_[kind].push_back(key);
+}
+
+std::vector<std::string> CatalogDraft::Notes() const {
+  constexpr size_t kNamesShown = 5;
+  std::vector<std::string> out = notes_;
+  for (const auto& [kind, keys] : skipped_) {
+    std::string names;
+    for (size_t i = 0; i < keys.size() && i < kNamesShown; ++i) {
+      std::string name = keys[i].substr(keys[i].find(':') + 1);  // "default/guests" -> "guests"
+      if (name.rfind("default/", 0) == 0) name = name.substr(8);
+      names += (i ? ", " : "") + name;
+    }
+    if (keys.size() > kNamesShown) names += ", ...";
+    out.push_back("skipped " + std::to_string(keys.size()) + " " + kind + " entit" + (keys.size() == 1 ? "y" : "ies") +
+                  " (" + names + "): kept as reference targets only (gaggle migrates datasets; owners and systems " +
+                  "stay on the entities that name them)");
+  }
+  return out;
+}
+
 Result<Catalog> CatalogDraft::Finish() {
   std::unordered_map<std::string, size_t> by_key;
   std::unordered_map<std::string, size_t> by_id;

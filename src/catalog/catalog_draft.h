@@ -8,9 +8,11 @@
 // Thread-safety: single-threaded builder.
 #pragma once
 
+#include <map>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "catalog/catalog.h"
@@ -45,6 +47,17 @@ struct DraftEntity {
   std::vector<DraftRef> downstream;  // dependencyOf: the entity feeds these
 };
 
+// One target of a Backstage Location (spec.target or an entry of spec.targets), which
+// the loader follows (catalog_loader.h).
+struct LocationTarget {
+  std::string location;  // "location:default/examples"
+  std::string file;      // the file that declares the Location
+  int line = 0;
+  int column = 0;
+  std::string type;    // spec.type as written ("file", "url", "")
+  std::string target;  // as written ("./entities.yaml", "https://...")
+};
+
 class CatalogDraft {
  public:
   void AddProblem(const std::string& file, int line, int column, std::string message);
@@ -53,6 +66,12 @@ class CatalogDraft {
   // A Backstage entity gaggle does not model (Group, User, API, Domain, Location...):
   // references to it are valid but carry no lineage.
   void AddIgnored(const std::string& key) { ignored_keys_.insert(key); }
+  // An entity of a kind gaggle keeps only as a reference target: counted for a note.
+  void AddSkipped(const std::string& kind, const std::string& key);
+  void AddNote(std::string note) { notes_.push_back(std::move(note)); }
+  void AddLocationTarget(LocationTarget target) { location_targets_.push_back(std::move(target)); }
+  // The Location targets recorded since the last call.
+  std::vector<LocationTarget> TakeLocationTargets() { return std::exchange(location_targets_, {}); }
 
   // Resolves references and builds the catalog; fails with every problem listed
   // (parse problems added earlier included). Call once.
@@ -60,6 +79,9 @@ class CatalogDraft {
 
   const std::vector<CatalogProblem>& problems() const { return problems_; }
   const std::vector<std::string>& warnings() const { return warnings_; }
+  // What the import kept aside: resources that are not datasets, and one line per skipped
+  // kind ("skipped 3 Group entities (guests, team-a, ...): ...").
+  std::vector<std::string> Notes() const;
   size_t num_entities() const { return entities_.size(); }
 
  private:
@@ -67,6 +89,9 @@ class CatalogDraft {
   std::unordered_set<std::string> ignored_keys_;
   std::vector<CatalogProblem> problems_;
   std::vector<std::string> warnings_;
+  std::vector<std::string> notes_;
+  std::map<std::string, std::vector<std::string>> skipped_;  // kind (as first written) -> keys
+  std::vector<LocationTarget> location_targets_;
 };
 
 // One InvalidArgument status listing the problems (sorted by file and line).

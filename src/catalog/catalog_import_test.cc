@@ -126,7 +126,8 @@ TEST(CatalogImportTest, NonCatalogDocumentInAFileIsAProblem) {
 
 TEST(CatalogImportTest, ProblemsFromManyDocumentsAreReportedTogether) {
   const std::string text =
-      "apiVersion: backstage.io/v1alpha1\nkind: Resource\nmetadata: {name: a}\nspec: {type: dataset}\n"
+      "apiVersion: backstage.io/v1alpha1\nkind: Resource\nmetadata: {name: a, annotations: {gaggle.dev/tier: low}}\n"
+      "spec: {type: dataset}\n"
       "---\n"
       "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: b}\nspec: {dependsOn: [resource:zz]}\n";
   auto c = ParseOne(text);

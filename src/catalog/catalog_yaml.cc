@@ -159,6 +159,13 @@ bool ApplyDatasetFact(const std::string& fact, const std::string& raw, const YAM
 std::vector<std::string> SplitSqlStatements(const std::string& sql) {
   std::vector<std::string> out;
   std::string cur;
+  bool has_code = false;  // cur holds more than comments and spaces
+  auto flush = [&] {
+    std::string t = Trim(cur);
+    if (has_code && !t.empty()) out.push_back(t);
+    cur.clear();
+    has_code = false;
+  };
   enum { kCode, kSingle, kDouble, kLineComment, kBlockComment } state = kCode;
   for (size_t i = 0; i < sql.size(); ++i) {
     char c = sql[i];
@@ -166,9 +173,7 @@ std::vector<std::string> SplitSqlStatements(const std::string& sql) {
     switch (state) {
       case kCode:
         if (c == ';') {
-          std::string t = Trim(cur);
-          if (!t.empty()) out.push_back(t);
-          cur.clear();
+          flush();
           continue;
         }
         if (c == '\'') state = kSingle;
@@ -176,9 +181,11 @@ std::vector<std::string> SplitSqlStatements(const std::string& sql) {
         if (c == '-' && next == '-') state = kLineComment;
         if (c == '/' && next == '*') {
           state = kBlockComment;
+          cur += "/*";
           ++i;
           continue;
         }
+        if (state != kLineComment && !std::isspace(static_cast<unsigned char>(c))) has_code = true;
         break;
       case kSingle:
         if (c == '\'') state = kCode;  // '' inside a string re-enters kSingle on the next char
@@ -192,17 +199,28 @@ std::vector<std::string> SplitSqlStatements(const std::string& sql) {
       case kBlockComment:
         if (c == '*' && next == '/') {
           state = kCode;
+          cur += "*/";
           ++i;
+          continue;
         }
-        continue;  // comments are dropped
+        break;
     }
-    if (state == kLineComment) continue;
     cur.push_back(c);
   }
-  std::string t = Trim(cur);
-  if (!t.empty()) out.push_back(t);
+  flush();
   return out;
 }
+
+namespace {
+
+// True when `sql` has a ';' outside quotes and comments: it is then a list of statements.
+// (Splitting removes the ';'s, so a single part that differs from the text had one.)
+bool HasStatementTerminator(const std::string& sql) {
+  std::vector<std::string> parts = SplitSqlStatements(sql);
+  return parts.size() > 1 || (parts.size() == 1 && parts[0] != Trim(sql));
+}
+
+}  // namespace
 
 std::vector<std::string> ParseQueries(const std::string& value, const YAML::Node& at, const DocContext& ctx) {
   std::string v = Trim(value);
@@ -221,7 +239,8 @@ std::vector<std::string> ParseQueries(const std::string& value, const YAML::Node
     }
     return SplitSqlStatements(*text);
   }
-  std::vector<std::string> out;
+  if (HasStatementTerminator(v)) return SplitSqlStatements(v);  // statements, ended by ';'
+  std::vector<std::string> out;                                 // one statement per line
   size_t start = 0;
   while (start <= v.size()) {
     size_t nl = v.find('\n', start);

@@ -44,11 +44,12 @@ bool GetStringList(const YAML::Node& map, const char* key, const DocContext& ctx
 bool ApplyDatasetFact(const std::string& fact, const std::string& value, const YAML::Node& at, const DocContext& ctx,
                       Entity* entity);
 
-// "queries" value: SQL statements one per line, or a single path ending in .sql (read
-// relative to the YAML file, split into statements).
+// "queries" value: SQL statements ended by ';' (split as a .sql file is), else one per
+// line; or a single path ending in .sql (read relative to the YAML file, split into statements).
 std::vector<std::string> ParseQueries(const std::string& value, const YAML::Node& at, const DocContext& ctx);
 
-// Splits SQL text into statements at ';' outside quotes and comments; trims; drops empties.
+// Splits SQL text into statements at ';' outside quotes and comments; trims; keeps the
+// comments inside a statement and drops pieces that hold only comments.
 std::vector<std::string> SplitSqlStatements(const std::string& sql);
 
 void ImportBackstageDocument(const YAML::Node& doc, const DocContext& ctx);

@@ -26,6 +26,7 @@ struct CatalogArgs {
   size_t limit = 20;
   bool json = false;
   bool dot = false;
+  bool allow_outside_tree = false;
 };
 
 std::string Brief(const Entity& e) {
@@ -38,7 +39,9 @@ std::string Brief(const Entity& e) {
 int RunImport(const CatalogArgs& a) {
   auto c = OpenCliContext(a.state);
   if (!c.ok()) return ReportError(c.status());
-  auto r = service::ImportCatalog(c->ctx, {a.path});
+  service::CatalogImportRequest request{a.path};
+  request.allow_outside_tree = a.allow_outside_tree;
+  auto r = service::ImportCatalog(c->ctx, request);
   if (!r.ok()) return ReportError(r.status());
   if (a.json) {
     std::cout << JsonText(r->ToJson()) << std::endl;
@@ -46,6 +49,7 @@ int RunImport(const CatalogArgs& a) {
   }
   const CatalogChangeSet& ch = r->changes;
   for (const std::string& w : r->warnings) std::cerr << "gaggle: warning: " << w << "\n";
+  for (const std::string& n : r->notes) std::cerr << "gaggle: note: " << n << "\n";
   std::cout << "imported " << a.path << " (" << r->files.size() << " file" << (r->files.size() == 1 ? "" : "s")
             << ") into " << r->state << " as import #" << ch.import_id << "\n";
   std::cout << "catalog: " << r->datasets << " datasets, " << ch.entities - r->datasets << " consumers, " << ch.edges
@@ -252,11 +256,13 @@ void AddCatalogCommands(CLI::App* app, int* exit_code) {
             RunImport);
     cmd->add_option("path", args->path, "Catalog file or directory")->required();
     cmd->add_flag("--json", args->json, "Print what changed as JSON");
+    cmd->add_flag("--allow-outside-tree", args->allow_outside_tree,
+                  "Follow Location targets outside the imported directory (or the imported file's directory)");
     cmd->add_option("--show", args->limit, "Ids to list per kind of change")->capture_default_str();
   }
   {
     auto [cmd, args] = add("list", "List catalog entities (one per line, tab-separated)", RunList);
-    cmd->add_option("--match", args->match, "Only ids matching this glob (\"events.*\")");
+    cmd->add_option("--match", args->match, "Only ids matching this glob (\"events.*\"), case-insensitive");
     cmd->add_option("--kind", args->kind, "dataset, component, system, resource or all")->capture_default_str();
     cmd->add_flag("--json", args->json, "Print JSON");
   }

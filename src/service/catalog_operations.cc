@@ -1,5 +1,6 @@
 #include "service/catalog_operations.h"
 
+#include <cctype>
 #include <deque>
 #include <set>
 
@@ -48,6 +49,7 @@ nlohmann::json CatalogImportResult::ToJson() const {
           {"edges_added", c.edges_added},
           {"edges_removed", c.edges_removed},
           {"warnings", warnings},
+          {"notes", notes},
           {"state", state}};
 }
 
@@ -61,20 +63,26 @@ Result<LoadedCatalog> LoadCatalogFromDocuments(const std::vector<CatalogDocument
     ParseCatalogText(d.text, d.name, /*strict=*/true, /*fs=*/nullptr, &draft);
     names.push_back(d.name);
   }
+  for (const LocationTarget& t : draft.TakeLocationTargets()) {
+    draft.AddNote(t.file + ":" + std::to_string(t.line) + ": " + t.location + ": target '" + t.target +
+                  "' not followed (a catalog sent as text names no files)");
+  }
   if (draft.num_entities() == 0 && draft.problems().empty()) {
     return Status::InvalidArgument("no catalog entities found in the " + std::to_string(documents.size()) +
                                    " document(s) given");
   }
   GAGGLE_ASSIGN_OR_RETURN(Catalog catalog, draft.Finish());
-  return LoadedCatalog{std::move(catalog), std::move(names), draft.warnings()};
+  return LoadedCatalog{std::move(catalog), std::move(names), draft.warnings(), draft.Notes()};
 }
 
 }  // namespace
 
 Result<CatalogImportResult> ImportCatalog(const ServiceContext& ctx, const CatalogImportRequest& request) {
   const bool from_text = !request.documents.empty();
-  GAGGLE_ASSIGN_OR_RETURN(LoadedCatalog loaded, from_text ? LoadCatalogFromDocuments(request.documents)
-                                                          : LoadCatalogFromPath(request.path, ctx.fs));
+  GAGGLE_ASSIGN_OR_RETURN(LoadedCatalog loaded,
+                          from_text
+                              ? LoadCatalogFromDocuments(request.documents)
+                              : LoadCatalogFromPath(request.path, ctx.fs, LoadOptions{request.allow_outside_tree}));
   std::string source = request.path;
   if (from_text) {
     source.clear();
@@ -84,6 +92,7 @@ Result<CatalogImportResult> ImportCatalog(const ServiceContext& ctx, const Catal
   GAGGLE_ASSIGN_OR_RETURN(out.changes, ctx.store->ReplaceCatalog(loaded.catalog, ImportOptions{source, ctx.actor}));
   out.files = std::move(loaded.files);
   out.warnings = std::move(loaded.warnings);
+  out.notes = std::move(loaded.notes);
   out.datasets = static_cast<int64_t>(loaded.catalog.num_datasets());
   out.state = ctx.store->location();
   return out;
@@ -91,11 +100,34 @@ Result<CatalogImportResult> ImportCatalog(const ServiceContext& ctx, const Catal
 
 // ---------------------------------------------------------------- list and show
 
+namespace {
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// The entity with this id, compared case-insensitively when no id matches exactly (one scan).
+Result<std::optional<Entity>> FindEntityAnyCase(const ServiceContext& ctx, const std::string& id) {
+  GAGGLE_ASSIGN_OR_RETURN(std::optional<Entity> found, ctx.store->FindEntity(id));
+  if (found) return found;
+  const std::string want = Lower(id);
+  GAGGLE_RETURN_IF_ERROR(ctx.store->ForEachEntity([&](const Entity& e) {
+    if (Lower(e.id) != want) return true;
+    found = e;
+    return false;
+  }));
+  return found;
+}
+
+}  // namespace
+
 Status ForEachEntity(const ServiceContext& ctx, const EntityFilter& filter,
                      const std::function<bool(const Entity&)>& fn) {
+  const std::string match = Lower(filter.match);
   return ctx.store->ForEachEntity([&](const Entity& e) {
     if (filter.kind && e.kind != *filter.kind) return true;
-    if (!filter.match.empty() && !GlobMatch(filter.match, e.id)) return true;
+    if (!match.empty() && !GlobMatch(match, Lower(e.id))) return true;
     return fn(e);
   });
 }
@@ -126,8 +158,9 @@ nlohmann::json EntityDetail::ToJson() const {
   return j;
 }
 
-Result<EntityDetail> ShowEntity(const ServiceContext& ctx, const std::string& id) {
-  GAGGLE_ASSIGN_OR_RETURN(std::optional<Entity> found, ctx.store->FindEntity(id));
+Result<EntityDetail> ShowEntity(const ServiceContext& ctx, const std::string& given) {
+  GAGGLE_ASSIGN_OR_RETURN(std::optional<Entity> found, FindEntityAnyCase(ctx, given));
+  const std::string id = found ? found->id : given;
   if (!found) {
     return Status::NotFound("no entity '" + id + "' in the catalog of " + ctx.store->location() +
                             " (see `gaggle catalog list --match '" + id + "*'`)");

@@ -31,12 +31,15 @@ struct CatalogImportRequest {
   // Instead of `path` (over HTTP): the catalog's texts, each parsed strictly. Query
   // files named by gaggle.dev/queries are not read from them (no file system access).
   std::vector<CatalogDocument> documents = {};
+  // Follow Location targets outside the imported tree (catalog/catalog_loader.h).
+  bool allow_outside_tree = false;
 };
 
 struct CatalogImportResult {
   CatalogChangeSet changes;
   std::vector<std::string> files;
   std::vector<std::string> warnings;
+  std::vector<std::string> notes;  // entities kept aside, Location targets not followed
   int64_t datasets = 0;
   std::string state;  // the store's location
   nlohmann::json ToJson() const;
@@ -46,7 +49,7 @@ Result<CatalogImportResult> ImportCatalog(const ServiceContext& ctx, const Catal
 
 struct EntityFilter {
   std::optional<EntityKind> kind;  // any when unset
-  std::string match;               // a glob on the id ("events.*"); any when empty
+  std::string match;               // a glob on the id ("events.*"), case-insensitive; any when empty
 };
 
 // Calls `fn` for every matching entity in id order (streamed: a catalog can hold
@@ -61,6 +64,7 @@ struct EntityDetail {
   nlohmann::json ToJson() const;
 };
 
+// `id` compares case-insensitively, as Backstage names do ("Events.Raw" finds "events.raw").
 Result<EntityDetail> ShowEntity(const ServiceContext& ctx, const std::string& id);
 
 struct LineageRequest {
