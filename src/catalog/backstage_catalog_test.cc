@@ -104,7 +104,9 @@ TEST_F(BackstageCatalogTest, KindsThatAreNotDatasetsNeverFailTheImport) {
   EXPECT_EQ(web->annotations.at(std::string(annotations::kContextDependsOn)), "template:example-nodejs-template");
   ASSERT_EQ(c.Upstream(*c.Find("component:artist-web")).size(), 1u);  // the database: a consumer edge
   const std::string notes = JoinLines(loaded->notes);
-  EXPECT_TRUE(Contains(notes, "resource:default/artist-db (type database) has no gaggle.dev/* dataset annotation"))
+  EXPECT_TRUE(Contains(notes,
+                       "1 Resource of type database, table or dataset without a gaggle.dev/* dataset "
+                       "annotation (artist-db): kept as lineage resources, not migrated"))
       << notes;
   for (const char* kind : {"Group entity (team-a)", "User entity (guest)", "API entity (wayback-api)",
                            "Template entity (example-nodejs-template)"}) {

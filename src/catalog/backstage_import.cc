@@ -253,8 +253,7 @@ void ImportBackstageDocument(const YAML::Node& doc, const DocContext& ctx) {
     return;
   }
   if (*entity_kind == EntityKind::kResource && IsDatasetType(type)) {
-    ctx.draft->AddNote(ctx.file + ":" + std::to_string(Line(doc)) + ": " + key + " (type " + type +
-                       ") has no gaggle.dev/* dataset annotation: kept as a lineage resource, not migrated");
+    ctx.draft->AddPlainResource(key);
   }
 
   DraftEntity d;

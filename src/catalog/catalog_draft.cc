@@ -56,20 +56,36 @@ void CatalogDraft::AddSkipped(const std::string& kind, const std::string& key) {
   skipped_[kind].push_back(key);
 }
 
-std::vector<std::string> CatalogDraft::Notes() const {
+namespace {
+
+// "guests, team-a, ..." from "group:default/guests"...: the first few names, namespace
+// shown outside "default".
+std::string FirstNames(const std::vector<std::string>& keys) {
   constexpr size_t kNamesShown = 5;
+  std::string names;
+  for (size_t i = 0; i < keys.size() && i < kNamesShown; ++i) {
+    std::string name = keys[i].substr(keys[i].find(':') + 1);
+    if (name.rfind("default/", 0) == 0) name = name.substr(8);
+    names += (i ? ", " : "") + name;
+  }
+  if (keys.size() > kNamesShown) names += ", ...";
+  return names;
+}
+
+}  // namespace
+
+std::vector<std::string> CatalogDraft::Notes() const {
   std::vector<std::string> out = notes_;
+  if (!plain_resources_.empty()) {
+    const size_t n = plain_resources_.size();
+    out.push_back(std::to_string(n) + (n == 1 ? " Resource" : " Resources") +
+                  " of type database, table or dataset without a gaggle.dev/* dataset annotation (" +
+                  FirstNames(plain_resources_) + "): kept as lineage resources, not migrated");
+  }
   for (const auto& [kind, keys] : skipped_) {
-    std::string names;
-    for (size_t i = 0; i < keys.size() && i < kNamesShown; ++i) {
-      std::string name = keys[i].substr(keys[i].find(':') + 1);  // "default/guests" -> "guests"
-      if (name.rfind("default/", 0) == 0) name = name.substr(8);
-      names += (i ? ", " : "") + name;
-    }
-    if (keys.size() > kNamesShown) names += ", ...";
     out.push_back("skipped " + std::to_string(keys.size()) + " " + kind + " entit" + (keys.size() == 1 ? "y" : "ies") +
-                  " (" + names + "): kept as reference targets only (gaggle migrates datasets; owners and systems " +
-                  "stay on the entities that name them)");
+                  " (" + FirstNames(keys) + "): kept as reference targets only (gaggle migrates datasets; owners and " +
+                  "systems stay on the entities that name them)");
   }
   return out;
 }

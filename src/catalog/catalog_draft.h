@@ -68,6 +68,8 @@ class CatalogDraft {
   void AddIgnored(const std::string& key) { ignored_keys_.insert(key); }
   // An entity of a kind gaggle keeps only as a reference target: counted for a note.
   void AddSkipped(const std::string& kind, const std::string& key);
+  // A Resource of a dataset type without gaggle.dev/* annotations: counted for a note.
+  void AddPlainResource(const std::string& key) { plain_resources_.push_back(key); }
   void AddNote(std::string note) { notes_.push_back(std::move(note)); }
   void AddLocationTarget(LocationTarget target) { location_targets_.push_back(std::move(target)); }
   // The Location targets recorded since the last call.
@@ -91,6 +93,7 @@ class CatalogDraft {
   std::vector<std::string> warnings_;
   std::vector<std::string> notes_;
   std::map<std::string, std::vector<std::string>> skipped_;  // kind (as first written) -> keys
+  std::vector<std::string> plain_resources_;
   std::vector<LocationTarget> location_targets_;
 };
 
