@@ -203,13 +203,15 @@ Status Walk(const ServiceContext& ctx, const LineageRequest& r, Direction dir, L
 
 }  // namespace
 
-Result<LineageGraph> GetLineage(const ServiceContext& ctx, const LineageRequest& r) {
-  if (r.depth < 0) return Status::InvalidArgument("--depth must be >= 0");
-  if (r.direction != "up" && r.direction != "down" && r.direction != "both") {
+Result<LineageGraph> GetLineage(const ServiceContext& ctx, const LineageRequest& request) {
+  if (request.depth < 0) return Status::InvalidArgument("--depth must be >= 0");
+  if (request.direction != "up" && request.direction != "down" && request.direction != "both") {
     return Status::InvalidArgument("--direction must be up, down or both");
   }
-  GAGGLE_ASSIGN_OR_RETURN(std::optional<Entity> root, ctx.store->FindEntity(r.id));
-  if (!root) return Status::NotFound("no entity '" + r.id + "' in the catalog");
+  GAGGLE_ASSIGN_OR_RETURN(std::optional<Entity> root, FindEntityAnyCase(ctx, request.id));
+  if (!root) return Status::NotFound("no entity '" + request.id + "' in the catalog");
+  LineageRequest r = request;
+  r.id = root->id;  // as stored, whatever the case it was asked with
   LineageGraph g;
   g.root = r.id;
   g.depth = r.depth;

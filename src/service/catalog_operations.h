@@ -84,6 +84,7 @@ struct LineageGraph {
   std::string ToDot() const;  // Graphviz
 };
 
+// request.id compares case-insensitively, as in ShowEntity.
 Result<LineageGraph> GetLineage(const ServiceContext& ctx, const LineageRequest& request);
 
 struct CatalogExportResult {

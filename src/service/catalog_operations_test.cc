@@ -1,5 +1,5 @@
 // Catalog operations over a real state store: entity names compare case-insensitively
-// in show and list --match, and re-importing a tree through another path spelling
+// in show, graph and list --match, and re-importing a tree through another path spelling
 // changes nothing.
 #include "service/catalog_operations.h"
 
@@ -39,6 +39,11 @@ TEST_F(CatalogOperationsTest, ShowAndListMatchNamesCaseInsensitively) {
     EXPECT_EQ(shown->downstream[0].id, "component:Checkout");
   }
   EXPECT_FALSE(ShowEntity(ctx_, "events.ra").ok());
+  auto graph = GetLineage(ctx_, {"COMPONENT:checkout", 1, "up"});
+  ASSERT_TRUE(graph.ok()) << graph.status().ToString();
+  EXPECT_EQ(graph->root, "component:Checkout");
+  ASSERT_EQ(graph->edges.size(), 1u);
+  EXPECT_EQ(graph->edges[0], std::make_pair(std::string("Events.Raw"), std::string("component:Checkout")));
   for (const char* glob : {"events.*", "EVENTS.*", "*checkout", "COMPONENT:*"}) {
     std::vector<std::string> ids;
     EntityFilter filter;
