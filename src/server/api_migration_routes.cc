@@ -49,6 +49,9 @@ void ListMigrations(ApiCall& c) {
   c.Json({{"items", items}});
 }
 
+// A create carrying an idempotency key that an earlier create used with the same spec
+// answers 200 with that migration (existing: true) and starts it only if it was never
+// started; a new migration answers 201.
 void CreateMigration(ApiCall& c) {
   auto body = ReadBody(c);
   if (!body) return;
@@ -56,17 +59,19 @@ void CreateMigration(ApiCall& c) {
   if (!spec.ok()) return c.Fail(spec.status());
   auto start = body->OptBool("start");
   if (!start.ok()) return c.Fail(start.status());
+  auto key = body->OptString("idempotency_key", 128);
+  if (!key.ok()) return c.Fail(key.status());
   if (!FinishBody(c, *body)) return;
-  auto created = service::CreateMigration(c.ctx, {*spec});
+  auto created = service::CreateMigration(c.ctx, {*spec, key->value_or("")});
   if (!created.ok()) return c.Fail(created.status());
-  nlohmann::json j = created->ToJson();
-  if (start->value_or(false)) {
+  if (start->value_or(false) && created->created_not_started) {
     auto run = c.server.runs().Start(created->migration, c.ctx.actor);
+    c.server.statuses().Invalidate(created->migration);
     if (!run.ok()) return c.Fail(run.status());
-    j["started"] = true;
-    j["state"] = "running";
+    created->state = "running";
+    created->created_not_started = false;
   }
-  c.Json(j, 201);
+  c.Json(created->ToJson(), created->existing ? 200 : 201);
 }
 
 void PreviewPlan(ApiCall& c) {
@@ -254,7 +259,10 @@ void AddMigrationRoutes(std::vector<Route>* routes) {
        Access::kAdmin,
        "Create a migration from a spec (YAML text): saves the spec and plan, held until started",
        {},
-       {{"spec", "string", "the migration spec's YAML text", true}, {"start", "boolean", "start it at once"}},
+       {{"spec", "string", "the migration spec's YAML text", true},
+        {"start", "boolean", "start it at once"},
+        {"idempotency_key", "string",
+         "retry-safe create: the same key and spec again return the migration made first (200, existing: true)"}},
        "application/json",
        CreateMigration});
   routes->push_back({"POST",

@@ -221,6 +221,20 @@ bool ApiServer::Authorize(const Route& route, const httplib::Request& req, httpl
   }
   call->who = p;
   call->ctx.actor = p.name;
+  // A front end holding a service token (the Backstage plugin) names the user it acts
+  // for; the event log then records both: "backstage for user:default/alice".
+  const std::string behalf = req.get_header_value("X-Gaggle-On-Behalf-Of");
+  if (!behalf.empty()) {
+    bool printable = behalf.size() <= 256;
+    for (char ch : behalf) printable &= ch > 0x20 && ch < 0x7f;
+    if (!printable) {
+      Reply(res, 400, "InvalidArgument",
+            "X-Gaggle-On-Behalf-Of: expected 1 to 256 printable characters without spaces (an entity ref such as "
+            "user:default/alice)");
+      return false;
+    }
+    call->ctx.actor = p.name + " for " + behalf;
+  }
   return true;
 }
 

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 
 #include "service/plan_operations.h"
@@ -27,6 +28,49 @@ Status WriteFileAtomically(const std::string& path, const std::string& text) {
   std::filesystem::rename(tmp, path, ec);
   if (ec) return Status::IOError("renaming " + tmp + " to " + path + ": " + ec.message());
   return Status::OK();
+}
+
+constexpr const char* kIdempotencyLine = "# gaggle idempotency-key: ";
+
+Status CheckIdempotencyKey(const std::string& key) {
+  if (key.size() > 128) return Status::InvalidArgument("idempotency_key: longer than 128 characters");
+  for (char c : key) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-' && c != ':') {
+      return Status::InvalidArgument("idempotency_key: '" + key +
+                                     "' has a character other than letters, digits, '.', '_', '-' and ':'");
+    }
+  }
+  return Status::OK();
+}
+
+// The text saved as the migration's spec file: the key (when given) on a comment line
+// first, so that the file itself records which request created it.
+std::string SavedSpecText(const CreateMigrationRequest& r) {
+  if (r.idempotency_key.empty()) return r.spec_text;
+  return kIdempotencyLine + r.idempotency_key + "\n" + r.spec_text;
+}
+
+// `run` as an earlier Create with the same idempotency key and spec made it, or nullopt
+// when its saved spec file is not byte-identical to `saved_text`.
+Result<std::optional<CreatedMigration>> SameCreate(const ServiceContext& ctx, const MigrationRun& run,
+                                                   const std::string& saved_text) {
+  std::ifstream in(run.spec_path, std::ios::binary);
+  if (!in) return std::optional<CreatedMigration>();
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (text != saved_text) return std::optional<CreatedMigration>();
+  CreatedMigration out;
+  out.migration = run.migration;
+  out.plan_hash = run.plan_hash;
+  out.spec_path = run.spec_path;
+  out.existing = true;
+  out.state = RunStateName(run.state);
+  out.created_not_started = IsCreatedNotStarted(run);
+  GAGGLE_ASSIGN_OR_RETURN(std::optional<Plan> plan, ctx.store->LoadPlan(run.plan_hash));
+  if (plan) {
+    out.datasets = static_cast<int64_t>(plan->rows.size());
+    out.stages = static_cast<int>(plan->stages.size());
+  }
+  return std::optional<CreatedMigration>(std::move(out));
 }
 
 }  // namespace
@@ -102,22 +146,34 @@ Result<PlanPreview> PreviewPlan(const ServiceContext& ctx, const PlanPreviewRequ
 }
 
 nlohmann::json CreatedMigration::ToJson() const {
-  return {{"migration", migration}, {"plan", plan_hash}, {"spec", spec_path}, {"datasets", datasets},
-          {"stages", stages},       {"state", "paused"}, {"started", false}};
+  return {{"migration", migration},
+          {"plan", plan_hash},
+          {"spec", spec_path},
+          {"datasets", datasets},
+          {"stages", stages},
+          {"state", state},
+          {"started", !created_not_started},
+          {"existing", existing}};
 }
 
 Result<CreatedMigration> CreateMigration(const ServiceContext& ctx, const CreateMigrationRequest& request) {
   if (request.spec_text.empty()) return Status::InvalidArgument("spec: the migration spec's YAML text is empty");
   GAGGLE_ASSIGN_OR_RETURN(MigrationSpec spec, ParseMigrationSpec(request.spec_text, "request body"));
   GAGGLE_RETURN_IF_ERROR(CheckMigrationName(spec.name));
+  GAGGLE_RETURN_IF_ERROR(CheckIdempotencyKey(request.idempotency_key));
+  const std::string saved_text = SavedSpecText(request);
   GAGGLE_ASSIGN_OR_RETURN(std::optional<MigrationRun> existing, ctx.store->FindRun(spec.name));
+  if (existing && !request.idempotency_key.empty()) {
+    GAGGLE_ASSIGN_OR_RETURN(std::optional<CreatedMigration> same, SameCreate(ctx, *existing, saved_text));
+    if (same) return std::move(*same);
+  }
   if (existing) {
     return Status::AlreadyExists("migration '" + spec.name + "' exists (" + RunStateName(existing->state) +
                                  "); start, resume or cancel it instead");
   }
   if (ctx.artifacts.empty()) return Status::InvalidArgument("creating a migration needs an artefact location");
   const std::string spec_path = (std::filesystem::path(ctx.artifacts) / "specs" / (spec.name + ".yaml")).string();
-  GAGGLE_RETURN_IF_ERROR(WriteFileAtomically(spec_path, request.spec_text));
+  GAGGLE_RETURN_IF_ERROR(WriteFileAtomically(spec_path, saved_text));
   PlanRequest pr;
   pr.spec_path = spec_path;
   pr.save = true;

@@ -8,6 +8,11 @@
 //    `gaggle run` with its spec file.
 //  - Starting takes a created migration out of that hold; any other pause (an
 //    operator's, a gate's) stays: starting is not resuming.
+//  - An idempotency key makes Create safe to retry (a client that crashed after sending
+//    it, such as a Backstage scaffolder task being recovered): the key is written as the
+//    first line of the saved spec file, and a Create whose key and spec text are those
+//    of the existing migration's saved spec returns that migration (existing = true)
+//    instead of AlreadyExists. The same key with another spec is still AlreadyExists.
 // Thread-safety: see service_context.h.
 #pragma once
 
@@ -44,6 +49,7 @@ Result<PlanPreview> PreviewPlan(const ServiceContext& ctx, const PlanPreviewRequ
 
 struct CreateMigrationRequest {
   std::string spec_text;
+  std::string idempotency_key;  // optional: 1 to 128 of [A-Za-z0-9._:-]
 };
 
 struct CreatedMigration {
@@ -52,6 +58,9 @@ struct CreatedMigration {
   std::string spec_path;
   int64_t datasets = 0;
   int stages = 0;
+  bool existing = false;            // an earlier Create with the same idempotency key made it
+  std::string state = "paused";     // the run's state (a new migration is held until started)
+  bool created_not_started = true;  // still in the hold of a migration never started
   nlohmann::json ToJson() const;
 };
 
