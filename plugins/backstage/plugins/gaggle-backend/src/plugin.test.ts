@@ -5,7 +5,7 @@
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
-import { GaggleClient } from '@gaggle/backstage-plugin-gaggle-common';
+import { GaggleClient, datasetIdOfRef, datasetOfEntity } from '@gaggle/backstage-plugin-gaggle-common';
 import { startGaggle, type GaggleServer } from '../../../e2e/gaggleServer';
 import { gagglePlugin } from './plugin';
 
@@ -87,4 +87,21 @@ test('control routes are off by default; when on, gaggle records the user beside
   const unknown = await request(on).get('/api/gaggle/migrations/nope/datasets/ds0').set('Authorization', alice());
   expect(unknown.status).toBe(404);
   expect(unknown.body.error.message).toMatch(/nope/);
+});
+
+test('entities and refs map to gaggle dataset ids as gaggle catalog import names them', () => {
+  const resource = (namespace: string | undefined, annotations: Record<string, string>) =>
+    ({ apiVersion: 'backstage.io/v1alpha1', kind: 'Resource', metadata: { name: 'orders', namespace, annotations }, spec: {} }) as any;
+  expect(datasetOfEntity(resource(undefined, { 'gaggle.dev/uri': 's3://l/o/' }))).toEqual({ dataset: 'orders' });
+  expect(datasetOfEntity(resource('sales', { 'gaggle.dev/uri': 's3://l/o/', 'gaggle.dev/migration': 'm2' }))).toEqual({
+    dataset: 'sales/orders',
+    migration: 'm2',
+  });
+  expect(datasetOfEntity(resource(undefined, {}))).toBeUndefined();
+  expect(datasetOfEntity({ ...resource(undefined, { 'gaggle.dev/uri': 'x' }), kind: 'Component' })).toBeUndefined();
+  expect(datasetIdOfRef('resource:default/orders')).toBe('orders');
+  expect(datasetIdOfRef('resource:sales/orders')).toBe('sales/orders');
+  expect(datasetIdOfRef('orders')).toBe('orders');
+  expect(() => datasetIdOfRef('group:default/team')).toThrow(/is a group, not a dataset/);
+  expect(() => datasetIdOfRef('a:b:c')).toThrow(/not an entity ref/);
 });

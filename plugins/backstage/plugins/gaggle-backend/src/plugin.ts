@@ -15,10 +15,9 @@ export const gagglePlugin = createBackendPlugin({
         logger: coreServices.logger,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
-        auth: coreServices.auth,
         catalog: catalogServiceRef,
       },
-      async init({ config, logger, httpRouter, httpAuth, auth, catalog }) {
+      async init({ config, logger, httpRouter, httpAuth, catalog }) {
         const client = new GaggleClient({
           baseUrl: config.getString('gaggle.baseUrl'),
           token: config.getString('gaggle.token'),
@@ -27,7 +26,6 @@ export const gagglePlugin = createBackendPlugin({
           await createRouter({
             client,
             httpAuth,
-            auth,
             catalog,
             logger,
             dashboardUrl: config.getOptionalString('gaggle.dashboardUrl'),

@@ -8,11 +8,12 @@
 //   GET  /migrations                              gaggle's migrations
 //   GET  /attention?limit=&after=                 the needs-attention queue (a page)
 //   GET  /migrations/:migration/datasets/:dataset one dataset's migration detail
-//   GET  /entity/:namespace/:kind/:name           the migration of a catalog entity
+//   GET  /entity/:namespace/:kind/:name           the migration of a catalog entity: the one its
+//        gaggle.dev/migration names, else its newest cut-over's, else the newest that holds it
 //   POST /migrations/:migration/pause|resume      only when gaggle.allowControl is true
 import express from 'express';
 import Router from 'express-promise-router';
-import type { AuthService, HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
+import type { HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
@@ -29,7 +30,6 @@ const SEARCH_LIMIT = 20;
 export interface RouterOptions {
   client: GaggleClient;
   httpAuth: HttpAuthService;
-  auth: AuthService;
   catalog: CatalogService;
   logger: LoggerService;
   dashboardUrl?: string;

@@ -1,8 +1,11 @@
 // gaggle:dataset:migrate against a real `gaggle serve` (e2e/gaggleServer.ts), through
 // Backstage's createMockActionContext: success, dry run, the token refused (403), a bad
 // spec, a retried task (checkpoint, and gaggle's idempotency key when the checkpoint was
-// lost), and an aborted task.
+// lost), and an aborted task; and the template that uses it.
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse } from 'yaml';
 import { GaggleClient } from '@gaggle/backstage-plugin-gaggle-common';
 import { startGaggle, type GaggleServer } from '../../../e2e/gaggleServer';
 import { buildSpec, idempotencyKey } from './spec';
@@ -108,4 +111,32 @@ test('an aborted task creates nothing', async () => {
   const ctx = context({ name: 'aborted-v2', datasets: ['ds0'], targetVersion: 2, specTemplate: g.specTemplate }, { signal: abort.signal });
   await expect(action.handler(ctx)).rejects.toThrow(/cancelled/);
   expect(await migrations()).not.toContain('aborted-v2');
+});
+
+test('the template`s step calls this action with inputs it declares, and its default spec plans on gaggle', async () => {
+  const template = parse(readFileSync(resolve(__dirname, '../../../templates/migrate-dataset.yaml'), 'utf8'));
+  const step = template.spec.steps.find((s: { action: string }) => s.action === 'gaggle:dataset:migrate');
+  expect(step).toBeDefined();
+  const action = createGaggleMigrateAction({ baseUrl: g.url, token: g.tokens.admin });
+  const input = action.schema!.input as any; // JSON schema, converted from the zod callback
+  const declared = Object.keys(input.properties ?? {});
+  expect(declared.length).toBeGreaterThan(0);
+  for (const key of Object.keys(step.input)) expect(declared).toContain(key);
+  // Every parameter the step reads exists in the form.
+  const params = Object.assign({}, ...template.spec.parameters.map((p: { properties: object }) => p.properties));
+  for (const v of Object.values(step.input) as string[]) {
+    const m = /^\$\{\{ parameters\.(\w+) \}\}$/.exec(v);
+    expect(m && params[m[1]]).toBeTruthy();
+  }
+  // The form's default spec, filled in as the action does, is a spec gaggle plans.
+  const spec = buildSpec({
+    name: 'template-v2',
+    datasets: ['resource:default/ds0'],
+    targetVersion: params.targetVersion.default,
+    targetFormat: params.targetFormat.default,
+    specTemplate: params.specTemplate.default,
+  });
+  const preview = await admin.previewPlan(spec);
+  expect(preview.datasets).toBe(1);
+  expect(preview.stages.length).toBeGreaterThan(0);
 });
