@@ -1,7 +1,8 @@
 // The frontend plugin under jsdom, from a stubbed gaggle API: the Migration tab shows a
 // dataset's state and validation figures and an error state, the card its summary, the
 // page the migrations and the needs-attention queue; the tab's extension (through
-// createExtensionTester) is titled "Migration" and shown for gaggle datasets only.
+// createExtensionTester) is titled "Migration", shown for gaggle datasets only and
+// renders the tab; the legacy exports render it in an old-system app.
 import React from 'react';
 import { screen } from '@testing-library/react';
 import { createExtensionTester, renderInTestApp, TestApiProvider } from '@backstage/frontend-test-utils';
@@ -12,6 +13,8 @@ import { gaggleApiRef, type GaggleApi } from './api';
 import { MigrationCard, MigrationContent } from './components/MigrationContent';
 import { MigrationsPage } from './components/MigrationsPage';
 import { entityMigrationContent } from './plugin';
+import { EntityGaggleMigrationContent, legacyGagglePlugin } from './legacy';
+import { renderInTestApp as legacyRenderInTestApp, TestApiProvider as LegacyTestApiProvider } from '@backstage/test-utils';
 
 const entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -111,11 +114,27 @@ test('the page lists migrations and the needs-attention queue', async () => {
   expect(a).toHaveTextContent('fix the source, then resume');
 });
 
-test('the tab extension is titled Migration and shown for gaggle datasets only', async () => {
-  const tester = createExtensionTester(entityMigrationContent);
+test('the tab extension is titled Migration, shown for gaggle datasets only, and renders the tab', async () => {
+  const tester = createExtensionTester(entityMigrationContent, { apis: [[gaggleApiRef, api()]] });
   expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe('Migration');
   const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction)!;
   expect(filter(entity as any)).toBe(true);
   expect(filter({ ...entity, kind: 'Component' } as any)).toBe(false);
   expect(filter({ ...entity, metadata: { name: 'x' } } as any)).toBe(false);
+  await renderInTestApp(<EntityProvider entity={entity}>{tester.reactElement()}</EntityProvider>, {
+    apis: [[gaggleApiRef, api()]],
+  });
+  expect(await screen.findByTestId('gaggle-state')).toHaveTextContent('succeeded');
+});
+
+test('the legacy exports render the same tab in an app on the old frontend system', async () => {
+  await legacyRenderInTestApp(
+    <LegacyTestApiProvider apis={[[gaggleApiRef, api()]]}>
+      <EntityProvider entity={entity}>
+        <EntityGaggleMigrationContent />
+      </EntityProvider>
+    </LegacyTestApiProvider>,
+  );
+  expect(await screen.findByTestId('gaggle-state')).toHaveTextContent('succeeded');
+  expect(legacyGagglePlugin.getId()).toBe('gaggle');
 });
