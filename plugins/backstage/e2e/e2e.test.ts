@@ -68,4 +68,4 @@ test('a template run migrates three datasets to completion and the entity page r
   expect(res.body.detail.validation.passed).toBe(true);
   const rowCount = res.body.detail.validation.report.checks.find((c: { name: string }) => /row/.test(c.name));
   expect(rowCount).toBeDefined();
-});
+}, 150_000);

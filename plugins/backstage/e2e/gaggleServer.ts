@@ -2,7 +2,7 @@
 // temporary directory with a Backstage catalog of `datasets` small JSON-lines datasets
 // (ds0..), tokens for every role, and the server on 127.0.0.1 on a free port. The binary
 // is $GAGGLE_BIN, or build/gaggle of this checkout. Startup and shutdown are bounded in
-// time, and stop() is also called when the process exits, so no server outlives a test.
+// time, and a watchdog stops the server when the test process is gone, however it ended.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +23,18 @@ export interface GaggleServer {
 }
 
 export const gaggleBin = process.env.GAGGLE_BIN ?? resolve(__dirname, '../../../build/gaggle');
+
+// sh -c WATCHDOG watchdog PARENT_PID WORK_DIR COMMAND...: runs COMMAND, and stops it
+// (SIGTERM) when the watchdog is told to stop or PARENT_PID is gone; in the second case
+// it also removes WORK_DIR, which the parent can no longer do.
+const WATCHDOG = `parent=$1; dir=$2; shift 2
+"$@" &
+child=$!
+trap 'kill -TERM $child 2>/dev/null; wait $child; exit 0' TERM INT
+while kill -0 "$parent" 2>/dev/null && kill -0 "$child" 2>/dev/null; do sleep 0.5; done
+kill -TERM $child 2>/dev/null
+wait $child
+kill -0 "$parent" 2>/dev/null || rm -rf "$dir"`;
 
 const SCHEMA = '{user_id: int64, ts: string, amount: string, legacy_flag: bool, country: string, session: string}';
 
@@ -58,12 +70,21 @@ spec: {type: dataset, owner: group:default/team-data}
   const token = (role: string) => gaggle('token', 'create', '--role', role, '--name', `backstage-${role}`, '--state', state).trim();
   const tokens = { viewer: token('viewer'), operator: token('operator'), admin: token('admin') };
 
-  const child: ChildProcess = spawn(gaggleBin, ['serve', '--state', state, '--listen', '127.0.0.1:0', '--threads', '32'], {
-    cwd: work,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const onExit = () => child.kill('SIGKILL');
-  process.on('exit', onExit);
+  // gaggle serve runs under a watchdog shell in its own process group: the shell stops it
+  // when this process is gone, however it ended (jest's sandbox does not deliver 'exit' or
+  // signal events of the real process), and stop() ends the whole group.
+  const child: ChildProcess = spawn(
+    '/bin/sh',
+    ['-c', WATCHDOG, 'watchdog', String(process.pid), work, gaggleBin, 'serve', '--state', state, '--listen', '127.0.0.1:0', '--threads', '32'],
+    { cwd: work, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+  );
+  const group = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, sig);
+    } catch {
+      // already gone
+    }
+  };
   let out = '';
   child.stdout!.on('data', d => (out += d));
   child.stderr!.on('data', d => (out += d));
@@ -76,18 +97,17 @@ spec: {type: dataset, owner: group:default/team-data}
         res(m[1]);
       } else if (Date.now() > deadline || child.exitCode !== null) {
         clearInterval(t);
-        child.kill('SIGKILL');
+        group('SIGKILL');
         rej(new Error(`gaggle serve did not start within 20 s: ${out}`));
       }
     }, 25);
   });
 
   const stop = async () => {
-    process.off('exit', onExit);
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise<void>(r => child.once('exit', () => r()));
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      group('SIGTERM');
+      const killer = setTimeout(() => group('SIGKILL'), 10_000);
       await exited;
       clearTimeout(killer);
     }
