@@ -183,7 +183,7 @@ Result<AgentRunResult> RunAgent(Agent* agent, const MigrationSpec& spec, const A
   }
   if (staged.counts.rows_in > 0) {
     double fraction = static_cast<double>(staged.counts.dead_lettered) / static_cast<double>(staged.counts.rows_in);
-    if (fraction > spec.dead_letter.max_fraction) {
+    if (fraction > spec.dead_letter.max_fraction && staged.counts.dead_lettered > spec.dead_letter.min_count) {
       // Keep the rejected records for diagnosis, beside (never inside) the output.
       std::string kept = task.output_path + ".rejected-dead-letter.jsonl";
       std::string first_reason;
@@ -199,7 +199,10 @@ Result<AgentRunResult> RunAgent(Agent* agent, const MigrationSpec& spec, const A
       return Status::DeadLetterLimit(
           what + ": " + std::to_string(staged.counts.dead_lettered) + " of " + std::to_string(staged.counts.rows_in) +
           " rows dead-lettered (" + Percent(fraction) + "), above dead_letter.max_fraction " +
-          Percent(spec.dead_letter.max_fraction) + first_reason + " (all records with reasons: " + kept + ")");
+          Percent(spec.dead_letter.max_fraction) +
+          (spec.dead_letter.min_count > 0 ? " and dead_letter.min_count " + std::to_string(spec.dead_letter.min_count)
+                                          : std::string()) +
+          first_reason + " (all records with reasons: " + kept + ")");
     }
   }
   if (!staged.content_checksum) {

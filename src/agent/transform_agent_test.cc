@@ -166,6 +166,18 @@ TEST_F(TransformAgentTest, DeadLetterBudgetFailsTypedAndKeepsThePreviousOutput) 
   EXPECT_TRUE(fs::exists(root_ / "out.rejected-dead-letter.jsonl"));
 }
 
+TEST_F(TransformAgentTest, DeadLetterMinCountLetsAFewBadRowsOfASmallDatasetThrough) {
+  WriteCsv("in/part=b/data.csv", "id,age,legacy\n5,x,x\n6,y,y\n7,z,z\n8,w,w\n");
+  spec_.dead_letter.min_count = 4;  // 5 bad rows (one in part=a, four here): still over
+  auto over = Run(Task("out"));
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(over.status().code(), StatusCode::kDeadLetterLimit);
+  spec_.dead_letter.min_count = 5;  // 5 bad rows of 8: within, whatever the fraction
+  auto within = Run(Task("out"));
+  ASSERT_TRUE(within.ok()) << within.status().ToString();
+  EXPECT_EQ(within->manifest.counts.dead_lettered, 5);
+}
+
 TEST_F(TransformAgentTest, SchemaMismatchIsTypedAndWritesNothing) {
   spec_.transform.source_schema = Schema({{"id", DataType::Int64()}, {"age", DataType::String()}});
   auto r = Run(Task("out"));

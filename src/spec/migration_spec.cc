@@ -74,9 +74,14 @@ class SpecParser {
       } else if (key == "target") {
         ParseTarget(v, key);
       } else if (key == "dead_letter") {
-        r_.ForEachEntry(v, key, {"max_fraction"}, [&](const std::string&, const YAML::Node&, const YAML::Node& x) {
-          if (auto f = r_.Fraction(x, key + ".max_fraction")) spec_->dead_letter.max_fraction = *f;
-        });
+        r_.ForEachEntry(v, key, {"max_fraction", "min_count"},
+                        [&](const std::string& k, const YAML::Node&, const YAML::Node& x) {
+                          if (k == "max_fraction") {
+                            if (auto f = r_.Fraction(x, key + ".max_fraction")) spec_->dead_letter.max_fraction = *f;
+                          } else if (auto n = r_.Int(x, key + ".min_count", 0, int64_t{1} << 40)) {
+                            spec_->dead_letter.min_count = *n;
+                          }
+                        });
       } else if (key == "select") {
         ParseSelect(v, key);
       } else if (key == "rollout") {

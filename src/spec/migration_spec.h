@@ -71,6 +71,7 @@ struct TargetSpec {
 
 struct DeadLetterSpec {
   double max_fraction = 0.001;  // of rows in; above it the run fails
+  int64_t min_count = 0;        // up to this many dead-lettered rows never fail a dataset
 };
 
 struct SelectSpec {

@@ -163,6 +163,18 @@ fleet: {retries: {jitter: 20%}}
   EXPECT_DOUBLE_EQ(s.fleet.retries.jitter_fraction, 0.2);
 }
 
+TEST(MigrationSpec, DeadLetterMinCountIsParsedAndLeavesOlderHashesAlone) {
+  const std::string base = "name: m\nversion: 1\nagent: {builtin: transform}\n";
+  MigrationSpec plain = MustParse(base + "dead_letter: {max_fraction: 1%}\n");
+  MigrationSpec zero = MustParse(base + "dead_letter: {max_fraction: 1%, min_count: 0}\n");
+  MigrationSpec five = MustParse(base + "dead_letter: {max_fraction: 1%, min_count: 5}\n");
+  EXPECT_EQ(plain.dead_letter.min_count, 0);
+  EXPECT_EQ(five.dead_letter.min_count, 5);
+  EXPECT_EQ(plain.hash, zero.hash);  // a spec without it keeps the hash it had
+  EXPECT_NE(plain.hash, five.hash);
+  EXPECT_NE(ErrorOf(base + "dead_letter: {min_count: -1}\n").find("dead_letter.min_count"), std::string::npos);
+}
+
 TEST(MigrationSpec, UnknownKeysSuggestTheLikelyOne) {
   std::string e = ErrorOf("name: m\nversion: 1\ntranform: {}\ntarget: {formt: csv}\n");
   EXPECT_THAT(e, HasSubstr("events.yaml:3:1: unknown key 'tranform' (did you mean 'transform'?)"));

@@ -131,6 +131,8 @@ std::string CanonicalSpecText(const MigrationSpec& s) {
                  {"row_group_rows", s.target.row_group_rows},
                  {"uri", s.target.uri_template}};
   j["dead_letter"] = {{"max_fraction", s.dead_letter.max_fraction}};
+  // Only when set, so that the hash of every spec written before min_count existed stays the same.
+  if (s.dead_letter.min_count != 0) j["dead_letter"]["min_count"] = s.dead_letter.min_count;
   j["select"] = SelectJson(s.select);
   j["rollout"] = {{"stages", s.rollout.stages},
                   {"canary", Sorted(s.rollout.canary_tiers)},

@@ -250,7 +250,7 @@ Result<ValidationResult> DatasetValidator::Validate(const std::string& old_path,
       }
     }
   }
-  EvaluateChecks(spec_.gates, &result);
+  EvaluateChecks(spec_.gates, spec_.dead_letter.min_count, &result);
   result.seconds = SecondsSince(start);
   return result;
 }

@@ -136,7 +136,7 @@ ValidationCheck SchemaCheck(const ValidationResult& r) {
   return c;
 }
 
-ValidationCheck DeadLetterCheck(const GatesSpec& gates, const ValidationResult& r) {
+ValidationCheck DeadLetterCheck(const GatesSpec& gates, int64_t min_count, const ValidationResult& r) {
   const int64_t old_rows = r.old_side.rows;
   double fraction = old_rows > 0 ? static_cast<double>(r.dead_lettered) / static_cast<double>(old_rows)
                                  : (r.dead_lettered > 0 ? 1.0 : 0.0);
@@ -145,7 +145,12 @@ ValidationCheck DeadLetterCheck(const GatesSpec& gates, const ValidationResult& 
   if (r.rejected != r.dead_lettered) {
     message += "; the transformation rejects " + std::to_string(r.rejected);
   }
-  return Measure("dead_letter_fraction", "", fraction, gates.max_dlq_fraction, message);
+  ValidationCheck c = Measure("dead_letter_fraction", "", fraction, gates.max_dlq_fraction, message);
+  if (!c.passed && r.dead_lettered <= min_count) {
+    c.passed = true;
+    c.message += "; within dead_letter.min_count " + std::to_string(min_count);
+  }
+  return c;
 }
 
 ValidationCheck ManifestCheck(const ValidationResult& r) {
@@ -223,13 +228,13 @@ void DriftChecks(const GatesSpec& gates, const ValidationResult& r, std::vector<
 
 }  // namespace
 
-void EvaluateChecks(const GatesSpec& gates, ValidationResult* result) {
+void EvaluateChecks(const GatesSpec& gates, int64_t dead_letter_min_count, ValidationResult* result) {
   std::vector<ValidationCheck>& checks = result->checks;
   checks.clear();
   checks.push_back(RowCountCheck(gates, *result));
   checks.push_back(ChecksumCheck(gates, *result));
   checks.push_back(SchemaCheck(*result));
-  checks.push_back(DeadLetterCheck(gates, *result));
+  checks.push_back(DeadLetterCheck(gates, dead_letter_min_count, *result));
   checks.push_back(ManifestCheck(*result));
   DriftChecks(gates, *result, &checks);
 }

@@ -31,6 +31,8 @@
 namespace gaggle {
 
 // Replaces result->checks.
-void EvaluateChecks(const GatesSpec& gates, ValidationResult* result);
+// `dead_letter_min_count` (dead_letter.min_count): up to that many dead-lettered rows pass the
+// dead_letter_fraction check whatever their share.
+void EvaluateChecks(const GatesSpec& gates, int64_t dead_letter_min_count, ValidationResult* result);
 
 }  // namespace gaggle

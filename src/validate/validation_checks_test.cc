@@ -52,13 +52,26 @@ ValidationResult CleanResult() {
   return r;
 }
 
+TEST(ValidationChecksTest, DeadLetterMinCountPassesAFewRowsWhateverTheirShare) {
+  ValidationResult r = CleanResult();
+  r.dead_lettered = 10;  // 1% of 1000, over a 0.5% limit
+  r.rejected = 10;
+  GatesSpec gates;
+  gates.max_dlq_fraction = 0.005;
+  EvaluateChecks(gates, 9, &r);
+  EXPECT_FALSE(Find(r, "dead_letter_fraction", "")->passed);
+  EvaluateChecks(gates, 10, &r);
+  EXPECT_TRUE(Find(r, "dead_letter_fraction", "")->passed) << r.ToText();
+  EXPECT_NE(Find(r, "dead_letter_fraction", "")->message.find("dead_letter.min_count 10"), std::string::npos);
+}
+
 TEST(ValidationChecksTest, CleanResultPassesEveryCheck) {
   ValidationResult r = CleanResult();
   r.dead_lettered = 10;  // row count balances: 990 + 10
   r.rejected = 10;
   GatesSpec gates;
   gates.max_dlq_fraction = 0.01;
-  EvaluateChecks(gates, &r);
+  EvaluateChecks(gates, 0, &r);
   EXPECT_TRUE(r.passed()) << r.ToText();
   ASSERT_NE(Find(r, "ks", "x"), nullptr);
   EXPECT_EQ(*Find(r, "ks", "x")->observed, 0.0);
@@ -73,12 +86,12 @@ TEST(ValidationChecksTest, RowCountToleranceIsInclusive) {
   GatesSpec gates;
   gates.max_dlq_fraction = 0.01;
   gates.row_count_tolerance = 0.009;
-  EvaluateChecks(gates, &r);
+  EvaluateChecks(gates, 0, &r);
   const ValidationCheck* c = Find(r, "row_count");
   EXPECT_TRUE(c->passed) << c->message;
   EXPECT_NEAR(*c->observed, 0.009, 1e-12);
   gates.row_count_tolerance = 0.0089;
-  EvaluateChecks(gates, &r);
+  EvaluateChecks(gates, 0, &r);
   c = Find(r, "row_count");
   EXPECT_FALSE(c->passed);
   EXPECT_NE(c->message.find("9 rows unaccounted for"), std::string::npos) << c->message;
@@ -88,10 +101,10 @@ TEST(ValidationChecksTest, RowCountToleranceIsInclusive) {
 TEST(ValidationChecksTest, EmptyOldSide) {
   ValidationResult r;
   GatesSpec gates;
-  EvaluateChecks(gates, &r);
+  EvaluateChecks(gates, 0, &r);
   EXPECT_EQ(*Find(r, "row_count")->observed, 0.0);
   r.new_side.rows = 3;
-  EvaluateChecks(gates, &r);
+  EvaluateChecks(gates, 0, &r);
   EXPECT_FALSE(Find(r, "row_count")->passed);
 }
 
@@ -101,12 +114,12 @@ TEST(ValidationChecksTest, ChecksumMismatchNamesTheColumn) {
   r.new_side.columns[1].fingerprint = 77;
   GatesSpec gates;
   gates.max_dlq_fraction = 0.01;
-  EvaluateChecks(gates, &r);
+  EvaluateChecks(gates, 0, &r);
   const ValidationCheck* c = Find(r, "checksum");
   EXPECT_FALSE(c->passed);
   EXPECT_NE(c->message.find("columns whose values differ: c"), std::string::npos) << c->message;
   gates.checksum = false;
-  EvaluateChecks(gates, &r);
+  EvaluateChecks(gates, 0, &r);
   c = Find(r, "checksum");
   EXPECT_TRUE(c->passed);
   EXPECT_TRUE(c->skipped);
@@ -116,7 +129,7 @@ TEST(ValidationChecksTest, SchemaDifferencesAreListed) {
   ValidationResult r = CleanResult();
   r.new_side.schema = Schema({{"x", DataType::Int64()}, {"d", DataType::String()}});
   GatesSpec gates;
-  EvaluateChecks(gates, &r);
+  EvaluateChecks(gates, 0, &r);
   const ValidationCheck* c = Find(r, "schema");
   EXPECT_FALSE(c->passed);
   EXPECT_NE(c->message.find("column 'x' is int64, target double"), std::string::npos) << c->message;
@@ -124,11 +137,11 @@ TEST(ValidationChecksTest, SchemaDifferencesAreListed) {
   EXPECT_NE(c->message.find("extra column 'd'"), std::string::npos) << c->message;
   // Same columns, other order.
   r.new_side.schema = Schema({{"c", DataType::String()}, {"x", DataType::Double()}});
-  EvaluateChecks(gates, &r);
+  EvaluateChecks(gates, 0, &r);
   EXPECT_FALSE(Find(r, "schema")->passed);
   // Nullability alone is a note, not a failure.
   r.new_side.schema = Schema({{"x", DataType::Double(), false}, {"c", DataType::String()}});
-  EvaluateChecks(gates, &r);
+  EvaluateChecks(gates, 0, &r);
   EXPECT_TRUE(Find(r, "schema")->passed);
   EXPECT_NE(Find(r, "schema")->message.find("nullability"), std::string::npos);
 }
@@ -140,7 +153,7 @@ TEST(ValidationChecksTest, AnUndeclaredChangeOfTimestampSemanticsFails) {
   r.old_side.schema = Schema({{"x", DataType::Double()}, {"ts", DataType::LocalTimestamp()}});
   r.new_side.schema = Schema({{"x", DataType::Double()}, {"ts", DataType::Timestamp()}});
   GatesSpec gates;
-  EvaluateChecks(gates, &r);
+  EvaluateChecks(gates, 0, &r);
   const ValidationCheck* c = Find(r, "schema");
   ASSERT_NE(c, nullptr);
   EXPECT_FALSE(c->passed);
@@ -150,11 +163,11 @@ TEST(ValidationChecksTest, AnUndeclaredChangeOfTimestampSemanticsFails) {
   EXPECT_NE(c->message.find("declare it with a cast"), std::string::npos) << c->message;
   // The reverse too.
   std::swap(r.old_side.schema, r.new_side.schema);
-  EvaluateChecks(gates, &r);
+  EvaluateChecks(gates, 0, &r);
   EXPECT_FALSE(Find(r, "schema")->passed);
   // A cast in the spec makes the target say the same: then nothing is reported.
   r.old_side.schema = r.new_side.schema;
-  EvaluateChecks(gates, &r);
+  EvaluateChecks(gates, 0, &r);
   EXPECT_TRUE(Find(r, "schema")->passed) << Find(r, "schema")->message;
 }
 
@@ -164,13 +177,13 @@ TEST(ValidationChecksTest, DeadLetterFraction) {
   r.rejected = 10;
   GatesSpec gates;
   gates.max_dlq_fraction = 0.001;  // 10 of 1000 = 1%
-  EvaluateChecks(gates, &r);
+  EvaluateChecks(gates, 0, &r);
   const ValidationCheck* c = Find(r, "dead_letter_fraction");
   EXPECT_FALSE(c->passed);
   EXPECT_DOUBLE_EQ(*c->observed, 0.01);
   EXPECT_DOUBLE_EQ(*c->threshold, 0.001);
   gates.max_dlq_fraction = 0.01;
-  EvaluateChecks(gates, &r);
+  EvaluateChecks(gates, 0, &r);
   EXPECT_TRUE(Find(r, "dead_letter_fraction")->passed);
 }
 
@@ -180,7 +193,7 @@ TEST(ValidationChecksTest, DriftThresholds) {
   r.new_side.columns[1] = Category("c", {{1, 250}, {2, 740}}, 990);  // TV ~ 0.25
   GatesSpec gates;
   gates.max_dlq_fraction = 0.01;
-  EvaluateChecks(gates, &r);
+  EvaluateChecks(gates, 0, &r);
   EXPECT_FALSE(Find(r, "ks", "x")->passed);
   EXPECT_DOUBLE_EQ(*Find(r, "ks", "x")->observed, 0.5);
   EXPECT_FALSE(Find(r, "null_rate_delta", "x")->passed);
@@ -190,7 +203,7 @@ TEST(ValidationChecksTest, DriftThresholds) {
   gates.ks_max = 0.5;
   gates.null_rate_delta_max = 0.2;
   gates.category_tv_max = 0.3;
-  EvaluateChecks(gates, &r);
+  EvaluateChecks(gates, 0, &r);
   EXPECT_TRUE(r.passed()) << r.ToText();
 }
 
@@ -202,7 +215,7 @@ TEST(ValidationChecksTest, InexactCategoriesUseTheHashedHistogram) {
   r.new_side.columns[1].categories = {{9, 1}};  // would be TV 1 if used
   GatesSpec gates;
   gates.max_dlq_fraction = 0.01;
-  EvaluateChecks(gates, &r);
+  EvaluateChecks(gates, 0, &r);
   EXPECT_EQ(*Find(r, "category_tv", "c")->observed, 0.0);
   EXPECT_NE(Find(r, "category_tv", "c")->message.find("hashed bins"), std::string::npos);
 }
@@ -215,11 +228,11 @@ TEST(ValidationChecksTest, ManifestMustAgreeWithTheData) {
   r.manifest = m;
   GatesSpec gates;
   gates.max_dlq_fraction = 0.01;
-  EvaluateChecks(gates, &r);
+  EvaluateChecks(gates, 0, &r);
   EXPECT_TRUE(Find(r, "manifest")->passed) << Find(r, "manifest")->message;
   r.manifest->counts.rows_out = 995;
   r.manifest->content_checksum = "00000000000000cc";
-  EvaluateChecks(gates, &r);
+  EvaluateChecks(gates, 0, &r);
   const ValidationCheck* c = Find(r, "manifest");
   EXPECT_FALSE(c->passed);
   EXPECT_NE(c->message.find("rows out: manifest 995, found 990"), std::string::npos) << c->message;
@@ -231,7 +244,7 @@ TEST(ValidationChecksTest, JsonCarriesEveryCheck) {
   r.new_side.checksum = "ff";
   GatesSpec gates;
   gates.max_dlq_fraction = 0.01;
-  EvaluateChecks(gates, &r);
+  EvaluateChecks(gates, 0, &r);
   nlohmann::json j = r.ToJson();
   EXPECT_EQ(j["format_version"], 1);
   EXPECT_EQ(j["passed"], false);
