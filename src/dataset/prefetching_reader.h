@@ -37,7 +37,7 @@ class PrefetchingReader final : public BatchReader {
 
   Mutex mu_;
   CondVar cv_;
-  RecordBatch slot_ GUARDED_BY(mu_);       // filled by the thread, swapped out by Next
+  RecordBatch slot_ GUARDED_BY(mu_);        // filled by the thread, swapped out by Next
   bool slot_full_ GUARDED_BY(mu_) = false;  // slot_ holds the result of one inner Next
   Result<bool> slot_result_ GUARDED_BY(mu_) = false;
   bool stopping_ GUARDED_BY(mu_) = false;

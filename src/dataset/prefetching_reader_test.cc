@@ -41,8 +41,8 @@ std::vector<std::string> ReadAll(BatchReader* reader, Status* end) {
       return rows;
     }
     if (!*more) break;
-    for (size_t r = 0; r < batch.num_rows(); ++r) rows.push_back(batch.columns[0].ValueToString(r) + "|" +
-                                                                 batch.columns[2].ValueToString(r));
+    for (size_t r = 0; r < batch.num_rows(); ++r)
+      rows.push_back(batch.columns[0].ValueToString(r) + "|" + batch.columns[2].ValueToString(r));
   }
   return rows;
 }
