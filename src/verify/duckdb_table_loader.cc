@@ -9,6 +9,7 @@
 
 #include "dataset/dataset_files.h"
 #include "dataset/format_table.h"
+#include "dataset/prefetching_reader.h"
 #include "dataset/text_typing_policy.h"
 #include "formats/format.h"
 #include "transform/transformer.h"
@@ -216,9 +217,11 @@ Result<TableLoadStats> LoadDuckDbTable(DuckDbConnection* conn, const TableLoadRe
     ReadOptions options;
     options.batch_rows = request.batch_rows;
     TypeTextAs(format, request.text_schema, &options);
-    auto reader = OpenReader(file.path, format, options, fs);
-    if (!reader.ok()) return reader.status().WithContext(where);
-    const std::shared_ptr<const Schema> schema = (*reader)->schema();
+    auto opened = OpenReader(file.path, format, options, fs);
+    if (!opened.ok()) return opened.status().WithContext(where);
+    // The next batch is decoded on a second thread while this one is transformed and appended.
+    std::unique_ptr<BatchReader> reader = MaybePrefetch(std::move(opened).value(), true);
+    const std::shared_ptr<const Schema> schema = reader->schema();
     std::optional<Transformer> transformer;
     if (request.through) {
       auto t = Transformer::Make(TransformForSchema(request.through->transform, *schema), *schema);
@@ -251,7 +254,7 @@ Result<TableLoadStats> LoadDuckDbTable(DuckDbConnection* conn, const TableLoadRe
                                     first_schema->ToString() + "}");
     }
     while (true) {
-      auto more = (*reader)->Next(&in);
+      auto more = reader->Next(&in);
       if (!more.ok()) return more.status().WithContext(where);
       if (!*more) break;
       const size_t n = in.num_rows();
