@@ -141,6 +141,15 @@ TEST_P(S3KillTest, KilledUploadsLeaveNothingVisibleAndCleanupAbortsTheOrphans) {
 #endif
   std::filesystem::path scratch =
       std::filesystem::temp_directory_path() / ("gaggle-s3-kill-" + GetParam() + std::to_string(::getpid()));
+  // Declared before the server, so it runs after the server has stopped: the server's files
+  // (about 260 MB of uploads) went unremoved after every run and filled /tmp.
+  struct RemoveOnExit {
+    std::filesystem::path dir;
+    ~RemoveOnExit() {
+      std::error_code ec;
+      std::filesystem::remove_all(dir, ec);
+    }
+  } remove_scratch{scratch};
   auto server = s3test::StartS3Server(GetParam(), scratch.string());
   if (server.status().code() == StatusCode::kUnsupported) GTEST_SKIP() << GetParam() << " is not installed: skipped";
   ASSERT_TRUE(server.ok()) << server.status().ToString();
