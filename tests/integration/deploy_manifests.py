@@ -12,8 +12,8 @@ usage: deploy_manifests.py GAGGLE ROOT [--update]
 3. What the manifests refer to exists: $(VAR) in args and ${VAR} in ExecStart are defined
    (container env, the example environment file); ConfigMap, Secret and PVC references
    name keys and objects that the manifests define; probes and the Service use declared
-   ports; the coordinator is one replica replaced with Recreate, ready from /readyz and
-   alive from /healthz.
+   ports; the kustomization lists every manifest but the examples; the coordinator is one
+   replica replaced with Recreate, ready from /readyz and alive from /healthz.
 Exit status 1 with every problem listed, 0 when all hold.
 """
 import difflib
@@ -181,6 +181,19 @@ def check_kubernetes(gaggle, docs_by_file):
             check_coordinator(where, d)
         if d.get("kind") == "Service":
             check_service(where, d, [x for _, x in all_docs])
+        if d.get("kind") == "Kustomization":
+            check_kustomization(where, f, d, docs_by_file)
+
+
+def check_kustomization(where, path, d, docs_by_file):
+    """Every resource it lists exists, and it lists every manifest but the examples."""
+    folder = os.path.dirname(path)
+    listed = {os.path.normpath(os.path.join(folder, r)) for r in d.get("resources", [])}
+    for r in sorted(listed - set(docs_by_file)):
+        problem(where, f"lists {r}, which does not exist")
+    for f in sorted(set(docs_by_file) - listed - {path}):
+        if os.path.dirname(f) == folder and ".example." not in f:
+            problem(where, f"does not list {f}")
 
 
 def check_container(gaggle, where, c, config, secrets, volumes):
