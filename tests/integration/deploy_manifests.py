@@ -12,8 +12,9 @@ usage: deploy_manifests.py GAGGLE ROOT [--update]
 3. What the manifests refer to exists: $(VAR) in args and ${VAR} in ExecStart are defined
    (container env, the example environment file); ConfigMap, Secret and PVC references
    name keys and objects that the manifests define; probes and the Service use declared
-   ports; the kustomization lists every manifest but the examples; the coordinator is one
-   replica replaced with Recreate, ready from /readyz and alive from /healthz.
+   ports (also the port gaggle listens on); the kustomization lists every manifest but the
+   examples; the coordinator is one replica replaced with Recreate, ready from /readyz and
+   alive from /healthz.
 Exit status 1 with every problem listed, 0 when all hold.
 """
 import difflib
@@ -162,7 +163,7 @@ def pod_specs(doc):
 
 def check_kubernetes(gaggle, docs_by_file):
     all_docs = [(f, d) for f, docs in docs_by_file.items() for d in docs]
-    config = {d["metadata"]["name"]: set(d.get("data", {})) for _, d in all_docs if d.get("kind") == "ConfigMap"}
+    config = {d["metadata"]["name"]: dict(d.get("data", {})) for _, d in all_docs if d.get("kind") == "ConfigMap"}
     secrets = {d["metadata"]["name"]: set(d.get("stringData", {})) | set(d.get("data", {}))
                for _, d in all_docs if d.get("kind") == "Secret"}
     claims = {d["metadata"]["name"] for _, d in all_docs if d.get("kind") == "PersistentVolumeClaim"}
@@ -198,19 +199,26 @@ def check_kustomization(where, path, d, docs_by_file):
 
 def check_container(gaggle, where, c, config, secrets, volumes):
     env = set()
+    known = {}  # values the manifests fix: literal, or from the ConfigMap
+    for ef in c.get("envFrom", []):
+        data = config.get(ef.get("configMapRef", {}).get("name"), {})
+        env |= set(data)
+        known.update(data)
     for e in c.get("env", []):
         env.add(e["name"])
+        if "value" in e:
+            known[e["name"]] = str(e["value"])
         ref = e.get("valueFrom", {})
         if "configMapKeyRef" in ref:
             r = ref["configMapKeyRef"]
-            if r["key"] not in config.get(r["name"], set()):
+            if r["key"] not in config.get(r["name"], {}):
                 problem(where, f"env {e['name']} reads key {r['key']} of ConfigMap {r['name']}, which has none")
+            else:
+                known[e["name"]] = str(config[r["name"]][r["key"]])
         if "secretKeyRef" in ref:
             r = ref["secretKeyRef"]
             if r["key"] not in secrets.get(r["name"], set()):
                 problem(where, f"env {e['name']} reads key {r['key']} of Secret {r['name']}, which has none")
-    for ef in c.get("envFrom", []):
-        env |= config.get(ef.get("configMapRef", {}).get("name"), set())
     for m in c.get("volumeMounts", []):
         if m["name"] not in volumes:
             problem(where, f"mounts volume {m['name']}, which the pod does not declare")
@@ -225,6 +233,13 @@ def check_container(gaggle, where, c, config, secrets, volumes):
                                "(Kubernetes would pass it literally)")
     if command and os.path.basename(str(command[0])) == "gaggle":
         check_invocation(gaggle, where, [str(a) for a in command[1:] + args])
+        # The address gaggle listens on, as Kubernetes expands it, is a port the container declares.
+        argv = [re.sub(r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)", lambda m: known.get(m.group(1), m.group(0)), str(a))
+                for a in command[1:] + args]
+        ports = {p["containerPort"] for p in c.get("ports", [])}
+        for flag, value in zip(argv, argv[1:]):
+            if flag == "--listen" and re.fullmatch(r".*:\d+", value) and int(value.rsplit(":", 1)[1]) not in ports:
+                problem(where, f"gaggle listens on {value}, a port the container does not declare ({sorted(ports)})")
 
 
 def probe_path(c, kind):

@@ -9,21 +9,22 @@ G="$1"
 PY=/usr/bin/python3
 
 # The checker itself must fail on broken manifests: a copy with a misspelt flag, an
-# undefined $(VAR), a rolling coordinator, an edited value and a manifest that the
-# kustomization forgets.
+# undefined $(VAR), a rolling coordinator, an edited value, a manifest that the
+# kustomization forgets and a listen port the container does not declare.
 mkdir -p broken/tests/integration
 cp -r "$ROOT/deploy" broken/deploy
 cp -r "$ROOT/tests/integration/deploy_golden" broken/tests/integration/
-sed -i 's/- --artifacts$/- --artefacts/; s/type: Recreate/type: RollingUpdate/; s/\$(GAGGLE_LISTEN)/$(GAGGLE_LISTN)/' \
-  broken/deploy/kubernetes/coordinator.yaml
+sed -i 's/- --artifacts$/- --artefacts/; s/type: Recreate/type: RollingUpdate/' broken/deploy/kubernetes/coordinator.yaml
+sed -i 's/\$(POD_NAME)/$(POD_NAM)/' broken/deploy/kubernetes/worker.yaml
 sed -i 's/^GAGGLE_WORKER_SLOTS=2$/GAGGLE_WORKER_SLOTS=3/' broken/deploy/systemd/gaggle.env.example
 sed -i '/- worker.yaml/d' broken/deploy/kubernetes/kustomization.yaml
+sed -i 's/GAGGLE_LISTEN: 0.0.0.0:8080/GAGGLE_LISTEN: 0.0.0.0:9090/' broken/deploy/kubernetes/configmap.yaml
 rc=0
 $PY "$ROOT/tests/integration/deploy_manifests.py" "$G" "$PWD/broken" 2> broken.err || rc=$?
 expect_eq "$rc" 1 "checker's exit status on broken manifests"
-for want in "has no flag --artefacts" "strategy is not Recreate" 'uses $(GAGGLE_LISTN)' \
+for want in "has no flag --artefacts" "strategy is not Recreate" 'uses $(POD_NAM)' \
             "systemd/gaggle.env.example: differs from its golden file" "+GAGGLE_WORKER_SLOTS=3" \
-            "does not list kubernetes/worker.yaml"; do
+            "does not list kubernetes/worker.yaml" "listens on 0.0.0.0:9090, a port the container does not"; do
   grep -qF -- "$want" broken.err || fail "checker did not report '$want'; it said: $(cat broken.err)"
 done
 
