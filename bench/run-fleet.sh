@@ -2,7 +2,8 @@
 # Fleet orchestration benchmark (called by bench/run.sh with BUILD DATA_DIR; prints markdown).
 # 1. FLEET_TASKS (default 100,000) no-op tasks through the whole state machine on SQLite,
 #    concurrency 4, vs the peer a user would script instead: `xargs -P 4` starting a trivial
-#    process (/bin/true) per task.
+#    process (/bin/true) per task. Then `gaggle logs` of one dataset among them (its task log
+#    segments are found through their indexes).
 # 2. FLEET_PLANNED (default 1,000,000) planned tasks: time for a runner to start (lease,
 #    recovery, load every task, first dispatch), its peak memory, and `gaggle status` latency.
 set -euo pipefail
@@ -25,6 +26,19 @@ g_us=$(kv us_per_task "$OUT/.fleet-tasks")
 g_rss=$(kv peak_rss_mb "$OUT/.fleet-tasks")
 upsert=$(kv upsert_seconds "$OUT/.fleet-tasks")
 
+# One dataset's task log among $TASKS (`gaggle logs`, a whole process): found by a binary
+# search of each task log segment's index, not by reading the segments.
+ltimes=()
+for i in 1 2 3 4 5; do
+  a=$(date +%s.%N)
+  "$G" logs bench "ds.$(( i * 7919 % TASKS ))" --logs "$OUT/fleet-tasks/logs" --tail 0 > /dev/null
+  b=$(date +%s.%N)
+  ltimes+=("$(awk -v a="$a" -v b="$b" 'BEGIN{printf "%.0f", (b-a)*1000}')")
+done
+lmedian=$(printf '%s\n' "${ltimes[@]}" | sort -n | sed -n 3p)
+segments=$(find "$OUT/fleet-tasks/logs/bench/task-log" -name 'segment-*.jsonl' | wc -l)
+seg_mb=$(du -sm "$OUT/fleet-tasks/logs/bench/task-log" | cut -f1)
+
 start=$(date +%s.%N)
 seq "$TASKS" | xargs -P 4 -n 1 true
 end=$(date +%s.%N)
@@ -44,6 +58,9 @@ echo "|---|---|---|---|---|---|---|"
 printf '| gaggle run (no-op agent) | 4 | %.2f | %.0f | %.1f | %s | %.2f |\n' "$g_secs" "$g_tps" "$g_us" "$g_rss" \
   "$(awk -v g="$g_tps" -v x="$x_tps" 'BEGIN{print g/x}')"
 echo "| xargs -P 4 -n 1 true | 4 | $x_secs | $x_tps | $(awk -v s="$x_secs" -v n="$TASKS" 'BEGIN{printf "%.1f", s*1e6/n}') | | |"
+echo ""
+echo "Task logs: $segments shared segment file(s), $seg_mb MB with their indexes; no file per task."
+echo "\`gaggle logs bench DATASET\` (one dataset of $TASKS, whole process), median of 5: ${lmedian} ms (runs: ${ltimes[*]})."
 
 "$FB" start "$PLANNED" "$OUT/fleet-start" > "$OUT/.fleet-start"
 s_up=$(kv upsert_seconds "$OUT/.fleet-start")

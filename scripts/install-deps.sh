@@ -10,7 +10,7 @@ PACKAGES=(
   libcurl4-openssl-dev libpugixml-dev
   libpqxx-dev libpq-dev postgresql
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-avro python3-snappy python3-zstandard zstd time patch tar
+  python3 python3-avro python3-snappy python3-zstandard python3-yaml zstd time patch tar
   chromium wrk openssl
 )
 

@@ -1,7 +1,12 @@
 // RunLog: the structured logs of a migration's runs, as JSON lines:
 //   DIR/MIGRATION/run.jsonl              everything the runner did
-//   DIR/MIGRATION/tasks/DATASET.jsonl    one task's attempts (also in run.jsonl)
+//   DIR/MIGRATION/task-log/segment-*     every task's attempts (also in run.jsonl), in shared
+//                                        segments with an index per segment: one dataset's
+//                                        lines are read by ForEachTaskLogLine
+//                                        (fleet/task_log_segments.h)
 //   DIR/MIGRATION/tasks/DATASET.agent.log  an agent's own output (external agents' stderr)
+// Versions before the segments wrote DIR/MIGRATION/tasks/DATASET.jsonl per task
+// (LegacyTaskLogPathFor); readers still read those.
 // Each line is one object: {"time", "level", "event", "migration", "dataset"?, ...fields};
 // "time" is the clock's wall time (Open's `clock`, the system clock by default).
 // Dataset ids become file names through SafeFileName. Logging never fails the
@@ -17,44 +22,57 @@
 #include "common/clock.h"
 #include "common/mutex.h"
 #include "common/status.h"
+#include "fleet/task_log_segments.h"
 
 namespace gaggle {
 
 class RunLog {
  public:
+  // `segment_bytes`: the size at which a task log segment is closed and the next begun.
   static Result<std::unique_ptr<RunLog>> Open(const std::string& dir, const std::string& migration,
-                                              Clock* clock = Clock::System());
+                                              Clock* clock = Clock::System(),
+                                              uint64_t segment_bytes = kDefaultTaskLogSegmentBytes);
   ~RunLog();
 
   // A run-level line ("info", "warn", "error").
   void Run(const std::string& level, const std::string& event, nlohmann::json fields = nlohmann::json::object())
       EXCLUDES(mu_);
-  // A task line: written to the task's file and to run.jsonl.
+  // A task line: written to the task log segment and to run.jsonl.
   void Task(const std::string& dataset, const std::string& level, const std::string& event,
             nlohmann::json fields = nlohmann::json::object()) EXCLUDES(mu_);
 
   std::string AgentLogPath(const std::string& dataset) const { return AgentLogPathFor(dir_, migration_, dataset); }
-  std::string TaskLogPath(const std::string& dataset) const { return TaskLogPathFor(dir_, migration_, dataset); }
+  // How an operator reads a dataset's task log: the `gaggle logs` command line.
+  std::string TaskLogCommand(const std::string& dataset) const;
 
   static std::string RunLogPathFor(const std::string& dir, const std::string& migration);
-  static std::string TaskLogPathFor(const std::string& dir, const std::string& migration, const std::string& dataset);
+  // The directory of the migration's task log segments.
+  static std::string TaskLogDirFor(const std::string& dir, const std::string& migration);
+  // The per-task file of earlier versions (read, never written).
+  static std::string LegacyTaskLogPathFor(const std::string& dir, const std::string& migration,
+                                          const std::string& dataset);
   static std::string AgentLogPathFor(const std::string& dir, const std::string& migration, const std::string& dataset);
   // Characters outside [A-Za-z0-9._-] become '_', and a short hash of the id is added
   // when anything was replaced, so distinct ids never share a file.
   static std::string SafeFileName(const std::string& id);
 
  private:
-  RunLog(std::string dir, std::string migration, std::FILE* run_file, Clock* clock)
-      : dir_(std::move(dir)), migration_(std::move(migration)), clock_(clock), run_file_(run_file) {}
+  RunLog(std::string dir, std::string migration, std::FILE* run_file, Clock* clock, uint64_t segment_bytes)
+      : dir_(std::move(dir)),
+        migration_(std::move(migration)),
+        clock_(clock),
+        run_file_(run_file),
+        segments_(TaskLogDirFor(dir_, migration_), segment_bytes) {}
   std::string Line(const std::string& dataset, const std::string& level, const std::string& event,
                    nlohmann::json fields) const;
-  void ReportWriteError(const std::string& path) REQUIRES(mu_);
+  void ReportWriteError(const std::string& what) REQUIRES(mu_);
 
   std::string dir_;
   std::string migration_;
   Clock* const clock_;
   Mutex mu_;
   std::FILE* run_file_ GUARDED_BY(mu_);
+  TaskLogSegmentWriter segments_ GUARDED_BY(mu_);
   bool reported_ GUARDED_BY(mu_) = false;
 };
 

@@ -21,7 +21,8 @@ namespace gaggle {
 Notification StageStartedNotification(int stage, const StageCounts& counts);
 // Nothing in the stage can run any more: what got done, what needs attention, what is blocked.
 Notification StageFinishedNotification(int stage, const StageCounts& counts);
-// A task settled in failed or needs-attention; `log_path` is its task log ("" when none).
+// A task settled in failed or needs-attention; `log_path` says where its task log is read
+// (the `gaggle logs` command line; "" when none).
 Notification NeedsAttentionNotification(const TaskRecord& task, const std::string& log_path);
 // An operator paused or cancelled the run, with the reason they gave ("" when none).
 Notification PausedNotification(const std::string& reason);

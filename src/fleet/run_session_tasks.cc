@@ -261,7 +261,7 @@ void RunSession::TaskSettled(uint32_t i) {
   } else if (to == TaskState::kRetrying) {
     timers_.emplace(s.rec.next_attempt_ms, i);
   } else if (NeedsOperator(to)) {
-    Notify(NeedsAttentionNotification(s.rec, options_.log ? options_.log->TaskLogPath(s.rec.dataset_id) : ""));
+    Notify(NeedsAttentionNotification(s.rec, options_.log ? options_.log->TaskLogCommand(s.rec.dataset_id) : ""));
   } else if (to == TaskState::kPending) {
     // Back in line (interrupted, or its source changed): runnable again in this stage.
     if (shutdown_ == RunShutdown::kNone && s.unmet == 0 && InCurrentStage(s.rec)) ready_.push(i);

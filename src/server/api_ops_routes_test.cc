@@ -106,15 +106,15 @@ TEST_F(ApiServerTest, LogsOfAMigrationAndOfADataset) {
   EXPECT_EQ(missing->status, 404) << missing->body;
 
   const std::string artifacts = service::DefaultArtifactsDir(state_);
-  std::filesystem::create_directories(
-      std::filesystem::path(RunLog::TaskLogPathFor(artifacts, "m", "d0")).parent_path());
   {
-    std::ofstream run(RunLog::RunLogPathFor(artifacts, "m"));
+    auto log = RunLog::Open(artifacts, "m");  // the task line goes to the shared segments
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    (*log)->Task("d0", "info", "attempt-started");
+  }
+  {
+    std::ofstream run(RunLog::RunLogPathFor(artifacts, "m"), std::ios::trunc);
     for (int i = 0; i < 5; ++i) run << nlohmann::json{{"event", "line-" + std::to_string(i)}}.dump() << "\n";
     run << "{torn";  // a last line cut by a crash is sent as text
-    std::ofstream task(RunLog::TaskLogPathFor(artifacts, "m", "d0"));
-    task << R"({"event":"attempt-started"})"
-         << "\n";
     std::ofstream agent(RunLog::AgentLogPathFor(artifacts, "m", "d0"));
     agent << "agent says hello\n";
   }
@@ -132,6 +132,7 @@ TEST_F(ApiServerTest, LogsOfAMigrationAndOfADataset) {
   const auto d = Body(ds)["items"];
   ASSERT_EQ(d.size(), 2u);
   EXPECT_EQ(d[0]["source"], "task");
+  EXPECT_EQ(d[0]["entry"]["event"], "attempt-started");
   EXPECT_EQ(d[1]["source"], "agent");
   EXPECT_EQ(d[1]["text"], "agent says hello");
 

@@ -302,16 +302,20 @@ TEST_F(ApiServerTest, EventStreamDeliversNewEventsAndResumesFromLastEventId) {
   EXPECT_NE(replay.find("id: " + std::to_string(before + 1)), std::string::npos) << replay;
 }
 
-TEST_F(ApiServerTest, HealthzIsOpenReadyzAndMetricsNeedAToken) {
+TEST_F(ApiServerTest, HealthzAndReadyzAreOpenMetricsNeedsAToken) {
   MakeMigration(3);
   StartServer();
   auto c = Client();
   auto health = c.Get("/healthz");
   ASSERT_TRUE(health);
   EXPECT_EQ(health->status, 200);
-  auto ready = c.Get("/readyz");
+  auto ready = c.Get("/readyz");  // as a Kubernetes readiness probe asks: without a token
   ASSERT_TRUE(ready);
-  EXPECT_EQ(ready->status, 401);
+  EXPECT_EQ(ready->status, 200) << ready->body;
+  EXPECT_EQ(nlohmann::json::parse(ready->body)["ready"], true);
+  auto anonymous_metrics = c.Get("/metrics");
+  ASSERT_TRUE(anonymous_metrics);
+  EXPECT_EQ(anonymous_metrics->status, 401);
   auto metrics = c.Get("/metrics", Auth(Role::kViewer));
   ASSERT_TRUE(metrics);
   ASSERT_EQ(metrics->status, 200);

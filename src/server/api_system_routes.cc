@@ -75,7 +75,9 @@ void AddSystemRoutes(std::vector<Route>* routes) {
   routes->push_back(
       {"GET", "/healthz", Access::kPublic, "Liveness: the process serves", {}, {}, "application/json", Healthz});
   routes->push_back(
-      {"GET", "/readyz", Access::kViewer, "Readiness: the state store answers", {}, {}, "application/json", Readyz});
+      // Public like /healthz: Kubernetes' probes and load balancers carry no token, and it
+      // tells only whether the store answers and the last event number.
+      {"GET", "/readyz", Access::kPublic, "Readiness: the state store answers", {}, {}, "application/json", Readyz});
   routes->push_back({"GET", "/metrics", Access::kViewer, "Prometheus metrics", {}, {}, "text/plain", Metrics});
   routes->push_back(
       {"GET", "/api/v1/openapi.json", Access::kViewer, "This document", {}, {}, "application/json", OpenApi});

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "fleet/run_log.h"
+#include "fleet/task_log_segments.h"
 
 namespace gaggle::service {
 namespace {
@@ -70,11 +71,23 @@ Status ReadLog(const ServiceContext& ctx, const LogRequest& request,
     }
     return Status::OK();
   }
-  const std::string path = RunLog::TaskLogPathFor(ctx.artifacts, request.migration, request.dataset);
-  if (TailFile(path, request.tail, LogSource::kTask, sink) < 0) {
+  // The task lines, from the segments (and an earlier version's per-task file), keeping
+  // only the last `tail` of them.
+  const std::string segments = RunLog::TaskLogDirFor(ctx.artifacts, request.migration);
+  std::deque<std::string> last;
+  GAGGLE_ASSIGN_OR_RETURN(
+      int64_t lines,
+      ForEachTaskLogLine(segments, RunLog::LegacyTaskLogPathFor(ctx.artifacts, request.migration, request.dataset),
+                         request.dataset, kMaxLineBytes, [&](const std::string& line) {
+                           if (request.tail == 0) return sink(LogSource::kTask, line);
+                           last.push_back(line);
+                           if (last.size() > request.tail) last.pop_front();
+                         }));
+  if (lines == 0) {
     return Status::NotFound("no log for dataset '" + request.dataset + "' of migration '" + request.migration +
-                            "' at " + path + " (has it started yet?)");
+                            "' in " + segments + " (has it started yet?)");
   }
+  for (const std::string& l : last) sink(LogSource::kTask, l);
   (void)TailFile(AgentLogPath(ctx, request.migration, request.dataset), request.tail, LogSource::kAgent, sink);
   return Status::OK();
 }

@@ -1,6 +1,7 @@
 // Reading a migration's logs from the artefact location: the run log, or one
-// dataset's task log followed by its agent's own output. Streams line by line with
-// memory bounded by `tail` (never the whole file), so a log of any size can be read.
+// dataset's task log (from the shared segments, fleet/task_log_segments.h, found through
+// their indexes) followed by its agent's own output. Streams line by line with memory
+// bounded by `tail` (never the whole file), so a log of any size can be read.
 // Thread-safety: see service_context.h.
 #pragma once
 
@@ -14,14 +15,14 @@ namespace gaggle::service {
 
 enum class LogSource {
   kRun,    // run.jsonl: JSON lines
-  kTask,   // tasks/DATASET.jsonl: JSON lines
+  kTask,   // the dataset's lines of task-log/segment-*.jsonl (or an old tasks/DATASET.jsonl)
   kAgent,  // tasks/DATASET.agent.log: the agent's own text
 };
 
 struct LogRequest {
   std::string migration;
   std::string dataset;  // empty: the run log
-  size_t tail = 50;     // the last N lines of each file; 0: all
+  size_t tail = 50;     // the last N lines of the run, task and agent log; 0: all
 };
 
 // Calls `sink` for each line, oldest first: the run log, or the task log then the agent

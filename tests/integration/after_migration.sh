@@ -164,7 +164,8 @@ grep -q "deleted by gc" late.out || fail "rollback after gc: $(cat late.out)"
 grep -q "archive intact" verify.out || fail "archive verify said: $(cat verify.out)"
 mkdir x && tar --zstd -xf clean.tar.zst -C x
 for f in spec.yaml plan.json run.json tasks.jsonl agents.json events.jsonl validations.jsonl verifications.jsonl \
-         cutovers.json approvals.json MANIFEST.sha256 manifests/ds0.json logs/run.jsonl; do
+         cutovers.json approvals.json MANIFEST.sha256 manifests/ds0.json logs/run.jsonl \
+         logs/task-log/segment-000001.jsonl logs/task-log/segment-000001.index; do
   [[ -f x/$f ]] || fail "archive lacks $f"
 done
 ls x/logs/patches/component_billing*.patch > /dev/null || fail "archive lacks the patches"

@@ -106,7 +106,10 @@ assert actors and "gaggle" not in actors, actors
 PY
 "$G" logs ctl ds03 --state state.db > ds03.log
 grep -q "attempt_failed_will_retry" ds03.log || fail "task log of ds03: $(cat ds03.log)"
-[[ -s gaggle-logs/ctl/tasks/ds03.jsonl ]] || fail "no per-task log file"
+# Task lines go to shared segments, with an index per closed segment: no file per task.
+[[ -e gaggle-logs/ctl/tasks/ds03.jsonl ]] && fail "a per-task log file was written"
+[[ -s gaggle-logs/ctl/task-log/segment-000001.jsonl && -s gaggle-logs/ctl/task-log/segment-000001.index ]] ||
+  fail "no task log segment with its index: $(ls gaggle-logs/ctl/task-log)"
 
 # --- notifications arrived (delivered in the background; give them a moment).
 for _ in $(seq 50); do grep -q '"completed"' hook.log && break; sleep 0.1; done
@@ -117,11 +120,12 @@ grep -q '"text":"\[gaggle\] ctl: ' hook.log || fail "notification lacks a Slack 
 
 # --- cancel from another terminal, then run again finishes the job.
 "$G" resume ctl --state state.db > /dev/null   # re-queues ds07 (still broken)
-seen=$(grep -c attempt_started gaggle-logs/ctl/tasks/ds07.jsonl)
+ds07_starts() { "$G" logs ctl ds07 --state state.db --tail 0 --json | grep -c attempt_started; }
+seen=$(ds07_starts)
 GAGGLE_INJECT_FAULTS=stall:ds07 "$G" run spec.yaml --state state.db -q > cancel.out 2>&1 &
 pid=$!
 # Cancel only once this run has started ds07 again (earlier runs' attempts are in the log too).
-for _ in $(seq 200); do [[ "$(grep -c attempt_started gaggle-logs/ctl/tasks/ds07.jsonl)" -gt "$seen" ]] && break; sleep 0.05; done
+for _ in $(seq 200); do [[ "$(ds07_starts)" -gt "$seen" ]] && break; sleep 0.05; done
 "$G" cancel ctl --state state.db --reason "wrong window" > /dev/null
 rc=0; wait "$pid" || rc=$?
 expect_eq "$rc" 1 "exit code after cancel"

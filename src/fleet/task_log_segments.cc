@@ -1,0 +1,310 @@
+#include "fleet/task_log_segments.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+#include "fleet/run_log.h"
+
+namespace gaggle {
+namespace {
+
+// Six digits keep the names in order in a listing; a migration that fills them has
+// written terabytes of task lines and gets a clear error rather than a seventh digit.
+constexpr uint64_t kMaxSegments = 999999;
+// An index line is a KEY (at most 129 characters: SafeFileName's 120 and a hash) and two
+// numbers: a longer one is a corrupt index, and the segment is scanned instead.
+constexpr size_t kMaxIndexLine = 256;
+
+std::string SegmentBase(const std::string& dir, uint64_t n) {
+  char name[32];
+  std::snprintf(name, sizeof name, "segment-%06llu", static_cast<unsigned long long>(n));
+  return dir + "/" + name;
+}
+
+std::string DumpString(const std::string& s) {
+  return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// Closes a descriptor when it goes out of scope.
+struct Fd {
+  int fd = -1;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+}  // namespace
+
+std::string TaskLogSegmentPath(const std::string& segments_dir, uint64_t number) {
+  return SegmentBase(segments_dir, number) + ".jsonl";
+}
+std::string TaskLogIndexPath(const std::string& segments_dir, uint64_t number) {
+  return SegmentBase(segments_dir, number) + ".index";
+}
+
+TaskLogSegmentWriter::TaskLogSegmentWriter(std::string segments_dir, uint64_t segment_bytes)
+    : dir_(std::move(segments_dir)), segment_bytes_(segment_bytes > 0 ? segment_bytes : kDefaultTaskLogSegmentBytes) {}
+
+TaskLogSegmentWriter::~TaskLogSegmentWriter() { (void)Close(); }
+
+Status TaskLogSegmentWriter::OpenNext() {
+  // O_EXCL makes the creation the claim: a number another writer (another process, or an
+  // earlier run) holds is skipped.
+  for (uint64_t n = number_ + 1; n <= kMaxSegments; ++n) {
+    const std::string path = TaskLogSegmentPath(dir_, n);
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0 && errno == EEXIST) continue;
+    if (fd < 0) return Status::IOError("cannot create task log segment '" + path + "': " + std::strerror(errno));
+    file_ = ::fdopen(fd, "a");
+    if (!file_) {
+      int e = errno;
+      ::close(fd);
+      return Status::IOError("cannot open task log segment '" + path + "': " + std::strerror(e));
+    }
+    number_ = n;
+    size_ = 0;
+    entries_.clear();
+    return Status::OK();
+  }
+  return Status::IOError("no free task log segment number left in '" + dir_ + "' (" + std::to_string(kMaxSegments) +
+                         " used)");
+}
+
+Status TaskLogSegmentWriter::Append(const std::string& dataset, const std::string& line) {
+  if (!file_) GAGGLE_RETURN_IF_ERROR(OpenNext());
+  if (std::fwrite(line.data(), 1, line.size(), file_) != line.size() || std::fflush(file_) != 0) {
+    int e = errno;
+    const std::string path = TaskLogSegmentPath(dir_, number_);
+    (void)Close();  // what was written whole stays findable; the next line opens a new segment
+    return Status::IOError("cannot write task log segment '" + path + "': " + std::strerror(e));
+  }
+  entries_.push_back(Entry{RunLog::SafeFileName(dataset), size_, line.size()});
+  size_ += line.size();
+  if (size_ >= segment_bytes_) return Close();
+  return Status::OK();
+}
+
+Status TaskLogSegmentWriter::WriteIndex() {
+  // Offsets ascend already: a stable sort by key keeps each dataset's lines in order.
+  std::stable_sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) { return a.key < b.key; });
+  std::string text;
+  text.reserve(entries_.size() * 32);
+  for (const Entry& e : entries_) {
+    text += e.key;
+    text += ' ';
+    text += std::to_string(e.offset);
+    text += ' ';
+    text += std::to_string(e.length);
+    text += '\n';
+  }
+  const std::string path = TaskLogIndexPath(dir_, number_);
+  const std::string tmp = path + ".tmp";
+  std::FILE* f = std::fopen(tmp.c_str(), "w");
+  if (!f) return Status::IOError("cannot create task log index '" + tmp + "': " + std::strerror(errno));
+  bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  ok = std::fclose(f) == 0 && ok;
+  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    int e = errno;
+    std::remove(tmp.c_str());
+    return Status::IOError("cannot write task log index '" + path + "': " + std::strerror(e));
+  }
+  return Status::OK();
+}
+
+Status TaskLogSegmentWriter::Close() {
+  if (!file_) return Status::OK();
+  Status closed = Status::OK();
+  if (std::fclose(file_) != 0) {
+    closed = Status::IOError("cannot close task log segment '" + TaskLogSegmentPath(dir_, number_) +
+                             "': " + std::strerror(errno));
+  }
+  file_ = nullptr;
+  Status indexed = WriteIndex();
+  entries_.clear();
+  entries_.shrink_to_fit();  // a long pause between segments holds no memory
+  return closed.ok() ? indexed : closed;
+}
+
+namespace {
+
+// Reads the next line of `f` (without its newline) into `line`, keeping at most `max`
+// bytes and noting how many were left out. False at the end of the file.
+bool NextLine(std::FILE* f, size_t max, std::string* line) {
+  line->clear();
+  size_t cut = 0;
+  bool any = false;
+  int c;
+  while ((c = getc_unlocked(f)) != EOF) {
+    any = true;
+    if (c == '\n') break;
+    if (line->size() < max) {
+      line->push_back(static_cast<char>(c));
+    } else {
+      ++cut;
+    }
+  }
+  if (cut > 0) *line += " [gaggle: " + std::to_string(cut) + " more bytes of this line not shown]";
+  return any;
+}
+
+// A line of `dataset`: its "dataset" field says so. A line that does not parse (cut, or
+// torn by a crash) counts when the field's text is in it.
+bool IsLineOf(const std::string& line, const std::string& needle, const std::string& dumped) {
+  if (line.find(needle) == std::string::npos) return false;
+  auto j = nlohmann::json::parse(line, nullptr, false);
+  if (!j.is_object()) return true;
+  auto it = j.find("dataset");
+  return it != j.end() && it->is_string() &&
+         it->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) == dumped;
+}
+
+struct IndexEntry {
+  std::string key;
+  uint64_t offset = 0;
+  uint64_t length = 0;
+};
+
+// The index line starting at `pos` (without its newline); false when the index is corrupt
+// there (no newline within kMaxIndexLine, or not "KEY OFFSET LENGTH").
+bool ReadIndexEntry(int fd, uint64_t pos, IndexEntry* e, uint64_t* next) {
+  char buf[kMaxIndexLine];
+  ssize_t n = ::pread(fd, buf, sizeof buf, static_cast<off_t>(pos));
+  if (n <= 0) return false;
+  const char* end = static_cast<const char*>(std::memchr(buf, '\n', static_cast<size_t>(n)));
+  if (!end) return false;
+  *next = pos + static_cast<uint64_t>(end - buf) + 1;
+  const char* sp1 = static_cast<const char*>(std::memchr(buf, ' ', static_cast<size_t>(end - buf)));
+  if (!sp1) return false;
+  e->key.assign(buf, static_cast<size_t>(sp1 - buf));
+  auto r1 = std::from_chars(sp1 + 1, end, e->offset);
+  if (r1.ec != std::errc() || r1.ptr == end || *r1.ptr != ' ') return false;
+  auto r2 = std::from_chars(r1.ptr + 1, end, e->length);
+  return r2.ec == std::errc() && r2.ptr == end && e->length > 0;
+}
+
+// The first line start at or after `pos` (`size` when none); false on a corrupt index.
+bool NextLineStart(int fd, uint64_t pos, uint64_t size, uint64_t* start) {
+  if (pos == 0) {
+    *start = 0;
+    return true;
+  }
+  char buf[kMaxIndexLine + 1];
+  ssize_t n = ::pread(fd, buf, sizeof buf, static_cast<off_t>(pos - 1));
+  if (n <= 0) return false;
+  const char* nl = static_cast<const char*>(std::memchr(buf, '\n', static_cast<size_t>(n)));
+  if (!nl) {
+    if (pos - 1 + static_cast<uint64_t>(n) < size) return false;
+    *start = size;
+    return true;
+  }
+  *start = pos + static_cast<uint64_t>(nl - buf);
+  return true;
+}
+
+// The locations of `key`'s lines, by binary search of a sorted index (as look(1) does on
+// a sorted text file). False when the index is corrupt: the caller scans the segment.
+bool LookUp(int fd, uint64_t size, const std::string& key, std::vector<IndexEntry>* found) {
+  uint64_t lo = 0, hi = size;  // line starts: every line before lo is < key, every one from hi is >= key
+  IndexEntry e;
+  uint64_t next = 0;
+  while (lo < hi) {
+    const uint64_t mid = lo + (hi - lo) / 2;
+    uint64_t p = 0;
+    if (!NextLineStart(fd, mid, size, &p)) return false;
+    if (p >= hi) break;  // no line starts in [mid, hi): at most a few lines from lo, read below
+    if (!ReadIndexEntry(fd, p, &e, &next)) return false;
+    if (e.key < key) {
+      lo = next;
+    } else {
+      hi = p;
+    }
+  }
+  for (uint64_t pos = lo; pos < size; pos = next) {
+    if (!ReadIndexEntry(fd, pos, &e, &next)) return false;
+    if (e.key > key) break;
+    if (e.key == key) found->push_back(e);
+  }
+  return true;
+}
+
+// Passes the lines at `entries` of the segment that belong to the dataset.
+Result<int64_t> ReadIndexed(const std::string& path, const std::vector<IndexEntry>& entries, size_t max_line_bytes,
+                            const std::string& needle, const std::string& dumped,
+                            const std::function<void(const std::string&)>& sink) {
+  if (entries.empty()) return int64_t{0};
+  Fd seg{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  if (seg.fd < 0) return Status::IOError("cannot open task log segment '" + path + "': " + std::strerror(errno));
+  int64_t passed = 0;
+  std::string line;
+  for (const IndexEntry& e : entries) {
+    const uint64_t body = e.length - 1;  // without the newline
+    const uint64_t want = std::min<uint64_t>(body, max_line_bytes);
+    line.resize(want);
+    ssize_t n = ::pread(seg.fd, line.data(), want, static_cast<off_t>(e.offset));
+    if (n < 0) return Status::IOError("cannot read task log segment '" + path + "': " + std::strerror(errno));
+    line.resize(static_cast<size_t>(n));
+    if (body > want) line += " [gaggle: " + std::to_string(body - want) + " more bytes of this line not shown]";
+    if (!IsLineOf(line, needle, dumped)) continue;
+    sink(line);
+    ++passed;
+  }
+  return passed;
+}
+
+// Passes every line of the file at `path` that belongs to the dataset (`needle` empty:
+// every line). -1 when the file does not exist.
+Result<int64_t> Scan(const std::string& path, size_t max_line_bytes, const std::string& needle,
+                     const std::string& dumped, const std::function<void(const std::string&)>& sink) {
+  std::FILE* f = std::fopen(path.c_str(), "r");
+  if (!f) {
+    if (errno == ENOENT) return int64_t{-1};
+    return Status::IOError("cannot open task log '" + path + "': " + std::strerror(errno));
+  }
+  int64_t passed = 0;
+  std::string line;
+  while (NextLine(f, max_line_bytes, &line)) {
+    if (!needle.empty() && !IsLineOf(line, needle, dumped)) continue;
+    sink(line);
+    ++passed;
+  }
+  bool failed = std::ferror(f) != 0;
+  std::fclose(f);
+  if (failed) return Status::IOError("cannot read task log '" + path + "'");
+  return passed;
+}
+
+}  // namespace
+
+Result<int64_t> ForEachTaskLogLine(const std::string& segments_dir, const std::string& legacy_path,
+                                   const std::string& dataset, size_t max_line_bytes,
+                                   const std::function<void(const std::string& line)>& sink) {
+  GAGGLE_ASSIGN_OR_RETURN(int64_t legacy, Scan(legacy_path, max_line_bytes, "", "", sink));
+  int64_t passed = std::max<int64_t>(legacy, 0);
+  const std::string dumped = DumpString(dataset);
+  const std::string needle = "\"dataset\":" + dumped;
+  const std::string key = RunLog::SafeFileName(dataset);
+  for (uint64_t n = 1; n <= kMaxSegments; ++n) {
+    const std::string path = TaskLogSegmentPath(segments_dir, n);
+    if (::access(path.c_str(), F_OK) != 0) break;  // numbers have no gaps: the first missing one ends them
+    Fd index{::open(TaskLogIndexPath(segments_dir, n).c_str(), O_RDONLY | O_CLOEXEC)};
+    std::vector<IndexEntry> found;
+    bool indexed = false;
+    if (index.fd >= 0) {
+      off_t size = ::lseek(index.fd, 0, SEEK_END);
+      indexed = size >= 0 && LookUp(index.fd, static_cast<uint64_t>(size), key, &found);
+    }
+    Result<int64_t> got = indexed ? ReadIndexed(path, found, max_line_bytes, needle, dumped, sink)
+                                  : Scan(path, max_line_bytes, needle, dumped, sink);
+    if (!got.ok()) return got.status();
+    passed += std::max<int64_t>(*got, 0);
+  }
+  return passed;
+}
+
+}  // namespace gaggle

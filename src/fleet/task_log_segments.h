@@ -1,0 +1,87 @@
+// Task log segments: the task lines of a migration in a few shared files instead of one
+// file per task (a million datasets made a million inodes, and creating them was half of a
+// no-op task's cost). Layout, under DIR/MIGRATION/task-log/:
+//   segment-000001.jsonl   task lines (the same JSON lines as run.jsonl), appended until the
+//                          segment passes its size limit, then the next number is opened
+//   segment-000001.index   written when the segment closes: one line per task line,
+//                          "KEY OFFSET LENGTH\n", sorted by KEY then OFFSET, where KEY is
+//                          RunLog::SafeFileName(dataset) (only [A-Za-z0-9._-]) and OFFSET and
+//                          LENGTH locate the line (newline included) in the segment. It is
+//                          written to a temporary name and renamed: a reader sees all or none.
+// A reader finds one dataset's lines by a binary search of each closed segment's index, so
+// `gaggle logs MIGRATION DATASET` reads a few hundred bytes per segment, not the segments.
+// A segment without an index (being written now, or its writer died) is scanned, matching
+// each line's "dataset" field. Lines found through an index are checked against the
+// dataset too, so two ids sharing a KEY never show each other's lines.
+// Segments are numbered from 1 without gaps: a writer claims the next free number by
+// creating the file with O_EXCL, so writers in several processes (hosts sharing the
+// artefact location) never share a segment, and a reader probes numbers from 1 up to the
+// first missing one instead of listing a directory. Lines of one dataset come in segment
+// order, then file order.
+// Earlier versions wrote DIR/MIGRATION/tasks/DATASET.jsonl per task: ForEachTaskLogLine
+// reads that file first when it exists, so artefact areas of old runs keep their logs.
+// Thread-safety: a TaskLogSegmentWriter needs external synchronisation (RunLog's mutex);
+// ForEachTaskLogLine may run from any thread, also while a writer appends.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace gaggle {
+
+constexpr uint64_t kDefaultTaskLogSegmentBytes = uint64_t{16} << 20;
+
+// "DIR/segment-000042.jsonl" and "DIR/segment-000042.index".
+std::string TaskLogSegmentPath(const std::string& segments_dir, uint64_t number);
+std::string TaskLogIndexPath(const std::string& segments_dir, uint64_t number);
+
+class TaskLogSegmentWriter {
+ public:
+  // `segments_dir` must exist. Nothing is created before the first Append.
+  TaskLogSegmentWriter(std::string segments_dir, uint64_t segment_bytes);
+  ~TaskLogSegmentWriter();  // Close(), its error ignored (RunLog reported the earlier ones)
+  TaskLogSegmentWriter(const TaskLogSegmentWriter&) = delete;
+  TaskLogSegmentWriter& operator=(const TaskLogSegmentWriter&) = delete;
+
+  // Appends `line` (ending in '\n') for `dataset` and flushes it, so readers see it at once.
+  // On an error the segment is closed (its index written for the lines it holds) and the
+  // next Append claims a new one; the error names the file.
+  Status Append(const std::string& dataset, const std::string& line);
+  // Writes the open segment's index and closes it; a no-op when none is open.
+  Status Close();
+
+  // The segment being written (0: none yet), for tests.
+  uint64_t current_segment() const { return file_ ? number_ : 0; }
+
+ private:
+  Status OpenNext();
+  Status WriteIndex();
+
+  struct Entry {
+    std::string key;
+    uint64_t offset;
+    uint64_t length;
+  };
+  const std::string dir_;
+  const uint64_t segment_bytes_;
+  std::FILE* file_ = nullptr;
+  uint64_t number_ = 0;  // of the open segment, or of the last one closed
+  uint64_t size_ = 0;
+  std::vector<Entry> entries_;
+};
+
+// Calls `sink` with each task line of `dataset` (without its newline), oldest first: the
+// legacy per-task file `legacy_path` when it exists, then the segments in `segments_dir`.
+// A line longer than `max_line_bytes` is passed cut, with a note of the bytes left out.
+// Returns how many lines were passed (0: the dataset has no task log); IOError naming the
+// file when a segment exists but cannot be read.
+Result<int64_t> ForEachTaskLogLine(const std::string& segments_dir, const std::string& legacy_path,
+                                   const std::string& dataset, size_t max_line_bytes,
+                                   const std::function<void(const std::string& line)>& sink);
+
+}  // namespace gaggle
