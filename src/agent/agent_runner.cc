@@ -234,6 +234,7 @@ Result<AgentRunResult> RunAgent(Agent* agent, const MigrationSpec& spec, const A
   // Right before the output replaces anything: the same rules again, and no symlink out.
   GAGGLE_RETURN_IF_ERROR(CheckStagedOutputSymlinks(committer.staging_dir()).WithContext(what));
   GAGGLE_RETURN_IF_ERROR(CheckOutputOwnership(task.output_path, task.input_path).WithContext(what));
+  if (task.before_publish) GAGGLE_RETURN_IF_ERROR(task.before_publish().WithContext(what));
   GAGGLE_RETURN_IF_ERROR(committer.Commit());
 
   AgentRunResult result;

@@ -37,11 +37,15 @@ std::string OperatorName();
 // beside the state file).
 struct CliContext {
   std::unique_ptr<StateStore> store;
+  std::unique_ptr<WorkQueue> work_queue;  // AttachWorkQueue
   service::ServiceContext ctx;
 };
 // `state` "" means ./gaggle.db. With `must_exist`, a missing state file is NotFound
 // (read commands must not create an empty one from a mistyped path).
 Result<CliContext> OpenCliContext(const std::string& state, const std::string& artifacts = "", bool must_exist = false);
+// Opens the work queue of a PostgreSQL `state` into c (ctx.work_queue); InvalidArgument
+// naming `flag` for a SQLite state, whose agents run in one process.
+Status AttachWorkQueue(CliContext* c, const std::string& state, const std::string& flag);
 std::string HumanDuration(double seconds);  // "42s", "3m05s", "2h10m"
 // A multi-line message with every line after the first indented, for lists.
 std::string Indented(const std::string& text, const std::string& indent = "      ");

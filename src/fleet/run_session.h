@@ -113,6 +113,8 @@ class RunSession {
 
   // --- stages, gates and control (run_session_stages.cc)
   Status ClaimLease();
+  // ClaimLease until it is free (FleetRunOptions::wait_for_lease), or interrupted.
+  Status WaitForLease();
   Status LoadTasks();
   void LinkUpstreams();
   void OpenStage();
