@@ -62,6 +62,38 @@ int RunWorkerCommand(const WorkerArgs& a) {
   return kExitOk;
 }
 
+int ListWorkersCommand(const WorkerArgs& a) {
+  auto c = OpenCliContext(a.state, a.artifacts, /*must_exist=*/true);
+  if (!c.ok()) return ReportError(c.status());
+  Status attached = AttachWorkQueue(&*c, a.state, "gaggle workers");
+  if (!attached.ok()) return ReportError(attached);
+  auto workers = c->ctx.work_queue->ListWorkers();
+  if (!workers.ok()) return ReportError(workers.status());
+  const int64_t now = c->ctx.clock->NowMillis();
+  nlohmann::json out = nlohmann::json::array();
+  for (const WorkerInfo& w : *workers) {
+    out.push_back({{"name", w.name},
+                   {"host", w.host},
+                   {"labels", w.labels},
+                   {"slots", w.slots},
+                   {"started_at", w.started_at},
+                   {"seen_seconds_ago", static_cast<double>(now - w.seen_ms) / 1000.0},
+                   {"reported", w.finished},
+                   {"fenced", w.fenced}});
+  }
+  if (a.json) {
+    std::cout << JsonText(out) << std::endl;
+    return kExitOk;
+  }
+  std::cout << "worker  host  slots  last seen  reported  fenced  labels\n";
+  for (const auto& w : out) {
+    std::cout << w["name"].get<std::string>() << "  " << w["host"].get<std::string>() << "  " << w["slots"] << "  "
+              << HumanDuration(w["seen_seconds_ago"].get<double>()) << " ago  " << w["reported"] << "  " << w["fenced"]
+              << "  " << w["labels"].get<std::string>() << "\n";
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 void AddWorkerCommand(CLI::App* app, int* exit_code) {
@@ -90,6 +122,14 @@ void AddWorkerCommand(CLI::App* app, int* exit_code) {
   cmd->add_flag("--json", a->json, "Print the summary as JSON");
   cmd->add_flag("-q,--quiet", a->quiet, "No line per claimed item on stderr");
   cmd->callback([a, exit_code] { *exit_code = RunWorkerCommand(*a); });
+
+  auto l = std::make_shared<WorkerArgs>();
+  CLI::App* list = app->add_subcommand(
+      "workers", "List the workers that ever registered with a shared PostgreSQL state: host, slots, when each\n"
+                 "was last seen (a live worker beats every lease/3), results reported and results fenced.");
+  list->add_option("--state", l->state, "The shared state: postgres://user@host/db")->required();
+  list->add_flag("--json", l->json, "Print JSON");
+  list->callback([l, exit_code] { *exit_code = ListWorkersCommand(*l); });
 }
 
 }  // namespace gaggle::cli

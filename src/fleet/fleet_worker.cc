@@ -5,6 +5,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/iso8601.h"
 #include "fleet/run_log.h"
 #include "fleet/work_payload.h"
 
@@ -39,7 +40,7 @@ int FleetWorker::Busy() {
 
 Result<FleetWorkerSummary> FleetWorker::Run(const std::atomic<bool>* stop) {
   WorkerInfo me{options_.name, options_.host, options_.labels, options_.slots, "", options_.clock->NowMillis(), 0, 0};
-  me.started_at = std::to_string(me.seen_ms);
+  me.started_at = Iso8601Millis(options_.clock->NowMicros());
   GAGGLE_RETURN_IF_ERROR(queue_->RegisterWorker(me));
   pool_.EnsureThreads(static_cast<size_t>(std::max(options_.slots, 1)));
   std::thread heartbeat([this] { Heartbeat(); });
@@ -121,6 +122,10 @@ Result<std::string> FleetWorker::Perform(const ClaimedWork& item, const TaskReco
   if (!options_.artifacts.empty() && IsDirectory(log.substr(0, log.rfind('/')))) context.agent_log_path = log;
   auto outcome = executor->Execute(task, token, context);
   *ok = outcome.ok();
+  if (outcome.ok()) {
+    Line((outcome->skipped ? "already current: " : "published: ") + Describe(item) + ", " +
+         std::to_string(outcome->rows_out) + " rows");
+  }
   return EncodeOutcome(outcome);
 }
 

@@ -85,7 +85,7 @@ Status RunSession::Dispatch(uint32_t i) {
   next.started_at = Iso8601Millis(clock_->NowMicros());
   next.finished_at.clear();
   nlohmann::json detail = {{"attempt", next.attempts}, {"runner", owner_}};
-  Status st = store_->TransitionTask(from, next, options_.actor, JsonText(detail, -1));
+  Status st = store_->TransitionTask(from, next, options_.actor, JsonText(detail, -1), {owner_, nullptr});
   if (st.code() == StatusCode::kConflict || st.code() == StatusCode::kNotFound) {
     // An operator moved it (paused, cancelled) since we loaded it: take the stored state.
     Log("info", "dispatch_skipped", {{"dataset", s.rec.dataset_id}, {"reason", st.message()}});
@@ -209,7 +209,8 @@ Status RunSession::HandleCompletion(Completion c) {
   context.now_iso = Iso8601Millis(clock_->NowMicros());
   AttemptVerdict v = ClassifyAttempt(s.rec, c.result, context, options_.retry,
                                      [this] { return std::uniform_real_distribution<double>(0.0, 1.0)(rng_); });
-  Status st = store_->TransitionTask(TaskState::kRunning, v.next, options_.actor, JsonText(v.detail, -1));
+  Status st =
+      store_->TransitionTask(TaskState::kRunning, v.next, options_.actor, JsonText(v.detail, -1), {owner_, nullptr});
   if (!st.ok()) return st.WithContext("recording the end of dataset '" + s.rec.dataset_id + "'");
   TaskLog(i, v.level, v.event, v.detail);
   const TaskState to = v.next.state;
@@ -229,8 +230,8 @@ Status RunSession::HandleValidation(Completion c) {
   Release(i);
   ValidationVerdict v =
       ClassifyValidation(migration_, slots_[i].rec, c.validation, c.seconds, shutdown_, options_.retry);
-  if (v.save_record) GAGGLE_RETURN_IF_ERROR(store_->SaveValidation(v.record));
-  Status st = store_->TransitionTask(TaskState::kValidating, v.next, options_.actor, JsonText(v.detail, -1));
+  Status st = store_->TransitionTask(TaskState::kValidating, v.next, options_.actor, JsonText(v.detail, -1),
+                                     {owner_, v.save_record ? &v.record : nullptr});
   if (!st.ok()) return st.WithContext("recording the validation of dataset '" + slots_[i].rec.dataset_id + "'");
   TaskLog(i, v.level, v.event, v.detail);
   SetState(i, std::move(v.next));

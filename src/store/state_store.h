@@ -146,8 +146,20 @@ class StateStore {
 
   // Moves one task from `from` to `record.state` and stores its progress fields
   // (compare-and-set: Conflict when the stored state is not `from`, or the edge is not in
-  // the state machine), appending an event with `detail`. One transaction.
-  Status TransitionTask(TaskState from, const TaskRecord& record, const std::string& actor, const std::string& detail);
+  // the state machine), appending an event with `detail`. One transaction, which also
+  // appends `options.validation` when set (a validation is recorded exactly when its
+  // verdict moves the task) and, when `options.lease_holder` is set, refuses (Conflict)
+  // unless that runner holds the migration's run lease: a runner that lost its lease (a
+  // paused coordinator a standby replaced) cannot move a task.
+  struct TransitionOptions {
+    std::string lease_holder;
+    const ValidationRecord* validation = nullptr;
+  };
+  Status TransitionTask(TaskState from, const TaskRecord& record, const std::string& actor, const std::string& detail,
+                        const TransitionOptions& options);
+  Status TransitionTask(TaskState from, const TaskRecord& record, const std::string& actor, const std::string& detail) {
+    return TransitionTask(from, record, actor, detail, TransitionOptions{});
+  }
   // Moves every task of `migration` whose state is in `from` (restricted to `datasets`
   // when not empty) to `to`, one event each, in one transaction. Running tasks moved
   // out of running lose their lease. `reset_attempts` starts their retry budget over

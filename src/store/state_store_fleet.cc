@@ -146,13 +146,26 @@ Result<std::vector<StageCounts>> StateStore::CountTasks(const std::string& migra
 // ---------------------------------------------------------------- transitions
 
 Status StateStore::TransitionTask(TaskState from, const TaskRecord& record, const std::string& actor,
-                                  const std::string& detail) {
+                                  const std::string& detail, const TransitionOptions& options) {
   const std::string context = TaskContext(record.migration, record.dataset_id);
   if (!IsAllowedTransition(from, record.state)) {
     return Status::Conflict(context + ": " + StateFile() + ": a task cannot move from " + TaskStateName(from) + " to " +
                             TaskStateName(record.state) + " (not an edge of the task state machine)");
   }
   Status st = backend_->Write([&](StoreTransaction& tx) -> Status {
+    if (!options.lease_holder.empty()) {
+      GAGGLE_ASSIGN_OR_RETURN(std::optional<MigrationRun> run, tx.FindRun(record.migration));
+      if (!run || run->runner != options.lease_holder) {
+        return Status::Conflict(StateFile() + ": runner " + options.lease_holder +
+                                " no longer holds the run lease (now: " + (run ? run->runner : "no run") +
+                                "), so it may not move tasks");
+      }
+    }
+    if (options.validation != nullptr) {
+      ValidationRecord v = *options.validation;
+      if (v.time.empty()) v.time = Now();
+      GAGGLE_RETURN_IF_ERROR(tx.AppendValidation(v));
+    }
     GAGGLE_ASSIGN_OR_RETURN(bool moved, tx.UpdateTask(record, from));
     if (!moved) {
       GAGGLE_ASSIGN_OR_RETURN(std::optional<TaskRecord> found, tx.FindTask(record.migration, record.dataset_id));
