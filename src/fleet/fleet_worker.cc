@@ -101,11 +101,22 @@ Result<TaskExecutor*> FleetWorker::ExecutorFor(const std::string& spec_hash) {
 }
 
 Status FleetWorker::Fence(int64_t id, int64_t epoch) {
-  auto lost = queue_->Extend({{id, epoch}}, options_.clock->NowMillis(), options_.lease.count());
+  // A store that does not answer (a dropped connection, a restarting server) is asked
+  // again a few times within the lease; the output is published only on a confirmed lease.
+  Result<std::vector<int64_t>> lost = std::vector<int64_t>{};
+  for (int i = 0; i < 5; ++i) {
+    if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(200 * i));
+    lost = queue_->Extend({{id, epoch}}, options_.clock->NowMillis(), options_.lease.count());
+    if (lost.ok()) break;
+  }
   if (lost.ok() && lost->empty()) return Status::OK();
   const std::string why = lost.ok() ? "another worker may hold it now" : lost.status().ToString();
-  return Status::Conflict("worker '" + options_.name + "' lost its lease on work item " + std::to_string(id) + " (" +
-                          why + "): the output was not published");
+  // Retryable: if this worker's result is recorded at all (the store was only unreachable),
+  // the attempt is tried again rather than failed.
+  return Status(StatusCode::kConflict,
+                "worker '" + options_.name + "' could not confirm its lease on work item " + std::to_string(id) +
+                    " (" + why + "): the output was not published",
+                /*retryable=*/true);
 }
 
 Result<std::string> FleetWorker::Perform(const ClaimedWork& item, const TaskRecord& task, CancellationToken* token,

@@ -15,8 +15,8 @@ nlohmann::json ServedRun::ToJson() const {
           {"outcome", outcome}};
 }
 
-RunCoordinator::RunCoordinator(ServiceContext base, ApprovalPolicy approvals)
-    : base_(std::move(base)), approvals_(std::move(approvals)) {}
+RunCoordinator::RunCoordinator(ServiceContext base, ApprovalPolicy approvals, int local_workers)
+    : base_(std::move(base)), approvals_(std::move(approvals)), local_workers_(local_workers) {}
 
 void RunCoordinator::SetApprovalPolicy(const ApprovalPolicy& approvals) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -61,6 +61,7 @@ Result<ServedRun> RunCoordinator::Start(const std::string& migration, const std:
     StartRunRequest request;
     request.spec_path = spec_path;
     request.interrupted = &e->interrupted;
+    request.local_workers = local_workers_;
     request.approval_link = [e, approvals](const std::string& migration) -> std::string {
       auto link = EnsureApprovalLink(e->ctx, approvals, migration);
       return link.ok() && link->has_value() ? ApprovalUrl(approvals, (*link)->id) : "";

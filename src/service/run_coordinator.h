@@ -40,7 +40,8 @@ class RunCoordinator {
   // `base` supplies the store, file system, clock, artefact location and control
   // store; each run's actor is the one who started it. A gate pause of a run gets an
   // approval link under `approvals` (approval_operations.h), carried by its webhooks.
-  RunCoordinator(ServiceContext base, ApprovalPolicy approvals);
+  // `local_workers` is each run's StartRunRequest::local_workers (-1: agents in this process).
+  RunCoordinator(ServiceContext base, ApprovalPolicy approvals, int local_workers = -1);
   ~RunCoordinator();
   RunCoordinator(const RunCoordinator&) = delete;
   RunCoordinator& operator=(const RunCoordinator&) = delete;
@@ -69,6 +70,7 @@ class RunCoordinator {
 
   ServiceContext base_;
   ApprovalPolicy approvals_;
+  const int local_workers_;
   std::mutex mu_;
   std::vector<std::unique_ptr<Entry>> entries_;  // GUARDED_BY(mu_)
   bool shut_down_ = false;                       // GUARDED_BY(mu_)

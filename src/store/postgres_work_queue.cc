@@ -85,7 +85,9 @@ Status PostgresWorkQueue::Run(const std::string& what, const std::function<void(
     tx.commit();
     return Status::OK();
   } catch (const std::exception& e) {
-    if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr || !conn_->is_open()) conn_.reset();
+    // A plain SQL error leaves the session usable; anything else (a dropped or
+    // terminated connection, which libpq may report in several ways) reconnects next time.
+    if (dynamic_cast<const pqxx::sql_error*>(&e) == nullptr || !conn_->is_open()) conn_.reset();
     return Error(e, what);
   }
 }
