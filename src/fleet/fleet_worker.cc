@@ -67,6 +67,9 @@ Result<FleetWorkerSummary> FleetWorker::Run(const std::atomic<bool>* stop) {
         MutexLock lock(&mu_);
         held_[item.id] = Held{item.epoch, std::make_shared<CancellationToken>(), false};
         summary_.claimed++;
+        if (summary_.claim_latency_ms.size() < 1000000) {
+          summary_.claim_latency_ms.push_back(options_.clock->NowMillis() - item.enqueued_ms);
+        }
       }
       Line("claimed " + Describe(item) + (item.expirations ? " after an expired lease" : ""));
       pool_.Submit([this, item] { Work(item); });

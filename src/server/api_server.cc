@@ -89,6 +89,7 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Open(const ServeOptions& options) 
   AddEventRoutes(&s->routes_);
   AddOperationRoutes(&s->routes_);
   for (Route& r : s->routes_) CompileRoute(&r);
+  if (options.take_over) s->runs_->StartTakingOver(2500, "gaggle-serve (take-over)");
   return s;
 }
 

@@ -50,6 +50,9 @@ struct ServeOptions {
   // Where the agents of migrations started over the API run (StartRunRequest::local_workers):
   // -1 in this process; 0 or more on `gaggle worker` processes sharing a PostgreSQL state.
   int local_workers = -1;
+  // Start the runs nobody drives (a dead or stopped coordinator's), each lease-time/4
+  // (RunCoordinator::StartTakingOver): a standby or restarted coordinator continues them.
+  bool take_over = false;
 };
 
 class ApiServer {

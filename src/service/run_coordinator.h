@@ -12,6 +12,7 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -59,6 +60,12 @@ class RunCoordinator {
   bool Wait(const std::string& migration, int64_t timeout_ms);
   void Shutdown();
 
+  // Takes over runs nobody drives: every `period_ms`, each migration whose run is running
+  // but whose lease is free or expired (its coordinator died or stopped) is started here,
+  // as `actor`. A standby coordinator on another host continues within the lease time; a
+  // restarted one resumes what it drove. Stopped by Shutdown.
+  void StartTakingOver(int64_t period_ms, const std::string& actor);
+
  private:
   struct Entry {
     ServedRun info;
@@ -67,6 +74,7 @@ class RunCoordinator {
     std::thread thread;
   };
   void JoinFinishedLocked();
+  void TakeOverOnce(const std::string& actor);
 
   ServiceContext base_;
   ApprovalPolicy approvals_;
@@ -74,6 +82,8 @@ class RunCoordinator {
   std::mutex mu_;
   std::vector<std::unique_ptr<Entry>> entries_;  // GUARDED_BY(mu_)
   bool shut_down_ = false;                       // GUARDED_BY(mu_)
+  std::condition_variable take_over_cv_;
+  std::thread take_over_;
 };
 
 }  // namespace gaggle::service

@@ -204,7 +204,7 @@ Result<std::vector<ClaimedWork>> PostgresWorkQueue::Claim(const std::string& wor
         "      ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED) c "
         "WHERE w.id = c.id "
         "RETURNING w.id, w.epoch, w.migration, w.dataset_id, w.kind, w.spec_hash, w.identity, w.payload, "
-        "  w.lease_expires_ms, w.expirations",
+        "  w.lease_expires_ms, w.expirations, w.enqueued_ms",
         worker, now_ms, lease_ms, max_items);
     for (const auto& row : r) {
       ClaimedWork w;
@@ -218,6 +218,7 @@ Result<std::vector<ClaimedWork>> PostgresWorkQueue::Claim(const std::string& wor
       w.request.payload = Text(row[7]);
       w.lease_expires_ms = Int(row[8]);
       w.expirations = Int(row[9]);
+      w.enqueued_ms = Int(row[10]);
       out.push_back(std::move(w));
     }
   }));

@@ -57,6 +57,7 @@ struct ClaimedWork {
   WorkRequest request;
   int64_t lease_expires_ms = 0;
   int64_t expirations = 0;  // times an earlier holder's lease ran out
+  int64_t enqueued_ms = 0;  // when the coordinator queued it (claim latency = now - this)
 };
 
 // A finished item as the coordinator takes it.

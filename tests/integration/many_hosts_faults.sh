@@ -24,6 +24,8 @@ PY=/usr/bin/python3
 DEADLINE=$(( $(date +%s) + 420 ))  # the whole fault phase and the finish, bounded
 
 start_postgres
+# Every process this test starts goes with it, whatever way it ends.
+trap 'touch "$WORK/done"; kill $(jobs -p) 2>/dev/null; pkill -KILL -f -- "--state $URL" 2>/dev/null; stop_postgres' EXIT
 psql "$PG_ADMIN" -q -c "CREATE DATABASE g" > /dev/null
 URL="postgresql://gaggle@127.0.0.1:$PG_PORT/g"
 
