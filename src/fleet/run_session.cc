@@ -90,12 +90,11 @@ void RunSession::DrainCompletions() {
     MutexLock lock(&done_mu_);
     done.swap(done_);
   }
-  for (Completion& c : done) {
-    Status st = c.is_validation ? HandleValidation(std::move(c)) : HandleCompletion(std::move(c));
-    if (!st.ok() && shutdown_ != RunShutdown::kFatal) {
-      Fail(st);
-      CancelRunning();
-    }
+  if (done.empty()) return;
+  Status st = HandleCompletions(done);
+  if (!st.ok() && shutdown_ != RunShutdown::kFatal) {
+    Fail(st);
+    CancelRunning();
   }
 }
 
