@@ -114,31 +114,70 @@ Result<std::optional<std::pair<std::string, std::string>>> PostgresWorkQueue::Fi
 }
 
 Result<int64_t> PostgresWorkQueue::Enqueue(const WorkRequest& req, int64_t now_ms) {
-  int64_t id = 0;
-  const std::string kind = WorkKindName(req.kind);
-  GAGGLE_RETURN_IF_ERROR(Run("queueing " + kind + " work for dataset '" + req.dataset_id + "'", [&](pqxx::work& tx) {
-    id = 0;
-    if (req.kind == WorkKind::kAgent) {  // a new attempt makes any validation of the old output moot
-      tx.exec_params("DELETE FROM work_items WHERE migration = $1 AND dataset_id = $2 AND kind = 'validate'",
-                     req.migration, req.dataset_id);
+  GAGGLE_ASSIGN_OR_RETURN(std::vector<int64_t> ids, EnqueueAll({req}, now_ms));
+  return ids.at(0);
+}
+
+namespace {
+
+// A text[] parameter: {"a","b"} with quotes and backslashes escaped.
+std::string TextArray(const std::vector<std::string>& values) {
+  std::string s = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i) s += ',';
+    s += '"';
+    for (char c : values[i]) {
+      if (c == '"' || c == '\\') s += '\\';
+      s += c;
     }
-    auto old = tx.exec_params(
-        "SELECT id, spec_hash, identity FROM work_items WHERE migration = $1 AND dataset_id = $2 AND kind = $3 "
-        "FOR UPDATE",
-        req.migration, req.dataset_id, kind);
-    if (!old.empty() && Text(old[0][1]) == req.spec_hash && Text(old[0][2]) == req.identity) {
-      id = Int(old[0][0]);  // adopted: a predecessor's work goes on
-      return;
-    }
-    if (!old.empty()) tx.exec_params("DELETE FROM work_items WHERE id = $1", Int(old[0][0]));
-    auto r = tx.exec_params(
+    s += '"';
+  }
+  return s + "}";
+}
+
+}  // namespace
+
+// A fixed number of statements whatever the batch's size: drop the validations that new
+// attempts make moot, drop the items whose work changed, insert the rest (an existing
+// item of the same work is adopted by ON CONFLICT), read the ids, notify.
+Result<std::vector<int64_t>> PostgresWorkQueue::EnqueueAll(const std::vector<WorkRequest>& reqs, int64_t now_ms) {
+  std::vector<int64_t> ids(reqs.size(), 0);
+  if (reqs.empty()) return ids;
+  std::vector<std::string> m, d, k, h, id, p;
+  for (const WorkRequest& r : reqs) {
+    m.push_back(r.migration);
+    d.push_back(r.dataset_id);
+    k.push_back(WorkKindName(r.kind));
+    h.push_back(r.spec_hash);
+    id.push_back(r.identity);
+    p.push_back(r.payload);
+  }
+  const std::string M = TextArray(m), D = TextArray(d), K = TextArray(k), H = TextArray(h), I = TextArray(id);
+  const std::string what = "queueing " + std::to_string(reqs.size()) + " work item(s) (first: dataset '" +
+                           reqs[0].dataset_id + "')";
+  GAGGLE_RETURN_IF_ERROR(Run(what, [&](pqxx::work& tx) {
+    const char* in = "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS r(m, d, k, h, i) ";
+    tx.exec_params(std::string("DELETE FROM work_items w USING (SELECT m, d, k, h, i ") + in +
+                       ") r WHERE w.migration = r.m AND w.dataset_id = r.d AND "
+                       "((r.k = 'agent' AND w.kind = 'validate') OR "
+                       " (w.kind = r.k AND (w.spec_hash <> r.h OR w.identity <> r.i)))",
+                   M, D, K, H, I);
+    tx.exec_params(
         "INSERT INTO work_items (migration, dataset_id, kind, spec_hash, identity, payload, state, enqueued_ms) "
-        "VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7) RETURNING id",
-        req.migration, req.dataset_id, kind, req.spec_hash, req.identity, req.payload, now_ms);
-    id = Int(r[0][0]);
+        "SELECT m, d, k, h, i, p, 'queued', $7 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], "
+        "$5::text[], $6::text[]) AS r(m, d, k, h, i, p) ON CONFLICT (migration, dataset_id, kind) DO NOTHING",
+        M, D, K, H, I, TextArray(p), now_ms);
+    auto r = tx.exec_params(std::string("SELECT w.id, r.n FROM (SELECT m, d, k, n FROM unnest($1::text[], "
+                                        "$2::text[], $3::text[]) WITH ORDINALITY AS x(m, d, k, n)) r "
+                                        "JOIN work_items w ON w.migration = r.m AND w.dataset_id = r.d AND w.kind = r.k"),
+                            M, D, K);
+    for (const auto& row : r) ids[static_cast<size_t>(Int(row[1]) - 1)] = Int(row[0]);
     tx.exec(std::string("NOTIFY ") + kChannel);
   }));
-  return id;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (ids[i] == 0) return Status::Internal("work item for dataset '" + reqs[i].dataset_id + "' was not queued");
+  }
+  return ids;
 }
 
 Result<std::vector<FinishedWork>> PostgresWorkQueue::TakeFinished(const std::vector<int64_t>& ids) {

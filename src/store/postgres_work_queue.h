@@ -33,6 +33,7 @@ class PostgresWorkQueue final : public WorkQueue {
                      const std::string& origin, const std::string& now) override;
   Result<std::optional<std::pair<std::string, std::string>>> FindSpec(const std::string& spec_hash) override;
   Result<int64_t> Enqueue(const WorkRequest& request, int64_t now_ms) override;
+  Result<std::vector<int64_t>> EnqueueAll(const std::vector<WorkRequest>& requests, int64_t now_ms) override;
   Result<std::vector<FinishedWork>> TakeFinished(const std::vector<int64_t>& ids) override;
   Status Cancel(int64_t id) override;
   Result<std::vector<std::string>> ReapExpired(int64_t now_ms) override;

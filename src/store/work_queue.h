@@ -97,6 +97,9 @@ class WorkQueue {
   // --- the coordinator
   // Returns the item's id (a new one, or the adopted one).
   virtual Result<int64_t> Enqueue(const WorkRequest& request, int64_t now_ms) = 0;
+  // Enqueue of several requests (of distinct tasks) in one transaction and one NOTIFY;
+  // the ids in the requests' order.
+  virtual Result<std::vector<int64_t>> EnqueueAll(const std::vector<WorkRequest>& requests, int64_t now_ms) = 0;
   // The finished items among `ids`, deleted as they are returned.
   virtual Result<std::vector<FinishedWork>> TakeFinished(const std::vector<int64_t>& ids) = 0;
   virtual Status Cancel(int64_t id) = 0;
