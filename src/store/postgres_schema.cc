@@ -245,9 +245,41 @@ CREATE TRIGGER verifications_are_append_only BEFORE UPDATE ON verifications
   FOR EACH ROW EXECUTE FUNCTION gaggle_refuse_change('verifications');
 )sql";
 
+// Version 3: the control plane's records (store/control_store.h), as SQLite's migration 8
+// holds them: API tokens (only the secret's SHA-256; a name unique among valid tokens) and
+// the approval links gate pauses create. The task pages' wave filter uses tasks_by_wave of
+// version 1. Version 2 is the work queue (branch `workers`); the two are independent.
+constexpr const char* kMigration3 = R"sql(
+CREATE TABLE api_tokens (
+  token_id TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+  name TEXT COLLATE "C" NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('viewer', 'operator', 'admin')),
+  hash TEXT NOT NULL UNIQUE,
+  created_at TEXT COLLATE "C" NOT NULL,
+  created_by TEXT NOT NULL,
+  revoked_at TEXT NOT NULL DEFAULT '',
+  revoked_by TEXT NOT NULL DEFAULT ''
+);
+CREATE UNIQUE INDEX api_tokens_valid_name ON api_tokens (name) WHERE revoked_at = '';
+CREATE TABLE approval_links (
+  link_id TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+  migration TEXT COLLATE "C" NOT NULL,
+  stage BIGINT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('viewer', 'operator', 'admin')),
+  gate_reason TEXT NOT NULL,
+  created_at TEXT COLLATE "C" NOT NULL,
+  expires_ms BIGINT NOT NULL,
+  used_at TEXT NOT NULL DEFAULT '',
+  used_by TEXT NOT NULL DEFAULT '',
+  use_reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX approval_links_by_migration ON approval_links (migration, created_at);
+)sql";
+
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> m = {
       {1, "catalog, plans, chained events, runs and tasks, gate records, verifications, cut-overs", kMigration1},
+      {3, "the control plane: API tokens and approval links", kMigration3},
   };
   return m;
 }
