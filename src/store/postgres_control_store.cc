@@ -285,7 +285,10 @@ Status PostgresControlStore::RunOnce(Mode mode, const std::string& what, const B
   Status st;
   bool broken = false;
   try {
-    if (mode == Mode::kRead) {
+    if (mode == Mode::kReadOne) {
+      pqxx::nontransaction tx(*conn);  // one statement: its own snapshot, one round trip
+      st = body(tx);
+    } else if (mode == Mode::kRead) {
       pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(*conn);
       st = body(tx);
       if (st.ok()) tx.commit();
@@ -340,7 +343,7 @@ Status PostgresControlStore::InsertToken(const ApiToken& t) {
 
 Result<std::optional<ApiToken>> PostgresControlStore::FindTokenByHash(const std::string& hash) {
   std::optional<ApiToken> found;
-  GAGGLE_RETURN_IF_ERROR(Run(Mode::kRead, "finding a token", [&](pqxx::transaction_base& tx) -> Status {
+  GAGGLE_RETURN_IF_ERROR(Run(Mode::kReadOne, "finding a token", [&](pqxx::transaction_base& tx) -> Status {
     found.reset();
     const pqxx::result rows =
         tx.exec_params(std::string("SELECT ") + kTokenColumns + " FROM api_tokens WHERE hash = $1", hash);
@@ -354,7 +357,7 @@ Result<std::optional<ApiToken>> PostgresControlStore::FindTokenByHash(const std:
 
 Result<std::vector<ApiToken>> PostgresControlStore::ListTokens() {
   std::vector<ApiToken> out;
-  GAGGLE_RETURN_IF_ERROR(Run(Mode::kRead, "listing tokens", [&](pqxx::transaction_base& tx) -> Status {
+  GAGGLE_RETURN_IF_ERROR(Run(Mode::kReadOne, "listing tokens", [&](pqxx::transaction_base& tx) -> Status {
     out.clear();
     const pqxx::result rows =
         tx.exec(std::string("SELECT ") + kTokenColumns + " FROM api_tokens ORDER BY created_at, token_id");
@@ -400,21 +403,22 @@ Status PostgresControlStore::InsertApprovalLink(const ApprovalLink& l) {
 
 Result<std::optional<ApprovalLink>> PostgresControlStore::FindApprovalLink(const std::string& id) {
   std::optional<ApprovalLink> found;
-  GAGGLE_RETURN_IF_ERROR(Run(Mode::kRead, "reading approval '" + id + "'", [&](pqxx::transaction_base& tx) -> Status {
-    found.reset();
-    const pqxx::result rows =
-        tx.exec_params(std::string("SELECT ") + kLinkColumns + " FROM approval_links WHERE link_id = $1", id);
-    if (rows.empty()) return Status::OK();
-    GAGGLE_ASSIGN_OR_RETURN(ApprovalLink l, ReadLink(rows[0], location_));
-    found = std::move(l);
-    return Status::OK();
-  }));
+  GAGGLE_RETURN_IF_ERROR(
+      Run(Mode::kReadOne, "reading approval '" + id + "'", [&](pqxx::transaction_base& tx) -> Status {
+        found.reset();
+        const pqxx::result rows =
+            tx.exec_params(std::string("SELECT ") + kLinkColumns + " FROM approval_links WHERE link_id = $1", id);
+        if (rows.empty()) return Status::OK();
+        GAGGLE_ASSIGN_OR_RETURN(ApprovalLink l, ReadLink(rows[0], location_));
+        found = std::move(l);
+        return Status::OK();
+      }));
   return found;
 }
 
 Result<std::vector<ApprovalLink>> PostgresControlStore::ListApprovalLinks(const std::string& migration, size_t limit) {
   std::vector<ApprovalLink> out;
-  GAGGLE_RETURN_IF_ERROR(Run(Mode::kRead, "listing approvals", [&](pqxx::transaction_base& tx) -> Status {
+  GAGGLE_RETURN_IF_ERROR(Run(Mode::kReadOne, "listing approvals", [&](pqxx::transaction_base& tx) -> Status {
     out.clear();
     const pqxx::result rows = tx.exec_params(std::string("SELECT ") + kLinkColumns +
                                                  " FROM approval_links WHERE $1 = '' OR migration = $1 "
@@ -505,7 +509,7 @@ Result<TaskQueryPage> PostgresControlStore::QueryTasks(const TaskPageQuery& quer
 
 Result<int64_t> PostgresControlStore::LastEventSeq() {
   int64_t seq = 0;
-  GAGGLE_RETURN_IF_ERROR(Run(Mode::kRead, "reading the last event", [&](pqxx::transaction_base& tx) -> Status {
+  GAGGLE_RETURN_IF_ERROR(Run(Mode::kReadOne, "reading the last event", [&](pqxx::transaction_base& tx) -> Status {
     seq = Int(tx.exec("SELECT COALESCE(MAX(seq), 0) FROM events")[0][0]);
     return Status::OK();
   }));

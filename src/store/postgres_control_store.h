@@ -8,8 +8,8 @@
 // behind a runner's transactions nor behind each other. Writes run in READ COMMITTED
 // transactions whose conflicts are settled by row locks and unique indexes (no retry
 // loop is needed); a task page reads every state's scan in one REPEATABLE READ READ ONLY
-// transaction (one snapshot). A connection lost before its transaction committed is
-// dropped and the call runs once more on a new one; a connection lost during COMMIT is
+// transaction (one snapshot); a read of one statement (a token check) runs alone. A connection lost before its
+// transaction committed is dropped and the call runs once more on a new one; a connection lost during COMMIT is
 // reported as possibly committed and never run again. Every message names the state by
 // its URL without the password (store/postgres_url.h).
 // Thread-safety: every method may be called from any thread.
@@ -60,12 +60,14 @@ class PostgresControlStore final : public ControlStore {
   Result<int64_t> LastEventSeq() override;
 
  private:
-  enum class Mode { kRead, kWrite };
+  // kReadOne: a read of one statement, outside a transaction (one round trip instead of
+  // three); kRead: several statements in one snapshot; kWrite: a read-write transaction.
+  enum class Mode { kReadOne, kRead, kWrite };
   using Body = std::function<Status(pqxx::transaction_base& tx)>;
 
   PostgresControlStore(std::string url, const Options& options);
   // Runs `body` in one transaction (READ COMMITTED for kWrite, REPEATABLE READ READ ONLY
-  // for kRead) on a pooled connection and commits when it succeeds. `what` names the
+  // for kRead, none for kReadOne) on a pooled connection and commits when it succeeds. `what` names the
   // operation in messages.
   Status Run(Mode mode, const std::string& what, const Body& body);
   // One attempt; `again` says whether it failed on a connection lost before COMMIT.
