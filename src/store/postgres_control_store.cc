@@ -115,6 +115,14 @@ bool Before(const TaskRow& a, const TaskRow& b) {
   return std::tie(a.task.stage, a.task.ordinal) < std::tie(b.task.stage, b.task.ordinal);
 }
 
+// Whether a scan's SQL filters by wave (when it is the only indexed filter: an index on
+// (migration, wave, stage, ordinal) answers it in plan order), and whether any filter is
+// left to MatchesRest.
+bool WaveInSql(const TaskPageQuery& q, bool has_state) { return q.wave >= 0 && !has_state && q.stage < 0; }
+bool FiltersInMemory(const TaskPageQuery& q, bool has_state) {
+  return !q.owner.empty() || !q.tier.empty() || !q.text.empty() || (q.wave >= 0 && !WaveInSql(q, has_state));
+}
+
 // Where one state's scan of a task page stopped.
 struct ScanEnd {
   bool stopped_early = false;  // more tasks may match past (stage, ordinal)
@@ -131,8 +139,8 @@ Result<ScanEnd> ScanTasks(pqxx::transaction_base& tx, const TaskPageQuery& q, co
                           const std::string& location, std::vector<TaskRow>* rows, int64_t* scanned) {
   ScanEnd end;
   if (q.stage >= 0 && q.after_stage > q.stage) return end;
-  const bool wave_in_sql = q.wave >= 0 && !state && q.stage < 0;
-  const bool filters_here = !q.owner.empty() || !q.tier.empty() || !q.text.empty() || (q.wave >= 0 && !wave_in_sql);
+  const bool wave_in_sql = WaveInSql(q, state != nullptr);
+  const bool filters_here = FiltersInMemory(q, state != nullptr);
   int cursor_stage = q.after_stage;
   int64_t cursor_ordinal = q.stage >= 0 && q.after_stage < q.stage ? -1 : q.after_ordinal;
   size_t examined = 0, matched = 0;
@@ -470,25 +478,29 @@ Result<TaskQueryPage> PostgresControlStore::QueryTasks(const TaskPageQuery& quer
   std::vector<TaskState> states = query.states;
   std::sort(states.begin(), states.end());
   states.erase(std::unique(states.begin(), states.end()), states.end());
-  // Every state's scan in one read transaction: the merged page is one snapshot.
-  GAGGLE_RETURN_IF_ERROR(Run(
-      Mode::kRead, "reading a page of migration '" + query.migration + "'", [&](pqxx::transaction_base& tx) -> Status {
-        rows.clear();
-        page.scanned = 0;
-        any_stopped = false;
-        horizon = {INT32_MAX, INT64_MAX};
-        auto scan = [&](const TaskState* state) -> Status {
-          GAGGLE_ASSIGN_OR_RETURN(ScanEnd end, ScanTasks(tx, query, state, location_, &rows, &page.scanned));
-          if (end.stopped_early) {
-            any_stopped = true;
-            horizon = std::min(horizon, std::make_tuple(end.stage, end.ordinal));
-          }
-          return Status::OK();
-        };
-        if (states.empty()) return scan(nullptr);
-        for (TaskState s : states) GAGGLE_RETURN_IF_ERROR(scan(&s));
-        return Status::OK();
-      }));
+  // Every state's scan in one read transaction: the merged page is one snapshot. A page
+  // of at most one state with every filter in SQL is one statement, which needs no
+  // transaction for that: two round trips fewer.
+  const bool one_statement = states.size() <= 1 && !FiltersInMemory(query, !states.empty());
+  GAGGLE_RETURN_IF_ERROR(
+      Run(one_statement ? Mode::kReadOne : Mode::kRead, "reading a page of migration '" + query.migration + "'",
+          [&](pqxx::transaction_base& tx) -> Status {
+            rows.clear();
+            page.scanned = 0;
+            any_stopped = false;
+            horizon = {INT32_MAX, INT64_MAX};
+            auto scan = [&](const TaskState* state) -> Status {
+              GAGGLE_ASSIGN_OR_RETURN(ScanEnd end, ScanTasks(tx, query, state, location_, &rows, &page.scanned));
+              if (end.stopped_early) {
+                any_stopped = true;
+                horizon = std::min(horizon, std::make_tuple(end.stage, end.ordinal));
+              }
+              return Status::OK();
+            };
+            if (states.empty()) return scan(nullptr);
+            for (TaskState s : states) GAGGLE_RETURN_IF_ERROR(scan(&s));
+            return Status::OK();
+          }));
   std::sort(rows.begin(), rows.end(), Before);
   for (TaskRow& r : rows) {
     if (page.rows.size() >= query.limit) break;
