@@ -12,6 +12,7 @@
 #include <pqxx/pqxx>
 #include <thread>
 
+#include "store/postgres_schema.h"
 #include "store/postgres_test_server_test_util.h"
 
 namespace gaggle {
@@ -175,6 +176,28 @@ TEST_F(PostgresControlStoreTest, ATerminatedConnectionIsReplaced) {
   ASSERT_TRUE(found->has_value());
   EXPECT_EQ((*found)->name, "ops");
   EXPECT_TRUE(s->InsertApprovalLink(Link("apr_after")).ok());
+}
+
+// A state created before the control plane's migration (version 1 only, as main's
+// PostgreSQL stores were) gets its tables when the control store opens it, and keeps its
+// records.
+TEST_F(PostgresControlStoreTest, AStateFromBeforeTheControlPlaneGetsItsTablesAtOpen) {
+  auto first = Open();
+  ASSERT_TRUE(first);
+  first.reset();
+  ASSERT_TRUE(server_
+                  ->Exec(db_,
+                         "DROP TABLE api_tokens, approval_links; DELETE FROM schema_version WHERE version = 3; "
+                         "INSERT INTO runs (migration, plan_hash, spec_hash, state, concurrency, created_at, "
+                         "updated_at) VALUES ('m', 'p', 's', 'running', 1, 't', 't')")
+                  .ok());
+  ASSERT_EQ(Count("SELECT COUNT(*) FROM pg_tables WHERE tablename = 'api_tokens'"), 0);
+  auto again = Open();
+  ASSERT_TRUE(again);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM schema_version WHERE version = 3"), 1);
+  EXPECT_TRUE(again->InsertToken(Token("tok_1", "ops")).ok());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM runs"), 1);
+  EXPECT_EQ(Count("SELECT MAX(version) FROM schema_version"), LatestPostgresSchemaVersion());
 }
 
 // Messages name the state by its URL without the password.

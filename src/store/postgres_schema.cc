@@ -1,6 +1,8 @@
 #include "store/postgres_schema.h"
 
+#include <algorithm>
 #include <pqxx/pqxx>
+#include <set>
 #include <vector>
 
 namespace gaggle {
@@ -301,10 +303,15 @@ Result<int> Migrate(pqxx::work& tx, const std::string& location, const std::stri
                               "' is a PostgreSQL database with tables but not a gaggle state store (it has no "
                               "schema_version table)");
   }
-  int current = 0;
+  // Every migration not recorded is applied, not only those above the highest recorded:
+  // migrations written on parallel branches (2, the work queue; 3, the control plane) may
+  // reach a database in either order, and one that a build with only 3 created gets 2
+  // from a build with both.
+  std::set<int> applied;
   if (has_version_table) {
-    current = tx.exec("SELECT COALESCE(MAX(version), 0) FROM schema_version")[0][0].as<int>();
+    for (const auto& row : tx.exec("SELECT version FROM schema_version")) applied.insert(row[0].as<int>());
   }
+  int current = applied.empty() ? 0 : *applied.rbegin();
   if (current > LatestPostgresSchemaVersion()) {
     return Status::Unsupported("state '" + location + "' has schema version " + std::to_string(current) +
                                ", written by a newer gaggle (this one knows up to " +
@@ -314,10 +321,10 @@ Result<int> Migrate(pqxx::work& tx, const std::string& location, const std::stri
       "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL, "
       "description TEXT NOT NULL)");
   for (const Migration& m : Migrations()) {
-    if (m.version <= current) continue;
+    if (applied.count(m.version) != 0) continue;
     tx.exec(m.sql);
     tx.exec_params("INSERT INTO schema_version VALUES ($1, $2, $3)", m.version, now, m.description);
-    current = m.version;
+    current = std::max(current, m.version);
   }
   return current;
 }

@@ -21,7 +21,8 @@ namespace gaggle {
 int LatestPostgresSchemaVersion();
 
 // Checks that the database's current schema is a gaggle store (or empty), refuses one
-// written by a newer gaggle, and applies the missing migrations. `location` (the URL
+// written by a newer gaggle, and applies the missing migrations (every one not recorded,
+// whatever the highest recorded is). `location` (the URL
 // without its password) names the store in messages. Returns the version in force.
 Result<int> ApplyPostgresMigrations(pqxx::connection& conn, const std::string& location, const std::string& now);
 
