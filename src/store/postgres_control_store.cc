@@ -312,9 +312,12 @@ Status PostgresControlStore::RunOnce(Mode mode, const std::string& what, const B
     // The server went away (a restart, a terminated backend): the idle connections most
     // likely went with it, so they are dropped too rather than failing one call each.
     conn.reset();
-    MutexLock lock(&mu_);
-    open_ -= idle_.size();
-    idle_.clear();
+    {
+      MutexLock lock(&mu_);
+      open_ -= idle_.size();
+      idle_.clear();
+    }
+    freed_.SignalAll();  // every freed slot may serve a waiting caller
   }
   Give(std::move(conn));
   return st;
