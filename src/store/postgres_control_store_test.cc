@@ -7,13 +7,19 @@
 #include "store/postgres_control_store.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <filesystem>
 #include <pqxx/pqxx>
+#include <random>
 #include <thread>
 
 #include "store/postgres_schema.h"
 #include "store/postgres_test_server_test_util.h"
+#include "store/sqlite_db.h"
+#include "store/state_store.h"
+#include "store/store_conformance_test_util.h"
 
 namespace gaggle {
 namespace {
@@ -198,6 +204,99 @@ TEST_F(PostgresControlStoreTest, AStateFromBeforeTheControlPlaneGetsItsTablesAtO
   EXPECT_TRUE(again->InsertToken(Token("tok_1", "ops")).ok());
   EXPECT_EQ(Count("SELECT COUNT(*) FROM runs"), 1);
   EXPECT_EQ(Count("SELECT MAX(version) FROM schema_version"), LatestPostgresSchemaVersion());
+}
+
+// The same tasks and catalog in a SQLite state and a PostgreSQL one answer 300 random
+// task-page queries (states, stage, wave, owner, tier, text, cursor, limit, scan bound)
+// and the pages after them identically: rows, owners and tiers, `more`, the cursor and
+// the count of tasks examined.
+TEST_F(PostgresControlStoreTest, TaskPagesAreSqlitesForRandomQueries) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("gaggle-pgcontrol-" + std::to_string(::getpid()) + "-differential");
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string sqlite_path = (dir / "gaggle.db").string();
+  const int n = 300;
+  std::string states =
+      "UPDATE tasks SET state = CASE WHEN ordinal % 7 = 0 THEN 'needs-attention' WHEN ordinal % 5 = 0 "
+      "THEN 'failed' WHEN ordinal % 3 = 0 THEN 'validated' ELSE 'pending' END";
+  std::string entities =
+      "INSERT INTO entities (id, kind, name, namespace, owner, tier, content_hash, import_id) VALUES ";
+  const std::vector<std::string> ids = store_test::Ids(n);
+  for (int i = 0, first = 1; i < n; ++i) {
+    if (i % 3 == 2) continue;  // a third of the datasets left the catalog: owner and tier ''
+    const char* tier = i % 3 == 0 ? "critical" : "low";
+    entities += std::string(first ? "" : ", ") + "('" + ids[i] + "', 'dataset', '" + ids[i] + "', 'default', 'team-" +
+                std::to_string(i % 4) + "', '" + tier + "', 0, 1)";
+    first = 0;
+  }
+  const Plan plan = store_test::MakePlan("m", ids, 3);
+  for (const std::string& location : {sqlite_path, server_->Url(db_)}) {
+    auto store = OpenStateStore(location);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    ASSERT_TRUE((*store)->SavePlan(plan).ok());
+    ASSERT_TRUE((*store)->UpsertRun(plan, "m.yaml", 2, "tester").ok());
+  }
+  {
+    auto db = SqliteDb::Open(sqlite_path, 5000);
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    ASSERT_TRUE((*db)->Exec(states).ok());
+    ASSERT_TRUE((*db)->Exec(entities).ok());
+  }
+  ASSERT_TRUE(server_->Exec(db_, states + "; " + entities).ok());
+  auto sqlite = OpenControlStore(sqlite_path);
+  ASSERT_TRUE(sqlite.ok()) << sqlite.status().ToString();
+  auto pg = Open();
+  ASSERT_TRUE(pg);
+
+  std::mt19937 rng(42);
+  auto pick = [&](int bound) { return static_cast<int>(rng() % static_cast<unsigned>(bound)); };
+  const std::vector<TaskState> all = {TaskState::kPending, TaskState::kNeedsAttention, TaskState::kFailed,
+                                      TaskState::kValidated, TaskState::kRunning};
+  int64_t rows_compared = 0;
+  for (int round = 0; round < 300; ++round) {
+    TaskPageQuery q;
+    q.migration = "m";
+    for (int k = pick(4); k > 0; --k) q.states.push_back(all[pick(5)]);
+    q.stage = pick(3) == 0 ? pick(4) : -1;
+    q.wave = pick(3) == 0 ? pick(3) : -1;
+    q.owner = pick(4) == 0 ? (pick(5) == 0 ? "nobody" : "team-" + std::to_string(pick(4))) : "";
+    q.tier = pick(4) == 0 ? std::vector<std::string>{"critical", "standard", "low"}[pick(3)] : "";
+    q.text = pick(4) == 0 ? std::to_string(pick(100)) : "";
+    q.limit = 1 + pick(50);
+    q.max_scan = std::vector<size_t>{5, 20, 20000}[pick(3)];
+    if (pick(2) == 0) {
+      q.after_stage = pick(3);
+      q.after_ordinal = pick(n);
+    }
+    for (int page = 0; page < 3; ++page) {
+      SCOPED_TRACE("round " + std::to_string(round) + " page " + std::to_string(page));
+      auto a = (*sqlite)->QueryTasks(q);
+      auto b = pg->QueryTasks(q);
+      ASSERT_TRUE(a.ok()) << a.status().ToString();
+      ASSERT_TRUE(b.ok()) << b.status().ToString();
+      ASSERT_EQ(a->rows.size(), b->rows.size());
+      for (size_t i = 0; i < a->rows.size(); ++i) {
+        EXPECT_EQ(a->rows[i].task.dataset_id, b->rows[i].task.dataset_id);
+        EXPECT_EQ(a->rows[i].task.state, b->rows[i].task.state);
+        EXPECT_EQ(a->rows[i].task.wave, b->rows[i].task.wave);
+        EXPECT_EQ(a->rows[i].owner, b->rows[i].owner);
+        EXPECT_EQ(a->rows[i].tier, b->rows[i].tier);
+        ++rows_compared;
+      }
+      EXPECT_EQ(a->more, b->more);
+      EXPECT_EQ(a->next_stage, b->next_stage);
+      EXPECT_EQ(a->next_ordinal, b->next_ordinal);
+      EXPECT_EQ(a->scanned, b->scanned);
+      if (!a->more || HasFailure()) break;
+      q.after_stage = a->next_stage;
+      q.after_ordinal = a->next_ordinal;
+    }
+    if (HasFailure()) break;
+  }
+  EXPECT_GT(rows_compared, 1000);  // the queries found something to compare
+  sqlite->reset();
+  std::filesystem::remove_all(dir);
 }
 
 // Messages name the state by its URL without the password.
