@@ -62,9 +62,10 @@ Role AccessRole(Access a) {
 Result<std::unique_ptr<ApiServer>> ApiServer::Open(const ServeOptions& options) {
   std::unique_ptr<ApiServer> s(new ApiServer(options));
   if (s->options_.artifacts.empty()) s->options_.artifacts = service::DefaultArtifactsDir(options.state);
-  // Both on the same location, a SQLite file or a PostgreSQL database, chosen by its form.
-  GAGGLE_ASSIGN_OR_RETURN(s->store_, OpenStateStore(options.state));
+  // Both on the same location, a SQLite file or a PostgreSQL database, chosen by its
+  // form; either one creates the schema of a new one.
   GAGGLE_ASSIGN_OR_RETURN(s->control_, OpenControlStore(options.state));
+  GAGGLE_ASSIGN_OR_RETURN(s->store_, OpenStateStore(options.state));
   EventHub::Options ho;
   ho.poll_ms = options.event_poll_ms;
   s->hub_ = std::make_unique<EventHub>(s->store_.get(), s->control_.get(), ho);
