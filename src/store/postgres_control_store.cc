@@ -293,6 +293,11 @@ Status PostgresControlStore::RunOnce(Mode mode, const std::string& what, const B
   Status st;
   bool broken = false;
   try {
+    // Reads what the server sent since the connection was last used (no round trip): a
+    // connection the server ended is noticed here, before a statement runs on it.
+    // libpqxx 6.4 leaks the result of a statement that finds its connection dead (it asks
+    // the dead connection for its encoding before taking ownership of the result).
+    conn->get_notifs();
     if (mode == Mode::kReadOne) {
       pqxx::nontransaction tx(*conn);  // one statement: its own snapshot, one round trip
       st = body(tx);

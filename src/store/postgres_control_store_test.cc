@@ -177,6 +177,14 @@ TEST_F(PostgresControlStoreTest, ATerminatedConnectionIsReplaced) {
   EXPECT_GE(Count("SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = "
                   "current_database() AND pid <> pg_backend_pid()"),
             1);
+  // Until the server has closed them (up to 10 s): the store finds them closed, as after a restart.
+  for (int i = 0; i < 200; ++i) {
+    if (Count("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> "
+              "pg_backend_pid()") == 0) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
   auto found = s->FindTokenByHash("hash-tok_1");
   ASSERT_TRUE(found.ok()) << found.status().ToString();
   ASSERT_TRUE(found->has_value());
