@@ -27,8 +27,8 @@ constexpr const char* kTaskRowColumns =
     "t.size_bytes, t.state, t.attempts, t.next_attempt_ms, t.runner, t.lease_expires_ms, t.started_at, "
     "t.finished_at, t.last_error, t.skipped, t.rows_in, t.rows_out, t.dead_lettered, t.filtered, t.bytes_out, "
     "t.duration_ms, COALESCE(e.owner, ''), COALESCE(e.tier, '')";
-// Rows fetched per statement while a task page's scan filters in memory (owner, tier,
-// text): enough that a sparse filter costs a few round trips, not one per row.
+// Tasks examined per statement when filters beyond the indexes apply (owner, tier, text):
+// enough that a sparse filter costs a few round trips, not one per task.
 constexpr size_t kScanBatch = 1000;
 
 std::string Where(const std::string& location) { return "state '" + location + "'"; }
@@ -102,24 +102,15 @@ Result<TaskRow> ReadTaskRow(const pqxx::row& q, const std::string& location) {
   return row;
 }
 
-// The filters the SQL does not apply (they need the joined catalog row or a substring).
-bool MatchesRest(const TaskPageQuery& q, const TaskRow& row) {
-  if (q.wave >= 0 && row.task.wave != q.wave) return false;
-  if (!q.owner.empty() && row.owner != q.owner) return false;
-  if (!q.tier.empty() && row.tier != q.tier) return false;
-  if (!q.text.empty() && row.task.dataset_id.find(q.text) == std::string::npos) return false;
-  return true;
-}
-
 bool Before(const TaskRow& a, const TaskRow& b) {
   return std::tie(a.task.stage, a.task.ordinal) < std::tie(b.task.stage, b.task.ordinal);
 }
 
 // Whether a scan's SQL filters by wave (when it is the only indexed filter: an index on
 // (migration, wave, stage, ordinal) answers it in plan order), and whether any filter is
-// left to MatchesRest.
+// is left that no index answers (the batch query matches those over numbered rows).
 bool WaveInSql(const TaskPageQuery& q, bool has_state) { return q.wave >= 0 && !has_state && q.stage < 0; }
-bool FiltersInMemory(const TaskPageQuery& q, bool has_state) {
+bool FiltersBeyondIndexes(const TaskPageQuery& q, bool has_state) {
   return !q.owner.empty() || !q.tier.empty() || !q.text.empty() || (q.wave >= 0 && !WaveInSql(q, has_state));
 }
 
@@ -130,17 +121,21 @@ struct ScanEnd {
   int64_t ordinal = -1;
 };
 
-// Scans one state's tasks (every state's when `state` is null), as SqliteControlStore
-// does: the SQL narrows by the indexed columns (migration, state, stage, and wave when it
-// is the only indexed filter; the cursor as a row value, or an ordinal within the one
-// stage asked for), the rest is filtered here, examining at most max_scan rows. The rows
-// are read in batches after a moving cursor, so a page that fills early reads no more.
+// Scans one state's tasks (every state's when `state` is null) with SqliteControlStore's
+// semantics: the tasks after the cursor in plan order that the indexed columns select
+// (migration, state, stage, and wave when it is the only indexed filter; the cursor as a
+// row value, or an ordinal within the one stage asked for) are examined one by one, at
+// most max_scan of them, until the page is full; the other filters (owner, tier, text, a
+// wave next to a state or stage) decide which examined tasks match. They are read in
+// batches after a moving cursor, and the other filters run in the batch's SQL over the
+// tasks numbered in plan order, so only the matches cross the wire (and where the
+// scan got to).
 Result<ScanEnd> ScanTasks(pqxx::transaction_base& tx, const TaskPageQuery& q, const TaskState* state,
                           const std::string& location, std::vector<TaskRow>* rows, int64_t* scanned) {
   ScanEnd end;
   if (q.stage >= 0 && q.after_stage > q.stage) return end;
   const bool wave_in_sql = WaveInSql(q, state != nullptr);
-  const bool filters_here = FiltersInMemory(q, state != nullptr);
+  const bool filters_here = FiltersBeyondIndexes(q, state != nullptr);
   int cursor_stage = q.after_stage;
   int64_t cursor_ordinal = q.stage >= 0 && q.after_stage < q.stage ? -1 : q.after_ordinal;
   size_t examined = 0, matched = 0;
@@ -156,31 +151,53 @@ Result<ScanEnd> ScanTasks(pqxx::transaction_base& tx, const TaskPageQuery& q, co
       params.push_back(std::move(v));
       return "$" + std::to_string(params.size());
     };
-    std::string sql = std::string("SELECT ") + kTaskRowColumns +
-                      " FROM tasks t LEFT JOIN entities e ON e.id = t.dataset_id WHERE t.migration = $1";
+    std::string where = " WHERE t.migration = $1";
     if (q.stage >= 0) {
-      sql += " AND t.stage = " + param(std::to_string(q.stage));
-      sql += " AND t.ordinal > " + param(std::to_string(cursor_ordinal));
+      where += " AND t.stage = " + param(std::to_string(q.stage));
+      where += " AND t.ordinal > " + param(std::to_string(cursor_ordinal));
     } else {
       const std::string s = param(std::to_string(cursor_stage));
-      sql += " AND (t.stage, t.ordinal) > (" + s + ", " + param(std::to_string(cursor_ordinal)) + ")";
+      where += " AND (t.stage, t.ordinal) > (" + s + ", " + param(std::to_string(cursor_ordinal)) + ")";
     }
-    if (state) sql += " AND t.state = " + param(TaskStateName(*state));
-    if (wave_in_sql) sql += " AND t.wave = " + param(std::to_string(q.wave));
-    sql += " ORDER BY t.stage, t.ordinal LIMIT " + param(std::to_string(want));
+    if (state) where += " AND t.state = " + param(TaskStateName(*state));
+    if (wave_in_sql) where += " AND t.wave = " + param(std::to_string(q.wave));
+    const std::string limit = " ORDER BY t.stage, t.ordinal LIMIT " + param(std::to_string(want));
+    std::string sql;
+    if (!filters_here) {
+      sql = std::string("SELECT ") + kTaskRowColumns + " FROM tasks t LEFT JOIN entities e ON e.id = t.dataset_id" +
+            where + limit;
+    } else {
+      // The rest of the filters in SQL too, over the batch's tasks numbered in plan order
+      // (n of total): only the matches and the batch's last task (where the scan got to)
+      // come back, and a text filter is applied before the catalog is joined.
+      std::string match = "TRUE";
+      if (q.wave >= 0 && !wave_in_sql) match += " AND t.wave = " + param(std::to_string(q.wave));
+      if (!q.owner.empty()) match += " AND COALESCE(e.owner, '') = " + param(q.owner);
+      if (!q.tier.empty()) match += " AND COALESCE(e.tier, '') = " + param(q.tier);
+      if (!q.text.empty()) match += " AND strpos(t.dataset_id, " + param(q.text) + ") > 0";
+      sql = std::string("SELECT ") + kTaskRowColumns + ", t.n, t.total, (" + match +
+            ") FROM (SELECT s.*, row_number() OVER (ORDER BY s.stage, s.ordinal) AS n, count(*) OVER () AS total "
+            "FROM (SELECT * FROM tasks t" +
+            where + limit + ") s) t LEFT JOIN entities e ON e.id = t.dataset_id WHERE (" + match +
+            ") OR t.n = t.total ORDER BY t.n";
+    }
     const pqxx::result batch = tx.exec_params(sql, pqxx::prepare::make_dynamic_params(params));
+    const size_t base = examined;
+    size_t total = filters_here ? 0 : batch.size(), i = 0;
     for (const pqxx::row& r : batch) {
       GAGGLE_ASSIGN_OR_RETURN(TaskRow row, ReadTaskRow(r, location));
-      ++examined;
-      ++*scanned;
+      ++i;
+      examined = base + (filters_here ? static_cast<size_t>(Int(r[27])) : i);
+      if (filters_here) total = static_cast<size_t>(Int(r[28]));
       end.stage = cursor_stage = row.task.stage;
       end.ordinal = cursor_ordinal = row.task.ordinal;
-      if (MatchesRest(q, row)) {
+      if (!filters_here || r[29].as<bool>()) {
         rows->push_back(std::move(row));
         if (++matched >= q.limit) break;
       }
     }
-    if (matched < q.limit && batch.size() < want) return end;  // the end of the matching tasks
+    *scanned += static_cast<int64_t>(examined - base);
+    if (matched < q.limit && total < want) return end;  // the end of the matching tasks
   }
   end.stopped_early = true;  // a full page: more may follow
   return end;
@@ -489,7 +506,7 @@ Result<TaskQueryPage> PostgresControlStore::QueryTasks(const TaskPageQuery& quer
   // Every state's scan in one read transaction: the merged page is one snapshot. A page
   // of at most one state with every filter in SQL is one statement, which needs no
   // transaction for that: two round trips fewer.
-  const bool one_statement = states.size() <= 1 && !FiltersInMemory(query, !states.empty());
+  const bool one_statement = states.size() <= 1 && !FiltersBeyondIndexes(query, !states.empty());
   GAGGLE_RETURN_IF_ERROR(
       Run(one_statement ? Mode::kReadOne : Mode::kRead, "reading a page of migration '" + query.migration + "'",
           [&](pqxx::transaction_base& tx) -> Status {
