@@ -14,6 +14,7 @@
 #pragma once
 
 #include "agent/agent.h"
+#include "storage/file_system_resolver.h"
 
 namespace gaggle {
 
@@ -27,10 +28,17 @@ struct AgentRunResult {
   bool skipped = false;  // output was already current
   Manifest manifest;
   std::string message;
+  // Where the committed files are: the output directory, or on an object store the
+  // committed attempt's prefix (OUTPUT/_gaggle_attempts/ID).
+  std::string output_root;
 };
 
+// `fs` serves local paths (the staging directory is always local); `resolver` serves
+// s3:// and gs:// sources and outputs (nullptr: object stores configured from the
+// environment alone). An object-store output is staged locally, then committed without
+// rename by ObjectOutputCommitter; a local one by OutputCommitter, as before.
 Result<AgentRunResult> RunAgent(Agent* agent, const MigrationSpec& spec, const AgentTask& task,
                                 CancellationToken* token, const ProgressCallback& progress,
-                                FileSystem* fs = FileSystem::Default());
+                                FileSystem* fs = FileSystem::Default(), FileSystemResolver* resolver = nullptr);
 
 }  // namespace gaggle

@@ -275,14 +275,14 @@ Result<ObjectCleanupReport> RecoverObjectOutputLeftovers(ObjectStoreFileSystem* 
                                                          const ObjectCommitOptions& options) {
   GAGGLE_ASSIGN_OR_RETURN(Location l, ParseOutput(output_uri));
   GAGGLE_ASSIGN_OR_RETURN(std::optional<std::string> current, CurrentAttempt(fs->client(), l));
+  // Attempt IDs from a full listing, not from a delimiter listing's common prefixes: s3rver
+  // leaves some of those out.
   std::set<std::string> ids;
-  GAGGLE_RETURN_IF_ERROR(fs->client()->ListObjects(l.uri.bucket, l.attempts_prefix, "/", [&](const S3ListPage& page) {
-    for (const std::string& p : page.common_prefixes) {
-      if (!p.starts_with(l.attempts_prefix) || p.back() != '/') continue;
-      ids.insert(p.substr(l.attempts_prefix.size(), p.size() - l.attempts_prefix.size() - 1));
-    }
-    return Status::OK();
-  }));
+  GAGGLE_ASSIGN_OR_RETURN(std::vector<S3ListedObject> listed, ListUnder(fs->client(), l.uri.bucket, l.attempts_prefix));
+  for (const S3ListedObject& o : listed) {
+    const std::string rest = o.key.substr(l.attempts_prefix.size());
+    if (rest.find('/') != std::string::npos) ids.insert(rest.substr(0, rest.find('/')));
+  }
   GAGGLE_ASSIGN_OR_RETURN(std::vector<S3MultipartUpload> uploads, UploadsUnder(fs->client(), l));
   ObjectCleanupReport report;
   for (const S3MultipartUpload& u : uploads) {

@@ -113,7 +113,7 @@ Result<RunWiring> Wire(const ServiceContext& ctx, const StartRunRequest& request
                        RunObserver& obs) {
   RunWiring w;
   GAGGLE_ASSIGN_OR_RETURN(std::unique_ptr<Agent> agent, MakeAgent(spec));
-  w.agent = std::make_unique<AgentTaskExecutor>(spec, std::move(agent));
+  w.agent = std::make_unique<AgentTaskExecutor>(spec, std::move(agent), ctx.resolver);
   if (!request.fault_injection.empty()) {
     GAGGLE_ASSIGN_OR_RETURN(w.faults, FaultInjectingExecutor::Parse(request.fault_injection, w.agent.get()));
     obs.Note("fault injection active (GAGGLE_INJECT_FAULTS=" + request.fault_injection + ")");
