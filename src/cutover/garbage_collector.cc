@@ -8,6 +8,7 @@
 #include "common/location_identity.h"
 #include "cutover/cut_over.h"
 #include "dataset/manifest.h"
+#include "storage/object_uri.h"
 
 namespace gaggle {
 namespace {
@@ -217,7 +218,10 @@ Result<GcReport> CollectGarbage(StateStore* store, const GcOptions& options) {
     }
     auto prev = Canonicalize(c.previous.uri);
     if (item.reason.empty() && (!prev.ok() || !prev->is_local())) {
-      item.reason = "its previous location " + c.previous.uri + " is not an absolute local path";
+      item.reason = IsObjectStoreUri(c.previous.uri)
+                        ? "its previous location " + c.previous.uri +
+                              " is on object storage, which gc does not collect yet (docs/object-storage.md)"
+                        : "its previous location " + c.previous.uri + " is not an absolute local path";
     }
     if (prev.ok()) item.path = prev->path;
     if (item.reason.empty()) {

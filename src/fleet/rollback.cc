@@ -8,6 +8,7 @@
 
 #include "common/dataset_location.h"
 #include "common/json_text.h"
+#include "storage/object_uri.h"
 
 namespace gaggle {
 namespace {
@@ -55,6 +56,13 @@ Result<RollbackReport> RollbackMigration(StateStore* store, const RollbackReques
         report.skipped.push_back(t.dataset_id + ": " + TaskStateName(t.state) + " (nothing to roll back)");
       }
       continue;
+    }
+    if (IsObjectStoreUri(t.target_uri)) {
+      // Refused before anything changes: rollback quarantines outputs by directory rename.
+      return Status::Unsupported("rollback of '" + t.dataset_id + "' (migration '" + request.migration +
+                                 "'): its output " + t.target_uri +
+                                 " is on object storage, which rollback does not quarantine yet "
+                                 "(docs/object-storage.md); nothing was changed");
     }
     if (auto c = cutover_of.find(t.dataset_id); c != cutover_of.end()) {
       const CutoverRecord& cut = *c->second;
