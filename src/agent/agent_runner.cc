@@ -255,6 +255,9 @@ Result<AgentRunResult> RunAgent(Agent* agent, const MigrationSpec& spec, const A
   if (sides.store) {
     GAGGLE_RETURN_IF_ERROR(
         CheckObjectOutputOwnership(sides.store, task.output_path, task.input_path).WithContext(what));
+    // Also when the output turns out to be current: a run killed after its commit leaves
+    // nothing behind, but one killed before it may have, and this run may stop at the skip.
+    GAGGLE_RETURN_IF_ERROR(RecoverObjectOutputLeftovers(sides.store, task.output_path).status().WithContext(what));
   } else {
     GAGGLE_RETURN_IF_ERROR(CheckOutputOwnership(task.output_path, task.input_path).WithContext(what));
     GAGGLE_RETURN_IF_ERROR(RecoverOutputLeftovers(fs, task.output_path));
