@@ -132,6 +132,7 @@ FinalGate MakeFinalGate(const ServiceContext& ctx, const MigrationSpec& spec, Ru
     obs.FinalGateStarting();
     FinishOptions fo;
     fo.actor = ctx.actor;
+    fo.resolver = ctx.resolver;
     fo.logs_dir = ctx.artifacts;
     fo.progress = [&](const std::string& line) {
       keep_alive();

@@ -240,6 +240,12 @@ run_on() {  # run_on KIND
   timeout 600 "$G" run spec-v2.yaml --catalog catalog.yaml --state "state-$kind.db" -q > "run-$kind.out" 2> "run-$kind.err" ||
     { cat "run-$kind.err" "run-$kind.out"; fail "$kind: run failed"; }
   check_estate v2 final
+  # Cut over: the catalog names the object-store location and the schema its manifest records.
+  "$G" catalog show ds1 --state "state-$kind.db" --json > "show-$kind.json"
+  node -e "const e=JSON.parse(require('fs').readFileSync('show-$kind.json')); const d=e.entity||e;
+    if (!String(d.uri).startsWith('s3://lake/v2/ds1')) throw new Error('uri ' + d.uri);
+    if (!String(d.schema).includes('amount_cents')) throw new Error('schema ' + d.schema);" ||
+    { cat "show-$kind.json"; fail "$kind: the catalog was not cut over to the object-store output"; }
   [[ $HAVE_BOTO3 -eq 1 ]] || return 0
   local uploads
   uploads=$(node -e "console.log(JSON.parse(require('fs').readFileSync('check-v2.json'))._uploads)")
