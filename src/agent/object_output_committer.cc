@@ -341,6 +341,69 @@ Status CheckObjectOutputOwnership(ObjectStoreFileSystem* fs, const std::string& 
                                  "') and no " + kManifestFileName + ": refusing to write a dataset there");
 }
 
+Result<int64_t> QuarantineObjectOutput(ObjectStoreFileSystem* fs, const std::string& output_uri,
+                                       const std::string& dest_uri) {
+  GAGGLE_ASSIGN_OR_RETURN(Location l, ParseOutput(output_uri));
+  GAGGLE_ASSIGN_OR_RETURN(ObjectUri dest, ParseObjectUri(dest_uri));
+  if (dest.key.empty()) return Status::InvalidArgument("quarantine of " + output_uri + " to a whole bucket");
+  const std::string base = l.uri.key + "/";
+  std::vector<S3ListedObject> owned;
+  GAGGLE_ASSIGN_OR_RETURN(std::vector<S3ListedObject> listed, ListUnder(fs->client(), l.uri.bucket, base));
+  for (const S3ListedObject& o : listed) {
+    if (o.key == l.manifest_key) {
+      owned.push_back(o);
+    } else if (o.key.starts_with(l.attempts_prefix)) {
+      const std::string tail = o.key.substr(l.attempts_prefix.size());
+      if (tail.find('/') != std::string::npos && ParseAttemptId(tail.substr(0, tail.find('/')))) owned.push_back(o);
+    }
+  }
+  constexpr uint64_t kMaxCopy = uint64_t{5} << 30;
+  std::string manifest_text;
+  std::map<std::string, std::string> copied_etags;  // key relative to T -> the copy's ETag
+  for (const S3ListedObject& o : owned) {
+    const std::string rel = o.key.substr(base.size());
+    const std::string what = l.uri.scheme + "://" + l.uri.bucket + "/" + o.key;
+    if (o.key == l.manifest_key) {
+      GAGGLE_ASSIGN_OR_RETURN(manifest_text, fs->client()->GetObject(l.uri.bucket, o.key));
+      continue;
+    }
+    if (o.size > kMaxCopy) return Status::Unsupported("quarantine of " + what + ": larger than 5 GiB");
+    Result<std::string> etag = fs->client()->CopyObject(l.uri.bucket, o.key, dest.bucket, dest.key + "/" + rel, o.etag);
+    if (!etag.ok()) return etag.status().WithContext("quarantine of " + what);
+    GAGGLE_ASSIGN_OR_RETURN(S3ObjectInfo copy, fs->client()->Head(dest.bucket, dest.key + "/" + rel));
+    if (copy.size != o.size) {
+      return Status::IOError("quarantine of " + what + ": the copy has " + std::to_string(copy.size) +
+                             " bytes, the source " + std::to_string(o.size) + "; nothing was deleted");
+    }
+    copied_etags[rel] = copy.etag;
+  }
+  // The copy's own commit point, written last: T's manifest with the copies' ETags (a copy of
+  // a multipart object has a single-part ETag), so the quarantined output checks out too.
+  if (!manifest_text.empty()) {
+    nlohmann::json j = nlohmann::json::parse(manifest_text, nullptr, false);
+    if (j.is_object() && j.contains("attempt") && j["attempt"].is_string() && j.contains("objects") &&
+        j["objects"].is_array()) {
+      const std::string prefix = std::string(kAttemptsDirName) + "/" + j["attempt"].get<std::string>() + "/";
+      for (auto& obj : j["objects"]) {
+        if (!obj.is_object() || !obj.contains("path") || !obj["path"].is_string()) continue;
+        auto it = copied_etags.find(prefix + obj["path"].get<std::string>());
+        if (it != copied_etags.end()) obj["etag"] = it->second;
+      }
+      manifest_text = j.dump(2) + "\n";
+    }
+    GAGGLE_RETURN_IF_ERROR(
+        fs->client()->PutObject(dest.bucket, dest.key + "/" + kManifestFileName, manifest_text).status());
+  }
+  // The manifest goes first: from then on the output is not current, whatever follows.
+  std::vector<std::string> keys;
+  for (const S3ListedObject& o : owned) {
+    if (o.key == l.manifest_key) GAGGLE_RETURN_IF_ERROR(fs->client()->DeleteObjects(l.uri.bucket, {o.key}));
+    if (o.key != l.manifest_key) keys.push_back(o.key);
+  }
+  if (!keys.empty()) GAGGLE_RETURN_IF_ERROR(fs->client()->DeleteObjects(l.uri.bucket, keys));
+  return static_cast<int64_t>(owned.size());
+}
+
 Result<ObjectOutputCommitter> ObjectOutputCommitter::Begin(ObjectStoreFileSystem* fs, const std::string& output_uri,
                                                            const ObjectCommitOptions& options) {
   GAGGLE_ASSIGN_OR_RETURN(Location l, ParseOutput(output_uri));

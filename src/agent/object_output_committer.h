@@ -86,6 +86,17 @@ Result<ObjectCleanupReport> RecoverObjectOutputLeftovers(ObjectStoreFileSystem* 
 Status CheckObjectOutputOwnership(ObjectStoreFileSystem* fs, const std::string& output_uri,
                                   const std::string& input_uri);
 
+// Rollback's quarantine of an object-store output: moves gaggle's objects of `output_uri`
+// (its manifest and every attempt, as listed) to `dest_uri` by server-side copy, each
+// conditional on the source's ETag and checked by size, then deletes the sources — the
+// manifest first, so the output stops being current before any attempt object goes. A crash
+// leaves both copies, never neither; running it again finishes the move. Objects that are
+// not gaggle's (anything outside T/_gaggle_attempts/ID/ and T's manifest) are left where they
+// are. Returns how many objects moved (0: nothing to move). Objects above 5 GiB are refused
+// (single-request copy; multipart copy is not implemented).
+Result<int64_t> QuarantineObjectOutput(ObjectStoreFileSystem* fs, const std::string& output_uri,
+                                       const std::string& dest_uri);
+
 class ObjectOutputCommitter {
  public:
   // Checks ownership of `output_uri`, recovers leftovers, then reserves a new attempt ID.

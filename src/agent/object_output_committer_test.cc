@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -73,18 +74,20 @@ class ObjectCommitTest : public ::testing::TestWithParam<std::string> {
 
   // A local staging directory with two data files (one larger than a part) and dead letters,
   // and a manifest listing the data files.
-  Manifest Stage(const std::string& dir, char fill) {
-    std::filesystem::create_directories(dir + "/region=eu");
+  // partition: the subdirectory of the second file ("region=eu"; s3rver cannot copy keys with
+  // '=': it decodes x-amz-copy-source with decodeURI, which leaves %3D encoded).
+  Manifest Stage(const std::string& dir, char fill, const std::string& partition = "region=eu") {
+    std::filesystem::create_directories(dir + "/" + partition);
     const std::string big(6 << 20, fill), small = std::string("small-") + fill;
     std::ofstream(dir + "/part-0.parquet", std::ios::binary) << big;
-    std::ofstream(dir + "/region=eu/part-1.parquet", std::ios::binary) << small;
+    std::ofstream(dir + "/" + partition + "/part-1.parquet", std::ios::binary) << small;
     std::ofstream(dir + "/" + kDeadLetterFileName, std::ios::binary) << "{\"reason\":\"x\"}\n";
     Manifest m;
     m.migration = "m";
     m.spec_hash = std::string(1, fill);
     m.agent = {"gaggle-transform", "1", "sha256:x"};
     m.outputs.push_back({"part-0.parquet", big.size(), Sha256Hex(big), 3});
-    m.outputs.push_back({"region=eu/part-1.parquet", small.size(), Sha256Hex(small), 1});
+    m.outputs.push_back({partition + "/part-1.parquet", small.size(), Sha256Hex(small), 1});
     m.counts = {5, 4, 1, 0};
     return m;
   }
@@ -235,6 +238,31 @@ TEST_P(ObjectCommitTest, AbortAndOwnershipRules) {
   ASSERT_TRUE(client_->PutObject(kBucket, "sales/file", "x").ok());
   EXPECT_EQ(CheckObjectOutputOwnership(fs_.get(), "s3://lake/sales/file", "/x").code(), StatusCode::kInvalidArgument);
   EXPECT_TRUE(Has("sales/orders/theirs.csv"));
+}
+
+TEST_P(ObjectCommitTest, QuarantineMovesGaggleObjectsOnlyAndTheCommitStaysReadable) {
+  const std::string local = (scratch_ / "stage").string();
+  auto committer = ObjectOutputCommitter::Begin(fs_.get(), kOut);
+  ASSERT_TRUE(committer.ok());
+  const std::string partition = GetParam() == "s3rver" ? "region-eu" : "region=eu";
+  ASSERT_TRUE(committer->Commit(FileSystem::Default(), local, Stage(local, 'q', partition)).ok());
+  ASSERT_TRUE(client_->PutObject(kBucket, "sales/orders/README.md", "theirs").ok());
+  ASSERT_TRUE(client_->PutObject(kBucket, "sales/orders/_gaggle_attempts/notes.txt", "theirs").ok());
+  const std::string dest = "s3://lake/sales/_gaggle_quarantine/m/20260101T000000Z/orders";
+
+  auto moved = QuarantineObjectOutput(fs_.get(), kOut, dest);
+  ASSERT_TRUE(moved.ok()) << moved.status().ToString();
+  EXPECT_EQ(*moved, 5);  // T's manifest, and the attempt's four objects
+  EXPECT_EQ(LoadCommittedObjectOutput(fs_.get(), kOut).status().code(), StatusCode::kNotFound);
+  std::vector<std::string> left = Keys("sales/orders/");
+  std::sort(left.begin(), left.end());
+  EXPECT_EQ(left, (std::vector<std::string>{"sales/orders/README.md", "sales/orders/_gaggle_attempts/notes.txt"}));
+  auto there = LoadCommittedObjectOutput(fs_.get(), dest, /*verify_sha256=*/true);
+  ASSERT_TRUE(there.ok()) << there.status().ToString();
+  EXPECT_EQ(there->attempt, committer->attempt());
+  auto again = QuarantineObjectOutput(fs_.get(), kOut, dest);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Servers, ObjectCommitTest, ::testing::Values("s3rver", "moto"),

@@ -52,11 +52,6 @@ Status CheckLocationsAreSupported(const std::vector<PlanRow>& rows, const Migrat
                                   "yet: it runs the consumers' queries with DuckDB on local paths. Set "
                                   "verify.enabled: false to migrate them (docs/object-storage.md)"));
   }
-  if (spec.rollout.auto_rollback) {
-    GAGGLE_RETURN_IF_ERROR(Refuse(rows, false, true, IsObject,
-                                  "is an object-storage target, which rollback does not quarantine yet: set "
-                                  "rollout.auto_rollback: false to migrate them (docs/object-storage.md)"));
-  }
   if (spec.agent.kind == AgentSpec::Kind::kExec) {
     GAGGLE_RETURN_IF_ERROR(Refuse(rows, true, false, IsObject,
                                   "is an object-storage source, which an external agent (agent.exec) cannot read: "

@@ -5,9 +5,9 @@
 // catalog at the output; what does not work there yet is refused here, before anything is
 // saved or written, naming the datasets, the locations and the step:
 //   - downstream verification (verify.enabled) reads datasets with DuckDB on local paths;
-//   - automatic rollback (rollout.auto_rollback) quarantines outputs by directory rename;
 //   - an external agent (agent.exec) is handed local file paths, so its sources are local.
-// (gc keeps object-store locations, saying why; `gaggle rollback` refuses them.)
+// (gc keeps object-store locations, saying why; rollback quarantines object-store outputs
+// by server-side copy.)
 // Any other scheme (hdfs://, http://...) is refused as unusable.
 // Thread-safety: pure function.
 #pragma once

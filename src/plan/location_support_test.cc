@@ -24,8 +24,7 @@ TEST(LocationSupport, LocalAndObjectStorageWhereTheSpecAllows) {
       {"gs to s3", "gs://old/lake/a", "s3://new/lake/a"},
       {"hdfs is unusable", "hdfs://nn/lake/a", "/lake/v2/a", false, false, false, "cannot be used by a run"},
       {"verification needs local", "/lake/a", "s3://new/lake/a", true, false, false, "verify.enabled"},
-      {"auto rollback needs local targets", "/lake/a", "s3://new/lake/a", false, true, false, "auto_rollback"},
-      {"auto rollback with s3 source only", "s3://old/lake/a", "/lake/v2/a", false, true, false},
+      {"auto rollback of s3 targets", "/lake/a", "s3://new/lake/a", false, true, false},
       {"external agent reads local sources", "s3://old/lake/a", "/lake/v2/a", false, false, true, "agent.exec"},
       {"external agent writes s3 targets", "/lake/a", "s3://new/lake/a", false, false, true},
   };

@@ -150,6 +150,7 @@ FleetRunOptions RunnerOptions(const ServiceContext& ctx, const StartRunRequest& 
                               const RunWiring& w, RunObserver& obs) {
   FleetRunOptions o;
   o.actor = ctx.actor;
+  o.resolver = ctx.resolver;
   o.task_timeout = spec.fleet.timeout;
   o.retry = RetryPolicy(spec.fleet.retries);
   o.gates = spec.gates;

@@ -11,7 +11,8 @@
 #   3. gaggle run killed with SIGKILL at most 5 times (each run under a timeout), then run to
 #      the end: after every kill no dataset shows a commit that does not check out, and at
 #      the end every dataset has one attempt and (moto) no incomplete multipart upload.
-# Also: `gaggle rollback` refuses object-store outputs, changing nothing; and the reverse
+# Also: `gaggle rollback` quarantines object-store outputs (server-side copy, then delete) and
+# the next run migrates them again; and the reverse
 # estate (the same files as s3:// sources, local targets) runs to the end and reruns as a no-op.
 source "$ROOT/tests/lib.sh"
 G="$1"
@@ -168,12 +169,13 @@ check_estate() {  # check_estate PREFIX MODE
     echo "checked $1 with gaggle validate (boto3 absent)"
     return 0
   fi
-  check_with_boto3 "$1" "$2" > "check-$1.json" || fail "$1: object store disagrees with the manifests ($2)"
+  local out="check-${1//\//_}.json"
+  check_with_boto3 "$1" "$2" > "$out" || fail "$1: object store disagrees with the manifests ($2)"
   [[ "$2" == partial ]] && return 0
   for i in $(seq 0 $((N - 1))); do
     want=$([[ $i -lt $BIG ]] && echo $BIG_ROWS || echo 20000)
-    rows_in=$(node -e "console.log(JSON.parse(require('fs').readFileSync('check-$1.json'))['ds$i'].rows_in)")
-    rows_out=$(node -e "console.log(JSON.parse(require('fs').readFileSync('check-$1.json'))['ds$i'].rows_out)")
+    rows_in=$(node -e "console.log(JSON.parse(require('fs').readFileSync('$out'))['ds$i'].rows_in)")
+    rows_out=$(node -e "console.log(JSON.parse(require('fs').readFileSync('$out'))['ds$i'].rows_out)")
     expect_eq "$rows_in" "$want" "$1/ds$i rows in"
     expect_eq "$(duck_value "SELECT count(*) FROM read_parquet('dl/$1/ds$i/*.parquet')")" "$rows_out" "$1/ds$i rows read back by DuckDB"
   done
@@ -262,13 +264,20 @@ run_on() {  # run_on KIND
   snapshot v2 > "after-$kind.txt"
   cmp -s "before-$kind.txt" "after-$kind.txt" || { diff "before-$kind.txt" "after-$kind.txt" | head; fail "$kind: a rerun changed objects"; }
 
-  # Rollback does not quarantine object-store outputs yet: refused, nothing changed.
-  if "$G" rollback "s3-estate-$kind" --state "state-$kind.db" > "rollback-$kind.out" 2>&1; then
-    fail "$kind: rollback of object-store outputs was accepted"
-  fi
-  grep -q "on object storage" "rollback-$kind.out" || { cat "rollback-$kind.out"; fail "$kind: unclear rollback refusal"; }
-  snapshot v2 > "after-rollback-$kind.txt"
-  cmp -s "before-$kind.txt" "after-rollback-$kind.txt" || fail "$kind: the refused rollback changed objects"
+  # Rollback quarantines the outputs by server-side copy (each still a checkable commit
+  # there), leaves nothing of gaggle's at the targets, and points the catalog back; the next
+  # run migrates the datasets again.
+  "$G" rollback "s3-estate-$kind" --state "state-$kind.db" > "rollback-$kind.out" 2>&1 ||
+    { cat "rollback-$kind.out"; fail "$kind: rollback failed"; }
+  local q
+  q=$(grep -o "v2/_gaggle_quarantine/s3-estate-$kind/[^/]*" "rollback-$kind.out" | head -1)
+  [[ -n "$q" ]] || { cat "rollback-$kind.out"; fail "$kind: rollback named no quarantine"; }
+  check_estate "$q" final
+  [[ -z "$(snapshot v2 | grep -v "^v2/_gaggle_quarantine/")" ]] || fail "$kind: gaggle objects left at the targets after rollback"
+  "$G" catalog show ds1 --state "state-$kind.db" --json | grep -q "\"uri\": \"file://$WORK/lake/ds1.csv\"" ||
+    fail "$kind: the catalog does not point back at the old data after rollback"
+  timeout 600 "$G" run spec-v2.yaml --state "state-$kind.db" -q > /dev/null 2>> "run-$kind.err" || fail "$kind: run after rollback failed"
+  check_estate v2 final
 
   # 3. Kill -9 mid-run, at most 5 times, then finish.
   write_spec "spec-v3.yaml" "s3-kill-$kind" v3 1  # one at a time: the run lasts long enough to be killed
@@ -302,7 +311,7 @@ run_on() {  # run_on KIND
   uploads=$(node -e "console.log(JSON.parse(require('fs').readFileSync('check-v3.json'))._uploads)")
   [[ "$uploads" == null || "$uploads" == 0 ]] || fail "$kind: $uploads incomplete multipart uploads left after the rerun"
   reverse_estate "$kind"
-  echo "$kind: estate of $N datasets migrated, reread and rerun unchanged; killed $killed times mid-run, then" \
+  echo "$kind: estate of $N datasets migrated, reread, rerun unchanged, rolled back into quarantine and migrated again; killed $killed times mid-run, then" \
     "finished with one attempt per dataset; incomplete uploads checked: $([[ "$uploads" == null ]] && echo "no (the server cannot list them)" || echo yes)"
 }
 
