@@ -74,11 +74,7 @@ void AddObjectStoreOptions(CLI::App* cmd) {
 FileSystemResolver* CliResolver() {
   static FileSystemResolver* resolver = [] {
     ObjectStoreConfig config;
-    config.s3_endpoint = Flags().endpoint;
-    if (config.s3_endpoint.empty()) {
-      const char* env = std::getenv("GAGGLE_S3_ENDPOINT");
-      if (env != nullptr) config.s3_endpoint = env;
-    }
+    config.s3_endpoint = Flags().endpoint;  // else GAGGLE_S3_ENDPOINT, read by the resolver
     config.addressing = Flags().addressing;
     return new FileSystemResolver(config);
   }();
