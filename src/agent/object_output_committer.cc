@@ -179,6 +179,20 @@ Result<std::vector<S3MultipartUpload>> UploadsUnder(S3Client* client, const Loca
   return uploads;
 }
 
+// "a/b.parquet": no empty, "." or ".." segment, no leading or trailing '/'.
+bool IsPlainRelativePath(const std::string& path) {
+  if (path.empty() || path.front() == '/' || path.back() == '/') return false;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string::npos) end = path.size();
+    const std::string_view seg(path.data() + start, end - start);
+    if (seg.empty() || seg == "." || seg == "..") return false;
+    start = end + 1;
+  }
+  return true;
+}
+
 // Local files under dir (relative paths, sorted), without the top-level manifest.
 Status ListLocal(FileSystem* local, const std::string& dir, const std::string& rel, std::vector<std::string>* out) {
   GAGGLE_ASSIGN_OR_RETURN(auto names, local->ListDirectory(dir));
@@ -210,11 +224,7 @@ Status Upload(FileSystem* local, const std::string& from, ObjectStoreFileSystem*
 
 }  // namespace
 
-Result<CommittedObjectOutput> LoadCommittedObjectOutput(ObjectStoreFileSystem* fs, const std::string& output_uri,
-                                                        bool verify_sha256) {
-  GAGGLE_ASSIGN_OR_RETURN(Location l, ParseOutput(output_uri));
-  const std::string where = l.uri.ToString() + "/" + kManifestFileName;
-  GAGGLE_ASSIGN_OR_RETURN(std::string text, fs->client()->GetObject(l.uri.bucket, l.manifest_key));
+Result<CommittedObjectOutput> ParseCommitRecord(std::string_view text, const std::string& where) {
   nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
   if (!j.is_object() || !j.contains("attempt") || !j["attempt"].is_string() || !j.contains("objects") ||
       !j["objects"].is_array()) {
@@ -226,16 +236,29 @@ Result<CommittedObjectOutput> LoadCommittedObjectOutput(ObjectStoreFileSystem* f
   out.manifest = std::move(parsed).value();
   out.attempt = j["attempt"].get<std::string>();
   if (!ParseAttemptId(out.attempt)) return Status::Corruption(where + ": attempt '" + out.attempt + "' is not an ID");
+  std::set<std::string> seen;
+  for (const auto& o : j["objects"]) {
+    if (!o.is_object() || !o.contains("path") || !o["path"].is_string() || !o.contains("bytes") ||
+        !o["bytes"].is_number_unsigned() || !o.contains("etag") || !o["etag"].is_string()) {
+      return Status::Corruption(where + ": an entry of \"objects\" lacks a path, a byte count or an ETag");
+    }
+    CommittedObject c{o["path"].get<std::string>(), o["bytes"].get<uint64_t>(), o["etag"].get<std::string>()};
+    if (!IsPlainRelativePath(c.path) || !seen.insert(c.path).second) {
+      return Status::Corruption(where + ": object path '" + c.path + "' is not a plain relative path, or repeats");
+    }
+    out.objects.push_back(std::move(c));
+  }
+  return out;
+}
+
+Result<CommittedObjectOutput> LoadCommittedObjectOutput(ObjectStoreFileSystem* fs, const std::string& output_uri,
+                                                        bool verify_sha256) {
+  GAGGLE_ASSIGN_OR_RETURN(Location l, ParseOutput(output_uri));
+  const std::string where = l.uri.ToString() + "/" + kManifestFileName;
+  GAGGLE_ASSIGN_OR_RETURN(std::string text, fs->client()->GetObject(l.uri.bucket, l.manifest_key));
+  GAGGLE_ASSIGN_OR_RETURN(CommittedObjectOutput out, ParseCommitRecord(text, where));
   out.root = l.uri.Child(std::string(kAttemptsDirName) + "/" + out.attempt).ToString();
   std::map<std::string, const CommittedObject*> expected;
-  try {
-    for (const auto& o : j["objects"]) {
-      out.objects.push_back(
-          {o.at("path").get<std::string>(), o.at("bytes").get<uint64_t>(), o.at("etag").get<std::string>()});
-    }
-  } catch (const nlohmann::json::exception& e) {
-    return Status::Corruption(where + ": bad \"objects\": " + e.what());
-  }
   for (const CommittedObject& o : out.objects) expected[o.path] = &o;
   const std::string prefix = l.attempts_prefix + out.attempt + "/";
   GAGGLE_ASSIGN_OR_RETURN(std::vector<S3ListedObject> listed, ListUnder(fs->client(), l.uri.bucket, prefix));

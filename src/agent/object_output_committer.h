@@ -35,6 +35,7 @@
 
 #include <chrono>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/file_system.h"
@@ -64,6 +65,12 @@ struct CommittedObjectOutput {
   Manifest manifest;    // paths relative to root
   std::vector<CommittedObject> objects;
 };
+
+// T's manifest as text, parsed the way LoadCommittedObjectOutput reads it: the manifest, the
+// attempt it names (an ID as the committer makes them) and its objects (relative paths
+// without empty, "." or ".." segments). Corruption naming `where` for anything else; `root`
+// is left empty. Pure; the fuzz target object_commit_record_fuzz.cc drives it.
+Result<CommittedObjectOutput> ParseCommitRecord(std::string_view text, const std::string& where);
 
 // The committed output of T, checked: NotFound when T has no manifest; Corruption (naming
 // the object) when the attempt's listing differs from the manifest in any object, size or

@@ -11,8 +11,11 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <nlohmann/json.hpp>
 
 #include "common/digest.h"
+#include "common/source_dir_test_util.h"
 #include "storage/s3_test_servers_test_util.h"
 
 namespace gaggle {
@@ -263,6 +266,47 @@ TEST_P(ObjectCommitTest, QuarantineMovesGaggleObjectsOnlyAndTheCommitStaysReadab
   auto again = QuarantineObjectOutput(fs_.get(), kOut, dest);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(*again, 0);
+}
+
+// The commit record's parser on the fuzz seeds (a record gaggle wrote, one whose object
+// path escapes the attempt, one whose attempt is not an ID) and on edits of the good one.
+TEST(ObjectCommitRecord, ParsesWhatTheCommitterWritesAndRefusesTheRest) {
+  const std::string dir = gaggle::testing::SourceRoot() + "/fuzz/corpus/object_commit_record_fuzz/";
+  auto good_text = ReadFileToString(FileSystem::Default(), dir + "committed.json");
+  ASSERT_TRUE(good_text.ok()) << good_text.status().ToString();
+  auto good = ParseCommitRecord(*good_text, "committed.json");
+  ASSERT_TRUE(good.ok()) << good.status().ToString();
+  EXPECT_EQ(good->attempt.substr(0, 16), "20261205T121206Z");
+  EXPECT_EQ(good->objects.size(), 2u);
+  EXPECT_EQ(good->manifest.counts.rows_in, 600000);
+  for (const char* bad : {"escaping_path.json", "bad_attempt.json"}) {
+    auto text = ReadFileToString(FileSystem::Default(), dir + bad);
+    ASSERT_TRUE(text.ok());
+    auto parsed = ParseCommitRecord(*text, bad);
+    EXPECT_EQ(parsed.status().code(), StatusCode::kCorruption) << bad;
+    EXPECT_NE(parsed.status().message().find(bad), std::string::npos) << parsed.status().ToString();
+  }
+  nlohmann::json j = nlohmann::json::parse(*good_text);
+  const nlohmann::json first = j["objects"][0];
+  struct Edit {
+    const char* name;
+    std::function<void(nlohmann::json&)> apply;
+  };
+  const Edit edits[] = {
+      {"repeated path", [&](nlohmann::json& r) { r["objects"].push_back(first); }},
+      {"no etag", [](nlohmann::json& r) { r["objects"][0].erase("etag"); }},
+      {"negative size", [](nlohmann::json& r) { r["objects"][0]["bytes"] = -1; }},
+      {"empty segment", [](nlohmann::json& r) { r["objects"][0]["path"] = "a//b"; }},
+      {"absolute path", [](nlohmann::json& r) { r["objects"][0]["path"] = "/etc/passwd"; }},
+      {"no objects", [](nlohmann::json& r) { r.erase("objects"); }},
+      {"not a manifest", [](nlohmann::json& r) { r.erase("spec_hash"); }},
+  };
+  for (const Edit& e : edits) {
+    nlohmann::json r = j;
+    e.apply(r);
+    EXPECT_FALSE(ParseCommitRecord(r.dump(), "x").ok()) << e.name;
+  }
+  EXPECT_FALSE(ParseCommitRecord("not json", "x").ok());
 }
 
 INSTANTIATE_TEST_SUITE_P(Servers, ObjectCommitTest, ::testing::Values("s3rver", "moto"),
