@@ -215,6 +215,7 @@ void AddAfterCommands(CLI::App* app, int* exit_code) {
     cmd->add_option("--spec", a->spec, "The migration spec (default: the file the run was started with)");
     cmd->add_option("--logs", a->logs, "Logs directory (default: gaggle-logs beside the state file)");
     cmd->add_option("--state", a->state, "State file")->capture_default_str();
+    AddObjectStoreOptions(cmd);
     CLI::App* verify = cmd->add_subcommand(
         "verify",
         "Check an audit archive: every file against MANIFEST.sha256 and the event log's hash chain.\n"

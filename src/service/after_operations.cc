@@ -114,6 +114,7 @@ Result<ArchiveResult> WriteArchive(const ServiceContext& ctx, const ArchiveReque
   AuditCollectOptions o;
   o.logs_dir = ctx.artifacts;
   o.spec_path = request.spec_path;
+  o.resolver = ctx.resolver;
   GAGGLE_ASSIGN_OR_RETURN(std::vector<AuditFile> files, CollectAuditFiles(ctx.store, request.migration, o));
   GAGGLE_RETURN_IF_ERROR(WriteAuditArchive(request.out, files, ctx.fs));
   ArchiveResult out;

@@ -264,6 +264,14 @@ run_on() {  # run_on KIND
   snapshot v2 > "after-$kind.txt"
   cmp -s "before-$kind.txt" "after-$kind.txt" || { diff "before-$kind.txt" "after-$kind.txt" | head; fail "$kind: a rerun changed objects"; }
 
+  # The audit archive holds every output's commit record, naming its attempt.
+  "$G" archive "s3-estate-$kind" --state "state-$kind.db" --out "audit-$kind.tar.zst" > /dev/null ||
+    fail "$kind: archive failed"
+  "$G" archive verify "audit-$kind.tar.zst" > /dev/null || fail "$kind: archive does not verify"
+  mkdir -p "audit-$kind" && tar --zstd -xf "audit-$kind.tar.zst" -C "audit-$kind"
+  [[ $(grep -l '"attempt"' $(find "audit-$kind" -path '*manifests/*.json') | wc -l) -eq $N ]] ||
+    fail "$kind: the archive lacks the outputs' commit records"
+
   # Rollback quarantines the outputs by server-side copy (each still a checkable commit
   # there), leaves nothing of gaggle's at the targets, and points the catalog back; the next
   # run migrates the datasets again.
