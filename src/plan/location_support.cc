@@ -32,7 +32,8 @@ Status Refuse(const std::vector<PlanRow>& rows, bool check_sources, bool check_t
     }
   }
   if (count == 0) return Status::OK();
-  std::string msg = std::to_string(count) + " location" + (count == 1 ? "" : "s") + " of this plan " + why;
+  std::string msg =
+      std::to_string(count) + (count == 1 ? " location of this plan is " : " locations of this plan are ") + why;
   for (const std::string& l : listed) msg += "\n  " + l;
   if (count > listed.size()) msg += "\n  ... and " + std::to_string(count - listed.size()) + " more";
   return Status::Unsupported(msg);
@@ -44,17 +45,17 @@ bool IsObject(const std::string& uri) { return IsObjectStoreUri(uri); }
 
 Status CheckLocationsAreSupported(const std::vector<PlanRow>& rows, const MigrationSpec& spec) {
   GAGGLE_RETURN_IF_ERROR(Refuse(rows, true, true, Unusable,
-                                "cannot be used by a run: gaggle migrates datasets on local paths (file:///abs or "
+                                "not usable by a run: gaggle migrates datasets on local paths (file:///abs or "
                                 "/abs) and in object storage (s3://, gs://)"));
   if (spec.verify.enabled) {
     GAGGLE_RETURN_IF_ERROR(Refuse(rows, true, true, IsObject,
-                                  "is on object storage, which downstream verification (verify.enabled) cannot read "
+                                  "on object storage, which downstream verification (verify.enabled) cannot read "
                                   "yet: it runs the consumers' queries with DuckDB on local paths. Set "
                                   "verify.enabled: false to migrate them (docs/object-storage.md)"));
   }
   if (spec.agent.kind == AgentSpec::Kind::kExec) {
     GAGGLE_RETURN_IF_ERROR(Refuse(rows, true, false, IsObject,
-                                  "is an object-storage source, which an external agent (agent.exec) cannot read: "
+                                  "object-storage sources, which an external agent (agent.exec) cannot read: "
                                   "the protocol hands it local files; the built-in agent reads them"));
   }
   return Status::OK();

@@ -22,7 +22,7 @@ TEST(LocationSupport, LocalAndObjectStorageWhereTheSpecAllows) {
       {"local to s3", "/lake/a", "s3://new/lake/a"},
       {"s3 to local", "s3://old/lake/a", "/lake/v2/a"},
       {"gs to s3", "gs://old/lake/a", "s3://new/lake/a"},
-      {"hdfs is unusable", "hdfs://nn/lake/a", "/lake/v2/a", false, false, false, "cannot be used by a run"},
+      {"hdfs is unusable", "hdfs://nn/lake/a", "/lake/v2/a", false, false, false, "not usable by a run"},
       {"verification needs local", "/lake/a", "s3://new/lake/a", true, false, false, "verify.enabled"},
       {"auto rollback of s3 targets", "/lake/a", "s3://new/lake/a", false, true, false},
       {"external agent reads local sources", "s3://old/lake/a", "/lake/v2/a", false, false, true, "agent.exec"},
