@@ -9,6 +9,10 @@
 //      external agent wrote another, count rows, content checksum, sha256, row
 //      accounting, dead-letter budget);
 //   6. write the manifest into the staging directory and commit it atomically.
+// An s3:// or gs:// output is staged in a local scratch directory and committed without
+// rename (agent/object_output_committer.h): uploaded to a fresh attempt prefix, the
+// manifest naming it written last; "the committed output" in 3. is the attempt that
+// manifest names, trusted only when the store's listing matches it.
 // On any failure the staging directory is removed and the previous output stays.
 // Errors keep their type: I/O and timeouts are retryable, the rest permanent.
 #pragma once
