@@ -200,6 +200,7 @@ void AddAfterCommands(CLI::App* app, int* exit_code) {
     cmd->add_option("--migration", a->migration, "Only this migration's old datasets");
     cmd->add_flag("--json", a->json, "Print JSON");
     cmd->add_option("--state", a->state, "State file")->capture_default_str();
+    AddObjectStoreOptions(cmd);
     cmd->callback([a, exit_code] { *exit_code = RunGc(*a); });
   }
   {

@@ -6,8 +6,8 @@
 // saved or written, naming the datasets, the locations and the step:
 //   - downstream verification (verify.enabled) reads datasets with DuckDB on local paths;
 //   - an external agent (agent.exec) is handed local file paths, so its sources are local.
-// (gc keeps object-store locations, saying why; rollback quarantines object-store outputs
-// by server-side copy.)
+// (gc collects object-store old data and rollback quarantines object-store outputs, by
+// the same ownership rules.)
 // Any other scheme (hdfs://, http://...) is refused as unusable.
 // Thread-safety: pure function.
 #pragma once

@@ -102,6 +102,7 @@ nlohmann::json GcResult::ToJson() const {
 Result<GcResult> CollectOldData(const ServiceContext& ctx, const GcOptions& options) {
   GcOptions o = options;
   o.actor = ctx.actor;
+  if (o.resolver == nullptr) o.resolver = ctx.resolver;
   GcResult out;
   out.dry_run = o.dry_run;
   GAGGLE_ASSIGN_OR_RETURN(out.report, CollectGarbage(ctx.store, o));

@@ -347,7 +347,28 @@ for i in range(int(sys.argv[2])): s3.upload_file(f"lake/ds{i}.csv", "lake", f"ra
   timeout 300 "$G" run spec-back.yaml --catalog "catalog-s3-$kind.yaml" --state "back-fresh-$kind.db" --json > "back-fresh-$kind.json" 2>> "back-$kind.err" ||
     fail "$kind: reverse rerun failed"
   expect_eq "$(node -e "console.log(JSON.parse(require('fs').readFileSync('back-fresh-$kind.json')).skipped)")" "$N" "$kind: reverse outputs found current"
-  echo "$kind: reverse estate (s3:// sources, local targets) migrated and found current on rerun"
+
+  # gc of the old data in object storage: after the retention, exactly the listed objects
+  # go; one rewritten since it was read, and objects nobody listed, stay.
+  $PY -c 'import boto3, sys
+s3 = boto3.client("s3", endpoint_url=sys.argv[1], region_name="us-east-1")
+s3.put_object(Bucket="lake", Key="raw/foreign.csv", Body=b"a,b\n1,2\n")
+s3.put_object(Bucket="lake", Key="raw/ds0.csv.notes", Body=b"theirs")
+s3.put_object(Bucket="lake", Key="raw/ds5.csv", Body=b"rewritten since the migration read it\n")' "$GAGGLE_S3_ENDPOINT"
+  "$G" gc --state "back-$kind.db" --now 2099-01-01T00:00:00Z --json > "gc-$kind.json" 2>> "back-$kind.err" ||
+    { cat "gc-$kind.json" "back-$kind.err"; fail "$kind: gc of object-store old data failed"; }
+  $PY - "$GAGGLE_S3_ENDPOINT" "$N" "gc-$kind.json" <<'PY' || fail "$kind: gc deleted the wrong objects"
+import boto3, json, sys
+s3 = boto3.client("s3", endpoint_url=sys.argv[1], region_name="us-east-1")
+n, report = int(sys.argv[2]), json.load(open(sys.argv[3]))
+left = {o["Key"] for page in s3.get_paginator("list_objects_v2").paginate(Bucket="lake", Prefix="raw/")
+        for o in page.get("Contents", [])}
+assert left == {f"raw/ds{n - 1}.csv", "raw/foreign.csv", "raw/ds0.csv.notes"}, left
+assert s3.get_object(Bucket="lake", Key=f"raw/ds{n - 1}.csv")["Body"].read().startswith(b"rewritten"), "changed object"
+assert report["files"] == n - 1, report
+print(f"gc deleted {report['files']} objects, {report['bytes']} bytes; kept {sorted(left)}")
+PY
+  echo "$kind: reverse estate (s3:// sources, local targets) migrated and found current on rerun; gc deleted the listed old objects only"
 }
 
 ran=()
