@@ -3,17 +3,20 @@
 # s3rver (npm; checks every Signature V4) and on moto's server when Python's moto is
 # installed (the script prints which ran). For each server:
 #   1. `gaggle run` to the end (verification off: it reads local paths only), then an
-#      independent client (boto3, else the AWS CLI, else gaggle's own validate) reads every
-#      dataset back: T's manifest names one attempt whose listing is exactly the objects it
-#      lists (sizes, ETags), each data object's sha256 is the manifest's, and DuckDB counts
-#      the downloaded rows against the manifest's and the source's;
+#      independent client (boto3; without it, gaggle's own validate) reads every dataset
+#      back: T's manifest names one attempt whose listing is exactly the objects it lists
+#      (sizes, ETags), each data object's sha256 is the manifest's, and DuckDB counts the
+#      downloaded rows against the manifest's and the source's; the catalog is cut over
+#      with the output's schema, and the audit archive holds every commit record;
 #   2. a rerun (same state) and a rerun from a fresh state change no object;
-#   3. gaggle run killed with SIGKILL at most 5 times (each run under a timeout), then run to
-#      the end: after every kill no dataset shows a commit that does not check out, and at
-#      the end every dataset has one attempt and (moto) no incomplete multipart upload.
-# Also: `gaggle rollback` quarantines object-store outputs (server-side copy, then delete) and
-# the next run migrates them again; and the reverse
-# estate (the same files as s3:// sources, local targets) runs to the end and reruns as a no-op.
+#   3. `gaggle rollback` quarantines the outputs (server-side copy, then delete; the
+#      quarantine checks out like a commit) and the next run migrates them again;
+#   4. gaggle run killed with SIGKILL 5 times (within 1.5 s, or on moto as soon as an upload
+#      is in flight), then run to the end: after every kill no dataset shows a commit that
+#      does not check out; at the end every dataset has one attempt and (moto, which can
+#      list them) no incomplete multipart upload;
+#   5. the reverse estate (the same files as s3:// sources, local targets) runs to the end
+#      and reruns as a no-op, and gc deletes its old objects but a rewritten and foreign ones.
 source "$ROOT/tests/lib.sh"
 G="$1"
 PY=python3
