@@ -26,9 +26,10 @@ namespace gaggle {
 struct AgentTask {
   std::string migration;               // spec name
   std::string dataset_id;              // catalog id, or the input path for one-off runs
-  std::string input_path;              // file or directory
+  std::string input_path;              // file or directory (a local path, or an s3:// / gs:// URI)
+  FileSystem* input_fs = nullptr;      // where input_path lives; set by RunAgent (nullptr: local)
   std::optional<Format> input_format;  // default: from each file's extension
-  std::string output_path;             // dataset directory to create or replace
+  std::string output_path;             // dataset directory or object prefix to create or replace
   int attempt = 1;
   std::optional<std::chrono::milliseconds> timeout;
   std::string log_path;  // task log (external agents' stderr); empty = none

@@ -9,11 +9,16 @@
 //      external agent wrote another, count rows, content checksum, sha256, row
 //      accounting, dead-letter budget);
 //   6. write the manifest into the staging directory and commit it atomically.
+// An s3:// or gs:// output is staged in a local scratch directory and committed without
+// rename (agent/object_output_committer.h): uploaded to a fresh attempt prefix, the
+// manifest naming it written last; "the committed output" in 3. is the attempt that
+// manifest names, trusted only when the store's listing matches it.
 // On any failure the staging directory is removed and the previous output stays.
 // Errors keep their type: I/O and timeouts are retryable, the rest permanent.
 #pragma once
 
 #include "agent/agent.h"
+#include "storage/file_system_resolver.h"
 
 namespace gaggle {
 
@@ -27,10 +32,17 @@ struct AgentRunResult {
   bool skipped = false;  // output was already current
   Manifest manifest;
   std::string message;
+  // Where the committed files are: the output directory, or on an object store the
+  // committed attempt's prefix (OUTPUT/_gaggle_attempts/ID).
+  std::string output_root;
 };
 
+// `fs` serves local paths (the staging directory is always local); `resolver` serves
+// s3:// and gs:// sources and outputs (nullptr: object stores configured from the
+// environment alone). An object-store output is staged locally, then committed without
+// rename by ObjectOutputCommitter; a local one by OutputCommitter, as before.
 Result<AgentRunResult> RunAgent(Agent* agent, const MigrationSpec& spec, const AgentTask& task,
                                 CancellationToken* token, const ProgressCallback& progress,
-                                FileSystem* fs = FileSystem::Default());
+                                FileSystem* fs = FileSystem::Default(), FileSystemResolver* resolver = nullptr);
 
 }  // namespace gaggle

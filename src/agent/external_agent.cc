@@ -71,6 +71,11 @@ Result<std::unique_ptr<ExternalAgent>> ExternalAgent::Make(const MigrationSpec& 
 Result<StagedOutput> ExternalAgent::Stage(const AgentTask& task, const InputFingerprint& input,
                                           const std::string& staging_dir, const CancellationToken& token,
                                           const ProgressCallback& progress) {
+  if (task.input_path.find("://") != std::string::npos) {
+    // The protocol hands the executable local file paths; an object-store source has none.
+    return Status::Unsupported("external agent '" + identity().name + "' reads local files only; the source " +
+                               task.input_path + " is on an object store (the built-in agent reads it)");
+  }
   nlohmann::json request;
   request["protocol"] = 1;
   request["migration"] = task.migration;

@@ -34,7 +34,8 @@ TransformAgent::TransformAgent(const MigrationSpec& spec) : spec_(spec), identit
 Result<StagedOutput> TransformAgent::Stage(const AgentTask& task, const InputFingerprint& input,
                                            const std::string& staging_dir, const CancellationToken& token,
                                            const ProgressCallback& progress) {
-  FileSystem* fs = FileSystem::Default();
+  FileSystem* fs = FileSystem::Default();  // the staging directory is local
+  FileSystem* input_fs = task.input_fs ? task.input_fs : fs;
   StagedOutput staged;
   ContentChecksum checksum;
   DeadLetterWriter dead_letters(fs, staging_dir + "/" + kDeadLetterFileName);
@@ -51,7 +52,7 @@ Result<StagedOutput> TransformAgent::Stage(const AgentTask& task, const InputFin
     // value that does not parse becomes a cast failure (a dead letter), not a read error
     // for the whole file after type inference guessed from the first rows.
     TypeTextAs(format, spec_.transform.source_schema, &read_options);
-    GAGGLE_ASSIGN_OR_RETURN(auto opened, OpenReader(file.path, format, read_options, fs));
+    GAGGLE_ASSIGN_OR_RETURN(auto opened, OpenReader(file.path, format, read_options, input_fs));
     // The next batch is decoded on a second thread while this one is transformed and written.
     std::unique_ptr<BatchReader> reader = MaybePrefetch(std::move(opened), true);
     auto transformer = Transformer::Make(spec_.transform, *reader->schema());

@@ -11,6 +11,7 @@
 #include "common/dataset_location.h"
 #include "dataset/manifest.h"
 #include "fleet/run_log.h"
+#include "storage/object_uri.h"
 
 namespace gaggle {
 namespace {
@@ -95,7 +96,22 @@ void NoteAgent(const std::string& manifest_text, const std::string& dataset_id, 
 }
 
 // tasks.jsonl, validations.jsonl, each committed output's manifest, and agents.json.
-Status CollectTasks(StateStore* store, const std::string& migration, std::vector<AuditFile>* files) {
+// The text of an output's commit record: its manifest (on an object store, the one naming
+// the committed attempt). An error when nothing is committed there.
+Result<std::string> CommittedManifestText(const std::string& target_uri, FileSystemResolver* resolver) {
+  if (IsObjectStoreUri(target_uri)) {
+    static FileSystemResolver* environment = new FileSystemResolver();
+    GAGGLE_ASSIGN_OR_RETURN(ObjectUri uri, ParseObjectUri(target_uri));
+    GAGGLE_ASSIGN_OR_RETURN(ObjectStoreFileSystem * store,
+                            (resolver ? resolver : environment)->ObjectStore(uri.scheme));
+    return ReadFileToString(store, uri.Child(kManifestFileName).ToString());
+  }
+  GAGGLE_ASSIGN_OR_RETURN(std::string dir, LocalPathFromUri(target_uri));
+  return ReadWholeFile(fs::path(dir) / kManifestFileName);
+}
+
+Status CollectTasks(StateStore* store, const std::string& migration, FileSystemResolver* resolver,
+                    std::vector<AuditFile>* files) {
   GAGGLE_ASSIGN_OR_RETURN(std::vector<TaskRecord> tasks, store->LoadTasks(migration));
   std::string tasks_jsonl, validations_jsonl;
   std::map<std::string, Json> agents;  // digest -> identity and datasets
@@ -111,10 +127,7 @@ Status CollectTasks(StateStore* store, const std::string& migration, std::vector
                                  {"summary", v->summary},
                                  {"report", report.is_discarded() ? Json(v->report) : report}});
     }
-    auto dir = LocalPathFromUri(t.target_uri);
-    if (!dir.ok()) continue;
-    const fs::path manifest_path = fs::path(*dir) / kManifestFileName;
-    auto manifest_text = ReadWholeFile(manifest_path);
+    auto manifest_text = CommittedManifestText(t.target_uri, resolver);
     if (!manifest_text.ok()) continue;  // nothing committed (failed, rolled back)
     files->push_back({"manifests/" + RunLog::SafeFileName(t.dataset_id) + ".json", *manifest_text});
     NoteAgent(*manifest_text, t.dataset_id, &agents);
@@ -225,7 +238,7 @@ Result<std::vector<AuditFile>> CollectAuditFiles(StateStore* store, const std::s
   if (plan) files.push_back({"plan.json", Dump(PlanToJson(*plan))});
   files.push_back({"run.json", Dump(RunJson(*run, spec_path))});
 
-  GAGGLE_RETURN_IF_ERROR(CollectTasks(store, migration, &files));
+  GAGGLE_RETURN_IF_ERROR(CollectTasks(store, migration, options.resolver, &files));
   GAGGLE_ASSIGN_OR_RETURN(AuditFile events, EventsFile(store));
   files.push_back(std::move(events));
   GAGGLE_ASSIGN_OR_RETURN(AuditFile approvals, ApprovalsFile(store, migration));

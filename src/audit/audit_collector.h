@@ -22,6 +22,7 @@
 
 #include "audit/audit_archive.h"
 #include "common/status.h"
+#include "storage/file_system_resolver.h"
 #include "store/state_store.h"
 
 namespace gaggle {
@@ -29,6 +30,9 @@ namespace gaggle {
 struct AuditCollectOptions {
   std::string logs_dir;   // the run's logs directory (gaggle-logs beside the state file)
   std::string spec_path;  // the spec file; the run record's when empty
+  // The object stores of s3:// and gs:// outputs, whose commit records (manifests naming the
+  // committed attempt, with its objects) go into the archive; nullptr: the environment's.
+  FileSystemResolver* resolver = nullptr;
 };
 
 // NotFound when the migration has no run record or its spec file cannot be read.

@@ -200,6 +200,7 @@ void AddAfterCommands(CLI::App* app, int* exit_code) {
     cmd->add_option("--migration", a->migration, "Only this migration's old datasets");
     cmd->add_flag("--json", a->json, "Print JSON");
     cmd->add_option("--state", a->state, "State file")->capture_default_str();
+    AddObjectStoreOptions(cmd);
     cmd->callback([a, exit_code] { *exit_code = RunGc(*a); });
   }
   {
@@ -215,6 +216,7 @@ void AddAfterCommands(CLI::App* app, int* exit_code) {
     cmd->add_option("--spec", a->spec, "The migration spec (default: the file the run was started with)");
     cmd->add_option("--logs", a->logs, "Logs directory (default: gaggle-logs beside the state file)");
     cmd->add_option("--state", a->state, "State file")->capture_default_str();
+    AddObjectStoreOptions(cmd);
     CLI::App* verify = cmd->add_subcommand(
         "verify",
         "Check an audit archive: every file against MANIFEST.sha256 and the event log's hash chain.\n"

@@ -3,6 +3,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -45,6 +46,7 @@ Result<CliContext> OpenCliContext(const std::string& state, const std::string& a
   c.ctx.store = c.store.get();
   c.ctx.actor = OperatorName();
   c.ctx.artifacts = artifacts.empty() ? service::DefaultArtifactsDir(path) : artifacts;
+  c.ctx.resolver = CliResolver();
   return c;
 }
 
@@ -57,6 +59,38 @@ Status AttachWorkQueue(CliContext* c, const std::string& state, const std::strin
   c->work_queue = std::move(queue);
   c->ctx.work_queue = c->work_queue.get();
   return Status::OK();
+}
+
+namespace {
+struct ObjectStoreFlags {
+  std::string endpoint;
+  std::string addressing;
+};
+ObjectStoreFlags& Flags() {
+  static ObjectStoreFlags flags;
+  return flags;
+}
+}  // namespace
+
+void AddObjectStoreOptions(CLI::App* cmd) {
+  cmd->add_option("--s3-endpoint", Flags().endpoint,
+                  "S3-compatible endpoint for s3:// locations, http(s)://HOST[:PORT] (MinIO, Ceph, s3rver...); "
+                  "default: $GAGGLE_S3_ENDPOINT, else $AWS_ENDPOINT_URL_S3/$AWS_ENDPOINT_URL or the AWS profile's "
+                  "endpoint_url, else AWS. Credentials: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or the AWS shared "
+                  "files (docs/object-storage.md)");
+  cmd->add_option("--s3-addressing", Flags().addressing,
+                  "path or virtual (default: path with an endpoint override, virtual-host on AWS)")
+      ->check(CLI::IsMember({"path", "virtual"}));
+}
+
+FileSystemResolver* CliResolver() {
+  static FileSystemResolver* resolver = [] {
+    ObjectStoreConfig config;
+    config.s3_endpoint = Flags().endpoint;  // else GAGGLE_S3_ENDPOINT, read by the resolver
+    config.addressing = Flags().addressing;
+    return new FileSystemResolver(config);
+  }();
+  return resolver;
 }
 
 std::string HumanDuration(double seconds) {

@@ -14,7 +14,12 @@
 #include "common/json_text.h"
 #include "common/status.h"
 #include "service/service_context.h"
+#include "storage/file_system_resolver.h"
 #include "store/state_store.h"
+
+namespace CLI {
+class App;
+}
 
 namespace gaggle::cli {
 
@@ -46,6 +51,15 @@ Result<CliContext> OpenCliContext(const std::string& state, const std::string& a
 // Opens the work queue of a PostgreSQL `state` into c (ctx.work_queue); InvalidArgument
 // naming `flag` for a SQLite state, whose agents run in one process.
 Status AttachWorkQueue(CliContext* c, const std::string& state, const std::string& flag);
+// Object storage for the commands that touch data. AddObjectStoreOptions registers, on a
+// command, --s3-endpoint URL (an S3-compatible store such as MinIO, Ceph or s3rver; else
+// $GAGGLE_S3_ENDPOINT, then the AWS variables and profile) and --s3-addressing path|virtual.
+// CliResolver() is the process's one FileSystemResolver, built on first use from them; every
+// context OpenCliContext makes carries it. Credentials come from the environment or the AWS
+// shared files only, never from a flag, and are never printed.
+void AddObjectStoreOptions(CLI::App* cmd);
+FileSystemResolver* CliResolver();
+
 std::string HumanDuration(double seconds);  // "42s", "3m05s", "2h10m"
 // A multi-line message with every line after the first indented, for lists.
 std::string Indented(const std::string& text, const std::string& indent = "      ");

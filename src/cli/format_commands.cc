@@ -150,13 +150,18 @@ Status Convert(const ConvertArgs& args) {
   write_options.row_group_rows = args.row_group_rows;
   write_options.dictionary = args.dictionary;
 
-  FileSystem* fs = FileSystem::Default();
-  GAGGLE_ASSIGN_OR_RETURN(FileInfo in_info, fs->Stat(args.input));
-  GAGGLE_ASSIGN_OR_RETURN(auto opened, OpenReader(args.input, in_format, read_options, fs));
+  // Either side may be an s3:// or gs:// object (--s3-endpoint).
+  GAGGLE_ASSIGN_OR_RETURN(ResolvedLocation in, CliResolver()->Resolve(args.input));
+  GAGGLE_ASSIGN_OR_RETURN(ResolvedLocation out, CliResolver()->Resolve(args.output));
+  GAGGLE_ASSIGN_OR_RETURN(FileInfo in_info, in.fs->Stat(in.path));
+  GAGGLE_ASSIGN_OR_RETURN(auto opened, OpenReader(in.path, in_format, read_options, in.fs));
   std::unique_ptr<BatchReader> reader = MaybePrefetch(std::move(opened), args.threads > 1);
   // Write under a temporary name and rename, so a failed or killed convert never leaves a
-  // file that looks complete.
-  std::string tmp = args.output + ".gaggle-tmp-" + std::to_string(::getpid());
+  // file that looks complete. An object appears only when its upload completes, so it is
+  // written under its own name.
+  FileSystem* fs = out.fs;
+  const bool local_out = out.fs == FileSystem::Default();
+  std::string tmp = local_out ? out.path + ".gaggle-tmp-" + std::to_string(::getpid()) : out.path;
   auto writer_result = OpenWriter(tmp, out_format, reader->schema(), write_options, fs);
   if (!writer_result.ok()) return writer_result.status();
   std::unique_ptr<BatchWriter> writer = std::move(writer_result).value();
@@ -181,12 +186,12 @@ Status Convert(const ConvertArgs& args) {
   }
   if (st.ok()) st = writer->Finish();
   writer.reset();
-  if (st.ok()) st = fs->Rename(tmp, args.output);
+  if (st.ok() && local_out) st = fs->Rename(tmp, out.path);
   if (!st.ok()) {
-    (void)fs->RemoveFile(tmp);
+    if (local_out) (void)fs->RemoveFile(tmp);
     return st;
   }
-  GAGGLE_ASSIGN_OR_RETURN(FileInfo out_info, fs->Stat(args.output));
+  GAGGLE_ASSIGN_OR_RETURN(FileInfo out_info, fs->Stat(out.path));
   double secs = progress.ElapsedSeconds();
   if (!args.quiet) {
     std::cerr << "gaggle: converted " << rows << " rows " << FormatName(in_format) << " -> " << FormatName(out_format)
@@ -231,6 +236,7 @@ void AddConvertCommand(CLI::App* app, int* exit_code) {
       ->check(CLI::Range(1, 2))
       ->capture_default_str();
   cmd->add_flag("-q,--quiet", args->quiet, "No progress or summary on stderr");
+  AddObjectStoreOptions(cmd);
   cmd->callback([args, exit_code] {
     Status st = Convert(*args);
     *exit_code = st.ok() ? kExitOk : ReportError(st);

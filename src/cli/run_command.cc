@@ -191,6 +191,7 @@ void AddRunCommand(CLI::App* app, int* exit_code) {
   cmd->add_option("--logs", args->logs, "Log directory (default: gaggle-logs/ beside the state file)");
   cmd->add_option("--concurrency", args->concurrency, "Agents at once (default: the spec's fleet.concurrency)")
       ->check(CLI::Range(1, 4096));
+  AddObjectStoreOptions(cmd);
   cmd->add_flag("--json", args->json, "Print the final summary as JSON (no progress display)");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress display");
   cmd->add_flag("--exit-when-paused", args->exit_when_paused,

@@ -10,6 +10,7 @@
 #include "cli/cli_support.h"
 #include "server/api_server.h"
 #include "service/token_operations.h"
+#include "store/postgres_url.h"
 
 namespace gaggle::cli {
 namespace {
@@ -67,7 +68,7 @@ int RunServe(const ServeArgs& a) {
     demo_secret = t->secret;
   }
   if (Status s = (*server)->Start(); !s.ok()) return ReportError(s);
-  std::cout << "gaggle serve: listening on " << (*server)->url() << " (state " << a.state << ")\n"
+  std::cout << "gaggle serve: listening on " << (*server)->url() << " (state " << RedactPostgresUrl(a.state) << ")\n"
             << "  dashboard: " << (*server)->url() << "/\n"
             << "  API:       " << (*server)->url() << "/api/v1/openapi.json\n";
   if (!demo_secret.empty()) std::cout << "  demo token (admin, shown once): " << demo_secret << "\n";
@@ -150,7 +151,7 @@ void AddServeCommand(CLI::App* app, int* exit_code) {
   auto a = std::make_shared<ServeArgs>();
   CLI::App* cmd = app->add_subcommand(
       "serve", "Serve the HTTP API v1, the dashboard and /metrics over a state (docs/control-plane.md)");
-  cmd->add_option("--state", a->state, "State file (SQLite; the control plane does not serve PostgreSQL states yet)")
+  cmd->add_option("--state", a->state, "State: a SQLite file or a PostgreSQL URL (postgres://user@host/db)")
       ->capture_default_str();
   cmd->add_option("--listen", a->listen, "HOST:PORT to listen on (loopback unless told otherwise)")
       ->capture_default_str();
@@ -181,16 +182,16 @@ void AddTokenCommands(CLI::App* app, int* exit_code) {
   CLI::App* create = token->add_subcommand("create", "Create a token and print its secret (once)");
   create->add_option("--name", a->name, "Who uses it (recorded as the actor of its changes)")->required();
   create->add_option("--role", a->role, "viewer, operator or admin")->capture_default_str();
-  create->add_option("--state", a->state, "State file")->capture_default_str();
+  create->add_option("--state", a->state, "State: a SQLite file or a PostgreSQL URL")->capture_default_str();
   create->add_flag("--json", a->json, "Print JSON");
   create->callback([a, exit_code] { *exit_code = RunTokenCreate(*a); });
   CLI::App* list = token->add_subcommand("list", "List tokens (never their secrets)");
-  list->add_option("--state", a->state, "State file")->capture_default_str();
+  list->add_option("--state", a->state, "State: a SQLite file or a PostgreSQL URL")->capture_default_str();
   list->add_flag("--json", a->json, "Print JSON");
   list->callback([a, exit_code] { *exit_code = RunTokenList(*a); });
   CLI::App* revoke = token->add_subcommand("revoke", "Revoke a token by id or name");
   revoke->add_option("token", a->token, "Token id (tok_...) or name")->required();
-  revoke->add_option("--state", a->state, "State file")->capture_default_str();
+  revoke->add_option("--state", a->state, "State: a SQLite file or a PostgreSQL URL")->capture_default_str();
   revoke->callback([a, exit_code] { *exit_code = RunTokenRevoke(*a); });
 }
 

@@ -11,6 +11,7 @@
 #include "cli/cli_support.h"
 #include "dataset/format_table.h"
 #include "spec/spec_values.h"
+#include "storage/object_uri.h"
 
 namespace gaggle::cli {
 namespace {
@@ -30,6 +31,7 @@ nlohmann::json ResultToJson(const AgentRunResult& r) {
   nlohmann::json j = r.manifest.ToJson();
   j["skipped"] = r.skipped;
   j["message"] = r.message;
+  j["output_root"] = r.output_root;
   return j;
 }
 
@@ -62,15 +64,19 @@ int RunTransform(const TransformArgs& args) {
     if (!d.ok()) return ReportError(d.status());
     task.timeout = *d;
   }
-  task.log_path = args.output + ".agent.log";
+  // An external agent's stderr goes beside a local output; an object-store output has no "beside".
+  task.log_path = IsObjectStoreUri(args.output) ? "" : args.output + ".agent.log";
   CancellationToken token;
   ProgressPrinter progress(!args.quiet && !args.json && ::isatty(STDERR_FILENO));
-  auto result = RunAgent(agent->get(), *spec, task, &token, [&](const AgentProgress& p) {
-    progress.Maybe([&] {
-      return "transformed " + HumanCount(static_cast<double>(p.rows)) + " rows (" +
-             HumanCount(static_cast<double>(p.rows) / std::max(progress.ElapsedSeconds(), 1e-9)) + " rows/s)";
-    });
-  });
+  auto result = RunAgent(
+      agent->get(), *spec, task, &token,
+      [&](const AgentProgress& p) {
+        progress.Maybe([&] {
+          return "transformed " + HumanCount(static_cast<double>(p.rows)) + " rows (" +
+                 HumanCount(static_cast<double>(p.rows) / std::max(progress.ElapsedSeconds(), 1e-9)) + " rows/s)";
+        });
+      },
+      FileSystem::Default(), CliResolver());
   if (!result.ok()) {
     if (args.json) {
       std::cout << nlohmann::json({{"ok", false},
@@ -101,7 +107,7 @@ int RunTransform(const TransformArgs& args) {
             << "  rows in        " << m.counts.rows_in << "\n"
             << "  rows out       " << m.counts.rows_out << "\n"
             << "  dead-lettered  " << m.counts.dead_lettered
-            << (m.counts.dead_lettered ? "  (" + args.output + "/" + kDeadLetterFileName + ")" : "") << "\n"
+            << (m.counts.dead_lettered ? "  (" + result->output_root + "/" + kDeadLetterFileName + ")" : "") << "\n"
             << "  filtered       " << m.counts.filtered << "\n"
             << "  bytes          " << HumanBytes(static_cast<double>(m.input.total_bytes)) << " -> "
             << HumanBytes(static_cast<double>(bytes)) << " in " << m.outputs.size() << " file(s)\n"
@@ -127,6 +133,7 @@ void AddTransformCommand(CLI::App* app, int* exit_code) {
   cmd->add_option("--from", args->from, "Source format when extensions do not tell (avro, csv, jsonl, parquet)");
   cmd->add_option("--timeout", args->timeout, "Give up after this long (e.g. 90s, 10m, 1h); a retryable error");
   cmd->add_option("--dataset", args->dataset, "Dataset id recorded in logs (default: the input path)");
+  AddObjectStoreOptions(cmd);
   cmd->add_flag("--json", args->json, "Print the result (the manifest plus skipped/message) as JSON");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress on stderr");
   cmd->callback([args, exit_code] { *exit_code = RunTransform(*args); });

@@ -47,6 +47,7 @@ int Validate(const ValidateArgs& args) {
   request.save = !args.state.empty();
   request.dataset = args.dataset;
   service::ServiceContext ctx;
+  ctx.resolver = CliResolver();
   CliContext opened;
   if (request.save) {
     auto c = OpenCliContext(args.state);
@@ -87,6 +88,7 @@ void AddValidateCommand(CLI::App* app, int* exit_code) {
   cmd->add_option("--state", args->state,
                   "Also keep the result in this state store (as `gaggle run` does for every dataset)");
   cmd->add_option("--dataset", args->dataset, "Dataset id to keep the result under (default: the old path)");
+  AddObjectStoreOptions(cmd);
   cmd->callback([args, exit_code] { *exit_code = Validate(*args); });
 }
 

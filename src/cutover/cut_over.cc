@@ -3,12 +3,14 @@
 #include <filesystem>
 #include <set>
 
+#include "agent/object_output_committer.h"
 #include "columnar/value_format.h"
 #include "common/dataset_location.h"
 #include "common/file_system.h"
 #include "common/location_identity.h"
 #include "dataset/format_table.h"
 #include "dataset/manifest.h"
+#include "storage/file_system_resolver.h"
 
 namespace gaggle {
 
@@ -42,6 +44,23 @@ Result<Catalog> CatalogBeforeCutOver(Catalog catalog, const std::vector<CutoverR
     e.schema_version = c->previous.schema_version;
   }
   return Catalog::FromSorted(std::move(entities), catalog.edges());
+}
+
+// The output schema its manifest records; "" when there is no readable commit record.
+static std::string CommittedSchema(const std::string& target_uri, FileSystemResolver* resolver) {
+  if (IsObjectStoreUri(target_uri)) {
+    static FileSystemResolver* environment = new FileSystemResolver();
+    auto uri = ParseObjectUri(target_uri);
+    if (!uri.ok()) return "";
+    auto store = (resolver ? resolver : environment)->ObjectStore(uri->scheme);
+    if (!store.ok()) return "";
+    auto committed = LoadCommittedObjectOutput(*store, uri->ToString());
+    return committed.ok() ? committed->manifest.output_schema.ToString() : "";
+  }
+  auto dir = LocalPathFromUri(target_uri);
+  if (!dir.ok()) return "";
+  auto manifest = Manifest::Load(FileSystem::Default(), (std::filesystem::path(*dir) / kManifestFileName).string());
+  return manifest.ok() ? manifest->output_schema.ToString() : "";
 }
 
 Result<CutOverReport> CutOverMigration(StateStore* store, const MigrationSpec& spec, const CutOverOptions& options,
@@ -89,10 +108,7 @@ Result<CutOverReport> CutOverMigration(StateStore* store, const MigrationSpec& s
     r.next.format = FormatName(spec.target.format);
     r.next.schema_version = spec.version;
     // The schema the output was written with, from its commit record.
-    if (auto dir = LocalPathFromUri(t.target_uri); dir.ok()) {
-      auto manifest = Manifest::Load(FileSystem::Default(), (std::filesystem::path(*dir) / kManifestFileName).string());
-      if (manifest.ok()) r.next.schema = manifest->output_schema.ToString();
-    }
+    r.next.schema = CommittedSchema(t.target_uri, options.resolver);
     r.cut_at = now;
     r.retain_until = report.retain_until;
     records.push_back(std::move(r));

@@ -13,6 +13,7 @@
 
 #include "common/status.h"
 #include "spec/migration_spec.h"
+#include "storage/file_system_resolver.h"
 #include "store/state_store.h"
 
 namespace gaggle {
@@ -20,6 +21,9 @@ namespace gaggle {
 struct CutOverOptions {
   std::string actor = "gaggle";
   std::string now;  // ISO 8601 UTC; the current time when empty
+  // The object stores of s3:// and gs:// outputs, whose commit record holds the schema
+  // recorded in the catalog; nullptr: configured from the environment alone.
+  FileSystemResolver* resolver = nullptr;
 };
 
 struct CutOverReport {

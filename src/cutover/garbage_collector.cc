@@ -3,11 +3,14 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "agent/object_output_committer.h"
 #include "common/file_system.h"
 #include "common/listed_file_deleter.h"
 #include "common/location_identity.h"
 #include "cutover/cut_over.h"
 #include "dataset/manifest.h"
+#include "storage/listed_object_deleter.h"
+#include "storage/object_uri.h"
 
 namespace gaggle {
 namespace {
@@ -98,12 +101,17 @@ Result<std::string> RetainedElsewhere(const CutoverRecord& c, const CanonicalLoc
   return std::string();
 }
 
+FileSystemResolver* ResolverOf(const GcOptions& options) {
+  static FileSystemResolver* environment = new FileSystemResolver();
+  return options.resolver ? options.resolver : environment;
+}
+
 // Why `prev` (the previous location of `c`) must not be deleted, or "" when it may.
 Result<std::string> OwnershipProblem(const CutoverRecord& c, const CanonicalLocation& prev, const Estate& estate,
                                      int64_t now_us, RunStates* runs) {
   if (Status st = CheckNotSystemLocation(prev); !st.ok()) return st.message();
   std::string link;
-  if (!HasNoSymlinkComponent(prev.path, &link)) {
+  if (prev.is_local() && !HasNoSymlinkComponent(prev.path, &link)) {
     return "its previous location passes through the symlink " + link +
            ", which gaggle did not create (it never deletes through one)";
   }
@@ -122,21 +130,31 @@ Result<std::string> OwnershipProblem(const CutoverRecord& c, const CanonicalLoca
 
 // The files the migration read at `prev`: the input listing of the new output's
 // manifest. Sets `why` when there is none that describes `prev`.
-std::vector<ListedFile> Listing(const CutoverRecord& c, const CanonicalLocation& prev, std::string* why) {
+std::vector<ListedFile> Listing(const CutoverRecord& c, const CanonicalLocation& prev, FileSystemResolver* resolver,
+                                std::string* why) {
   auto next = Canonicalize(c.next.uri);
-  if (!next.ok() || !next->is_local()) {
-    *why = "no listing of its files: the new location " + c.next.uri + " is not a local path";
+  if (!next.ok() || (!next->is_local() && !IsObjectStoreUri(c.next.uri))) {
+    *why = "no listing of its files: the new location " + c.next.uri + " is neither a local path nor object storage";
     return {};
   }
-  const std::string manifest_path = next->path + "/" + kManifestFileName;
-  auto manifest = Manifest::Load(FileSystem::Default(), manifest_path);
+  const std::string manifest_path = next->is_local() ? next->path + "/" + kManifestFileName : next->ToUri();
+  Result<Manifest> manifest = Status::NotFound("");
+  if (next->is_local()) {
+    manifest = Manifest::Load(FileSystem::Default(), manifest_path);
+  } else if (auto store = resolver->ObjectStore(next->scheme); !store.ok()) {
+    manifest = store.status();
+  } else if (auto committed = LoadCommittedObjectOutput(*store, next->ToUri()); committed.ok()) {
+    manifest = std::move(committed->manifest);  // the commit that checks out against its listing
+  } else {
+    manifest = committed.status();
+  }
   if (!manifest.ok()) {
     *why = "no listing of its files (" + manifest.status().message() + "); gaggle deletes only files it listed";
     return {};
   }
   auto root = Canonicalize(manifest->input.root);
   if (!root.ok() || !SameLocation(*root, prev)) {
-    *why = "the listing in " + manifest_path + " describes " + manifest->input.root + ", not " + prev.path;
+    *why = "the listing in " + manifest_path + " describes " + manifest->input.root + ", not " + prev.ToUri();
     return {};
   }
   std::vector<ListedFile> out;
@@ -145,9 +163,9 @@ std::vector<ListedFile> Listing(const CutoverRecord& c, const CanonicalLocation&
 }
 
 // Listed files that are still there, for a dry run.
-void MeasureListed(const std::string& root, const std::vector<ListedFile>& files, GcItem* item) {
+void MeasureListed(FileSystem* fs, const std::string& root, const std::vector<ListedFile>& files, GcItem* item) {
   for (const ListedFile& f : files) {
-    auto info = FileSystem::Default()->Stat(f.relative_path.empty() ? root : root + "/" + f.relative_path);
+    auto info = fs->Stat(f.relative_path.empty() ? root : root + "/" + f.relative_path);
     if (!info.ok() || info->is_directory) continue;
     item->files += 1;
     item->bytes += static_cast<int64_t>(info->size);
@@ -179,7 +197,13 @@ Status Collect(StateStore* store, const CutoverRecord& c, const CanonicalLocatio
     }
     GAGGLE_RETURN_IF_ERROR(st);
   }
-  GAGGLE_ASSIGN_OR_RETURN(ListedDeleteReport del, DeleteListedFiles(prev.path, files, options.before_unlink));
+  ListedDeleteReport del;
+  if (prev.is_local()) {
+    GAGGLE_ASSIGN_OR_RETURN(del, DeleteListedFiles(prev.path, files, options.before_unlink));
+  } else {
+    GAGGLE_ASSIGN_OR_RETURN(ObjectStoreFileSystem * store, ResolverOf(options)->ObjectStore(prev.scheme));
+    GAGGLE_ASSIGN_OR_RETURN(del, DeleteListedObjects(store, prev.ToUri(), files, options.before_unlink));
+  }
   item->files = del.files;
   item->bytes = del.bytes;
   item->left = del.left;
@@ -216,22 +240,27 @@ Result<GcReport> CollectGarbage(StateStore* store, const GcOptions& options) {
       GAGGLE_ASSIGN_OR_RETURN(item.reason, NotDue(c, now_us, &runs));
     }
     auto prev = Canonicalize(c.previous.uri);
-    if (item.reason.empty() && (!prev.ok() || !prev->is_local())) {
-      item.reason = "its previous location " + c.previous.uri + " is not an absolute local path";
+    if (item.reason.empty() && (!prev.ok() || (!prev->is_local() && !IsObjectStoreUri(c.previous.uri)))) {
+      item.reason = "its previous location " + c.previous.uri + " is neither an absolute local path nor object storage";
     }
-    if (prev.ok()) item.path = prev->path;
+    if (prev.ok()) item.path = prev->is_local() ? prev->path : prev->ToUri();
     if (item.reason.empty()) {
       GAGGLE_ASSIGN_OR_RETURN(item.reason, OwnershipProblem(c, *prev, planned, now_us, &runs));
     }
     std::vector<ListedFile> files;
-    if (item.reason.empty()) files = Listing(c, *prev, &item.reason);
+    if (item.reason.empty()) files = Listing(c, *prev, ResolverOf(options), &item.reason);
     if (!item.reason.empty()) {
       if (resume) item.reason = "collection began at " + c.changed_at + " but stopped: " + item.reason;
       report.kept.push_back(std::move(item));
       continue;
     }
     if (options.dry_run) {
-      MeasureListed(prev->path, files, &item);
+      FileSystem* fs = FileSystem::Default();
+      if (!prev->is_local()) {
+        GAGGLE_ASSIGN_OR_RETURN(ObjectStoreFileSystem * store, ResolverOf(options)->ObjectStore(prev->scheme));
+        fs = store;
+      }
+      MeasureListed(fs, prev->is_local() ? prev->path : prev->ToUri(), files, &item);
     } else {
       // Right before deleting: the same rules against the estate as it is now.
       GAGGLE_ASSIGN_OR_RETURN(Estate fresh, LoadEstate(store, &resolved));

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "storage/file_system_resolver.h"
 #include "store/state_store.h"
 
 namespace gaggle {
@@ -40,6 +41,9 @@ struct GcOptions {
   std::string migration;  // only this migration's datasets; all when empty
   bool dry_run = false;
   std::string actor = "gaggle";
+  // The object stores of s3:// and gs:// locations (old data there, manifests of new
+  // outputs there); nullptr: configured from the environment.
+  FileSystemResolver* resolver = nullptr;
 };
 
 struct GcItem {

@@ -146,6 +146,7 @@ Result<FinishResult> FinishMigration(StateStore* store, const MigrationSpec& spe
   }
   CutOverOptions co;
   co.actor = options.actor;
+  co.resolver = options.resolver;
   GAGGLE_ASSIGN_OR_RETURN(CutOverReport cut, CutOverMigration(store, spec, co));
   nlohmann::json listed = nlohmann::json::array();
   for (size_t i = 0; i < cut.datasets.size() && i < kListedDatasets; ++i) listed.push_back(cut.datasets[i]);

@@ -21,6 +21,7 @@
 #include "common/status.h"
 #include "fleet/gate_pause.h"
 #include "spec/migration_spec.h"
+#include "storage/file_system_resolver.h"
 #include "store/state_store.h"
 #include "verify/verification_report.h"
 
@@ -32,6 +33,7 @@ struct FinishOptions {
   std::optional<int64_t> sample;  // overrides spec.verify.sample
   std::optional<uint64_t> seed;   // overrides spec.verify.seed
   std::function<void(const std::string&)> progress;  // a line per query checked
+  FileSystemResolver* resolver = nullptr;            // for object-store outputs (cut_over.h)
 };
 
 Result<VerificationReport> VerifyMigration(StateStore* store, const MigrationSpec& spec, const FinishOptions& options);

@@ -1,19 +1,59 @@
 #include "fleet/agent_task_executor.h"
 
 #include "agent/agent_runner.h"
+#include "agent/object_output_committer.h"
 #include "dataset/format_table.h"
 #include "dataset/input_fingerprint.h"
 #include "validate/dataset_validator.h"
 
 namespace gaggle {
+namespace {
+
+// The location RunAgent takes for a plan URI: object URIs as they are, local ones as paths.
+Result<std::string> AgentPath(const std::string& uri) {
+  if (IsObjectStoreUri(uri)) return uri;
+  return LocalPathFromUri(uri);
+}
+
+FileSystemResolver* EnvironmentResolver() {
+  static FileSystemResolver* resolver = new FileSystemResolver();
+  return resolver;
+}
+
+// The committed output of a task: its root (the attempt prefix on an object store), the
+// file system serving it, and its manifest.
+struct CommittedOutput {
+  FileSystem* fs = nullptr;
+  std::string root;
+  Manifest manifest;
+};
+
+Result<CommittedOutput> LoadCommitted(FileSystemResolver* resolver, const std::string& target_uri) {
+  CommittedOutput out;
+  if (IsObjectStoreUri(target_uri)) {
+    GAGGLE_ASSIGN_OR_RETURN(ObjectUri uri, ParseObjectUri(target_uri));
+    GAGGLE_ASSIGN_OR_RETURN(ObjectStoreFileSystem * store, resolver->ObjectStore(uri.scheme));
+    GAGGLE_ASSIGN_OR_RETURN(CommittedObjectOutput committed, LoadCommittedObjectOutput(store, uri.ToString()));
+    out.fs = store;
+    out.root = committed.root;
+    out.manifest = std::move(committed.manifest);
+    return out;
+  }
+  GAGGLE_ASSIGN_OR_RETURN(out.root, LocalPathFromUri(target_uri));
+  out.fs = FileSystem::Default();
+  GAGGLE_ASSIGN_OR_RETURN(out.manifest, Manifest::Load(out.fs, out.root + "/" + kManifestFileName));
+  return out;
+}
+
+}  // namespace
 
 Result<TaskOutcome> AgentTaskExecutor::Execute(const TaskRecord& task, CancellationToken* token,
                                                const TaskContext& context) {
   AgentTask agent_task;
   agent_task.migration = task.migration;
   agent_task.dataset_id = task.dataset_id;
-  GAGGLE_ASSIGN_OR_RETURN(agent_task.input_path, LocalPathFromUri(task.source_uri));
-  GAGGLE_ASSIGN_OR_RETURN(agent_task.output_path, LocalPathFromUri(task.target_uri));
+  GAGGLE_ASSIGN_OR_RETURN(agent_task.input_path, AgentPath(task.source_uri));
+  GAGGLE_ASSIGN_OR_RETURN(agent_task.output_path, AgentPath(task.target_uri));
   if (!task.source_format.empty()) {
     auto format = ParseFormat(task.source_format);
     if (format.ok()) agent_task.input_format = *format;  // else: by each file's extension
@@ -26,7 +66,8 @@ Result<TaskOutcome> AgentTaskExecutor::Execute(const TaskRecord& task, Cancellat
   if (context.on_rows) {
     progress = [&context](const AgentProgress& p) { context.on_rows(p.rows); };
   }
-  GAGGLE_ASSIGN_OR_RETURN(AgentRunResult run, RunAgent(agent_.get(), spec_, agent_task, token, progress));
+  GAGGLE_ASSIGN_OR_RETURN(AgentRunResult run,
+                          RunAgent(agent_.get(), spec_, agent_task, token, progress, FileSystem::Default(), resolver_));
   TaskOutcome out;
   out.skipped = run.skipped;
   out.rows_in = run.manifest.counts.rows_in;
@@ -39,12 +80,12 @@ Result<TaskOutcome> AgentTaskExecutor::Execute(const TaskRecord& task, Cancellat
 }
 
 Result<TaskValidation> AgentTaskExecutor::Validate(const TaskRecord& task, CancellationToken* token) {
-  GAGGLE_ASSIGN_OR_RETURN(std::string source, LocalPathFromUri(task.source_uri));
-  GAGGLE_ASSIGN_OR_RETURN(std::string output, LocalPathFromUri(task.target_uri));
-  FileSystem* fs = FileSystem::Default();
+  FileSystemResolver* resolver = resolver_ ? resolver_ : EnvironmentResolver();
+  GAGGLE_ASSIGN_OR_RETURN(ResolvedLocation source, resolver->Resolve(task.source_uri));
+  GAGGLE_ASSIGN_OR_RETURN(CommittedOutput output, LoadCommitted(resolver, task.target_uri));
+  const Manifest& manifest = output.manifest;
   TaskValidation v;
-  GAGGLE_ASSIGN_OR_RETURN(Manifest manifest, Manifest::Load(fs, output + "/" + kManifestFileName));
-  GAGGLE_ASSIGN_OR_RETURN(InputFingerprint now, FingerprintDataset(fs, source));
+  GAGGLE_ASSIGN_OR_RETURN(InputFingerprint now, FingerprintDataset(source.fs, source.path));
   if (!now.SameContent(manifest.input)) {
     v.passed = false;
     v.source_changed = true;
@@ -55,11 +96,13 @@ Result<TaskValidation> AgentTaskExecutor::Validate(const TaskRecord& task, Cance
   GAGGLE_RETURN_IF_ERROR(token->Check("validating dataset '" + task.dataset_id + "'"));
   ValidateOptions options;
   options.parallel = false;  // the fleet already runs `concurrency` tasks at once
+  options.fs = source.fs;
+  options.new_fs = output.fs;
   if (!task.source_format.empty()) {
     auto format = ParseFormat(task.source_format);
     if (format.ok()) options.old_format = *format;
   }
-  GAGGLE_ASSIGN_OR_RETURN(ValidationResult result, DatasetValidator(spec_, options).Validate(source, output));
+  GAGGLE_ASSIGN_OR_RETURN(ValidationResult result, DatasetValidator(spec_, options).Validate(source.path, output.root));
   v.passed = result.passed();
   v.summary = v.passed ? "" : result.FailureSummary();
   v.report = result.ToJson().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

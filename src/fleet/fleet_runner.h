@@ -48,6 +48,7 @@
 #include "fleet/run_log.h"
 #include "fleet/task_executor.h"
 #include "fleet/task_graph.h"
+#include "storage/file_system_resolver.h"
 #include "store/fleet_records.h"
 #include "store/state_store.h"
 
@@ -84,6 +85,8 @@ struct FinalGateResult {
 };
 
 struct FleetRunOptions {
+  // The object stores of s3:// and gs:// outputs, for automatic rollback; nullptr: the environment's.
+  FileSystemResolver* resolver = nullptr;
   std::string actor = "gaggle";
   Clock* clock = Clock::System();  // every time the runner reads or waits for
   std::string owner;               // run lease holder; CurrentRunnerIdentity() when empty

@@ -6,8 +6,10 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "agent/object_output_committer.h"
 #include "common/dataset_location.h"
 #include "common/json_text.h"
+#include "storage/object_uri.h"
 
 namespace gaggle {
 namespace {
@@ -28,6 +30,30 @@ bool CanRollBack(TaskState s) {
 }
 
 }  // namespace
+
+// The object-store branch of the quarantine: the same layout as a local one, by prefix.
+static Status QuarantineObject(const RollbackRequest& request, const TaskRecord& t, const std::string& stamp,
+                               nlohmann::json* detail, RollbackReport* report) {
+  static FileSystemResolver* environment = new FileSystemResolver();
+  FileSystemResolver* resolver = request.resolver ? request.resolver : environment;
+  const std::string what = "rollback of '" + t.dataset_id + "'";
+  GAGGLE_ASSIGN_OR_RETURN(ObjectUri out, ParseObjectUri(t.target_uri));
+  GAGGLE_ASSIGN_OR_RETURN(ObjectStoreFileSystem * store, resolver->ObjectStore(out.scheme));
+  const size_t slash = out.key.rfind('/');
+  const std::string parent = slash == std::string::npos ? "" : out.key.substr(0, slash + 1);
+  const std::string name = slash == std::string::npos ? out.key : out.key.substr(slash + 1);
+  ObjectUri dir = out;
+  dir.key = parent + "_gaggle_quarantine/" + request.migration + "/" + stamp;
+  const std::string dest = dir.ToString() + "/" + name;
+  Result<int64_t> moved = QuarantineObjectOutput(store, out.ToString(), dest);
+  if (!moved.ok()) return moved.status().WithContext(what);
+  if (*moved == 0) return Status::OK();
+  (*detail)["quarantined_to"] = dest;
+  report->moved.push_back(t.dataset_id + ": " + out.ToString() + " -> " + dest);
+  report->quarantine_dir = dir.ToString();
+  ++report->quarantined;
+  return Status::OK();
+}
 
 Result<RollbackReport> RollbackMigration(StateStore* store, const RollbackRequest& request) {
   GAGGLE_ASSIGN_OR_RETURN(std::vector<TaskRecord> tasks, store->LoadTasks(request.migration));
@@ -82,8 +108,9 @@ Result<RollbackReport> RollbackMigration(StateStore* store, const RollbackReques
     if (auto c = cutover_of.find(t.dataset_id); c != cutover_of.end() && c->second->state == CutoverState::kCurrent) {
       detail["catalog_restored_to"] = c->second->previous.uri;
     }
-    auto target = LocalPathFromUri(t.target_uri);
-    if (target.ok()) {
+    if (IsObjectStoreUri(t.target_uri)) {
+      GAGGLE_RETURN_IF_ERROR(QuarantineObject(request, t, stamp, &detail, &report));
+    } else if (auto target = LocalPathFromUri(t.target_uri); target.ok()) {
       std::error_code ec;
       if (fs::exists(*target, ec)) {
         fs::path out(*target);

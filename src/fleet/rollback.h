@@ -7,6 +7,10 @@
 // its previous location, before its new output is moved away; one whose old data gc
 // already deleted is not rolled back (skipped, with the reason), since that would
 // leave it without data.
+// An object-store output (s3://, gs://) has no directory to rename: gaggle's objects of it
+// (its manifest and attempts) are copied server-side into the same quarantine layout and
+// then deleted, manifest first (agent/object_output_committer.h: QuarantineObjectOutput);
+// other objects under it stay.
 // A rolled-back dataset runs again on the next `gaggle run` and ends as a clean run.
 // Thread-safety: one rollback per migration at a time (the caller holds the run
 // lease or made sure no runner is active).
@@ -16,6 +20,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "storage/file_system_resolver.h"
 #include "store/state_store.h"
 
 namespace gaggle {
@@ -26,6 +31,8 @@ struct RollbackRequest {
   int stage = -1;                     // -1: every stage
   std::string actor = "gaggle";
   std::string reason;
+  // The object stores of s3:// and gs:// outputs; nullptr: configured from the environment.
+  FileSystemResolver* resolver = nullptr;
 };
 
 struct RollbackReport {

@@ -215,6 +215,7 @@ Status RunSession::RollBackStage(int stage, const std::string& why) {
   request.stage = stage;
   request.actor = options_.actor;
   request.reason = AutoRollbackRequestReason(why);
+  request.resolver = options_.resolver;
   GAGGLE_ASSIGN_OR_RETURN(RollbackReport report, RollbackMigration(store_, request));
   for (uint32_t i : by_stage_[StageIndex(stage)]) {
     GAGGLE_RETURN_IF_ERROR(Refresh(i));

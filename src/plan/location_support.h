@@ -1,8 +1,14 @@
-// Plan-time check that a run can reach every location of a plan. gaggle's agents, cut-over,
-// gc and rollback work on local paths (file:///abs or /abs) today; object storage (s3://,
-// gs://) exists as a storage layer (docs/object-storage.md) but no run step uses it yet. A
-// plan naming such a location would fail at run time, dataset after dataset, so it is refused
-// here before anything is saved or written, naming the datasets and locations.
+// Plan-time check that a run can reach every location of a plan. Sources and targets are
+// local paths (file:///abs or /abs) or object storage (s3://, gs://: docs/object-storage.md).
+// On object storage, the agents read sources and commit outputs without rename
+// (agent/object_output_committer.h), validation reads both sides, and cut-over points the
+// catalog at the output; what does not work there yet is refused here, before anything is
+// saved or written, naming the datasets, the locations and the step:
+//   - downstream verification (verify.enabled) reads datasets with DuckDB on local paths;
+//   - an external agent (agent.exec) is handed local file paths, so its sources are local.
+// (gc collects object-store old data and rollback quarantines object-store outputs, by
+// the same ownership rules.)
+// Any other scheme (hdfs://, http://...) is refused as unusable.
 // Thread-safety: pure function.
 #pragma once
 
@@ -10,11 +16,12 @@
 
 #include "common/status.h"
 #include "plan/plan.h"
+#include "spec/migration_spec.h"
 
 namespace gaggle {
 
 // Unsupported listing (up to a few) rows whose source or target a run cannot use, with the
-// total count; OK when every location is local.
-Status CheckLocationsAreSupported(const std::vector<PlanRow>& rows);
+// total count and the reason; OK when every location is usable for this spec.
+Status CheckLocationsAreSupported(const std::vector<PlanRow>& rows, const MigrationSpec& spec);
 
 }  // namespace gaggle

@@ -204,7 +204,7 @@ class PlanBuilder {
   }
 
   // Every source and target is a location a run can use (plan/location_support.h).
-  Status CheckLocationsAreSupported() const { return gaggle::CheckLocationsAreSupported(plan_.rows); }
+  Status CheckLocationsAreSupported() const { return gaggle::CheckLocationsAreSupported(plan_.rows, spec_); }
 
   // No target replaces data gaggle does not own (plan/target_ownership.h).
   Status CheckTargetsAreOwned() const { return CheckTargetOwnership(plan_.rows, catalog_); }

@@ -64,8 +64,8 @@ Role AccessRole(Access a) {
 Result<std::unique_ptr<ApiServer>> ApiServer::Open(const ServeOptions& options) {
   std::unique_ptr<ApiServer> s(new ApiServer(options));
   if (s->options_.artifacts.empty()) s->options_.artifacts = service::DefaultArtifactsDir(options.state);
-  // The control store first: it refuses a state it cannot keep (PostgreSQL, for now)
-  // before the state store is opened (and, on a new database, created).
+  // Both on the same location, a SQLite file or a PostgreSQL database, chosen by its
+  // form; either one creates the schema of a new one.
   GAGGLE_ASSIGN_OR_RETURN(s->control_, OpenControlStore(options.state));
   GAGGLE_ASSIGN_OR_RETURN(s->store_, OpenStateStore(options.state));
   if (options.local_workers >= 0) {

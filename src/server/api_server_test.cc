@@ -36,7 +36,7 @@ Role Needed(server::Access a) {
   return a == server::Access::kAdmin ? Role::kAdmin : a == server::Access::kOperator ? Role::kOperator : Role::kViewer;
 }
 
-TEST_F(ApiServerTest, RoleMatrixOnEveryRoute) {
+TEST_P(ApiServerBackendTest, RoleMatrixOnEveryRoute) {
   MakeMigration(3);
   StartServer();
   auto c = Client();
@@ -127,7 +127,7 @@ TEST_F(ApiServerTest, OversizedBodiesAreRefused) {
   EXPECT_EQ((*run)->state, RunState::kRunning);
 }
 
-TEST_F(ApiServerTest, TaskPagesAreLimitedAndWalkEverything) {
+TEST_P(ApiServerBackendTest, TaskPagesAreLimitedAndWalkEverything) {
   MakeMigration(250);
   StartServer();
   auto c = Client();
@@ -215,7 +215,7 @@ TEST_F(ApiServerTest, OpenApiDocumentsEveryRouteAndEveryDocumentedRouteIsServed)
   EXPECT_EQ(none->status, 404);
 }
 
-TEST_F(ApiServerTest, MutationsRecordTheTokensNameAsTheActor) {
+TEST_P(ApiServerBackendTest, MutationsRecordTheTokensNameAsTheActor) {
   MakeMigration(3);
   StartServer();
   auto c = Client();
@@ -234,7 +234,7 @@ TEST_F(ApiServerTest, MutationsRecordTheTokensNameAsTheActor) {
   EXPECT_EQ(nlohmann::json::parse(status->body)["state"], "paused");
 }
 
-TEST_F(ApiServerTest, TokensOverTheApiShowTheirSecretOnceAndRevokedTokensStopWorking) {
+TEST_P(ApiServerBackendTest, TokensOverTheApiShowTheirSecretOnceAndRevokedTokensStopWorking) {
   StartServer();
   auto c = Client();
   auto created =
@@ -261,7 +261,7 @@ TEST_F(ApiServerTest, TokensOverTheApiShowTheirSecretOnceAndRevokedTokensStopWor
   EXPECT_NE(bad_role->body.find("role:"), std::string::npos);
 }
 
-TEST_F(ApiServerTest, EventStreamDeliversNewEventsAndResumesFromLastEventId) {
+TEST_P(ApiServerBackendTest, EventStreamDeliversNewEventsAndResumesFromLastEventId) {
   MakeMigration(2);
   StartServer();
   std::string received;
@@ -302,7 +302,7 @@ TEST_F(ApiServerTest, EventStreamDeliversNewEventsAndResumesFromLastEventId) {
   EXPECT_NE(replay.find("id: " + std::to_string(before + 1)), std::string::npos) << replay;
 }
 
-TEST_F(ApiServerTest, HealthzAndReadyzAreOpenMetricsNeedsAToken) {
+TEST_P(ApiServerBackendTest, HealthzAndReadyzAreOpenMetricsNeedsAToken) {
   MakeMigration(3);
   StartServer();
   auto c = Client();
@@ -324,6 +324,11 @@ TEST_F(ApiServerTest, HealthzAndReadyzAreOpenMetricsNeedsAToken) {
   EXPECT_NE(metrics->body.find("gaggle_queue_depth{migration=\"m\"} 3"), std::string::npos);
   EXPECT_NE(metrics->body.find("# TYPE gaggle_attempt_duration_seconds histogram"), std::string::npos);
 }
+
+// The contract on both backends of the state (the server opens a PostgreSQL state's
+// control store in the same database).
+INSTANTIATE_TEST_SUITE_P(store, ApiServerBackendTest, ::testing::Values(std::string("sqlite"), std::string("postgres")),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
 }  // namespace
 }  // namespace gaggle::server_test

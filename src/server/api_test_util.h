@@ -1,4 +1,5 @@
-// Shared by the server tests: a state file with migration "m" (datasets d0..dN-1), a
+// Shared by the server tests: a state (a SQLite file, or a PostgreSQL database for
+// ApiServerBackendTest's postgres instance) with migration "m" (datasets d0..dN-1), a
 // token per role, and an ApiServer on 127.0.0.1 (any free port), started and stopped by
 // the test.
 #pragma once
@@ -16,18 +17,38 @@
 #include "service/service_test_util.h"
 #include "service/token_operations.h"
 #include "store/control_store.h"
+#include "store/postgres_test_server_test_util.h"
 #include "store/state_store.h"
 
 namespace gaggle::server_test {
 
 class ApiServerTest : public ::testing::Test {
  protected:
+  // Where the state lives: "sqlite" (a file in the test's directory) or "postgres" (a
+  // database of its own on the private test server; skipped when PostgreSQL is absent).
+  virtual std::string Backend() const { return "sqlite"; }
+
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("gaggle-api-" + std::to_string(::getpid()) + "-" +
-                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    for (char& ch : test) {
+      if (ch == '/') ch = '-';  // a parameterized test's name ("Name/postgres") is one directory
+    }
+    dir_ = std::filesystem::temp_directory_path() / ("gaggle-api-" + std::to_string(::getpid()) + "-" + test);
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     state_ = (dir_ / "gaggle.db").string();
+    if (Backend() == "postgres") {
+      auto server = store_test::PostgresTestServer::Get();
+      if (!server.ok() && server.status().code() == StatusCode::kUnsupported) {
+        GTEST_SKIP() << server.status().message();
+      }
+      ASSERT_TRUE(server.ok()) << server.status().ToString();
+      pg_ = *server;
+      auto db = pg_->CreateDatabase(test);
+      ASSERT_TRUE(db.ok()) << db.status().ToString();
+      pg_db_ = *db;
+      state_ = pg_->Url(pg_db_);
+    }
     auto s = OpenStateStore(state_);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(s).value();
@@ -37,6 +58,7 @@ class ApiServerTest : public ::testing::Test {
     server_.reset();
     store_.reset();
     std::filesystem::remove_all(dir_);
+    if (pg_ != nullptr && !pg_db_.empty()) (void)pg_->DropDatabase(pg_db_);
   }
 
   // Migration "m" with `n` pending datasets in stage 0.
@@ -49,6 +71,8 @@ class ApiServerTest : public ::testing::Test {
   void StartServer(server::ServeOptions o = {}) {
     o.state = state_;
     o.port = 0;
+    // Beside a SQLite state by default; a PostgreSQL state's default is the working directory.
+    if (o.artifacts.empty()) o.artifacts = (dir_ / "gaggle-logs").string();
     if (o.threads == server::ServeOptions{}.threads) o.threads = 64;  // tests that hold no streams
     auto s = server::ApiServer::Open(o);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
@@ -82,6 +106,15 @@ class ApiServerTest : public ::testing::Test {
   std::unique_ptr<StateStore> store_;
   std::unique_ptr<server::ApiServer> server_;
   std::map<Role, std::string> tokens_;
+  store_test::PostgresTestServer* pg_ = nullptr;
+  std::string pg_db_;
+};
+
+// The same test on both backends of the state: TEST_P(ApiServerBackendTest, ...), run as
+// .../sqlite and .../postgres (INSTANTIATE_TEST_SUITE_P in the test file).
+class ApiServerBackendTest : public ApiServerTest, public ::testing::WithParamInterface<std::string> {
+ protected:
+  std::string Backend() const override { return GetParam(); }
 };
 
 }  // namespace gaggle::server_test

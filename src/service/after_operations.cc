@@ -1,8 +1,10 @@
 #include "service/after_operations.h"
 
+#include "agent/object_output_committer.h"
 #include "audit/audit_collector.h"
 #include "cutover/migration_finisher.h"
 #include "spec/migration_spec.h"
+#include "storage/file_system_resolver.h"
 
 namespace gaggle::service {
 namespace {
@@ -36,14 +38,36 @@ nlohmann::json GcItemsJson(const std::vector<GcItem>& items) {
   return out;
 }
 
+// One side of a validation: an s3:// or gs:// location is read from its object store, and
+// an output gaggle committed there through the attempt its manifest names.
+Result<ResolvedLocation> ValidationSide(const ServiceContext& ctx, const std::string& location, bool is_output) {
+  if (!IsObjectStoreUri(location)) return ResolvedLocation{ctx.fs, location};
+  static FileSystemResolver* environment = new FileSystemResolver();
+  FileSystemResolver* resolver = ctx.resolver ? ctx.resolver : environment;
+  GAGGLE_ASSIGN_OR_RETURN(ResolvedLocation side, resolver->Resolve(location));
+  if (!is_output) return side;
+  GAGGLE_ASSIGN_OR_RETURN(ObjectUri uri, ParseObjectUri(side.path));
+  GAGGLE_ASSIGN_OR_RETURN(ObjectStoreFileSystem * store, resolver->ObjectStore(uri.scheme));
+  Result<CommittedObjectOutput> committed = LoadCommittedObjectOutput(store, side.path);
+  if (committed.ok()) {
+    side.path = committed->root;
+  } else if (committed.status().code() != StatusCode::kNotFound) {
+    return committed.status();  // a commit that does not check out is not read as the dataset
+  }
+  return side;
+}
+
 }  // namespace
 
 Result<ValidationResult> ValidateDataset(const ServiceContext& ctx, const ValidateRequest& request) {
   GAGGLE_ASSIGN_OR_RETURN(MigrationSpec spec, LoadMigrationSpec(request.spec_path));
   ValidateOptions options = request.options;
-  if (options.fs == nullptr) options.fs = ctx.fs;
+  GAGGLE_ASSIGN_OR_RETURN(ResolvedLocation old_side, ValidationSide(ctx, request.old_path, false));
+  GAGGLE_ASSIGN_OR_RETURN(ResolvedLocation new_side, ValidationSide(ctx, request.new_path, true));
+  if (options.fs == nullptr) options.fs = old_side.fs;
+  if (options.new_fs == nullptr && new_side.fs != ctx.fs) options.new_fs = new_side.fs;
   GAGGLE_ASSIGN_OR_RETURN(ValidationResult result,
-                          DatasetValidator(spec, options).Validate(request.old_path, request.new_path));
+                          DatasetValidator(spec, options).Validate(old_side.path, new_side.path));
   if (!request.save) return result;
   if (ctx.store == nullptr) return Status::InvalidArgument("no state store to keep the validation in");
   ValidationRecord record;
@@ -78,6 +102,7 @@ nlohmann::json GcResult::ToJson() const {
 Result<GcResult> CollectOldData(const ServiceContext& ctx, const GcOptions& options) {
   GcOptions o = options;
   o.actor = ctx.actor;
+  if (o.resolver == nullptr) o.resolver = ctx.resolver;
   GcResult out;
   out.dry_run = o.dry_run;
   GAGGLE_ASSIGN_OR_RETURN(out.report, CollectGarbage(ctx.store, o));
@@ -90,6 +115,7 @@ Result<ArchiveResult> WriteArchive(const ServiceContext& ctx, const ArchiveReque
   AuditCollectOptions o;
   o.logs_dir = ctx.artifacts;
   o.spec_path = request.spec_path;
+  o.resolver = ctx.resolver;
   GAGGLE_ASSIGN_OR_RETURN(std::vector<AuditFile> files, CollectAuditFiles(ctx.store, request.migration, o));
   GAGGLE_RETURN_IF_ERROR(WriteAuditArchive(request.out, files, ctx.fs));
   ArchiveResult out;

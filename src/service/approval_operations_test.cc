@@ -6,10 +6,11 @@
 namespace gaggle::service {
 namespace {
 
-class ApprovalOperationsTest : public service_test::ControlPlaneTest {
+class ApprovalOperationsTest : public service_test::ControlPlaneBackendTest {
  protected:
   void SetUp() override {
-    ControlPlaneTest::SetUp();
+    ControlPlaneBackendTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     ctx_.clock = &clock_;
     policy_.base_url = "https://gaggle.example/";
     policy_.ttl_seconds = 3600;
@@ -20,7 +21,7 @@ class ApprovalOperationsTest : public service_test::ControlPlaneTest {
   ApprovalPolicy policy_;
 };
 
-TEST_F(ApprovalOperationsTest, AGatePauseGetsOneLinkWithUrlRoleAndExpiry) {
+TEST_P(ApprovalOperationsTest, AGatePauseGetsOneLinkWithUrlRoleAndExpiry) {
   auto none = EnsureApprovalLink(ctx_, policy_, "m");
   ASSERT_TRUE(none.ok());
   EXPECT_FALSE(none->has_value()) << "a running migration asks for no approval";
@@ -42,7 +43,7 @@ TEST_F(ApprovalOperationsTest, AGatePauseGetsOneLinkWithUrlRoleAndExpiry) {
   EXPECT_EQ(view->status, "open");
 }
 
-TEST_F(ApprovalOperationsTest, AnOperatorApprovesOnceByLinkAndTheRunResumes) {
+TEST_P(ApprovalOperationsTest, AnOperatorApprovesOnceByLinkAndTheRunResumes) {
   PauseAtGate(0, "row counts differ");
   auto link = EnsureApprovalLink(ctx_, policy_, "m");
   ASSERT_TRUE(link.ok() && link->has_value());
@@ -69,7 +70,7 @@ TEST_F(ApprovalOperationsTest, AnOperatorApprovesOnceByLinkAndTheRunResumes) {
   EXPECT_EQ(view->link.used_by, "alice");
 }
 
-TEST_F(ApprovalOperationsTest, AnExpiredLinkIsShownExpiredAndCannotBeUsed) {
+TEST_P(ApprovalOperationsTest, AnExpiredLinkIsShownExpiredAndCannotBeUsed) {
   PauseAtGate(1, "checksum mismatch");
   auto link = EnsureApprovalLink(ctx_, policy_, "m");
   ASSERT_TRUE(link.ok() && link->has_value());
@@ -81,7 +82,7 @@ TEST_F(ApprovalOperationsTest, AnExpiredLinkIsShownExpiredAndCannotBeUsed) {
   EXPECT_EQ(Run().state, RunState::kPaused);
 }
 
-TEST_F(ApprovalOperationsTest, ALinkClosesWhenItsGateNoLongerWaits) {
+TEST_P(ApprovalOperationsTest, ALinkClosesWhenItsGateNoLongerWaits) {
   PauseAtGate(0, "row counts differ");
   auto link = EnsureApprovalLink(ctx_, policy_, "m");
   ASSERT_TRUE(link.ok() && link->has_value());
@@ -96,6 +97,8 @@ TEST_F(ApprovalOperationsTest, ALinkClosesWhenItsGateNoLongerWaits) {
   ASSERT_TRUE(second.ok() && second->has_value());
   EXPECT_NE((*second)->id, (*link)->id);
 }
+
+INSTANTIATE_CONTROL_PLANE_SUITE(ApprovalOperationsTest);
 
 }  // namespace
 }  // namespace gaggle::service

@@ -75,6 +75,7 @@ Result<RollbackResult> Rollback(const ServiceContext& ctx, const RollbackOperati
                             "): `gaggle pause` or `gaggle cancel` it first");
   }
   RollbackRequest rb;
+  rb.resolver = ctx.resolver;
   rb.migration = request.migration;
   rb.datasets = request.datasets;
   rb.stage = request.stage;

@@ -143,7 +143,7 @@ Result<RunWiring> Wire(const ServiceContext& ctx, const StartRunRequest& request
                        RunObserver& obs) {
   RunWiring w;
   GAGGLE_ASSIGN_OR_RETURN(std::unique_ptr<Agent> agent, MakeAgent(spec));
-  w.agent = std::make_unique<AgentTaskExecutor>(spec, std::move(agent));
+  w.agent = std::make_unique<AgentTaskExecutor>(spec, std::move(agent), ctx.resolver);
   if (!request.fault_injection.empty()) {
     GAGGLE_ASSIGN_OR_RETURN(w.faults, FaultInjectingExecutor::Parse(request.fault_injection, w.agent.get()));
     obs.Note("fault injection active (GAGGLE_INJECT_FAULTS=" + request.fault_injection + ")");
@@ -163,6 +163,7 @@ FinalGate MakeFinalGate(const ServiceContext& ctx, const MigrationSpec& spec, Ru
     obs.FinalGateStarting();
     FinishOptions fo;
     fo.actor = ctx.actor;
+    fo.resolver = ctx.resolver;
     fo.logs_dir = ctx.artifacts;
     fo.progress = [&](const std::string& line) {
       keep_alive();
@@ -180,6 +181,7 @@ FleetRunOptions RunnerOptions(const ServiceContext& ctx, const StartRunRequest& 
                               const RunWiring& w, RunObserver& obs) {
   FleetRunOptions o;
   o.actor = ctx.actor;
+  o.resolver = ctx.resolver;
   o.task_timeout = spec.fleet.timeout;
   o.retry = RetryPolicy(spec.fleet.retries);
   o.gates = spec.gates;

@@ -15,6 +15,7 @@
 #include "common/clock.h"
 #include "common/file_system.h"
 #include "common/status.h"
+#include "storage/file_system_resolver.h"
 #include "store/control_store.h"
 #include "store/state_store.h"
 #include "store/work_queue.h"
@@ -24,6 +25,8 @@ namespace gaggle::service {
 struct ServiceContext {
   StateStore* store = nullptr;  // required
   FileSystem* fs = FileSystem::Default();
+  // The object stores of s3:// and gs:// locations; nullptr: configured from the environment.
+  FileSystemResolver* resolver = nullptr;
   Clock* clock = Clock::System();
   std::string actor = "gaggle";  // recorded in the event log for every change
   // The artefact location: run and task logs, agent output, consumer patches. Its own

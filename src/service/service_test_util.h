@@ -37,11 +37,14 @@ inline Plan PendingPlan(int n) {
 class ServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("gaggle-service-" + std::to_string(::getpid()) + "-" +
-                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    for (char& c : test) {
+      if (c == '/') c = '-';  // a parameterized test's name ("Name/postgres") is one directory
+    }
+    dir_ = std::filesystem::temp_directory_path() / ("gaggle-service-" + std::to_string(::getpid()) + "-" + test);
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    auto s = OpenStateStore((dir_ / "gaggle.db").string());
+    auto s = OpenStateStore(StateLocation());
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(s).value();
     ctx_.store = store_.get();
@@ -50,8 +53,11 @@ class ServiceTest : public ::testing::Test {
   }
   void TearDown() override {
     store_.reset();
-    std::filesystem::remove_all(dir_);
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
   }
+  // Where the test's state lives: a SQLite file in the test's directory, unless a
+  // fixture puts it elsewhere (control_plane_test_util.h: a PostgreSQL database).
+  virtual std::string StateLocation() { return (dir_ / "gaggle.db").string(); }
 
   // A run of migration "m" with `n` pending tasks d0..d(n-1) in stage 0.
   void StartMigration(int n) {

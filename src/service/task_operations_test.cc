@@ -7,9 +7,9 @@
 namespace gaggle::service {
 namespace {
 
-using TaskOperationsTest = service_test::ControlPlaneTest;
+using TaskOperationsTest = service_test::ControlPlaneBackendTest;
 
-TEST_F(TaskOperationsTest, PagesWalkEveryTaskOnceInPlanOrder) {
+TEST_P(TaskOperationsTest, PagesWalkEveryTaskOnceInPlanOrder) {
   StartMigration(250);
   TaskPageQuery q;
   q.migration = "m";
@@ -33,7 +33,7 @@ TEST_F(TaskOperationsTest, PagesWalkEveryTaskOnceInPlanOrder) {
   EXPECT_EQ(seen.back(), "d249");
 }
 
-TEST_F(TaskOperationsTest, FiltersByStateAndTextAndBoundsTheScan) {
+TEST_P(TaskOperationsTest, FiltersByStateAndTextAndBoundsTheScan) {
   StartMigration(50);
   for (int i : {3, 17, 42}) Walk("d" + std::to_string(i), {TaskState::kRunning, TaskState::kNeedsAttention});
   Walk("d20", {TaskState::kRunning, TaskState::kFailed});
@@ -68,7 +68,7 @@ TEST_F(TaskOperationsTest, FiltersByStateAndTextAndBoundsTheScan) {
   EXPECT_EQ(found.size(), 14u);
 }
 
-TEST_F(TaskOperationsTest, PageLimitsAreChecked) {
+TEST_P(TaskOperationsTest, PageLimitsAreChecked) {
   StartMigration(3);
   TaskPageQuery q;
   q.migration = "m";
@@ -81,7 +81,7 @@ TEST_F(TaskOperationsTest, PageLimitsAreChecked) {
   EXPECT_EQ(QueryTaskPage(ctx_, q).status().code(), StatusCode::kNotFound);
 }
 
-TEST_F(TaskOperationsTest, BulkRetryRequeuesOnlyTheMatchesInOneAuditedCall) {
+TEST_P(TaskOperationsTest, BulkRetryRequeuesOnlyTheMatchesInOneAuditedCall) {
   StartMigration(10);
   Walk("d1", {TaskState::kRunning, TaskState::kFailed});
   Walk("d2", {TaskState::kRunning, TaskState::kNeedsAttention});
@@ -103,7 +103,7 @@ TEST_F(TaskOperationsTest, BulkRetryRequeuesOnlyTheMatchesInOneAuditedCall) {
   EXPECT_NE(e.detail.find("\"matched\":1"), std::string::npos);
 }
 
-TEST_F(TaskOperationsTest, BulkPauseWithNoMatchChangesNothing) {
+TEST_P(TaskOperationsTest, BulkPauseWithNoMatchChangesNothing) {
   StartMigration(5);
   BulkRequest b;
   b.action = BulkAction::kPause;
@@ -122,7 +122,7 @@ TEST_F(TaskOperationsTest, BulkPauseWithNoMatchChangesNothing) {
   EXPECT_EQ(Run().state, RunState::kRunning);
 }
 
-TEST_F(TaskOperationsTest, AttentionQueueSpansMigrationsWithAdvice) {
+TEST_P(TaskOperationsTest, AttentionQueueSpansMigrationsWithAdvice) {
   StartMigration(4);
   Walk("d0", {TaskState::kRunning, TaskState::kNeedsAttention});
   Walk("d3", {TaskState::kRunning, TaskState::kFailed});
@@ -144,7 +144,7 @@ TEST_F(TaskOperationsTest, AttentionQueueSpansMigrationsWithAdvice) {
   EXPECT_NE(second->items[0].advice.find("permanent"), std::string::npos);
 }
 
-TEST_F(TaskOperationsTest, DatasetDetailHasAttemptsFromTheEventLog) {
+TEST_P(TaskOperationsTest, DatasetDetailHasAttemptsFromTheEventLog) {
   StartMigration(2);
   Walk("d1", {TaskState::kRunning, TaskState::kRetrying, TaskState::kRunning, TaskState::kSucceeded});
   auto d = GetDatasetDetail(ctx_, {"m", "d1", 10});
@@ -158,7 +158,7 @@ TEST_F(TaskOperationsTest, DatasetDetailHasAttemptsFromTheEventLog) {
 
 // A stage filter with a cursor before, inside and after that stage: the page holds that
 // stage's tasks after the cursor, in order (the SQL differs from the unfiltered one).
-TEST_F(TaskOperationsTest, AStageFilterHonoursACursorInAnyStage) {
+TEST_P(TaskOperationsTest, AStageFilterHonoursACursorInAnyStage) {
   Plan p;
   p.migration = "m";
   p.spec_hash = "spec";
@@ -198,6 +198,8 @@ TEST_F(TaskOperationsTest, AStageFilterHonoursACursorInAnyStage) {
   EXPECT_EQ(rest.front(), "d13");
   EXPECT_TRUE(ids(2, -1).empty());  // a cursor past the stage: nothing
 }
+
+INSTANTIATE_CONTROL_PLANE_SUITE(TaskOperationsTest);
 
 }  // namespace
 }  // namespace gaggle::service

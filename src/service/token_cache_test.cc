@@ -9,10 +9,10 @@
 namespace gaggle::service {
 namespace {
 
-using service_test::ControlPlaneTest;
+using service_test::ControlPlaneBackendTest;
 using std::chrono::milliseconds;
 
-class TokenCacheTest : public ControlPlaneTest {
+class TokenCacheTest : public ControlPlaneBackendTest {
  protected:
   TokenCache::Options CacheOptions(size_t capacity = 1024) {
     TokenCache::Options o;
@@ -36,7 +36,7 @@ class TokenCacheTest : public ControlPlaneTest {
   FakeClock cache_clock_;
 };
 
-TEST_F(TokenCacheTest, ARevocationBehindTheCacheTakesEffectWithinTheTtl) {
+TEST_P(TokenCacheTest, ARevocationBehindTheCacheTakesEffectWithinTheTtl) {
   TokenCache cache(CacheOptions());
   const std::string secret = Create("ci", Role::kOperator);
   auto first = cache.Authenticate(ctx_, secret);
@@ -53,7 +53,7 @@ TEST_F(TokenCacheTest, ARevocationBehindTheCacheTakesEffectWithinTheTtl) {
   EXPECT_EQ(cache.size(), 0u);
 }
 
-TEST_F(TokenCacheTest, ClearMakesARevocationImmediate) {
+TEST_P(TokenCacheTest, ClearMakesARevocationImmediate) {
   TokenCache cache(CacheOptions());
   const std::string secret = Create("ops");
   EXPECT_EQ(Who(cache, secret), "ops");
@@ -63,7 +63,7 @@ TEST_F(TokenCacheTest, ClearMakesARevocationImmediate) {
   EXPECT_EQ(Who(cache, secret), "");
 }
 
-TEST_F(TokenCacheTest, UnknownAndMalformedTokensAreNeverKept) {
+TEST_P(TokenCacheTest, UnknownAndMalformedTokensAreNeverKept) {
   TokenCache cache(CacheOptions());
   const std::string unknown = "ggl_" + std::string(40, 'a');
   for (const std::string& bad : {std::string(""), std::string("ggl_zz"), std::string("Bearer x"), unknown}) {
@@ -75,7 +75,7 @@ TEST_F(TokenCacheTest, UnknownAndMalformedTokensAreNeverKept) {
   EXPECT_EQ(Who(cache, secret), "new");
 }
 
-TEST_F(TokenCacheTest, EntriesStayWithinTheCapacity) {
+TEST_P(TokenCacheTest, EntriesStayWithinTheCapacity) {
   TokenCache cache(CacheOptions(/*capacity=*/2));
   const std::string a = Create("a"), b = Create("b"), c = Create("c");
   EXPECT_EQ(Who(cache, a), "a");
@@ -88,6 +88,8 @@ TEST_F(TokenCacheTest, EntriesStayWithinTheCapacity) {
   EXPECT_EQ(Who(cache, b), "b");
   EXPECT_LE(cache.size(), 2u);
 }
+
+INSTANTIATE_CONTROL_PLANE_SUITE(TokenCacheTest);
 
 }  // namespace
 }  // namespace gaggle::service

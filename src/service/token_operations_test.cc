@@ -5,11 +5,11 @@
 namespace gaggle::service {
 namespace {
 
-using service_test::ControlPlaneTest;
+using service_test::ControlPlaneBackendTest;
 
-using TokenOperationsTest = ControlPlaneTest;
+using TokenOperationsTest = ControlPlaneBackendTest;
 
-TEST_F(TokenOperationsTest, CreatedTokenAuthenticatesWithItsRoleAndOnlyItsHashIsStored) {
+TEST_P(TokenOperationsTest, CreatedTokenAuthenticatesWithItsRoleAndOnlyItsHashIsStored) {
   auto t = CreateApiToken(ctx_, {"ci-bot", Role::kOperator, false});
   ASSERT_TRUE(t.ok()) << t.status().ToString();
   EXPECT_EQ(t->secret.rfind("ggl_", 0), 0u);
@@ -33,7 +33,7 @@ TEST_F(TokenOperationsTest, CreatedTokenAuthenticatesWithItsRoleAndOnlyItsHashIs
   EXPECT_NE(e.detail.find("ci-bot"), std::string::npos);
 }
 
-TEST_F(TokenOperationsTest, RevokedUnknownAndMalformedTokensDoNotAuthenticate) {
+TEST_P(TokenOperationsTest, RevokedUnknownAndMalformedTokensDoNotAuthenticate) {
   auto t = CreateApiToken(ctx_, {"old", Role::kAdmin, false});
   ASSERT_TRUE(t.ok());
   for (const std::string& bad : {std::string(""), std::string("ggl_"), std::string("ggl_zz") + std::string(38, '0'),
@@ -53,7 +53,7 @@ TEST_F(TokenOperationsTest, RevokedUnknownAndMalformedTokensDoNotAuthenticate) {
   EXPECT_EQ(RevokeApiToken(ctx_, "old").status().code(), StatusCode::kNotFound);
 }
 
-TEST_F(TokenOperationsTest, NamesAreUniqueAmongValidTokensAndChecked) {
+TEST_P(TokenOperationsTest, NamesAreUniqueAmongValidTokensAndChecked) {
   ASSERT_TRUE(CreateApiToken(ctx_, {"ops", Role::kViewer, false}).ok());
   EXPECT_EQ(CreateApiToken(ctx_, {"ops", Role::kViewer, false}).status().code(), StatusCode::kAlreadyExists);
   // replace revokes the old one first (the demo token).
@@ -75,13 +75,15 @@ TEST_F(TokenOperationsTest, NamesAreUniqueAmongValidTokensAndChecked) {
             StatusCode::kInvalidArgument);
 }
 
-TEST_F(TokenOperationsTest, RolesIncludeTheOnesBelow) {
+TEST_P(TokenOperationsTest, RolesIncludeTheOnesBelow) {
   EXPECT_TRUE(RoleAllows(Role::kAdmin, Role::kOperator));
   EXPECT_TRUE(RoleAllows(Role::kOperator, Role::kViewer));
   EXPECT_FALSE(RoleAllows(Role::kViewer, Role::kOperator));
   EXPECT_FALSE(RoleAllows(Role::kOperator, Role::kAdmin));
   EXPECT_EQ(ParseRole("root").status().code(), StatusCode::kInvalidArgument);
 }
+
+INSTANTIATE_CONTROL_PLANE_SUITE(TokenOperationsTest);
 
 }  // namespace
 }  // namespace gaggle::service

@@ -47,7 +47,9 @@ Result<std::unique_ptr<ObjectStoreFileSystem>> FileSystemResolver::Create(const 
     o.region = config_.region.empty() ? "auto" : config_.region;
     o.addressing = config_.addressing == "path" ? S3Addressing::kPath : S3Addressing::kVirtualHost;
   } else {
-    o.endpoint = !config_.s3_endpoint.empty() ? config_.s3_endpoint : settings.endpoint_url;
+    o.endpoint = !config_.s3_endpoint.empty()          ? config_.s3_endpoint
+                 : !env_("GAGGLE_S3_ENDPOINT").empty() ? env_("GAGGLE_S3_ENDPOINT")
+                                                       : settings.endpoint_url;
     o.region = !config_.region.empty() ? config_.region : (!settings.region.empty() ? settings.region : "us-east-1");
     std::string style = !config_.addressing.empty() ? config_.addressing : settings.addressing_style;
     if (style.empty() || style == "auto") style = o.endpoint.empty() ? "virtual" : "path";

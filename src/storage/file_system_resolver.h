@@ -24,8 +24,8 @@
 namespace gaggle {
 
 struct ObjectStoreConfig {
-  // --s3-endpoint: an S3-compatible store ("http://127.0.0.1:9000"). "" = AWS_ENDPOINT_URL_S3,
-  // AWS_ENDPOINT_URL, the profile's endpoint_url, or AWS itself.
+  // --s3-endpoint: an S3-compatible store ("http://127.0.0.1:9000"). "" = GAGGLE_S3_ENDPOINT,
+  // AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, the profile's endpoint_url, or AWS itself.
   std::string s3_endpoint;
   std::string gs_endpoint = "https://storage.googleapis.com";
   std::string region;      // "" = AWS_REGION, AWS_DEFAULT_REGION, the profile, "us-east-1"

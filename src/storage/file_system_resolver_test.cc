@@ -74,6 +74,16 @@ TEST(FileSystemResolver, ConfigOverridesEnvironmentAndMissingCredentialsSayWhere
   EXPECT_EQ(o.addressing, S3Addressing::kVirtualHost);
   EXPECT_EQ(o.region, "eu-west-1");
 
+  // Without a configured endpoint, GAGGLE_S3_ENDPOINT comes before the AWS variables.
+  FileSystemResolver by_env({}, MapEnv({{"HOME", "/nonexistent"},
+                                        {"AWS_ACCESS_KEY_ID", "K"},
+                                        {"AWS_SECRET_ACCESS_KEY", "S"},
+                                        {"GAGGLE_S3_ENDPOINT", "http://127.0.0.1:4569"},
+                                        {"AWS_ENDPOINT_URL", "http://ignored:1"}}));
+  auto e = by_env.Resolve("s3://bucket/k");
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  EXPECT_EQ(static_cast<ObjectStoreFileSystem*>(e->fs)->client()->options().endpoint, "http://127.0.0.1:4569");
+
   config.addressing = "sideways";
   FileSystemResolver bad(
       config, MapEnv({{"HOME", "/nonexistent"}, {"AWS_ACCESS_KEY_ID", "K"}, {"AWS_SECRET_ACCESS_KEY", "S"}}));

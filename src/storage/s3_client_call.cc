@@ -18,7 +18,9 @@ bool IsRetryableCode(const std::string& code) {
          code == "OperationAborted" || code == "Throttling" || code == "ThrottlingException";
 }
 
-bool IsRetryableStatus(long status) { return status >= 500 || status == 429 || status == 408; }
+// 501 Not Implemented is the store saying it lacks the operation (s3rver has no
+// ListMultipartUploads): asking again cannot help.
+bool IsRetryableStatus(long status) { return (status >= 500 && status != 501) || status == 429 || status == 408; }
 
 }  // namespace
 
@@ -104,6 +106,7 @@ Status S3Client::ErrorFor(const Call& call, const HttpResponse& response) const 
   if (response.status == 412) {
     return Status::Conflict(what + ": the object changed while it was being read or copied " + detail);
   }
+  if (response.status == 501) return Status::Unsupported(what + ": the store does not implement it " + detail);
   if (IsRetryableStatus(response.status) || IsRetryableCode(code)) {
     return Status::IOError(what + ": the store failed " + detail);
   }

@@ -55,9 +55,10 @@ class ControlStore {
   virtual Result<int64_t> LastEventSeq() = 0;
 };
 
-// Opens the control store that lives with the state store at `location` (the same
-// SQLite file, schema migration 8), applying missing schema migrations. A PostgreSQL
-// state is Unsupported: the control plane stays SQLite-only for now.
+// Opens the control store that lives with the state store at `location`, chosen by it as
+// OpenStateStore chooses: a PostgreSQL URL (postgres://...) opens PostgresControlStore in
+// that database (schema migration 3), anything else SqliteControlStore in that SQLite
+// file (schema migration 8). Missing schema migrations are applied.
 Result<std::unique_ptr<ControlStore>> OpenControlStore(const std::string& location);
 
 }  // namespace gaggle

@@ -1,6 +1,8 @@
 #include "store/postgres_schema.h"
 
+#include <algorithm>
 #include <pqxx/pqxx>
+#include <set>
 #include <vector>
 
 namespace gaggle {
@@ -287,12 +289,42 @@ CREATE TABLE workers (
   finished BIGINT NOT NULL DEFAULT 0,
   fenced BIGINT NOT NULL DEFAULT 0
 );
+// Version 3: the control plane's records (store/control_store.h), as SQLite's migration 8
+// holds them: API tokens (only the secret's SHA-256; a name unique among valid tokens) and
+// the approval links gate pauses create. The task pages' wave filter uses tasks_by_wave of
+// version 1. Version 2 is the work queue; the two are independent.
+constexpr const char* kMigration3 = R"sql(
+CREATE TABLE api_tokens (
+  token_id TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+  name TEXT COLLATE "C" NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('viewer', 'operator', 'admin')),
+  hash TEXT NOT NULL UNIQUE,
+  created_at TEXT COLLATE "C" NOT NULL,
+  created_by TEXT NOT NULL,
+  revoked_at TEXT NOT NULL DEFAULT '',
+  revoked_by TEXT NOT NULL DEFAULT ''
+);
+CREATE UNIQUE INDEX api_tokens_valid_name ON api_tokens (name) WHERE revoked_at = '';
+CREATE TABLE approval_links (
+  link_id TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+  migration TEXT COLLATE "C" NOT NULL,
+  stage BIGINT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('viewer', 'operator', 'admin')),
+  gate_reason TEXT NOT NULL,
+  created_at TEXT COLLATE "C" NOT NULL,
+  expires_ms BIGINT NOT NULL,
+  used_at TEXT NOT NULL DEFAULT '',
+  used_by TEXT NOT NULL DEFAULT '',
+  use_reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX approval_links_by_migration ON approval_links (migration, created_at);
 )sql";
 
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> m = {
       {1, "catalog, plans, chained events, runs and tasks, gate records, verifications, cut-overs", kMigration1},
       {2, "the work queue, published specs and workers of many-host runs", kMigration2},
+      {3, "the control plane: API tokens and approval links", kMigration3},
   };
   return m;
 }
@@ -314,10 +346,15 @@ Result<int> Migrate(pqxx::work& tx, const std::string& location, const std::stri
                               "' is a PostgreSQL database with tables but not a gaggle state store (it has no "
                               "schema_version table)");
   }
-  int current = 0;
+  // Every migration not recorded is applied, not only those above the highest recorded:
+  // migrations written on parallel branches (2, the work queue; 3, the control plane) may
+  // reach a database in either order, and one that a build with only 3 created gets 2
+  // from a build with both.
+  std::set<int> applied;
   if (has_version_table) {
-    current = tx.exec("SELECT COALESCE(MAX(version), 0) FROM schema_version")[0][0].as<int>();
+    for (const auto& row : tx.exec("SELECT version FROM schema_version")) applied.insert(row[0].as<int>());
   }
+  int current = applied.empty() ? 0 : *applied.rbegin();
   if (current > LatestPostgresSchemaVersion()) {
     return Status::Unsupported("state '" + location + "' has schema version " + std::to_string(current) +
                                ", written by a newer gaggle (this one knows up to " +
@@ -327,10 +364,10 @@ Result<int> Migrate(pqxx::work& tx, const std::string& location, const std::stri
       "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL, "
       "description TEXT NOT NULL)");
   for (const Migration& m : Migrations()) {
-    if (m.version <= current) continue;
+    if (applied.count(m.version) != 0) continue;
     tx.exec(m.sql);
     tx.exec_params("INSERT INTO schema_version VALUES ($1, $2, $3)", m.version, now, m.description);
-    current = m.version;
+    current = std::max(current, m.version);
   }
   return current;
 }

@@ -3,8 +3,8 @@
 // store do not both create it), and recorded in `schema_version` (version, applied_at,
 // description), as in the SQLite store. Version 1 holds the records of SQLite schema 8
 // (catalog, plans, the chained event log, runs and tasks, gate records, verifications,
-// cut-overs with their 'collecting' state) without the control plane's tables, which
-// stay SQLite-only for now. Text columns that are ordered or compared use COLLATE "C",
+// cut-overs with their 'collecting' state); version 3 the control plane's (API tokens and
+// approval links, store/postgres_control_store.h). Text columns that are ordered or compared use COLLATE "C",
 // so ids order by their bytes whatever the database's collation. Never edit a released
 // migration; append a new one.
 // Thread-safety: the caller owns the connection.
@@ -21,7 +21,8 @@ namespace gaggle {
 int LatestPostgresSchemaVersion();
 
 // Checks that the database's current schema is a gaggle store (or empty), refuses one
-// written by a newer gaggle, and applies the missing migrations. `location` (the URL
+// written by a newer gaggle, and applies the missing migrations (every one not recorded,
+// whatever the highest recorded is). `location` (the URL
 // without its password) names the store in messages. Returns the version in force.
 Result<int> ApplyPostgresMigrations(pqxx::connection& conn, const std::string& location, const std::string& now);
 

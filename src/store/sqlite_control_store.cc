@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <tuple>
 
-#include "store/postgres_url.h"
 #include "store/sqlite_schema.h"
 #include "store/state_store.h"
 
@@ -118,17 +117,6 @@ Result<std::optional<ApprovalLink>> ReadLink(SqliteDb* db, const std::string& id
 }
 
 }  // namespace
-
-Result<std::unique_ptr<ControlStore>> OpenControlStore(const std::string& location) {
-  if (IsPostgresUrl(location)) {
-    return Status::Unsupported(
-        "the control plane (API tokens, approval links) keeps its records in SQLite only: "
-        "gaggle serve cannot use the PostgreSQL state '" +
-        RedactPostgresUrl(location) + "' yet; serve a SQLite state file");
-  }
-  GAGGLE_ASSIGN_OR_RETURN(auto store, SqliteControlStore::Open(location));
-  return std::unique_ptr<ControlStore>(std::move(store));
-}
 
 Result<std::unique_ptr<SqliteControlStore>> SqliteControlStore::Open(const std::string& path, int busy_timeout_ms,
                                                                      size_t read_connections) {

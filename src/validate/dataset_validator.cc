@@ -175,6 +175,7 @@ DatasetValidator::DatasetValidator(const MigrationSpec& spec, ValidateOptions op
 Result<ValidationResult> DatasetValidator::Validate(const std::string& old_path, const std::string& new_path) const {
   const Clock::time_point start = Clock::now();
   FileSystem* fs = options_.fs ? options_.fs : FileSystem::Default();
+  FileSystem* new_fs = options_.new_fs ? options_.new_fs : fs;
   ValidationResult result;
   result.migration = spec_.name;
   result.spec_hash = spec_.hash;
@@ -182,7 +183,7 @@ Result<ValidationResult> DatasetValidator::Validate(const std::string& old_path,
   bool old_is_dir = false, new_is_dir = false;
   auto old_files = ListSide(fs, old_path, /*allow_empty=*/false, &old_is_dir);
   if (!old_files.ok()) return old_files.status().WithContext("old dataset");
-  auto new_files = ListSide(fs, new_path, /*allow_empty=*/true, &new_is_dir);
+  auto new_files = ListSide(new_fs, new_path, /*allow_empty=*/true, &new_is_dir);
   if (!new_files.ok()) return new_files.status().WithContext("new dataset");
 
   // The target schema, known before the new side is read (its text files need it).
@@ -211,7 +212,7 @@ Result<ValidationResult> DatasetValidator::Validate(const std::string& old_path,
   };
   auto run_new = [&] {
     const Clock::time_point t = Clock::now();
-    new_out.status = Guarded([&] { return ReadNewSide(*new_files, target, options_, fs, &new_out); });
+    new_out.status = Guarded([&] { return ReadNewSide(*new_files, target, options_, new_fs, &new_out); });
     new_out.report.seconds = SecondsSince(t);
   };
   if (options_.parallel) {
@@ -234,15 +235,15 @@ Result<ValidationResult> DatasetValidator::Validate(const std::string& old_path,
     std::string dir = new_path;
     while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
     const std::string dead_letters = dir + "/" + kDeadLetterFileName;
-    if (fs->Exists(dead_letters)) {
-      auto count = CountDeadLetters(fs, dead_letters);
+    if (new_fs->Exists(dead_letters)) {
+      auto count = CountDeadLetters(new_fs, dead_letters);
       if (!count.ok()) return count.status().WithContext("new dataset dead letters");
       result.dead_lettered = *count;
       result.has_dead_letter_file = true;
     }
     const std::string manifest = dir + "/" + kManifestFileName;
-    if (fs->Exists(manifest)) {
-      auto loaded = Manifest::Load(fs, manifest);
+    if (new_fs->Exists(manifest)) {
+      auto loaded = Manifest::Load(new_fs, manifest);
       if (loaded.ok()) {
         result.manifest = std::move(*loaded);
       } else {

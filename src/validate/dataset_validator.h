@@ -40,6 +40,8 @@ struct ValidateOptions {
   std::optional<Format> old_format;
   std::optional<Format> new_format;
   FileSystem* fs = nullptr;  // nullptr: FileSystem::Default()
+  // The new side's, when it lives elsewhere (an object store); nullptr: fs.
+  FileSystem* new_fs = nullptr;
 };
 
 class DatasetValidator {
