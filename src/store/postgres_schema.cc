@@ -289,6 +289,8 @@ CREATE TABLE workers (
   finished BIGINT NOT NULL DEFAULT 0,
   fenced BIGINT NOT NULL DEFAULT 0
 );
+)sql";
+
 // Version 3: the control plane's records (store/control_store.h), as SQLite's migration 8
 // holds them: API tokens (only the secret's SHA-256; a name unique among valid tokens) and
 // the approval links gate pauses create. The task pages' wave filter uses tasks_by_wave of
