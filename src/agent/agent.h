@@ -33,6 +33,9 @@ struct AgentTask {
   int attempt = 1;
   std::optional<std::chrono::milliseconds> timeout;
   std::string log_path;  // task log (external agents' stderr); empty = none
+  // Called right before the output replaces anything; a non-OK status aborts the commit
+  // and the previous output stays (the fence of a worker that lost its lease). May be empty.
+  std::function<Status()> before_publish;
 };
 
 // What the agent did inside the staging directory, before gaggle verifies and commits.

@@ -317,6 +317,7 @@ Result<AgentRunResult> RunAgent(Agent* agent, const MigrationSpec& spec, const A
   manifest.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (object_committer) {
     GAGGLE_RETURN_IF_ERROR(token->Check(what));
+    if (task.before_publish) GAGGLE_RETURN_IF_ERROR(task.before_publish().WithContext(what));
     GAGGLE_RETURN_IF_ERROR(object_committer->Commit(fs, committer.staging_dir(), manifest).WithContext(what));
   } else {
     GAGGLE_RETURN_IF_ERROR(
@@ -324,6 +325,7 @@ Result<AgentRunResult> RunAgent(Agent* agent, const MigrationSpec& spec, const A
     // Right before the output replaces anything: the same rules again, and no symlink out.
     GAGGLE_RETURN_IF_ERROR(CheckStagedOutputSymlinks(committer.staging_dir()).WithContext(what));
     GAGGLE_RETURN_IF_ERROR(CheckOutputOwnership(task.output_path, task.input_path).WithContext(what));
+    if (task.before_publish) GAGGLE_RETURN_IF_ERROR(task.before_publish().WithContext(what));
     GAGGLE_RETURN_IF_ERROR(committer.Commit());
   }
 

@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "store/postgres_url.h"
+#include "store/postgres_work_queue.h"
 
 namespace gaggle::cli {
 
@@ -47,6 +48,17 @@ Result<CliContext> OpenCliContext(const std::string& state, const std::string& a
   c.ctx.artifacts = artifacts.empty() ? service::DefaultArtifactsDir(path) : artifacts;
   c.ctx.resolver = CliResolver();
   return c;
+}
+
+Status AttachWorkQueue(CliContext* c, const std::string& state, const std::string& flag) {
+  if (!IsPostgresUrl(state)) {
+    return Status::InvalidArgument(flag + " needs a PostgreSQL state (--state postgres://...) that workers on " +
+                                   "other hosts share; state '" + state + "' is a SQLite file for one host");
+  }
+  GAGGLE_ASSIGN_OR_RETURN(auto queue, PostgresWorkQueue::Open(state));
+  c->work_queue = std::move(queue);
+  c->ctx.work_queue = c->work_queue.get();
+  return Status::OK();
 }
 
 namespace {

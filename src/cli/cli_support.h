@@ -42,11 +42,15 @@ std::string OperatorName();
 // beside the state file).
 struct CliContext {
   std::unique_ptr<StateStore> store;
+  std::unique_ptr<WorkQueue> work_queue;  // AttachWorkQueue
   service::ServiceContext ctx;
 };
 // `state` "" means ./gaggle.db. With `must_exist`, a missing state file is NotFound
 // (read commands must not create an empty one from a mistyped path).
 Result<CliContext> OpenCliContext(const std::string& state, const std::string& artifacts = "", bool must_exist = false);
+// Opens the work queue of a PostgreSQL `state` into c (ctx.work_queue); InvalidArgument
+// naming `flag` for a SQLite state, whose agents run in one process.
+Status AttachWorkQueue(CliContext* c, const std::string& state, const std::string& flag);
 // Object storage for the commands that touch data. AddObjectStoreOptions registers, on a
 // command, --s3-endpoint URL (an S3-compatible store such as MinIO, Ceph or s3rver; else
 // $GAGGLE_S3_ENDPOINT, then the AWS variables and profile) and --s3-addressing path|virtual.

@@ -15,6 +15,7 @@
 #include "cli/generate_command.h"
 #include "cli/plan_command.h"
 #include "cli/run_command.h"
+#include "cli/worker_command.h"
 #include "cli/serve_command.h"
 #include "cli/state_command.h"
 #include "cli/transform_command.h"
@@ -42,6 +43,7 @@ int main(int argc, char** argv) {
   gaggle::cli::AddPlanCommand(&app, &exit_code);
   gaggle::cli::AddTransformCommand(&app, &exit_code);
   gaggle::cli::AddRunCommand(&app, &exit_code);
+  gaggle::cli::AddWorkerCommand(&app, &exit_code);
   gaggle::cli::AddFleetCommands(&app, &exit_code);
   gaggle::cli::AddGateCommands(&app, &exit_code);
   gaggle::cli::AddAfterCommands(&app, &exit_code);

@@ -24,6 +24,8 @@ struct RunArgs {
   bool json = false;
   bool quiet = false;
   bool exit_when_paused = false;
+  int local_workers = -1;
+  bool standby = false;
 };
 
 std::atomic<bool> g_interrupted{false};
@@ -123,6 +125,10 @@ int ExitCodeForEnding(const FleetRunSummary& s) {
 int RunRun(const RunArgs& a) {
   auto c = OpenCliContext(a.state, a.logs);
   if (!c.ok()) return ReportError(c.status());
+  if (a.local_workers >= 0) {
+    Status st = AttachWorkQueue(&*c, a.state, "--local-workers");
+    if (!st.ok()) return ReportError(st);
+  }
   RunProgressDisplay display(!a.quiet && !a.json, ::isatty(STDERR_FILENO) == 1);
   TerminalObserver observer(a, &display);
   service::StartRunRequest request;
@@ -130,6 +136,8 @@ int RunRun(const RunArgs& a) {
   request.catalog_path = a.catalog;
   request.concurrency = a.concurrency;
   request.exit_when_paused = a.exit_when_paused;
+  request.local_workers = a.local_workers;
+  request.standby = a.standby;
   if (const char* inject = std::getenv("GAGGLE_INJECT_FAULTS"); inject && *inject) request.fault_injection = inject;
   request.interrupted = &g_interrupted;
   request.observer = &observer;
@@ -188,6 +196,14 @@ void AddRunCommand(CLI::App* app, int* exit_code) {
   cmd->add_flag("-q,--quiet", args->quiet, "No progress display");
   cmd->add_flag("--exit-when-paused", args->exit_when_paused,
                 "Exit (code 75) when the migration is paused instead of waiting for `gaggle resume`");
+  cmd->add_option("--local-workers", args->local_workers,
+                  "Run agents on `gaggle worker` processes that share the PostgreSQL --state, with N worker\n"
+                  "slots in this process (0: none; this process only coordinates). Default: every agent\n"
+                  "runs in this process, as on one host")
+      ->check(CLI::Range(0, 4096));
+  cmd->add_flag("--standby", args->standby,
+                "When another coordinator holds the migration's lease, wait and take over once it lapses\n"
+                "(within its lease time, 10 s) instead of exiting with 75");
   cmd->callback([args, exit_code] { *exit_code = RunRun(*args); });
 }
 

@@ -26,6 +26,8 @@ struct ServeArgs {
   int threads = 1100;
   int64_t approval_ttl = 24 * 3600;
   bool demo_token = false;
+  int local_workers = -1;
+  bool take_over = false;
 };
 
 Status ParseListen(const std::string& listen, std::string* host, int* port) {
@@ -52,6 +54,8 @@ int RunServe(const ServeArgs& a) {
   o.max_body_bytes = a.max_body;
   o.threads = a.threads;
   o.approval_ttl_seconds = a.approval_ttl;
+  o.local_workers = a.local_workers;
+  o.take_over = a.take_over;
   if (Status s = ParseListen(a.listen, &o.host, &o.port); !s.ok()) return ReportError(s);
   auto server = server::ApiServer::Open(o);
   if (!server.ok()) return ReportError(server.status());
@@ -161,6 +165,13 @@ void AddServeCommand(CLI::App* app, int* exit_code) {
       ->check(CLI::Range(4, 20000));
   cmd->add_option("--approval-ttl", a->approval_ttl, "Seconds an approval link stays usable")->capture_default_str();
   cmd->add_flag("--demo-token", a->demo_token, "Create (or replace) an admin token named 'demo' and print it");
+  cmd->add_option("--local-workers", a->local_workers,
+                  "Run the agents of migrations started here on `gaggle worker` processes sharing a PostgreSQL\n"
+                  "--state, with N worker slots in this process (0: none). Default: agents run in this process")
+      ->check(CLI::Range(0, 4096));
+  cmd->add_flag("--take-over", a->take_over,
+                "Drive every running migration that no live coordinator drives (its lease lapsed): a standby\n"
+                "coordinator on another host continues within the lease time (10 s); a restarted one resumes");
   cmd->callback([a, exit_code] { *exit_code = RunServe(*a); });
 }
 

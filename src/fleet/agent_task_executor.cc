@@ -61,6 +61,7 @@ Result<TaskOutcome> AgentTaskExecutor::Execute(const TaskRecord& task, Cancellat
   agent_task.attempt = task.attempts;
   agent_task.timeout = spec_.fleet.timeout;
   agent_task.log_path = context.agent_log_path;
+  agent_task.before_publish = context.before_publish;
   ProgressCallback progress;
   if (context.on_rows) {
     progress = [&context](const AgentProgress& p) { context.on_rows(p.rows); };

@@ -102,6 +102,9 @@ struct FleetRunOptions {
   RunLog* log = nullptr;
   const std::atomic<bool>* interrupted = nullptr;  // set by a SIGINT handler
   bool exit_when_paused = false;                   // return instead of waiting for `gaggle resume`
+  // A live holder of the run lease is waited for (polled each lease_ttl/4) instead of
+  // failing with Conflict: a standby coordinator takes over within the lease time.
+  bool wait_for_lease = false;
   // Validate each dataset after its agent succeeds (TaskExecutor::Validate) and hold each
   // stage behind its gate (fleet/stage_gate.h).
   bool validate = true;

@@ -37,7 +37,7 @@ Result<FleetRunSummary> RunSession::Run() {
 // ---------------------------------------------------------------- the loop
 
 Status RunSession::Start() {
-  GAGGLE_RETURN_IF_ERROR(ClaimLease());
+  GAGGLE_RETURN_IF_ERROR(options_.wait_for_lease ? WaitForLease() : ClaimLease());
   // Tasks left in running belong to a runner that is gone (we hold the lease now).
   GAGGLE_ASSIGN_OR_RETURN(recovered_, store_->TransitionTasks(migration_, {TaskState::kRunning, TaskState::kValidating},
                                                               TaskState::kPending, {}, false, options_.actor,
@@ -90,12 +90,11 @@ void RunSession::DrainCompletions() {
     MutexLock lock(&done_mu_);
     done.swap(done_);
   }
-  for (Completion& c : done) {
-    Status st = c.is_validation ? HandleValidation(std::move(c)) : HandleCompletion(std::move(c));
-    if (!st.ok() && shutdown_ != RunShutdown::kFatal) {
-      Fail(st);
-      CancelRunning();
-    }
+  if (done.empty()) return;
+  Status st = HandleCompletions(done);
+  if (!st.ok() && shutdown_ != RunShutdown::kFatal) {
+    Fail(st);
+    CancelRunning();
   }
 }
 

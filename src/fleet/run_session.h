@@ -16,6 +16,7 @@
 #include <deque>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <queue>
@@ -92,11 +93,23 @@ class RunSession {
   // --- tasks (run_session_tasks.cc)
   Status DispatchReady();
   Status Dispatch(uint32_t i);
+  StateStore::TaskMove NextAttempt(uint32_t i) const;
+  void Started(uint32_t i, TaskRecord next);
   void SubmitAttempt(uint32_t i) EXCLUDES(done_mu_);
   void SubmitValidation(uint32_t i) EXCLUDES(done_mu_);
   void Complete(Completion c) EXCLUDES(done_mu_);
-  Status HandleCompletion(Completion c);
-  Status HandleValidation(Completion c);
+  // What a completion means for its task: the move to record, and what to log.
+  struct Decision {
+    uint32_t slot = 0;
+    bool validation = false;
+    StateStore::TaskMove move;
+    std::optional<ValidationRecord> record;  // saved with the move
+    nlohmann::json detail;
+    std::string event, level;
+  };
+  Decision Decide(const Completion& c);
+  Status HandleCompletions(std::deque<Completion>& done);
+  void Apply(Decision& d);
   void Release(uint32_t i);
   void TaskSettled(uint32_t i);
   void UnblockDownstream(uint32_t i);
@@ -113,6 +126,8 @@ class RunSession {
 
   // --- stages, gates and control (run_session_stages.cc)
   Status ClaimLease();
+  // ClaimLease until it is free (FleetRunOptions::wait_for_lease), or interrupted.
+  Status WaitForLease();
   Status LoadTasks();
   void LinkUpstreams();
   void OpenStage();

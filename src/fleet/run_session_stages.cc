@@ -31,6 +31,18 @@ Status RunSession::ClaimLease() {
   return Status::OK();
 }
 
+Status RunSession::WaitForLease() {
+  bool told = false;
+  for (;;) {
+    Status st = ClaimLease();
+    if (st.code() != StatusCode::kConflict) return st;
+    if (options_.interrupted != nullptr && options_.interrupted->load()) return st;
+    if (!told) Log("info", "standby", {{"holder", st.message()}});
+    told = true;
+    clock_->SleepFor(options_.lease_ttl / 4);
+  }
+}
+
 Status RunSession::LoadTasks() {
   GAGGLE_ASSIGN_OR_RETURN(std::vector<TaskRecord> tasks, store_->LoadTasks(migration_));
   std::sort(tasks.begin(), tasks.end(), [](const TaskRecord& a, const TaskRecord& b) { return a.ordinal < b.ordinal; });

@@ -64,34 +64,58 @@ Status RunSession::DispatchReady() {
   if (shutdown_ != RunShutdown::kNone || !Dispatching(run_.state) || rollback_stage_ >= 0) return Status::OK();
   const int limit = std::max(1, run_.concurrency);
   pool_.EnsureThreads(static_cast<size_t>(limit));
-  while (running_ < limit && !ready_.empty()) {
+  // Every task that may start now starts in one transaction (group commit).
+  std::vector<uint32_t> batch;
+  std::vector<StateStore::TaskMove> moves;
+  while (running_ + static_cast<int>(batch.size()) < limit && !ready_.empty()) {
     uint32_t i = ready_.top();
     ready_.pop();
     const TaskState st = slots_[i].rec.state;
     if ((st != TaskState::kPending && st != TaskState::kRetrying) || slots_[i].unmet > 0) continue;
-    GAGGLE_RETURN_IF_ERROR(Dispatch(i));
+    batch.push_back(i);
+    moves.push_back(NextAttempt(i));
   }
+  if (batch.empty()) return Status::OK();
+  Status st = store_->MoveTasksTogether(moves, options_.actor, owner_);
+  if (st.code() == StatusCode::kConflict || st.code() == StatusCode::kNotFound) {
+    for (uint32_t i : batch) GAGGLE_RETURN_IF_ERROR(Dispatch(i));  // one by one: which one moved?
+    return Status::OK();
+  }
+  GAGGLE_RETURN_IF_ERROR(st);
+  for (size_t k = 0; k < batch.size(); ++k) Started(batch[k], std::move(moves[k].record));
   return Status::OK();
 }
 
-Status RunSession::Dispatch(uint32_t i) {
-  Slot& s = slots_[i];
-  const TaskState from = s.rec.state;
-  TaskRecord next = s.rec;
+StateStore::TaskMove RunSession::NextAttempt(uint32_t i) const {
+  const TaskRecord& rec = slots_[i].rec;
+  StateStore::TaskMove move{rec.state, rec, "", nullptr};
+  TaskRecord& next = move.record;
   next.state = TaskState::kRunning;
   next.attempts += 1;
   next.runner = owner_;
   next.lease_expires_ms = clock_->NowMillis() + options_.task_timeout.count() + options_.watchdog_grace.count();
   next.started_at = Iso8601Millis(clock_->NowMicros());
   next.finished_at.clear();
-  nlohmann::json detail = {{"attempt", next.attempts}, {"runner", owner_}};
-  Status st = store_->TransitionTask(from, next, options_.actor, JsonText(detail, -1));
+  move.detail = JsonText(nlohmann::json{{"attempt", next.attempts}, {"runner", owner_}}, -1);
+  return move;
+}
+
+Status RunSession::Dispatch(uint32_t i) {
+  StateStore::TaskMove move = NextAttempt(i);
+  Status st = store_->TransitionTask(move.from, move.record, options_.actor, move.detail, {owner_, nullptr});
   if (st.code() == StatusCode::kConflict || st.code() == StatusCode::kNotFound) {
     // An operator moved it (paused, cancelled) since we loaded it: take the stored state.
-    Log("info", "dispatch_skipped", {{"dataset", s.rec.dataset_id}, {"reason", st.message()}});
+    Log("info", "dispatch_skipped", {{"dataset", slots_[i].rec.dataset_id}, {"reason", st.message()}});
     return Refresh(i);
   }
   GAGGLE_RETURN_IF_ERROR(st);
+  Started(i, std::move(move.record));
+  return Status::OK();
+}
+
+// The store says `next` runs: the slot takes it and its attempt goes to a worker.
+void RunSession::Started(uint32_t i, TaskRecord next) {
+  Slot& s = slots_[i];
   SetState(i, std::move(next));
   ++attempts_;
   if (s.rec.attempts > 1) ++retries_;
@@ -104,7 +128,6 @@ Status RunSession::Dispatch(uint32_t i) {
   s.live_rows = std::make_shared<std::atomic<int64_t>>(0);
   TaskLog(i, "info", "attempt_started", {{"attempt", s.rec.attempts}, {"stage", s.rec.stage}, {"wave", s.rec.wave}});
   SubmitAttempt(i);
-  return Status::OK();
 }
 
 void RunSession::SubmitAttempt(uint32_t i) {
@@ -196,9 +219,22 @@ Status RunSession::CancelWaitingTasks() {
 
 // ---------------------------------------------------------------- completion
 
-Status RunSession::HandleCompletion(Completion c) {
+// What one completion means, decided before anything is written.
+RunSession::Decision RunSession::Decide(const Completion& c) {
   const uint32_t i = c.slot;
-  Slot& s = slots_[i];
+  const Slot& s = slots_[i];
+  Decision d;
+  d.slot = i;
+  d.validation = c.is_validation;
+  if (c.is_validation) {
+    ValidationVerdict v = ClassifyValidation(migration_, s.rec, c.validation, c.seconds, shutdown_, options_.retry);
+    d.move = {TaskState::kValidating, std::move(v.next), JsonText(v.detail, -1), nullptr};
+    if (v.save_record) d.record = std::move(v.record);
+    d.detail = std::move(v.detail);
+    d.event = std::move(v.event);
+    d.level = std::move(v.level);
+    return d;
+  }
   AttemptContext context;
   context.seconds = c.seconds;
   context.past_deadline = s.timed_out || clock_->MonotonicMicros() >= s.deadline;
@@ -209,33 +245,45 @@ Status RunSession::HandleCompletion(Completion c) {
   context.now_iso = Iso8601Millis(clock_->NowMicros());
   AttemptVerdict v = ClassifyAttempt(s.rec, c.result, context, options_.retry,
                                      [this] { return std::uniform_real_distribution<double>(0.0, 1.0)(rng_); });
-  Status st = store_->TransitionTask(TaskState::kRunning, v.next, options_.actor, JsonText(v.detail, -1));
-  if (!st.ok()) return st.WithContext("recording the end of dataset '" + s.rec.dataset_id + "'");
-  TaskLog(i, v.level, v.event, v.detail);
-  const TaskState to = v.next.state;
-  SetState(i, std::move(v.next));
-  if (to == TaskState::kValidating) {
-    // The slot stays taken: the validation job is part of the dataset's turn.
-    SubmitValidation(i);
-    return Status::OK();
+  d.move = {TaskState::kRunning, std::move(v.next), JsonText(v.detail, -1), nullptr};
+  d.detail = std::move(v.detail);
+  d.event = std::move(v.event);
+  d.level = std::move(v.level);
+  return d;
+}
+
+// Every completion drained in one turn is recorded in one transaction (group commit),
+// then applied in order.
+Status RunSession::HandleCompletions(std::deque<Completion>& done) {
+  std::vector<Decision> decided;
+  decided.reserve(done.size());
+  for (const Completion& c : done) decided.push_back(Decide(c));
+  std::vector<StateStore::TaskMove> moves;
+  moves.reserve(decided.size());
+  for (Decision& d : decided) {
+    moves.push_back(d.move);
+    if (d.record) moves.back().validation = &*d.record;
   }
-  Release(i);
-  TaskSettled(i);
+  Status st = store_->MoveTasksTogether(moves, options_.actor, owner_);
+  if (!st.ok()) {
+    return st.WithContext("recording the end of " + std::to_string(moves.size()) + " attempt(s) and validation(s)");
+  }
+  for (Decision& d : decided) Apply(d);
   return Status::OK();
 }
 
-Status RunSession::HandleValidation(Completion c) {
-  const uint32_t i = c.slot;
+void RunSession::Apply(Decision& d) {
+  const uint32_t i = d.slot;
+  TaskLog(i, d.level, d.event, d.detail);
+  const TaskState to = d.move.record.state;
+  SetState(i, std::move(d.move.record));
+  if (!d.validation && to == TaskState::kValidating) {
+    // The slot stays taken: the validation job is part of the dataset's turn.
+    SubmitValidation(i);
+    return;
+  }
   Release(i);
-  ValidationVerdict v =
-      ClassifyValidation(migration_, slots_[i].rec, c.validation, c.seconds, shutdown_, options_.retry);
-  if (v.save_record) GAGGLE_RETURN_IF_ERROR(store_->SaveValidation(v.record));
-  Status st = store_->TransitionTask(TaskState::kValidating, v.next, options_.actor, JsonText(v.detail, -1));
-  if (!st.ok()) return st.WithContext("recording the validation of dataset '" + slots_[i].rec.dataset_id + "'");
-  TaskLog(i, v.level, v.event, v.detail);
-  SetState(i, std::move(v.next));
   TaskSettled(i);
-  return Status::OK();
 }
 
 // The dataset's turn on a worker is over: its slot is free.

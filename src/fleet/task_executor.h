@@ -39,6 +39,9 @@ struct TaskValidation {
 struct TaskContext {
   std::string agent_log_path;                 // where an agent's own output goes ("" = none)
   std::function<void(int64_t rows)> on_rows;  // progress of this attempt (may be empty)
+  // Called right before the output replaces anything; a non-OK status aborts the commit
+  // (a worker that lost its lease: fleet/fleet_worker.h). May be empty.
+  std::function<Status()> before_publish;
 };
 
 class TaskExecutor {

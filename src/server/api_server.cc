@@ -8,6 +8,8 @@
 #include <cstdlib>
 
 #include "server/dashboard_assets.h"
+#include "store/postgres_url.h"
+#include "store/postgres_work_queue.h"
 #include "server/http_json.h"
 #include "service/service_context.h"
 
@@ -66,12 +68,19 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Open(const ServeOptions& options) 
   // form; either one creates the schema of a new one.
   GAGGLE_ASSIGN_OR_RETURN(s->control_, OpenControlStore(options.state));
   GAGGLE_ASSIGN_OR_RETURN(s->store_, OpenStateStore(options.state));
+  if (options.local_workers >= 0) {
+    if (!IsPostgresUrl(options.state)) {
+      return Status::InvalidArgument("--local-workers needs a PostgreSQL state that workers share; state '" +
+                                     options.state + "' is a SQLite file for one host");
+    }
+    GAGGLE_ASSIGN_OR_RETURN(s->work_queue_, PostgresWorkQueue::Open(options.state));
+  }
   EventHub::Options ho;
   ho.poll_ms = options.event_poll_ms;
   s->hub_ = std::make_unique<EventHub>(s->store_.get(), s->control_.get(), ho);
   s->statuses_ = std::make_unique<StatusCache>(s->hub_.get(), s->BaseContext());
   s->approvals_.ttl_seconds = options.approval_ttl_seconds;
-  s->runs_ = std::make_unique<service::RunCoordinator>(s->BaseContext(), s->approvals_);
+  s->runs_ = std::make_unique<service::RunCoordinator>(s->BaseContext(), s->approvals_, options.local_workers);
   AddSystemRoutes(&s->routes_);
   AddMigrationRoutes(&s->routes_);
   AddDatasetRoutes(&s->routes_);
@@ -80,6 +89,7 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Open(const ServeOptions& options) 
   AddEventRoutes(&s->routes_);
   AddOperationRoutes(&s->routes_);
   for (Route& r : s->routes_) CompileRoute(&r);
+  if (options.take_over) s->runs_->StartTakingOver(2500, "gaggle-serve (take-over)");
   return s;
 }
 
@@ -89,6 +99,7 @@ service::ServiceContext ApiServer::BaseContext() const {
   service::ServiceContext ctx;
   ctx.store = store_.get();
   ctx.control = control_.get();
+  ctx.work_queue = work_queue_.get();
   ctx.artifacts = options_.artifacts;
   ctx.actor = "gaggle-serve";
   return ctx;

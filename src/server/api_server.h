@@ -47,6 +47,12 @@ struct ServeOptions {
   int read_timeout_seconds = 5;
   int event_poll_ms = 50;
   int64_t approval_ttl_seconds = 24 * 3600;
+  // Where the agents of migrations started over the API run (StartRunRequest::local_workers):
+  // -1 in this process; 0 or more on `gaggle worker` processes sharing a PostgreSQL state.
+  int local_workers = -1;
+  // Start the runs nobody drives (a dead or stopped coordinator's), each lease-time/4
+  // (RunCoordinator::StartTakingOver): a standby or restarted coordinator continues them.
+  bool take_over = false;
 };
 
 class ApiServer {
@@ -90,6 +96,7 @@ class ApiServer {
   ServeOptions options_;
   std::unique_ptr<StateStore> store_;
   std::unique_ptr<ControlStore> control_;
+  std::unique_ptr<WorkQueue> work_queue_;  // when options_.local_workers >= 0
   std::unique_ptr<EventHub> hub_;
   std::unique_ptr<StatusCache> statuses_;
   std::unique_ptr<service::RunCoordinator> runs_;

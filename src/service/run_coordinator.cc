@@ -15,8 +15,8 @@ nlohmann::json ServedRun::ToJson() const {
           {"outcome", outcome}};
 }
 
-RunCoordinator::RunCoordinator(ServiceContext base, ApprovalPolicy approvals)
-    : base_(std::move(base)), approvals_(std::move(approvals)) {}
+RunCoordinator::RunCoordinator(ServiceContext base, ApprovalPolicy approvals, int local_workers)
+    : base_(std::move(base)), approvals_(std::move(approvals)), local_workers_(local_workers) {}
 
 void RunCoordinator::SetApprovalPolicy(const ApprovalPolicy& approvals) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -61,6 +61,7 @@ Result<ServedRun> RunCoordinator::Start(const std::string& migration, const std:
     StartRunRequest request;
     request.spec_path = spec_path;
     request.interrupted = &e->interrupted;
+    request.local_workers = local_workers_;
     request.approval_link = [e, approvals](const std::string& migration) -> std::string {
       auto link = EnsureApprovalLink(e->ctx, approvals, migration);
       return link.ok() && link->has_value() ? ApprovalUrl(approvals, (*link)->id) : "";
@@ -99,11 +100,34 @@ bool RunCoordinator::Wait(const std::string& migration, int64_t timeout_ms) {
   return true;
 }
 
+void RunCoordinator::StartTakingOver(int64_t period_ms, const std::string& actor) {
+  take_over_ = std::thread([this, period_ms, actor] {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!shut_down_) {
+      lock.unlock();
+      TakeOverOnce(actor);
+      lock.lock();
+      take_over_cv_.wait_for(lock, std::chrono::milliseconds(period_ms), [this] { return shut_down_; });
+    }
+  });
+}
+
+void RunCoordinator::TakeOverOnce(const std::string& actor) {
+  auto runs = base_.store->ListRuns();
+  if (!runs.ok()) return;  // the store is away: try again next period
+  for (const MigrationRun& run : *runs) {
+    if (run.state != RunState::kRunning || HasLiveRunner(run, base_.clock) || Drives(run.migration)) continue;
+    (void)Start(run.migration, actor);  // another coordinator may win the lease first: fine
+  }
+}
+
 void RunCoordinator::Shutdown() {
   std::vector<std::thread> threads;
   {
     std::lock_guard<std::mutex> lock(mu_);
     shut_down_ = true;
+    take_over_cv_.notify_all();
+    if (take_over_.joinable()) threads.push_back(std::move(take_over_));
     for (auto& e : entries_) {
       e->interrupted = true;
       if (e->thread.joinable()) threads.push_back(std::move(e->thread));

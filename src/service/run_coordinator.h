@@ -12,6 +12,7 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -40,7 +41,8 @@ class RunCoordinator {
   // `base` supplies the store, file system, clock, artefact location and control
   // store; each run's actor is the one who started it. A gate pause of a run gets an
   // approval link under `approvals` (approval_operations.h), carried by its webhooks.
-  RunCoordinator(ServiceContext base, ApprovalPolicy approvals);
+  // `local_workers` is each run's StartRunRequest::local_workers (-1: agents in this process).
+  RunCoordinator(ServiceContext base, ApprovalPolicy approvals, int local_workers = -1);
   ~RunCoordinator();
   RunCoordinator(const RunCoordinator&) = delete;
   RunCoordinator& operator=(const RunCoordinator&) = delete;
@@ -58,6 +60,12 @@ class RunCoordinator {
   bool Wait(const std::string& migration, int64_t timeout_ms);
   void Shutdown();
 
+  // Takes over runs nobody drives: every `period_ms`, each migration whose run is running
+  // but whose lease is free or expired (its coordinator died or stopped) is started here,
+  // as `actor`. A standby coordinator on another host continues within the lease time; a
+  // restarted one resumes what it drove. Stopped by Shutdown.
+  void StartTakingOver(int64_t period_ms, const std::string& actor);
+
  private:
   struct Entry {
     ServedRun info;
@@ -66,12 +74,16 @@ class RunCoordinator {
     std::thread thread;
   };
   void JoinFinishedLocked();
+  void TakeOverOnce(const std::string& actor);
 
   ServiceContext base_;
   ApprovalPolicy approvals_;
+  const int local_workers_;
   std::mutex mu_;
   std::vector<std::unique_ptr<Entry>> entries_;  // GUARDED_BY(mu_)
   bool shut_down_ = false;                       // GUARDED_BY(mu_)
+  std::condition_variable take_over_cv_;
+  std::thread take_over_;
 };
 
 }  // namespace gaggle::service

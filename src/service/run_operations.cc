@@ -7,9 +7,11 @@
 #include "fleet/agent_task_executor.h"
 #include "fleet/fault_injection.h"
 #include "fleet/notifier.h"
+#include "fleet/queued_task_executor.h"
 #include "fleet/run_log.h"
 #include "fleet/task_graph.h"
 #include "service/plan_operations.h"
+#include "service/worker_operations.h"
 #include "spec/spec_values.h"
 
 namespace gaggle::service {
@@ -104,10 +106,38 @@ std::unique_ptr<MultiNotifier> MakeNotifier(const MigrationSpec& spec, RunLog* l
 struct RunWiring {
   std::unique_ptr<AgentTaskExecutor> agent;
   std::unique_ptr<FaultInjectingExecutor> faults;
+  std::unique_ptr<QueuedTaskExecutor> queued;  // agents on workers (local_workers >= 0)
+  std::unique_ptr<LocalWorkers> local;         // this process's worker slots
   std::unique_ptr<RunLog> log;
   std::unique_ptr<MultiNotifier> notifier;
-  TaskExecutor* executor() const { return faults ? static_cast<TaskExecutor*>(faults.get()) : agent.get(); }
+  TaskExecutor* executor() const {
+    if (queued) return queued.get();
+    return faults ? static_cast<TaskExecutor*>(faults.get()) : agent.get();
+  }
 };
+
+// Agents on `gaggle worker` processes: the spec goes to the store, attempts to the queue.
+Status WireWorkers(const ServiceContext& ctx, const StartRunRequest& request, const MigrationSpec& spec,
+                   RunObserver& obs, RunWiring* w) {
+  GAGGLE_RETURN_IF_ERROR(PublishRunSpec(ctx, spec));
+  QueuedTaskExecutorOptions qo;
+  qo.spec_hash = spec.hash;
+  qo.clock = ctx.clock;
+  RunLog* log = w->log.get();
+  qo.on_event = [log](const std::string& event, const std::string& detail) {
+    log->Run("warn", event, {{"detail", detail}});
+  };
+  w->queued = std::make_unique<QueuedTaskExecutor>(ctx.work_queue, qo);
+  if (request.local_workers > 0) {
+    w->local = std::make_unique<LocalWorkers>(ctx, request.local_workers, [log](const std::string& line) {
+      log->Run("info", "local_worker", {{"detail", line}});
+    });
+  }
+  obs.Note("agents run on workers through the store's work queue" +
+           (request.local_workers > 0 ? " (" + std::to_string(request.local_workers) + " slots in this process)"
+                                      : std::string(" (none in this process)")));
+  return Status::OK();
+}
 
 Result<RunWiring> Wire(const ServiceContext& ctx, const StartRunRequest& request, const MigrationSpec& spec,
                        RunObserver& obs) {
@@ -120,6 +150,7 @@ Result<RunWiring> Wire(const ServiceContext& ctx, const StartRunRequest& request
   }
   GAGGLE_ASSIGN_OR_RETURN(w.log, RunLog::Open(ctx.artifacts, spec.name));
   w.notifier = MakeNotifier(spec, w.log.get(), request.approval_link);
+  if (request.local_workers >= 0) GAGGLE_RETURN_IF_ERROR(WireWorkers(ctx, request, spec, obs, &w));
   return w;
 }
 
@@ -159,6 +190,7 @@ FleetRunOptions RunnerOptions(const ServiceContext& ctx, const StartRunRequest& 
   o.log = w.log.get();
   o.interrupted = request.interrupted;
   o.exit_when_paused = request.exit_when_paused;
+  o.wait_for_lease = request.standby;
   o.on_progress = [&obs](const FleetSnapshot& snap) { obs.Progress(snap); };
   return o;
 }

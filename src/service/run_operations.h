@@ -47,6 +47,13 @@ struct StartRunRequest {
   // When set, a gate pause's notification carries the approval link it returns for the
   // migration ("" for none): `gaggle serve` creates one (approval_operations.h).
   std::function<std::string(const std::string& migration)> approval_link;
+  // Where agents run. -1: in this process, as one host does (the default). 0: on
+  // `gaggle worker` processes through ctx.work_queue (fleet/queued_task_executor.h), none
+  // here. N > 0: through the queue too, with N worker slots in this process.
+  int local_workers = -1;
+  // When another coordinator holds the run lease, wait and take over once it lapses
+  // (a standby coordinator) instead of failing with Conflict.
+  bool standby = false;
 };
 
 struct RunOutcome {

@@ -18,6 +18,7 @@
 #include "storage/file_system_resolver.h"
 #include "store/control_store.h"
 #include "store/state_store.h"
+#include "store/work_queue.h"
 
 namespace gaggle::service {
 
@@ -34,6 +35,9 @@ struct ServiceContext {
   // The control plane's records (API tokens, approval links, task pages); required by
   // the operations that use them (token_operations.h, approval_operations.h, ...).
   ControlStore* control = nullptr;
+  // The work queue of many-host runs (store/work_queue.h): set when the state is
+  // PostgreSQL; runs with StartRunRequest::local_workers >= 0 and `gaggle worker` use it.
+  WorkQueue* work_queue = nullptr;
 };
 
 // The control store, or InvalidArgument naming the operation that needs it.

@@ -146,8 +146,33 @@ class StateStore {
 
   // Moves one task from `from` to `record.state` and stores its progress fields
   // (compare-and-set: Conflict when the stored state is not `from`, or the edge is not in
-  // the state machine), appending an event with `detail`. One transaction.
-  Status TransitionTask(TaskState from, const TaskRecord& record, const std::string& actor, const std::string& detail);
+  // the state machine), appending an event with `detail`. One transaction, which also
+  // appends `options.validation` when set (a validation is recorded exactly when its
+  // verdict moves the task) and, when `options.lease_holder` is set, refuses (Conflict)
+  // unless that runner holds the migration's run lease: a runner that lost its lease (a
+  // paused coordinator a standby replaced) cannot move a task.
+  struct TransitionOptions {
+    std::string lease_holder;
+    const ValidationRecord* validation = nullptr;
+  };
+  Status TransitionTask(TaskState from, const TaskRecord& record, const std::string& actor, const std::string& detail,
+                        const TransitionOptions& options);
+  Status TransitionTask(TaskState from, const TaskRecord& record, const std::string& actor, const std::string& detail) {
+    return TransitionTask(from, record, actor, detail, TransitionOptions{});
+  }
+  // One move of MoveTasksTogether: as TransitionTask's arguments.
+  struct TaskMove {
+    TaskState from = TaskState::kPending;
+    TaskRecord record;
+    std::string detail;
+    const ValidationRecord* validation = nullptr;
+  };
+  // The group commit of a runner's turn: every move as TransitionTask makes it, all in
+  // one transaction, all or none (the moves are of one migration; events in their order).
+  // Conflict naming the first task not in its `from` state, or when `lease_holder` (if
+  // set) does not hold the run lease; nothing is written then.
+  Status MoveTasksTogether(const std::vector<TaskMove>& moves, const std::string& actor,
+                           const std::string& lease_holder);
   // Moves every task of `migration` whose state is in `from` (restricted to `datasets`
   // when not empty) to `to`, one event each, in one transaction. Running tasks moved
   // out of running lose their lease. `reset_attempts` starts their retry budget over
@@ -203,6 +228,8 @@ class StateStore {
   Result<T> ReadValue(const std::function<Result<T>(StoreReader&)>& read);
   Status ReplaceCatalogIn(StoreTransaction& tx, const Catalog& catalog, const ImportOptions& options,
                           CatalogChangeSet* out);
+  Status CheckLeaseHolder(StoreTransaction& tx, const std::string& migration, const std::string& holder);
+  Status MoveTask(StoreTransaction& tx, const TaskMove& move, const std::string& now, const std::string& actor);
   Status ReconcileTasks(StoreTransaction& tx, const Plan& plan, const std::string& now, const std::string& actor,
                         int64_t* created, int64_t* cancelled);
 

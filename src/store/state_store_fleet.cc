@@ -146,23 +146,61 @@ Result<std::vector<StageCounts>> StateStore::CountTasks(const std::string& migra
 // ---------------------------------------------------------------- transitions
 
 Status StateStore::TransitionTask(TaskState from, const TaskRecord& record, const std::string& actor,
-                                  const std::string& detail) {
-  const std::string context = TaskContext(record.migration, record.dataset_id);
-  if (!IsAllowedTransition(from, record.state)) {
-    return Status::Conflict(context + ": " + StateFile() + ": a task cannot move from " + TaskStateName(from) + " to " +
-                            TaskStateName(record.state) + " (not an edge of the task state machine)");
-  }
-  Status st = backend_->Write([&](StoreTransaction& tx) -> Status {
-    GAGGLE_ASSIGN_OR_RETURN(bool moved, tx.UpdateTask(record, from));
-    if (!moved) {
-      GAGGLE_ASSIGN_OR_RETURN(std::optional<TaskRecord> found, tx.FindTask(record.migration, record.dataset_id));
-      if (!found) return Status::NotFound(StateFile() + " has no such task");
-      return Status::Conflict(StateFile() + ": the task is " + TaskStateName(found->state) + ", not " +
-                              TaskStateName(from) + ", so it was not moved to " + TaskStateName(record.state));
+                                  const std::string& detail, const TransitionOptions& options) {
+  return MoveTasksTogether({TaskMove{from, record, detail, options.validation}}, actor, options.lease_holder);
+}
+
+Status StateStore::MoveTasksTogether(const std::vector<TaskMove>& moves, const std::string& actor,
+                                     const std::string& lease_holder) {
+  for (const TaskMove& m : moves) {
+    if (!IsAllowedTransition(m.from, m.record.state)) {
+      return Status::Conflict(TaskContext(m.record.migration, m.record.dataset_id) + ": " + StateFile() +
+                              ": a task cannot move from " + TaskStateName(m.from) + " to " +
+                              TaskStateName(m.record.state) + " (not an edge of the task state machine)");
     }
-    return Append(tx, events::TaskMoved(record.migration, record.dataset_id, from, record.state, detail), Now(), actor);
+  }
+  if (moves.empty()) return Status::OK();
+  const std::string now = Now();
+  const TaskMove* failed = nullptr;
+  Status st = backend_->Write([&](StoreTransaction& tx) -> Status {
+    failed = nullptr;
+    if (!lease_holder.empty()) GAGGLE_RETURN_IF_ERROR(CheckLeaseHolder(tx, moves[0].record.migration, lease_holder));
+    for (const TaskMove& m : moves) {
+      Status moved = MoveTask(tx, m, now, actor);
+      if (!moved.ok()) {
+        failed = &m;
+        return moved;
+      }
+    }
+    return Status::OK();
   });
-  return st.WithContext(context);
+  if (failed != nullptr) return st.WithContext(TaskContext(failed->record.migration, failed->record.dataset_id));
+  return moves.size() == 1 ? st.WithContext(TaskContext(moves[0].record.migration, moves[0].record.dataset_id)) : st;
+}
+
+Status StateStore::CheckLeaseHolder(StoreTransaction& tx, const std::string& migration, const std::string& holder) {
+  GAGGLE_ASSIGN_OR_RETURN(std::optional<MigrationRun> run, tx.FindRun(migration));
+  if (run && run->runner == holder) return Status::OK();
+  return Status::Conflict(StateFile() + ": runner " + holder + " no longer holds the run lease (now: " +
+                          (run ? run->runner : "no run") + "), so it may not move tasks");
+}
+
+Status StateStore::MoveTask(StoreTransaction& tx, const TaskMove& m, const std::string& now,
+                            const std::string& actor) {
+  if (m.validation != nullptr) {
+    ValidationRecord v = *m.validation;
+    if (v.time.empty()) v.time = now;
+    GAGGLE_RETURN_IF_ERROR(tx.AppendValidation(v));
+  }
+  const TaskRecord& record = m.record;
+  GAGGLE_ASSIGN_OR_RETURN(bool moved, tx.UpdateTask(record, m.from));
+  if (!moved) {
+    GAGGLE_ASSIGN_OR_RETURN(std::optional<TaskRecord> found, tx.FindTask(record.migration, record.dataset_id));
+    if (!found) return Status::NotFound(StateFile() + " has no such task");
+    return Status::Conflict(StateFile() + ": the task is " + TaskStateName(found->state) + ", not " +
+                            TaskStateName(m.from) + ", so it was not moved to " + TaskStateName(record.state));
+  }
+  return Append(tx, events::TaskMoved(record.migration, record.dataset_id, m.from, record.state, m.detail), now, actor);
 }
 
 namespace {

@@ -476,5 +476,40 @@ TEST_P(StoreConformance, EveryTransitionLeavesExactlyOneEvent) {
   for (const auto& [id, s] : model) EXPECT_EQ(Task(id).state, s) << id;
 }
 
+// A runner that lost the run lease moves nothing, and a validation is recorded exactly
+// when its verdict moves the task: both in the transition's own transaction.
+TEST_P(StoreConformance, TransitionsAreFencedByTheRunLeaseAndCarryTheirValidation) {
+  Plan plan = MakePlan("m", {"a"}, 1);
+  ASSERT_TRUE(store_->UpsertRun(plan, "m.yaml", 1, "t").ok());
+  ASSERT_TRUE(store_->ClaimRunner("m", "new:1:1", 1000, 60000, [](const std::string&) { return false; }).ok());
+  TaskRecord t = (*store_->FindTask("m", "a")).value();
+  t.state = TaskState::kRunning;
+  t.attempts = 1;
+  StateStore::TransitionOptions stale{"old:1:1", nullptr};
+  Status refused = store_->TransitionTask(TaskState::kPending, t, "gaggle", "", stale);
+  EXPECT_EQ(refused.code(), StatusCode::kConflict) << refused.ToString();
+  EXPECT_NE(refused.message().find("no longer holds the run lease"), std::string::npos) << refused.message();
+  EXPECT_EQ((*store_->FindTask("m", "a"))->state, TaskState::kPending);
+  ASSERT_TRUE(store_->TransitionTask(TaskState::kPending, t, "gaggle", "", {"new:1:1", nullptr}).ok());
+  t.state = TaskState::kValidating;
+  ASSERT_TRUE(store_->TransitionTask(TaskState::kRunning, t, "gaggle", "", {"new:1:1", nullptr}).ok());
+
+  ValidationRecord v;
+  v.migration = "m";
+  v.dataset_id = "a";
+  v.attempt = 1;
+  v.passed = true;
+  t.state = TaskState::kValidated;
+  // A verdict whose move is refused (the task is not where the runner thought) leaves no record.
+  Status wrong = store_->TransitionTask(TaskState::kRunning, t, "gaggle", "", {"new:1:1", &v});
+  EXPECT_EQ(wrong.code(), StatusCode::kConflict);
+  EXPECT_FALSE((*store_->LatestValidation("m", "a")).has_value());
+  ASSERT_TRUE(store_->TransitionTask(TaskState::kValidating, t, "gaggle", "", {"new:1:1", &v}).ok());
+  auto saved = store_->LatestValidation("m", "a");
+  ASSERT_TRUE(saved.ok() && saved->has_value());
+  EXPECT_TRUE((*saved)->passed);
+  EXPECT_FALSE((*saved)->time.empty());
+}
+
 }  // namespace
 }  // namespace gaggle

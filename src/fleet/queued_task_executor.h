@@ -1,0 +1,78 @@
+// QueuedTaskExecutor: the TaskExecutor of a coordinator whose agents run on `gaggle
+// worker` processes (fleet/fleet_worker.h). Execute and Validate put one item in the
+// work queue (store/work_queue.h) and block until a worker's result comes back, so the
+// fleet's scheduling (fleet/run_session.h: stages, upstreams, concurrency, retries,
+// gates) stays in one place and does not know where agents run.
+//  - One poller thread queues the requests of every call made since its last round in one
+//    transaction (group commit), takes the finished items of every waiting call in one
+//    query per poll interval (results are polled; NOTIFY is sent on enqueue only), and
+//    returns expired leases to the queue every reap interval, without spending a retry.
+//  - A call whose token fires (timeout, cancel, interrupt) cancels its item: the
+//    worker's next lease extension fails and it stops; its result is never recorded.
+//  - An item left by a coordinator that died is adopted by Enqueue (same task, same
+//    target), so a takeover does not run the work again.
+// Thread-safety: Execute and Validate are called concurrently from the fleet's threads.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/mutex.h"
+#include "fleet/task_executor.h"
+#include "store/work_queue.h"
+
+namespace gaggle {
+
+struct QueuedTaskExecutorOptions {
+  std::string spec_hash;  // published with WorkQueue::PublishSpec before the first call
+  Clock* clock = Clock::System();
+  std::chrono::milliseconds poll_interval{5};
+  std::chrono::milliseconds reap_interval{1000};
+  // Told about each lease the reaper returned ("dataset (worker)") and each queue error.
+  std::function<void(const std::string& event, const std::string& detail)> on_event;
+};
+
+class QueuedTaskExecutor final : public TaskExecutor {
+ public:
+  QueuedTaskExecutor(WorkQueue* queue, QueuedTaskExecutorOptions options);
+  ~QueuedTaskExecutor() override;
+  QueuedTaskExecutor(const QueuedTaskExecutor&) = delete;
+  QueuedTaskExecutor& operator=(const QueuedTaskExecutor&) = delete;
+
+  Result<TaskOutcome> Execute(const TaskRecord& task, CancellationToken* token, const TaskContext& context) override;
+  Result<TaskValidation> Validate(const TaskRecord& task, CancellationToken* token) override;
+
+ private:
+  struct Waiter {
+    WorkRequest request;
+    int64_t id = 0;  // once queued
+    Status error;    // queueing failed
+    bool in_flight = false;  // the poller is queueing it (outside mu_): the waiter must stay
+    bool done = false;
+    FinishedWork work;
+  };
+  // Queues the work and waits for its result (the report text), or the token.
+  Result<FinishedWork> RunRemote(WorkKind kind, const TaskRecord& task, CancellationToken* token) EXCLUDES(mu_);
+  void PollLoop() EXCLUDES(mu_);
+  // Queues what calls asked for since the last round; true when there was anything.
+  bool EnqueuePending() EXCLUDES(mu_);
+  // Returns expired leases to the queue.
+  void Reap();
+  void Event(const std::string& event, const std::string& detail);
+
+  WorkQueue* const queue_;
+  const QueuedTaskExecutorOptions options_;
+  Mutex mu_;
+  CondVar cv_;
+  std::vector<Waiter*> pending_ GUARDED_BY(mu_);  // not queued yet
+  std::map<int64_t, Waiter*> waiting_ GUARDED_BY(mu_);
+  bool stop_ GUARDED_BY(mu_) = false;
+  std::thread poller_;
+};
+
+}  // namespace gaggle

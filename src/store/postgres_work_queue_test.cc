@@ -1,0 +1,214 @@
+// The work queue of many-host runs on a private PostgreSQL server
+// (store/postgres_test_server_test_util.h): claims that never hand one item to two
+// workers, leases and the epoch that fences a worker who lost its lease, the reaper,
+// adoption by a coordinator that took over, cancellation, and NOTIFY wake-ups.
+#include "store/postgres_work_queue.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+#include <thread>
+
+#include "store/postgres_test_server_test_util.h"
+#include "store/state_store.h"
+
+namespace gaggle {
+namespace {
+
+using namespace store_test;  // NOLINT
+
+class WorkQueueTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto server = PostgresTestServer::Get();
+    if (!server.ok() && server.status().code() == StatusCode::kUnsupported) GTEST_SKIP() << server.status().message();
+    ASSERT_TRUE(server.ok()) << server.status().ToString();
+    auto db = (*server)->CreateDatabase(::testing::UnitTest::GetInstance()->current_test_info()->name());
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = *db;
+    url_ = (*server)->Url(db_);
+    auto store = OpenStateStore(url_);  // creates and migrates the schema
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    queue_ = Open();
+  }
+  void TearDown() override {
+    queue_.reset();
+    auto server = PostgresTestServer::Get();
+    if (server.ok() && !db_.empty()) (void)(*server)->DropDatabase(db_);
+  }
+  std::unique_ptr<PostgresWorkQueue> Open() {
+    auto q = PostgresWorkQueue::Open(url_);
+    EXPECT_TRUE(q.ok()) << q.status().ToString();
+    return q.ok() ? std::move(q).value() : nullptr;
+  }
+  static WorkRequest Request(const std::string& dataset, WorkKind kind = WorkKind::kAgent,
+                             const std::string& identity = "same") {
+    return WorkRequest{"m1", dataset, kind, "spec1", identity, "{\"dataset\":\"" + dataset + "\"}"};
+  }
+  int64_t Enqueue(const WorkRequest& r) {
+    auto id = queue_->Enqueue(r, 1000);
+    EXPECT_TRUE(id.ok()) << id.status().ToString();
+    return id.ok() ? *id : 0;
+  }
+
+  std::string db_, url_;
+  std::unique_ptr<PostgresWorkQueue> queue_;
+};
+
+TEST_F(WorkQueueTest, AResultIsTakenExactlyOnce) {
+  const int64_t id = Enqueue(Request("d1"));
+  auto claimed = queue_->Claim("w1", 5, 1000, 30000);
+  ASSERT_TRUE(claimed.ok()) << claimed.status().ToString();
+  ASSERT_EQ(claimed->size(), 1u);
+  const ClaimedWork& item = (*claimed)[0];
+  EXPECT_EQ(item.id, id);
+  EXPECT_EQ(item.request.dataset_id, "d1");
+  EXPECT_EQ(item.request.payload, "{\"dataset\":\"d1\"}");
+  EXPECT_EQ(item.lease_expires_ms, 31000);
+  EXPECT_TRUE(queue_->Claim("w2", 5, 1000, 30000)->empty()) << "a claimed item is not claimable while its lease holds";
+
+  EXPECT_TRUE(queue_->TakeFinished({id})->empty()) << "not finished yet";
+  ASSERT_TRUE(*queue_->Finish("w1", id, item.epoch, true, "result-1", 2000));
+  auto taken = queue_->TakeFinished({id});
+  ASSERT_TRUE(taken.ok());
+  ASSERT_EQ(taken->size(), 1u);
+  EXPECT_EQ((*taken)[0].result, "result-1");
+  EXPECT_EQ((*taken)[0].worker, "w1");
+  EXPECT_TRUE(queue_->TakeFinished({id})->empty());
+  EXPECT_EQ(queue_->Count("m1")->queued + queue_->Count("m1")->claimed + queue_->Count("m1")->finished, 0);
+}
+
+TEST_F(WorkQueueTest, ConcurrentClaimersNeverShareAnItem) {
+  constexpr int kItems = 200, kClaimers = 4;
+  for (int i = 0; i < kItems; ++i) Enqueue(Request("d" + std::to_string(i)));
+  std::mutex mu;
+  std::map<int64_t, int> times_claimed;
+  std::vector<std::thread> threads;
+  for (int w = 0; w < kClaimers; ++w) {
+    threads.emplace_back([&, w] {
+      auto q = Open();
+      for (int round = 0; round < 200; ++round) {  // bounded
+        auto got = q->Claim("w" + std::to_string(w), 3, 1000, 30000);
+        ASSERT_TRUE(got.ok()) << got.status().ToString();
+        if (got->empty()) return;
+        std::lock_guard<std::mutex> lock(mu);
+        for (const ClaimedWork& c : *got) times_claimed[c.id]++;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  ASSERT_EQ(times_claimed.size(), static_cast<size_t>(kItems));
+  for (const auto& [id, n] : times_claimed) EXPECT_EQ(n, 1) << "item " << id;
+}
+
+TEST_F(WorkQueueTest, AWorkerThatLostItsLeaseCanNeitherExtendNorRecord) {
+  const int64_t id = Enqueue(Request("d1"));
+  ASSERT_TRUE(queue_->RegisterWorker({"slow", "h", "", 1, "t", 0, 0, 0}).ok());
+  ASSERT_TRUE(queue_->RegisterWorker({"fast", "h", "", 1, "t", 0, 0, 0}).ok());
+  const ClaimedWork first = (*queue_->Claim("slow", 1, 1000, 10000))[0];
+  // Past the lease the item is claimable again, with a new epoch.
+  const ClaimedWork second = (*queue_->Claim("fast", 1, 12000, 10000))[0];
+  EXPECT_EQ(second.id, id);
+  EXPECT_GT(second.epoch, first.epoch);
+  EXPECT_EQ(second.expirations, 1);
+
+  auto lost = queue_->Extend({{id, first.epoch}}, 12500, 10000);
+  ASSERT_TRUE(lost.ok());
+  EXPECT_EQ(*lost, std::vector<int64_t>{id});
+  EXPECT_FALSE(*queue_->Finish("slow", id, first.epoch, true, "stale", 13000));
+  EXPECT_TRUE(queue_->Extend({{id, second.epoch}}, 12500, 10000)->empty());
+  EXPECT_TRUE(*queue_->Finish("fast", id, second.epoch, true, "fresh", 13000));
+  auto taken = queue_->TakeFinished({id});
+  ASSERT_EQ(taken->size(), 1u);
+  EXPECT_EQ((*taken)[0].result, "fresh");
+  std::map<std::string, WorkerInfo> workers;
+  auto listed = queue_->ListWorkers();
+  ASSERT_TRUE(listed.ok());
+  for (const WorkerInfo& w : *listed) workers[w.name] = w;
+  EXPECT_EQ(workers["slow"].fenced, 1);
+  EXPECT_EQ(workers["slow"].finished, 0);
+  EXPECT_EQ(workers["fast"].finished, 1);
+}
+
+TEST_F(WorkQueueTest, TheReaperRequeuesExpiredLeasesUnderANewEpoch) {
+  const int64_t id = Enqueue(Request("d1"));
+  const ClaimedWork held = (*queue_->Claim("w1", 1, 1000, 5000))[0];
+  EXPECT_TRUE(queue_->ReapExpired(5999)->empty());
+  auto reaped = queue_->ReapExpired(6001);
+  ASSERT_TRUE(reaped.ok());
+  EXPECT_EQ(*reaped, std::vector<std::string>{"d1 (w1)"});
+  EXPECT_EQ(queue_->Count("m1")->queued, 1);
+  EXPECT_FALSE(*queue_->Finish("w1", id, held.epoch, true, "late", 7000));
+  const ClaimedWork again = (*queue_->Claim("w2", 1, 7000, 5000))[0];
+  EXPECT_EQ(again.id, id);
+  EXPECT_EQ(again.expirations, 1);
+}
+
+TEST_F(WorkQueueTest, ACoordinatorThatTookOverAdoptsTheSameWorkAndReplacesOtherWork) {
+  const int64_t id = Enqueue(Request("d1"));
+  const ClaimedWork held = (*queue_->Claim("w1", 1, 1000, 30000))[0];
+  EXPECT_EQ(Enqueue(Request("d1")), id) << "same task, same target: the running item is adopted";
+  EXPECT_TRUE(queue_->Extend({{id, held.epoch}}, 2000, 30000)->empty()) << "and its worker keeps its lease";
+
+  const int64_t moved = Enqueue(Request("d1", WorkKind::kAgent, "another target"));
+  EXPECT_NE(moved, id);
+  EXPECT_FALSE(*queue_->Finish("w1", id, held.epoch, true, "for the old target", 3000));
+
+  const int64_t validation = Enqueue(Request("d2", WorkKind::kValidate));
+  Enqueue(Request("d2", WorkKind::kAgent));
+  EXPECT_TRUE(queue_->Claim("w1", 10, 4000, 30000).ok());
+  EXPECT_TRUE(queue_->Extend({{validation, 1}}, 4000, 30000)->size() == 1)
+      << "a new attempt drops the validation of the old output";
+}
+
+TEST_F(WorkQueueTest, CancelAndReleaseEndAHoldersLease) {
+  const int64_t a = Enqueue(Request("a"));
+  const int64_t b = Enqueue(Request("b"));
+  auto held = *queue_->Claim("w1", 2, 1000, 30000);
+  ASSERT_EQ(held.size(), 2u);
+  std::map<int64_t, int64_t> epoch;
+  for (const ClaimedWork& c : held) epoch[c.id] = c.epoch;
+  ASSERT_TRUE(queue_->Cancel(a).ok());
+  EXPECT_EQ(*queue_->Extend({{a, epoch[a]}, {b, epoch[b]}}, 2000, 30000), std::vector<int64_t>{a});
+  EXPECT_TRUE(*queue_->Release(b, epoch[b]));
+  EXPECT_FALSE(*queue_->Release(b, epoch[b]));
+  auto again = *queue_->Claim("w2", 5, 2000, 30000);
+  ASSERT_EQ(again.size(), 1u) << "the cancelled item is gone; the released one is back";
+  EXPECT_EQ(again[0].id, b);
+  EXPECT_GT(again[0].epoch, epoch[b]);
+}
+
+TEST_F(WorkQueueTest, AWaitingWorkerWakesOnEnqueue) {
+  auto listener = Open();
+  listener->WaitForWork(std::chrono::milliseconds(1));  // LISTEN is in place from here on
+  std::thread producer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    Enqueue(Request("d1"));
+  });
+  const auto start = std::chrono::steady_clock::now();
+  listener->WaitForWork(std::chrono::seconds(20));
+  const auto waited = std::chrono::steady_clock::now() - start;
+  producer.join();
+  EXPECT_LT(waited, std::chrono::seconds(10)) << "woken by the notification, not the timeout";
+}
+
+TEST_F(WorkQueueTest, SpecsArePublishedOnceAndFoundByHash) {
+  ASSERT_TRUE(queue_->PublishSpec("h1", "m1", "name: m1\n", "/specs/m1.yaml", "t").ok());
+  ASSERT_TRUE(queue_->PublishSpec("h1", "m1", "ignored", "elsewhere", "t").ok());
+  auto found = queue_->FindSpec("h1");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->first, "name: m1\n");
+  EXPECT_EQ((*found)->second, "/specs/m1.yaml");
+  EXPECT_FALSE(queue_->FindSpec("h2")->has_value());
+}
+
+TEST(WorkQueueOpen, ASQLiteStateHasNoWorkQueue) {
+  auto q = PostgresWorkQueue::Open("/tmp/gaggle.db");
+  ASSERT_FALSE(q.ok());
+  EXPECT_EQ(q.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(q.status().message().find("PostgreSQL"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace gaggle
