@@ -102,9 +102,10 @@ int Work(const std::string& url, int slots) {
   if (!summary.ok()) return Fail(summary.status());
   std::vector<int64_t> lat = summary->claim_latency_ms;
   std::sort(lat.begin(), lat.end());
-  auto pct = [&](double p) { return lat.empty() ? 0 : lat[static_cast<size_t>(p * static_cast<double>(lat.size() - 1))]; };
-  std::cout << "items " << summary->recorded << "\nclaim_p50_ms " << pct(0.5) << "\nclaim_p99_ms " << pct(0.99)
-            << "\n";
+  auto pct = [&](double p) {
+    return lat.empty() ? 0 : lat[static_cast<size_t>(p * static_cast<double>(lat.size() - 1))];
+  };
+  std::cout << "items " << summary->recorded << "\nclaim_p50_ms " << pct(0.5) << "\nclaim_p99_ms " << pct(0.99) << "\n";
   return 0;
 }
 

@@ -15,11 +15,11 @@
 #include "cli/generate_command.h"
 #include "cli/plan_command.h"
 #include "cli/run_command.h"
-#include "cli/worker_command.h"
 #include "cli/serve_command.h"
 #include "cli/state_command.h"
 #include "cli/transform_command.h"
 #include "cli/validate_command.h"
+#include "cli/worker_command.h"
 
 int main(int argc, char** argv) {
   // Batches reuse multi-megabyte buffers; glibc's adaptive thresholds would hand them

@@ -56,8 +56,8 @@ int RunWorkerCommand(const WorkerArgs& a) {
     std::cout << JsonText(done->ToJson()) << std::endl;
   } else {
     const FleetWorkerSummary& s = done->summary;
-    std::cout << "worker " << done->name << ": " << s.claimed << " claimed, " << s.recorded << " reported, "
-              << s.fenced << " fenced (lease lost), " << s.released << " given back\n";
+    std::cout << "worker " << done->name << ": " << s.claimed << " claimed, " << s.recorded << " reported, " << s.fenced
+              << " fenced (lease lost), " << s.released << " given back\n";
   }
   return kExitOk;
 }
@@ -125,8 +125,9 @@ void AddWorkerCommand(CLI::App* app, int* exit_code) {
 
   auto l = std::make_shared<WorkerArgs>();
   CLI::App* list = app->add_subcommand(
-      "workers", "List the workers that ever registered with a shared PostgreSQL state: host, slots, when each\n"
-                 "was last seen (a live worker beats every lease/3), results reported and results fenced.");
+      "workers",
+      "List the workers that ever registered with a shared PostgreSQL state: host, slots, when each\n"
+      "was last seen (a live worker beats every lease/3), results reported and results fenced.");
   list->add_option("--state", l->state, "The shared state: postgres://user@host/db")->required();
   list->add_flag("--json", l->json, "Print JSON");
   list->callback([l, exit_code] { *exit_code = ListWorkersCommand(*l); });

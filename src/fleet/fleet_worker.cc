@@ -117,8 +117,8 @@ Status FleetWorker::Fence(int64_t id, int64_t epoch) {
   // Retryable: if this worker's result is recorded at all (the store was only unreachable),
   // the attempt is tried again rather than failed.
   return Status(StatusCode::kConflict,
-                "worker '" + options_.name + "' could not confirm its lease on work item " + std::to_string(id) +
-                    " (" + why + "): the output was not published",
+                "worker '" + options_.name + "' could not confirm its lease on work item " + std::to_string(id) + " (" +
+                    why + "): the output was not published",
                 /*retryable=*/true);
 }
 

@@ -217,8 +217,8 @@ TEST_F(QueuedFleetTest, AStandbyCoordinatorTakesOverWhenTheLeaseLapses) {
   const Plan plan = MakePlan(5);
   ASSERT_TRUE(store_->UpsertRun(plan, "spec.yaml", 4, "test").ok());
   // The first coordinator "died" holding the lease (another host: never declared dead).
-  ASSERT_TRUE(store_->ClaimRunner("m1", "otherhost:1:1", UnixMillis(), 1500, [](const std::string&) { return false; })
-                  .ok());
+  ASSERT_TRUE(
+      store_->ClaimRunner("m1", "otherhost:1:1", UnixMillis(), 1500, [](const std::string&) { return false; }).ok());
   QueuedTaskExecutorOptions qo;
   qo.spec_hash = "spec1";
   QueuedTaskExecutor remote(queue_.get(), qo);

@@ -50,8 +50,8 @@ class QueuedTaskExecutor final : public TaskExecutor {
  private:
   struct Waiter {
     WorkRequest request;
-    int64_t id = 0;  // once queued
-    Status error;    // queueing failed
+    int64_t id = 0;          // once queued
+    Status error;            // queueing failed
     bool in_flight = false;  // the poller is queueing it (outside mu_): the waiter must stay
     bool done = false;
     FinishedWork work;

@@ -16,9 +16,9 @@
 #include <deque>
 #include <functional>
 #include <limits>
-#include <optional>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <queue>
 #include <random>
 #include <string>

@@ -8,10 +8,10 @@
 #include <cstdlib>
 
 #include "server/dashboard_assets.h"
-#include "store/postgres_url.h"
-#include "store/postgres_work_queue.h"
 #include "server/http_json.h"
 #include "service/service_context.h"
+#include "store/postgres_url.h"
+#include "store/postgres_work_queue.h"
 
 namespace gaggle::server {
 namespace {

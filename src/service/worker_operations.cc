@@ -106,12 +106,8 @@ Result<WorkerOutcome> RunWorker(const ServiceContext& ctx, const WorkerRequest& 
 }
 
 nlohmann::json WorkerOutcome::ToJson() const {
-  return {{"worker", name},
-          {"claimed", summary.claimed},
-          {"recorded", summary.recorded},
-          {"fenced", summary.fenced},
-          {"released", summary.released},
-          {"failed_reports", summary.failed_reports}};
+  return {{"worker", name},           {"claimed", summary.claimed},   {"recorded", summary.recorded},
+          {"fenced", summary.fenced}, {"released", summary.released}, {"failed_reports", summary.failed_reports}};
 }
 
 LocalWorkers::LocalWorkers(const ServiceContext& ctx, int slots, std::function<void(const std::string&)> on_line) {

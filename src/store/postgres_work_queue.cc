@@ -34,8 +34,7 @@ class PostgresWorkQueue::Receiver final : public pqxx::notification_receiver {
   std::atomic<bool>* flag_;
 };
 
-PostgresWorkQueue::PostgresWorkQueue(std::string url)
-    : url_(std::move(url)), location_(RedactPostgresUrl(url_)) {}
+PostgresWorkQueue::PostgresWorkQueue(std::string url) : url_(std::move(url)), location_(RedactPostgresUrl(url_)) {}
 
 PostgresWorkQueue::~PostgresWorkQueue() {
   MutexLock lock(&listen_mu_);
@@ -93,8 +92,7 @@ Status PostgresWorkQueue::Run(const std::string& what, const std::function<void(
 }
 
 Status PostgresWorkQueue::PublishSpec(const std::string& spec_hash, const std::string& migration,
-                                      const std::string& spec_text, const std::string& origin,
-                                      const std::string& now) {
+                                      const std::string& spec_text, const std::string& origin, const std::string& now) {
   return Run("publishing the spec of " + migration, [&](pqxx::work& tx) {
     tx.exec_params(
         "INSERT INTO work_specs (spec_hash, migration, spec_text, origin, published_at) VALUES ($1, $2, $3, $4, $5) "
@@ -153,8 +151,8 @@ Result<std::vector<int64_t>> PostgresWorkQueue::EnqueueAll(const std::vector<Wor
     p.push_back(r.payload);
   }
   const std::string M = TextArray(m), D = TextArray(d), K = TextArray(k), H = TextArray(h), I = TextArray(id);
-  const std::string what = "queueing " + std::to_string(reqs.size()) + " work item(s) (first: dataset '" +
-                           reqs[0].dataset_id + "')";
+  const std::string what =
+      "queueing " + std::to_string(reqs.size()) + " work item(s) (first: dataset '" + reqs[0].dataset_id + "')";
   GAGGLE_RETURN_IF_ERROR(Run(what, [&](pqxx::work& tx) {
     const char* in = "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS r(m, d, k, h, i) ";
     tx.exec_params(std::string("DELETE FROM work_items w USING (SELECT m, d, k, h, i ") + in +
@@ -167,10 +165,11 @@ Result<std::vector<int64_t>> PostgresWorkQueue::EnqueueAll(const std::vector<Wor
         "SELECT m, d, k, h, i, p, 'queued', $7 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], "
         "$5::text[], $6::text[]) AS r(m, d, k, h, i, p) ON CONFLICT (migration, dataset_id, kind) DO NOTHING",
         M, D, K, H, I, TextArray(p), now_ms);
-    auto r = tx.exec_params(std::string("SELECT w.id, r.n FROM (SELECT m, d, k, n FROM unnest($1::text[], "
-                                        "$2::text[], $3::text[]) WITH ORDINALITY AS x(m, d, k, n)) r "
-                                        "JOIN work_items w ON w.migration = r.m AND w.dataset_id = r.d AND w.kind = r.k"),
-                            M, D, K);
+    auto r =
+        tx.exec_params(std::string("SELECT w.id, r.n FROM (SELECT m, d, k, n FROM unnest($1::text[], "
+                                   "$2::text[], $3::text[]) WITH ORDINALITY AS x(m, d, k, n)) r "
+                                   "JOIN work_items w ON w.migration = r.m AND w.dataset_id = r.d AND w.kind = r.k"),
+                       M, D, K);
     for (const auto& row : r) ids[static_cast<size_t>(Int(row[1]) - 1)] = Int(row[0]);
     tx.exec(std::string("NOTIFY ") + kChannel);
   }));
@@ -219,8 +218,8 @@ Result<WorkQueueCounts> PostgresWorkQueue::Count(const std::string& migration) {
   WorkQueueCounts c;
   GAGGLE_RETURN_IF_ERROR(Run("counting work items", [&](pqxx::work& tx) {
     c = {};
-    auto r = tx.exec_params(
-        "SELECT state, COUNT(*) FROM work_items WHERE $1 = '' OR migration = $1 GROUP BY state", migration);
+    auto r = tx.exec_params("SELECT state, COUNT(*) FROM work_items WHERE $1 = '' OR migration = $1 GROUP BY state",
+                            migration);
     for (const auto& row : r) {
       const std::string s = Text(row[0]);
       (s == "queued" ? c.queued : s == "claimed" ? c.claimed : c.finished) = Int(row[1]);
@@ -327,20 +326,19 @@ Status PostgresWorkQueue::RegisterWorker(const WorkerInfo& w) {
 }
 
 Status PostgresWorkQueue::WorkerSeen(const std::string& name, int64_t now_ms) {
-  return Run("recording worker '" + name + "' alive", [&](pqxx::work& tx) {
-    tx.exec_params("UPDATE workers SET seen_ms = $2 WHERE name = $1", name, now_ms);
-  });
+  return Run("recording worker '" + name + "' alive",
+             [&](pqxx::work& tx) { tx.exec_params("UPDATE workers SET seen_ms = $2 WHERE name = $1", name, now_ms); });
 }
 
 Result<std::vector<WorkerInfo>> PostgresWorkQueue::ListWorkers() {
   std::vector<WorkerInfo> out;
   GAGGLE_RETURN_IF_ERROR(Run("listing workers", [&](pqxx::work& tx) {
     out.clear();
-    auto r = tx.exec(
-        "SELECT name, host, labels, slots, started_at, seen_ms, finished, fenced FROM workers ORDER BY name");
+    auto r =
+        tx.exec("SELECT name, host, labels, slots, started_at, seen_ms, finished, fenced FROM workers ORDER BY name");
     for (const auto& row : r) {
-      out.push_back({Text(row[0]), Text(row[1]), Text(row[2]), Int(row[3]), Text(row[4]), Int(row[5]), Int(row[6]),
-                     Int(row[7])});
+      out.push_back(
+          {Text(row[0]), Text(row[1]), Text(row[2]), Int(row[3]), Text(row[4]), Int(row[5]), Int(row[6]), Int(row[7])});
     }
   }));
   return out;

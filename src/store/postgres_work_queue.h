@@ -10,8 +10,8 @@
 #pragma once
 
 #include <atomic>
-#include <memory>
 #include <functional>
+#include <memory>
 #include <pqxx/connection>
 #include <pqxx/transaction>
 #include <string>

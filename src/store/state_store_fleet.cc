@@ -185,8 +185,7 @@ Status StateStore::CheckLeaseHolder(StoreTransaction& tx, const std::string& mig
                           (run ? run->runner : "no run") + "), so it may not move tasks");
 }
 
-Status StateStore::MoveTask(StoreTransaction& tx, const TaskMove& m, const std::string& now,
-                            const std::string& actor) {
+Status StateStore::MoveTask(StoreTransaction& tx, const TaskMove& m, const std::string& now, const std::string& actor) {
   if (m.validation != nullptr) {
     ValidationRecord v = *m.validation;
     if (v.time.empty()) v.time = now;

@@ -47,7 +47,7 @@ struct WorkRequest {
   // What makes two requests the same work (source, format, target): an item is adopted
   // only when its spec hash and identity match.
   std::string identity;
-  std::string payload;    // the task record (fleet/work_payload.h)
+  std::string payload;  // the task record (fleet/work_payload.h)
 };
 
 // An item as a worker holds it after Claim.
@@ -114,8 +114,8 @@ class WorkQueue {
   virtual Result<std::vector<int64_t>> Extend(const std::vector<std::pair<int64_t, int64_t>>& held, int64_t now_ms,
                                               int64_t lease_ms) = 0;
   // Records the result of (id, epoch); false (nothing written) when the lease was lost.
-  virtual Result<bool> Finish(const std::string& worker, int64_t id, int64_t epoch, bool ok,
-                              const std::string& result, int64_t now_ms) = 0;
+  virtual Result<bool> Finish(const std::string& worker, int64_t id, int64_t epoch, bool ok, const std::string& result,
+                              int64_t now_ms) = 0;
   // Gives (id, epoch) back to the queue at once (a worker shutting down): queued again,
   // with a new epoch; false when the lease was lost already.
   virtual Result<bool> Release(int64_t id, int64_t epoch) = 0;
