@@ -8,6 +8,7 @@
 //                               runner's start (lease, recovery, loading every task,
 //                               first dispatch), then stops it; leaves DIR/gaggle.db for
 //                               `gaggle status` latency measurements.
+//   DIR may be a PostgreSQL URL (an empty database): the state goes there, logs to /tmp.
 // Output: one "key value" per line, for bench/run-fleet.sh.
 #include <sys/resource.h>
 
@@ -91,10 +92,12 @@ int main(int argc, char** argv) {
   }
   const std::string mode = argv[1];
   const int64_t n = std::stoll(argv[2]);
-  const std::string dir = argc > 3 ? argv[3] : "/tmp/gaggle-fleet-bench";
+  const std::string where = argc > 3 ? argv[3] : "/tmp/gaggle-fleet-bench";
+  const bool postgres = where.rfind("postgres", 0) == 0;
+  const std::string dir = postgres ? "/tmp/gaggle-fleet-bench-pg" : where;
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
-  auto store = OpenStateStore(dir + "/gaggle.db");
+  auto store = OpenStateStore(postgres ? where : dir + "/gaggle.db");
   if (!store.ok()) return Fail(store.status());
   Plan plan = MakePlan(n);
 

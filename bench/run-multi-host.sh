@@ -16,7 +16,7 @@ OUT="$(mktemp -d /tmp/gaggle-bench-mh-XXXXXX)"
 fail() { echo "run-multi-host: $*" >&2; exit 1; }
 source "$ROOT/tests/postgres_lib.sh"
 start_postgres
-trap 'stop_postgres; rm -rf "$OUT"' EXIT
+trap 'stop_postgres; rm -rf "$OUT" || true' EXIT
 kv() { awk -v k="$1" '$1 == k { print $2 }' "$2"; }
 
 "$FB" tasks "$N" "$OUT/sqlite" > "$OUT/.sqlite"

@@ -32,6 +32,11 @@ start_postgres() {
   PG_ADMIN="postgresql://gaggle@127.0.0.1:$PG_PORT/postgres"
 }
 
-stop_postgres() { pg_ctl_as -m immediate -w stop > /dev/null 2>&1; rm -rf "$PG_DIR" "$PG_DIR.initdb.log"; }
+# Never fails (it runs in EXIT traps, under set -e: a failing command there would become
+# the script's exit status).
+stop_postgres() {
+  pg_ctl_as -m immediate -w stop > /dev/null 2>&1 || true
+  rm -rf "$PG_DIR" "$PG_DIR.initdb.log" || true
+}
 
 restart_postgres_immediately() { pg_ctl_as -m immediate -w -t 60 restart > /dev/null; }

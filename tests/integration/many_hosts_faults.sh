@@ -25,7 +25,9 @@ DEADLINE=$(( $(date +%s) + 420 ))  # the whole fault phase and the finish, bound
 
 start_postgres
 # Every process this test starts goes with it, whatever way it ends.
-trap 'touch "$WORK/done"; kill $(jobs -p) 2>/dev/null; pkill -KILL -f -- "--state $URL" 2>/dev/null; stop_postgres' EXIT
+# (Each step `|| true`: under set -e a failing step would become the script's exit status.)
+trap 'touch "$WORK/done" || true; kill $(jobs -p) 2>/dev/null || true
+      pkill -KILL -f -- "--state $URL" 2>/dev/null || true; stop_postgres' EXIT
 psql "$PG_ADMIN" -q -c "CREATE DATABASE g" > /dev/null
 URL="postgresql://gaggle@127.0.0.1:$PG_PORT/g"
 
