@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "common/status.h"
@@ -80,5 +81,12 @@ struct TaskQueryPage {
   int64_t next_ordinal = -1;
   int64_t scanned = 0;  // tasks examined
 };
+
+// The page from the per-state scans of a task query (both control stores): `rows` (any
+// order) sorted into plan order, at most `limit`, and cut at `horizon` (the smallest
+// position a scan stopped at, when `any_stopped`), since a stopped scan may hide matches
+// after it; `more` and the cursor say where the next page starts.
+void AssembleTaskPage(std::vector<TaskRow> rows, size_t limit, bool any_stopped, std::tuple<int, int64_t> horizon,
+                      TaskQueryPage* page);
 
 }  // namespace gaggle

@@ -102,10 +102,6 @@ Result<TaskRow> ReadTaskRow(const pqxx::row& q, const std::string& location) {
   return row;
 }
 
-bool Before(const TaskRow& a, const TaskRow& b) {
-  return std::tie(a.task.stage, a.task.ordinal) < std::tie(b.task.stage, b.task.ordinal);
-}
-
 // Whether a scan's SQL filters by wave (when it is the only indexed filter: an index on
 // (migration, wave, stage, ordinal) answers it in plan order), and whether any filter is
 // is left that no index answers (the batch query matches those over numbered rows).
@@ -526,21 +522,7 @@ Result<TaskQueryPage> PostgresControlStore::QueryTasks(const TaskPageQuery& quer
             for (TaskState s : states) GAGGLE_RETURN_IF_ERROR(scan(&s));
             return Status::OK();
           }));
-  std::sort(rows.begin(), rows.end(), Before);
-  for (TaskRow& r : rows) {
-    if (page.rows.size() >= query.limit) break;
-    if (any_stopped && std::make_tuple(r.task.stage, r.task.ordinal) > horizon) break;
-    page.rows.push_back(std::move(r));
-  }
-  if (page.rows.size() >= query.limit) {
-    page.more = true;
-    page.next_stage = page.rows.back().task.stage;
-    page.next_ordinal = page.rows.back().task.ordinal;
-  } else if (any_stopped) {
-    page.more = true;
-    page.next_stage = std::get<0>(horizon);
-    page.next_ordinal = std::get<1>(horizon);
-  }
+  AssembleTaskPage(std::move(rows), query.limit, any_stopped, horizon, &page);
   return page;
 }
 

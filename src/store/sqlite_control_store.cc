@@ -101,10 +101,6 @@ bool MatchesRest(const TaskPageQuery& q, const TaskRow& row) {
   return true;
 }
 
-bool Before(const TaskRow& a, const TaskRow& b) {
-  return std::tie(a.task.stage, a.task.ordinal) < std::tie(b.task.stage, b.task.ordinal);
-}
-
 // The approval link `id` as `db` sees it (the writer's transaction or a reader's snapshot).
 Result<std::optional<ApprovalLink>> ReadLink(SqliteDb* db, const std::string& id, const std::string& path) {
   GAGGLE_ASSIGN_OR_RETURN(
@@ -358,21 +354,7 @@ Result<TaskQueryPage> SqliteControlStore::QueryTasks(const TaskPageQuery& query)
     for (TaskState s : states) GAGGLE_RETURN_IF_ERROR(scan(&s));
     return Status::OK();
   }));
-  std::sort(rows.begin(), rows.end(), Before);
-  for (TaskRow& r : rows) {
-    if (page.rows.size() >= query.limit) break;
-    if (any_stopped && std::make_tuple(r.task.stage, r.task.ordinal) > horizon) break;
-    page.rows.push_back(std::move(r));
-  }
-  if (page.rows.size() >= query.limit) {
-    page.more = true;
-    page.next_stage = page.rows.back().task.stage;
-    page.next_ordinal = page.rows.back().task.ordinal;
-  } else if (any_stopped) {
-    page.more = true;
-    page.next_stage = std::get<0>(horizon);
-    page.next_ordinal = std::get<1>(horizon);
-  }
+  AssembleTaskPage(std::move(rows), query.limit, any_stopped, horizon, &page);
   return page;
 }
 
