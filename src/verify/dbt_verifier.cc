@@ -1,18 +1,16 @@
 #include "verify/dbt_verifier.h"
 
-#include <filesystem>
 #include <memory>
 #include <set>
 
 #include "verify/dbt_model.h"
 #include "verify/duckdb_engine.h"
+#include "verify/duckdb_table_loader.h"
 #include "verify/query_patch.h"
 #include "verify/query_result.h"
 
 namespace gaggle {
 namespace {
-
-namespace fs = std::filesystem;
 
 std::string SourceKey(const DbtJinja& j) { return j.args[0] + "." + j.args[1]; }
 
@@ -20,17 +18,16 @@ std::string RuleKey(const DbtJinja& j) {
   return j.kind == DbtJinja::Kind::kSource ? "source:" + SourceKey(j) : "ref:" + j.args.back();
 }
 
-// DuckDB's reader of a data file or folder, by extension.
-Result<std::string> ReadExpression(const std::string& path) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) return "read_parquet(" + QuoteSqlString(path + "/**/*.parquet") + ")";
-  const std::string ext = fs::path(path).extension().string();
-  if (ext == ".csv") return "read_csv_auto(" + QuoteSqlString(path) + ")";
-  if (ext == ".parquet") return "read_parquet(" + QuoteSqlString(path) + ")";
-  if (ext == ".json" || ext == ".jsonl" || ext == ".ndjson") return "read_json_auto(" + QuoteSqlString(path) + ")";
-  return Status::Unsupported("cannot read " + path +
-                             " for the dbt check (csv, parquet, json/jsonl, or a folder of "
-                             "parquet files)");
+// One side of a source as an engine table or view.
+Status LoadSource(DuckDbConnection* conn, const std::string& table, const std::string& root,
+                  const MigrationSpec* through, const std::optional<Schema>& text_schema) {
+  if (through == nullptr && IsParquetDataset(root)) return CreateParquetView(conn, table, root);
+  TableLoadRequest req;
+  req.table = table;
+  req.root = root;
+  req.through = through;
+  req.text_schema = text_schema;
+  return LoadDuckDbTable(conn, req).status();
 }
 
 // The one statement of a rendered model, without a trailing ';'.
@@ -55,13 +52,13 @@ class DbtRun {
     GAGGLE_ASSIGN_OR_RETURN(engine_, DuckDbEngine::Open(o));
     GAGGLE_ASSIGN_OR_RETURN(conn_, engine_->Connect());
     for (const auto& [key, data] : sources_) {
-      GAGGLE_ASSIGN_OR_RETURN(std::string old_read, ReadExpression(data.old_path));
-      GAGGLE_RETURN_IF_ERROR(conn_->Execute("CREATE VIEW " + View("old", "src", key) + " AS SELECT * FROM " + old_read)
-                                 .WithContext("source " + key));
-      if (data.new_path.empty()) continue;
-      GAGGLE_ASSIGN_OR_RETURN(std::string new_read, ReadExpression(data.new_path));
-      GAGGLE_RETURN_IF_ERROR(conn_->Execute("CREATE VIEW " + View("new", "src", key) + " AS SELECT * FROM " + new_read)
-                                 .WithContext("source " + key));
+      const bool migrated = !data.new_path.empty();
+      GAGGLE_RETURN_IF_ERROR(
+          LoadSource(conn_.get(), "old_src_" + key, data.old_path, migrated ? data.through : nullptr, data.text_schema)
+              .WithContext("source " + key + " (" + data.old_path + ")"));
+      if (!migrated) continue;
+      GAGGLE_RETURN_IF_ERROR(LoadSource(conn_.get(), "new_src_" + key, data.new_path, nullptr, std::nullopt)
+                                 .WithContext("source " + key + " (" + data.new_path + ")"));
     }
     return Status::OK();
   }

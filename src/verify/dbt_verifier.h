@@ -8,8 +8,10 @@
 // reads that side's version of it. Each model's answer (SELECT * of its view) is compared
 // as a multiset (verify/query_result.h) and its output columns by name: a rewrite must keep
 // the model's output contract, or its readers break.
-// Data is read in place by DuckDB by file extension: .csv, .parquet, .json/.jsonl/.ndjson,
-// or a directory of .parquet files.
+// Data is loaded as the downstream verifier loads it (verify/duckdb_table_loader.h): the
+// old side of a migrated source through the migration's transform when `through` is given
+// (rows it filters out on purpose left out, text typed by text_schema), Parquet read in
+// place, other formats (Avro, CSV, JSON lines) through the appender.
 // A model that cannot be rendered (Jinja other than ref, source, config, comments), reads
 // a model that failed, refs an unknown model or lies on a ref cycle is an error check with
 // the reason; a statement the rewriter refuses fails its model. Never skipped silently.
@@ -18,10 +20,13 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "columnar/schema.h"
 #include "common/status.h"
+#include "spec/migration_spec.h"
 #include "verify/dbt_project.h"
 #include "verify/rewrite_rules.h"
 #include "verify/sql_file.h"
@@ -35,6 +40,8 @@ struct DbtSourceData {
   std::string new_path;  // "" when the migration does not touch it
   // For a migrated source: renames and drops (columns are read from the old data when empty).
   TableChange change;
+  const MigrationSpec* through = nullptr;  // the migration, for the old side of a migrated source
+  std::optional<Schema> text_schema;       // typing of CSV / JSON lines data
 };
 
 struct DbtModelCheck {
