@@ -75,7 +75,9 @@ void AddConsumersCommands(CLI::App* app, int* exit_code) {
       "your working tree, index or current branch, and a pull-request description (markdown) with the\n"
       "verification evidence: each statement, its row counts on old and new data, same answer or not.\n"
       "A consumer names its files with the annotation gaggle.dev/queries-path (relative to the\n"
-      "repository's root). Comments, layout, Jinja and line ends are kept. Refused: uncommitted changes\n"
+      "repository's root), or is a dbt project (gaggle.dev/dbt-project: its folder), whose models are\n"
+      "rewritten and then checked model by model on the old and new data in DuckDB.\n"
+      "Comments, layout, Jinja and line ends are kept. Refused: uncommitted changes\n"
       "to those files, an existing branch (unless --replace-branch), a branch someone has checked out,\n"
       "and paths that leave the repository (.., absolute, through symlinks). See docs/consumer-repos.md.");
   cmd->add_option("migration", a->migration, "Migration name")->required();
@@ -84,7 +86,7 @@ void AddConsumersCommands(CLI::App* app, int* exit_code) {
   cmd->add_flag("--replace-branch", a->replace_branch, "Replace the branch when it exists (never one checked out)");
   cmd->add_option("--consumer", a->consumers,
                   "Only this consumer (entity id, e.g. component:billing); repeatable. Default: every consumer of\n"
-                  "the migrated datasets whose gaggle.dev/queries-path files are in the repository");
+                  "the migrated datasets whose gaggle.dev/queries-path files (or dbt project) are in the repository");
   cmd->add_option("--description", a->description,
                   "Where to write the pull-request description (default: LOGS/MIGRATION/branches/BRANCH.md)");
   cmd->add_option("--spec", a->spec, "The migration spec (default: the file the run was started with)");

@@ -173,7 +173,7 @@ Result<ConsumerBranchResult> WriteConsumerBranch(const GitCheckout& repo, const 
     for (const std::string& p : c.paths) {
       ConsumerFileChange f;
       f.path = p;
-      auto rewrite = RewriteSqlFile(text[p], c.rules);
+      auto rewrite = c.rewrite ? c.rewrite(p, text[p]) : RewriteSqlFile(text[p], c.rules);
       if (!rewrite.ok()) return rewrite.status().WithContext(c.consumer + ": " + p);
       f.rewrite = std::move(*rewrite);
       f.patch = RenderFilePatch(p, text[p], f.rewrite.text);

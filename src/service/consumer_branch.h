@@ -20,6 +20,7 @@
 // Thread-safety: one call per repository at a time.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,9 @@ struct ConsumerFiles {
   std::string consumer;            // entity id ("component:billing")
   std::vector<std::string> paths;  // its SQL files, relative to the repository's root
   RewriteRules rules;
+  // When set, rewrites a file (its path and text at the base) instead of RewriteSqlFile
+  // with `rules` (dbt models: verify/dbt_model.h).
+  std::function<Result<SqlFileRewrite>(const std::string& path, const std::string& text)> rewrite;
 };
 
 struct ConsumerBranchOptions {

@@ -103,8 +103,8 @@ void SetUpEstate(const TestRepo& repo) {
 }
 
 std::vector<ConsumerFiles> TwoConsumers() {
-  return {{"component:billing", {"sql/orders.sql", "sql/names.sql"}, EventsRules()},
-          {"component:dashboard", {"dash/active.sql"}, EventsRules()}};
+  return {{"component:billing", {"sql/orders.sql", "sql/names.sql"}, EventsRules(), {}},
+          {"component:dashboard", {"dash/active.sql"}, EventsRules(), {}}};
 }
 
 TEST(ConsumerBranchTest, OneCommitPerConsumerAndTheCheckoutUntouched) {
@@ -159,7 +159,7 @@ TEST(ConsumerBranchTest, RefusesWhatItMustNotTouch) {
   ConsumerBranchOptions o;
   o.branch = "gaggle/clean";
   auto only = [](std::string path) {
-    return std::vector<ConsumerFiles>{{"component:x", {std::move(path)}, EventsRules()}};
+    return std::vector<ConsumerFiles>{{"component:x", {std::move(path)}, EventsRules(), {}}};
   };
   struct Case {
     std::vector<ConsumerFiles> consumers;
@@ -216,7 +216,7 @@ TEST(ConsumerBranchTest, NothingToChangeMakesNoBranch) {
   ASSERT_TRUE(git.ok());
   ConsumerBranchOptions o;
   o.branch = "gaggle/none";
-  auto r = WriteConsumerBranch(*git, {{"component:names", {"sql/names.sql"}, EventsRules()}}, o);
+  auto r = WriteConsumerBranch(*git, {{"component:names", {"sql/names.sql"}, EventsRules(), {}}}, o);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->head, "");
   EXPECT_EQ(r->Commits(), 0);

@@ -76,6 +76,7 @@ std::string ConsumerSection(const ConsumerCommit& c, const ConsumerEvidence* ev)
     out += ". ";
   }
   out += c.commit.empty() ? "No change needed.\n" : "Commit " + c.commit.substr(0, 12) + ".\n";
+  if (ev && !ev->note.empty()) out += "\n" + ev->note + "\n";
   out += "\n| file:line | change | verification | rows (old) | rows (new) |\n|---|---|---|---|---|\n";
   std::string queries;
   for (const ConsumerFileChange& f : c.files) {

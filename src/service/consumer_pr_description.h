@@ -22,6 +22,7 @@ struct ConsumerEvidence {
   std::vector<std::string> datasets;         // migrated datasets it reads
   std::vector<std::string> catalog_queries;  // its queries as the catalog holds them
   std::vector<QueryCheck> checks;            // its queries in the last verification's sample
+  std::string note;  // where its checks come from when not the last verification (a dbt project)
 };
 
 struct BranchEvidence {

@@ -7,6 +7,7 @@
 #include "catalog/annotations.h"
 #include "common/dataset_location.h"
 #include "fleet/run_log.h"
+#include "service/consumer_dbt.h"
 #include "service/consumer_pr_description.h"
 #include "spec/migration_spec.h"
 #include "verify/consumer_rules.h"
@@ -64,9 +65,24 @@ bool AnyInRepo(const GitCheckout& repo, const std::vector<std::string>& paths) {
   return false;
 }
 
+// A dbt consumer: its project checked model by model (service/consumer_dbt.h).
+Result<Chosen> ChooseDbt(const GitCheckout& repo, const std::string& dir, NodeId n, const Catalog& catalog,
+                         const MigrationSpec& spec, ConsumerRules* rules, std::vector<std::string> datasets) {
+  GAGGLE_ASSIGN_OR_RETURN(DbtConsumer dbt, PrepareDbtConsumer(repo, dir, n, catalog, spec, rules));
+  Chosen c;
+  c.files = std::move(dbt.files);
+  c.evidence = std::move(dbt.evidence);
+  c.evidence.datasets = std::move(datasets);
+  c.evidence.note =
+      "dbt project `" + dir +
+      "`, checked now model by model (each model's answer and output columns, old and new data): " + dbt.summary + ".";
+  return c;
+}
+
 // The consumers the branch covers, in catalog order (see the header).
-Result<std::vector<Chosen>> ChooseConsumers(const Catalog& catalog, ConsumerRules* rules, const GitCheckout& repo,
-                                            const ConsumerPatchRequest& request, std::vector<std::string>* skipped) {
+Result<std::vector<Chosen>> ChooseConsumers(const Catalog& catalog, const MigrationSpec& spec, ConsumerRules* rules,
+                                            const GitCheckout& repo, const ConsumerPatchRequest& request,
+                                            std::vector<std::string>* skipped) {
   const std::set<std::string> named(request.consumers.begin(), request.consumers.end());
   for (const std::string& id : named) {
     if (!catalog.Find(id)) return Status::NotFound("no consumer '" + id + "' in the catalog");
@@ -84,10 +100,23 @@ Result<std::vector<Chosen>> ChooseConsumers(const Catalog& catalog, ConsumerRule
       if (named.count(e.id)) return Status::InvalidArgument(e.id + " reads no dataset the migration migrated");
       continue;
     }
+    auto dbt = e.annotations.find(std::string(annotations::kDbtProject));
+    if (dbt != e.annotations.end() && !dbt->second.empty()) {
+      const std::string dir = Trim(dbt->second);
+      const std::string marker = (dir == "." ? "" : dir + "/") + "dbt_project.yml";
+      if (named.empty() && (!CheckRepoRelativePath(marker).ok() || !AnyInRepo(repo, {marker}))) {
+        skipped->push_back(e.id + ": no dbt project at '" + dir + "' in " + repo.root());
+        continue;
+      }
+      GAGGLE_ASSIGN_OR_RETURN(Chosen chosen, ChooseDbt(repo, dir, n, catalog, spec, rules, c.evidence.datasets));
+      out.push_back(std::move(chosen));
+      continue;
+    }
     if (paths.empty()) {
       if (named.count(e.id)) {
         return Status::InvalidArgument(e.id + " names no SQL file: add the annotation " +
-                                       std::string(annotations::kQueriesPath) + " (docs/consumer-repos.md)");
+                                       std::string(annotations::kQueriesPath) + " or " +
+                                       std::string(annotations::kDbtProject) + " (docs/consumer-repos.md)");
       }
       skipped->push_back(e.id + ": no " + std::string(annotations::kQueriesPath) + " annotation");
       continue;
@@ -170,7 +199,8 @@ Result<ConsumerPatchResult> PatchConsumerRepo(const ServiceContext& ctx, const C
   GAGGLE_ASSIGN_OR_RETURN(GitCheckout repo, GitCheckout::Open(request.repo));
   ConsumerRules rules(spec, catalog, migrated, /*preserve_output_names=*/true);
   ConsumerPatchResult out;
-  GAGGLE_ASSIGN_OR_RETURN(std::vector<Chosen> chosen, ChooseConsumers(catalog, &rules, repo, request, &out.skipped));
+  GAGGLE_ASSIGN_OR_RETURN(std::vector<Chosen> chosen,
+                          ChooseConsumers(catalog, spec, &rules, repo, request, &out.skipped));
   std::vector<ConsumerFiles> files;
   BranchEvidence evidence;
   evidence.migration = request.migration;
@@ -182,7 +212,9 @@ Result<ConsumerPatchResult> PatchConsumerRepo(const ServiceContext& ctx, const C
     evidence.summary = last[0].summary;
   }
   for (Chosen& c : chosen) {
-    if (!last.empty()) c.evidence.checks = ChecksFromReportJson(last[0].report, c.evidence.consumer);
+    if (!last.empty() && c.evidence.note.empty()) {
+      c.evidence.checks = ChecksFromReportJson(last[0].report, c.evidence.consumer);
+    }
     files.push_back(std::move(c.files));
     evidence.consumers.push_back(std::move(c.evidence));
   }

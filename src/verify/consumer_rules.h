@@ -48,6 +48,8 @@ class ConsumerRules {
   // whose old data cannot be read is left out of both).
   RewriteRules RulesFor(NodeId n, std::vector<std::string>* reads_migrated);
 
+  // What the migration did to migrated dataset `id`; nullptr when its old data cannot be read.
+  const TableChange* Change(const std::string& id) { return by_id_.count(id) ? ChangeOf(id) : nullptr; }
   bool IsMigrated(const std::string& id) const { return by_id_.count(id) > 0; }
   const VerifiedDataset& Migrated(const std::string& id) const { return *by_id_.at(id); }
   const std::map<std::string, const VerifiedDataset*>& migrated() const { return by_id_; }

@@ -2,7 +2,7 @@
 # Consumers' own repositories, end to end: a migration renames columns; two consumers keep
 # their SQL in one git repository (comments around and inside statements, no final ';', no
 # final newline, CRLF) and name it with gaggle.dev/queries-path; their catalog queries are
-# read from the same files. `gaggle consumers patch` makes a branch with one commit per
+# read from the same files. A third is a dbt project in the same repository. `gaggle consumers patch` makes a branch with one commit per
 # consumer that applies to the real files, keeps everything but the renamed names, leaves
 # the user's branch, index and working tree alone, and writes a pull-request description
 # with the verification evidence. Refusals: an existing branch, the branch checked out,
@@ -31,6 +31,23 @@ GROUP BY user_id
 SQL
 printf '%s' "$(cat repo/sql/billing.sql)" > repo/sql/billing.sql  # no final newline
 printf 'SELECT COUNT(DISTINCT user_id) AS users\r\nFROM events\r\nWHERE CAST(amount AS DOUBLE) > 100;\r\n' > repo/dash/active.sql
+# A dbt project in the same repository: the staging import-CTE pattern, and a model that refs it.
+mkdir -p repo/analytics/models/staging
+printf 'name: shop_analytics\nversion: "1.0"\nmodel-paths: ["models"]\n' > repo/analytics/dbt_project.yml
+printf 'version: 2\nsources:\n  - name: raw\n    tables:\n      - name: events\n        meta: {gaggle_dataset: events}\n' \
+  > repo/analytics/models/staging/sources.yml
+cat > repo/analytics/models/staging/stg_events.sql <<'SQL'
+{{ config(materialized='view') }}
+-- staging: one row per event
+with source as (select * from {{ source('raw', 'events') }}),
+renamed as (
+    select user_id, ts as happened_at, country  -- the columns we use
+    from source
+)
+select * from renamed
+SQL
+printf "select country, count(distinct user_id) as users\nfrom {{ ref('stg_events') }}\ngroup by country\n" \
+  > repo/analytics/models/active_users.sql
 echo "# consumers" > repo/README.md
 git -C repo add -A && git -C repo commit -qm "consumers' SQL"
 cp repo/sql/billing.sql billing.orig; cp repo/dash/active.sql active.orig
@@ -57,6 +74,10 @@ consumers:
     upstream: [events]
     queries: repo/dash/active.sql
     annotations: {gaggle.dev/queries-path: dash/active.sql}
+  - id: analytics
+    owner: team-analytics
+    upstream: [events]
+    annotations: {gaggle.dev/dbt-project: analytics}
   - id: escape
     upstream: [events]
     queries: "SELECT 1 FROM events"
@@ -145,8 +166,31 @@ git -C repo checkout -q -- sql/billing.sql
 expect_eq "$(git -C repo rev-list --count main..gaggle/clean)" 1 "commits after replacing"
 grep -q '"replaced": "[0-9a-f]\{40\}"' replace.json || fail "replace json: $(cat replace.json)"
 
-# --- 3. By default: every consumer whose files are in the repository; the others are listed.
+# --- 3. A dbt project: its models rewritten in place, Jinja kept, checked model by model.
+"$G" consumers patch clean --repo repo --state s.db --consumer component:analytics --branch gaggle/dbt > dbt.out 2>&1 \
+  || { cat dbt.out; fail "dbt consumer"; }
+cat dbt.out
+expect_eq "$(git -C repo rev-list --count main..gaggle/dbt)" 1 "dbt commits"
+expect_eq "$(git -C repo diff-tree --no-commit-id --name-only -r gaggle/dbt)" "analytics/models/staging/stg_events.sql" "dbt files changed"
+git -C repo show gaggle/dbt:analytics/models/staging/stg_events.sql > stg.new
+cat > stg.want <<'SQL'
+{{ config(materialized='view') }}
+-- staging: one row per event
+with source as (select * from {{ source('raw', 'events') }}),
+renamed as (
+    select account_id, event_time as happened_at, country  -- the columns we use
+    from source
+)
+select account_id AS user_id, happened_at, country from renamed
+SQL
+cmp stg.new stg.want || { diff stg.new stg.want; fail "stg_events.sql on the branch"; }
+ddesc=$(ls gaggle-logs/clean/branches/gaggle_dbt*.md)
+grep -q "dbt project \`analytics\`, checked now model by model .*: 2 models verified: 2 same answer" "$ddesc" || fail "dbt description: $(cat "$ddesc")"
+grep -q "| \`analytics/models/staging/stg_events.sql:3\` | rewritten | same answer | 2000 | 2000 |" "$ddesc" || fail "dbt evidence: $(cat "$ddesc")"
+grep -q "| \`analytics/models/active_users.sql:1\` | unchanged | same answer |" "$ddesc" || fail "dbt unchanged model: $(cat "$ddesc")"
+
+# --- 4. By default: every consumer whose files are in the repository; the others are listed.
 "$G" consumers patch clean --repo repo --state s.db --branch gaggle/all > all.out 2>&1 || { cat all.out; fail "default consumers"; }
-grep -q "created branch gaggle/all in .*: 2 commits" all.out || fail "default consumers: $(cat all.out)"
+grep -q "created branch gaggle/all in .*: 3 commits" all.out || fail "default consumers: $(cat all.out)"
 grep -q "skipped  component:escape: path '../outside.sql' cannot name a file in the repository" all.out || fail "skip: $(cat all.out)"
 echo "ok"
