@@ -228,6 +228,13 @@ TEST(DbtVerifierTest, WhatCannotBeCheckedIsSaid) {
       << Find(*v, "by_var")->reason;
   EXPECT_NE(Find(*v, "dangling")->reason.find("nowhere"), std::string::npos) << Find(*v, "dangling")->reason;
   EXPECT_EQ(Find(*v, "uses_dropped")->outcome, QueryCheck::Outcome::kError);
+  shop.Write("analytics/models/marts/after_var.sql", "select * from {{ ref('by_var') }}\n");
+  auto again = VerifyDbtProject(*LoadDbtProject(shop.Path("analytics")), shop.Sources("data/payments_v2.csv"), {});
+  ASSERT_TRUE(again.ok());
+  EXPECT_NE(
+      Find(*again, "after_var")->reason.find("refs model by_var, which could not be built: old side: line 1 col 48"),
+      std::string::npos)
+      << Find(*again, "after_var")->reason;
   EXPECT_EQ(Find(*v, "customers")->outcome, QueryCheck::Outcome::kMatched);
 }
 
