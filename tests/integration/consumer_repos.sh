@@ -78,6 +78,10 @@ consumers:
     owner: team-analytics
     upstream: [events]
     annotations: {gaggle.dev/dbt-project: analytics}
+  - id: snow
+    upstream: [events]
+    queries: "SELECT IFF(CAST(amount AS DOUBLE) > 100, 'big', 'small') AS size, COUNT(*) AS n FROM events GROUP BY 1"
+    annotations: {gaggle.dev/sql-dialect: snowflake}
   - id: escape
     upstream: [events]
     queries: "SELECT 1 FROM events"
@@ -96,7 +100,8 @@ rollout: {stages: [100%]}
 verify: {sample: 0, seed: 1, table: "v{version}.{name}"}
 EOF2
 "$G" run spec.yaml --catalog catalog.yaml --state s.db --exit-when-paused > run.out 2>&1 || { cat run.out; fail "run"; }
-grep -q "final gate passed" run.out || { cat run.out; fail "final gate"; }
+# The Snowflake consumer's IFF runs translated: the final gate reads the dialect annotation.
+grep -q "final gate passed: 5 of 5 consumer queries verified: 5 same answer" run.out || { cat run.out; fail "final gate"; }
 
 # --- 1. The branch: one commit per consumer, on the real files.
 "$G" consumers patch clean --repo repo/sql --state s.db --consumer component:billing --consumer component:dashboard \
@@ -192,5 +197,6 @@ grep -q "| \`analytics/models/active_users.sql:1\` | unchanged | same answer |" 
 # --- 4. By default: every consumer whose files are in the repository; the others are listed.
 "$G" consumers patch clean --repo repo --state s.db --branch gaggle/all > all.out 2>&1 || { cat all.out; fail "default consumers"; }
 grep -q "created branch gaggle/all in .*: 3 commits" all.out || fail "default consumers: $(cat all.out)"
+grep -q "skipped  component:snow: no gaggle.dev/queries-path annotation" all.out || fail "snow skip: $(cat all.out)"
 grep -q "skipped  component:escape: path '../outside.sql' cannot name a file in the repository" all.out || fail "skip: $(cat all.out)"
 echo "ok"
