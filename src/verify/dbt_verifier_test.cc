@@ -262,6 +262,16 @@ TEST(DbtModelTest, JinjaFoundRenderedAndKept) {
   ASSERT_TRUE(rendered.ok());
   EXPECT_EQ(*rendered, "\nselect 1 from rel_m");
   EXPECT_FALSE(ScanDbtJinja("select {{ ref('x') ").ok());
+  // Whitespace control ({{- -}}) and a kwarg-less call with spaces are still refs and sources.
+  auto trimmed = ScanDbtJinja("select * from {{- ref( 'm' ) -}} join {{-source(\"s\",\"t\")}}");
+  ASSERT_TRUE(trimmed.ok());
+  ASSERT_EQ(trimmed->size(), 2u);
+  EXPECT_EQ((*trimmed)[0].kind, DbtJinja::Kind::kRef);
+  EXPECT_EQ((*trimmed)[1].kind, DbtJinja::Kind::kSource);
+  // A ref with a keyword argument is not guessed at.
+  auto versioned = ScanDbtJinja("select * from {{ ref('m', v=2) }}");
+  ASSERT_TRUE(versioned.ok());
+  EXPECT_EQ((*versioned)[0].kind, DbtJinja::Kind::kOther);
 }
 
 }  // namespace
