@@ -19,6 +19,15 @@ inline constexpr std::string_view kTier = "gaggle.dev/tier";
 inline constexpr std::string_view kCadence = "gaggle.dev/cadence";
 inline constexpr std::string_view kSize = "gaggle.dev/size";
 inline constexpr std::string_view kQueries = "gaggle.dev/queries";
+// A consumer's SQL files in its own git repository, relative to the repository's root
+// ("sql/orders.sql"; several separated by commas or newlines): `gaggle consumers patch`
+// rewrites them in place on a branch (docs/consumer-repos.md). Kept among the
+// consumer's annotations.
+inline constexpr std::string_view kQueriesPath = "gaggle.dev/queries-path";
+// A consumer that is a dbt project: the project's folder in its git repository, relative
+// to the repository's root ("analytics", or "." for the root); its models are rewritten
+// in place and checked model by model (docs/consumer-repos.md).
+inline constexpr std::string_view kDbtProject = "gaggle.dev/dbt-project";
 // Labels whose key or value Backstage does not accept as a label (a value with spaces,
 // longer than 63 characters...): the export writes them here as a JSON object, and the
 // import puts them back among the labels, so nothing is lost and Backstage's validators pass.

@@ -173,7 +173,7 @@ void AddAfterCommands(CLI::App* app, int* exit_code) {
         "verify",
         "Downstream query verification: draw a random sample of the consumers' SQL queries (from the\n"
         "catalog) that read the migration's validated datasets, rewrite each for the new schema, run the\n"
-        "original on the old data and the rewrite on the new data (SQLite), and compare the answers.\n"
+        "original on the old data and the rewrite on the new data (DuckDB), and compare the answers.\n"
         "Saves each affected consumer's patch under the logs directory. `gaggle run` does this as its\n"
         "final gate before cut-over; this command re-runs it by hand. Exit 1 when any query differs.");
     cmd->add_option("migration", a->migration, "Migration name")->required();

@@ -8,6 +8,7 @@
 #include "cli/after_commands.h"
 #include "cli/catalog_commands.h"
 #include "cli/cli_support.h"
+#include "cli/consumers_command.h"
 #include "cli/estate_command.h"
 #include "cli/fleet_commands.h"
 #include "cli/format_commands.h"
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
   gaggle::cli::AddFleetCommands(&app, &exit_code);
   gaggle::cli::AddGateCommands(&app, &exit_code);
   gaggle::cli::AddAfterCommands(&app, &exit_code);
+  gaggle::cli::AddConsumersCommands(&app, &exit_code);
   gaggle::cli::AddServeCommand(&app, &exit_code);
   gaggle::cli::AddTokenCommands(&app, &exit_code);
   gaggle::cli::AddStateCommands(&app, &exit_code);

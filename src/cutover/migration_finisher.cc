@@ -72,9 +72,8 @@ Result<VerificationReport> VerifyMigration(StateStore* store, const MigrationSpe
     GAGGLE_ASSIGN_OR_RETURN(d.new_root, LocalPathFromUri(t.target_uri));
     migrated.push_back(std::move(d));
   }
-  LoadCatalogOptions load;
-  load.with_annotations = false;
-  GAGGLE_ASSIGN_OR_RETURN(Catalog catalog, store->LoadCatalog(load));
+  // With annotations: a consumer's gaggle.dev/sql-dialect decides how its queries run.
+  GAGGLE_ASSIGN_OR_RETURN(Catalog catalog, store->LoadCatalog());
   QueryVerifierOptions vo;
   vo.sample = options.sample.value_or(spec.verify.sample);
   vo.seed = options.seed.value_or(spec.verify.seed);

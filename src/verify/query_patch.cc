@@ -81,4 +81,34 @@ std::string RenderQueryPatch(const std::string& consumer_id, const std::vector<Q
                      "b/" + path);
 }
 
+Status CheckRepoRelativePath(const std::string& path) {
+  auto bad = [&](const std::string& why) {
+    return Status::InvalidArgument("path '" + path + "' cannot name a file in the repository: " + why);
+  };
+  if (path.empty()) return bad("it is empty");
+  if (path.front() == '/') return bad("it is absolute (name it relative to the repository's root)");
+  for (char c : path) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f || c == ' ' || c == '"' || c == '\'' || c == '\\') {
+      return bad("it holds a space, control character, quote or backslash");
+    }
+  }
+  size_t start = 0;
+  for (;;) {
+    const size_t slash = path.find('/', start);
+    const std::string part = path.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+    if (part.empty() || part == ".") return bad("it has an empty or '.' component");
+    if (part == "..") return bad("it climbs out with '..'");
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  return Status::OK();
+}
+
+std::string RenderFilePatch(const std::string& path, std::string_view before, std::string_view after) {
+  const std::string diff = UnifiedDiff(before, after, "a/" + path, "b/" + path);
+  if (diff.empty()) return diff;
+  return "diff --git a/" + path + " b/" + path + "\n" + diff;
+}
+
 }  // namespace gaggle

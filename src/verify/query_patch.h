@@ -10,11 +10,18 @@
 // become spaces). The diff names a/<path> and b/<path>, <path> being
 // QueryPatchPath(consumer_id), so `patch -p1` or `git apply` in a directory
 // holding the a/ file turns it into the b/ file. Three lines of context.
+//
+// A consumer that names its SQL files in its own repository (gaggle.dev/queries-path)
+// gets patches of those files instead (RenderFilePatch, verify/sql_file.h): a/ and b/
+// are the real repository-relative path, which CheckRepoRelativePath vets first.
 // Thread-safety: pure functions.
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "common/status.h"
 
 namespace gaggle {
 
@@ -36,5 +43,15 @@ std::vector<std::string> PatchedQueries(const std::vector<QueryPatchEntry>& quer
 
 // The unified diff; "" when no query changes.
 std::string RenderQueryPatch(const std::string& consumer_id, const std::vector<QueryPatchEntry>& queries);
+
+// A path a patch may name inside a repository: relative, '/'-separated, no empty, "."
+// or ".." component, no whitespace, control character, quote or backslash (which `git
+// apply` would read differently). InvalidArgument naming the path and the reason.
+Status CheckRepoRelativePath(const std::string& path);
+
+// "diff --git a/P b/P\n--- a/P\n+++ b/P\n@@ ..." turning `before` into `after`, for
+// `git apply` (or `patch -p1`) at the repository's root; "" when they are equal.
+// REQUIRES: CheckRepoRelativePath(path).ok().
+std::string RenderFilePatch(const std::string& path, std::string_view before, std::string_view after);
 
 }  // namespace gaggle

@@ -4,6 +4,7 @@
 #include <optional>
 #include <utility>
 
+#include "verify/output_contract.h"
 #include "verify/query_structure.h"
 #include "verify/sql_identifier.h"
 
@@ -542,15 +543,39 @@ class Rewriter {
   // of the consumer's output keep working.
   void KeepOutputNames() {
     if (qs_.queries.empty() || qs_.queries[0].blocks.empty()) return;
-    const SqlQueryBlock& top = qs_.blocks[qs_.queries[0].blocks[0]];
+    const int b = qs_.queries[0].blocks[0];
+    const SqlQueryBlock& top = qs_.blocks[b];
     for (const SqlSelectItem& item : top.items) {
       if (item.alias >= 0 || item.ref < 0) continue;
       const SqlColumnRef& ref = top.refs[static_cast<size_t>(item.ref)];
+      if (ref.star && !item.star_modifiers && sources_state_[b] == 2) KeepStarNames(b, item, ref);
       if (ref.star || ref.parts.empty() || !renamed_to_.count(ref.parts.back())) continue;
       auto e = edits_.find(qs_.sig[ref.parts.back()]);
       if (e == edits_.end()) continue;
       e->second.text += " AS " + std::string(Sig(ref.parts.back()).text);
     }
+  }
+
+  // A `*` or `q.*` that outputs renamed columns, written out (verify/output_contract.h).
+  void KeepStarNames(int b, const SqlSelectItem& item, const SqlColumnRef& ref) {
+    std::vector<size_t> stars;
+    if (ref.parts.empty()) {
+      for (size_t s = 0; s < qs_.blocks[b].sources.size(); ++s) stars.push_back(s);
+    } else if (auto [level, found] = FindQualified(b, ref.parts); level == b) {
+      stars = found;
+    }
+    std::vector<StarColumn> cols;
+    bool renamed = false;
+    for (size_t s : stars) {
+      const SourceInfo& info = info_[b][s];
+      if (!info.known || (info.qualifier.empty() && (stars.size() > 1 || !ref.parts.empty()))) return;
+      for (const Column& c : info.columns) {
+        renamed |= !c.dropped && c.new_name != c.old_name;
+        if (!c.dropped)
+          cols.push_back({stars.size() > 1 || !ref.parts.empty() ? info.qualifier : "", c.new_name, c.old_name});
+      }
+    }
+    if (renamed) AddEdit(item.begin, item.end - 1, ExpandStarKeepingNames(cols), "output names kept:");
   }
 
   Result<RewrittenQuery> Finish() {

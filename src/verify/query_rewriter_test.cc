@@ -374,6 +374,26 @@ TEST(QueryRewriterTest, OutputContractKeepsRenamedOutputNamesByDefault) {
             "SELECT x.uid FROM (SELECT account_id AS uid FROM events_raw_v2) x");
 }
 
+TEST(QueryRewriterTest, OutputContractWritesOutAStarThatOutputsRenamedColumns) {
+  RewriteRules rules = DemoRules();
+  rules.preserve_output_names = true;
+  // The dbt staging pattern: a CTE renames, the model outputs its `*`.
+  EXPECT_EQ(
+      Rewritten("with s as (select * from events_raw), r as (select user_id, amount from s)\nselect * from r", rules),
+      "with s as (select * from events_raw_v2), r as (select account_id, amount from s)\n"
+      "select account_id AS user_id, amount from r");
+  EXPECT_EQ(Rewritten("SELECT e.* FROM events_raw e JOIN users u ON e.user_id = u.user_id", rules),
+            "SELECT e.account_id AS user_id, e.event_time AS ts, e.amount, e.country, e.session FROM events_raw_v2 e "
+            "JOIN users u ON e.account_id = u.user_id");
+  // Over a join, each column is qualified; a star with nothing renamed stays a star.
+  EXPECT_EQ(Rewritten("SELECT * FROM (SELECT ts FROM events_raw) a, (SELECT name FROM users) b", rules),
+            "SELECT a.event_time AS ts, b.name FROM (SELECT event_time FROM events_raw_v2) a, (SELECT name FROM "
+            "users) b");
+  EXPECT_EQ(Rewritten("SELECT * FROM users", rules), "SELECT * FROM users");
+  EXPECT_EQ(Rewritten("SELECT * EXCLUDE (amount) FROM (SELECT ts, amount FROM events_raw) x", rules),
+            "SELECT * EXCLUDE (amount) FROM (SELECT event_time, amount FROM events_raw_v2) x");
+}
+
 TEST(QueryRewriterTest, SetOperationsAndWindows) {
   EXPECT_EQ(Rewritten("SELECT user_id FROM events_raw UNION ALL SELECT user_id FROM events.raw ORDER BY 1"),
             "SELECT account_id FROM events_raw_v2 UNION ALL SELECT account_id FROM events.raw_v2 ORDER BY 1");

@@ -15,6 +15,7 @@
 #include "dataset/format_table.h"
 #include "dataset/text_typing_policy.h"
 #include "formats/format.h"
+#include "verify/consumer_rules.h"
 #include "verify/duckdb_engine.h"
 #include "verify/duckdb_table_loader.h"
 #include "verify/query_patch.h"
@@ -31,27 +32,6 @@ double SecondsSince(Clock::time_point t) { return std::chrono::duration<double>(
 
 // A query longer than this is interrupted and reported.
 constexpr std::chrono::seconds kQueryTimeLimit{300};
-
-// The schema of a dataset, from its first data file.
-Result<Schema> DataSchema(const std::string& root, const std::optional<Schema>& text_schema) {
-  bool is_dir = false;
-  GAGGLE_ASSIGN_OR_RETURN(std::vector<InputFile> files, ListDatasetFiles(FileSystem::Default(), root, &is_dir));
-  if (files.empty()) return Status::NotFound("dataset " + root + " has no data files");
-  GAGGLE_ASSIGN_OR_RETURN(Format format, FormatFromPath(files[0].path));
-  ReadOptions options;
-  options.batch_rows = 1;
-  TypeTextAs(format, text_schema, &options);
-  GAGGLE_ASSIGN_OR_RETURN(auto reader, OpenReader(files[0].path, format, options));
-  return *reader->schema();
-}
-
-// The column names of a dataset, from its first data file.
-Result<std::vector<std::string>> DataColumns(const std::string& root, const std::optional<Schema>& text_schema) {
-  GAGGLE_ASSIGN_OR_RETURN(Schema schema, DataSchema(root, text_schema));
-  std::vector<std::string> names;
-  for (const Field& f : schema.fields()) names.push_back(f.name);
-  return names;
-}
 
 // A private directory DuckDB spills to, removed with everything in it at the end.
 class ScratchDirectory {
@@ -146,13 +126,12 @@ class VerificationRun {
  public:
   VerificationRun(const MigrationSpec& spec, const Catalog& catalog, const QueryVerifierOptions& options,
                   const std::vector<VerifiedDataset>& migrated)
-      : spec_(spec), catalog_(catalog), options_(options) {
+      : spec_(spec),
+        catalog_(catalog),
+        options_(options),
+        rules_(spec, catalog, migrated, /*preserve_output_names=*/!options.propagate_renames) {
     report_.migration = spec_.name;
     report_.seed = static_cast<int64_t>(options_.seed);
-    for (const VerifiedDataset& d : migrated) by_id_[d.id] = &d;
-    for (const AddColumnSpec& a : spec_.transform.add) created_.insert(a.name);
-    for (const auto& [name, expr] : spec_.transform.derive) created_.insert(name);
-    drops_.insert(spec_.transform.drop.begin(), spec_.transform.drop.end());
   }
   VerificationRun(const VerificationRun&) = delete;
   VerificationRun& operator=(const VerificationRun&) = delete;
@@ -186,7 +165,7 @@ class VerificationRun {
 
   // Timestamp columns whose meaning changed without the spec declaring it.
   void FindSchemaChanges() {
-    for (const auto& [id, d] : by_id_) {
+    for (const auto& [id, d] : rules_.migrated()) {
       for (std::string& change : UndeclaredSchemaChanges(spec_, *d))
         report_.schema_changes.push_back(std::move(change));
     }
@@ -222,73 +201,13 @@ class VerificationRun {
   VerificationReport TakeReport() { return std::move(report_); }
 
  private:
-  // What the migration did to a migrated dataset's columns, from the old data itself, in
-  // the names consumers use; nullptr (and the reason kept) when the data cannot be read.
-  const TableChange* ChangeOf(const std::string& id) {
-    if (auto it = changes_.find(id); it != changes_.end()) return &it->second;
-    if (change_errors_.count(id)) return nullptr;
-    auto cols = DataColumns(by_id_.at(id)->old_root, spec_.transform.source_schema);
-    if (!cols.ok()) {
-      change_errors_[id] = cols.status().ToString();
-      return nullptr;
-    }
-    TableChange c;
-    c.columns = *cols;
-    for (const std::string& col : c.columns) {
-      std::string now = col;
-      for (const auto& [from, to] : spec_.transform.rename) {
-        if (from == col) now = to;
-      }
-      if (now != col) c.renamed[col] = now;
-      if (drops_.count(now) && !created_.count(now)) c.dropped.insert(col);
-    }
-    auto n = catalog_.Find(id);
-    c.new_table = NewTableName(spec_, id, n ? catalog_.entity(*n).name : id);
-    return &changes_.emplace(id, std::move(c)).first->second;
-  }
-
-  // The columns of a dataset the migration does not touch: its declared schema, else its
-  // data's; nullopt when neither is known.
-  const std::optional<std::vector<std::string>>& CurrentColumns(const Entity& e) {
-    auto it = current_columns_.find(e.id);
-    if (it != current_columns_.end()) return it->second;
-    std::optional<std::vector<std::string>> cols;
-    if (auto parsed = ParseSchemaText(e.schema); parsed.ok() && parsed->num_fields() > 0) {
-      cols.emplace();
-      for (const Field& f : parsed->fields()) cols->push_back(f.name);
-    } else if (auto path = LocalPathFromUri(e.uri); path.ok()) {
-      if (auto from_data = DataColumns(*path, std::nullopt); from_data.ok()) cols = *from_data;
-    }
-    return current_columns_.emplace(e.id, std::move(cols)).first->second;
-  }
-
-  // The rewrite rules of consumer n: the changes of the migrated datasets it reads and the
-  // columns of the others. *reads_migrated lists the migrated ones.
-  RewriteRules RulesFor(NodeId n, std::vector<std::string>* reads_migrated) {
-    RewriteRules rules;
-    rules.preserve_output_names = !options_.propagate_renames;
-    for (NodeId u : catalog_.Upstream(n)) {
-      const Entity& up = catalog_.entity(u);
-      if (!up.is_dataset()) continue;
-      if (by_id_.count(up.id)) {
-        const TableChange* c = ChangeOf(up.id);
-        if (!c) continue;
-        rules.migrated[up.id] = *c;
-        reads_migrated->push_back(up.id);
-      } else if (const auto& cols = CurrentColumns(up); cols) {
-        rules.other_tables[up.id] = *cols;
-      }
-    }
-    return rules;
-  }
-
   // Consumer n's queries that read a migrated dataset become candidates; the patch of all
   // its queries goes into the report.
   void CollectConsumer(NodeId n) {
     const Entity& consumer = catalog_.entity(n);
     if (consumer.queries.empty()) return;
     std::vector<std::string> reads_migrated;
-    RewriteRules rules = RulesFor(n, &reads_migrated);
+    RewriteRules rules = rules_.RulesFor(n, &reads_migrated);
     if (reads_migrated.empty()) return;
     auto shared_rules = std::make_shared<const RewriteRules>(std::move(rules));
     ConsumerPatch patch;
@@ -407,7 +326,7 @@ class VerificationRun {
       auto n = catalog_.Find(s.dataset);
       GAGGLE_ASSIGN_OR_RETURN(req.root, LocalPathFromUri(catalog_.entity(*n).uri));
     } else {
-      const VerifiedDataset& d = *by_id_.at(s.dataset);
+      const VerifiedDataset& d = rules_.Migrated(s.dataset);
       req.root = s.side == TableSlot::Side::kOld ? d.old_root : d.new_root;
       if (s.side == TableSlot::Side::kOld) {
         req.through = &spec_;
@@ -526,12 +445,7 @@ class VerificationRun {
   const Catalog& catalog_;
   const QueryVerifierOptions& options_;
   VerificationReport report_;
-  std::map<std::string, const VerifiedDataset*> by_id_;
-  std::set<std::string> created_;  // output names made by add/derive (a dropped name may come back)
-  std::set<std::string> drops_;
-  std::map<std::string, TableChange> changes_;  // dataset id -> change, consumer-facing names
-  std::map<std::string, std::string> change_errors_;
-  std::map<std::string, std::optional<std::vector<std::string>>> current_columns_;
+  ConsumerRules rules_;
   std::vector<Candidate> candidates_;
   std::vector<size_t> order_;       // the sample: indexes into candidates_, in catalog order
   std::vector<Prepared> prepared_;  // per sampled query
@@ -544,18 +458,6 @@ class VerificationRun {
 };
 
 }  // namespace
-
-std::string NewTableName(const MigrationSpec& spec, const std::string& id, const std::string& name) {
-  std::string out = spec.verify.table;
-  const std::pair<const char*, std::string> vars[] = {
-      {"{id}", id}, {"{name}", name}, {"{version}", std::to_string(spec.version)}};
-  for (const auto& [var, value] : vars) {
-    for (size_t at = 0; (at = out.find(var, at)) != std::string::npos; at += value.size()) {
-      out.replace(at, std::char_traits<char>::length(var), value);
-    }
-  }
-  return out;
-}
 
 Result<VerificationReport> QueryVerifier::Verify(const std::vector<VerifiedDataset>& migrated) const {
   const auto started = Clock::now();

@@ -28,16 +28,10 @@
 #include "catalog/catalog.h"
 #include "common/status.h"
 #include "spec/migration_spec.h"
+#include "verify/consumer_rules.h"  // VerifiedDataset, NewTableName
 #include "verify/verification_report.h"
 
 namespace gaggle {
-
-// One migrated dataset taking part.
-struct VerifiedDataset {
-  std::string id;
-  std::string old_root;  // local path of the old data (a file or a directory)
-  std::string new_root;  // local path of the new data
-};
 
 struct QueryVerifierOptions {
   int64_t sample = 20;  // queries drawn; <= 0: all
@@ -68,9 +62,5 @@ class QueryVerifier {
   const Catalog& catalog_;
   QueryVerifierOptions options_;
 };
-
-// The name consumers use for `id`'s new location: spec.verify.table with {id}, {name}
-// and {version} replaced.
-std::string NewTableName(const MigrationSpec& spec, const std::string& id, const std::string& name);
 
 }  // namespace gaggle

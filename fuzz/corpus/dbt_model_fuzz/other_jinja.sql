@@ -1,0 +1,1 @@
+select {{ var('x') }} {% if y %}, b{% endif %} from {{ ref("pkg", 'm') }}

@@ -1,0 +1,2 @@
+-- a
+SELECT 1; /* b */ SELECT 2

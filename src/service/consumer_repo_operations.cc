@@ -1,0 +1,237 @@
+#include "service/consumer_repo_operations.h"
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "catalog/annotations.h"
+#include "common/dataset_location.h"
+#include "fleet/run_log.h"
+#include "service/consumer_dbt.h"
+#include "service/consumer_pr_description.h"
+#include "spec/migration_spec.h"
+#include "verify/consumer_rules.h"
+#include "verify/query_patch.h"
+
+namespace gaggle::service {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string Trim(const std::string& s) {
+  const size_t b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
+}
+
+Result<MigrationSpec> SpecOfRun(const ServiceContext& ctx, const std::string& migration, const std::string& path) {
+  GAGGLE_ASSIGN_OR_RETURN(MigrationRun run, RequireRun(ctx, migration));
+  const std::string p = path.empty() ? run.spec_path : path;
+  auto spec = LoadMigrationSpec(p);
+  if (!spec.ok()) return spec.status().WithContext("the spec of '" + migration + "' (pass another with --spec)");
+  if (spec->name != migration) {
+    return Status::InvalidArgument(p + " is the spec of '" + spec->name + "', not '" + migration + "'");
+  }
+  return spec;
+}
+
+// The migration's validated datasets, old and new data, as the verifier sees them.
+Result<std::vector<VerifiedDataset>> MigratedDatasets(const ServiceContext& ctx, const std::string& migration) {
+  GAGGLE_ASSIGN_OR_RETURN(std::vector<TaskRecord> tasks, ctx.store->LoadTasks(migration));
+  std::vector<VerifiedDataset> out;
+  for (const TaskRecord& t : tasks) {
+    if (t.state != TaskState::kValidated) continue;
+    VerifiedDataset d;
+    d.id = t.dataset_id;
+    GAGGLE_ASSIGN_OR_RETURN(d.old_root, LocalPathFromUri(t.source_uri));
+    GAGGLE_ASSIGN_OR_RETURN(d.new_root, LocalPathFromUri(t.target_uri));
+    out.push_back(std::move(d));
+  }
+  if (out.empty()) return Status::NotFound("migration '" + migration + "' has no validated dataset yet");
+  return out;
+}
+
+// A consumer chosen for the branch, with what its description needs.
+struct Chosen {
+  ConsumerFiles files;
+  ConsumerEvidence evidence;
+};
+
+// Whether any of `paths` is a file at HEAD of the repository.
+bool AnyInRepo(const GitCheckout& repo, const std::vector<std::string>& paths) {
+  for (const std::string& p : paths) {
+    if (repo.TreeEntry("HEAD", p).ok()) return true;
+  }
+  return false;
+}
+
+// A dbt consumer: its project checked model by model (service/consumer_dbt.h).
+Result<Chosen> ChooseDbt(const GitCheckout& repo, const std::string& dir, NodeId n, const Catalog& catalog,
+                         const MigrationSpec& spec, ConsumerRules* rules, std::vector<std::string> datasets) {
+  GAGGLE_ASSIGN_OR_RETURN(DbtConsumer dbt, PrepareDbtConsumer(repo, dir, n, catalog, spec, rules));
+  Chosen c;
+  c.files = std::move(dbt.files);
+  c.evidence = std::move(dbt.evidence);
+  c.evidence.datasets = std::move(datasets);
+  c.evidence.note =
+      "dbt project `" + dir +
+      "`, checked now model by model (each model's answer and output columns, old and new data): " + dbt.summary + ".";
+  return c;
+}
+
+// The consumers the branch covers, in catalog order (see the header).
+Result<std::vector<Chosen>> ChooseConsumers(const Catalog& catalog, const MigrationSpec& spec, ConsumerRules* rules,
+                                            const GitCheckout& repo, const ConsumerPatchRequest& request,
+                                            std::vector<std::string>* skipped) {
+  const std::set<std::string> named(request.consumers.begin(), request.consumers.end());
+  for (const std::string& id : named) {
+    if (!catalog.Find(id)) return Status::NotFound("no consumer '" + id + "' in the catalog");
+  }
+  std::vector<Chosen> out;
+  for (NodeId n = 0; n < catalog.size(); ++n) {
+    const Entity& e = catalog.entity(n);
+    if (e.is_dataset() || (!named.empty() && !named.count(e.id))) continue;
+    auto note = e.annotations.find(std::string(annotations::kQueriesPath));
+    const std::vector<std::string> paths =
+        note == e.annotations.end() ? std::vector<std::string>{} : QueriesPaths(note->second);
+    Chosen c;
+    c.files.rules = rules->RulesFor(n, &c.evidence.datasets);
+    if (c.evidence.datasets.empty()) {
+      if (named.count(e.id)) return Status::InvalidArgument(e.id + " reads no dataset the migration migrated");
+      continue;
+    }
+    auto dbt = e.annotations.find(std::string(annotations::kDbtProject));
+    if (dbt != e.annotations.end() && !dbt->second.empty()) {
+      const std::string dir = Trim(dbt->second);
+      const std::string marker = (dir == "." ? "" : dir + "/") + "dbt_project.yml";
+      if (named.empty() && (!CheckRepoRelativePath(marker).ok() || !AnyInRepo(repo, {marker}))) {
+        skipped->push_back(e.id + ": no dbt project at '" + dir + "' in " + repo.root());
+        continue;
+      }
+      GAGGLE_ASSIGN_OR_RETURN(Chosen chosen, ChooseDbt(repo, dir, n, catalog, spec, rules, c.evidence.datasets));
+      out.push_back(std::move(chosen));
+      continue;
+    }
+    if (paths.empty()) {
+      if (named.count(e.id)) {
+        return Status::InvalidArgument(e.id + " names no SQL file: add the annotation " +
+                                       std::string(annotations::kQueriesPath) + " or " +
+                                       std::string(annotations::kDbtProject) + " (docs/consumer-repos.md)");
+      }
+      skipped->push_back(e.id + ": no " + std::string(annotations::kQueriesPath) + " annotation");
+      continue;
+    }
+    if (named.empty()) {
+      Status bad = Status::OK();
+      for (const std::string& p : paths) {
+        if (bad.ok()) bad = CheckRepoRelativePath(p);
+      }
+      if (!bad.ok()) {
+        skipped->push_back(e.id + ": " + bad.message());
+        continue;
+      }
+    }
+    if (named.empty() && !AnyInRepo(repo, paths)) {
+      skipped->push_back(e.id + ": none of its files is in " + repo.root());
+      continue;
+    }
+    c.files.consumer = e.id;
+    c.files.paths = paths;
+    c.evidence.consumer = e.id;
+    c.evidence.owner = e.owner;
+    c.evidence.catalog_queries = e.queries;
+    out.push_back(std::move(c));
+  }
+  if (out.empty()) {
+    return Status::NotFound("no consumer of the migrated datasets has its SQL files (" +
+                            std::string(annotations::kQueriesPath) + ") in " + repo.root());
+  }
+  return out;
+}
+
+Status WriteDescription(const std::string& path, const std::string& text) {
+  std::error_code ec;
+  if (fs::path(path).has_parent_path()) fs::create_directories(fs::path(path).parent_path(), ec);
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) return Status::IOError("cannot write the pull-request description " + path);
+  return Status::OK();
+}
+
+}  // namespace
+
+std::vector<std::string> QueriesPaths(const std::string& annotation) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= annotation.size()) {
+    size_t end = annotation.find_first_of(",\n", start);
+    if (end == std::string::npos) end = annotation.size();
+    std::string p = Trim(annotation.substr(start, end - start));
+    if (!p.empty()) out.push_back(std::move(p));
+    start = end + 1;
+  }
+  return out;
+}
+
+nlohmann::json ConsumerPatchResult::ToJson() const {
+  nlohmann::json consumers = nlohmann::json::array();
+  for (const ConsumerCommit& c : branch.consumers) {
+    nlohmann::json files = nlohmann::json::array();
+    for (const ConsumerFileChange& f : c.files) {
+      files.push_back({{"path", f.path},
+                       {"statements", f.rewrite.statements.size()},
+                       {"rewritten", f.rewrite.Changed()},
+                       {"refused", f.rewrite.Refused()},
+                       {"patch", f.patch}});
+    }
+    consumers.push_back({{"consumer", c.consumer}, {"commit", c.commit}, {"files", files}});
+  }
+  return {{"repo", branch.repo},    {"branch", branch.branch},     {"base", branch.base},
+          {"head", branch.head},    {"replaced", branch.replaced}, {"commits", branch.Commits()},
+          {"consumers", consumers}, {"skipped", skipped},          {"description_file", description_file}};
+}
+
+Result<ConsumerPatchResult> PatchConsumerRepo(const ServiceContext& ctx, const ConsumerPatchRequest& request) {
+  GAGGLE_ASSIGN_OR_RETURN(MigrationSpec spec, SpecOfRun(ctx, request.migration, request.spec_path));
+  GAGGLE_ASSIGN_OR_RETURN(std::vector<VerifiedDataset> migrated, MigratedDatasets(ctx, request.migration));
+  GAGGLE_ASSIGN_OR_RETURN(Catalog catalog, ctx.store->LoadCatalog());
+  GAGGLE_ASSIGN_OR_RETURN(GitCheckout repo, GitCheckout::Open(request.repo));
+  ConsumerRules rules(spec, catalog, migrated, /*preserve_output_names=*/true);
+  ConsumerPatchResult out;
+  GAGGLE_ASSIGN_OR_RETURN(std::vector<Chosen> chosen,
+                          ChooseConsumers(catalog, spec, &rules, repo, request, &out.skipped));
+  std::vector<ConsumerFiles> files;
+  BranchEvidence evidence;
+  evidence.migration = request.migration;
+  GAGGLE_ASSIGN_OR_RETURN(std::vector<VerificationRecord> last, ctx.store->ListVerifications(request.migration, 1));
+  if (!last.empty()) {
+    evidence.verified = true;
+    evidence.passed = last[0].passed;
+    evidence.time = last[0].time;
+    evidence.summary = last[0].summary;
+  }
+  for (Chosen& c : chosen) {
+    if (!last.empty() && c.evidence.note.empty()) {
+      c.evidence.checks = ChecksFromReportJson(last[0].report, c.evidence.consumer);
+    }
+    files.push_back(std::move(c.files));
+    evidence.consumers.push_back(std::move(c.evidence));
+  }
+  ConsumerBranchOptions o;
+  o.branch = request.branch.empty() ? "gaggle/" + request.migration : request.branch;
+  o.replace_branch = request.replace_branch;
+  o.migration = request.migration;
+  GAGGLE_ASSIGN_OR_RETURN(out.branch, WriteConsumerBranch(repo, files, o));
+  out.description = RenderPrDescription(out.branch, evidence);
+  out.description_file = request.description_out;
+  if (out.description_file.empty() && !ctx.artifacts.empty()) {
+    out.description_file = (fs::path(ctx.artifacts) / RunLog::SafeFileName(request.migration) / "branches" /
+                            (RunLog::SafeFileName(o.branch) + ".md"))
+                               .string();
+  }
+  if (!out.description_file.empty()) GAGGLE_RETURN_IF_ERROR(WriteDescription(out.description_file, out.description));
+  return out;
+}
+
+}  // namespace gaggle::service

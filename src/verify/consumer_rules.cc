@@ -1,0 +1,115 @@
+#include "verify/consumer_rules.h"
+
+#include "common/dataset_location.h"
+#include "dataset/dataset_files.h"
+#include "dataset/format_table.h"
+#include "dataset/text_typing_policy.h"
+#include "formats/format.h"
+
+namespace gaggle {
+namespace {
+
+// The column names of a dataset, from its first data file.
+Result<std::vector<std::string>> DataColumns(const std::string& root, const std::optional<Schema>& text_schema) {
+  GAGGLE_ASSIGN_OR_RETURN(Schema schema, DataSchema(root, text_schema));
+  std::vector<std::string> names;
+  for (const Field& f : schema.fields()) names.push_back(f.name);
+  return names;
+}
+
+}  // namespace
+
+Result<Schema> DataSchema(const std::string& root, const std::optional<Schema>& text_schema) {
+  bool is_dir = false;
+  GAGGLE_ASSIGN_OR_RETURN(std::vector<InputFile> files, ListDatasetFiles(FileSystem::Default(), root, &is_dir));
+  if (files.empty()) return Status::NotFound("dataset " + root + " has no data files");
+  GAGGLE_ASSIGN_OR_RETURN(Format format, FormatFromPath(files[0].path));
+  ReadOptions options;
+  options.batch_rows = 1;
+  TypeTextAs(format, text_schema, &options);
+  GAGGLE_ASSIGN_OR_RETURN(auto reader, OpenReader(files[0].path, format, options));
+  return *reader->schema();
+}
+
+std::string NewTableName(const MigrationSpec& spec, const std::string& id, const std::string& name) {
+  std::string out = spec.verify.table;
+  const std::pair<const char*, std::string> vars[] = {
+      {"{id}", id}, {"{name}", name}, {"{version}", std::to_string(spec.version)}};
+  for (const auto& [var, value] : vars) {
+    for (size_t at = 0; (at = out.find(var, at)) != std::string::npos; at += value.size()) {
+      out.replace(at, std::char_traits<char>::length(var), value);
+    }
+  }
+  return out;
+}
+
+ConsumerRules::ConsumerRules(const MigrationSpec& spec, const Catalog& catalog,
+                             const std::vector<VerifiedDataset>& migrated, bool preserve_output_names)
+    : spec_(spec), catalog_(catalog), preserve_output_names_(preserve_output_names) {
+  for (const VerifiedDataset& d : migrated) by_id_[d.id] = &d;
+  for (const AddColumnSpec& a : spec_.transform.add) created_.insert(a.name);
+  for (const auto& [name, expr] : spec_.transform.derive) created_.insert(name);
+  drops_.insert(spec_.transform.drop.begin(), spec_.transform.drop.end());
+}
+
+// What the migration did to a migrated dataset's columns, from the old data itself, in
+// the names consumers use; nullptr (and the reason kept) when the data cannot be read.
+const TableChange* ConsumerRules::ChangeOf(const std::string& id) {
+  if (auto it = changes_.find(id); it != changes_.end()) return &it->second;
+  if (change_errors_.count(id)) return nullptr;
+  auto cols = DataColumns(by_id_.at(id)->old_root, spec_.transform.source_schema);
+  if (!cols.ok()) {
+    change_errors_[id] = cols.status().ToString();
+    return nullptr;
+  }
+  TableChange c;
+  c.columns = *cols;
+  for (const std::string& col : c.columns) {
+    std::string now = col;
+    for (const auto& [from, to] : spec_.transform.rename) {
+      if (from == col) now = to;
+    }
+    if (now != col) c.renamed[col] = now;
+    if (drops_.count(now) && !created_.count(now)) c.dropped.insert(col);
+  }
+  auto n = catalog_.Find(id);
+  c.new_table = NewTableName(spec_, id, n ? catalog_.entity(*n).name : id);
+  return &changes_.emplace(id, std::move(c)).first->second;
+}
+
+// The columns of a dataset the migration does not touch: its declared schema, else its
+// data's; nullopt when neither is known.
+const std::optional<std::vector<std::string>>& ConsumerRules::CurrentColumns(const Entity& e) {
+  auto it = current_columns_.find(e.id);
+  if (it != current_columns_.end()) return it->second;
+  std::optional<std::vector<std::string>> cols;
+  if (auto parsed = ParseSchemaText(e.schema); parsed.ok() && parsed->num_fields() > 0) {
+    cols.emplace();
+    for (const Field& f : parsed->fields()) cols->push_back(f.name);
+  } else if (auto path = LocalPathFromUri(e.uri); path.ok()) {
+    if (auto from_data = DataColumns(*path, std::nullopt); from_data.ok()) cols = *from_data;
+  }
+  return current_columns_.emplace(e.id, std::move(cols)).first->second;
+}
+
+// The rewrite rules of consumer n: the changes of the migrated datasets it reads and the
+// columns of the others. *reads_migrated lists the migrated ones.
+RewriteRules ConsumerRules::RulesFor(NodeId n, std::vector<std::string>* reads_migrated) {
+  RewriteRules rules;
+  rules.preserve_output_names = preserve_output_names_;
+  for (NodeId u : catalog_.Upstream(n)) {
+    const Entity& up = catalog_.entity(u);
+    if (!up.is_dataset()) continue;
+    if (by_id_.count(up.id)) {
+      const TableChange* c = ChangeOf(up.id);
+      if (!c) continue;
+      rules.migrated[up.id] = *c;
+      reads_migrated->push_back(up.id);
+    } else if (const auto& cols = CurrentColumns(up); cols) {
+      rules.other_tables[up.id] = *cols;
+    }
+  }
+  return rules;
+}
+
+}  // namespace gaggle
