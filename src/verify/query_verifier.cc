@@ -10,6 +10,7 @@
 #include <set>
 #include <thread>
 
+#include "agent/readable_location.h"
 #include "common/dataset_location.h"
 #include "dataset/dataset_files.h"
 #include "dataset/format_table.h"
@@ -25,29 +26,32 @@
 namespace gaggle {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using SteadyClock = std::chrono::steady_clock;
 
-double SecondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double SecondsSince(SteadyClock::time_point t) { return std::chrono::duration<double>(SteadyClock::now() - t).count(); }
 
 // A query longer than this is interrupted and reported.
 constexpr std::chrono::seconds kQueryTimeLimit{300};
 
+FileSystem* OrLocal(FileSystem* fs) { return fs ? fs : FileSystem::Default(); }
+
 // The schema of a dataset, from its first data file.
-Result<Schema> DataSchema(const std::string& root, const std::optional<Schema>& text_schema) {
+Result<Schema> DataSchema(FileSystem* fs, const std::string& root, const std::optional<Schema>& text_schema) {
   bool is_dir = false;
-  GAGGLE_ASSIGN_OR_RETURN(std::vector<InputFile> files, ListDatasetFiles(FileSystem::Default(), root, &is_dir));
+  GAGGLE_ASSIGN_OR_RETURN(std::vector<InputFile> files, ListDatasetFiles(fs, root, &is_dir));
   if (files.empty()) return Status::NotFound("dataset " + root + " has no data files");
   GAGGLE_ASSIGN_OR_RETURN(Format format, FormatFromPath(files[0].path));
   ReadOptions options;
   options.batch_rows = 1;
   TypeTextAs(format, text_schema, &options);
-  GAGGLE_ASSIGN_OR_RETURN(auto reader, OpenReader(files[0].path, format, options));
+  GAGGLE_ASSIGN_OR_RETURN(auto reader, OpenReader(files[0].path, format, options, fs));
   return *reader->schema();
 }
 
 // The column names of a dataset, from its first data file.
-Result<std::vector<std::string>> DataColumns(const std::string& root, const std::optional<Schema>& text_schema) {
-  GAGGLE_ASSIGN_OR_RETURN(Schema schema, DataSchema(root, text_schema));
+Result<std::vector<std::string>> DataColumns(FileSystem* fs, const std::string& root,
+                                             const std::optional<Schema>& text_schema) {
+  GAGGLE_ASSIGN_OR_RETURN(Schema schema, DataSchema(fs, root, text_schema));
   std::vector<std::string> names;
   for (const Field& f : schema.fields()) names.push_back(f.name);
   return names;
@@ -83,8 +87,8 @@ Result<SqlDialect> ConsumerDialect(const Entity& consumer) {
 // casting them on purpose: a schema change the gate reports.
 std::vector<std::string> UndeclaredSchemaChanges(const MigrationSpec& spec, const VerifiedDataset& d) {
   std::vector<std::string> out;
-  auto old_schema = DataSchema(d.old_root, spec.transform.source_schema);
-  auto new_schema = DataSchema(d.new_root, std::nullopt);
+  auto old_schema = DataSchema(OrLocal(d.old_fs), d.old_root, spec.transform.source_schema);
+  auto new_schema = DataSchema(OrLocal(d.new_fs), d.new_root, std::nullopt);
   if (!old_schema.ok() || !new_schema.ok()) return out;
   for (const Field& f : old_schema->fields()) {
     if (f.type.id != TypeId::kTimestamp) continue;
@@ -210,7 +214,7 @@ class VerificationRun {
   // after each, to bound the engine's memory.
   void CheckSample() {
     for (size_t k = 0; k < order_.size(); ++k) {
-      const auto t0 = Clock::now();
+      const auto t0 = SteadyClock::now();
       QueryCheck check = Check(k);
       DropTablesDoneAt(k);
       check.seconds = SecondsSince(t0);
@@ -227,7 +231,8 @@ class VerificationRun {
   const TableChange* ChangeOf(const std::string& id) {
     if (auto it = changes_.find(id); it != changes_.end()) return &it->second;
     if (change_errors_.count(id)) return nullptr;
-    auto cols = DataColumns(by_id_.at(id)->old_root, spec_.transform.source_schema);
+    const VerifiedDataset& d = *by_id_.at(id);
+    auto cols = DataColumns(OrLocal(d.old_fs), d.old_root, spec_.transform.source_schema);
     if (!cols.ok()) {
       change_errors_[id] = cols.status().ToString();
       return nullptr;
@@ -256,8 +261,8 @@ class VerificationRun {
     if (auto parsed = ParseSchemaText(e.schema); parsed.ok() && parsed->num_fields() > 0) {
       cols.emplace();
       for (const Field& f : parsed->fields()) cols->push_back(f.name);
-    } else if (auto path = LocalPathFromUri(e.uri); path.ok()) {
-      if (auto from_data = DataColumns(*path, std::nullopt); from_data.ok()) cols = *from_data;
+    } else if (auto where = ResolveReadableLocation(options_.resolver, e.uri); where.ok()) {
+      if (auto from_data = DataColumns(where->fs, where->root, std::nullopt); from_data.ok()) cols = *from_data;
     }
     return current_columns_.emplace(e.id, std::move(cols)).first->second;
   }
@@ -397,28 +402,34 @@ class VerificationRun {
 
   // Loads an engine table once, on `on`: old data through the appender and the migration's
   // transformation (rows it filters or dead-letters left out); new and untouched Parquet
-  // data as views read in place, other formats through the appender as written.
+  // data on the local disk as views read in place; other formats, and data in object
+  // storage, through the appender as written (Parquet for the needed columns only).
   Status Load(TableSlot& s, DuckDbConnection* on) {
     if (s.loaded) return Status::OK();
     TableLoadRequest req;
     req.table = s.name;
     req.columns.assign(s.columns.begin(), s.columns.end());
+    FileSystem* fs = FileSystem::Default();
     if (s.side == TableSlot::Side::kCurrent) {
       auto n = catalog_.Find(s.dataset);
-      GAGGLE_ASSIGN_OR_RETURN(req.root, LocalPathFromUri(catalog_.entity(*n).uri));
+      GAGGLE_ASSIGN_OR_RETURN(ReadableLocation where,
+                              ResolveReadableLocation(options_.resolver, catalog_.entity(*n).uri));
+      fs = where.fs;
+      req.root = where.root;
     } else {
       const VerifiedDataset& d = *by_id_.at(s.dataset);
       req.root = s.side == TableSlot::Side::kOld ? d.old_root : d.new_root;
+      fs = OrLocal(s.side == TableSlot::Side::kOld ? d.old_fs : d.new_fs);
       if (s.side == TableSlot::Side::kOld) {
         req.through = &spec_;
         req.text_schema = spec_.transform.source_schema;
       }
     }
-    if (s.side != TableSlot::Side::kOld && IsParquetDataset(req.root)) {
+    if (s.side != TableSlot::Side::kOld && fs == FileSystem::Default() && IsParquetDataset(req.root)) {
       GAGGLE_RETURN_IF_ERROR(CreateParquetView(on, s.name, req.root).WithContext("loading " + s.dataset));
       s.is_view = true;
     } else {
-      auto stats = LoadDuckDbTable(on, req);
+      auto stats = LoadDuckDbTable(on, req, fs);
       if (!stats.ok()) return stats.status().WithContext("loading " + s.dataset + " (" + req.root + ")");
       s.excluded = stats->rows_excluded;
     }
@@ -558,7 +569,7 @@ std::string NewTableName(const MigrationSpec& spec, const std::string& id, const
 }
 
 Result<VerificationReport> QueryVerifier::Verify(const std::vector<VerifiedDataset>& migrated) const {
-  const auto started = Clock::now();
+  const auto started = SteadyClock::now();
   VerificationRun run(spec_, catalog_, options_, migrated);
   run.CollectCandidates();
   run.DrawSample();
