@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <iostream>
 #include <map>
 
 #include "agent/agent_runner.h"
@@ -296,6 +297,8 @@ TEST_F(ObjectVerifyTest, AParquetTableInObjectStorageLoadsOnlyTheNeededColumns) 
   ASSERT_TRUE(all.ok()) << all.status().ToString();
   EXPECT_EQ(all->column_names.size(), 4u);
   EXPECT_LT(narrow_bytes * 4, all_bytes) << "two narrow columns fetched most of the notes too";
+  std::cout << "[ verify ] " << narrow->rows_loaded << " rows: 2 of 4 columns read " << narrow_bytes
+            << " bytes, all columns " << all_bytes << " bytes\n";
   auto counted = (*conn)->Query("SELECT country, count(*), sum(account_id) FROM narrow GROUP BY 1 ORDER BY 1", 10);
   ASSERT_TRUE(counted.ok()) << counted.status().ToString();
   ASSERT_EQ(counted->rows.size(), 2u);
