@@ -33,7 +33,7 @@ run_one() {  # run_one SCRIPT: runs it in a fresh directory, prints PASS/FAIL, r
 export -f run_one
 
 # Slow scripts first, so that they overlap the quick ones instead of running last alone.
-slow='s3_estate|many_hosts_faults|never_lose_data_gc_kill|never_lose_data_hangs|fleet_crash|transform_agent|dashboard_browser|backstage_plugins'
+slow='s3_estate|s3_fleet_crash|s3_after_migration|many_hosts_faults|never_lose_data_gc_kill|never_lose_data_hangs|fleet_crash|transform_agent|dashboard_browser|backstage_plugins'
 {
   ls "$ROOT"/tests/integration/*.sh | grep -E "/($slow)\.sh$"
   ls "$ROOT"/tests/integration/*.sh | grep -vE "/($slow)\.sh$"

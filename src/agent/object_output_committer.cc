@@ -380,7 +380,6 @@ Result<int64_t> QuarantineObjectOutput(ObjectStoreFileSystem* fs, const std::str
       if (tail.find('/') != std::string::npos && ParseAttemptId(tail.substr(0, tail.find('/')))) owned.push_back(o);
     }
   }
-  constexpr uint64_t kMaxCopy = uint64_t{5} << 30;
   std::string manifest_text;
   std::map<std::string, std::string> copied_etags;  // key relative to T -> the copy's ETag
   for (const S3ListedObject& o : owned) {
@@ -390,7 +389,6 @@ Result<int64_t> QuarantineObjectOutput(ObjectStoreFileSystem* fs, const std::str
       GAGGLE_ASSIGN_OR_RETURN(manifest_text, fs->client()->GetObject(l.uri.bucket, o.key));
       continue;
     }
-    if (o.size > kMaxCopy) return Status::Unsupported("quarantine of " + what + ": larger than 5 GiB");
     Result<std::string> etag = fs->client()->CopyObject(l.uri.bucket, o.key, dest.bucket, dest.key + "/" + rel, o.etag);
     if (!etag.ok()) return etag.status().WithContext("quarantine of " + what);
     GAGGLE_ASSIGN_OR_RETURN(S3ObjectInfo copy, fs->client()->Head(dest.bucket, dest.key + "/" + rel));

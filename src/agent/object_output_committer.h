@@ -99,8 +99,8 @@ Status CheckObjectOutputOwnership(ObjectStoreFileSystem* fs, const std::string& 
 // manifest first, so the output stops being current before any attempt object goes. A crash
 // leaves both copies, never neither; running it again finishes the move. Objects that are
 // not gaggle's (anything outside T/_gaggle_attempts/ID/ and T's manifest) are left where they
-// are. Returns how many objects moved (0: nothing to move). Objects above 5 GiB are refused
-// (single-request copy; multipart copy is not implemented).
+// are. Returns how many objects moved (0: nothing to move). Objects above the client's
+// multipart_copy_threshold (5 GiB, S3's single-copy limit) are copied in parts.
 Result<int64_t> QuarantineObjectOutput(ObjectStoreFileSystem* fs, const std::string& output_uri,
                                        const std::string& dest_uri);
 

@@ -184,6 +184,7 @@ void AddAfterCommands(CLI::App* app, int* exit_code) {
     cmd->add_flag("--json", a->json, "Print the whole report as JSON");
     cmd->add_flag("-q,--quiet", a->quiet, "No per-query progress lines");
     cmd->add_option("--state", a->state, "State file")->capture_default_str();
+    AddObjectStoreOptions(cmd);  // old or new data in s3:// or gs://
     cmd->callback([a, exit_code] { *exit_code = RunVerify(*a); });
   }
   {

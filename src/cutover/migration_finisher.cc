@@ -4,9 +4,11 @@
 #include <fstream>
 #include <set>
 
+#include "agent/readable_location.h"
 #include "common/dataset_location.h"
 #include "cutover/cut_over.h"
 #include "fleet/run_log.h"
+#include "storage/object_uri.h"
 #include "verify/query_verifier.h"
 
 namespace gaggle {
@@ -59,6 +61,11 @@ nlohmann::json ConsumersJson(const VerificationReport& r) {
   return out;
 }
 
+FileSystemResolver* EnvironmentResolver() {
+  static FileSystemResolver* resolver = new FileSystemResolver();
+  return resolver;
+}
+
 }  // namespace
 
 Result<VerificationReport> VerifyMigration(StateStore* store, const MigrationSpec& spec, const FinishOptions& options) {
@@ -68,8 +75,19 @@ Result<VerificationReport> VerifyMigration(StateStore* store, const MigrationSpe
     if (t.state != TaskState::kValidated) continue;
     VerifiedDataset d;
     d.id = t.dataset_id;
-    GAGGLE_ASSIGN_OR_RETURN(d.old_root, LocalPathFromUri(t.source_uri));
-    GAGGLE_ASSIGN_OR_RETURN(d.new_root, LocalPathFromUri(t.target_uri));
+    // The old data as the agent read it; the new data is the committed output (on an object
+    // store, the attempt T's manifest names, checked; an output that does not check out fails).
+    if (IsObjectStoreUri(t.source_uri)) {
+      FileSystemResolver* resolver = options.resolver ? options.resolver : EnvironmentResolver();
+      GAGGLE_ASSIGN_OR_RETURN(ResolvedLocation old_side, resolver->Resolve(t.source_uri));
+      d.old_fs = old_side.fs;
+      d.old_root = old_side.path;
+    } else {
+      GAGGLE_ASSIGN_OR_RETURN(d.old_root, LocalPathFromUri(t.source_uri));
+    }
+    GAGGLE_ASSIGN_OR_RETURN(ReadableLocation new_side, ResolveReadableLocation(options.resolver, t.target_uri, true));
+    if (new_side.fs != FileSystem::Default()) d.new_fs = new_side.fs;
+    d.new_root = new_side.root;
     migrated.push_back(std::move(d));
   }
   // With annotations: a consumer's gaggle.dev/sql-dialect decides how its queries run.
@@ -79,6 +97,7 @@ Result<VerificationReport> VerifyMigration(StateStore* store, const MigrationSpe
   vo.seed = options.seed.value_or(spec.verify.seed);
   vo.float_tolerance = spec.verify.float_tolerance;
   vo.progress = options.progress;
+  vo.resolver = options.resolver;
   QueryVerifier verifier(spec, catalog, vo);
   GAGGLE_ASSIGN_OR_RETURN(VerificationReport report, verifier.Verify(migrated));
   report.time = NowIso8601();

@@ -51,6 +51,11 @@ struct ReadOptions {
   std::optional<Schema> schema;
   size_t infer_rows = 1000;
   CsvOptions csv;
+  // Parquet only: decode just these top-level fields (each name matched exactly, else the one
+  // field equal ignoring ASCII case), in the file's order, and fetch no other column chunk;
+  // schema() is then the projection. A name the file lacks is SchemaMismatch naming the
+  // file's columns. Empty: every field. Other formats read every field whatever it says.
+  std::vector<std::string> columns;
 };
 
 struct WriteOptions {

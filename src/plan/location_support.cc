@@ -47,12 +47,6 @@ Status CheckLocationsAreSupported(const std::vector<PlanRow>& rows, const Migrat
   GAGGLE_RETURN_IF_ERROR(Refuse(rows, true, true, Unusable,
                                 "not usable by a run: gaggle migrates datasets on local paths (file:///abs or "
                                 "/abs) and in object storage (s3://, gs://)"));
-  if (spec.verify.enabled) {
-    GAGGLE_RETURN_IF_ERROR(Refuse(rows, true, true, IsObject,
-                                  "on object storage, which downstream verification (verify.enabled) cannot read "
-                                  "yet: it runs the consumers' queries with DuckDB on local paths. Set "
-                                  "verify.enabled: false to migrate them (docs/object-storage.md)"));
-  }
   if (spec.agent.kind == AgentSpec::Kind::kExec) {
     GAGGLE_RETURN_IF_ERROR(Refuse(rows, true, false, IsObject,
                                   "object-storage sources, which an external agent (agent.exec) cannot read: "

@@ -1,11 +1,10 @@
 // Plan-time check that a run can reach every location of a plan. Sources and targets are
 // local paths (file:///abs or /abs) or object storage (s3://, gs://: docs/object-storage.md).
 // On object storage, the agents read sources and commit outputs without rename
-// (agent/object_output_committer.h), validation reads both sides, and cut-over points the
-// catalog at the output; what does not work there yet is refused here, before anything is
-// saved or written, naming the datasets, the locations and the step:
-//   - downstream verification (verify.enabled) reads datasets with DuckDB on local paths;
-//   - an external agent (agent.exec) is handed local file paths, so its sources are local.
+// (agent/object_output_committer.h), validation and downstream verification read both
+// sides, and cut-over points the catalog at the output; what does not work there yet is
+// refused here, before anything is saved or written, naming the datasets, the locations and
+// the step: an external agent (agent.exec) is handed local file paths, so its sources are local.
 // (gc collects object-store old data and rollback quarantines object-store outputs, by
 // the same ownership rules.)
 // Any other scheme (hdfs://, http://...) is refused as unusable.

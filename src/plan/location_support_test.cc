@@ -23,7 +23,7 @@ TEST(LocationSupport, LocalAndObjectStorageWhereTheSpecAllows) {
       {"s3 to local", "s3://old/lake/a", "/lake/v2/a"},
       {"gs to s3", "gs://old/lake/a", "s3://new/lake/a"},
       {"hdfs is unusable", "hdfs://nn/lake/a", "/lake/v2/a", false, false, false, "not usable by a run"},
-      {"verification needs local", "/lake/a", "s3://new/lake/a", true, false, false, "verify.enabled"},
+      {"verification reads object storage", "gs://old/lake/a", "s3://new/lake/a", true, false, false},
       {"auto rollback of s3 targets", "/lake/a", "s3://new/lake/a", false, true, false},
       {"external agent reads local sources", "s3://old/lake/a", "/lake/v2/a", false, false, true, "agent.exec"},
       {"external agent writes s3 targets", "/lake/a", "s3://new/lake/a", false, false, true},

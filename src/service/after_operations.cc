@@ -88,6 +88,7 @@ Result<VerificationReport> VerifyDownstream(const ServiceContext& ctx, const Ver
   o.sample = request.sample;
   o.seed = request.seed;
   o.progress = request.progress;
+  o.resolver = ctx.resolver;  // data in object storage (--s3-endpoint)
   return VerifyMigration(ctx.store, spec, o);
 }
 

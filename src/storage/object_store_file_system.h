@@ -9,8 +9,8 @@
 //   ListDirectory     ListObjectsV2 with delimiter '/'; a prefix with nothing is empty
 //   CreateDirectories nothing to do: prefixes exist when objects do
 //   Rename            NOT atomic. Directories: Unsupported (there is no rename of a prefix;
-//                     commit by writing a manifest last). A file up to 5 GiB: server-side
-//                     copy (conditional on the source's ETag), check of the copy's size,
+//                     commit by writing a manifest last). A file: server-side copy (in
+//                     parts above 5 GiB; conditional on the source's ETag), check of the copy's size,
 //                     then delete of the source: a crash between leaves both, never neither.
 //   RemoveFile        batch delete of the one key (NotFound when absent)
 //   RemoveAll         batch delete of exactly the key and the keys under "key/" (never a

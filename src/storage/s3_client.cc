@@ -1,6 +1,7 @@
 // S3Client's operations: one function per S3 API call.
 #include "storage/s3_client.h"
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 #include <set>
@@ -13,7 +14,8 @@ namespace {
 
 // DeleteObjects takes at most this many keys per request (an S3 limit).
 constexpr size_t kDeleteBatch = 1000;
-// CopyObject copies at most 5 GiB in one request (an S3 limit; larger needs UploadPartCopy).
+// CopyObject copies at most 5 GiB in one request (an S3 limit; larger needs UploadPartCopy), and
+// a part is at most as large.
 constexpr uint64_t kMaxCopyBytes = 5ULL << 30;
 // Every listing loop stops after this many pages (a trillion objects at 1000 a page would
 // need more, but a server that keeps answering "truncated" must not loop forever).
@@ -279,6 +281,9 @@ Result<std::string> S3Client::CopyObject(const std::string& src_bucket, const st
                                          const std::string& dst_bucket, const std::string& dst_key,
                                          const std::string& if_match_etag) {
   GAGGLE_ASSIGN_OR_RETURN(S3ObjectInfo src, Head(src_bucket, src_key));
+  if (src.size > options_.multipart_copy_threshold) {
+    return MultipartCopy(src, src_bucket, dst_bucket, dst_key, if_match_etag);
+  }
   if (src.size > kMaxCopyBytes) {
     return Status::Unsupported("CopyObject " + Describe(src_bucket, src_key) + ": " + std::to_string(src.size) +
                                " bytes is over S3's 5 GiB single-copy limit");
@@ -293,6 +298,57 @@ Result<std::string> S3Client::CopyObject(const std::string& src_bucket, const st
   call.error_in_200 = true;
   GAGGLE_ASSIGN_OR_RETURN(HttpResponse resp, Execute(call));
   return ParseCopyObjectResult(resp.body);
+}
+
+Result<std::string> S3Client::UploadPartCopy(const std::string& src_bucket, const std::string& src_key,
+                                             const std::string& dst_bucket, const std::string& dst_key,
+                                             const std::string& upload_id, int part_number, uint64_t first,
+                                             uint64_t last, const std::string& if_match_etag) {
+  Call call;
+  call.operation = "UploadPartCopy";
+  call.method = "PUT";
+  call.bucket = dst_bucket;
+  call.key = dst_key;
+  call.query = {{"partNumber", std::to_string(part_number)}, {"uploadId", upload_id}};
+  call.headers = {{"x-amz-copy-source", UriEncode("/" + src_bucket + "/" + src_key, true)},
+                  {"x-amz-copy-source-range", "bytes=" + std::to_string(first) + "-" + std::to_string(last)}};
+  if (!if_match_etag.empty()) call.headers.emplace_back("x-amz-copy-source-if-match", "\"" + if_match_etag + "\"");
+  call.error_in_200 = true;
+  GAGGLE_ASSIGN_OR_RETURN(HttpResponse resp, Execute(call));
+  return ParseCopyPartResult(resp.body);
+}
+
+Result<std::string> S3Client::MultipartCopy(const S3ObjectInfo& src, const std::string& src_bucket,
+                                            const std::string& dst_bucket, const std::string& dst_key,
+                                            const std::string& if_match_etag) {
+  constexpr uint64_t kMaxParts = 10000;
+  const uint64_t part = std::max<uint64_t>({options_.copy_part_bytes, 1, (src.size + kMaxParts - 1) / kMaxParts});
+  if (part > kMaxCopyBytes) {
+    return Status::Unsupported("CopyObject " + Describe(src_bucket, src.key) + ": " + std::to_string(src.size) +
+                               " bytes needs parts over S3's 5 GiB limit");
+  }
+  const std::string what = "copy of " + Describe(src_bucket, src.key) + " to " + Describe(dst_bucket, dst_key);
+  GAGGLE_ASSIGN_OR_RETURN(std::string upload_id, CreateMultipartUpload(dst_bucket, dst_key));
+  std::vector<S3CompletedPart> parts;
+  Status st;
+  for (uint64_t first = 0; st.ok() && first < src.size; first += part) {
+    const int number = static_cast<int>(parts.size()) + 1;
+    const uint64_t last = std::min(src.size, first + part) - 1;
+    Result<std::string> etag =
+        UploadPartCopy(src_bucket, src.key, dst_bucket, dst_key, upload_id, number, first, last, if_match_etag);
+    if (etag.ok()) {
+      parts.push_back({number, *etag});
+    } else {
+      st = etag.status();
+    }
+  }
+  Result<std::string> etag =
+      st.ok() ? CompleteMultipartUpload(dst_bucket, dst_key, upload_id, parts) : Result<std::string>(st);
+  if (!etag.ok()) {
+    (void)AbortMultipartUpload(dst_bucket, dst_key, upload_id);  // a later cleanup aborts it if this fails
+    return etag.status().WithContext(what);
+  }
+  return etag;
 }
 
 Status S3Client::CreateBucket(const std::string& bucket) {

@@ -54,6 +54,12 @@ struct S3ClientOptions {
   bool verify_upload_etag = true;
   bool checksum_sha256 = false;   // also send x-amz-checksum-sha256 on uploads
   std::string uri_scheme = "s3";  // how objects are named in messages: s3:// or gs://
+  // CopyObject of an object larger than this is a multipart copy (UploadPartCopy with
+  // x-amz-copy-source-range) in parts of copy_part_bytes (raised so that at most 10,000 parts
+  // are needed): S3 copies at most 5 GiB in one request. Tests lower both to copy a few MB in
+  // parts; S3 wants parts of at least 5 MiB but the last.
+  uint64_t multipart_copy_threshold = 5ULL << 30;
+  uint64_t copy_part_bytes = 512ULL << 20;
 };
 
 struct S3ObjectInfo {
@@ -100,11 +106,20 @@ class S3Client {
   // Deletes keys in batches of 1000; fails naming the first key the server refused.
   Status DeleteObjects(const std::string& bucket, const std::vector<std::string>& keys);
   Status DeleteObject(const std::string& bucket, const std::string& key);
-  // Server-side copy of one object (at most 5 GiB); a non-empty if_match_etag makes the copy
-  // conditional on the source being unchanged. Returns the copy's ETag.
+  // Server-side copy of one object; a non-empty if_match_etag makes the copy (every part of
+  // it) conditional on the source being unchanged. Above multipart_copy_threshold, a
+  // multipart upload whose parts are copied from ranges of the source, completed once every
+  // part is, and aborted on any error (nothing is visible at the destination until then).
+  // Returns the copy's ETag (a multipart one, "...-N", for a copy in parts).
   Result<std::string> CopyObject(const std::string& src_bucket, const std::string& src_key,
                                  const std::string& dst_bucket, const std::string& dst_key,
                                  const std::string& if_match_etag);
+  // One part of a multipart upload copied from bytes [first, last] of the source. Returns
+  // the part's ETag.
+  Result<std::string> UploadPartCopy(const std::string& src_bucket, const std::string& src_key,
+                                     const std::string& dst_bucket, const std::string& dst_key,
+                                     const std::string& upload_id, int part_number, uint64_t first, uint64_t last,
+                                     const std::string& if_match_etag);
   // OK when the bucket exists and is ours.
   Status CreateBucket(const std::string& bucket);
 
@@ -120,6 +135,9 @@ class S3Client {
   std::chrono::milliseconds Backoff(int attempt, bool slow_down);
   HttpRequest BuildRequest(const Call& call, const std::string& payload_sha256, HeaderList* headers_out) const;
   Result<std::string> CheckedUpload(const Call& call, std::string_view data);
+  Result<std::string> MultipartCopy(const S3ObjectInfo& src, const std::string& src_bucket,
+                                    const std::string& dst_bucket, const std::string& dst_key,
+                                    const std::string& if_match_etag);
 
   S3ClientOptions options_;
   std::string endpoint_scheme_;  // "http" or "https"

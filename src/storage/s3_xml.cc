@@ -116,6 +116,14 @@ Result<std::string> ParseCopyObjectResult(std::string_view body) {
   return etag;
 }
 
+Result<std::string> ParseCopyPartResult(std::string_view body) {
+  pugi::xml_document doc;
+  GAGGLE_ASSIGN_OR_RETURN(pugi::xml_node root, Root(&doc, body, "UploadPartCopy", "CopyPartResult"));
+  std::string etag = UnquoteEtag(Text(root, "ETag"));
+  if (etag.empty()) return Status::Corruption("S3 UploadPartCopy response without an <ETag>");
+  return etag;
+}
+
 Result<S3DeleteOutcome> ParseDeleteResult(std::string_view body) {
   pugi::xml_document doc;
   GAGGLE_ASSIGN_OR_RETURN(pugi::xml_node root, Root(&doc, body, "DeleteObjects", "DeleteResult"));

@@ -65,6 +65,7 @@ Result<S3ListPage> ParseListObjectsV2(std::string_view body);
 Result<std::string> ParseInitiateMultipartUpload(std::string_view body);  // the upload id
 Result<std::string> ParseCompleteMultipartUpload(std::string_view body);  // the object's ETag
 Result<std::string> ParseCopyObjectResult(std::string_view body);         // the copy's ETag
+Result<std::string> ParseCopyPartResult(std::string_view body);           // the copied part's ETag
 Result<S3DeleteOutcome> ParseDeleteResult(std::string_view body);
 Result<S3UploadListing> ParseListMultipartUploads(std::string_view body);
 

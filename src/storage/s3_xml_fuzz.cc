@@ -14,6 +14,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)gaggle::ParseInitiateMultipartUpload(body);
   (void)gaggle::ParseCompleteMultipartUpload(body);
   (void)gaggle::ParseCopyObjectResult(body);
+  (void)gaggle::ParseCopyPartResult(body);
   (void)gaggle::ParseDeleteResult(body);
   (void)gaggle::ParseListMultipartUploads(body);
   return 0;

@@ -35,6 +35,12 @@ TEST(S3Xml, MalformedDocumentsAreCorruptionNamingTheOperation) {
   }
   EXPECT_FALSE(ParseInitiateMultipartUpload("<InitiateMultipartUploadResult/>").ok());
   EXPECT_FALSE(ParseCopyObjectResult("<CopyObjectResult></CopyObjectResult>").ok());
+  EXPECT_FALSE(ParseCopyPartResult("<CopyPartResult></CopyPartResult>").ok());
+  EXPECT_FALSE(ParseCopyPartResult("<CopyObjectResult><ETag>\"ab\"</ETag></CopyObjectResult>").ok());
+  auto part = ParseCopyPartResult(
+      "<CopyPartResult><LastModified>2024-01-01T00:00:00Z</LastModified><ETag>\"0f\"</ETag></CopyPartResult>");
+  ASSERT_TRUE(part.ok()) << part.status().ToString();
+  EXPECT_EQ(*part, "0f");
 }
 
 TEST(S3Xml, ErrorsUploadsAndDeleteResults) {

@@ -1,5 +1,6 @@
 #include "verify/consumer_rules.h"
 
+#include "agent/readable_location.h"
 #include "common/dataset_location.h"
 #include "dataset/dataset_files.h"
 #include "dataset/format_table.h"
@@ -10,8 +11,9 @@ namespace gaggle {
 namespace {
 
 // The column names of a dataset, from its first data file.
-Result<std::vector<std::string>> DataColumns(const std::string& root, const std::optional<Schema>& text_schema) {
-  GAGGLE_ASSIGN_OR_RETURN(Schema schema, DataSchema(root, text_schema));
+Result<std::vector<std::string>> DataColumns(FileSystem* fs, const std::string& root,
+                                             const std::optional<Schema>& text_schema) {
+  GAGGLE_ASSIGN_OR_RETURN(Schema schema, DataSchema(root, text_schema, fs));
   std::vector<std::string> names;
   for (const Field& f : schema.fields()) names.push_back(f.name);
   return names;
@@ -19,15 +21,16 @@ Result<std::vector<std::string>> DataColumns(const std::string& root, const std:
 
 }  // namespace
 
-Result<Schema> DataSchema(const std::string& root, const std::optional<Schema>& text_schema) {
+Result<Schema> DataSchema(const std::string& root, const std::optional<Schema>& text_schema, FileSystem* fs) {
+  if (fs == nullptr) fs = FileSystem::Default();
   bool is_dir = false;
-  GAGGLE_ASSIGN_OR_RETURN(std::vector<InputFile> files, ListDatasetFiles(FileSystem::Default(), root, &is_dir));
+  GAGGLE_ASSIGN_OR_RETURN(std::vector<InputFile> files, ListDatasetFiles(fs, root, &is_dir));
   if (files.empty()) return Status::NotFound("dataset " + root + " has no data files");
   GAGGLE_ASSIGN_OR_RETURN(Format format, FormatFromPath(files[0].path));
   ReadOptions options;
   options.batch_rows = 1;
   TypeTextAs(format, text_schema, &options);
-  GAGGLE_ASSIGN_OR_RETURN(auto reader, OpenReader(files[0].path, format, options));
+  GAGGLE_ASSIGN_OR_RETURN(auto reader, OpenReader(files[0].path, format, options, fs));
   return *reader->schema();
 }
 
@@ -44,8 +47,9 @@ std::string NewTableName(const MigrationSpec& spec, const std::string& id, const
 }
 
 ConsumerRules::ConsumerRules(const MigrationSpec& spec, const Catalog& catalog,
-                             const std::vector<VerifiedDataset>& migrated, bool preserve_output_names)
-    : spec_(spec), catalog_(catalog), preserve_output_names_(preserve_output_names) {
+                             const std::vector<VerifiedDataset>& migrated, bool preserve_output_names,
+                             FileSystemResolver* resolver)
+    : spec_(spec), catalog_(catalog), preserve_output_names_(preserve_output_names), resolver_(resolver) {
   for (const VerifiedDataset& d : migrated) by_id_[d.id] = &d;
   for (const AddColumnSpec& a : spec_.transform.add) created_.insert(a.name);
   for (const auto& [name, expr] : spec_.transform.derive) created_.insert(name);
@@ -57,7 +61,8 @@ ConsumerRules::ConsumerRules(const MigrationSpec& spec, const Catalog& catalog,
 const TableChange* ConsumerRules::ChangeOf(const std::string& id) {
   if (auto it = changes_.find(id); it != changes_.end()) return &it->second;
   if (change_errors_.count(id)) return nullptr;
-  auto cols = DataColumns(by_id_.at(id)->old_root, spec_.transform.source_schema);
+  const VerifiedDataset& d = *by_id_.at(id);
+  auto cols = DataColumns(d.old_fs ? d.old_fs : FileSystem::Default(), d.old_root, spec_.transform.source_schema);
   if (!cols.ok()) {
     change_errors_[id] = cols.status().ToString();
     return nullptr;
@@ -86,8 +91,8 @@ const std::optional<std::vector<std::string>>& ConsumerRules::CurrentColumns(con
   if (auto parsed = ParseSchemaText(e.schema); parsed.ok() && parsed->num_fields() > 0) {
     cols.emplace();
     for (const Field& f : parsed->fields()) cols->push_back(f.name);
-  } else if (auto path = LocalPathFromUri(e.uri); path.ok()) {
-    if (auto from_data = DataColumns(*path, std::nullopt); from_data.ok()) cols = *from_data;
+  } else if (auto where = ResolveReadableLocation(resolver_, e.uri); where.ok()) {
+    if (auto from_data = DataColumns(where->fs, where->root, std::nullopt); from_data.ok()) cols = *from_data;
   }
   return current_columns_.emplace(e.id, std::move(cols)).first->second;
 }

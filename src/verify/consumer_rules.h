@@ -18,15 +18,20 @@
 #include "columnar/schema.h"
 #include "common/status.h"
 #include "spec/migration_spec.h"
+#include "storage/file_system_resolver.h"
 #include "verify/rewrite_rules.h"
 
 namespace gaggle {
 
 // One migrated dataset taking part.
+// Roots are paths in their file system: the local one when null, else e.g. an object store
+// (an s3:// source, or the committed attempt of an s3:// output: agent/readable_location.h).
 struct VerifiedDataset {
   std::string id;
-  std::string old_root;  // local path of the old data (a file or a directory)
-  std::string new_root;  // local path of the new data
+  std::string old_root;  // the old data (a file or a directory / prefix)
+  std::string new_root;  // the new data
+  FileSystem* old_fs = nullptr;
+  FileSystem* new_fs = nullptr;
 };
 
 // The name consumers use for `id`'s new location: spec.verify.table with {id}, {name}
@@ -35,13 +40,15 @@ std::string NewTableName(const MigrationSpec& spec, const std::string& id, const
 
 // The schema of a dataset's data, from its first data file (text formats typed by
 // `text_schema` when given).
-Result<Schema> DataSchema(const std::string& root, const std::optional<Schema>& text_schema);
+// `fs` null: the local file system.
+Result<Schema> DataSchema(const std::string& root, const std::optional<Schema>& text_schema, FileSystem* fs = nullptr);
 
 class ConsumerRules {
  public:
-  // REQUIRES: spec, catalog and migrated outlive this.
+  // REQUIRES: spec, catalog, migrated and resolver outlive this. `resolver` finds the data
+  // of datasets the migration does not touch (null: one built from the environment).
   ConsumerRules(const MigrationSpec& spec, const Catalog& catalog, const std::vector<VerifiedDataset>& migrated,
-                bool preserve_output_names);
+                bool preserve_output_names, FileSystemResolver* resolver = nullptr);
 
   // The rules of consumer n: the changes of the migrated datasets it reads and the
   // columns of the others. *reads_migrated lists the migrated ones (a migrated dataset
@@ -61,6 +68,7 @@ class ConsumerRules {
   const MigrationSpec& spec_;
   const Catalog& catalog_;
   bool preserve_output_names_;
+  FileSystemResolver* resolver_;
   std::map<std::string, const VerifiedDataset*> by_id_;
   std::set<std::string> created_;  // output names made by add/derive (a dropped name may come back)
   std::set<std::string> drops_;

@@ -217,6 +217,9 @@ Result<TableLoadStats> LoadDuckDbTable(DuckDbConnection* conn, const TableLoadRe
     ReadOptions options;
     options.batch_rows = request.batch_rows;
     TypeTextAs(format, request.text_schema, &options);
+    // Without a transform to run, a Parquet file is read for the requested columns alone
+    // (on an object store: ranged GETs of their column chunks only).
+    if (!request.through && format == Format::kParquet) options.columns = request.columns;
     auto opened = OpenReader(file.path, format, options, fs);
     if (!opened.ok()) return opened.status().WithContext(where);
     // The next batch is decoded on a second thread while this one is transformed and appended.

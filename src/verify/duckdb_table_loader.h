@@ -10,6 +10,9 @@
 // migration's Transformer (TransformForSchema) and only the rows it keeps are loaded, with their OLD values:
 // rows the spec filters out on purpose and rows dead-lettered within the budget are not
 // answers consumers get from the new data, and are counted in the stats instead.
+// Without `through`, Parquet files are decoded for the requested columns only, and only
+// their column chunks are read: through an object store's FileSystem, a few ranged GETs.
+// TableLoadStats::schema is then the requested columns' part of the schema.
 //
 // CreateParquetView lets DuckDB read a dataset of Parquet files in place (the new outputs
 // of a migration): a view over read_parquet of its files, in the files' column order.
@@ -44,7 +47,7 @@ struct TableLoadStats {
   int64_t rows_loaded = 0;
   int64_t rows_excluded = 0;              // filtered or dead-lettered by the migration (old side only)
   std::vector<std::string> column_names;  // as created, in order
-  std::optional<Schema> schema;           // the data's schema (first file), when it has files
+  std::optional<Schema> schema;           // the data's schema (first file; see above), when it has files
 };
 
 // Creates `request.table` (failing if it exists) and fills it. Errors name the dataset's

@@ -10,6 +10,7 @@
 #include <set>
 #include <thread>
 
+#include "agent/readable_location.h"
 #include "common/dataset_location.h"
 #include "dataset/dataset_files.h"
 #include "dataset/format_table.h"
@@ -26,12 +27,14 @@
 namespace gaggle {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using SteadyClock = std::chrono::steady_clock;
 
-double SecondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double SecondsSince(SteadyClock::time_point t) { return std::chrono::duration<double>(SteadyClock::now() - t).count(); }
 
 // A query longer than this is interrupted and reported.
 constexpr std::chrono::seconds kQueryTimeLimit{300};
+
+FileSystem* OrLocal(FileSystem* fs) { return fs ? fs : FileSystem::Default(); }
 
 // A private directory DuckDB spills to, removed with everything in it at the end.
 class ScratchDirectory {
@@ -63,8 +66,8 @@ Result<SqlDialect> ConsumerDialect(const Entity& consumer) {
 // casting them on purpose: a schema change the gate reports.
 std::vector<std::string> UndeclaredSchemaChanges(const MigrationSpec& spec, const VerifiedDataset& d) {
   std::vector<std::string> out;
-  auto old_schema = DataSchema(d.old_root, spec.transform.source_schema);
-  auto new_schema = DataSchema(d.new_root, std::nullopt);
+  auto old_schema = DataSchema(d.old_root, spec.transform.source_schema, OrLocal(d.old_fs));
+  auto new_schema = DataSchema(d.new_root, std::nullopt, OrLocal(d.new_fs));
   if (!old_schema.ok() || !new_schema.ok()) return out;
   for (const Field& f : old_schema->fields()) {
     if (f.type.id != TypeId::kTimestamp) continue;
@@ -129,7 +132,7 @@ class VerificationRun {
       : spec_(spec),
         catalog_(catalog),
         options_(options),
-        rules_(spec, catalog, migrated, /*preserve_output_names=*/!options.propagate_renames) {
+        rules_(spec, catalog, migrated, /*preserve_output_names=*/!options.propagate_renames, options.resolver) {
     report_.migration = spec_.name;
     report_.seed = static_cast<int64_t>(options_.seed);
   }
@@ -189,7 +192,7 @@ class VerificationRun {
   // after each, to bound the engine's memory.
   void CheckSample() {
     for (size_t k = 0; k < order_.size(); ++k) {
-      const auto t0 = Clock::now();
+      const auto t0 = SteadyClock::now();
       QueryCheck check = Check(k);
       DropTablesDoneAt(k);
       check.seconds = SecondsSince(t0);
@@ -316,28 +319,34 @@ class VerificationRun {
 
   // Loads an engine table once, on `on`: old data through the appender and the migration's
   // transformation (rows it filters or dead-letters left out); new and untouched Parquet
-  // data as views read in place, other formats through the appender as written.
+  // data on the local disk as views read in place; other formats, and data in object
+  // storage, through the appender as written (Parquet for the needed columns only).
   Status Load(TableSlot& s, DuckDbConnection* on) {
     if (s.loaded) return Status::OK();
     TableLoadRequest req;
     req.table = s.name;
     req.columns.assign(s.columns.begin(), s.columns.end());
+    FileSystem* fs = FileSystem::Default();
     if (s.side == TableSlot::Side::kCurrent) {
       auto n = catalog_.Find(s.dataset);
-      GAGGLE_ASSIGN_OR_RETURN(req.root, LocalPathFromUri(catalog_.entity(*n).uri));
+      GAGGLE_ASSIGN_OR_RETURN(ReadableLocation where,
+                              ResolveReadableLocation(options_.resolver, catalog_.entity(*n).uri));
+      fs = where.fs;
+      req.root = where.root;
     } else {
       const VerifiedDataset& d = rules_.Migrated(s.dataset);
       req.root = s.side == TableSlot::Side::kOld ? d.old_root : d.new_root;
+      fs = OrLocal(s.side == TableSlot::Side::kOld ? d.old_fs : d.new_fs);
       if (s.side == TableSlot::Side::kOld) {
         req.through = &spec_;
         req.text_schema = spec_.transform.source_schema;
       }
     }
-    if (s.side != TableSlot::Side::kOld && IsParquetDataset(req.root)) {
+    if (s.side != TableSlot::Side::kOld && fs == FileSystem::Default() && IsParquetDataset(req.root)) {
       GAGGLE_RETURN_IF_ERROR(CreateParquetView(on, s.name, req.root).WithContext("loading " + s.dataset));
       s.is_view = true;
     } else {
-      auto stats = LoadDuckDbTable(on, req);
+      auto stats = LoadDuckDbTable(on, req, fs);
       if (!stats.ok()) return stats.status().WithContext("loading " + s.dataset + " (" + req.root + ")");
       s.excluded = stats->rows_excluded;
     }
@@ -460,7 +469,7 @@ class VerificationRun {
 }  // namespace
 
 Result<VerificationReport> QueryVerifier::Verify(const std::vector<VerifiedDataset>& migrated) const {
-  const auto started = Clock::now();
+  const auto started = SteadyClock::now();
   VerificationRun run(spec_, catalog_, options_, migrated);
   run.CollectCandidates();
   run.DrawSample();

@@ -10,7 +10,9 @@
 // Old data is loaded through the appender with only the columns the query needs, in the
 // data's column order (verify/duckdb_table_loader.h; old rows the migration filters or
 // dead-letters on purpose are left out, as the validation gates do); new Parquet outputs
-// (and untouched Parquet datasets) are read in place. Untouched datasets serve both sides.
+// (and untouched Parquet datasets) on the local disk are read in place; in object storage
+// they are loaded through the appender too, for the columns the queries need alone (ranged
+// GETs of those column chunks). Untouched datasets serve both sides.
 // Every affected consumer gets a patch of all its queries (verify/query_patch.h).
 // A query that cannot be rewritten (a dropped column) or run is a failed check with its
 // reason, never skipped silently. A timestamp column whose meaning the migration changes
@@ -28,6 +30,7 @@
 #include "catalog/catalog.h"
 #include "common/status.h"
 #include "spec/migration_spec.h"
+#include "storage/file_system_resolver.h"
 #include "verify/consumer_rules.h"  // VerifiedDataset, NewTableName
 #include "verify/verification_report.h"
 
@@ -45,6 +48,8 @@ struct QueryVerifierOptions {
   std::string memory_limit = "2GB";                  // the engine's bound (DuckDB spills past it)
   int threads = 0;                                   // the engine's threads; 0: the machine's cores
   std::function<void(const std::string&)> progress;  // one line per query
+  // Serves untouched catalog datasets in object storage (s3://, gs://); null: the environment's.
+  FileSystemResolver* resolver = nullptr;
 };
 
 class QueryVerifier {

@@ -4,28 +4,16 @@
 # dataset is migrated exactly once (one committed attempt and one validation each, and its
 # manifest agrees with the task's counts), no staging leftovers remain, and no task is stuck running.
 source "$ROOT/tests/lib.sh"
+source "$ROOT/tests/estate_lib.sh"
 G="$1"
 N=220
 KILLS=24
 PY=/usr/bin/python3
-mkdir -p lake out
+mkdir -p out
 
 # The estate: distinct small CSV event logs (different seeds), and a native catalog in which
 # dataset i reads dataset (i-1)/3 — a tree 5 levels deep.
-for i in $(seq 0 $((N - 1))); do
-  id=$(printf 'ds%03d' "$i")
-  "$G" generate "lake/$id.csv" --profile events --rows 40000 --seed "$i" -q
-done
-$PY - "$N" "$WORK" <<'PY'
-import sys
-n, work = int(sys.argv[1]), sys.argv[2]
-with open(f"{work}/catalog.yaml", "w") as f:
-    f.write("gaggle_catalog: 1\ndatasets:\n")
-    for i in range(n):
-        f.write(f"  - id: ds{i:03d}\n    uri: file://{work}/lake/ds{i:03d}.csv\n    format: csv\n    tier: {['low','standard','critical'][i % 3]}\n")
-        if i > 0:
-            f.write(f"    upstream: [ds{(i - 1) // 3:03d}]\n")
-PY
+make_tree_estate "$G" "$N" 40000
 cat > spec.yaml <<EOF2
 name: crash-test
 version: 2

@@ -13,6 +13,7 @@
 # was committed by two recorded attempts or published twice; nothing is left running or queued;
 # the event chain verifies.
 source "$ROOT/tests/lib.sh"
+source "$ROOT/tests/estate_lib.sh"
 source "$ROOT/tests/postgres_lib.sh"
 G="$1"
 N=300
@@ -31,21 +32,9 @@ trap 'touch "$WORK/done" || true; kill $(jobs -p) 2>/dev/null || true
 psql "$PG_ADMIN" -q -c "CREATE DATABASE g" > /dev/null
 URL="postgresql://gaggle@127.0.0.1:$PG_PORT/g"
 
-mkdir -p lake out
-for i in $(seq 0 $((N - 1))); do
-  printf 'ds%03d %d\n' "$i" "$i"
-done | xargs -P 2 -n 2 sh -c '"$0" generate "lake/$1.csv" --profile events --rows 20000 --seed "$2" -q' "$G"
+mkdir -p out
+make_tree_estate "$G" "$N" 20000
 "$G" generate lake/ds000.csv --profile events --rows 1500000 --seed 0 -q
-$PY - "$N" "$WORK" <<'PY'
-import sys
-n, work = int(sys.argv[1]), sys.argv[2]
-with open(f"{work}/catalog.yaml", "w") as f:
-    f.write("gaggle_catalog: 1\ndatasets:\n")
-    for i in range(n):
-        f.write(f"  - id: ds{i:03d}\n    uri: file://{work}/lake/ds{i:03d}.csv\n    format: csv\n    tier: {['low','standard','critical'][i % 3]}\n")
-        if i > 0:
-            f.write(f"    upstream: [ds{(i - 1) // 3:03d}]\n")
-PY
 cat > spec.yaml <<EOF2
 name: hosts
 version: 2

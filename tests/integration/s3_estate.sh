@@ -2,7 +2,7 @@
 # An estate migrated into object storage (issue 17): local CSV datasets, s3:// targets, on
 # s3rver (npm; checks every Signature V4) and on moto's server when Python's moto is
 # installed (the script prints which ran). For each server:
-#   1. `gaggle run` to the end (verification off: it reads local paths only), then an
+#   1. `gaggle run` to the end (no consumers here: s3_after_migration.sh verifies), then an
 #      independent client (boto3; without it, gaggle's own validate) reads every dataset
 #      back: T's manifest names one attempt whose listing is exactly the objects it lists
 #      (sizes, ETags), each data object's sha256 is the manifest's, and DuckDB counts the
@@ -18,29 +18,20 @@
 #   5. the reverse estate (the same files as s3:// sources, local targets) runs to the end
 #      and reruns as a no-op, and gc deletes its old objects but a rewritten and foreign ones.
 source "$ROOT/tests/lib.sh"
+source "$ROOT/tests/estate_lib.sh"
+source "$ROOT/tests/s3_lib.sh"
 G="$1"
 PY=python3
-bash "$ROOT/tests/s3/setup.sh" > /dev/null
+trap stop_server EXIT
 
 N=6
 BIG=4            # datasets ds0..ds3 are big, the others small
 BIG_ROWS=600000  # uncompressed Parquet of ~20 MB: a multipart upload of several 8 MiB parts
-mkdir -p lake
-for i in $(seq 0 $((N - 1))); do
-  rows=$([[ $i -lt $BIG ]] && echo $BIG_ROWS || echo 20000)
-  "$G" generate "lake/ds$i.csv" --profile events --rows "$rows" --seed "$i" -q
+# A binary lineage tree, tiers alternating; the big datasets regenerated larger.
+make_tree_estate "$G" "$N" 20000 2 'ds%d' "low standard"
+for i in $(seq 0 $((BIG - 1))); do
+  "$G" generate "lake/ds$i.csv" --profile events --rows "$BIG_ROWS" --seed "$i" -q
 done
-{
-  echo "gaggle_catalog: 1"
-  echo "datasets:"
-  for i in $(seq 0 $((N - 1))); do
-    echo "  - id: ds$i"
-    echo "    uri: file://$WORK/lake/ds$i.csv"
-    echo "    format: csv"
-    echo "    tier: $([[ $((i % 2)) -eq 0 ]] && echo low || echo standard)"
-    [[ $i -gt 0 ]] && echo "    upstream: [ds$(((i - 1) / 2))]"
-  done
-} > catalog.yaml
 
 write_spec() {  # write_spec FILE NAME PREFIX CONCURRENCY
   cat > "$1" <<EOF
@@ -158,8 +149,6 @@ sys.exit(1)
 PY
 }
 
-HAVE_BOTO3=0
-$PY -c 'import boto3' 2> /dev/null && HAVE_BOTO3=1
 
 # Checks the run of PREFIX with the independent client and DuckDB; MODE "final" or "partial".
 check_estate() {  # check_estate PREFIX MODE
@@ -182,59 +171,6 @@ check_estate() {  # check_estate PREFIX MODE
     expect_eq "$rows_in" "$want" "$1/ds$i rows in"
     expect_eq "$(duck_value "SELECT count(*) FROM read_parquet('dl/$1/ds$i/*.parquet')")" "$rows_out" "$1/ds$i rows read back by DuckDB"
   done
-}
-
-SERVER_PID=""
-SERVER_FD=""
-start_server() {  # start_server KIND: s3rver or moto; sets GAGGLE_S3_ENDPOINT and the keys; 3 = not installed
-  rm -f "$1.in" "$1.line"
-  mkfifo "$1.in"
-  if [[ "$1" == s3rver ]]; then
-    node --openssl-legacy-provider "$ROOT/tests/s3/s3rver_server.mjs" "$WORK/$1-data" < "$1.in" > "$1.line" 2> "$1.err" &
-  else
-    $PY "$ROOT/tests/s3/moto_server.py" < "$1.in" > "$1.line" 2> "$1.err" &
-  fi
-  SERVER_PID=$!
-  exec {SERVER_FD}> "$1.in"  # the server exits when its standard input closes
-  for _ in $(seq 1 300); do
-    [[ -s "$1.line" ]] && break
-    kill -0 "$SERVER_PID" 2> /dev/null || break
-    sleep 0.2
-  done
-  if [[ ! -s "$1.line" ]]; then
-    wait "$SERVER_PID" 2> /dev/null && true
-    local rc=$?
-    stop_server
-    [[ $rc -eq 3 ]] && return 3
-    cat "$1.err" >&2
-    fail "$1 did not start"
-  fi
-  local port
-  port=$(node -e "console.log(JSON.parse(require('fs').readFileSync('$1.line')).port)")
-  export GAGGLE_S3_ENDPOINT="http://127.0.0.1:$port"
-  export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_REGION=us-east-1
-  AWS_ACCESS_KEY_ID=$(node -e "console.log(JSON.parse(require('fs').readFileSync('$1.line')).access_key)")
-  AWS_SECRET_ACCESS_KEY=$(node -e "console.log(JSON.parse(require('fs').readFileSync('$1.line')).secret_key)")
-  export AWS_SHARED_CREDENTIALS_FILE="$WORK/no-credentials" AWS_CONFIG_FILE="$WORK/no-config"
-}
-stop_server() {
-  [[ -n "$SERVER_FD" ]] && exec {SERVER_FD}>&-
-  SERVER_FD=""
-  if [[ -n "$SERVER_PID" ]]; then
-    for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2> /dev/null || break; sleep 0.1; done
-    kill -9 "$SERVER_PID" 2> /dev/null || true
-    wait "$SERVER_PID" 2> /dev/null || true
-  fi
-  SERVER_PID=""
-}
-trap stop_server EXIT
-
-make_bucket() {
-  if [[ $HAVE_BOTO3 -eq 1 ]]; then
-    $PY -c 'import boto3, sys; boto3.client("s3", endpoint_url=sys.argv[1], region_name="us-east-1").create_bucket(Bucket="lake")' "$GAGGLE_S3_ENDPOINT"
-  else
-    aws --endpoint-url "$GAGGLE_S3_ENDPOINT" s3 mb s3://lake > /dev/null
-  fi
 }
 
 run_on() {  # run_on KIND

@@ -1,6 +1,7 @@
 #include "formats/parquet/parquet_reader.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "formats/parquet/parquet_column_decoder.h"
 #include "formats/parquet/parquet_footer.h"
@@ -13,6 +14,13 @@ using parquet::ParquetColumnDecoder;
 using parquet::ParquetFooter;
 using parquet::ParquetRecordAssembler;
 
+Schema Project(const Schema& schema, const std::vector<size_t>& picks) {
+  if (picks.size() == schema.num_fields()) return schema;
+  std::vector<Field> fields;
+  for (size_t f : picks) fields.push_back(schema.field(f));
+  return Schema(std::move(fields));
+}
+
 // One top-level field: a flat leaf decoded straight into its column, or a nested field whose
 // leaves are assembled into one.
 struct FieldReader {
@@ -23,23 +31,26 @@ struct FieldReader {
 
 class ParquetReader final : public BatchReader {
  public:
-  ParquetReader(std::unique_ptr<RandomAccessFile> file, ParquetFooter footer, size_t batch_rows)
+  // Decodes the top-level fields `picks` (indexes into the footer's fields, ascending).
+  ParquetReader(std::unique_ptr<RandomAccessFile> file, ParquetFooter footer, const std::vector<size_t>& picks,
+                size_t batch_rows)
       : file_(std::move(file)),
         footer_(std::move(footer)),
-        schema_(std::make_shared<const Schema>(footer_.schema.schema)),
+        schema_(std::make_shared<const Schema>(Project(footer_.schema.schema, picks))),
         batch_rows_(batch_rows == 0 ? ReadOptions{}.batch_rows : batch_rows) {
     const parquet::ParquetSchema& s = footer_.schema;
     const bool v2_compressed = parquet::WritesV2PagesCompressedAnyway(footer_.metadata);
-    fields_.resize(s.fields.size());
-    for (size_t f = 0; f < s.fields.size(); ++f) {
-      fields_[f].first_leaf = s.fields[f].first_leaf;
+    fields_.resize(picks.size());
+    for (size_t i = 0; i < picks.size(); ++i) {
+      const size_t f = picks[i];
+      fields_[i].first_leaf = s.fields[f].first_leaf;
       if (s.fields[f].tree) {
-        fields_[f].nested = std::make_unique<ParquetRecordAssembler>(file_.get(), file_->path(), s, f);
-        fields_[f].nested->set_v2_always_compressed(v2_compressed);
+        fields_[i].nested = std::make_unique<ParquetRecordAssembler>(file_.get(), file_->path(), s, f);
+        fields_[i].nested->set_v2_always_compressed(v2_compressed);
       } else {
-        fields_[f].flat =
+        fields_[i].flat =
             std::make_unique<ParquetColumnDecoder>(file_.get(), file_->path(), s.leaves[s.fields[f].first_leaf]);
-        fields_[f].flat->set_v2_always_compressed(v2_compressed);
+        fields_[i].flat->set_v2_always_compressed(v2_compressed);
       }
     }
   }
@@ -107,6 +118,37 @@ class ParquetReader final : public BatchReader {
   Status error_;
 };
 
+// The fields `options.columns` names (all when empty), as ascending indexes into `schema`.
+Result<std::vector<size_t>> PickFields(const Schema& schema, const ReadOptions& options, const std::string& path) {
+  std::vector<size_t> picks;
+  if (options.columns.empty()) {
+    for (size_t i = 0; i < schema.num_fields(); ++i) picks.push_back(i);
+    return picks;
+  }
+  auto lower = [](std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  for (const std::string& name : options.columns) {
+    int idx = schema.FindField(name);
+    for (size_t i = 0; idx < 0 && i < schema.num_fields(); ++i) {
+      if (lower(schema.field(i).name) != lower(name)) continue;
+      for (size_t j = i + 1; j < schema.num_fields(); ++j) {
+        if (lower(schema.field(j).name) == lower(name))
+          return Status::SchemaMismatch(path + ": column '" + name + "' is ambiguous (it has " + schema.ToString() +
+                                        ")");
+      }
+      idx = static_cast<int>(i);
+    }
+    if (idx < 0)
+      return Status::SchemaMismatch(path + ": has no column '" + name + "' (it has " + schema.ToString() + ")");
+    picks.push_back(static_cast<size_t>(idx));
+  }
+  std::sort(picks.begin(), picks.end());
+  picks.erase(std::unique(picks.begin(), picks.end()), picks.end());
+  return picks;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<BatchReader>> OpenParquetReader(FileSystem* fs, const std::string& path,
@@ -118,7 +160,8 @@ Result<std::unique_ptr<BatchReader>> OpenParquetReader(FileSystem* fs, const std
 Result<std::unique_ptr<BatchReader>> OpenParquetReader(std::unique_ptr<RandomAccessFile> file,
                                                        const ReadOptions& options) {
   GAGGLE_ASSIGN_OR_RETURN(ParquetFooter footer, parquet::ReadParquetFooter(*file));
-  return std::unique_ptr<BatchReader>(new ParquetReader(std::move(file), std::move(footer), options.batch_rows));
+  GAGGLE_ASSIGN_OR_RETURN(std::vector<size_t> picks, PickFields(footer.schema.schema, options, file->path()));
+  return std::unique_ptr<BatchReader>(new ParquetReader(std::move(file), std::move(footer), picks, options.batch_rows));
 }
 
 }  // namespace gaggle

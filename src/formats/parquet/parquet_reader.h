@@ -11,6 +11,8 @@
 // Supported encodings: PLAIN, PLAIN_DICTIONARY, RLE_DICTIONARY, RLE (booleans),
 // DELTA_BINARY_PACKED, DELTA_LENGTH_BYTE_ARRAY, DELTA_BYTE_ARRAY, BYTE_STREAM_SPLIT; data pages
 // v1 and v2; codecs none, snappy, gzip, zstd. Anything else is Unsupported naming the column.
+// With ReadOptions::columns, only those top-level fields are decoded and only their column
+// chunks are read (on an object store: ranged GETs of those chunks alone).
 // Errors are sticky: after one, every Next() returns it again.
 #pragma once
 
