@@ -1,6 +1,7 @@
 // PostgresRecords: the fleet — run records and task records. The task statements are the
 // hot path (one transaction per task transition): each is one prepared statement.
 #include <algorithm>
+#include <map>
 #include <pqxx/pqxx>
 #include <set>
 #include <tuple>
@@ -264,6 +265,45 @@ Result<bool> PostgresRecords::UpdateTask(const TaskRecord& r, TaskState expected
            "WHERE migration = $1 AND dataset_id = $2 AND state = $18 RETURNING 1",
            p));
   return !rows.empty();
+}
+
+// One statement for the batch: the progress columns travel as text arrays, one element
+// per task, and each row is cast back to its column's type.
+Result<std::vector<bool>> PostgresRecords::UpdateTasks(const std::vector<std::pair<TaskRecord, TaskState>>& updates) {
+  if (updates.size() <= 1) {
+    if (updates.empty()) return std::vector<bool>{};
+    GAGGLE_ASSIGN_OR_RETURN(bool moved, UpdateTask(updates[0].first, updates[0].second));
+    return std::vector<bool>{moved};
+  }
+  // An UPDATE ... FROM writes a row once even when two batch rows name it: refused.
+  std::map<std::pair<std::string, std::string>, size_t> index;
+  for (size_t i = 0; i < updates.size(); ++i) index[{updates[i].first.migration, updates[i].first.dataset_id}] = i;
+  if (index.size() != updates.size()) {
+    return Status::InvalidArgument(StateName() + ": a batch of task updates names one task twice");
+  }
+  std::vector<std::vector<std::string>> cols(18);
+  for (const auto& [r, expected] : updates) {
+    Params p = {r.migration, r.dataset_id};
+    AppendProgress(r, &p);
+    p.push_back(TaskStateName(expected));
+    for (size_t k = 0; k < p.size(); ++k) cols[k].push_back(std::move(p[k]));
+  }
+  Params arrays;
+  for (const auto& c : cols) arrays.push_back(postgres_records::TextArray(c));
+  GAGGLE_ASSIGN_OR_RETURN(
+      pqxx::result rows,
+      Exec("UPDATE tasks t SET state = u.s, attempts = u.a::bigint, next_attempt_ms = u.na::bigint, runner = u.r, "
+           "lease_expires_ms = u.le::bigint, started_at = u.st, finished_at = u.fi, last_error = u.er, "
+           "skipped = u.sk::bigint, rows_in = u.ri::bigint, rows_out = u.ro::bigint, dead_lettered = u.dl::bigint, "
+           "filtered = u.fl::bigint, bytes_out = u.bo::bigint, duration_ms = u.du::bigint "
+           "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], "
+           "$8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], "
+           "$16::text[], $17::text[], $18::text[]) AS u(m, d, s, a, na, r, le, st, fi, er, sk, ri, ro, dl, fl, bo, du, "
+           "ex) WHERE t.migration = u.m AND t.dataset_id = u.d AND t.state = u.ex RETURNING t.migration, t.dataset_id",
+           arrays));
+  std::vector<bool> moved(updates.size(), false);
+  for (const pqxx::row& row : rows) moved[index.at({Text(row[0]), Text(row[1])})] = true;
+  return moved;
 }
 
 }  // namespace gaggle

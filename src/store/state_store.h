@@ -229,7 +229,9 @@ class StateStore {
   Status ReplaceCatalogIn(StoreTransaction& tx, const Catalog& catalog, const ImportOptions& options,
                           CatalogChangeSet* out);
   Status CheckLeaseHolder(StoreTransaction& tx, const std::string& migration, const std::string& holder);
-  Status MoveTask(StoreTransaction& tx, const TaskMove& move, const std::string& now, const std::string& actor);
+  // The moves [begin, end) of distinct tasks; *failed names the move that did not apply.
+  Status MoveTasks(StoreTransaction& tx, const std::vector<TaskMove>& moves, size_t begin, size_t end,
+                   const std::string& now, const std::string& actor, const TaskMove** failed);
   Status ReconcileTasks(StoreTransaction& tx, const Plan& plan, const std::string& now, const std::string& actor,
                         int64_t* created, int64_t* cancelled);
 

@@ -136,6 +136,14 @@ class StoreTransaction : public StoreReader {
   // Appends `event` (time and actor as given) to its migration's chain: sets prev_hash
   // and hash, moves the chain's head. Returns its seq.
   virtual Result<int64_t> AppendEvent(const Event& event) = 0;
+  // AppendEvent of each event, in order; a backend whose statements are round trips
+  // (PostgreSQL) writes them in one.
+  virtual Status AppendEvents(const std::vector<Event>& events) {
+    for (const Event& e : events) {
+      if (auto seq = AppendEvent(e); !seq.ok()) return seq.status();
+    }
+    return Status::OK();
+  }
 
   // --- Runs and tasks --------------------------------------------------------
   // Inserts or replaces the run record of run.migration.
@@ -148,6 +156,17 @@ class StoreTransaction : public StoreReader {
   // field of `task` (state, attempts, lease, times, error, results) and returns true;
   // otherwise (another state, or no such task) writes nothing and returns false.
   virtual Result<bool> UpdateTask(const TaskRecord& task, TaskState expected) = 0;
+  // UpdateTask of several distinct tasks (no task twice); moved[i] as UpdateTask would
+  // return for updates[i]. A round-trip backend writes them in one statement.
+  virtual Result<std::vector<bool>> UpdateTasks(const std::vector<std::pair<TaskRecord, TaskState>>& updates) {
+    std::vector<bool> moved;
+    for (const auto& [task, expected] : updates) {
+      auto one = UpdateTask(task, expected);
+      if (!one.ok()) return one.status();
+      moved.push_back(*one);
+    }
+    return moved;
+  }
 
   // --- Gates and after the migration (validations, approvals and verifications are
   // append-only) --------------------------------------------------------------

@@ -511,5 +511,51 @@ TEST_P(StoreConformance, TransitionsAreFencedByTheRunLeaseAndCarryTheirValidatio
   EXPECT_FALSE((*saved)->time.empty());
 }
 
+// The group commit of a turn: every move in one transaction, a task moved twice in order,
+// events chained in the moves' order; one refused move leaves nothing of the batch.
+TEST_P(StoreConformance, MovesTogetherAreAllOrNoneAndChainInTheirOrder) {
+  Plan plan = MakePlan("m", {"a", "b", "c", "d"}, 1);
+  ASSERT_TRUE(store_->UpsertRun(plan, "m.yaml", 4, "t").ok());
+  auto task = [&](const std::string& id, TaskState to) {
+    TaskRecord t = (*store_->FindTask("m", id)).value();
+    t.state = to;
+    t.attempts = 1;
+    t.last_error = "quote \" backslash \\ brace { comma , NULL";  // survives an array parameter
+    return t;
+  };
+  using Move = StateStore::TaskMove;
+  TaskRecord a_validating = task("a", TaskState::kValidating);
+  std::vector<Move> moves = {{TaskState::kPending, task("a", TaskState::kRunning), "", nullptr},
+                             {TaskState::kPending, task("b", TaskState::kRunning), "", nullptr},
+                             {TaskState::kRunning, a_validating, "", nullptr},
+                             {TaskState::kPending, task("c", TaskState::kRunning), "", nullptr}};
+  const int64_t before = static_cast<int64_t>(store_->ListEvents({"m", "", 0, 1000})->size());
+  ASSERT_TRUE(store_->MoveTasksTogether(moves, "gaggle", "").ok());
+  EXPECT_EQ((*store_->FindTask("m", "a"))->state, TaskState::kValidating);
+  EXPECT_EQ((*store_->FindTask("m", "a"))->last_error, a_validating.last_error);
+  EXPECT_EQ((*store_->FindTask("m", "b"))->state, TaskState::kRunning);
+  auto events = *store_->ListEvents({"m", "", 0, 1000});
+  ASSERT_EQ(static_cast<int64_t>(events.size()), before + 4);
+  const std::vector<std::pair<std::string, std::string>> expected = {
+      {"a", "running"}, {"b", "running"}, {"a", "validating"}, {"c", "running"}};
+  for (size_t k = 0; k < expected.size(); ++k) {
+    const Event& e = events[static_cast<size_t>(before) + k];
+    EXPECT_EQ(e.dataset, expected[k].first) << k;
+    EXPECT_EQ(e.to_state, expected[k].second) << k;
+  }
+
+  // b is running, not pending: nothing of this batch is written, and the error names b.
+  std::vector<Move> refused = {{TaskState::kPending, task("d", TaskState::kRunning), "", nullptr},
+                               {TaskState::kPending, task("b", TaskState::kRunning), "", nullptr}};
+  Status st = store_->MoveTasksTogether(refused, "gaggle", "");
+  EXPECT_EQ(st.code(), StatusCode::kConflict) << st.ToString();
+  EXPECT_NE(st.message().find("dataset 'b'"), std::string::npos) << st.message();
+  EXPECT_EQ((*store_->FindTask("m", "d"))->state, TaskState::kPending);
+  EXPECT_EQ(static_cast<int64_t>(store_->ListEvents({"m", "", 0, 1000})->size()), before + 4);
+  auto report = store_->VerifyEventChain();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->intact) << report->problem;
+}
+
 }  // namespace
 }  // namespace gaggle
