@@ -86,14 +86,37 @@ bool QueuedTaskExecutor::EnqueuePending() {
   return true;
 }
 
+std::string QueuedTaskExecutor::AttemptKey(const TaskRecord& task) {
+  return task.migration + '\n' + task.dataset_id + '\n' + WorkIdentity(task) + '\n' + std::to_string(task.attempts);
+}
+
 Result<TaskOutcome> QueuedTaskExecutor::Execute(const TaskRecord& task, CancellationToken* token,
                                                 const TaskContext& context) {
   (void)context;  // progress and agent logs stay on the worker's host
-  GAGGLE_ASSIGN_OR_RETURN(FinishedWork done, RunRemote(WorkKind::kAgent, task, token));
-  return DecodeOutcome(done.result);
+  const WorkKind kind = options_.validate_with_attempt ? WorkKind::kAgentThenValidate : WorkKind::kAgent;
+  {
+    MutexLock lock(&mu_);
+    validations_.erase(AttemptKey(task));
+  }
+  GAGGLE_ASSIGN_OR_RETURN(FinishedWork done, RunRemote(kind, task, token));
+  auto [outcome, validation] = SplitAttemptReport(done.result);
+  if (validation) {
+    MutexLock lock(&mu_);
+    validations_[AttemptKey(task)] = std::move(*validation);
+  }
+  return DecodeOutcome(outcome);
 }
 
 Result<TaskValidation> QueuedTaskExecutor::Validate(const TaskRecord& task, CancellationToken* token) {
+  {
+    MutexLock lock(&mu_);
+    auto made = validations_.find(AttemptKey(task));
+    if (made != validations_.end()) {
+      std::string text = std::move(made->second);
+      validations_.erase(made);
+      return DecodeValidation(text);
+    }
+  }
   GAGGLE_ASSIGN_OR_RETURN(FinishedWork done, RunRemote(WorkKind::kValidate, task, token));
   return DecodeValidation(done.result);
 }

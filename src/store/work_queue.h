@@ -6,7 +6,8 @@
 // queue holds only the work that is out, one item per (migration, dataset, kind):
 //  - Enqueue puts an item in `queued`, or adopts the item already there for the same
 //    task and target (a coordinator that took over continues its predecessor's work
-//    instead of starting it again). An agent item replaces the dataset's validation item.
+//    instead of starting it again). An attempt item (either kind) replaces the dataset's
+//    validation item and its attempt item of the other kind.
 //  - Claim moves up to N items from `queued` (or `claimed` with an expired lease) to
 //    `claimed` by a worker, with a lease deadline, and bumps each item's epoch. Concurrent
 //    claimers never get the same item (FOR UPDATE SKIP LOCKED).
@@ -34,7 +35,9 @@
 
 namespace gaggle {
 
-enum class WorkKind { kAgent, kValidate };
+// kAgentThenValidate: an attempt whose worker, when it succeeds, validates the output
+// at once and reports both (one item instead of two, when the fleet validates).
+enum class WorkKind { kAgent, kValidate, kAgentThenValidate };
 const char* WorkKindName(WorkKind kind);
 Result<WorkKind> ParseWorkKind(const std::string& name);
 
