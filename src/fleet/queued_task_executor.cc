@@ -16,8 +16,10 @@ QueuedTaskExecutor::~QueuedTaskExecutor() {
   {
     MutexLock lock(&mu_);
     stop_ = true;
+    for (Waiter* w : pending_) w->cv.Signal();
+    for (auto& [id, w] : waiting_) w->cv.Signal();
   }
-  cv_.SignalAll();
+  poller_cv_.Signal();
   poller_.join();
 }
 
@@ -34,13 +36,13 @@ Result<FinishedWork> QueuedTaskExecutor::RunRemote(WorkKind kind, const TaskReco
   {
     MutexLock lock(&mu_);
     pending_.push_back(&waiter);
-    cv_.SignalAll();  // the poller queues it at its next round
+    poller_cv_.Signal();  // the poller queues it at its next round
     while (!waiter.done && waiter.error.ok()) {
       stopped = token->Check(std::string(WorkKindName(kind)) + " work on dataset '" + task.dataset_id + "'");
       if (!stopped.ok() || stop_) break;
-      cv_.WaitFor(&mu_, std::chrono::milliseconds(50));
+      waiter.cv.WaitFor(&mu_, std::chrono::milliseconds(50));  // the token's deadline is checked each round
     }
-    while (waiter.in_flight) cv_.Wait(&mu_);  // the poller writes into it until it is queued
+    while (waiter.in_flight) waiter.cv.Wait(&mu_);  // the poller writes into it until it is queued
     if (waiter.id == 0) pending_.erase(std::remove(pending_.begin(), pending_.end(), &waiter), pending_.end());
     waiting_.erase(waiter.id);
     if (waiter.done) return std::move(waiter.work);
@@ -81,8 +83,8 @@ bool QueuedTaskExecutor::EnqueuePending() {
     } else {
       batch[k]->error = ids.status();
     }
+    batch[k]->cv.Signal();
   }
-  cv_.SignalAll();
   return true;
 }
 
@@ -126,7 +128,7 @@ void QueuedTaskExecutor::PollLoop() {
   for (;;) {
     {
       MutexLock lock(&mu_);
-      if (waiting_.empty() && pending_.empty() && !stop_) cv_.WaitFor(&mu_, options_.reap_interval);
+      if (waiting_.empty() && pending_.empty() && !stop_) poller_cv_.WaitFor(&mu_, options_.reap_interval);
       if (stop_) return;
     }
     EnqueuePending();
@@ -148,10 +150,10 @@ void QueuedTaskExecutor::PollLoop() {
         if (it == waiting_.end()) continue;  // its caller gave up after we asked
         it->second->done = true;
         it->second->work = std::move(f);
+        it->second->cv.Signal();  // only its caller wakes
       }
-      if (!finished->empty()) cv_.SignalAll();
     }
-    if (!stop_ && pending_.empty()) cv_.WaitFor(&mu_, options_.poll_interval);
+    if (!stop_ && pending_.empty()) poller_cv_.WaitFor(&mu_, options_.poll_interval);
   }
 }
 

@@ -59,6 +59,7 @@ class QueuedTaskExecutor final : public TaskExecutor {
     bool in_flight = false;  // the poller is queueing it (outside mu_): the waiter must stay
     bool done = false;
     FinishedWork work;
+    CondVar cv;  // its caller waits here, so a result wakes one thread, not every caller
   };
   // The key of an attempt's validation that a worker made with it.
   static std::string AttemptKey(const TaskRecord& task);
@@ -74,7 +75,7 @@ class QueuedTaskExecutor final : public TaskExecutor {
   WorkQueue* const queue_;
   const QueuedTaskExecutorOptions options_;
   Mutex mu_;
-  CondVar cv_;
+  CondVar poller_cv_;  // new requests, or stop
   std::vector<Waiter*> pending_ GUARDED_BY(mu_);  // not queued yet
   std::map<int64_t, Waiter*> waiting_ GUARDED_BY(mu_);
   // Validations workers made with their attempts, until Validate asks (AttemptKey).
