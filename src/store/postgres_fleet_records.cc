@@ -212,10 +212,11 @@ Result<std::vector<TaskRecord>> PostgresRecords::QueryTasks(const TaskQuery& que
   return out;
 }
 
+// From the counts the tasks' triggers keep (schema version 4), not a scan of the tasks.
 Result<std::vector<TaskStateCount>> PostgresRecords::CountTaskStates(const std::string& migration) {
   GAGGLE_ASSIGN_OR_RETURN(pqxx::result rows,
-                          Q("SELECT stage, state, COUNT(*), SUM(size_bytes), SUM(rows_in), SUM(rows_out), "
-                            "SUM(dead_lettered), SUM(filtered) FROM tasks WHERE migration = $1 GROUP BY state, stage",
+                          Q("SELECT stage, state, tasks, size_bytes, rows_in, rows_out, dead_lettered, filtered "
+                            "FROM task_counts WHERE migration = $1 AND tasks <> 0 ORDER BY stage, state",
                             migration));
   std::vector<TaskStateCount> out;
   for (const pqxx::row& q : rows) {
@@ -240,6 +241,42 @@ Result<bool> PostgresRecords::InsertTask(const TaskRecord& t) {
                "$21, $22, $23, $24, $25) ON CONFLICT (migration, dataset_id) DO NOTHING RETURNING 1",
            p));
   return !rows.empty();
+}
+
+// One statement for the batch, as UpdateTasks: each column as a text array, cast back.
+Result<std::vector<bool>> PostgresRecords::InsertTasks(const std::vector<TaskRecord>& tasks) {
+  if (tasks.empty()) return std::vector<bool>{};
+  constexpr int kTextColumns[] = {0, 1, 6, 7, 8, 10, 13, 15, 16, 17};  // the rest are BIGINT
+  std::vector<std::vector<std::string>> cols(25);
+  for (const TaskRecord& t : tasks) {
+    Params p = {t.migration,       t.dataset_id, Param(t.ordinal), Param(t.stage), Param(t.wave),
+                Param(t.priority), t.source_uri, t.source_format,  t.target_uri,   Param(t.size_bytes)};
+    AppendProgress(t, &p);
+    for (size_t k = 0; k < p.size(); ++k) cols[k].push_back(std::move(p[k]));
+  }
+  Params arrays;
+  std::string unnest, select;
+  for (size_t k = 0; k < cols.size(); ++k) {
+    arrays.push_back(postgres_records::TextArray(cols[k]));
+    const std::string n = std::to_string(k + 1);
+    unnest += (k ? ", $" : "$") + n + "::text[]";
+    const bool text =
+        std::find(std::begin(kTextColumns), std::end(kTextColumns), static_cast<int>(k)) != std::end(kTextColumns);
+    select += (k ? ", c" : "c") + n + (text ? "" : "::bigint");
+  }
+  std::string names;
+  for (size_t k = 0; k < cols.size(); ++k) names += (k ? ", c" : "c") + std::to_string(k + 1);
+  GAGGLE_ASSIGN_OR_RETURN(pqxx::result rows,
+                          Exec(std::string("INSERT INTO tasks (") + kTaskColumns + ") SELECT " + select +
+                                   " FROM unnest(" + unnest + ") WITH ORDINALITY AS u(" + names +
+                                   ", n) ORDER BY n ON CONFLICT (migration, dataset_id) DO NOTHING "
+                                   "RETURNING migration, dataset_id",
+                               arrays));
+  std::map<std::pair<std::string, std::string>, size_t> first;
+  for (size_t i = 0; i < tasks.size(); ++i) first.emplace(std::make_pair(tasks[i].migration, tasks[i].dataset_id), i);
+  std::vector<bool> inserted(tasks.size(), false);
+  for (const pqxx::row& row : rows) inserted[first.at({Text(row[0]), Text(row[1])})] = true;
+  return inserted;
 }
 
 Status PostgresRecords::RefreshTaskPlan(const TaskRecord& t) {

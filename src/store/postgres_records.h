@@ -91,6 +91,7 @@ class PostgresRecords final : public StoreTransaction {
   Status AppendEvents(const std::vector<Event>& events) override;
   Status PutRun(const MigrationRun& run) override;
   Result<bool> InsertTask(const TaskRecord& task) override;
+  Result<std::vector<bool>> InsertTasks(const std::vector<TaskRecord>& tasks) override;
   Status RefreshTaskPlan(const TaskRecord& task) override;
   Result<bool> UpdateTask(const TaskRecord& task, TaskState expected) override;
   Result<std::vector<bool>> UpdateTasks(const std::vector<std::pair<TaskRecord, TaskState>>& updates) override;

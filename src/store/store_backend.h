@@ -150,6 +150,17 @@ class StoreTransaction : public StoreReader {
   virtual Status PutRun(const MigrationRun& run) = 0;
   // Inserts the task; false (nothing written) when the migration has it already.
   virtual Result<bool> InsertTask(const TaskRecord& task) = 0;
+  // InsertTask of each task, in order; inserted[i] as InsertTask would return (a task
+  // named twice is inserted by its first row). A round-trip backend writes them in one.
+  virtual Result<std::vector<bool>> InsertTasks(const std::vector<TaskRecord>& tasks) {
+    std::vector<bool> inserted;
+    for (const TaskRecord& t : tasks) {
+      auto one = InsertTask(t);
+      if (!one.ok()) return one.status();
+      inserted.push_back(*one);
+    }
+    return inserted;
+  }
   // Stores the task's plan fields (ordinal, stage, wave, priority, source, target, size).
   virtual Status RefreshTaskPlan(const TaskRecord& task) = 0;
   // Compare-and-set: when the stored task is in state `expected`, stores every progress

@@ -557,5 +557,57 @@ TEST_P(StoreConformance, MovesTogetherAreAllOrNoneAndChainInTheirOrder) {
   EXPECT_TRUE(report->intact) << report->problem;
 }
 
+// Status reads the counts (on PostgreSQL from counters that triggers keep): after every
+// kind of change they equal what the tasks themselves add up to.
+TEST_P(StoreConformance, CountsFollowEveryKindOfChange) {
+  auto expect_counts_match_tasks = [&](const std::string& when) {
+    auto tasks = store_->LoadTasks("m");
+    auto counts = store_->CountTasks("m");
+    ASSERT_TRUE(tasks.ok() && counts.ok()) << when;
+    std::vector<TaskStateCount> scanned;
+    for (const TaskRecord& t : *tasks) {
+      scanned.push_back(
+          TaskStateCount{t.stage, t.state, 1, t.size_bytes, t.rows_in, t.rows_out, t.dead_lettered, t.filtered});
+    }
+    const std::vector<StageCounts> want = SumStageCounts(scanned);
+    ASSERT_EQ(counts->size(), want.size()) << when;
+    for (size_t k = 0; k < want.size(); ++k) {
+      EXPECT_EQ((*counts)[k].stage, want[k].stage) << when;
+      for (int st = 0; st < kNumTaskStates; ++st) EXPECT_EQ((*counts)[k].by_state[st], want[k].by_state[st]) << when;
+      EXPECT_EQ((*counts)[k].rows_out, want[k].rows_out) << when;
+      EXPECT_EQ((*counts)[k].rows_in, want[k].rows_in) << when;
+      EXPECT_EQ((*counts)[k].size_bytes, want[k].size_bytes) << when;
+      EXPECT_EQ((*counts)[k].done_bytes, want[k].done_bytes) << when;
+    }
+  };
+  Plan plan = MakePlan("m", {"a", "b", "c", "d", "e", "f"}, 2);
+  ASSERT_TRUE(store_->UpsertRun(plan, "m.yaml", 4, "t").ok());
+  expect_counts_match_tasks("planned");
+
+  std::vector<StateStore::TaskMove> moves;
+  for (const std::string id : {"a", "b", "d"}) {
+    TaskRecord t = (*store_->FindTask("m", id)).value();
+    t.state = TaskState::kRunning;
+    moves.push_back({TaskState::kPending, t, "", nullptr});
+    t.state = TaskState::kSucceeded;
+    t.rows_in = 10;
+    t.rows_out = 9;
+    moves.push_back({TaskState::kRunning, t, "", nullptr});
+  }
+  ASSERT_TRUE(store_->MoveTasksTogether(moves, "gaggle", "").ok());
+  expect_counts_match_tasks("moved in a batch");
+
+  ASSERT_TRUE(store_->TransitionTasks("m", {TaskState::kPending}, TaskState::kPaused, {"c"}, false, "op", "").ok());
+  expect_counts_match_tasks("paused by an operator");
+
+  // A new plan: f is dropped (cancelled), e moves to stage 0 and grows.
+  plan.hash = "plan-2";
+  plan.rows.pop_back();
+  plan.rows[4].stage = 0;
+  plan.rows[4].size_bytes = 12345;
+  ASSERT_TRUE(store_->UpsertRun(plan, "m.yaml", 4, "t").ok());
+  expect_counts_match_tasks("planned again");
+}
+
 }  // namespace
 }  // namespace gaggle

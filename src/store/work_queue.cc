@@ -4,12 +4,9 @@ namespace gaggle {
 
 const char* WorkKindName(WorkKind kind) {
   switch (kind) {
-    case WorkKind::kAgent:
-      return "agent";
-    case WorkKind::kValidate:
-      return "validate";
-    case WorkKind::kAgentThenValidate:
-      return "agent+validate";
+    case WorkKind::kAgent: return "agent";
+    case WorkKind::kValidate: return "validate";
+    case WorkKind::kAgentThenValidate: return "agent+validate";
   }
   return "agent";
 }
