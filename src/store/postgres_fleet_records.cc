@@ -154,10 +154,28 @@ Result<std::optional<TaskRecord>> PostgresRecords::FindTask(const std::string& m
 }
 
 Result<std::vector<TaskRecord>> PostgresRecords::LoadTasks(const std::string& migration) {
-  GAGGLE_ASSIGN_OR_RETURN(
-      pqxx::result rows,
-      Q(std::string("SELECT ") + kTaskColumns + " FROM tasks WHERE migration = $1 ORDER BY stage, ordinal", migration));
-  return ReadTasks(rows, StateName());
+  std::vector<TaskRecord> out;
+  GAGGLE_RETURN_IF_ERROR(ScanTasks(migration, [&](TaskRecord&& t) { out.push_back(std::move(t)); }));
+  return out;
+}
+
+// Through a cursor, a batch at a time: a million tasks as one result would hold every
+// row's text in libpq's memory beside the records made from it.
+Status PostgresRecords::ScanTasks(const std::string& migration, const std::function<void(TaskRecord&& task)>& fn) {
+  if (tx_ == nullptr) return Status::Internal(StateName() + ": reading tasks outside a transaction");
+  Status bad;
+  GAGGLE_RETURN_IF_ERROR(Scan(std::string("SELECT ") + kTaskColumns +
+                                  " FROM tasks WHERE migration = " + tx_->quote(migration) + " ORDER BY stage, ordinal",
+                              [&](const pqxx::row& r) {
+                                auto t = ReadTask(r, StateName());
+                                if (!t.ok()) {
+                                  bad = t.status();
+                                  return false;
+                                }
+                                fn(std::move(t).value());
+                                return true;
+                              }));
+  return bad;
 }
 
 Status PostgresRecords::QueryTasksInState(const TaskQuery& query, const TaskState* state,

@@ -67,6 +67,7 @@ class PostgresRecords final : public StoreTransaction {
   Result<std::vector<MigrationRun>> ListRuns() override;
   Result<std::optional<TaskRecord>> FindTask(const std::string& migration, const std::string& dataset) override;
   Result<std::vector<TaskRecord>> LoadTasks(const std::string& migration) override;
+  Status ScanTasks(const std::string& migration, const std::function<void(TaskRecord&& task)>& fn) override;
   Result<std::vector<TaskRecord>> QueryTasks(const TaskQuery& query) override;
   Result<std::vector<TaskStateCount>> CountTaskStates(const std::string& migration) override;
   Result<std::optional<ValidationRecord>> LatestValidation(const std::string& migration,

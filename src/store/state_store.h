@@ -134,6 +134,8 @@ class StateStore {
 
   // Every task of the migration in plan order.
   Result<std::vector<TaskRecord>> LoadTasks(const std::string& migration);
+  // The same tasks one at a time (streamed where the backend can), in one read.
+  Status ScanTasks(const std::string& migration, const std::function<void(TaskRecord&& task)>& fn);
   Result<std::optional<TaskRecord>> FindTask(const std::string& migration, const std::string& dataset);
   // Tasks in one of `states`, in plan order (or longest-running first when
   // `oldest_started_first`), at most `limit`.

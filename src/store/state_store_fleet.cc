@@ -113,6 +113,11 @@ Result<std::vector<TaskRecord>> StateStore::LoadTasks(const std::string& migrati
                      MigrationContext(migration));
 }
 
+Status StateStore::ScanTasks(const std::string& migration, const std::function<void(TaskRecord&& task)>& fn) {
+  return backend_->Read([&](StoreReader& r) { return r.ScanTasks(migration, fn); })
+      .WithContext(MigrationContext(migration));
+}
+
 Result<std::optional<TaskRecord>> StateStore::FindTask(const std::string& migration, const std::string& dataset) {
   return WithContext(
       ReadValue<std::optional<TaskRecord>>([&](StoreReader& r) { return r.FindTask(migration, dataset); }),

@@ -89,6 +89,14 @@ class StoreReader {
   virtual Result<std::optional<TaskRecord>> FindTask(const std::string& migration, const std::string& dataset) = 0;
   // Every task of the migration in plan order (stage, ordinal).
   virtual Result<std::vector<TaskRecord>> LoadTasks(const std::string& migration) = 0;
+  // LoadTasks one task at a time, for callers that keep them in their own form: a
+  // backend may stream them (PostgreSQL does) instead of holding them all twice.
+  virtual Status ScanTasks(const std::string& migration, const std::function<void(TaskRecord&& task)>& fn) {
+    auto all = LoadTasks(migration);
+    if (!all.ok()) return all.status();
+    for (TaskRecord& t : *all) fn(std::move(t));
+    return Status::OK();
+  }
   virtual Result<std::vector<TaskRecord>> QueryTasks(const TaskQuery& query) = 0;
   // One entry per (stage, state) that has tasks, in no particular order.
   virtual Result<std::vector<TaskStateCount>> CountTaskStates(const std::string& migration) = 0;
