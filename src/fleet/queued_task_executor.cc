@@ -29,8 +29,8 @@ void QueuedTaskExecutor::Event(const std::string& event, const std::string& deta
 
 Result<FinishedWork> QueuedTaskExecutor::RunRemote(WorkKind kind, const TaskRecord& task, CancellationToken* token) {
   Waiter waiter;
-  waiter.request = {task.migration,     task.dataset_id,    kind,
-                    options_.spec_hash, WorkIdentity(task), EncodeWorkTask(task)};
+  waiter.request = {task.migration,       task.dataset_id,       kind, options_.spec_hash, WorkIdentity(task),
+                    EncodeWorkTask(task), options_.worker_labels};
   Status stopped;
   int64_t id = 0;
   {

@@ -37,6 +37,8 @@ struct QueuedTaskExecutorOptions {
   // then validates right after the attempt, in the same work item, and Validate returns
   // that result without a second round through the queue.
   bool validate_with_attempt = true;
+  // The worker labels every item needs ("k=v,k=v", store/work_queue.h; "" = any worker).
+  std::string worker_labels;
   // Told about each lease the reaper returned ("dataset (worker)") and each queue error.
   std::function<void(const std::string& event, const std::string& detail)> on_event;
 };
@@ -75,7 +77,7 @@ class QueuedTaskExecutor final : public TaskExecutor {
   WorkQueue* const queue_;
   const QueuedTaskExecutorOptions options_;
   Mutex mu_;
-  CondVar poller_cv_;  // new requests, or stop
+  CondVar poller_cv_;                             // new requests, or stop
   std::vector<Waiter*> pending_ GUARDED_BY(mu_);  // not queued yet
   std::map<int64_t, Waiter*> waiting_ GUARDED_BY(mu_);
   // Validations workers made with their attempts, until Validate asks (AttemptKey).

@@ -388,12 +388,19 @@ CREATE TRIGGER tasks_counted_delete AFTER DELETE ON tasks REFERENCING OLD TABLE 
   FOR EACH STATEMENT EXECUTE FUNCTION gaggle_count_tasks();
 )sql";
 
+// Version 5: work items carry the worker labels they need; a worker claims only items
+// whose labels its own (workers.labels, "k=v,k=v") include.
+constexpr const char* kMigration5 = R"sql(
+ALTER TABLE work_items ADD COLUMN labels TEXT[] NOT NULL DEFAULT '{}';
+)sql";
+
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> m = {
       {1, "catalog, plans, chained events, runs and tasks, gate records, verifications, cut-overs", kMigration1},
       {2, "the work queue, published specs and workers of many-host runs", kMigration2},
       {3, "the control plane: API tokens and approval links", kMigration3},
       {4, "task counts kept by triggers, for status without a scan", kMigration4},
+      {5, "work items routed by worker labels", kMigration5},
   };
   return m;
 }

@@ -29,7 +29,9 @@ const std::pair<const char*, const char*> kPrepared[] = {
     {kClaim,
      "UPDATE work_items w SET state = 'claimed', epoch = w.epoch + 1, worker = $1, lease_expires_ms = $2 + $3, "
      "  claims = w.claims + 1, expirations = w.expirations + CASE WHEN w.state = 'claimed' THEN 1 ELSE 0 END "
-     "FROM (SELECT id FROM work_items WHERE state = 'queued' OR (state = 'claimed' AND lease_expires_ms < $2) "
+     "FROM (SELECT id FROM work_items WHERE (state = 'queued' OR (state = 'claimed' AND lease_expires_ms < $2)) "
+     "        AND labels <@ COALESCE((SELECT string_to_array(NULLIF(labels, ''), ',') FROM workers WHERE name = $1), "
+     "                               '{}') "
      "      ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED) c "
      "WHERE w.id = c.id "
      "RETURNING w.id, w.epoch, w.migration, w.dataset_id, w.kind, w.spec_hash, w.identity, w.payload, "
@@ -155,7 +157,7 @@ Result<int64_t> PostgresWorkQueue::Enqueue(const WorkRequest& req, int64_t now_m
 Result<std::vector<int64_t>> PostgresWorkQueue::EnqueueAll(const std::vector<WorkRequest>& reqs, int64_t now_ms) {
   std::vector<int64_t> ids(reqs.size(), 0);
   if (reqs.empty()) return ids;
-  std::vector<std::string> m, d, k, h, id, p;
+  std::vector<std::string> m, d, k, h, id, p, l;
   for (const WorkRequest& r : reqs) {
     m.push_back(r.migration);
     d.push_back(r.dataset_id);
@@ -163,6 +165,7 @@ Result<std::vector<int64_t>> PostgresWorkQueue::EnqueueAll(const std::vector<Wor
     h.push_back(r.spec_hash);
     id.push_back(r.identity);
     p.push_back(r.payload);
+    l.push_back(r.labels);
   }
   const std::string M = TextArray(m), D = TextArray(d), K = TextArray(k), H = TextArray(h), I = TextArray(id);
   const std::string what =
@@ -175,10 +178,12 @@ Result<std::vector<int64_t>> PostgresWorkQueue::EnqueueAll(const std::vector<Wor
                        " (w.kind = r.k AND (w.spec_hash <> r.h OR w.identity <> r.i)))",
                    M, D, K, H, I);
     tx.exec_params(
-        "INSERT INTO work_items (migration, dataset_id, kind, spec_hash, identity, payload, state, enqueued_ms) "
-        "SELECT m, d, k, h, i, p, 'queued', $7 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], "
-        "$5::text[], $6::text[]) AS r(m, d, k, h, i, p) ON CONFLICT (migration, dataset_id, kind) DO NOTHING",
-        M, D, K, H, I, TextArray(p), now_ms);
+        "INSERT INTO work_items (migration, dataset_id, kind, spec_hash, identity, payload, state, enqueued_ms, "
+        "  labels) "
+        "SELECT m, d, k, h, i, p, 'queued', $7, COALESCE(string_to_array(NULLIF(l, ''), ','), '{}') "
+        "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $8::text[]) "
+        "AS r(m, d, k, h, i, p, l) ON CONFLICT (migration, dataset_id, kind) DO NOTHING",
+        M, D, K, H, I, TextArray(p), now_ms, TextArray(l));
     auto r =
         tx.exec_params(std::string("SELECT w.id, r.n FROM (SELECT m, d, k, n FROM unnest($1::text[], "
                                    "$2::text[], $3::text[]) WITH ORDINALITY AS x(m, d, k, n)) r "

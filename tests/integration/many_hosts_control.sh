@@ -5,7 +5,8 @@
 # its concurrency, resumes it and cancels it. Checked: no attempt starts and no work stays
 # queued or claimed while paused; the concurrency change reaches the coordinator; after the
 # cancel the coordinator exits, nothing is running, the queue is empty, every dataset that
-# was migrated was validated once, and the event chain verifies.
+# was migrated was validated once, and the event chain verifies. The spec routes its work to
+# workers labelled region=eu: a third worker, labelled region=us, runs nothing.
 source "$ROOT/tests/lib.sh"
 source "$ROOT/tests/postgres_lib.sh"
 G="$1"
@@ -47,15 +48,18 @@ transform:
 target: {format: parquet, compression: zstd, uri: "file://$WORK/out/{id}/"}
 dead_letter: {max_fraction: 0.05}
 rollout: {stages: [100%]}
-fleet: {concurrency: 1, timeout: 60s}
+fleet: {concurrency: 1, timeout: 60s, worker_labels: {region: eu}}
 gates: {max_failed_datasets: 10%}
 EOF
 
 "$G" plan spec.yaml --catalog catalog.yaml --state "$URL" > /dev/null 2>&1 || fail "plan on PostgreSQL"
 for w in 1 2; do
-  "$G" worker --state "$URL" --slots 2 --name "host-b$w" --artifacts wlogs > "worker$w.log" 2>&1 &
+  "$G" worker --state "$URL" --slots 2 --name "host-b$w" --labels "zone=$w,region=eu" --artifacts wlogs \
+    > "worker$w.log" 2>&1 &
   pids+=($!)
 done
+"$G" worker --state "$URL" --slots 2 --name host-us --labels region=us --artifacts wlogs > worker-us.log 2>&1 &
+pids+=($!)
 "$G" run spec.yaml --state "$URL" --local-workers 0 --logs clogs -q > run.out 2> run.err &
 coordinator=$!
 pids+=("$coordinator")
@@ -114,11 +118,16 @@ expect_eq "$(q "SELECT count(*) FROM (SELECT dataset_id FROM validations WHERE m
 expect_eq "$(q "SELECT count(DISTINCT dataset_id) FROM validations WHERE migration = 'ctl'")" "$(validated)" \
   "validation records against validated datasets"
 "$G" workers --state "$URL" --json > workers.json
-$PY - <<'PY' || fail "gaggle workers after the run"
+$PY - "$(validated)" <<'PY' || fail "gaggle workers after the run"
+import sys
 import json
 w = json.load(open("workers.json"))
-assert sorted(x["name"] for x in w) == ["host-b1", "host-b2"], w
+assert sorted(x["name"] for x in w) == ["host-b1", "host-b2", "host-us"], w
 assert sum(x["fenced"] for x in w) == 0, w
+by = {x["name"]: x for x in w}
+assert by["host-us"]["reported"] == 0, by["host-us"]
+assert by["host-b1"]["labels"] == "region=eu,zone=1", by["host-b1"]
+assert by["host-b1"]["reported"] + by["host-b2"]["reported"] >= int(sys.argv[1]), w
 PY
 "$G" events --verify --state "$URL" > /dev/null || fail "the event chain does not verify"
 echo "ok"
