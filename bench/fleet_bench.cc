@@ -8,6 +8,9 @@
 //                               runner's start (lease, recovery, loading every task,
 //                               first dispatch), then stops it; leaves DIR/gaggle.db for
 //                               `gaggle status` latency measurements.
+//   fleet_bench resume N URL    times a runner's start on the PostgreSQL state at URL that
+//                               `start` left planned, in a process that never held the
+//                               plan: its peak RSS is the coordinator's own (issue 16).
 //   DIR may be a PostgreSQL URL (an empty database): the state goes there, logs to /tmp.
 // Output: one "key value" per line, for bench/run-fleet.sh.
 #include <sys/resource.h>
@@ -87,7 +90,7 @@ int Fail(const Status& st) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::cerr << "usage: fleet_bench tasks|start N [DIR]\n";
+    std::cerr << "usage: fleet_bench tasks|start|resume N [DIR]\n";
     return 2;
   }
   const std::string mode = argv[1];
@@ -95,18 +98,20 @@ int main(int argc, char** argv) {
   const std::string where = argc > 3 ? argv[3] : "/tmp/gaggle-fleet-bench";
   const bool postgres = where.rfind("postgres", 0) == 0;
   const std::string dir = postgres ? "/tmp/gaggle-fleet-bench-pg" : where;
+  const bool resume = mode == "resume";
+  if (resume && !postgres) return Fail(Status::InvalidArgument("resume takes the PostgreSQL URL `start` planned"));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   auto store = OpenStateStore(postgres ? where : dir + "/gaggle.db");
   if (!store.ok()) return Fail(store.status());
-  Plan plan = MakePlan(n);
-
-  auto t0 = SteadyClock::now();
-  auto run = (*store)->UpsertRun(plan, "bench.yaml", 4, "bench");
-  if (!run.ok()) return Fail(run.status());
-  auto t1 = SteadyClock::now();
   std::cout << "tasks " << n << "\n";
-  std::cout << "upsert_seconds " << Seconds(t0, t1) << "\n";
+  if (!resume) {
+    const Plan plan = MakePlan(n);
+    auto t0 = SteadyClock::now();
+    auto run = (*store)->UpsertRun(plan, "bench.yaml", 4, "bench");
+    if (!run.ok()) return Fail(run.status());
+    std::cout << "upsert_seconds " << Seconds(t0, SteadyClock::now()) << "\n";
+  }
 
   auto log = RunLog::Open(dir + "/logs", "bench");
   if (!log.ok()) return Fail(log.status());
@@ -133,7 +138,7 @@ int main(int argc, char** argv) {
     std::cout << "peak_rss_mb " << PeakRssMb() << "\n";
     return 0;
   }
-  if (mode == "start") {
+  if (mode == "start" || resume) {
     std::atomic<bool> stop{false};
     NoopExecutor first(&stop);
     options.interrupted = &stop;

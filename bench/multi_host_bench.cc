@@ -6,7 +6,7 @@
 //   multi_host_bench coordinate URL N CONCURRENCY
 //       plans N independent no-op tasks into the (empty) state at URL and runs them with a
 //       coordinator whose agents run on workers (QueuedTaskExecutor): every task is an
-//       attempt and a validation, each one work item. Prints tasks/s.
+//       attempt and its validation, one work item (the worker validates at once). Prints tasks/s.
 //   multi_host_bench work URL SLOTS
 //       a worker (FleetWorker) with a no-op executor, until SIGTERM; then prints how many
 //       items it ran and its claim latency (enqueue to claim) p50 and p99 in ms.

@@ -3,7 +3,9 @@
 # processes sharing a private PostgreSQL 15 cluster, against the single-host SQLite path
 # (fleet_bench tasks) in the same run. Every task is an attempt and a validation (two work
 # items), as in fleet_bench. Called by bench/run.sh with BUILD DATA_DIR; prints markdown.
-# MULTI_HOST_TASKS (default 20,000) tasks per row; MULTI_HOST_WORKERS (default "1 4 8 16").
+# MULTI_HOST_TASKS (default 20,000) tasks per row; MULTI_HOST_WORKERS (default "1 4 8 16");
+# the coordinator's concurrency, 64, is shared out as worker slots (64 / workers each), so
+# every row has the same work in flight and only the number of processes changes.
 set -euo pipefail
 BUILD="${1:-build}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -11,6 +13,7 @@ MB="$ROOT/$BUILD/multi_host_bench"
 FB="$ROOT/$BUILD/fleet_bench"
 N="${MULTI_HOST_TASKS:-20000}"
 COUNTS="${MULTI_HOST_WORKERS:-1 4 8 16}"
+CONCURRENCY=64
 OUT="$(mktemp -d /tmp/gaggle-bench-mh-XXXXXX)"
 [[ -x "$MB" && -x "$FB" ]] || { echo "run-multi-host: build multi_host_bench and fleet_bench first" >&2; exit 1; }
 fail() { echo "run-multi-host: $*" >&2; exit 1; }
@@ -24,31 +27,57 @@ sqlite_tps=$(kv tasks_per_second "$OUT/.sqlite")
 
 echo "## Many hosts: no-op tasks through the PostgreSQL work queue"
 echo ""
-echo "$N tasks per row, each an attempt and a validation (two work items), concurrency 64;"
-echo "workers are processes of 1 slot each on this 2-core machine, beside the coordinator and"
-echo "PostgreSQL (fsync off). Claim latency: enqueue to claim, over every item of every worker."
+echo "$N tasks per row, each an attempt and its validation (one work item: the worker validates"
+echo "right after the attempt), concurrency $CONCURRENCY shared out as worker slots (64 / workers each);"
+echo "worker processes run on this 2-core machine beside the coordinator and PostgreSQL (fsync off)."
+echo "Claim latency: enqueue to claim, over every item of every worker."
 echo "The peer is the single-host path on SQLite (\`fleet_bench tasks $N\`, concurrency 4) in this run:"
 echo "$(printf '%.0f' "$sqlite_tps") tasks/s."
 echo ""
-echo "| workers | tasks/s | vs single-host SQLite | claim p50 ms | claim p99 ms | load |"
-echo "|---|---|---|---|---|---|"
+echo "| workers | slots each | tasks/s | vs single-host SQLite | claim p50 ms | claim p99 ms | load |"
+echo "|---|---|---|---|---|---|---|"
 for w in $COUNTS; do
   db="mh$w"
   psql "$PG_ADMIN" -q -c "CREATE DATABASE $db" > /dev/null
   url="postgresql://gaggle@127.0.0.1:$PG_PORT/$db"
   "$MB" init "$url" || fail "cannot create the store at $url"
   pids=()
+  slots=$(( CONCURRENCY / w > 0 ? CONCURRENCY / w : 1 ))
   for i in $(seq 1 "$w"); do
-    "$MB" work "$url" 1 > "$OUT/w$w.$i" 2> "$OUT/w$w.$i.err" &
+    "$MB" work "$url" "$slots" > "$OUT/w$w.$i" 2> "$OUT/w$w.$i.err" &
     pids+=($!)
   done
   load=$(cut -d' ' -f1 /proc/loadavg)
-  timeout 600 "$MB" coordinate "$url" "$N" 64 > "$OUT/.c$w" 2> "$OUT/.c$w.err" || fail "coordinator: $(cat "$OUT/.c$w.err")"
+  timeout 600 "$MB" coordinate "$url" "$N" "$CONCURRENCY" > "$OUT/.c$w" 2> "$OUT/.c$w.err" || fail "coordinator: $(cat "$OUT/.c$w.err")"
   kill -TERM "${pids[@]}"
   wait "${pids[@]}" || true
   tps=$(kv tasks_per_second "$OUT/.c$w")
   read -r p50 p99 < <(cat "$OUT"/w"$w".* 2>/dev/null | awk '$1=="claim_p50_ms"{a+=$2;n++} $1=="claim_p99_ms"{if($2>m)m=$2} END{printf "%.1f %d\n", n?a/n:0, m}')
-  echo "| $w | $(printf '%.0f' "$tps") | $(awk -v a="$tps" -v b="$sqlite_tps" 'BEGIN{printf "%.2fx", a/b}') | $p50 | $p99 | $load |"
+  echo "| $w | $slots | $(printf '%.0f' "$tps") | $(awk -v a="$tps" -v b="$sqlite_tps" 'BEGIN{printf "%.2fx", a/b}') | $p50 | $p99 | $load |"
 done
 echo ""
 echo "(claim p50 is the mean of the workers' medians; p99 the worst worker's.)"
+
+# A million planned tasks on PostgreSQL: planning them, a coordinator's start and memory (a
+# process that never held the plan: `fleet_bench resume`), and `gaggle status` latency.
+PLANNED="${MULTI_HOST_PLANNED:-1000000}"
+G="$ROOT/$BUILD/gaggle"
+psql "$PG_ADMIN" -q -c "CREATE DATABASE big" > /dev/null
+url="postgresql://gaggle@127.0.0.1:$PG_PORT/big"
+"$FB" start "$PLANNED" "$url" > "$OUT/.start" || fail "fleet_bench start on PostgreSQL"
+/usr/bin/time -f "%M" -o "$OUT/.resume-rss" "$FB" resume "$PLANNED" "$url" > "$OUT/.resume" \
+  || fail "fleet_bench resume on PostgreSQL"
+for i in 1 2 3 4 5; do
+  /usr/bin/time -f "%e" -a -o "$OUT/.status-times" "$G" status bench --state "$url" > /dev/null \
+    || fail "gaggle status on PostgreSQL"
+done
+status_ms=$(sort -n "$OUT/.status-times" | sed -n 3p | awk '{printf "%.0f", $1 * 1000}')
+echo ""
+echo "## Many hosts: a $PLANNED-task migration on PostgreSQL"
+echo ""
+echo "| plan (upsert) s | coordinator start s | coordinator peak RSS MB | \`gaggle status\` ms (median of 5, whole process) |"
+echo "|---|---|---|---|"
+echo "| $(printf '%.1f' "$(kv upsert_seconds "$OUT/.start")") | $(printf '%.1f' "$(kv start_seconds "$OUT/.resume")") | $(( $(cat "$OUT/.resume-rss") / 1024 )) | $status_ms |"
+echo ""
+echo "(Goals: coordinator memory under 1 GB, status under 100 ms. The coordinator's start loads"
+echo "every task and dispatches the first; its RSS is measured in a process that did not plan.)"

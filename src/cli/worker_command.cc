@@ -112,7 +112,9 @@ void AddWorkerCommand(CLI::App* app, int* exit_code) {
   cmd->add_option("--artifacts", a->artifacts,
                   "Artefact location shared with the coordinator (agent logs); default: gaggle-logs/ here");
   cmd->add_option("--name", a->name, "This worker's name, unique among live workers (default: host:pid)");
-  cmd->add_option("--labels", a->labels, "k=v,k=v recorded for operators (`gaggle workers`)");
+  cmd->add_option("--labels", a->labels,
+                  "k=v,k=v: this worker runs only migrations whose fleet.worker_labels it has all of "
+                  "(and any without); shown by `gaggle workers`");
   cmd->add_option("--slots", a->slots, "Work items at once")->capture_default_str()->check(CLI::Range(1, 1024));
   cmd->add_option("--lease", a->lease, "Seconds a claim lasts without a heartbeat")
       ->capture_default_str()

@@ -136,11 +136,15 @@ Result<std::string> FleetWorker::Perform(const ClaimedWork& item, const TaskReco
   if (!options_.artifacts.empty() && IsDirectory(log.substr(0, log.rfind('/')))) context.agent_log_path = log;
   auto outcome = executor->Execute(task, token, context);
   *ok = outcome.ok();
-  if (outcome.ok()) {
-    Line((outcome->skipped ? "already current: " : "published: ") + Describe(item) + ", " +
-         std::to_string(outcome->rows_out) + " rows");
-  }
-  return EncodeOutcome(outcome);
+  if (!outcome.ok()) return EncodeOutcome(outcome);
+  Line((outcome->skipped ? "already current: " : "published: ") + Describe(item) + ", " +
+       std::to_string(outcome->rows_out) + " rows");
+  if (item.request.kind != WorkKind::kAgentThenValidate) return EncodeOutcome(outcome);
+  const auto begin = std::chrono::steady_clock::now();
+  auto validation = executor->Validate(task, token);
+  if (validation.ok())
+    validation->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  return EncodeAttemptReport(outcome, &validation);
 }
 
 void FleetWorker::Work(const ClaimedWork& item) {
@@ -154,8 +158,8 @@ void FleetWorker::Work(const ClaimedWork& item) {
   auto task = DecodeWorkTask(item.request.payload);
   auto performed = task.ok() ? Perform(item, *task, token.get(), &ok) : Result<std::string>(task.status());
   if (!performed.ok()) {  // no executor, or a damaged item: the coordinator hears the error
-    report = item.request.kind == WorkKind::kAgent ? EncodeOutcome(performed.status())
-                                                   : EncodeValidation(performed.status());
+    report = item.request.kind == WorkKind::kValidate ? EncodeValidation(performed.status())
+                                                      : EncodeOutcome(performed.status());
   } else {
     report = std::move(performed).value();
   }

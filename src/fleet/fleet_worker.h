@@ -37,7 +37,7 @@ namespace gaggle {
 struct FleetWorkerOptions {
   std::string name;    // unique among live workers ("host:pid" by default)
   std::string host;    // for `gaggle workers`
-  std::string labels;  // "k=v,k=v", recorded for operators
+  std::string labels;  // "k=v,k=v" sorted (FormatWorkerLabels): this worker claims only items they cover
   int slots = 2;
   std::chrono::milliseconds lease{30000};
   std::chrono::milliseconds idle_poll{1000};  // the fallback when a NOTIFY is missed

@@ -142,14 +142,19 @@ class QueuedFleetTest : public ::testing::Test {
   std::unique_ptr<PostgresWorkQueue> queue_;
   CountingExecutor executor_;
   std::atomic<bool> stop_{false};
+
+  void RunAndValidateEveryDatasetOnce(bool validate_with_attempt, int64_t items);
 };
 
-TEST_F(QueuedFleetTest, WorkersRunAndValidateEveryDatasetOnce) {
+// 40 datasets on 2 workers; each attempt and each validation runs once, as one work item
+// each (`validate_with_attempt` off) or one for both (on: the worker validates at once).
+void QueuedFleetTest::RunAndValidateEveryDatasetOnce(bool validate_with_attempt, int64_t items) {
   const Plan plan = MakePlan(40);
   ASSERT_TRUE(store_->UpsertRun(plan, "spec.yaml", 8, "test").ok());
   std::thread w1 = StartWorker("w1", 3), w2 = StartWorker("w2", 3);
   QueuedTaskExecutorOptions qo;
   qo.spec_hash = "spec1";
+  qo.validate_with_attempt = validate_with_attempt;
   QueuedTaskExecutor remote(queue_.get(), qo);
   FleetRunner runner(store_.get(), &remote, RunnerOptions());
   auto summary = runner.Run("m1", GraphOf(plan));
@@ -172,8 +177,12 @@ TEST_F(QueuedFleetTest, WorkersRunAndValidateEveryDatasetOnce) {
   auto workers = queue_->ListWorkers();
   ASSERT_TRUE(workers.ok());
   for (const WorkerInfo& w : *workers) finished += w.finished;
-  EXPECT_EQ(finished, 80);
+  EXPECT_EQ(finished, items);
 }
+
+TEST_F(QueuedFleetTest, WorkersRunAndValidateEveryDatasetOnce) { RunAndValidateEveryDatasetOnce(false, 80); }
+
+TEST_F(QueuedFleetTest, AWorkerValidatesRightAfterItsAttemptInOneItem) { RunAndValidateEveryDatasetOnce(true, 40); }
 
 TEST_F(QueuedFleetTest, AClaimOfADeadWorkerReturnsWithoutSpendingARetry) {
   const Plan plan = MakePlan(3);

@@ -16,8 +16,10 @@ QueuedTaskExecutor::~QueuedTaskExecutor() {
   {
     MutexLock lock(&mu_);
     stop_ = true;
+    for (Waiter* w : pending_) w->cv.Signal();
+    for (auto& [id, w] : waiting_) w->cv.Signal();
   }
-  cv_.SignalAll();
+  poller_cv_.Signal();
   poller_.join();
 }
 
@@ -27,20 +29,20 @@ void QueuedTaskExecutor::Event(const std::string& event, const std::string& deta
 
 Result<FinishedWork> QueuedTaskExecutor::RunRemote(WorkKind kind, const TaskRecord& task, CancellationToken* token) {
   Waiter waiter;
-  waiter.request = {task.migration,     task.dataset_id,    kind,
-                    options_.spec_hash, WorkIdentity(task), EncodeWorkTask(task)};
+  waiter.request = {task.migration,       task.dataset_id,       kind, options_.spec_hash, WorkIdentity(task),
+                    EncodeWorkTask(task), options_.worker_labels};
   Status stopped;
   int64_t id = 0;
   {
     MutexLock lock(&mu_);
     pending_.push_back(&waiter);
-    cv_.SignalAll();  // the poller queues it at its next round
+    poller_cv_.Signal();  // the poller queues it at its next round
     while (!waiter.done && waiter.error.ok()) {
       stopped = token->Check(std::string(WorkKindName(kind)) + " work on dataset '" + task.dataset_id + "'");
       if (!stopped.ok() || stop_) break;
-      cv_.WaitFor(&mu_, std::chrono::milliseconds(50));
+      waiter.cv.WaitFor(&mu_, std::chrono::milliseconds(50));  // the token's deadline is checked each round
     }
-    while (waiter.in_flight) cv_.Wait(&mu_);  // the poller writes into it until it is queued
+    while (waiter.in_flight) waiter.cv.Wait(&mu_);  // the poller writes into it until it is queued
     if (waiter.id == 0) pending_.erase(std::remove(pending_.begin(), pending_.end(), &waiter), pending_.end());
     waiting_.erase(waiter.id);
     if (waiter.done) return std::move(waiter.work);
@@ -81,19 +83,42 @@ bool QueuedTaskExecutor::EnqueuePending() {
     } else {
       batch[k]->error = ids.status();
     }
+    batch[k]->cv.Signal();
   }
-  cv_.SignalAll();
   return true;
+}
+
+std::string QueuedTaskExecutor::AttemptKey(const TaskRecord& task) {
+  return task.migration + '\n' + task.dataset_id + '\n' + WorkIdentity(task) + '\n' + std::to_string(task.attempts);
 }
 
 Result<TaskOutcome> QueuedTaskExecutor::Execute(const TaskRecord& task, CancellationToken* token,
                                                 const TaskContext& context) {
   (void)context;  // progress and agent logs stay on the worker's host
-  GAGGLE_ASSIGN_OR_RETURN(FinishedWork done, RunRemote(WorkKind::kAgent, task, token));
-  return DecodeOutcome(done.result);
+  const WorkKind kind = options_.validate_with_attempt ? WorkKind::kAgentThenValidate : WorkKind::kAgent;
+  {
+    MutexLock lock(&mu_);
+    validations_.erase(AttemptKey(task));
+  }
+  GAGGLE_ASSIGN_OR_RETURN(FinishedWork done, RunRemote(kind, task, token));
+  auto [outcome, validation] = SplitAttemptReport(done.result);
+  if (validation) {
+    MutexLock lock(&mu_);
+    validations_[AttemptKey(task)] = std::move(*validation);
+  }
+  return DecodeOutcome(outcome);
 }
 
 Result<TaskValidation> QueuedTaskExecutor::Validate(const TaskRecord& task, CancellationToken* token) {
+  {
+    MutexLock lock(&mu_);
+    auto made = validations_.find(AttemptKey(task));
+    if (made != validations_.end()) {
+      std::string text = std::move(made->second);
+      validations_.erase(made);
+      return DecodeValidation(text);
+    }
+  }
   GAGGLE_ASSIGN_OR_RETURN(FinishedWork done, RunRemote(WorkKind::kValidate, task, token));
   return DecodeValidation(done.result);
 }
@@ -103,7 +128,7 @@ void QueuedTaskExecutor::PollLoop() {
   for (;;) {
     {
       MutexLock lock(&mu_);
-      if (waiting_.empty() && pending_.empty() && !stop_) cv_.WaitFor(&mu_, options_.reap_interval);
+      if (waiting_.empty() && pending_.empty() && !stop_) poller_cv_.WaitFor(&mu_, options_.reap_interval);
       if (stop_) return;
     }
     EnqueuePending();
@@ -125,10 +150,10 @@ void QueuedTaskExecutor::PollLoop() {
         if (it == waiting_.end()) continue;  // its caller gave up after we asked
         it->second->done = true;
         it->second->work = std::move(f);
+        it->second->cv.Signal();  // only its caller wakes
       }
-      if (!finished->empty()) cv_.SignalAll();
     }
-    if (!stop_ && pending_.empty()) cv_.WaitFor(&mu_, options_.poll_interval);
+    if (!stop_ && pending_.empty()) poller_cv_.WaitFor(&mu_, options_.poll_interval);
   }
 }
 

@@ -33,6 +33,12 @@ struct QueuedTaskExecutorOptions {
   Clock* clock = Clock::System();
   std::chrono::milliseconds poll_interval{5};
   std::chrono::milliseconds reap_interval{1000};
+  // The fleet validates each successful attempt (FleetRunOptions::validate): a worker
+  // then validates right after the attempt, in the same work item, and Validate returns
+  // that result without a second round through the queue.
+  bool validate_with_attempt = true;
+  // The worker labels every item needs ("k=v,k=v", store/work_queue.h; "" = any worker).
+  std::string worker_labels;
   // Told about each lease the reaper returned ("dataset (worker)") and each queue error.
   std::function<void(const std::string& event, const std::string& detail)> on_event;
 };
@@ -55,7 +61,10 @@ class QueuedTaskExecutor final : public TaskExecutor {
     bool in_flight = false;  // the poller is queueing it (outside mu_): the waiter must stay
     bool done = false;
     FinishedWork work;
+    CondVar cv;  // its caller waits here, so a result wakes one thread, not every caller
   };
+  // The key of an attempt's validation that a worker made with it.
+  static std::string AttemptKey(const TaskRecord& task);
   // Queues the work and waits for its result (the report text), or the token.
   Result<FinishedWork> RunRemote(WorkKind kind, const TaskRecord& task, CancellationToken* token) EXCLUDES(mu_);
   void PollLoop() EXCLUDES(mu_);
@@ -68,9 +77,11 @@ class QueuedTaskExecutor final : public TaskExecutor {
   WorkQueue* const queue_;
   const QueuedTaskExecutorOptions options_;
   Mutex mu_;
-  CondVar cv_;
+  CondVar poller_cv_;                             // new requests, or stop
   std::vector<Waiter*> pending_ GUARDED_BY(mu_);  // not queued yet
   std::map<int64_t, Waiter*> waiting_ GUARDED_BY(mu_);
+  // Validations workers made with their attempts, until Validate asks (AttemptKey).
+  std::map<std::string, std::string> validations_ GUARDED_BY(mu_);
   bool stop_ GUARDED_BY(mu_) = false;
   std::thread poller_;
 };

@@ -43,17 +43,23 @@ Status RunSession::WaitForLease() {
   }
 }
 
+// Tasks go straight into their slots as the store streams them (a million tasks held
+// twice, as records and as slots, was most of a coordinator's memory).
 Status RunSession::LoadTasks() {
-  GAGGLE_ASSIGN_OR_RETURN(std::vector<TaskRecord> tasks, store_->LoadTasks(migration_));
-  std::sort(tasks.begin(), tasks.end(), [](const TaskRecord& a, const TaskRecord& b) { return a.ordinal < b.ordinal; });
   slots_.clear();
-  slots_.resize(tasks.size());
+  GAGGLE_ASSIGN_OR_RETURN(std::vector<StageCounts> counts, store_->CountTasks(migration_));
+  int64_t total = 0;
+  for (const StageCounts& c : counts) total += c.total();
+  slots_.reserve(static_cast<size_t>(total));
+  GAGGLE_RETURN_IF_ERROR(store_->ScanTasks(migration_, [&](TaskRecord&& t) {
+    slots_.emplace_back();
+    slots_.back().rec = std::move(t);
+  }));
+  auto by_ordinal = [](const Slot& a, const Slot& b) { return a.rec.ordinal < b.rec.ordinal; };
+  if (!std::is_sorted(slots_.begin(), slots_.end(), by_ordinal)) std::sort(slots_.begin(), slots_.end(), by_ordinal);
   bytes_left_ = 0;
   std::map<int, int> stages;
-  for (uint32_t i = 0; i < tasks.size(); ++i) {
-    stages[tasks[i].stage] = 0;
-    slots_[i].rec = std::move(tasks[i]);
-  }
+  for (const Slot& s : slots_) stages[s.rec.stage] = 0;
   stage_numbers_.clear();
   for (auto& [stage, unused] : stages) stage_numbers_.push_back(stage);
   by_stage_.assign(stage_numbers_.size(), {});

@@ -34,6 +34,7 @@ struct TaskValidation {
   bool source_changed = false;
   std::string summary;  // the failed checks ("checksum, row_count"), "" when passed
   std::string report;   // ValidationResult JSON (compact), "" when not computed
+  double seconds = 0;   // how long it took where it ran, when that was not the caller (0: unknown)
 };
 
 struct TaskContext {

@@ -102,8 +102,11 @@ Result<TaskOutcome> DecodeOutcome(const std::string& text) {
 std::string EncodeValidation(const Result<TaskValidation>& r) {
   if (!r.ok()) return Dump(ErrorJson(r.status()));
   const TaskValidation& v = *r;
-  return Dump(
-      {{"passed", v.passed}, {"source_changed", v.source_changed}, {"summary", v.summary}, {"report", v.report}});
+  return Dump({{"passed", v.passed},
+               {"source_changed", v.source_changed},
+               {"summary", v.summary},
+               {"report", v.report},
+               {"seconds", v.seconds}});
 }
 
 Result<TaskValidation> DecodeValidation(const std::string& text) {
@@ -115,10 +118,23 @@ Result<TaskValidation> DecodeValidation(const std::string& text) {
     v.source_changed = j.at("source_changed").get<bool>();
     v.summary = j.at("summary").get<std::string>();
     v.report = j.at("report").get<std::string>();
+    v.seconds = j.value("seconds", 0.0);  // absent in reports of earlier versions
     return v;
   } catch (const json::exception& e) {
     return Status::Corruption(std::string("a validation's report in the work queue: ") + e.what());
   }
+}
+
+std::string EncodeAttemptReport(const Result<TaskOutcome>& outcome, const Result<TaskValidation>* validation) {
+  std::string text = EncodeOutcome(outcome);
+  if (validation != nullptr) text += "\n" + EncodeValidation(*validation);  // compact JSON has no raw newline
+  return text;
+}
+
+std::pair<std::string, std::optional<std::string>> SplitAttemptReport(const std::string& text) {
+  const size_t nl = text.find('\n');
+  if (nl == std::string::npos) return {text, std::nullopt};
+  return {text.substr(0, nl), text.substr(nl + 1)};
 }
 
 }  // namespace gaggle

@@ -6,7 +6,9 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <utility>
 
 #include "common/status.h"
 #include "fleet/task_executor.h"
@@ -23,5 +25,9 @@ std::string EncodeOutcome(const Result<TaskOutcome>& outcome);
 Result<TaskOutcome> DecodeOutcome(const std::string& text);
 std::string EncodeValidation(const Result<TaskValidation>& validation);
 Result<TaskValidation> DecodeValidation(const std::string& text);
+// The report of an agent+validate item: the attempt's outcome, then, when the worker
+// validated after a success, the validation on a second line.
+std::string EncodeAttemptReport(const Result<TaskOutcome>& outcome, const Result<TaskValidation>* validation);
+std::pair<std::string, std::optional<std::string>> SplitAttemptReport(const std::string& text);
 
 }  // namespace gaggle

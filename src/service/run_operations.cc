@@ -123,6 +123,7 @@ Status WireWorkers(const ServiceContext& ctx, const StartRunRequest& request, co
   QueuedTaskExecutorOptions qo;
   qo.spec_hash = spec.hash;
   qo.clock = ctx.clock;
+  qo.worker_labels = FormatWorkerLabels(spec.fleet.worker_labels);
   RunLog* log = w->log.get();
   qo.on_event = [log](const std::string& event, const std::string& detail) {
     log->Run("warn", event, {{"detail", detail}});

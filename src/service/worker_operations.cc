@@ -100,9 +100,12 @@ Result<WorkerOutcome> RunWorker(const ServiceContext& ctx, const WorkerRequest& 
                                    "' is not shared: `gaggle worker` needs a PostgreSQL state "
                                    "(--state postgres://...); a SQLite state runs its agents in `gaggle run`");
   }
-  FleetWorker worker(ctx.work_queue, WorkerOptions(ctx, request));
+  GAGGLE_ASSIGN_OR_RETURN(auto labels, ParseWorkerLabels(request.labels));
+  FleetWorkerOptions options = WorkerOptions(ctx, request);
+  options.labels = FormatWorkerLabels(labels);  // sorted: what claims match against
+  FleetWorker worker(ctx.work_queue, options);
   GAGGLE_ASSIGN_OR_RETURN(FleetWorkerSummary summary, worker.Run(request.stop));
-  return WorkerOutcome{WorkerOptions(ctx, request).name, summary};
+  return WorkerOutcome{options.name, summary};
 }
 
 nlohmann::json WorkerOutcome::ToJson() const {

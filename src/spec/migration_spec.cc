@@ -388,11 +388,13 @@ class SpecParser {
 
   void ParseFleet(const YAML::Node& node, const std::string& path) {
     FleetSpec& f = spec_->fleet;
-    r_.ForEachEntry(node, path, {"concurrency", "timeout", "retries"},
+    r_.ForEachEntry(node, path, {"concurrency", "timeout", "retries", "worker_labels"},
                     [&](const std::string& key, const YAML::Node&, const YAML::Node& v) {
                       std::string p = path + "." + key;
                       if (key == "concurrency") {
                         if (auto i = r_.Int(v, p, 1, 100000)) f.concurrency = static_cast<int>(*i);
+                      } else if (key == "worker_labels") {
+                        ParseWorkerLabels(v, p);
                       } else if (key == "timeout") {
                         if (auto d = r_.Duration(v, p)) {
                           if (d->count() == 0) {
@@ -405,6 +407,23 @@ class SpecParser {
                         ParseRetries(v, p);
                       }
                     });
+  }
+
+  // Keys and values are written "k=v,k=v" on workers: neither may hold ',' or '='.
+  void ParseWorkerLabels(const YAML::Node& node, const std::string& path) {
+    r_.ForEachEntry(node, path, {}, [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& v) {
+      const std::string p = path + "." + key;
+      auto value = r_.String(v, p, false);
+      if (!value) return;
+      for (const std::string* s : {&key, static_cast<const std::string*>(&*value)}) {
+        if (s->empty() || s->find_first_of(",= ") != std::string::npos) {
+          r_.Problem(s == &key ? key_node : v, p,
+                     "a worker label's key and value are non-empty, without ',', '=' or spaces");
+          return;
+        }
+      }
+      spec_->fleet.worker_labels[key] = *value;
+    });
   }
 
   void ParseRetries(const YAML::Node& node, const std::string& path) {

@@ -104,6 +104,9 @@ struct RetrySpec {
 
 struct FleetSpec {
   int concurrency = 4;
+  // Many hosts: only workers whose labels include all of these run the migration's agents
+  // (`gaggle worker --labels k=v,...`). Empty: any worker.
+  std::map<std::string, std::string> worker_labels;
   std::chrono::milliseconds timeout{30 * 60 * 1000};  // per task
   RetrySpec retries;
 };

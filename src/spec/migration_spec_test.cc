@@ -175,6 +175,18 @@ TEST(MigrationSpec, DeadLetterMinCountIsParsedAndLeavesOlderHashesAlone) {
   EXPECT_NE(ErrorOf(base + "dead_letter: {min_count: -1}\n").find("dead_letter.min_count"), std::string::npos);
 }
 
+TEST(MigrationSpec, WorkerLabelsAreParsedAndLeaveOlderHashesAlone) {
+  const std::string base = "name: m\nversion: 1\nagent: {builtin: transform}\n";
+  MigrationSpec plain = MustParse(base + "fleet: {concurrency: 4}\n");
+  MigrationSpec empty = MustParse(base + "fleet: {concurrency: 4, worker_labels: {}}\n");
+  MigrationSpec eu = MustParse(base + "fleet: {concurrency: 4, worker_labels: {region: eu, tier: gold}}\n");
+  EXPECT_EQ(eu.fleet.worker_labels, (std::map<std::string, std::string>{{"region", "eu"}, {"tier", "gold"}}));
+  EXPECT_EQ(plain.hash, empty.hash);
+  EXPECT_NE(plain.hash, eu.hash);
+  EXPECT_NE(ErrorOf(base + "fleet: {worker_labels: {region: \"e,u\"}}\n").find("fleet.worker_labels.region"),
+            std::string::npos);
+}
+
 TEST(MigrationSpec, UnknownKeysSuggestTheLikelyOne) {
   std::string e = ErrorOf("name: m\nversion: 1\ntranform: {}\ntarget: {formt: csv}\n");
   EXPECT_THAT(e, HasSubstr("events.yaml:3:1: unknown key 'tranform' (did you mean 'transform'?)"));

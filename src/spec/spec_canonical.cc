@@ -95,15 +95,18 @@ Json SelectJson(const SelectSpec& sel) {
 Json FleetJson(const FleetSpec& fleet) {
   const RetrySpec& r = fleet.retries;
   static const char* kJitter[] = {"none", "full", "equal", "fraction"};
-  return {{"concurrency", fleet.concurrency},
-          {"timeout", Duration(fleet.timeout)},
-          {"retries",
-           {{"max", r.max},
-            {"initial", Duration(r.initial)},
-            {"factor", r.factor},
-            {"max_delay", Duration(r.max_delay)},
-            {"jitter", kJitter[static_cast<int>(r.jitter)]},
-            {"jitter_fraction", r.jitter_fraction}}}};
+  Json j = {{"concurrency", fleet.concurrency},
+            {"timeout", Duration(fleet.timeout)},
+            {"retries",
+             {{"max", r.max},
+              {"initial", Duration(r.initial)},
+              {"factor", r.factor},
+              {"max_delay", Duration(r.max_delay)},
+              {"jitter", kJitter[static_cast<int>(r.jitter)]},
+              {"jitter_fraction", r.jitter_fraction}}}};
+  // Only when set, so the hash of every spec without it stays what it was.
+  if (!fleet.worker_labels.empty()) j["worker_labels"] = fleet.worker_labels;
+  return j;
 }
 
 Json GatesJson(const GatesSpec& g) {

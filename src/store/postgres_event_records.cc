@@ -153,20 +153,25 @@ Result<std::vector<EventChainHead>> PostgresRecords::ListEventChainHeads() {
 
 // ---------------------------------------------------------------- appending
 
-Result<int64_t> PostgresRecords::AppendEvent(const Event& given) {
-  // The chain's head: read (and locked: appends to one migration serialize on its row)
-  // once per transaction, then kept here and written before the commit.
-  auto head = chain_heads_.find(given.migration);
+Result<PostgresRecords::ChainHead*> PostgresRecords::Head(const std::string& migration) {
+  // Read (and locked: appends to one migration serialize on its row) once per
+  // transaction, then kept here and written before the commit.
+  auto head = chain_heads_.find(migration);
   if (head == chain_heads_.end()) {
     GAGGLE_ASSIGN_OR_RETURN(
         pqxx::result rows,
-        Q("SELECT head_seq, head_hash FROM event_chains WHERE migration = $1 FOR UPDATE", given.migration));
+        Q("SELECT head_seq, head_hash FROM event_chains WHERE migration = $1 FOR UPDATE", migration));
     ChainHead h;
     if (!rows.empty()) h = ChainHead{Int(rows[0][0]), Text(rows[0][1]), false};
-    head = chain_heads_.emplace(given.migration, std::move(h)).first;
+    head = chain_heads_.emplace(migration, std::move(h)).first;
   }
+  return &head->second;
+}
+
+Result<int64_t> PostgresRecords::AppendEvent(const Event& given) {
+  GAGGLE_ASSIGN_OR_RETURN(ChainHead * head, Head(given.migration));
   Event e = given;
-  e.prev_hash = head->second.hash;
+  e.prev_hash = head->hash;
   e.hash = EventHash(e.prev_hash, e);
   GAGGLE_ASSIGN_OR_RETURN(
       pqxx::result rows,
@@ -174,8 +179,63 @@ Result<int64_t> PostgresRecords::AppendEvent(const Event& given) {
         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING seq",
         e.time, e.actor, e.migration, e.dataset, e.from_state, e.to_state, e.detail, e.prev_hash, e.hash));
   const int64_t seq = Int(rows[0][0]);
-  head->second = ChainHead{seq, std::move(e.hash), true};
+  *head = ChainHead{seq, std::move(e.hash), true};
   return seq;
+}
+
+// The events are chained here, in order, and inserted by one statement whose rows take
+// their seqs in that order (ORDER BY n); each chain's head becomes its last event.
+Status PostgresRecords::AppendEvents(const std::vector<Event>& events) {
+  if (events.size() <= 1) return events.empty() ? Status::OK() : AppendEvent(events[0]).status();
+  std::vector<std::vector<std::string>> cols(9);
+  std::unordered_map<std::string, size_t> last;  // migration -> index of its last event
+  for (size_t i = 0; i < events.size(); ++i) {
+    Event e = events[i];
+    GAGGLE_ASSIGN_OR_RETURN(ChainHead * head, Head(e.migration));
+    e.prev_hash = head->hash;
+    e.hash = EventHash(e.prev_hash, e);
+    head->hash = e.hash;
+    last[e.migration] = i;
+    for (auto [k, v] : {std::pair<size_t, std::string*>{0, &e.time},
+                        {1, &e.actor},
+                        {2, &e.migration},
+                        {3, &e.dataset},
+                        {4, &e.from_state},
+                        {5, &e.to_state},
+                        {6, &e.detail},
+                        {7, &e.prev_hash},
+                        {8, &e.hash}}) {
+      cols[k].push_back(std::move(*v));
+    }
+  }
+  Params p;
+  for (const auto& c : cols) p.push_back(postgres_records::TextArray(c));
+  GAGGLE_ASSIGN_OR_RETURN(
+      pqxx::result rows,
+      Exec("INSERT INTO events (time, actor, migration, dataset, from_state, to_state, detail, prev_hash, hash) "
+           "SELECT t, a, m, d, f, s, x, p, h FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], "
+           "$6::text[], $7::text[], $8::text[], $9::text[]) WITH ORDINALITY AS e(t, a, m, d, f, s, x, p, h, n) "
+           "ORDER BY n RETURNING seq, hash",
+           p));
+  // Seqs come from a sequence that other writers share, so they need not be consecutive;
+  // each event is found by its hash. They must rise in the batch's order, or the chain
+  // would read out of order: the transaction is refused then.
+  std::unordered_map<std::string, int64_t> seq_of;
+  for (const pqxx::row& r : rows) seq_of[Text(r[1])] = Int(r[0]);
+  int64_t prev = 0;
+  for (const std::string& h : cols[8]) {
+    auto it = seq_of.find(h);
+    if (it == seq_of.end() || it->second <= prev) {
+      return Status::Internal(StateName() + ": a batch of events did not take its seqs in order");
+    }
+    prev = it->second;
+  }
+  for (const auto& [migration, i] : last) {
+    ChainHead* head = &chain_heads_[migration];
+    head->seq = seq_of[cols[8][i]];
+    head->dirty = true;
+  }
+  return Status::OK();
 }
 
 Status PostgresRecords::FlushChainHeads() {

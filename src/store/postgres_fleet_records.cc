@@ -1,6 +1,7 @@
 // PostgresRecords: the fleet — run records and task records. The task statements are the
 // hot path (one transaction per task transition): each is one prepared statement.
 #include <algorithm>
+#include <map>
 #include <pqxx/pqxx>
 #include <set>
 #include <tuple>
@@ -153,10 +154,28 @@ Result<std::optional<TaskRecord>> PostgresRecords::FindTask(const std::string& m
 }
 
 Result<std::vector<TaskRecord>> PostgresRecords::LoadTasks(const std::string& migration) {
-  GAGGLE_ASSIGN_OR_RETURN(
-      pqxx::result rows,
-      Q(std::string("SELECT ") + kTaskColumns + " FROM tasks WHERE migration = $1 ORDER BY stage, ordinal", migration));
-  return ReadTasks(rows, StateName());
+  std::vector<TaskRecord> out;
+  GAGGLE_RETURN_IF_ERROR(ScanTasks(migration, [&](TaskRecord&& t) { out.push_back(std::move(t)); }));
+  return out;
+}
+
+// Through a cursor, a batch at a time: a million tasks as one result would hold every
+// row's text in libpq's memory beside the records made from it.
+Status PostgresRecords::ScanTasks(const std::string& migration, const std::function<void(TaskRecord&& task)>& fn) {
+  if (tx_ == nullptr) return Status::Internal(StateName() + ": reading tasks outside a transaction");
+  Status bad;
+  GAGGLE_RETURN_IF_ERROR(Scan(std::string("SELECT ") + kTaskColumns +
+                                  " FROM tasks WHERE migration = " + tx_->quote(migration) + " ORDER BY stage, ordinal",
+                              [&](const pqxx::row& r) {
+                                auto t = ReadTask(r, StateName());
+                                if (!t.ok()) {
+                                  bad = t.status();
+                                  return false;
+                                }
+                                fn(std::move(t).value());
+                                return true;
+                              }));
+  return bad;
 }
 
 Status PostgresRecords::QueryTasksInState(const TaskQuery& query, const TaskState* state,
@@ -211,10 +230,11 @@ Result<std::vector<TaskRecord>> PostgresRecords::QueryTasks(const TaskQuery& que
   return out;
 }
 
+// From the counts the tasks' triggers keep (schema version 4), not a scan of the tasks.
 Result<std::vector<TaskStateCount>> PostgresRecords::CountTaskStates(const std::string& migration) {
   GAGGLE_ASSIGN_OR_RETURN(pqxx::result rows,
-                          Q("SELECT stage, state, COUNT(*), SUM(size_bytes), SUM(rows_in), SUM(rows_out), "
-                            "SUM(dead_lettered), SUM(filtered) FROM tasks WHERE migration = $1 GROUP BY state, stage",
+                          Q("SELECT stage, state, tasks, size_bytes, rows_in, rows_out, dead_lettered, filtered "
+                            "FROM task_counts WHERE migration = $1 AND tasks <> 0 ORDER BY stage, state",
                             migration));
   std::vector<TaskStateCount> out;
   for (const pqxx::row& q : rows) {
@@ -241,6 +261,42 @@ Result<bool> PostgresRecords::InsertTask(const TaskRecord& t) {
   return !rows.empty();
 }
 
+// One statement for the batch, as UpdateTasks: each column as a text array, cast back.
+Result<std::vector<bool>> PostgresRecords::InsertTasks(const std::vector<TaskRecord>& tasks) {
+  if (tasks.empty()) return std::vector<bool>{};
+  constexpr int kTextColumns[] = {0, 1, 6, 7, 8, 10, 13, 15, 16, 17};  // the rest are BIGINT
+  std::vector<std::vector<std::string>> cols(25);
+  for (const TaskRecord& t : tasks) {
+    Params p = {t.migration,       t.dataset_id, Param(t.ordinal), Param(t.stage), Param(t.wave),
+                Param(t.priority), t.source_uri, t.source_format,  t.target_uri,   Param(t.size_bytes)};
+    AppendProgress(t, &p);
+    for (size_t k = 0; k < p.size(); ++k) cols[k].push_back(std::move(p[k]));
+  }
+  Params arrays;
+  std::string unnest, select;
+  for (size_t k = 0; k < cols.size(); ++k) {
+    arrays.push_back(postgres_records::TextArray(cols[k]));
+    const std::string n = std::to_string(k + 1);
+    unnest += (k ? ", $" : "$") + n + "::text[]";
+    const bool text =
+        std::find(std::begin(kTextColumns), std::end(kTextColumns), static_cast<int>(k)) != std::end(kTextColumns);
+    select += (k ? ", c" : "c") + n + (text ? "" : "::bigint");
+  }
+  std::string names;
+  for (size_t k = 0; k < cols.size(); ++k) names += (k ? ", c" : "c") + std::to_string(k + 1);
+  GAGGLE_ASSIGN_OR_RETURN(pqxx::result rows,
+                          Exec(std::string("INSERT INTO tasks (") + kTaskColumns + ") SELECT " + select +
+                                   " FROM unnest(" + unnest + ") WITH ORDINALITY AS u(" + names +
+                                   ", n) ORDER BY n ON CONFLICT (migration, dataset_id) DO NOTHING "
+                                   "RETURNING migration, dataset_id",
+                               arrays));
+  std::map<std::pair<std::string, std::string>, size_t> first;
+  for (size_t i = 0; i < tasks.size(); ++i) first.emplace(std::make_pair(tasks[i].migration, tasks[i].dataset_id), i);
+  std::vector<bool> inserted(tasks.size(), false);
+  for (const pqxx::row& row : rows) inserted[first.at({Text(row[0]), Text(row[1])})] = true;
+  return inserted;
+}
+
 Status PostgresRecords::RefreshTaskPlan(const TaskRecord& t) {
   // An unchanged plan writes nothing.
   return Q("UPDATE tasks SET ordinal = $3, stage = $4, wave = $5, priority = $6, source_uri = $7, "
@@ -264,6 +320,45 @@ Result<bool> PostgresRecords::UpdateTask(const TaskRecord& r, TaskState expected
            "WHERE migration = $1 AND dataset_id = $2 AND state = $18 RETURNING 1",
            p));
   return !rows.empty();
+}
+
+// One statement for the batch: the progress columns travel as text arrays, one element
+// per task, and each row is cast back to its column's type.
+Result<std::vector<bool>> PostgresRecords::UpdateTasks(const std::vector<std::pair<TaskRecord, TaskState>>& updates) {
+  if (updates.size() <= 1) {
+    if (updates.empty()) return std::vector<bool>{};
+    GAGGLE_ASSIGN_OR_RETURN(bool moved, UpdateTask(updates[0].first, updates[0].second));
+    return std::vector<bool>{moved};
+  }
+  // An UPDATE ... FROM writes a row once even when two batch rows name it: refused.
+  std::map<std::pair<std::string, std::string>, size_t> index;
+  for (size_t i = 0; i < updates.size(); ++i) index[{updates[i].first.migration, updates[i].first.dataset_id}] = i;
+  if (index.size() != updates.size()) {
+    return Status::InvalidArgument(StateName() + ": a batch of task updates names one task twice");
+  }
+  std::vector<std::vector<std::string>> cols(18);
+  for (const auto& [r, expected] : updates) {
+    Params p = {r.migration, r.dataset_id};
+    AppendProgress(r, &p);
+    p.push_back(TaskStateName(expected));
+    for (size_t k = 0; k < p.size(); ++k) cols[k].push_back(std::move(p[k]));
+  }
+  Params arrays;
+  for (const auto& c : cols) arrays.push_back(postgres_records::TextArray(c));
+  GAGGLE_ASSIGN_OR_RETURN(
+      pqxx::result rows,
+      Exec("UPDATE tasks t SET state = u.s, attempts = u.a::bigint, next_attempt_ms = u.na::bigint, runner = u.r, "
+           "lease_expires_ms = u.le::bigint, started_at = u.st, finished_at = u.fi, last_error = u.er, "
+           "skipped = u.sk::bigint, rows_in = u.ri::bigint, rows_out = u.ro::bigint, dead_lettered = u.dl::bigint, "
+           "filtered = u.fl::bigint, bytes_out = u.bo::bigint, duration_ms = u.du::bigint "
+           "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], "
+           "$8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], "
+           "$16::text[], $17::text[], $18::text[]) AS u(m, d, s, a, na, r, le, st, fi, er, sk, ri, ro, dl, fl, bo, du, "
+           "ex) WHERE t.migration = u.m AND t.dataset_id = u.d AND t.state = u.ex RETURNING t.migration, t.dataset_id",
+           arrays));
+  std::vector<bool> moved(updates.size(), false);
+  for (const pqxx::row& row : rows) moved[index.at({Text(row[0]), Text(row[1])})] = true;
+  return moved;
 }
 
 }  // namespace gaggle

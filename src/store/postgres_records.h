@@ -67,6 +67,7 @@ class PostgresRecords final : public StoreTransaction {
   Result<std::vector<MigrationRun>> ListRuns() override;
   Result<std::optional<TaskRecord>> FindTask(const std::string& migration, const std::string& dataset) override;
   Result<std::vector<TaskRecord>> LoadTasks(const std::string& migration) override;
+  Status ScanTasks(const std::string& migration, const std::function<void(TaskRecord&& task)>& fn) override;
   Result<std::vector<TaskRecord>> QueryTasks(const TaskQuery& query) override;
   Result<std::vector<TaskStateCount>> CountTaskStates(const std::string& migration) override;
   Result<std::optional<ValidationRecord>> LatestValidation(const std::string& migration,
@@ -88,10 +89,13 @@ class PostgresRecords final : public StoreTransaction {
   Result<bool> PointDataset(const std::string& id, const DatasetLocation& location) override;
   Result<bool> InsertPlan(const Plan& plan, const std::string& created_at) override;
   Result<int64_t> AppendEvent(const Event& event) override;
+  Status AppendEvents(const std::vector<Event>& events) override;
   Status PutRun(const MigrationRun& run) override;
   Result<bool> InsertTask(const TaskRecord& task) override;
+  Result<std::vector<bool>> InsertTasks(const std::vector<TaskRecord>& tasks) override;
   Status RefreshTaskPlan(const TaskRecord& task) override;
   Result<bool> UpdateTask(const TaskRecord& task, TaskState expected) override;
+  Result<std::vector<bool>> UpdateTasks(const std::vector<std::pair<TaskRecord, TaskState>>& updates) override;
   Status AppendValidation(const ValidationRecord& record) override;
   Status AppendApproval(const StageApproval& approval) override;
   Result<int64_t> AppendVerification(const VerificationRecord& record) override;
@@ -123,6 +127,8 @@ class PostgresRecords final : public StoreTransaction {
   // it returns false.
   Status Scan(const std::string& sql, const std::function<bool(const pqxx::row& row)>& fn);
   Status FlushChainHeads();
+  // The head of `migration`'s chain, read (FOR UPDATE) once per transaction.
+  Result<ChainHead*> Head(const std::string& migration);
   Status LoadImportIds(CatalogChangeSet* set);
   Status WriteQueries(int64_t key, const Entity& entity);
   Status QueryTasksInState(const TaskQuery& query, const TaskState* state, std::vector<TaskRecord>* out);
@@ -152,6 +158,30 @@ inline std::string OneLine(const char* what) {
 // A column as text / as an integer (columns are NOT NULL unless the caller checks).
 inline std::string Text(const pqxx::field& f) { return std::string(f.c_str(), f.size()); }
 inline int64_t Int(const pqxx::field& f) { return f.is_null() ? 0 : f.as<int64_t>(); }
+
+// An array parameter's text, for statements that take a whole batch in one round trip
+// (`unnest($1::text[], ...)`): {"a","b"}, every element quoted with quotes and
+// backslashes escaped, so no value reads as NULL or splits.
+inline std::string TextArray(const std::vector<std::string>& values) {
+  std::string s = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i) s += ',';
+    s += '"';
+    for (char c : values[i]) {
+      if (c == '"' || c == '\\') s += '\\';
+      s += c;
+    }
+    s += '"';
+  }
+  return s + "}";
+}
+
+// {1,2,3}: a bigint[] parameter.
+inline std::string IdArray(const std::vector<int64_t>& ids) {
+  std::string s = "{";
+  for (size_t i = 0; i < ids.size(); ++i) s += (i ? "," : "") + std::to_string(ids[i]);
+  return s + "}";
+}
 
 }  // namespace postgres_records
 }  // namespace gaggle

@@ -3,11 +3,11 @@
 // store do not both create it), and recorded in `schema_version` (version, applied_at,
 // description), as in the SQLite store. Version 1 holds the records of SQLite schema 8
 // (catalog, plans, the chained event log, runs and tasks, gate records, verifications,
-// cut-overs with their 'collecting' state); version 3 the control plane's (API tokens and
-// approval links, store/postgres_control_store.h). Text columns that are ordered or compared use COLLATE "C",
-// so ids order by their bytes whatever the database's collation. Never edit a released
-// migration; append a new one.
-// Thread-safety: the caller owns the connection.
+// cut-overs with their 'collecting' state); version 2 the work queue; version 3 the
+// control plane's (API tokens and approval links, store/postgres_control_store.h);
+// version 4 the task counts that triggers keep; version 5 work items' worker labels. Text columns that are ordered or
+// compared use COLLATE "C", so ids order by their bytes whatever the database's collation. Never edit a released
+// migration; append a new one. Thread-safety: the caller owns the connection.
 #pragma once
 
 #include <pqxx/connection>

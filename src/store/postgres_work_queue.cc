@@ -11,17 +11,45 @@ namespace gaggle {
 
 namespace {
 
+using postgres_records::IdArray;
 using postgres_records::Int;
 using postgres_records::Text;
+using postgres_records::TextArray;
 
 constexpr const char* kChannel = "gaggle_work";
 
-// "{1,2,3}": a bigint[] parameter.
-std::string IdArray(const std::vector<int64_t>& ids) {
-  std::string s = "{";
-  for (size_t i = 0; i < ids.size(); ++i) s += (i ? "," : "") + std::to_string(ids[i]);
-  return s + "}";
-}
+// The statements every worker and coordinator send all the time, prepared once per
+// connection (parsing and planning them each time cost as much as running them).
+constexpr const char* kClaim = "gaggle_work_claim";
+constexpr const char* kFinish = "gaggle_work_finish";
+constexpr const char* kExtend = "gaggle_work_extend";
+constexpr const char* kTake = "gaggle_work_take";
+const std::pair<const char*, const char*> kPrepared[] = {
+    // An expired claim is claimable too: a crashed worker's item needs no reaper round.
+    {kClaim,
+     "UPDATE work_items w SET state = 'claimed', epoch = w.epoch + 1, worker = $1, lease_expires_ms = $2 + $3, "
+     "  claims = w.claims + 1, expirations = w.expirations + CASE WHEN w.state = 'claimed' THEN 1 ELSE 0 END "
+     "FROM (SELECT id FROM work_items WHERE (state = 'queued' OR (state = 'claimed' AND lease_expires_ms < $2)) "
+     "        AND labels <@ COALESCE((SELECT string_to_array(NULLIF(labels, ''), ',') FROM workers WHERE name = $1), "
+     "                               '{}') "
+     "      ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED) c "
+     "WHERE w.id = c.id "
+     "RETURNING w.id, w.epoch, w.migration, w.dataset_id, w.kind, w.spec_hash, w.identity, w.payload, "
+     "  w.lease_expires_ms, w.expirations, w.enqueued_ms"},
+    // The result and the worker's counter in one statement: recorded only under the
+    // epoch of the claim; otherwise the worker's fenced count goes up.
+    {kFinish,
+     "WITH f AS (UPDATE work_items SET state = 'finished', ok = $3, result = $4, finished_ms = $5 "
+     "           WHERE id = $1 AND epoch = $2 AND state = 'claimed' RETURNING id), "
+     "     c AS (SELECT COUNT(*) AS n FROM f), "
+     "     w AS (UPDATE workers SET finished = finished + c.n, fenced = fenced + 1 - c.n FROM c WHERE name = $6) "
+     "SELECT n FROM c"},
+    {kExtend,
+     "UPDATE work_items w SET lease_expires_ms = $3 FROM unnest($1::bigint[], $2::bigint[]) AS h(id, epoch) "
+     "WHERE w.id = h.id AND w.epoch = h.epoch AND w.state = 'claimed' RETURNING w.id"},
+    {kTake,
+     "DELETE FROM work_items WHERE id = ANY($1::bigint[]) AND state = 'finished' RETURNING id, ok, result, worker"},
+};
 
 }  // namespace
 
@@ -49,7 +77,7 @@ Result<std::unique_ptr<PostgresWorkQueue>> PostgresWorkQueue::Open(const std::st
   }
   std::unique_ptr<PostgresWorkQueue> q(new PostgresWorkQueue(url));
   bool has_table = false;
-  GAGGLE_RETURN_IF_ERROR(q->Run("opening the work queue", [&](pqxx::work& tx) {
+  GAGGLE_RETURN_IF_ERROR(q->Run("opening the work queue", [&](pqxx::transaction_base& tx) {
     has_table = !tx.exec("SELECT to_regclass('work_items')")[0][0].is_null();
   }));
   if (!has_table) {
@@ -69,19 +97,26 @@ Status PostgresWorkQueue::Connect() {
   conn_.reset();
   try {
     conn_ = std::make_unique<pqxx::connection>(url_);
+    for (const auto& [name, sql] : kPrepared) conn_->prepare(name, sql);
     return Status::OK();
   } catch (const std::exception& e) {
     return Error(e, "cannot connect");
   }
 }
 
-Status PostgresWorkQueue::Run(const std::string& what, const std::function<void(pqxx::work&)>& body) {
+Status PostgresWorkQueue::Run(const std::string& what, const std::function<void(pqxx::transaction_base&)>& body,
+                              bool one_statement) {
   MutexLock lock(&mu_);
   GAGGLE_RETURN_IF_ERROR(Connect());
   try {
-    pqxx::work tx(*conn_);
-    body(tx);
-    tx.commit();
+    if (one_statement) {
+      pqxx::nontransaction tx(*conn_);
+      body(tx);
+    } else {
+      pqxx::work tx(*conn_);
+      body(tx);
+      tx.commit();
+    }
     return Status::OK();
   } catch (const std::exception& e) {
     // A plain SQL error leaves the session usable; anything else (a dropped or
@@ -93,7 +128,7 @@ Status PostgresWorkQueue::Run(const std::string& what, const std::function<void(
 
 Status PostgresWorkQueue::PublishSpec(const std::string& spec_hash, const std::string& migration,
                                       const std::string& spec_text, const std::string& origin, const std::string& now) {
-  return Run("publishing the spec of " + migration, [&](pqxx::work& tx) {
+  return Run("publishing the spec of " + migration, [&](pqxx::transaction_base& tx) {
     tx.exec_params(
         "INSERT INTO work_specs (spec_hash, migration, spec_text, origin, published_at) VALUES ($1, $2, $3, $4, $5) "
         "ON CONFLICT (spec_hash) DO NOTHING",
@@ -103,7 +138,7 @@ Status PostgresWorkQueue::PublishSpec(const std::string& spec_hash, const std::s
 
 Result<std::optional<std::pair<std::string, std::string>>> PostgresWorkQueue::FindSpec(const std::string& spec_hash) {
   std::optional<std::pair<std::string, std::string>> out;
-  GAGGLE_RETURN_IF_ERROR(Run("reading spec " + spec_hash.substr(0, 12), [&](pqxx::work& tx) {
+  GAGGLE_RETURN_IF_ERROR(Run("reading spec " + spec_hash.substr(0, 12), [&](pqxx::transaction_base& tx) {
     out.reset();
     auto r = tx.exec_params("SELECT spec_text, origin FROM work_specs WHERE spec_hash = $1", spec_hash);
     if (!r.empty()) out.emplace(Text(r[0][0]), Text(r[0][1]));
@@ -116,32 +151,13 @@ Result<int64_t> PostgresWorkQueue::Enqueue(const WorkRequest& req, int64_t now_m
   return ids.at(0);
 }
 
-namespace {
-
-// A text[] parameter: {"a","b"} with quotes and backslashes escaped.
-std::string TextArray(const std::vector<std::string>& values) {
-  std::string s = "{";
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (i) s += ',';
-    s += '"';
-    for (char c : values[i]) {
-      if (c == '"' || c == '\\') s += '\\';
-      s += c;
-    }
-    s += '"';
-  }
-  return s + "}";
-}
-
-}  // namespace
-
 // A fixed number of statements whatever the batch's size: drop the validations that new
 // attempts make moot, drop the items whose work changed, insert the rest (an existing
 // item of the same work is adopted by ON CONFLICT), read the ids, notify.
 Result<std::vector<int64_t>> PostgresWorkQueue::EnqueueAll(const std::vector<WorkRequest>& reqs, int64_t now_ms) {
   std::vector<int64_t> ids(reqs.size(), 0);
   if (reqs.empty()) return ids;
-  std::vector<std::string> m, d, k, h, id, p;
+  std::vector<std::string> m, d, k, h, id, p, l;
   for (const WorkRequest& r : reqs) {
     m.push_back(r.migration);
     d.push_back(r.dataset_id);
@@ -149,22 +165,25 @@ Result<std::vector<int64_t>> PostgresWorkQueue::EnqueueAll(const std::vector<Wor
     h.push_back(r.spec_hash);
     id.push_back(r.identity);
     p.push_back(r.payload);
+    l.push_back(r.labels);
   }
   const std::string M = TextArray(m), D = TextArray(d), K = TextArray(k), H = TextArray(h), I = TextArray(id);
   const std::string what =
       "queueing " + std::to_string(reqs.size()) + " work item(s) (first: dataset '" + reqs[0].dataset_id + "')";
-  GAGGLE_RETURN_IF_ERROR(Run(what, [&](pqxx::work& tx) {
+  GAGGLE_RETURN_IF_ERROR(Run(what, [&](pqxx::transaction_base& tx) {
     const char* in = "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS r(m, d, k, h, i) ";
     tx.exec_params(std::string("DELETE FROM work_items w USING (SELECT m, d, k, h, i ") + in +
                        ") r WHERE w.migration = r.m AND w.dataset_id = r.d AND "
-                       "((r.k = 'agent' AND w.kind = 'validate') OR "
+                       "((r.k <> 'validate' AND w.kind <> r.k) OR "
                        " (w.kind = r.k AND (w.spec_hash <> r.h OR w.identity <> r.i)))",
                    M, D, K, H, I);
     tx.exec_params(
-        "INSERT INTO work_items (migration, dataset_id, kind, spec_hash, identity, payload, state, enqueued_ms) "
-        "SELECT m, d, k, h, i, p, 'queued', $7 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], "
-        "$5::text[], $6::text[]) AS r(m, d, k, h, i, p) ON CONFLICT (migration, dataset_id, kind) DO NOTHING",
-        M, D, K, H, I, TextArray(p), now_ms);
+        "INSERT INTO work_items (migration, dataset_id, kind, spec_hash, identity, payload, state, enqueued_ms, "
+        "  labels) "
+        "SELECT m, d, k, h, i, p, 'queued', $7, COALESCE(string_to_array(NULLIF(l, ''), ','), '{}') "
+        "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $8::text[]) "
+        "AS r(m, d, k, h, i, p, l) ON CONFLICT (migration, dataset_id, kind) DO NOTHING",
+        M, D, K, H, I, TextArray(p), now_ms, TextArray(l));
     auto r =
         tx.exec_params(std::string("SELECT w.id, r.n FROM (SELECT m, d, k, n FROM unnest($1::text[], "
                                    "$2::text[], $3::text[]) WITH ORDINALITY AS x(m, d, k, n)) r "
@@ -182,25 +201,27 @@ Result<std::vector<int64_t>> PostgresWorkQueue::EnqueueAll(const std::vector<Wor
 Result<std::vector<FinishedWork>> PostgresWorkQueue::TakeFinished(const std::vector<int64_t>& ids) {
   std::vector<FinishedWork> out;
   if (ids.empty()) return out;
-  GAGGLE_RETURN_IF_ERROR(Run("taking finished work", [&](pqxx::work& tx) {
-    out.clear();
-    auto r = tx.exec_params(
-        "DELETE FROM work_items WHERE id = ANY($1::bigint[]) AND state = 'finished' "
-        "RETURNING id, ok, result, worker",
-        IdArray(ids));
-    for (const auto& row : r) out.push_back({Int(row[0]), row[1].as<bool>(), Text(row[2]), Text(row[3])});
-  }));
+  GAGGLE_RETURN_IF_ERROR(Run(
+      "taking finished work",
+      [&](pqxx::transaction_base& tx) {
+        out.clear();
+        auto r = tx.exec_prepared(kTake, IdArray(ids));
+        for (const auto& row : r) out.push_back({Int(row[0]), row[1].as<bool>(), Text(row[2]), Text(row[3])});
+      },
+      /*one_statement=*/true));
   return out;
 }
 
 Status PostgresWorkQueue::Cancel(int64_t id) {
-  return Run("cancelling work item " + std::to_string(id),
-             [&](pqxx::work& tx) { tx.exec_params("DELETE FROM work_items WHERE id = $1", id); });
+  return Run(
+      "cancelling work item " + std::to_string(id),
+      [&](pqxx::transaction_base& tx) { tx.exec_params("DELETE FROM work_items WHERE id = $1", id); },
+      /*one_statement=*/true);
 }
 
 Result<std::vector<std::string>> PostgresWorkQueue::ReapExpired(int64_t now_ms) {
   std::vector<std::string> out;
-  GAGGLE_RETURN_IF_ERROR(Run("returning expired leases", [&](pqxx::work& tx) {
+  GAGGLE_RETURN_IF_ERROR(Run("returning expired leases", [&](pqxx::transaction_base& tx) {
     out.clear();
     auto r = tx.exec_params(
         "UPDATE work_items w SET state = 'queued', epoch = epoch + 1, expirations = expirations + 1, worker = '' "
@@ -216,7 +237,7 @@ Result<std::vector<std::string>> PostgresWorkQueue::ReapExpired(int64_t now_ms) 
 
 Result<WorkQueueCounts> PostgresWorkQueue::Count(const std::string& migration) {
   WorkQueueCounts c;
-  GAGGLE_RETURN_IF_ERROR(Run("counting work items", [&](pqxx::work& tx) {
+  GAGGLE_RETURN_IF_ERROR(Run("counting work items", [&](pqxx::transaction_base& tx) {
     c = {};
     auto r = tx.exec_params("SELECT state, COUNT(*) FROM work_items WHERE $1 = '' OR migration = $1 GROUP BY state",
                             migration);
@@ -232,34 +253,28 @@ Result<std::vector<ClaimedWork>> PostgresWorkQueue::Claim(const std::string& wor
                                                           int64_t lease_ms) {
   std::vector<ClaimedWork> out;
   if (max_items <= 0) return out;
-  GAGGLE_RETURN_IF_ERROR(Run("claiming work for worker '" + worker + "'", [&](pqxx::work& tx) {
-    out.clear();
-    // An expired claim is claimable too: a crashed worker's item needs no reaper round.
-    auto r = tx.exec_params(
-        "UPDATE work_items w SET state = 'claimed', epoch = w.epoch + 1, worker = $1, lease_expires_ms = $2 + $3, "
-        "  claims = w.claims + 1, expirations = w.expirations + CASE WHEN w.state = 'claimed' THEN 1 ELSE 0 END "
-        "FROM (SELECT id FROM work_items WHERE state = 'queued' OR (state = 'claimed' AND lease_expires_ms < $2) "
-        "      ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED) c "
-        "WHERE w.id = c.id "
-        "RETURNING w.id, w.epoch, w.migration, w.dataset_id, w.kind, w.spec_hash, w.identity, w.payload, "
-        "  w.lease_expires_ms, w.expirations, w.enqueued_ms",
-        worker, now_ms, lease_ms, max_items);
-    for (const auto& row : r) {
-      ClaimedWork w;
-      w.id = Int(row[0]);
-      w.epoch = Int(row[1]);
-      w.request.migration = Text(row[2]);
-      w.request.dataset_id = Text(row[3]);
-      w.request.kind = ParseWorkKind(Text(row[4])).ValueOr(WorkKind::kAgent);
-      w.request.spec_hash = Text(row[5]);
-      w.request.identity = Text(row[6]);
-      w.request.payload = Text(row[7]);
-      w.lease_expires_ms = Int(row[8]);
-      w.expirations = Int(row[9]);
-      w.enqueued_ms = Int(row[10]);
-      out.push_back(std::move(w));
-    }
-  }));
+  GAGGLE_RETURN_IF_ERROR(Run(
+      "claiming work for worker '" + worker + "'",
+      [&](pqxx::transaction_base& tx) {
+        out.clear();
+        auto r = tx.exec_prepared(kClaim, worker, now_ms, lease_ms, max_items);
+        for (const auto& row : r) {
+          ClaimedWork w;
+          w.id = Int(row[0]);
+          w.epoch = Int(row[1]);
+          w.request.migration = Text(row[2]);
+          w.request.dataset_id = Text(row[3]);
+          w.request.kind = ParseWorkKind(Text(row[4])).ValueOr(WorkKind::kAgent);
+          w.request.spec_hash = Text(row[5]);
+          w.request.identity = Text(row[6]);
+          w.request.payload = Text(row[7]);
+          w.lease_expires_ms = Int(row[8]);
+          w.expirations = Int(row[9]);
+          w.enqueued_ms = Int(row[10]);
+          out.push_back(std::move(w));
+        }
+      },
+      /*one_statement=*/true));
   return out;
 }
 
@@ -272,40 +287,37 @@ Result<std::vector<int64_t>> PostgresWorkQueue::Extend(const std::vector<std::pa
     ids.push_back(id);
     epochs.push_back(epoch);
   }
-  GAGGLE_RETURN_IF_ERROR(Run("extending leases", [&](pqxx::work& tx) {
-    lost.clear();
-    auto r = tx.exec_params(
-        "UPDATE work_items w SET lease_expires_ms = $3 FROM unnest($1::bigint[], $2::bigint[]) AS h(id, epoch) "
-        "WHERE w.id = h.id AND w.epoch = h.epoch AND w.state = 'claimed' RETURNING w.id",
-        IdArray(ids), IdArray(epochs), now_ms + lease_ms);
-    std::vector<int64_t> kept;
-    for (const auto& row : r) kept.push_back(Int(row[0]));
-    for (int64_t id : ids) {
-      if (std::find(kept.begin(), kept.end(), id) == kept.end()) lost.push_back(id);
-    }
-  }));
+  GAGGLE_RETURN_IF_ERROR(Run(
+      "extending leases",
+      [&](pqxx::transaction_base& tx) {
+        lost.clear();
+        auto r = tx.exec_prepared(kExtend, IdArray(ids), IdArray(epochs), now_ms + lease_ms);
+        std::vector<int64_t> kept;
+        for (const auto& row : r) kept.push_back(Int(row[0]));
+        for (int64_t id : ids) {
+          if (std::find(kept.begin(), kept.end(), id) == kept.end()) lost.push_back(id);
+        }
+      },
+      /*one_statement=*/true));
   return lost;
 }
 
 Result<bool> PostgresWorkQueue::Finish(const std::string& worker, int64_t id, int64_t epoch, bool ok,
                                        const std::string& result, int64_t now_ms) {
   bool recorded = false;
-  GAGGLE_RETURN_IF_ERROR(Run("recording the result of work item " + std::to_string(id), [&](pqxx::work& tx) {
-    auto r = tx.exec_params(
-        "UPDATE work_items SET state = 'finished', ok = $3, result = $4, finished_ms = $5 "
-        "WHERE id = $1 AND epoch = $2 AND state = 'claimed' RETURNING id",
-        id, epoch, ok, result, now_ms);
-    recorded = !r.empty();
-    tx.exec_params(recorded ? "UPDATE workers SET finished = finished + 1 WHERE name = $1"
-                            : "UPDATE workers SET fenced = fenced + 1 WHERE name = $1",
-                   worker);
-  }));
+  GAGGLE_RETURN_IF_ERROR(Run(
+      "recording the result of work item " + std::to_string(id),
+      [&](pqxx::transaction_base& tx) {
+        auto r = tx.exec_prepared(kFinish, id, epoch, ok, result, now_ms, worker);
+        recorded = Int(r[0][0]) == 1;
+      },
+      /*one_statement=*/true));
   return recorded;
 }
 
 Result<bool> PostgresWorkQueue::Release(int64_t id, int64_t epoch) {
   bool released = false;
-  GAGGLE_RETURN_IF_ERROR(Run("releasing work item " + std::to_string(id), [&](pqxx::work& tx) {
+  GAGGLE_RETURN_IF_ERROR(Run("releasing work item " + std::to_string(id), [&](pqxx::transaction_base& tx) {
     auto r = tx.exec_params(
         "UPDATE work_items SET state = 'queued', epoch = epoch + 1, worker = '', lease_expires_ms = 0 "
         "WHERE id = $1 AND epoch = $2 AND state = 'claimed' RETURNING id",
@@ -317,7 +329,7 @@ Result<bool> PostgresWorkQueue::Release(int64_t id, int64_t epoch) {
 }
 
 Status PostgresWorkQueue::RegisterWorker(const WorkerInfo& w) {
-  return Run("registering worker '" + w.name + "'", [&](pqxx::work& tx) {
+  return Run("registering worker '" + w.name + "'", [&](pqxx::transaction_base& tx) {
     tx.exec_params(
         "INSERT INTO workers (name, host, labels, slots, started_at, seen_ms) VALUES ($1, $2, $3, $4, $5, $6) "
         "ON CONFLICT (name) DO UPDATE SET host = $2, labels = $3, slots = $4, started_at = $5, seen_ms = $6",
@@ -326,13 +338,17 @@ Status PostgresWorkQueue::RegisterWorker(const WorkerInfo& w) {
 }
 
 Status PostgresWorkQueue::WorkerSeen(const std::string& name, int64_t now_ms) {
-  return Run("recording worker '" + name + "' alive",
-             [&](pqxx::work& tx) { tx.exec_params("UPDATE workers SET seen_ms = $2 WHERE name = $1", name, now_ms); });
+  return Run(
+      "recording worker '" + name + "' alive",
+      [&](pqxx::transaction_base& tx) {
+        tx.exec_params("UPDATE workers SET seen_ms = $2 WHERE name = $1", name, now_ms);
+      },
+      /*one_statement=*/true);
 }
 
 Result<std::vector<WorkerInfo>> PostgresWorkQueue::ListWorkers() {
   std::vector<WorkerInfo> out;
-  GAGGLE_RETURN_IF_ERROR(Run("listing workers", [&](pqxx::work& tx) {
+  GAGGLE_RETURN_IF_ERROR(Run("listing workers", [&](pqxx::transaction_base& tx) {
     out.clear();
     auto r =
         tx.exec("SELECT name, host, labels, slots, started_at, seen_ms, finished, fenced FROM workers ORDER BY name");

@@ -44,7 +44,7 @@ class WorkQueueTest : public ::testing::Test {
   }
   static WorkRequest Request(const std::string& dataset, WorkKind kind = WorkKind::kAgent,
                              const std::string& identity = "same") {
-    return WorkRequest{"m1", dataset, kind, "spec1", identity, "{\"dataset\":\"" + dataset + "\"}"};
+    return WorkRequest{"m1", dataset, kind, "spec1", identity, "{\"dataset\":\"" + dataset + "\"}", ""};
   }
   int64_t Enqueue(const WorkRequest& r) {
     auto id = queue_->Enqueue(r, 1000);
@@ -77,6 +77,39 @@ TEST_F(WorkQueueTest, AResultIsTakenExactlyOnce) {
   EXPECT_EQ((*taken)[0].worker, "w1");
   EXPECT_TRUE(queue_->TakeFinished({id})->empty());
   EXPECT_EQ(queue_->Count("m1")->queued + queue_->Count("m1")->claimed + queue_->Count("m1")->finished, 0);
+}
+
+// A worker claims an item only when its labels cover the item's; an unlabelled item goes
+// to any worker, and a worker that never registered has no labels.
+TEST_F(WorkQueueTest, WorkersClaimOnlyItemsTheirLabelsCover) {
+  WorkRequest eu = Request("eu-data");
+  eu.labels = "region=eu";
+  WorkRequest eu_gpu = Request("eu-gpu-data");
+  eu_gpu.labels = "gpu=yes,region=eu";
+  const int64_t eu_id = Enqueue(eu), gpu_id = Enqueue(eu_gpu);
+  ASSERT_TRUE(queue_->RegisterWorker({"us", "h", "region=us", 4, "t", 0, 0, 0}).ok());
+  ASSERT_TRUE(queue_->RegisterWorker({"eu", "h", "region=eu,zone=a", 4, "t", 0, 0, 0}).ok());
+  EXPECT_TRUE(queue_->Claim("us", 4, 1000, 30000)->empty());
+  EXPECT_TRUE(queue_->Claim("unregistered", 4, 1000, 30000)->empty());
+  auto got = queue_->Claim("eu", 4, 1000, 30000);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  ASSERT_EQ(got->size(), 1u);
+  EXPECT_EQ((*got)[0].id, eu_id) << "region=eu,zone=a covers region=eu, not gpu=yes,region=eu";
+  const int64_t any_id = Enqueue(Request("anywhere"));
+  got = queue_->Claim("us", 4, 1000, 30000);
+  ASSERT_EQ(got->size(), 1u);
+  EXPECT_EQ((*got)[0].id, any_id);
+  EXPECT_EQ(queue_->Count("m1")->queued, 1) << "item " << gpu_id << " waits for a gpu worker in eu";
+}
+
+TEST(WorkerLabels, ParseAndFormatSorted) {
+  auto labels = ParseWorkerLabels("zone=a,region=eu");
+  ASSERT_TRUE(labels.ok()) << labels.status().ToString();
+  EXPECT_EQ(FormatWorkerLabels(*labels), "region=eu,zone=a");
+  EXPECT_TRUE(ParseWorkerLabels("")->empty());
+  for (const char* bad : {"region", "region=", "=eu", "a=b,,c=d", "a=b=c", "a=b,a=c", "a b=c"}) {
+    EXPECT_FALSE(ParseWorkerLabels(bad).ok()) << bad;
+  }
 }
 
 TEST_F(WorkQueueTest, ConcurrentClaimersNeverShareAnItem) {

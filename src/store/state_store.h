@@ -134,6 +134,8 @@ class StateStore {
 
   // Every task of the migration in plan order.
   Result<std::vector<TaskRecord>> LoadTasks(const std::string& migration);
+  // The same tasks one at a time (streamed where the backend can), in one read.
+  Status ScanTasks(const std::string& migration, const std::function<void(TaskRecord&& task)>& fn);
   Result<std::optional<TaskRecord>> FindTask(const std::string& migration, const std::string& dataset);
   // Tasks in one of `states`, in plan order (or longest-running first when
   // `oldest_started_first`), at most `limit`.
@@ -229,7 +231,9 @@ class StateStore {
   Status ReplaceCatalogIn(StoreTransaction& tx, const Catalog& catalog, const ImportOptions& options,
                           CatalogChangeSet* out);
   Status CheckLeaseHolder(StoreTransaction& tx, const std::string& migration, const std::string& holder);
-  Status MoveTask(StoreTransaction& tx, const TaskMove& move, const std::string& now, const std::string& actor);
+  // The moves [begin, end) of distinct tasks; *failed names the move that did not apply.
+  Status MoveTasks(StoreTransaction& tx, const std::vector<TaskMove>& moves, size_t begin, size_t end,
+                   const std::string& now, const std::string& actor, const TaskMove** failed);
   Status ReconcileTasks(StoreTransaction& tx, const Plan& plan, const std::string& now, const std::string& actor,
                         int64_t* created, int64_t* cancelled);
 

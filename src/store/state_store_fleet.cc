@@ -113,6 +113,11 @@ Result<std::vector<TaskRecord>> StateStore::LoadTasks(const std::string& migrati
                      MigrationContext(migration));
 }
 
+Status StateStore::ScanTasks(const std::string& migration, const std::function<void(TaskRecord&& task)>& fn) {
+  return backend_->Read([&](StoreReader& r) { return r.ScanTasks(migration, fn); })
+      .WithContext(MigrationContext(migration));
+}
+
 Result<std::optional<TaskRecord>> StateStore::FindTask(const std::string& migration, const std::string& dataset) {
   return WithContext(
       ReadValue<std::optional<TaskRecord>>([&](StoreReader& r) { return r.FindTask(migration, dataset); }),
@@ -165,12 +170,18 @@ Status StateStore::MoveTasksTogether(const std::vector<TaskMove>& moves, const s
   Status st = backend_->Write([&](StoreTransaction& tx) -> Status {
     failed = nullptr;
     if (!lease_holder.empty()) GAGGLE_RETURN_IF_ERROR(CheckLeaseHolder(tx, moves[0].record.migration, lease_holder));
-    for (const TaskMove& m : moves) {
-      Status moved = MoveTask(tx, m, now, actor);
-      if (!moved.ok()) {
-        failed = &m;
-        return moved;
-      }
+    // In runs of distinct tasks (a task moved twice in one turn starts a new run), each
+    // run's updates and events written by one batch call each.
+    std::set<std::pair<std::string, std::string>> seen;
+    size_t begin = 0;
+    for (size_t i = 0; i <= moves.size(); ++i) {
+      const bool repeat =
+          i < moves.size() && !seen.insert({moves[i].record.migration, moves[i].record.dataset_id}).second;
+      if (i < moves.size() && !repeat) continue;
+      GAGGLE_RETURN_IF_ERROR(MoveTasks(tx, moves, begin, i, now, actor, &failed));
+      begin = i;
+      seen = {};
+      if (repeat) seen.insert({moves[i].record.migration, moves[i].record.dataset_id});
     }
     return Status::OK();
   });
@@ -185,21 +196,34 @@ Status StateStore::CheckLeaseHolder(StoreTransaction& tx, const std::string& mig
                           (run ? run->runner : "no run") + "), so it may not move tasks");
 }
 
-Status StateStore::MoveTask(StoreTransaction& tx, const TaskMove& m, const std::string& now, const std::string& actor) {
-  if (m.validation != nullptr) {
-    ValidationRecord v = *m.validation;
-    if (v.time.empty()) v.time = now;
-    GAGGLE_RETURN_IF_ERROR(tx.AppendValidation(v));
+Status StateStore::MoveTasks(StoreTransaction& tx, const std::vector<TaskMove>& moves, size_t begin, size_t end,
+                             const std::string& now, const std::string& actor, const TaskMove** failed) {
+  std::vector<std::pair<TaskRecord, TaskState>> updates;
+  std::vector<Event> events;
+  for (size_t i = begin; i < end; ++i) {
+    const TaskMove& m = moves[i];
+    if (m.validation != nullptr) {
+      ValidationRecord v = *m.validation;
+      if (v.time.empty()) v.time = now;
+      GAGGLE_RETURN_IF_ERROR(tx.AppendValidation(v));
+    }
+    updates.emplace_back(m.record, m.from);
+    Event e = events::TaskMoved(m.record.migration, m.record.dataset_id, m.from, m.record.state, m.detail);
+    e.time = now;
+    e.actor = actor;
+    events.push_back(std::move(e));
   }
-  const TaskRecord& record = m.record;
-  GAGGLE_ASSIGN_OR_RETURN(bool moved, tx.UpdateTask(record, m.from));
-  if (!moved) {
-    GAGGLE_ASSIGN_OR_RETURN(std::optional<TaskRecord> found, tx.FindTask(record.migration, record.dataset_id));
+  GAGGLE_ASSIGN_OR_RETURN(std::vector<bool> moved, tx.UpdateTasks(updates));
+  for (size_t i = begin; i < end; ++i) {
+    if (moved[i - begin]) continue;
+    const TaskMove& m = moves[i];
+    *failed = &m;
+    GAGGLE_ASSIGN_OR_RETURN(std::optional<TaskRecord> found, tx.FindTask(m.record.migration, m.record.dataset_id));
     if (!found) return Status::NotFound(StateFile() + " has no such task");
     return Status::Conflict(StateFile() + ": the task is " + TaskStateName(found->state) + ", not " +
-                            TaskStateName(m.from) + ", so it was not moved to " + TaskStateName(record.state));
+                            TaskStateName(m.from) + ", so it was not moved to " + TaskStateName(m.record.state));
   }
-  return Append(tx, events::TaskMoved(record.migration, record.dataset_id, m.from, record.state, m.detail), now, actor);
+  return tx.AppendEvents(events);
 }
 
 namespace {

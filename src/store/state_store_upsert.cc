@@ -3,6 +3,7 @@
 // insert per row, a plan-field refresh only where the task exists already (the backend
 // writes nothing when nothing changed), and a look for tasks dropped from the plan only
 // when the task count says there are some.
+#include <algorithm>
 #include <string_view>
 #include <unordered_set>
 
@@ -63,15 +64,27 @@ Status StateStore::ReconcileTasks(StoreTransaction& tx, const Plan& plan, const 
                                   const std::string& actor, int64_t* created, int64_t* cancelled) {
   const std::string& m = plan.migration;
   *created = *cancelled = 0;
-  for (size_t i = 0; i < plan.rows.size(); ++i) {
-    const TaskRecord task = PlannedTask(m, plan.rows[i], static_cast<int64_t>(i));
-    GAGGLE_ASSIGN_OR_RETURN(bool inserted, tx.InsertTask(task));
-    if (inserted) {
-      ++*created;
-      GAGGLE_RETURN_IF_ERROR(Append(tx, events::TaskCreated(m, task.dataset_id), now, actor));
-    } else {
-      GAGGLE_RETURN_IF_ERROR(tx.RefreshTaskPlan(task));
+  // In chunks: a backend may write each chunk's tasks and events in one statement each.
+  constexpr size_t kChunk = 5000;
+  for (size_t begin = 0; begin < plan.rows.size(); begin += kChunk) {
+    std::vector<TaskRecord> tasks;
+    for (size_t i = begin; i < std::min(plan.rows.size(), begin + kChunk); ++i) {
+      tasks.push_back(PlannedTask(m, plan.rows[i], static_cast<int64_t>(i)));
     }
+    GAGGLE_ASSIGN_OR_RETURN(std::vector<bool> inserted, tx.InsertTasks(tasks));
+    std::vector<Event> events;
+    for (size_t k = 0; k < tasks.size(); ++k) {
+      if (!inserted[k]) {
+        GAGGLE_RETURN_IF_ERROR(tx.RefreshTaskPlan(tasks[k]));
+        continue;
+      }
+      ++*created;
+      Event e = events::TaskCreated(m, tasks[k].dataset_id);
+      e.time = now;
+      e.actor = actor;
+      events.push_back(std::move(e));
+    }
+    GAGGLE_RETURN_IF_ERROR(tx.AppendEvents(events));
   }
 
   // Tasks no longer in the plan: every plan row has its task now, so there are some

@@ -89,6 +89,14 @@ class StoreReader {
   virtual Result<std::optional<TaskRecord>> FindTask(const std::string& migration, const std::string& dataset) = 0;
   // Every task of the migration in plan order (stage, ordinal).
   virtual Result<std::vector<TaskRecord>> LoadTasks(const std::string& migration) = 0;
+  // LoadTasks one task at a time, for callers that keep them in their own form: a
+  // backend may stream them (PostgreSQL does) instead of holding them all twice.
+  virtual Status ScanTasks(const std::string& migration, const std::function<void(TaskRecord&& task)>& fn) {
+    auto all = LoadTasks(migration);
+    if (!all.ok()) return all.status();
+    for (TaskRecord& t : *all) fn(std::move(t));
+    return Status::OK();
+  }
   virtual Result<std::vector<TaskRecord>> QueryTasks(const TaskQuery& query) = 0;
   // One entry per (stage, state) that has tasks, in no particular order.
   virtual Result<std::vector<TaskStateCount>> CountTaskStates(const std::string& migration) = 0;
@@ -136,18 +144,48 @@ class StoreTransaction : public StoreReader {
   // Appends `event` (time and actor as given) to its migration's chain: sets prev_hash
   // and hash, moves the chain's head. Returns its seq.
   virtual Result<int64_t> AppendEvent(const Event& event) = 0;
+  // AppendEvent of each event, in order; a backend whose statements are round trips
+  // (PostgreSQL) writes them in one.
+  virtual Status AppendEvents(const std::vector<Event>& events) {
+    for (const Event& e : events) {
+      if (auto seq = AppendEvent(e); !seq.ok()) return seq.status();
+    }
+    return Status::OK();
+  }
 
   // --- Runs and tasks --------------------------------------------------------
   // Inserts or replaces the run record of run.migration.
   virtual Status PutRun(const MigrationRun& run) = 0;
   // Inserts the task; false (nothing written) when the migration has it already.
   virtual Result<bool> InsertTask(const TaskRecord& task) = 0;
+  // InsertTask of each task, in order; inserted[i] as InsertTask would return (a task
+  // named twice is inserted by its first row). A round-trip backend writes them in one.
+  virtual Result<std::vector<bool>> InsertTasks(const std::vector<TaskRecord>& tasks) {
+    std::vector<bool> inserted;
+    for (const TaskRecord& t : tasks) {
+      auto one = InsertTask(t);
+      if (!one.ok()) return one.status();
+      inserted.push_back(*one);
+    }
+    return inserted;
+  }
   // Stores the task's plan fields (ordinal, stage, wave, priority, source, target, size).
   virtual Status RefreshTaskPlan(const TaskRecord& task) = 0;
   // Compare-and-set: when the stored task is in state `expected`, stores every progress
   // field of `task` (state, attempts, lease, times, error, results) and returns true;
   // otherwise (another state, or no such task) writes nothing and returns false.
   virtual Result<bool> UpdateTask(const TaskRecord& task, TaskState expected) = 0;
+  // UpdateTask of several distinct tasks (no task twice); moved[i] as UpdateTask would
+  // return for updates[i]. A round-trip backend writes them in one statement.
+  virtual Result<std::vector<bool>> UpdateTasks(const std::vector<std::pair<TaskRecord, TaskState>>& updates) {
+    std::vector<bool> moved;
+    for (const auto& [task, expected] : updates) {
+      auto one = UpdateTask(task, expected);
+      if (!one.ok()) return one.status();
+      moved.push_back(*one);
+    }
+    return moved;
+  }
 
   // --- Gates and after the migration (validations, approvals and verifications are
   // append-only) --------------------------------------------------------------

@@ -511,5 +511,103 @@ TEST_P(StoreConformance, TransitionsAreFencedByTheRunLeaseAndCarryTheirValidatio
   EXPECT_FALSE((*saved)->time.empty());
 }
 
+// The group commit of a turn: every move in one transaction, a task moved twice in order,
+// events chained in the moves' order; one refused move leaves nothing of the batch.
+TEST_P(StoreConformance, MovesTogetherAreAllOrNoneAndChainInTheirOrder) {
+  Plan plan = MakePlan("m", {"a", "b", "c", "d"}, 1);
+  ASSERT_TRUE(store_->UpsertRun(plan, "m.yaml", 4, "t").ok());
+  auto task = [&](const std::string& id, TaskState to) {
+    TaskRecord t = (*store_->FindTask("m", id)).value();
+    t.state = to;
+    t.attempts = 1;
+    t.last_error = "quote \" backslash \\ brace { comma , NULL";  // survives an array parameter
+    return t;
+  };
+  using Move = StateStore::TaskMove;
+  TaskRecord a_validating = task("a", TaskState::kValidating);
+  std::vector<Move> moves = {{TaskState::kPending, task("a", TaskState::kRunning), "", nullptr},
+                             {TaskState::kPending, task("b", TaskState::kRunning), "", nullptr},
+                             {TaskState::kRunning, a_validating, "", nullptr},
+                             {TaskState::kPending, task("c", TaskState::kRunning), "", nullptr}};
+  const int64_t before = static_cast<int64_t>(store_->ListEvents({"m", "", 0, 1000})->size());
+  ASSERT_TRUE(store_->MoveTasksTogether(moves, "gaggle", "").ok());
+  EXPECT_EQ((*store_->FindTask("m", "a"))->state, TaskState::kValidating);
+  EXPECT_EQ((*store_->FindTask("m", "a"))->last_error, a_validating.last_error);
+  EXPECT_EQ((*store_->FindTask("m", "b"))->state, TaskState::kRunning);
+  auto events = *store_->ListEvents({"m", "", 0, 1000});
+  ASSERT_EQ(static_cast<int64_t>(events.size()), before + 4);
+  const std::vector<std::pair<std::string, std::string>> expected = {
+      {"a", "running"}, {"b", "running"}, {"a", "validating"}, {"c", "running"}};
+  for (size_t k = 0; k < expected.size(); ++k) {
+    const Event& e = events[static_cast<size_t>(before) + k];
+    EXPECT_EQ(e.dataset, expected[k].first) << k;
+    EXPECT_EQ(e.to_state, expected[k].second) << k;
+  }
+
+  // b is running, not pending: nothing of this batch is written, and the error names b.
+  std::vector<Move> refused = {{TaskState::kPending, task("d", TaskState::kRunning), "", nullptr},
+                               {TaskState::kPending, task("b", TaskState::kRunning), "", nullptr}};
+  Status st = store_->MoveTasksTogether(refused, "gaggle", "");
+  EXPECT_EQ(st.code(), StatusCode::kConflict) << st.ToString();
+  EXPECT_NE(st.message().find("dataset 'b'"), std::string::npos) << st.message();
+  EXPECT_EQ((*store_->FindTask("m", "d"))->state, TaskState::kPending);
+  EXPECT_EQ(static_cast<int64_t>(store_->ListEvents({"m", "", 0, 1000})->size()), before + 4);
+  auto report = store_->VerifyEventChain();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->intact) << report->problem;
+}
+
+// Status reads the counts (on PostgreSQL from counters that triggers keep): after every
+// kind of change they equal what the tasks themselves add up to.
+TEST_P(StoreConformance, CountsFollowEveryKindOfChange) {
+  auto expect_counts_match_tasks = [&](const std::string& when) {
+    auto tasks = store_->LoadTasks("m");
+    auto counts = store_->CountTasks("m");
+    ASSERT_TRUE(tasks.ok() && counts.ok()) << when;
+    std::vector<TaskStateCount> scanned;
+    for (const TaskRecord& t : *tasks) {
+      scanned.push_back(
+          TaskStateCount{t.stage, t.state, 1, t.size_bytes, t.rows_in, t.rows_out, t.dead_lettered, t.filtered});
+    }
+    const std::vector<StageCounts> want = SumStageCounts(scanned);
+    ASSERT_EQ(counts->size(), want.size()) << when;
+    for (size_t k = 0; k < want.size(); ++k) {
+      EXPECT_EQ((*counts)[k].stage, want[k].stage) << when;
+      for (int st = 0; st < kNumTaskStates; ++st) EXPECT_EQ((*counts)[k].by_state[st], want[k].by_state[st]) << when;
+      EXPECT_EQ((*counts)[k].rows_out, want[k].rows_out) << when;
+      EXPECT_EQ((*counts)[k].rows_in, want[k].rows_in) << when;
+      EXPECT_EQ((*counts)[k].size_bytes, want[k].size_bytes) << when;
+      EXPECT_EQ((*counts)[k].done_bytes, want[k].done_bytes) << when;
+    }
+  };
+  Plan plan = MakePlan("m", {"a", "b", "c", "d", "e", "f"}, 2);
+  ASSERT_TRUE(store_->UpsertRun(plan, "m.yaml", 4, "t").ok());
+  expect_counts_match_tasks("planned");
+
+  std::vector<StateStore::TaskMove> moves;
+  for (const std::string id : {"a", "b", "d"}) {
+    TaskRecord t = (*store_->FindTask("m", id)).value();
+    t.state = TaskState::kRunning;
+    moves.push_back({TaskState::kPending, t, "", nullptr});
+    t.state = TaskState::kSucceeded;
+    t.rows_in = 10;
+    t.rows_out = 9;
+    moves.push_back({TaskState::kRunning, t, "", nullptr});
+  }
+  ASSERT_TRUE(store_->MoveTasksTogether(moves, "gaggle", "").ok());
+  expect_counts_match_tasks("moved in a batch");
+
+  ASSERT_TRUE(store_->TransitionTasks("m", {TaskState::kPending}, TaskState::kPaused, {"c"}, false, "op", "").ok());
+  expect_counts_match_tasks("paused by an operator");
+
+  // A new plan: f is dropped (cancelled), e moves to stage 0 and grows.
+  plan.hash = "plan-2";
+  plan.rows.pop_back();
+  plan.rows[4].stage = 0;
+  plan.rows[4].size_bytes = 12345;
+  ASSERT_TRUE(store_->UpsertRun(plan, "m.yaml", 4, "t").ok());
+  expect_counts_match_tasks("planned again");
+}
+
 }  // namespace
 }  // namespace gaggle

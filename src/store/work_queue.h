@@ -6,10 +6,12 @@
 // queue holds only the work that is out, one item per (migration, dataset, kind):
 //  - Enqueue puts an item in `queued`, or adopts the item already there for the same
 //    task and target (a coordinator that took over continues its predecessor's work
-//    instead of starting it again). An agent item replaces the dataset's validation item.
+//    instead of starting it again). An attempt item (either kind) replaces the dataset's
+//    validation item and its attempt item of the other kind.
 //  - Claim moves up to N items from `queued` (or `claimed` with an expired lease) to
 //    `claimed` by a worker, with a lease deadline, and bumps each item's epoch. Concurrent
-//    claimers never get the same item (FOR UPDATE SKIP LOCKED).
+//    claimers never get the same item (FOR UPDATE SKIP LOCKED). A worker claims only items
+//    whose labels its registered labels include (RegisterWorker).
 //  - Every later write of the worker names the (id, epoch) it claimed: Extend renews the
 //    lease, Finish records the result. Either fails (returns false, writes nothing) when
 //    the item was reclaimed, reaped, cancelled or taken: the epoch fences a worker that
@@ -26,6 +28,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,9 +37,16 @@
 
 namespace gaggle {
 
-enum class WorkKind { kAgent, kValidate };
+// kAgentThenValidate: an attempt whose worker, when it succeeds, validates the output
+// at once and reports both (one item instead of two, when the fleet validates).
+enum class WorkKind { kAgent, kValidate, kAgentThenValidate };
 const char* WorkKindName(WorkKind kind);
 Result<WorkKind> ParseWorkKind(const std::string& name);
+
+// Worker labels as "k=v,k=v": parsed (each pair once, keys and values non-empty, without
+// ',', '=' or spaces) and written back sorted, so equal sets are equal strings.
+Result<std::map<std::string, std::string>> ParseWorkerLabels(const std::string& text);
+std::string FormatWorkerLabels(const std::map<std::string, std::string>& labels);
 
 // What the coordinator asks for: one attempt (or validation) of one task.
 struct WorkRequest {
@@ -48,6 +58,8 @@ struct WorkRequest {
   // only when its spec hash and identity match.
   std::string identity;
   std::string payload;  // the task record (fleet/work_payload.h)
+  // Only a worker whose labels include all of these may claim it ("k=v,k=v"; "" = any).
+  std::string labels;
 };
 
 // An item as a worker holds it after Claim.
