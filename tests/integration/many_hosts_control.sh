@@ -8,6 +8,7 @@
 # was migrated was validated once, and the event chain verifies. The spec routes its work to
 # workers labelled region=eu: a third worker, labelled region=us, runs nothing.
 source "$ROOT/tests/lib.sh"
+source "$ROOT/tests/estate_lib.sh"
 source "$ROOT/tests/postgres_lib.sh"
 G="$1"
 N=40
@@ -24,18 +25,8 @@ psql "$PG_ADMIN" -q -c "CREATE DATABASE g" > /dev/null
 URL="postgresql://gaggle@127.0.0.1:$PG_PORT/g"
 q() { psql "$URL" -Atc "$1"; }
 
-mkdir -p lake out
-for i in $(seq 0 $((N - 1))); do
-  "$G" generate "lake/$(printf 'ds%02d' "$i").csv" --profile events --rows 20000 --seed "$i" -q
-done
-$PY - "$N" "$WORK" <<'PY'
-import sys
-n, work = int(sys.argv[1]), sys.argv[2]
-with open(f"{work}/catalog.yaml", "w") as f:
-    f.write("gaggle_catalog: 1\ndatasets:\n")
-    for i in range(n):
-        f.write(f"  - id: ds{i:02d}\n    uri: file://{work}/lake/ds{i:02d}.csv\n    format: csv\n")
-PY
+mkdir -p out
+make_tree_estate "$G" "$N" 20000  # lake/ds000.csv ... and catalog.yaml (tests/estate_lib.sh)
 cat > spec.yaml << EOF
 name: ctl
 version: 2
