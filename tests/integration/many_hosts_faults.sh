@@ -71,8 +71,8 @@ supervise_coordinator() {
 }
 supervise_coordinator &
 supervise_worker 1 &
-for i in $(seq 1 300); do grep -q "claimed agent hosts/ds000" w1.log 2>/dev/null && break; sleep 0.1; done
-grep -q "claimed agent hosts/ds000" w1.log || fail "worker w1 never claimed the root dataset"
+for i in $(seq 1 300); do grep -q "claimed agent+validate hosts/ds000" w1.log 2>/dev/null && break; sleep 0.1; done
+grep -q "claimed agent+validate hosts/ds000" w1.log || fail "worker w1 never claimed the root dataset"
 kill -STOP "$(cat w1.pid)"
 for i in $(seq 2 $WORKERS); do supervise_worker "$i" & done
 sleep $((LEASE + 2))
@@ -140,14 +140,14 @@ for line in open(f"{work}/committed.txt"):
 assert all(v == 1 for v in committed.values()), {k: v for k, v in committed.items() if v != 1}
 published = collections.Counter()
 for line in open(f"{work}/workers.log"):
-    if "published: agent hosts/" in line:
+    if "published: agent+validate hosts/" in line:
         published[line.split("hosts/")[1].split(" ")[0]] += 1
 assert all(v == 1 for v in published.values()), {k: v for k, v in published.items() if v != 1}
 # The paused worker lost the root dataset to another one and was fenced: its lease ran out,
 # it was told so (heartbeat or the check before publishing) and published nothing for it.
 w1 = open(f"{work}/w1.log").read()
 assert "lease lost on work item" in w1 or "lost its lease" in w1, "the paused worker never learned it lost its lease"
-assert "published: agent hosts/ds000 " not in w1.split("claimed agent hosts/ds000", 1)[1].split("claimed", 1)[0], \
+assert "published: agent+validate hosts/ds000 " not in w1.split("claimed agent+validate hosts/ds000", 1)[1].split("claimed", 1)[0], \
     "the paused worker published the root dataset after losing its lease"
 fenced = sum(l.startswith("gaggle worker: fenced:") for l in open(f"{work}/workers.log"))
 assert int(open(f"{work}/queue.txt").read()) == 0, "work items left in the queue"

@@ -3,7 +3,7 @@
 # a private PostgreSQL 15 cluster by a coordinator with 2 worker slots in its own process
 # (`--local-workers 2`) ends exactly as the same run in one process on SQLite: the same
 # datasets migrated, the same ones needing attention, the same rows. `gaggle workers` lists
-# the in-process worker with its reported results; `gaggle worker` and `--local-workers`
+# the in-process worker with its reported results (one per attempt, with its validation); `gaggle worker` and `--local-workers`
 # refuse a SQLite state with a message that says why; the event chain verifies.
 source "$ROOT/tests/lib.sh"
 source "$ROOT/tests/postgres_lib.sh"
@@ -41,7 +41,7 @@ PY
 $PY - <<'PY' || fail "gaggle workers"
 import json
 w = json.load(open("workers.json"))
-assert len(w) == 1 and w[0]["name"].endswith(":local") and w[0]["reported"] >= 50 and w[0]["fenced"] == 0, w
+assert len(w) == 1 and w[0]["name"].endswith(":local") and w[0]["reported"] >= 30 and w[0]["fenced"] == 0, w
 PY
 "$G" events --verify --state "$URL" > /dev/null || fail "the event chain does not verify"
 if "$G" worker --state one.db > w.out 2>&1; then fail "a worker accepted a SQLite state"; fi
