@@ -11,11 +11,13 @@
 #include <thread>
 
 #include "agent/readable_location.h"
+#include "catalog/annotations.h"
 #include "common/dataset_location.h"
 #include "dataset/dataset_files.h"
 #include "dataset/format_table.h"
 #include "dataset/text_typing_policy.h"
 #include "formats/format.h"
+#include "verify/consumer_file_patch.h"
 #include "verify/consumer_rules.h"
 #include "verify/duckdb_engine.h"
 #include "verify/duckdb_table_loader.h"
@@ -245,6 +247,14 @@ class VerificationRun {
     }
     for (const std::string& d : reads_migrated) patch.datasets.push_back(d);
     patch.patch = RenderQueryPatch(consumer.id, entries);
+    // A consumer that names its own SQL files gets the patch of those files, which `git
+    // apply` takes at its repository's root (consumer_file_patch.h).
+    if (consumer.annotations.count(std::string(annotations::kQueriesPath))) {
+      if (auto real = MakeConsumerFilePatch(consumer, *shared_rules, &patch.files_note)) {
+        patch.patch = real->patch;
+        patch.repo_root = real->root;
+      }
+    }
     report_.patches.push_back(std::move(patch));
   }
 
