@@ -86,7 +86,8 @@ TEST(ColumnPolicy, FailKeepsEveryEntryAndSaysWhichAreMissing) {
 }
 
 TEST(ColumnPolicy, NestedPathsCountThroughStructFields) {
-  TransformSpec spec = SpecFromYaml("  missing_columns: skip\n  rename: {device.os: platform}\n  drop: [device.model]\n");
+  TransformSpec spec =
+      SpecFromYaml("  missing_columns: skip\n  rename: {device.os: platform}\n  drop: [device.model]\n");
   DatasetColumnPlan has = PlanDatasetColumns(spec, SchemaOf("device: struct<os:string,model:string>"));
   EXPECT_TRUE(has.missing.empty());
   DatasetColumnPlan lacks = PlanDatasetColumns(spec, SchemaOf("device: struct<model:string>, id: int64"));
