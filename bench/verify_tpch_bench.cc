@@ -29,9 +29,9 @@ namespace {
 
 using namespace gaggle;
 namespace fs = std::filesystem;
-using SteadyClock = std::chrono::steady_clock;
+using Steady = std::chrono::steady_clock;
 
-double Since(SteadyClock::time_point t) { return std::chrono::duration<double>(SteadyClock::now() - t).count(); }
+double Since(Steady::time_point t) { return std::chrono::duration<double>(Steady::now() - t).count(); }
 
 const char* kSpec = R"(name: tpch-rename
 version: 2
@@ -71,13 +71,13 @@ int main(int argc, char** argv) {
   if (!queries.ok()) return Fail(queries.status());
 
   if (!fs::exists(old_dir + "/lineitem.parquet")) {
-    const auto t = SteadyClock::now();
+    const auto t = Steady::now();
     Status st = GenerateTpch(corpus, std::stod(sf_text), old_dir, memory);
     if (!st.ok()) return Fail(st);
     std::printf("generated SF %s in %.1f s\n", sf_text.c_str(), Since(t));
   }
   std::vector<VerifiedDataset> migrated;
-  const auto tm = SteadyClock::now();
+  const auto tm = Steady::now();
   for (const std::string& t : TpchTables()) {
     const std::string new_path = new_dir + "/" + t + "/part-0.parquet";
     if (!fs::exists(new_path)) {
@@ -97,7 +97,7 @@ int main(int argc, char** argv) {
     if (!engine.ok()) return Fail(engine.status());
     auto conn = (*engine)->Connect();
     if (!conn.ok()) return Fail(conn.status());
-    const auto t = SteadyClock::now();
+    const auto t = Steady::now();
     for (const std::string& table : TpchTables()) {
       Status st = CreateParquetView(conn->get(), table, old_dir + "/" + table + ".parquet");
       if (!st.ok()) return Fail(st);
@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
   vo.sample = 0;
   vo.memory_limit = memory;
   QueryVerifier verifier(*spec, *catalog, vo);
-  const auto tv = SteadyClock::now();
+  const auto tv = Steady::now();
   auto report = verifier.Verify(migrated);
   const double verify = Since(tv);
   if (!report.ok()) return Fail(report.status());

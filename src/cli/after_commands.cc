@@ -59,6 +59,11 @@ int RunVerify(const VerifyArgs& a) {
       std::cout << p.rewritten << " of " << p.queries << " queries change"
                 << (p.refused ? ", " + std::to_string(p.refused) + " cannot be rewritten" : "") << "  " << p.file
                 << "\n";
+      if (!p.repo_root.empty()) {
+        std::cout << "    its own files: git apply it in " << p.repo_root << "\n";
+      } else if (!p.files_note.empty()) {
+        std::cout << "    not of its own files (" << p.files_note << "): it patches <id>/queries.sql\n";
+      }
     }
   }
   std::cout << (report->passed() ? "verified: " : "verification FAILED: ") << report->Summary() << "\n";
@@ -174,7 +179,9 @@ void AddAfterCommands(CLI::App* app, int* exit_code) {
         "Downstream query verification: draw a random sample of the consumers' SQL queries (from the\n"
         "catalog) that read the migration's validated datasets, rewrite each for the new schema, run the\n"
         "original on the old data and the rewrite on the new data (DuckDB), and compare the answers.\n"
-        "Saves each affected consumer's patch under the logs directory. `gaggle run` does this as its\n"
+        "Saves each affected consumer's patch under the logs directory: of its own SQL files, to `git\n"
+        "apply` at its repository's root, when it names them (gaggle.dev/queries-path) and they can be\n"
+        "read there; else of a queries file <consumer id>/queries.sql. `gaggle run` does this as its\n"
         "final gate before cut-over; this command re-runs it by hand. Exit 1 when any query differs.");
     cmd->add_option("migration", a->migration, "Migration name")->required();
     cmd->add_option("--sample", a->sample, "Queries to draw (default: the spec's verify.sample; 0: all)");

@@ -19,6 +19,19 @@ struct PlanArgs {
   bool no_save = false;
 };
 
+// Under a dataset: the renames that apply to it and the entries its columns miss.
+void PrintColumns(const PlanRow& r) {
+  if (!r.columns_known || (r.renames.empty() && r.missing.empty())) return;
+  std::string text;
+  for (const auto& [from, to] : r.renames) text += (text.empty() ? "" : ", ") + from + " -> " + to;
+  std::cout << "        renames: " << (text.empty() ? "none" : text);
+  if (!r.missing.empty()) {
+    std::cout << "; " << (r.missing_skipped ? "skipped" : "missing (fails)") << ":";
+    for (const std::string& m : r.missing) std::cout << " " << m;
+  }
+  std::cout << "\n";
+}
+
 void PrintPlan(const Plan& p, size_t rows_per_stage, bool saved, const std::string& state) {
   std::cout << "migration " << p.migration << " -> schema v" << p.target_version << " (" << p.target_format
             << "), agent " << p.agent << (p.agent_version.empty() ? "" : " " + p.agent_version) << "\n";
@@ -52,6 +65,7 @@ void PrintPlan(const Plan& p, size_t rows_per_stage, bool saved, const std::stri
       std::snprintf(line, sizeof(line), "  %4d %5d  %-8s %6s%s ", r.wave, r.priority, TierName(r.tier),
                     HumanCount(static_cast<double>(r.blast_radius)).c_str(), r.blast_radius_exact ? " " : "~");
       std::cout << line << r.dataset_id << " -> " << r.target_uri << "\n";
+      PrintColumns(r);
     }
     if (shown > rows_per_stage) std::cout << "  ... and " << shown - rows_per_stage << " more (--rows, --json)\n";
   }
@@ -81,12 +95,14 @@ int RunPlan(const PlanArgs& a) {
 
 void AddPlanCommand(CLI::App* app, int* exit_code) {
   auto args = std::make_shared<PlanArgs>();
-  CLI::App* cmd =
-      app->add_subcommand("plan",
-                          "Plan a migration: select its datasets from the catalog, order them by lineage into waves\n"
-                          "(foundational first), rank them inside each wave (tier, then blast radius), assign canary\n"
-                          "and later stages, and compute each target URI. The plan is saved in the state store under\n"
-                          "its content hash; `gaggle run` executes exactly that plan.");
+  CLI::App* cmd = app->add_subcommand(
+      "plan",
+      "Plan a migration: select its datasets from the catalog, order them by lineage into waves\n"
+      "(foundational first), rank them inside each wave (tier, then blast radius), assign canary\n"
+      "and later stages, and compute each target URI. The plan is saved in the state store under\n"
+      "its content hash; `gaggle run` executes exactly that plan. Under each dataset whose catalog\n"
+      "schema is known: the renames that apply to it, and the rename/cast/drop entries naming a\n"
+      "column it lacks (skipped with transform.missing_columns: skip, else they fail it).");
   cmd->add_option("spec", args->spec, "Migration spec (MIGRATION.yaml)")->required();
   cmd->add_option("--catalog", args->catalog, "Import this catalog file or directory first (else use the stored one)");
   cmd->add_option(

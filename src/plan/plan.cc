@@ -151,18 +151,24 @@ Result<Plan> PlanHeaderFromJson(const nlohmann::json& j) {
 }
 
 nlohmann::json PlanRowToJson(const PlanRow& r) {
-  return {{"dataset", r.dataset_id},
-          {"wave", r.wave},
-          {"stage", r.stage},
-          {"priority", r.priority},
-          {"tier", TierName(r.tier)},
-          {"blast_radius", r.blast_radius},
-          {"blast_radius_exact", r.blast_radius_exact},
-          {"size_bytes", r.size_bytes},
-          {"source_uri", r.source_uri},
-          {"source_format", r.source_format},
-          {"source_schema_version", r.source_schema_version},
-          {"target_uri", r.target_uri}};
+  nlohmann::json j = {{"dataset", r.dataset_id},
+                      {"wave", r.wave},
+                      {"stage", r.stage},
+                      {"priority", r.priority},
+                      {"tier", TierName(r.tier)},
+                      {"blast_radius", r.blast_radius},
+                      {"blast_radius_exact", r.blast_radius_exact},
+                      {"size_bytes", r.size_bytes},
+                      {"source_uri", r.source_uri},
+                      {"source_format", r.source_format},
+                      {"source_schema_version", r.source_schema_version},
+                      {"target_uri", r.target_uri}};
+  if (r.columns_known) {
+    nlohmann::json renames = nlohmann::json::object();
+    for (const auto& [from, to] : r.renames) renames[from] = to;
+    j["columns"] = {{"renames", renames}, {r.missing_skipped ? "skipped" : "missing", r.missing}};
+  }
+  return j;
 }
 
 nlohmann::json PlanToJson(const Plan& plan, size_t max_rows) {

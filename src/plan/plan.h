@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "catalog/entity.h"
@@ -32,6 +33,13 @@ struct PlanRow {
   std::string source_format;
   int source_schema_version = 0;
   std::string target_uri;
+  // What the spec's rename, cast and drop entries do to this dataset, read from its catalog
+  // schema (plan/column_report.h). A preview for review: not stored, not in the hash or ==;
+  // the agent decides on the data's own schema.
+  bool columns_known = false;  // the catalog declares a schema and the spec has such entries
+  std::vector<std::pair<std::string, std::string>> renames;  // that apply, old -> new
+  std::vector<std::string> missing;  // entries whose column it lacks ("transform.rename.user_id")
+  bool missing_skipped = false;      // transform.missing_columns: skip (else they fail the dataset)
 
   bool operator==(const PlanRow& o) const;
 };

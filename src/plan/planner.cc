@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "dataset/format_table.h"
+#include "plan/column_report.h"
 #include "plan/lineage_graph.h"
 #include "plan/location_support.h"
 #include "plan/selection.h"
@@ -203,6 +204,9 @@ class PlanBuilder {
     }
   }
 
+  // Per dataset, which renames apply and which entries its columns miss (column_report.h).
+  void ReportColumns() { ReportPlanColumns(catalog_, spec_.transform, &plan_); }
+
   // Every source and target is a location a run can use (plan/location_support.h).
   Status CheckLocationsAreSupported() const { return gaggle::CheckLocationsAreSupported(plan_.rows, spec_); }
 
@@ -338,6 +342,7 @@ Result<Plan> BuildPlan(const Catalog& catalog, const MigrationSpec& spec, const 
   if (builder.has_canary()) builder.PlaceCanary();
   builder.PlaceOtherStages();
   builder.WriteRows();
+  builder.ReportColumns();
   GAGGLE_RETURN_IF_ERROR(builder.CheckTargetsAreDistinct());
   GAGGLE_RETURN_IF_ERROR(builder.CheckLocationsAreSupported());
   GAGGLE_RETURN_IF_ERROR(builder.CheckTargetsAreOwned());

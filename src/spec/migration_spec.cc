@@ -162,12 +162,24 @@ class SpecParser {
 
   void ParseTransform(const YAML::Node& node, const std::string& path) {
     TransformSpec& t = spec_->transform;
-    static const std::vector<std::string> kKeys = {"rename", "cast",          "drop",     "add",     "derive",
-                                                   "filter", "source_schema", "required", "flatten", "nest"};
+    static const std::vector<std::string> kKeys = {"rename",  "cast",   "drop",           "add",
+                                                   "derive",  "filter", "source_schema",  "required",
+                                                   "flatten", "nest",   "missing_columns"};
     r_.ForEachEntry(node, path, kKeys, [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& v) {
       std::string p = path + "." + key;
       Locate(p, key_node);
-      if (key == "rename") {
+      if (key == "missing_columns") {
+        if (v.IsScalar()) Locate(p, v);
+        if (auto s = r_.String(v, p)) {
+          if (*s == "fail") {
+            t.missing_columns = TransformSpec::MissingColumns::kFail;
+          } else if (*s == "skip") {
+            t.missing_columns = TransformSpec::MissingColumns::kSkip;
+          } else {
+            r_.Problem(v, p, "expected 'fail' or 'skip', got '" + *s + "'");
+          }
+        }
+      } else if (key == "rename") {
         r_.ForEachEntry(v, p, {}, [&](const std::string& from, const YAML::Node& k, const YAML::Node& to) {
           Locate(p + "." + from, k);
           if (from.empty()) r_.Problem(k, p, "a column name must not be empty");

@@ -40,6 +40,13 @@ struct AddColumnSpec {
 // Column-level changes. Expressions (derive, filter) see the source columns after
 // rename and cast; the output is the source minus `drop`, plus `add`, plus `derive`.
 struct TransformSpec {
+  // What a rename, cast or drop entry does on a dataset without its column
+  // (`missing_columns`): kFail refuses the dataset (the default: nothing changes
+  // silently); kSkip leaves the entry out for that dataset, so one spec renames a
+  // column wherever it appears across datasets of different schemas
+  // (transform/column_policy.h says per dataset what applies and what is skipped).
+  enum class MissingColumns { kFail, kSkip };
+  MissingColumns missing_columns = MissingColumns::kFail;
   std::vector<std::pair<std::string, std::string>> rename;  // old -> new, in file order
   std::vector<std::pair<std::string, DataType>> cast;       // (new) name -> type
   std::vector<std::string> drop;

@@ -77,6 +77,7 @@ Json TransformJson(const TransformSpec& t) {
     tr["nest"] = Json::array();
     for (const auto& [to, from] : t.nest) tr["nest"].push_back({to, from});
   }
+  if (t.missing_columns == TransformSpec::MissingColumns::kSkip) tr["missing_columns"] = "skip";
   return tr;
 }
 

@@ -17,6 +17,9 @@
 // flatten and nest restructure the output last (restructure.h), so expressions still see a
 // dropped field: `derive: {os: "device.os"}` with `drop: [device.os]` lifts it out.
 //
+// transform.missing_columns: skip (column_policy.h) leaves out, before all of the above, the
+// rename, cast and drop entries whose column the source lacks; fail (the default) reports them.
+//
 // Semantics, per batch (docs/migration-spec.md):
 //   1. rename (simultaneous: {a: b, b: a} swaps), then cast (names after rename);
 //   2. filter and derive expressions see these renamed and cast columns,

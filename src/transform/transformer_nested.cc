@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstddef>
 
+#include "transform/column_policy.h"
 #include "transform/column_take.h"
 #include "transform/nested_edit.h"
 #include "transform/plan_problems_internal.h"
@@ -47,6 +48,10 @@ std::vector<std::string> NestedDrops(const TransformSpec& spec, const Schema& so
 }  // namespace
 
 Result<Transformer> Transformer::Make(const TransformSpec& spec, const Schema& source) {
+  if (spec.missing_columns == TransformSpec::MissingColumns::kSkip) {
+    // The entries whose column this dataset lacks are left out (column_policy.h).
+    return Make(PlanDatasetColumns(spec, source).spec, source);
+  }
   NestedEditPlan plan = PlanNestedEdits(spec, source);
   const std::vector<std::string> nested_drops = NestedDrops(spec, source);
   const bool restructures = !nested_drops.empty() || !spec.flatten.empty() || !spec.nest.empty();

@@ -11,11 +11,14 @@
 #include <thread>
 
 #include "agent/readable_location.h"
+#include "catalog/annotations.h"
 #include "common/dataset_location.h"
 #include "dataset/dataset_files.h"
 #include "dataset/format_table.h"
 #include "dataset/text_typing_policy.h"
 #include "formats/format.h"
+#include "transform/row_keeping.h"
+#include "verify/consumer_file_patch.h"
 #include "verify/consumer_rules.h"
 #include "verify/duckdb_engine.h"
 #include "verify/duckdb_table_loader.h"
@@ -245,6 +248,14 @@ class VerificationRun {
     }
     for (const std::string& d : reads_migrated) patch.datasets.push_back(d);
     patch.patch = RenderQueryPatch(consumer.id, entries);
+    // A consumer that names its own SQL files gets the patch of those files, which `git
+    // apply` takes at its repository's root (consumer_file_patch.h).
+    if (consumer.annotations.count(std::string(annotations::kQueriesPath))) {
+      if (auto real = MakeConsumerFilePatch(consumer, *shared_rules, &patch.files_note)) {
+        patch.patch = real->patch;
+        patch.repo_root = real->root;
+      }
+    }
     report_.patches.push_back(std::move(patch));
   }
 
@@ -317,9 +328,19 @@ class VerificationRun {
     }
   }
 
+  // The old data is Parquet and the migration provably keeps every one of its rows
+  // (transform/row_keeping.h): the old side can read it in place, as the new side does,
+  // instead of loading it through the transformer and the appender.
+  bool OldDataReadsInPlace(const std::string& root) const {
+    if (!IsParquetDataset(root)) return false;
+    auto schema = DataSchema(root, std::nullopt);
+    return schema.ok() && TransformKeepsEveryRow(spec_.transform, *schema);
+  }
+
   // Loads an engine table once, on `on`: old data through the appender and the migration's
-  // transformation (rows it filters or dead-letters left out); new and untouched Parquet
-  // data on the local disk as views read in place; other formats, and data in object
+  // transformation (rows it filters or dead-letters left out), or read in place when it is
+  // local Parquet and the migration keeps every row (OldDataReadsInPlace); new and untouched
+  // Parquet data on the local disk as views read in place; other formats, and data in object
   // storage, through the appender as written (Parquet for the needed columns only).
   Status Load(TableSlot& s, DuckDbConnection* on) {
     if (s.loaded) return Status::OK();
@@ -345,6 +366,9 @@ class VerificationRun {
     if (s.side != TableSlot::Side::kOld && fs == FileSystem::Default() && IsParquetDataset(req.root)) {
       GAGGLE_RETURN_IF_ERROR(CreateParquetView(on, s.name, req.root).WithContext("loading " + s.dataset));
       s.is_view = true;
+    } else if (s.side == TableSlot::Side::kOld && fs == FileSystem::Default() && OldDataReadsInPlace(req.root) &&
+               CreateParquetView(on, s.name, req.root).ok()) {
+      s.is_view = true;  // the migration keeps every row: the old Parquet as it is
     } else {
       auto stats = LoadDuckDbTable(on, req, fs);
       if (!stats.ok()) return stats.status().WithContext("loading " + s.dataset + " (" + req.root + ")");

@@ -98,6 +98,8 @@ nlohmann::json VerificationReport::ToJson() const {
                             {"rewritten", p.rewritten},
                             {"refused", p.refused},
                             {"file", p.file},
+                            {"repo_root", p.repo_root},
+                            {"files_note", p.files_note},
                             {"patch", p.patch}});
   }
   return j;

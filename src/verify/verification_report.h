@@ -36,6 +36,11 @@ struct ConsumerPatch {
   int queries = 0, rewritten = 0, refused = 0;
   std::string file;   // where the patch was saved ("" until saved)
   std::string patch;  // unified diff of its queries
+  // Where `git apply` takes the patch: the consumer's repository root when the patch is of
+  // its own files (gaggle.dev/queries-path, verify/consumer_file_patch.h); "" when it is of
+  // the synthetic queries file <consumer id>/queries.sql.
+  std::string repo_root;
+  std::string files_note;  // why a consumer that names its files got the synthetic patch
 };
 
 struct VerificationReport {
