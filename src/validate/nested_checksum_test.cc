@@ -2,17 +2,20 @@
 // their order, and a change at any leaf (a value deep in a list of structs, a map value, a
 // null element, a null list versus an empty one) changes it.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <cstdio>
 #include <fstream>
 
-#include "formats/jsonl/jsonl_reader.h"
 #include "dataset/content_checksum.h"
+#include "formats/jsonl/jsonl_reader.h"
 
 namespace gaggle {
 namespace {
 
 std::string ChecksumOf(const std::vector<std::string>& lines) {
-  const std::string path = ::testing::TempDir() + "nested_checksum_test.jsonl";
+  // One file per process: ctest runs these tests as concurrent processes.
+  const std::string path = ::testing::TempDir() + "nested_checksum_test." + std::to_string(::getpid()) + ".jsonl";
   {
     std::ofstream f(path);
     for (const std::string& l : lines) f << l << "\n";
@@ -31,6 +34,8 @@ std::string ChecksumOf(const std::vector<std::string>& lines) {
     if (!more.ok() || !*more) break;
     sum.Update(b);
   }
+  reader->reset();
+  std::remove(path.c_str());
   return sum.ToHex();
 }
 
