@@ -6,8 +6,8 @@
 // A consumer names its files with the annotation gaggle.dev/queries-path
 // (catalog/annotations.h): paths relative to its repository's root, separated by commas
 // or newlines; or it is a dbt project (gaggle.dev/dbt-project: its folder), whose models
-// are rewritten and checked on the data now (service/consumer_dbt.h). The rewrite rules are the verifier's (verify/consumer_rules.h: the
-// migration's validated datasets, their old columns, the spec's renames and drops, the
+// are rewritten and checked on the data now (service/consumer_dbt.h). The rewrite rules are the verifier's
+// (verify/consumer_rules.h: the migration's validated datasets, their old columns, the spec's renames and drops, the
 // new table names), so the branch carries the rewrite the verification checked.
 // Consumers: the ones named in the request (each must carry gaggle.dev/queries-path and
 // read a migrated dataset), else every consumer that does both and has at least one of
