@@ -528,7 +528,7 @@ class SpecParser {
 
   void ParseVerify(const YAML::Node& node, const std::string& path) {
     VerifySpec& vs = spec_->verify;
-    r_.ForEachEntry(node, path, {"enabled", "sample", "seed", "float_tolerance", "table"},
+    r_.ForEachEntry(node, path, {"enabled", "sample", "seed", "float_tolerance", "table", "output_names"},
                     [&](const std::string& key, const YAML::Node&, const YAML::Node& v) {
                       std::string p = path + "." + key;
                       if (key == "enabled") {
@@ -539,6 +539,16 @@ class SpecParser {
                         if (auto u = r_.Unsigned(v, p)) vs.seed = *u;
                       } else if (key == "float_tolerance") {
                         if (auto x = r_.Number(v, p, 0, 1e300)) vs.float_tolerance = *x;
+                      } else if (key == "output_names") {
+                        if (auto s = r_.String(v, p)) {
+                          if (*s == "keep") {
+                            vs.output_names = VerifySpec::OutputNames::kKeep;
+                          } else if (*s == "propagate") {
+                            vs.output_names = VerifySpec::OutputNames::kPropagate;
+                          } else {
+                            r_.Problem(v, p, "'" + *s + "' is not one of keep, propagate");
+                          }
+                        }
                       } else if (key == "table") {
                         if (auto s = r_.String(v, p)) {
                           std::string probe = *s;

@@ -144,6 +144,12 @@ struct VerifySpec {
   // queries: {id}, {name} (the dataset's catalog id and name) and {version} (the target
   // schema version) are replaced. "v{version}.{name}" -> v2.orders. Default: unchanged.
   std::string table = "{id}";
+  // What a consumer's rewritten query outputs for a renamed column it outputs bare:
+  // kKeep writes `new AS old` (its readers keep working); kPropagate outputs the new name
+  // and rewrites the consumers that read it too, transitively through the lineage graph
+  // (verify/rename_propagation.h).
+  enum class OutputNames { kKeep, kPropagate };
+  OutputNames output_names = OutputNames::kKeep;
 };
 
 struct MigrationSpec {

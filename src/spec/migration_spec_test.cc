@@ -375,5 +375,18 @@ TEST(MigrationSpec, VerifyTableTemplateAndItsHashNeutralDefault) {
               HasSubstr("verify.table: '{schema}.x' is not a table name template"));
 }
 
+TEST(MigrationSpec, VerifyOutputNamesKeepByDefaultAndHashNeutral) {
+  MigrationSpec plain = MustParse("name: m\nversion: 2\n");
+  EXPECT_EQ(plain.verify.output_names, VerifySpec::OutputNames::kKeep);
+  // Specs written before the key existed keep their hash: keep is not in the canonical text.
+  EXPECT_EQ(CanonicalSpecText(plain).find("output_names"), std::string::npos);
+  EXPECT_EQ(plain.hash, MustParse("name: m\nversion: 2\nverify: {output_names: keep}\n").hash);
+  MigrationSpec propagate = MustParse("name: m\nversion: 2\nverify: {output_names: propagate}\n");
+  EXPECT_EQ(propagate.verify.output_names, VerifySpec::OutputNames::kPropagate);
+  EXPECT_NE(plain.hash, propagate.hash);
+  EXPECT_THAT(ErrorOf("name: m\nversion: 1\nverify: {output_names: rename}\n"),
+              HasSubstr("verify.output_names: 'rename' is not one of keep, propagate"));
+}
+
 }  // namespace
 }  // namespace gaggle

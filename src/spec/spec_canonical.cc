@@ -152,6 +152,7 @@ std::string CanonicalSpecText(const MigrationSpec& s) {
                  {"float_tolerance", s.verify.float_tolerance}};
   // Only when set, so that specs written before the key existed keep their hash.
   if (s.verify.table != VerifySpec().table) j["verify"]["table"] = s.verify.table;
+  if (s.verify.output_names == VerifySpec::OutputNames::kPropagate) j["verify"]["output_names"] = "propagate";
   j["retention"] = Duration(std::chrono::duration_cast<std::chrono::milliseconds>(s.retention));
   // Strings in a spec may hold any bytes; replace invalid UTF-8 instead of throwing.
   return j.dump(-1, ' ', false, Json::error_handler_t::replace);

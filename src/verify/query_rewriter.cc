@@ -578,6 +578,24 @@ class Rewriter {
     if (renamed) AddEdit(item.begin, item.end - 1, ExpandStarKeepingNames(cols), "output names kept:");
   }
 
+  // The top-level query's output names, and which of them the rewrite renames (only when
+  // output names are not kept). Outputs that cannot be worked out are reported unknown:
+  // the query itself may still rewrite.
+  void ReportOutputs(RewrittenQuery* out) {
+    out->outputs_known = false;
+    if (qs_.queries.empty() || qs_.queries[0].blocks.empty()) return;
+    auto outputs = QueryOutputs(0, qs_.blocks[static_cast<size_t>(qs_.queries[0].blocks[0])].start);
+    if (!outputs.ok()) return;
+    out->outputs_known = outputs->known;
+    for (const Column& c : outputs->columns) {
+      out->outputs.push_back(c.old_name);
+      if (c.dropped) out->dropped_outputs.insert(c.old_name);
+      if (c.dropped) continue;
+      if (!rules_.preserve_output_names && !c.old_name.empty() && c.new_name != c.old_name)
+        out->renamed_outputs[c.old_name] = c.new_name;
+    }
+  }
+
   Result<RewrittenQuery> Finish() {
     RewrittenQuery out;
     // Table references to migrated datasets.
@@ -591,6 +609,7 @@ class Rewriter {
       }
     }
     if (rules_.preserve_output_names) KeepOutputNames();
+    ReportOutputs(&out);
     std::vector<std::pair<size_t, std::string>> described = notes_;
     for (size_t t = 0; t < qs_.tokens.size();) {
       auto e = edits_.find(t);

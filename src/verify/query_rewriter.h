@@ -37,6 +37,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -59,6 +60,17 @@ struct RewrittenQuery {
   // "line 1 col 8: qualifier events_raw -> events_raw_v2", and notes such as
   // "line 1 col 8: * no longer includes legacy_flag (dropped from events_raw)".
   std::vector<std::string> edits;
+  // The query's output columns, by their names before the rewrite, in order ("" for an
+  // expression without an alias); outputs_known is false when a `*` covers a source whose
+  // columns are unknown (a table function, VALUES, `* EXCLUDE`...).
+  std::vector<std::string> outputs;
+  bool outputs_known = true;
+  // Output columns the rewrite renamed: old name -> new name. Empty when the rules keep
+  // output names (RewriteRules::preserve_output_names), which write `new AS old`.
+  std::map<std::string, std::string> renamed_outputs;
+  // Output columns (old names) the rewritten query no longer outputs: a `*` over a table
+  // whose column the migration drops.
+  std::set<std::string> dropped_outputs;
 };
 
 // Checks `rules` first (ValidateRewriteRules).

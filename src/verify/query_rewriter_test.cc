@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -392,6 +394,33 @@ TEST(QueryRewriterTest, OutputContractWritesOutAStarThatOutputsRenamedColumns) {
   EXPECT_EQ(Rewritten("SELECT * FROM users", rules), "SELECT * FROM users");
   EXPECT_EQ(Rewritten("SELECT * EXCLUDE (amount) FROM (SELECT ts, amount FROM events_raw) x", rules),
             "SELECT * EXCLUDE (amount) FROM (SELECT event_time, amount FROM events_raw_v2) x");
+}
+
+TEST(QueryRewriterTest, ReportsOutputsAndWhichTheRewriteRenames) {
+  // Propagating (DemoRules): a renamed column output bare, through a CTE's star, is renamed;
+  // aliased outputs and expressions keep their names.
+  auto r = RewriteQuery("with s as (select * from events_raw) select user_id, ts as t, amount + 1 from s", DemoRules());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->outputs, (Strings{"user_id", "t", ""}));
+  EXPECT_TRUE(r->outputs_known);
+  EXPECT_EQ(r->renamed_outputs, (std::map<std::string, std::string>{{"user_id", "account_id"}}));
+  // A star outputs every column: renamed ones renamed, a dropped one no longer there.
+  r = RewriteQuery("SELECT * FROM events_raw", DemoRules());
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->outputs, (Strings{"user_id", "ts", "amount", "legacy_flag", "country", "session"}));
+  EXPECT_EQ(r->renamed_outputs, (std::map<std::string, std::string>{{"ts", "event_time"}, {"user_id", "account_id"}}));
+  EXPECT_EQ(r->dropped_outputs, (std::set<std::string>{"legacy_flag"}));
+  // Keeping output names (`new AS old`) renames no output.
+  RewriteRules keep = DemoRules();
+  keep.preserve_output_names = true;
+  r = RewriteQuery("SELECT user_id FROM events_raw", keep);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->outputs, (Strings{"user_id"}));
+  EXPECT_TRUE(r->renamed_outputs.empty());
+  // A star over a table function: outputs not fully known.
+  r = RewriteQuery("SELECT * FROM events_raw, range(3) t", DemoRules());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_FALSE(r->outputs_known);
 }
 
 TEST(QueryRewriterTest, SetOperationsAndWindows) {
