@@ -74,6 +74,7 @@ Result<DbtConsumer> PrepareDbtConsumer(const GitCheckout& repo, const std::strin
   DbtVerifyOptions o;
   o.path_prefix = prefix;
   o.float_tolerance = spec.verify.float_tolerance;
+  o.propagate_renames = spec.verify.output_names == VerifySpec::OutputNames::kPropagate;
   auto checked = VerifyDbtProject(*project, sources, o);
   if (!checked.ok()) return checked.status().WithContext(e.id);
   DbtConsumer out;

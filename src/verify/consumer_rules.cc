@@ -6,6 +6,7 @@
 #include "dataset/format_table.h"
 #include "dataset/text_typing_policy.h"
 #include "formats/format.h"
+#include "verify/query_rewriter.h"
 
 namespace gaggle {
 namespace {
@@ -99,13 +100,20 @@ const std::optional<std::vector<std::string>>& ConsumerRules::CurrentColumns(con
 
 // The rewrite rules of consumer n: the changes of the migrated datasets it reads and the
 // columns of the others. *reads_migrated lists the migrated ones.
-RewriteRules ConsumerRules::RulesFor(NodeId n, std::vector<std::string>* reads_migrated) {
+RewriteRules ConsumerRules::RulesFor(NodeId n, std::vector<std::string>* reads_migrated, std::string* problem) {
   RewriteRules rules;
   rules.preserve_output_names = preserve_output_names_;
+  if (problem) problem->clear();
   for (NodeId u : catalog_.Upstream(n)) {
     const Entity& up = catalog_.entity(u);
     if (!up.is_dataset()) continue;
-    if (by_id_.count(up.id)) {
+    if (auto bad = output_problems_.find(up.id); bad != output_problems_.end() && problem) {
+      *problem += (problem->empty() ? "" : "; ") + bad->second;
+    }
+    if (auto o = outputs_.find(up.id); o != outputs_.end() && !by_id_.count(up.id)) {
+      rules.migrated[up.id] = o->second.change;
+      reads_migrated->push_back(up.id);
+    } else if (by_id_.count(up.id)) {
       const TableChange* c = ChangeOf(up.id);
       if (!c) continue;
       rules.migrated[up.id] = *c;
@@ -115,6 +123,102 @@ RewriteRules ConsumerRules::RulesFor(NodeId n, std::vector<std::string>* reads_m
     }
   }
   return rules;
+}
+
+Result<std::vector<NodeId>> ConsumerRules::Order() const {
+  std::vector<NodeId> order;
+  if (preserve_output_names_) {
+    for (NodeId n = 0; n < catalog_.size(); ++n) order.push_back(n);
+    return order;
+  }
+  // Kahn's algorithm over what lies downstream of a migrated dataset; ties by catalog order.
+  std::vector<char> reached(catalog_.size(), 0);
+  std::vector<NodeId> stack;
+  for (const auto& [id, d] : by_id_) {
+    if (auto n = catalog_.Find(id)) stack.push_back(*n);
+  }
+  while (!stack.empty()) {
+    const NodeId n = stack.back();
+    stack.pop_back();
+    if (reached[n]) continue;
+    reached[n] = 1;
+    for (NodeId d : catalog_.Downstream(n)) stack.push_back(d);
+  }
+  std::vector<uint32_t> pending(catalog_.size(), 0);
+  for (const auto& [u, d] : catalog_.edges()) pending[d] += reached[u] && reached[d];
+  std::set<NodeId> ready;
+  for (NodeId n = 0; n < catalog_.size(); ++n) {
+    if (reached[n] && pending[n] == 0) ready.insert(n);
+  }
+  while (!ready.empty()) {
+    const NodeId n = *ready.begin();
+    ready.erase(ready.begin());
+    order.push_back(n);
+    for (NodeId d : catalog_.Downstream(n)) {
+      if (reached[d] && --pending[d] == 0) ready.insert(d);
+    }
+  }
+  std::string cycle;
+  for (NodeId n = 0; n < catalog_.size(); ++n) {
+    if (reached[n] && pending[n] > 0) cycle += (cycle.empty() ? "" : ", ") + catalog_.entity(n).id;
+  }
+  if (!cycle.empty()) {
+    return Status::InvalidArgument(
+        "verify.output_names: propagate needs the lineage downstream of the migrated "
+        "datasets to have no cycle; these consumers lie on or after one: " +
+        cycle);
+  }
+  for (NodeId n = 0; n < catalog_.size(); ++n) {
+    if (!reached[n]) order.push_back(n);
+  }
+  return order;
+}
+
+void ConsumerRules::RecordOutputs(NodeId n, const RewriteRules& rules) {
+  const Entity& e = catalog_.entity(n);
+  if (preserve_output_names_ || !e.is_dataset() || e.queries.empty() || by_id_.count(e.id)) return;
+  TableChange change;
+  std::optional<size_t> defining;
+  std::vector<std::string> outputs;
+  bool known = false;
+  std::string problem;
+  for (size_t q = 0; q < e.queries.size(); ++q) {
+    auto rw = RewriteQuery(e.queries[q], rules);
+    if (!rw.ok() || (rw->renamed_outputs.empty() && rw->dropped_outputs.empty())) continue;
+    if (defining) {
+      problem = "queries " + std::to_string(*defining + 1) + " and " + std::to_string(q + 1) +
+                " both change their output columns, and which one makes the dataset is unknown";
+      break;
+    }
+    defining = q;
+    outputs = rw->outputs;
+    known = rw->outputs_known;
+    change.renamed = rw->renamed_outputs;
+    change.dropped = rw->dropped_outputs;
+  }
+  if (!defining) return;
+  if (problem.empty() && known) {
+    for (std::string& o : outputs) {
+      if (!o.empty()) change.columns.push_back(std::move(o));
+    }
+  } else if (problem.empty()) {
+    if (const auto& cols = CurrentColumns(e); cols) {
+      change.columns = *cols;
+    } else {
+      problem = "its output columns are unknown (a * over a source of unknown columns) and it declares no schema";
+    }
+  }
+  change.new_table = e.id;
+  if (problem.empty()) {
+    RewriteRules probe;
+    probe.migrated[e.id] = change;
+    if (Status s = ValidateRewriteRules(probe); !s.ok()) problem = s.message();
+  }
+  if (!problem.empty()) {
+    output_problems_[e.id] = "cannot carry the renamed output columns of " + e.id + " to its readers: " + problem;
+    return;
+  }
+  outputs_[e.id] = {std::move(change), *defining};
 }
 
 }  // namespace gaggle

@@ -5,6 +5,15 @@
 // not touch contributes its columns (declared schema, else its data's).
 // Used by the verifier (verify/query_verifier.h) and by the consumer-repository patcher,
 // so that a patch on a consumer's own files is the rewrite the verifier checked.
+//
+// Propagation (verify.output_names: propagate, preserve_output_names false): a consumer
+// that is itself a catalog dataset (a derived dataset whose queries make it) and whose
+// rewritten query now outputs renamed columns changes what its readers see. Once its
+// rules are used, RecordOutputs(n) works that out from its queries' rewrites; the rules of
+// every consumer reading it then carry it as a changed table (same name, renamed and
+// dropped columns), so it is rewritten in turn. Consumers must be taken in Order():
+// lineage order, so a reader comes after every consumer it reads; transitive by
+// construction, each consumer once.
 // Thread-safety: ConsumerRules is not thread-safe (it caches); the functions are pure.
 #pragma once
 
@@ -53,7 +62,29 @@ class ConsumerRules {
   // The rules of consumer n: the changes of the migrated datasets it reads and the
   // columns of the others. *reads_migrated lists the migrated ones (a migrated dataset
   // whose old data cannot be read is left out of both).
-  RewriteRules RulesFor(NodeId n, std::vector<std::string>* reads_migrated);
+  // *problem (optional) gets why an upstream consumer's renamed outputs could not be
+  // carried to n ("" when none): n's queries should then be refused with it.
+  RewriteRules RulesFor(NodeId n, std::vector<std::string>* reads_migrated, std::string* problem = nullptr);
+
+  // The order to take consumers in: catalog order when output names are kept; else
+  // lineage order (upstream first, ties in catalog order). InvalidArgument naming the
+  // consumers on a cycle downstream of a migrated dataset.
+  Result<std::vector<NodeId>> Order() const;
+
+  // Propagation only (a no-op when output names are kept): records what consumer n, a
+  // dataset with queries, now outputs, rewritten with `rules` (RulesFor(n)).
+  void RecordOutputs(NodeId n, const RewriteRules& rules);
+
+  // A consumer whose output columns change (RecordOutputs): the change its readers get
+  // (new_table: its own id) and which of its queries makes its output.
+  struct OutputChange {
+    TableChange change;
+    size_t query = 0;
+  };
+  const OutputChange* ChangedOutput(const std::string& id) const {
+    auto it = outputs_.find(id);
+    return it == outputs_.end() ? nullptr : &it->second;
+  }
 
   // What the migration did to migrated dataset `id`; nullptr when its old data cannot be read.
   const TableChange* Change(const std::string& id) { return by_id_.count(id) ? ChangeOf(id) : nullptr; }
@@ -75,6 +106,8 @@ class ConsumerRules {
   std::map<std::string, TableChange> changes_;  // dataset id -> change, consumer-facing names
   std::map<std::string, std::string> change_errors_;
   std::map<std::string, std::optional<std::vector<std::string>>> current_columns_;
+  std::map<std::string, OutputChange> outputs_;         // consumer (dataset) id -> its changed output
+  std::map<std::string, std::string> output_problems_;  // consumer id -> why its output change cannot be carried
 };
 
 }  // namespace gaggle

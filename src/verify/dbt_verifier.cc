@@ -171,10 +171,18 @@ class DbtRun {
   // What the rewriter must know of each relation the model reads.
   Result<RewriteRules> RulesFor(const DbtModel& m) {
     RewriteRules rules;
+    rules.preserve_output_names = !options_.propagate_renames;
     GAGGLE_ASSIGN_OR_RETURN(std::vector<DbtJinja> blocks, ScanDbtJinja(m.sql));
     for (const DbtJinja& j : blocks) {
       if (j.kind == DbtJinja::Kind::kRef) {
-        GAGGLE_ASSIGN_OR_RETURN(rules.other_tables[RuleKey(j)], Columns(View("old", "m", j.args.back())));
+        GAGGLE_ASSIGN_OR_RETURN(std::vector<std::string> cols, Columns(View("old", "m", j.args.back())));
+        auto renamed = renamed_outputs_.find(j.args.back());
+        if (renamed == renamed_outputs_.end()) {
+          rules.other_tables[RuleKey(j)] = std::move(cols);
+        } else {
+          // Propagation: the model it refs now outputs renamed columns; follow them.
+          rules.migrated[RuleKey(j)] = {"placeholder", std::move(cols), renamed->second, {}};
+        }
       } else if (j.kind == DbtJinja::Kind::kSource) {
         const DbtSourceData& data = sources_.at(SourceKey(j));  // rendering the old side found it
         GAGGLE_ASSIGN_OR_RETURN(std::vector<std::string> cols, Columns(View("old", "src", SourceKey(j))));
@@ -204,13 +212,18 @@ class DbtRun {
     c->rows_new = static_cast<int64_t>(new_r->rows.size());
     c->columns_old = old_r->columns;
     c->columns_new = new_r->columns;
+    // Propagation: what the model outputs under a new name, for the models that ref it.
+    const bool propagates = options_.propagate_renames && c->columns_old.size() == c->columns_new.size();
+    for (size_t i = 0; propagates && i < c->columns_old.size(); ++i) {
+      if (c->columns_old[i] != c->columns_new[i]) renamed_outputs_[c->model][c->columns_old[i]] = c->columns_new[i];
+    }
     const ResultDiff diff = CompareQueryResults(*old_r, *new_r, options_.float_tolerance, 3);
     for (const SqlRow& r : diff.examples_old) c->examples_old.push_back(RowToString(r));
     for (const SqlRow& r : diff.examples_new) c->examples_new.push_back(RowToString(r));
     if (!diff.same) {
       c->outcome = QueryCheck::Outcome::kMismatched;
       c->reason = diff.reason;
-    } else if (c->columns_old != c->columns_new) {
+    } else if (c->columns_old != c->columns_new && !propagates) {
       c->outcome = QueryCheck::Outcome::kMismatched;
       std::string o, n;
       for (const std::string& s : c->columns_old) o += (o.empty() ? "" : ", ") + s;
@@ -224,8 +237,9 @@ class DbtRun {
   const DbtVerifyOptions& options_;
   std::unique_ptr<DuckDbEngine> engine_;
   std::unique_ptr<DuckDbConnection> conn_;
-  std::map<std::string, std::string> failed_;  // model -> why it could not be built
-  std::set<std::string> built_;                // models with a view on both sides
+  std::map<std::string, std::string> failed_;                                  // model -> why it could not be built
+  std::set<std::string> built_;                                                // models with a view on both sides
+  std::map<std::string, std::map<std::string, std::string>> renamed_outputs_;  // model -> old -> new output name
 };
 
 }  // namespace

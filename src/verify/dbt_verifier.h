@@ -68,6 +68,11 @@ struct DbtVerifyOptions {
   size_t max_rows = 1'000'000;
   std::string memory_limit = "1GB";
   std::string path_prefix;  // the project's folder in its repository ("analytics/"), for patch paths
+  // verify.output_names: propagate. A model outputs renamed columns under their new names
+  // (no `new AS old`), and the models that ref it follow them: each is rewritten with the
+  // columns its refs now output (old and new output names by position, from the engine).
+  // Output names are then not compared, only answers.
+  bool propagate_renames = false;
 };
 
 // `sources` keyed "<source>.<table>".

@@ -198,6 +198,53 @@ TEST(DbtVerifierTest, RewritesModelsInPlaceAndProvesThem) {
   EXPECT_NE(patch.find("+++ b/analytics/models/staging/stg_orders.sql"), std::string::npos) << patch;
 }
 
+TEST(DbtVerifierTest, PropagatedRenamesFlowThroughRefsAndVerify) {
+  // source -> stg_orders -> customers: with propagation stg_orders outputs ordered_on, and
+  // customers, which refs it, follows; a mart reading customers needs no change.
+  ShopProject shop;
+  shop.Write("analytics/models/marts/first_orders.sql",
+             "select first_order, count(*) as customers from {{ ref('customers') }} group by first_order\n");
+  auto p = LoadDbtProject(shop.Path("analytics"));
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  DbtVerifyOptions o;
+  o.path_prefix = "analytics/";
+  o.propagate_renames = true;
+  auto v = VerifyDbtProject(*p, shop.Sources("data/payments_v2.csv"), o);
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  for (const DbtModelCheck& m : v->models)
+    EXPECT_EQ(m.outcome, QueryCheck::Outcome::kMatched) << m.model << ": " << m.reason;
+  const DbtModelCheck* orders = Find(*v, "stg_orders");
+  ASSERT_NE(orders, nullptr);
+  // No `new AS old`: the star now outputs the new name.
+  EXPECT_NE(orders->rewrite.text.find("        ordered_on,   /* the day it was placed */\n"), std::string::npos);
+  EXPECT_NE(orders->rewrite.text.find("\nselect * from renamed\n"), std::string::npos) << orders->rewrite.text;
+  EXPECT_EQ(orders->columns_new, (std::vector<std::string>{"order_id", "customer_id", "ordered_on", "status"}));
+  const DbtModelCheck* customers = Find(*v, "customers");
+  ASSERT_NE(customers, nullptr);
+  EXPECT_NE(customers->rewrite.text.find("select customer_id, min(ordered_on) as first_order,"), std::string::npos)
+      << customers->rewrite.text;
+  EXPECT_NE(customers->patch.find("+++ b/analytics/models/customers.sql"), std::string::npos);
+  EXPECT_EQ(customers->rows_new, 4);
+  EXPECT_EQ(Find(*v, "first_orders")->patch, "");
+  EXPECT_EQ(Find(*v, "first_orders")->outcome, QueryCheck::Outcome::kMatched);
+  // Keep and propagate give different patches of stg_orders; both verify.
+  auto kept = VerifyDbtProject(*p, shop.Sources("data/payments_v2.csv"), DbtVerifyOptions{.path_prefix = "analytics/"});
+  ASSERT_TRUE(kept.ok());
+  EXPECT_TRUE(kept->passed()) << kept->Summary();
+  EXPECT_NE(Find(*kept, "stg_orders")->patch, orders->patch);
+  EXPECT_EQ(Find(*kept, "customers")->patch, "");
+  // The propagated patches apply with git.
+  const std::string repo = shop.Path("");
+  ASSERT_EQ(std::system(("cd '" + repo + "' && git init -q . && git add analytics && " +
+                         "git -c user.email=t@example.com -c user.name=t commit -qm base")
+                            .c_str()),
+            0);
+  std::string patch;
+  for (const DbtModelCheck& m : v->models) patch += m.patch;
+  shop.Write(".git/dbt.patch", patch);
+  EXPECT_EQ(std::system(("cd '" + repo + "' && git apply --check .git/dbt.patch").c_str()), 0) << patch;
+}
+
 TEST(DbtVerifierTest, APlantedUnitChangeIsCaughtWithRows) {
   ShopProject shop;
   auto p = LoadDbtProject(shop.Path("analytics"));

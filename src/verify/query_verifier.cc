@@ -105,6 +105,11 @@ struct TableSlot {
   bool loaded = false;
   bool is_view = false;  // Parquet read in place
   int64_t excluded = 0;
+  // A consumer whose output the rename changes (propagation): a view of its query on
+  // this side, over the slots in `deps` (loaded first, in order).
+  bool derived = false;
+  std::string view_sql;
+  std::vector<size_t> deps;
 };
 
 // A sampled query on its way through the checks.
@@ -115,6 +120,13 @@ struct Candidate {
   std::string rewritten;
   std::string refused;
   std::shared_ptr<const RewriteRules> rules;  // the consumer's (new table names for consumers)
+};
+
+// A query mapped onto one side of the engine: its SQL (DuckDB's dialect, the engine's
+// table names) and the slots it reads, in load order (a derived view after its inputs).
+struct Mapped {
+  std::string sql;
+  std::vector<size_t> tables;
 };
 
 // A sampled query's SQL for the engine and the tables it reads there.
@@ -135,17 +147,30 @@ class VerificationRun {
       : spec_(spec),
         catalog_(catalog),
         options_(options),
-        rules_(spec, catalog, migrated, /*preserve_output_names=*/!options.propagate_renames, options.resolver) {
+        rules_(spec, catalog, migrated,
+               /*preserve_output_names=*/!options.propagate_renames &&
+                   spec.verify.output_names != VerifySpec::OutputNames::kPropagate,
+               options.resolver) {
     report_.migration = spec_.name;
     report_.seed = static_cast<int64_t>(options_.seed);
   }
   VerificationRun(const VerificationRun&) = delete;
   VerificationRun& operator=(const VerificationRun&) = delete;
 
-  // Every query of every consumer that reads a migrated dataset, rewritten for the consumer.
-  void CollectCandidates() {
-    for (NodeId n = 0; n < catalog_.size(); ++n) CollectConsumer(n);
+  // Every query of every consumer that reads a migrated dataset, rewritten for the consumer;
+  // when renames propagate, in lineage order, each consumer's changed output recorded for
+  // its readers (ConsumerRules::RecordOutputs). Candidates and patches end in catalog order.
+  Status CollectCandidates() {
+    GAGGLE_ASSIGN_OR_RETURN(std::vector<NodeId> order, rules_.Order());
+    for (NodeId n : order) CollectConsumer(n);
+    const Entity* first = catalog_.entities().data();
+    std::stable_sort(candidates_.begin(), candidates_.end(), [first](const Candidate& a, const Candidate& b) {
+      return std::make_pair(a.consumer - first, a.index) < std::make_pair(b.consumer - first, b.index);
+    });
+    std::stable_sort(report_.patches.begin(), report_.patches.end(),
+                     [](const ConsumerPatch& a, const ConsumerPatch& b) { return a.consumer < b.consumer; });
     report_.candidates = static_cast<int64_t>(candidates_.size());
+    return Status::OK();
   }
 
   // The sample: a seeded partial Fisher-Yates over the candidates in catalog order.
@@ -213,9 +238,12 @@ class VerificationRun {
     const Entity& consumer = catalog_.entity(n);
     if (consumer.queries.empty()) return;
     std::vector<std::string> reads_migrated;
-    RewriteRules rules = rules_.RulesFor(n, &reads_migrated);
-    if (reads_migrated.empty()) return;
+    std::string problem;
+    RewriteRules rules = rules_.RulesFor(n, &reads_migrated, &problem);
+    if (reads_migrated.empty() && problem.empty()) return;
     auto shared_rules = std::make_shared<const RewriteRules>(std::move(rules));
+    rules_.RecordOutputs(n, *shared_rules);
+    if (rules_.ChangedOutput(consumer.id)) consumer_rules_[consumer.id] = shared_rules;
     ConsumerPatch patch;
     patch.consumer = consumer.id;
     patch.owner = consumer.owner;
@@ -225,7 +253,8 @@ class VerificationRun {
       c.consumer = &consumer;
       c.index = static_cast<int>(q);
       c.rules = shared_rules;
-      auto rw = RewriteQuery(consumer.queries[q], *shared_rules);
+      auto rw = problem.empty() ? RewriteQuery(consumer.queries[q], *shared_rules)
+                                : Result<RewrittenQuery>(Status::SchemaMismatch(problem));
       QueryPatchEntry entry;
       entry.original = consumer.queries[q];
       if (rw.ok()) {
@@ -244,7 +273,7 @@ class VerificationRun {
       }
       entries.push_back(std::move(entry));
       ++patch.queries;
-      if (!c.migrated_read.empty()) candidates_.push_back(std::move(c));
+      if (!c.migrated_read.empty() || !problem.empty()) candidates_.push_back(std::move(c));
     }
     for (const std::string& d : reads_migrated) patch.datasets.push_back(d);
     patch.patch = RenderQueryPatch(consumer.id, entries);
@@ -281,51 +310,97 @@ class VerificationRun {
     const Candidate& c = candidates_[order_[k]];
     Prepared& p = prepared_[k];
     if (!c.refused.empty()) return;
-    RewriteRules old_rules, new_rules;
-    std::map<std::string, size_t> old_slot, new_slot;
-    for (const auto& [id, change] : c.rules->migrated) {
-      old_slot[id] = SlotFor(TableSlot::Side::kOld, id);
-      new_slot[id] = SlotFor(TableSlot::Side::kNew, id);
-      old_rules.migrated[id] = {slots_[old_slot[id]].name, change.columns, {}, {}};
-      TableChange n = change;
-      n.new_table = slots_[new_slot[id]].name;
-      new_rules.migrated[id] = std::move(n);
-    }
-    for (const auto& [id, cols] : c.rules->other_tables) {
-      const size_t s = SlotFor(TableSlot::Side::kCurrent, id);
-      old_slot[id] = new_slot[id] = s;
-      old_rules.migrated[id] = new_rules.migrated[id] = {slots_[s].name, cols, {}, {}};
-    }
     const std::string& sql = c.consumer->queries[static_cast<size_t>(c.index)];
-    auto old_rw = RewriteQuery(sql, old_rules);
-    auto new_rw = RewriteQuery(sql, new_rules);
-    if (!old_rw.ok() || !new_rw.ok()) {
-      p.error = "cannot map it onto the loaded tables: " + (old_rw.ok() ? new_rw : old_rw).status().message();
+    auto old_side = MapOnto(true, *c.consumer, sql, *c.rules, k);
+    auto new_side = old_side.ok() ? MapOnto(false, *c.consumer, sql, *c.rules, k) : old_side;
+    if (!old_side.ok() || !new_side.ok()) {
+      p.error = (old_side.ok() ? new_side : old_side).status().message();
       return;
     }
+    p.old_sql = std::move(old_side->sql);
+    p.new_sql = std::move(new_side->sql);
+    p.old_tables = std::move(old_side->tables);
+    p.new_tables = std::move(new_side->tables);
+  }
+
+  // A consumer's query on one side: table names become the side's slots (migrated data
+  // old or new; a consumer whose output the rename changes, its view on that side;
+  // untouched data shared), the query rewritten for the new side with the consumer's rules,
+  // then translated into DuckDB's dialect. Marks what each slot must hold and its last use.
+  Result<Mapped> MapOnto(bool old, const Entity& consumer, const std::string& sql, const RewriteRules& rules,
+                         size_t k) {
+    RewriteRules side;
+    side.preserve_output_names = rules.preserve_output_names;
+    std::map<std::string, size_t> slot;
+    for (const auto& [id, change] : rules.migrated) {
+      if (rules_.ChangedOutput(id) && !rules_.IsMigrated(id)) {
+        GAGGLE_ASSIGN_OR_RETURN(slot[id], DerivedSlot(old, id, k));
+      } else {
+        slot[id] = SlotFor(old ? TableSlot::Side::kOld : TableSlot::Side::kNew, id);
+      }
+      TableChange t = old ? TableChange{"", change.columns, {}, {}} : change;
+      t.new_table = slots_[slot[id]].name;
+      side.migrated[id] = std::move(t);
+    }
+    for (const auto& [id, cols] : rules.other_tables) {
+      slot[id] = SlotFor(TableSlot::Side::kCurrent, id);
+      side.migrated[id] = {slots_[slot[id]].name, cols, {}, {}};
+    }
+    auto rw = RewriteQuery(sql, side);
+    if (!rw.ok()) return Status::SchemaMismatch("cannot map it onto the loaded tables: " + rw.status().message());
     // Consumers' SQL is rewritten in its own dialect; DuckDB runs a translation of it.
-    auto dialect = ConsumerDialect(*c.consumer);
-    auto old_sql = dialect.ok() ? ToDuckDbDialect(old_rw->sql, *dialect) : Result<std::string>(dialect.status());
-    auto new_sql = dialect.ok() ? ToDuckDbDialect(new_rw->sql, *dialect) : Result<std::string>(dialect.status());
-    if (!old_sql.ok() || !new_sql.ok()) {
-      p.error = "cannot translate it for verification: " + (old_sql.ok() ? new_sql : old_sql).status().message();
-      return;
+    auto dialect = ConsumerDialect(consumer);
+    auto translated = dialect.ok() ? ToDuckDbDialect(rw->sql, *dialect) : Result<std::string>(dialect.status());
+    if (!translated.ok()) {
+      return Status::Unsupported("cannot translate it for verification: " + translated.status().message());
     }
-    p.old_sql = *old_sql;
-    p.new_sql = *new_sql;
-    for (const std::string& id : old_rw->tables) {
-      const size_t s = old_slot.at(id);
-      for (const std::string& col : old_rw->columns_needed[id]) slots_[s].columns.insert(col);
-      slots_[s].last_use = k;
-      p.old_tables.push_back(s);
+    Mapped out;
+    out.sql = std::move(*translated);
+    auto add = [&out](size_t s) {
+      if (std::find(out.tables.begin(), out.tables.end(), s) == out.tables.end()) out.tables.push_back(s);
+    };
+    for (const std::string& id : rw->tables) {
+      const size_t s = slot.at(id);
+      TableSlot& t = slots_[s];
+      t.last_use = k;
+      if (t.derived) {
+        for (size_t d : t.deps) slots_[d].last_use = k;
+        for (size_t d : t.deps) add(d);
+      } else {
+        const bool renamed = !old && rules.migrated.count(id);
+        for (const std::string& col : renamed ? rw->new_columns_needed[id] : rw->columns_needed[id])
+          t.columns.insert(col);
+      }
+      add(s);
     }
-    for (const std::string& id : new_rw->tables) {
-      const size_t s = new_slot.at(id);
-      const auto& cols = c.rules->migrated.count(id) ? new_rw->new_columns_needed[id] : new_rw->columns_needed[id];
-      for (const std::string& col : cols) slots_[s].columns.insert(col);
-      slots_[s].last_use = k;
-      p.new_tables.push_back(s);
+    return out;
+  }
+
+  // The view, on one side, of a consumer whose output the rename changes: its query
+  // (the original on the old side, its rewrite on the new) over that side's slots.
+  Result<size_t> DerivedSlot(bool old, const std::string& id, size_t k) {
+    auto key = std::make_pair(old ? 10 : 11, id);
+    if (auto it = slot_of_.find(key); it != slot_of_.end()) return it->second;
+    const ConsumerRules::OutputChange* change = rules_.ChangedOutput(id);
+    auto consumer = catalog_.Find(id);
+    auto rules = consumer_rules_.find(id);
+    if (!change || !consumer || rules == consumer_rules_.end()) {
+      return Status::NotFound("no rewrite of consumer " + id + " to read it through");
     }
+    const Entity& e = catalog_.entity(*consumer);
+    auto mapped = MapOnto(old, e, e.queries[change->query], *rules->second, k);
+    if (!mapped.ok()) return mapped.status().WithContext("reading " + id + " through its query");
+    TableSlot s;
+    s.side = old ? TableSlot::Side::kOld : TableSlot::Side::kNew;
+    s.dataset = id;
+    s.name = std::string(old ? "old_v" : "new_v") + std::to_string(slots_.size());
+    s.derived = true;
+    s.view_sql = std::move(mapped->sql);
+    s.deps = std::move(mapped->tables);
+    s.last_use = k;
+    slots_.push_back(std::move(s));
+    slot_of_[key] = slots_.size() - 1;
+    return slots_.size() - 1;
   }
 
   // The old data is Parquet and the migration provably keeps every one of its rows
@@ -344,6 +419,12 @@ class VerificationRun {
   // storage, through the appender as written (Parquet for the needed columns only).
   Status Load(TableSlot& s, DuckDbConnection* on) {
     if (s.loaded) return Status::OK();
+    if (s.derived) {
+      GAGGLE_RETURN_IF_ERROR(on->Execute("CREATE VIEW " + QuoteSqlIdentifier(s.name) + " AS " + s.view_sql)
+                                 .WithContext("reading " + s.dataset + " through its query"));
+      s.is_view = s.loaded = true;
+      return Status::OK();
+    }
     TableLoadRequest req;
     req.table = s.name;
     req.columns.assign(s.columns.begin(), s.columns.end());
@@ -484,6 +565,8 @@ class VerificationRun {
   std::vector<Prepared> prepared_;  // per sampled query
   std::vector<TableSlot> slots_;
   std::map<std::pair<int, std::string>, size_t> slot_of_;
+  // Consumers whose output the rename changes: the rules their query is rewritten with.
+  std::map<std::string, std::shared_ptr<const RewriteRules>> consumer_rules_;
   // Destroyed in reverse: the connections, the engine, then its spill folder.
   std::unique_ptr<ScratchDirectory> scratch_;
   std::unique_ptr<DuckDbEngine> engine_;
@@ -495,7 +578,7 @@ class VerificationRun {
 Result<VerificationReport> QueryVerifier::Verify(const std::vector<VerifiedDataset>& migrated) const {
   const auto started = SteadyClock::now();
   VerificationRun run(spec_, catalog_, options_, migrated);
-  run.CollectCandidates();
+  GAGGLE_RETURN_IF_ERROR(run.CollectCandidates());
   run.DrawSample();
   run.FindSchemaChanges();
   run.PlanScratchTables();
