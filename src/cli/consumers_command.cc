@@ -77,7 +77,10 @@ void AddConsumersCommands(CLI::App* app, int* exit_code) {
       "A consumer names its files with the annotation gaggle.dev/queries-path (relative to the\n"
       "repository's root), or is a dbt project (gaggle.dev/dbt-project: its folder), whose models are\n"
       "rewritten and then checked model by model on the old and new data in DuckDB.\n"
-      "Comments, layout, Jinja and line ends are kept. Refused: uncommitted changes\n"
+      "Comments, layout, Jinja and line ends are kept. A renamed column a consumer outputs keeps its old\n"
+      "name (new AS old); with verify.output_names: propagate in the spec it takes the new name, and the\n"
+      "consumers reading that consumer (a derived dataset's SQL; dbt ref()) follow, upstream first.\n"
+      "Refused: uncommitted changes\n"
       "to those files, an existing branch (unless --replace-branch), a branch someone has checked out,\n"
       "and paths that leave the repository (.., absolute, through symlinks). See docs/consumer-repos.md.");
   cmd->add_option("migration", a->migration, "Migration name")->required();

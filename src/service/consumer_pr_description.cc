@@ -75,6 +75,11 @@ std::string ConsumerSection(const ConsumerCommit& c, const ConsumerEvidence* ev)
     for (size_t i = 0; i < ev->datasets.size(); ++i) out += (i ? ", `" : " `") + ev->datasets[i] + "`";
     out += ". ";
   }
+  if (ev && !ev->propagated_from.empty()) {
+    out += "Follows the renamed outputs of";
+    for (size_t i = 0; i < ev->propagated_from.size(); ++i) out += (i ? ", " : " ") + ev->propagated_from[i];
+    out += " (the rename propagates: `verify.output_names: propagate`). ";
+  }
   out += c.commit.empty() ? "No change needed.\n" : "Commit " + c.commit.substr(0, 12) + ".\n";
   if (ev && !ev->note.empty()) out += "\n" + ev->note + "\n";
   out += "\n| file:line | change | verification | rows (old) | rows (new) |\n|---|---|---|---|---|\n";
@@ -102,8 +107,13 @@ std::string RenderPrDescription(const ConsumerBranchResult& branch, const Branch
   std::string out = "# gaggle: consumer queries for migration `" + evidence.migration + "`\n\n";
   out += "This branch (`" + branch.branch + "`, on " + branch.base.substr(0, 12) + ") rewrites the SQL of " +
          std::to_string(branch.Commits()) + " consumer" + (branch.Commits() == 1 ? "" : "s") +
-         " for the new schema, one commit per consumer. Only table names and renamed columns change; comments, "
-         "layout and output column names stay as they were (a renamed column is output under its old name).\n";
+         " for the new schema, one commit per consumer. Only table names and renamed columns change; comments " +
+         (evidence.propagated
+              ? std::string("and layout stay as they were. Renamed columns are output under their new names "
+                            "(`verify.output_names: propagate`): the consumers that read a changed output follow "
+                            "the rename and are on this branch too.\n")
+              : std::string("layout and output column names stay as they were (a renamed column is output under its "
+                            "old name).\n"));
   out += "\n## Verification\n\n";
   if (!evidence.verified) {
     out += "**No downstream verification of this migration is on record**: run `gaggle verify " + evidence.migration +

@@ -19,7 +19,10 @@ namespace gaggle {
 struct ConsumerEvidence {
   std::string consumer;
   std::string owner;
-  std::vector<std::string> datasets;         // migrated datasets it reads
+  std::vector<std::string> datasets;  // migrated datasets it reads
+  // Consumers it reads whose output columns the rename changes (verify.output_names:
+  // propagate), each with its renames: "`stg_orders` (`order_date` -> `ordered_on`)".
+  std::vector<std::string> propagated_from;
   std::vector<std::string> catalog_queries;  // its queries as the catalog holds them
   std::vector<QueryCheck> checks;            // its queries in the last verification's sample
   std::string note;  // where its checks come from when not the last verification (a dbt project)
@@ -31,6 +34,7 @@ struct BranchEvidence {
   bool passed = false;
   std::string time;
   std::string summary;
+  bool propagated = false;                  // verify.output_names: propagate (renamed outputs keep their new names)
   std::vector<ConsumerEvidence> consumers;  // by consumer id; consumers not listed have none
 };
 

@@ -79,6 +79,25 @@ TEST(ConsumerPrDescriptionTest, EachStatementWithItsEvidence) {
       << md;
 }
 
+TEST(ConsumerPrDescriptionTest, PropagatedRenamesAreSaidAndTheirSourcesListed) {
+  BranchEvidence e;
+  e.migration = "m";
+  e.propagated = true;
+  ConsumerEvidence ce;
+  ce.consumer = "component:app";
+  ce.propagated_from = {"`stg_events` (`user_id` -> `account_id`)"};
+  e.consumers.push_back(ce);
+  const std::string md = RenderPrDescription(OneFile(), e);
+  EXPECT_NE(md.find("Renamed columns are output under their new names (`verify.output_names: propagate`)"),
+            std::string::npos)
+      << md;
+  EXPECT_EQ(md.find("a renamed column is output under its old name"), std::string::npos) << md;
+  EXPECT_NE(md.find("Follows the renamed outputs of `stg_events` (`user_id` -> `account_id`)"), std::string::npos)
+      << md;
+  e.propagated = false;
+  EXPECT_NE(RenderPrDescription(OneFile(), e).find("output under its old name"), std::string::npos);
+}
+
 TEST(ConsumerPrDescriptionTest, NoVerificationOnRecordIsSaid) {
   BranchEvidence e;
   e.migration = "m";

@@ -57,6 +57,23 @@ struct Chosen {
   ConsumerEvidence evidence;
 };
 
+// "`stg_orders` (`order_date` -> `ordered_on`)" for each dataset read whose output the
+// rename changes (propagation).
+std::vector<std::string> PropagatedFrom(const ConsumerRules& rules, const std::vector<std::string>& datasets) {
+  std::vector<std::string> out;
+  for (const std::string& id : datasets) {
+    const ConsumerRules::OutputChange* o = rules.ChangedOutput(id);
+    if (o == nullptr || rules.IsMigrated(id)) continue;
+    std::string renames;
+    for (const auto& [from, to] : o->change.renamed)
+      renames += (renames.empty() ? "" : ", ") + ("`" + from + "` -> `" + to + "`");
+    for (const std::string& d : o->change.dropped)
+      renames += (renames.empty() ? "" : ", ") + ("`" + d + "` no longer output");
+    out.push_back("`" + id + "` (" + renames + ")");
+  }
+  return out;
+}
+
 // Whether any of `paths` is a file at HEAD of the repository.
 bool AnyInRepo(const GitCheckout& repo, const std::vector<std::string>& paths) {
   for (const std::string& p : paths) {
@@ -88,19 +105,35 @@ Result<std::vector<Chosen>> ChooseConsumers(const Catalog& catalog, const Migrat
     if (!catalog.Find(id)) return Status::NotFound("no consumer '" + id + "' in the catalog");
   }
   std::vector<Chosen> out;
-  for (NodeId n = 0; n < catalog.size(); ++n) {
+  // Lineage order when renames propagate, so a consumer's changed output is known before
+  // its readers' rules are made (ConsumerRules::RecordOutputs); the branch's commits
+  // follow that order (upstream first), else catalog order.
+  GAGGLE_ASSIGN_OR_RETURN(std::vector<NodeId> order, rules->Order());
+  for (NodeId n : order) {
     const Entity& e = catalog.entity(n);
-    if (e.is_dataset() || (!named.empty() && !named.count(e.id))) continue;
+    if (e.is_dataset() && e.queries.empty()) continue;  // data, not a consumer
     auto note = e.annotations.find(std::string(annotations::kQueriesPath));
+    auto dbt = e.annotations.find(std::string(annotations::kDbtProject));
+    Chosen c;
+    std::string problem;
+    c.files.rules = rules->RulesFor(n, &c.evidence.datasets, &problem);
+    rules->RecordOutputs(n, c.files.rules);
+    // A dataset is a consumer here only when it names its files (a derived dataset's SQL).
+    if (e.is_dataset() && note == e.annotations.end() && dbt == e.annotations.end()) continue;
+    if (!named.empty() && !named.count(e.id)) continue;
     const std::vector<std::string> paths =
         note == e.annotations.end() ? std::vector<std::string>{} : QueriesPaths(note->second);
-    Chosen c;
-    c.files.rules = rules->RulesFor(n, &c.evidence.datasets);
+    if (!problem.empty()) {
+      if (named.count(e.id)) return Status::SchemaMismatch(e.id + ": " + problem);
+      skipped->push_back(e.id + ": " + problem);
+      continue;
+    }
     if (c.evidence.datasets.empty()) {
       if (named.count(e.id)) return Status::InvalidArgument(e.id + " reads no dataset the migration migrated");
       continue;
     }
-    auto dbt = e.annotations.find(std::string(annotations::kDbtProject));
+    c.evidence.propagated_from = PropagatedFrom(*rules, c.evidence.datasets);
+    std::erase_if(c.evidence.datasets, [&](const std::string& id) { return !rules->IsMigrated(id); });
     if (dbt != e.annotations.end() && !dbt->second.empty()) {
       const std::string dir = Trim(dbt->second);
       const std::string marker = (dir == "." ? "" : dir + "/") + "dbt_project.yml";
@@ -197,13 +230,15 @@ Result<ConsumerPatchResult> PatchConsumerRepo(const ServiceContext& ctx, const C
   GAGGLE_ASSIGN_OR_RETURN(std::vector<VerifiedDataset> migrated, MigratedDatasets(ctx, request.migration));
   GAGGLE_ASSIGN_OR_RETURN(Catalog catalog, ctx.store->LoadCatalog());
   GAGGLE_ASSIGN_OR_RETURN(GitCheckout repo, GitCheckout::Open(request.repo));
-  ConsumerRules rules(spec, catalog, migrated, /*preserve_output_names=*/true);
+  ConsumerRules rules(spec, catalog, migrated,
+                      /*preserve_output_names=*/spec.verify.output_names != VerifySpec::OutputNames::kPropagate);
   ConsumerPatchResult out;
   GAGGLE_ASSIGN_OR_RETURN(std::vector<Chosen> chosen,
                           ChooseConsumers(catalog, spec, &rules, repo, request, &out.skipped));
   std::vector<ConsumerFiles> files;
   BranchEvidence evidence;
   evidence.migration = request.migration;
+  evidence.propagated = spec.verify.output_names == VerifySpec::OutputNames::kPropagate;
   GAGGLE_ASSIGN_OR_RETURN(std::vector<VerificationRecord> last, ctx.store->ListVerifications(request.migration, 1));
   if (!last.empty()) {
     evidence.verified = true;

@@ -42,8 +42,11 @@ struct QueryVerifierOptions {
   double float_tolerance = 1e-9;
   size_t max_result_rows = 5'000'000;
   size_t max_examples = 3;
-  // Patches keep a renamed output column's old name (`new AS old`); true propagates the
-  // rename to the consumers' own readers instead.
+  // Patches keep a renamed output column's old name (`new AS old`); true (or the spec's
+  // verify.output_names: propagate) propagates the rename to the consumers' own readers
+  // instead: consumers in lineage order, a derived dataset whose output changes read by
+  // its readers' checks as two views, its original query on the old side and its rewrite
+  // on the new (verify/consumer_rules.h). A cycle downstream of a migrated dataset is an error.
   bool propagate_renames = false;
   std::string memory_limit = "2GB";                  // the engine's bound (DuckDB spills past it)
   int threads = 0;                                   // the engine's threads; 0: the machine's cores

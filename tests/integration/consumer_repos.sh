@@ -6,7 +6,9 @@
 # consumer that applies to the real files, keeps everything but the renamed names, leaves
 # the user's branch, index and working tree alone, and writes a pull-request description
 # with the verification evidence. Refusals: an existing branch, the branch checked out,
-# dirty files, a path out of the repository.
+# dirty files, a path out of the repository. Last, a migration with verify.output_names:
+# propagate: a derived dataset's SQL outputs the new name and the consumer reading it
+# follows, both on the branch, both verified, both patches applying.
 source "$ROOT/tests/lib.sh"
 G="$1"
 mkdir -p lake
@@ -199,4 +201,58 @@ grep -q "| \`analytics/models/active_users.sql:1\` | unchanged | same answer |" 
 grep -q "created branch gaggle/all in .*: 3 commits" all.out || fail "default consumers: $(cat all.out)"
 grep -q "skipped  component:snow: no gaggle.dev/queries-path annotation" all.out || fail "snow skip: $(cat all.out)"
 grep -q "skipped  component:escape: path '../outside.sql' cannot name a file in the repository" all.out || fail "skip: $(cat all.out)"
+
+# --- 5. verify.output_names: propagate. A derived dataset (stg_events, made by its SQL in
+# the repository) now outputs account_id; the consumer that reads it follows the rename.
+mkdir -p prepo/models
+git -C prepo init -q -b main
+git -C prepo config user.email team@example.com
+git -C prepo config user.name Team
+printf -- '-- staging: the events we use\nselect user_id, country, CAST(amount AS DOUBLE) AS amount\nfrom events\n' \
+  > prepo/models/stg_events.sql
+printf 'select user_id, count(*) as n, sum(amount) as spent\nfrom stg_events -- the staging model\ngroup by user_id;\n' \
+  > prepo/models/top_users.sql
+git -C prepo add -A && git -C prepo commit -qm "models"
+cat > pcatalog.yaml <<EOF2
+gaggle_catalog: 1
+datasets:
+  - id: events
+    uri: file://$WORK/lake/events.jsonl
+    format: jsonl
+  - id: stg_events
+    uri: file://$WORK/lake/stg_events.parquet
+    format: parquet
+    upstream: [events]
+    queries: prepo/models/stg_events.sql
+    annotations: {gaggle.dev/queries-path: models/stg_events.sql}
+consumers:
+  - id: top_users
+    owner: team-growth
+    upstream: [stg_events]
+    queries: prepo/models/top_users.sql
+    annotations: {gaggle.dev/queries-path: models/top_users.sql}
+EOF2
+sed -e 's/^name: clean/name: prop/' -e 's#v2/{id}#v2p/{id}#' \
+  -e 's/^verify: .*/verify: {sample: 0, seed: 1, output_names: propagate}/' spec.yaml > pspec.yaml
+"$G" run pspec.yaml --catalog pcatalog.yaml --state p.db --exit-when-paused > prun.out 2>&1 || { cat prun.out; fail "propagate run"; }
+grep -q "final gate passed: 2 of 2 consumer queries verified: 2 same answer" prun.out || { cat prun.out; fail "propagate gate"; }
+"$G" consumers patch prop --repo prepo --state p.db > ppatch.out 2>&1 || { cat ppatch.out; fail "propagate patch"; }
+cat ppatch.out
+grep -q "created branch gaggle/prop in .*: 2 commits" ppatch.out || fail "propagate summary: $(cat ppatch.out)"
+expect_eq "$(git -C prepo diff-tree --no-commit-id --name-only -r gaggle/prop~1)" "models/stg_events.sql" "first propagated commit"
+expect_eq "$(git -C prepo diff-tree --no-commit-id --name-only -r gaggle/prop)" "models/top_users.sql" "downstream commit"
+expect_eq "$(git -C prepo show gaggle/prop:models/stg_events.sql)" \
+  "$(printf -- '-- staging: the events we use\nselect account_id, country, CAST(amount AS DOUBLE) AS amount\nfrom events')" "stg_events.sql"
+expect_eq "$(git -C prepo show gaggle/prop:models/top_users.sql)" \
+  "$(printf 'select account_id, count(*) as n, sum(amount) as spent\nfrom stg_events -- the staging model\ngroup by account_id;')" "top_users.sql"
+for c in gaggle/prop~1 gaggle/prop; do
+  git -C prepo format-patch -1 --stdout "$c" > "$WORK/p.patch"
+  git -C prepo apply --check "$WORK/p.patch" || fail "the propagated patch of $c does not apply"
+done
+pdesc=$(ls gaggle-logs/prop/branches/*.md)
+grep -q "Follows the renamed outputs of \`stg_events\` (\`user_id\` -> \`account_id\`)" "$pdesc" || fail "propagated description: $(cat "$pdesc")"
+grep -q "| \`models/top_users.sql:1\` | rewritten | same answer |" "$pdesc" || fail "downstream evidence: $(cat "$pdesc")"
+# With keep (the default), the same catalog changes only the derived dataset, which keeps its output name.
+"$G" run spec.yaml --catalog pcatalog.yaml --state k.db --exit-when-paused > krun.out 2>&1 || { cat krun.out; fail "keep run"; }
+grep -q "final gate passed: 1 of 1 consumer queries verified: 1 same answer" krun.out || { cat krun.out; fail "keep gate"; }
 echo "ok"
