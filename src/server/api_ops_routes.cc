@@ -1,13 +1,15 @@
 // Routes: the CLI's remaining state operations over HTTP, through the same service
 // functions — catalog import (from the body's text), export (Backstage descriptors
 // returned inline), import history, a migration's or a dataset's logs, the event
-// chain's verification, and the downstream query verification.
+// chain's verification, the downstream query verification, and the consumers' own
+// repositories patched as a git branch (`gaggle consumers patch`).
 #include <filesystem>
 #include <fstream>
 
 #include "server/api_handlers.h"
 #include "service/after_operations.h"
 #include "service/catalog_operations.h"
+#include "service/consumer_repo_operations.h"
 #include "service/log_operations.h"
 #include "service/status_operations.h"
 
@@ -120,6 +122,34 @@ void VerifyDownstream(ApiCall& c) {
   Send(c, service::VerifyDownstream(c.ctx, r));
 }
 
+// `gaggle consumers patch` over HTTP: the branch in a repository on the server's machine.
+// The spec is the run's and the description goes to the artifacts (and into the answer):
+// a request names no other file of the server to read or write.
+void PatchConsumers(ApiCall& c) {
+  auto body = ReadBody(c);
+  if (!body) return;
+  auto repo = body->String("repo", 4096);
+  if (!repo.ok()) return c.Fail(repo.status());
+  auto branch = body->OptString("branch", 256);
+  if (!branch.ok()) return c.Fail(branch.status());
+  auto replace = body->OptBool("replace_branch");
+  if (!replace.ok()) return c.Fail(replace.status());
+  auto consumers = body->StringList("consumers", 10000);
+  if (!consumers.ok()) return c.Fail(consumers.status());
+  if (!FinishBody(c, *body)) return;
+  service::ConsumerPatchRequest r;
+  r.migration = c.path["migration"];
+  r.repo = *repo;
+  r.branch = branch->value_or("");
+  r.replace_branch = replace->value_or(false);
+  r.consumers = std::move(*consumers);
+  auto result = service::PatchConsumerRepo(c.ctx, r);
+  if (!result.ok()) return c.Fail(result.status());
+  nlohmann::json j = result->ToJson();
+  j["description"] = result->description;
+  c.Json(j);
+}
+
 }  // namespace
 
 void AddOperationRoutes(std::vector<Route>* routes) {
@@ -176,6 +206,20 @@ void AddOperationRoutes(std::vector<Route>* routes) {
                       {"seed", "integer", "the sampling seed (default: the spec's)"}},
                      "application/json",
                      VerifyDownstream});
+  routes->push_back(
+      {"POST",
+       "/api/v1/migrations/{migration}/consumers/patch",
+       Access::kAdmin,
+       "The consumers' own SQL files rewritten for the migration, as a branch of their git repository on the "
+       "server's machine with one commit per consumer and a pull-request description, as `gaggle consumers patch`",
+       {},
+       {{"repo", "string", "a path inside the consumers' git checkout, on the server's machine", true},
+        {"branch", "string", "the branch to create (default gaggle/MIGRATION)"},
+        {"replace_branch", "boolean", "replace the branch when it exists, never one checked out (default false)"},
+        {"consumers", "string[]",
+         "only these consumers (entity ids; default: every one with files in the repository)"}},
+       "application/json",
+       PatchConsumers});
 }
 
 }  // namespace gaggle::server

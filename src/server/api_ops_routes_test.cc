@@ -1,7 +1,10 @@
 // The CLI's remaining state operations over HTTP (api_ops_routes.cc): catalog import
 // from the body, its history, the export inline, logs, the event chain's verification
-// and downstream verification. Each goes through the service function the CLI calls.
+// downstream verification and the consumers' repositories patched as a branch. Each goes through the service function
+// the CLI calls.
+#include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <tuple>
 
 #include "fleet/run_log.h"
@@ -176,6 +179,85 @@ TEST_F(ApiServerTest, DownstreamVerificationIsTheCliOperationWithItsErrors) {
   EXPECT_NE(bad->body.find("sample"), std::string::npos) << bad->body;
 }
 
+// `gaggle consumers patch` over HTTP: a real git repository gets the branch, the answer
+// carries its commits and the pull-request description; only admins may, and the body is
+// checked like every other.
+TEST_F(ApiServerTest, ConsumersPatchMakesTheBranchOverHttp) {
+  ASSERT_EQ(std::system("command -v git > /dev/null 2>&1"), 0);
+  const std::string d = dir_.string();
+  std::filesystem::create_directories(dir_ / "repo" / "sql");
+  std::filesystem::create_directories(dir_ / "new" / "d0");
+  std::ofstream(dir_ / "old.jsonl") << "{\"user_id\": 1, \"amount\": 2.5}\n{\"user_id\": 2, \"amount\": 4.0}\n";
+  std::ofstream(dir_ / "new" / "d0" / "part-0.jsonl")
+      << "{\"account_id\": 1, \"amount\": 2.5}\n{\"account_id\": 2, \"amount\": 4.0}\n";
+  std::ofstream(dir_ / "m.yaml") << "name: m\nversion: 2\ntransform:\n  rename: {user_id: account_id}\n";
+  std::ofstream(dir_ / "repo" / "sql" / "app.sql")
+      << "-- totals\nSELECT user_id, SUM(amount) AS total FROM d0 GROUP BY 1\n";
+  ASSERT_EQ(std::system(("cd '" + d + "/repo' && git init -q -b main . && git add -A && " +
+                         "git -c user.email=t@example.com -c user.name=t commit -qm base")
+                            .c_str()),
+            0);
+  Plan p = service_test::PendingPlan(1);
+  p.rows[0].source_uri = "file://" + d + "/old.jsonl";
+  p.rows[0].source_format = "jsonl";
+  p.rows[0].target_uri = "file://" + d + "/new/d0";
+  ASSERT_TRUE(store_->SavePlan(p).ok());
+  ASSERT_TRUE(store_->UpsertRun(p, d + "/m.yaml", 2, "setup").ok());
+  for (TaskState to : {TaskState::kRunning, TaskState::kValidating, TaskState::kValidated}) {
+    auto t = store_->FindTask("m", "d0");
+    ASSERT_TRUE(t.ok() && t->has_value());
+    TaskRecord rec = **t;
+    const TaskState from = rec.state;
+    rec.state = to;
+    if (to == TaskState::kRunning) ++rec.attempts;
+    ASSERT_TRUE(store_->TransitionTask(from, rec, "runner", "").ok());
+  }
+  StartServer();
+  auto c = Client();
+  const std::string catalog = "gaggle_catalog: 1\ndatasets:\n  - id: d0\n    uri: file://" + d +
+                              "/old.jsonl\n    format: jsonl\nconsumers:\n  - id: app\n    upstream: [d0]\n"
+                              "    queries: \"SELECT user_id, SUM(amount) AS total FROM d0 GROUP BY 1\"\n"
+                              "    annotations: {gaggle.dev/queries-path: sql/app.sql}\n";
+  ASSERT_EQ(c.Post("/api/v1/catalog/import", Auth(Role::kAdmin), ImportBody(catalog), "application/json")->status, 200);
+  const std::string body = nlohmann::json{{"repo", d + "/repo"}, {"consumers", {"component:app"}}}.dump();
+  // Writing to a repository is an admin's.
+  auto denied = c.Post("/api/v1/migrations/m/consumers/patch", Auth(Role::kOperator), body, "application/json");
+  ASSERT_TRUE(denied);
+  EXPECT_EQ(denied->status, 403) << denied->body;
+  auto bad =
+      c.Post("/api/v1/migrations/m/consumers/patch", Auth(Role::kAdmin), R"({"branch":"x"})", "application/json");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_NE(bad->body.find("repo"), std::string::npos) << bad->body;
+  auto stray = c.Post("/api/v1/migrations/m/consumers/patch", Auth(Role::kAdmin),
+                      nlohmann::json{{"repo", d + "/repo"}, {"description", "/tmp/x.md"}}.dump(), "application/json");
+  ASSERT_TRUE(stray);
+  EXPECT_EQ(stray->status, 400) << stray->body;
+  auto r = c.Post("/api/v1/migrations/m/consumers/patch", Auth(Role::kAdmin), body, "application/json");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  const nlohmann::json j = Body(r);
+  EXPECT_EQ(j["branch"], "gaggle/m");
+  EXPECT_EQ(j["commits"], 1);
+  ASSERT_EQ(j["consumers"].size(), 1u);
+  EXPECT_EQ(j["consumers"][0]["consumer"], "component:app");
+  EXPECT_EQ(j["consumers"][0]["files"][0]["path"], "sql/app.sql");
+  EXPECT_NE(j["description"].get<std::string>().find("SELECT account_id AS user_id, SUM(amount) AS total FROM d0"),
+            std::string::npos)
+      << j["description"];
+  // The branch is in the repository, with the rewritten file.
+  ASSERT_EQ(std::system(("cd '" + d + "/repo' && git show gaggle/m:sql/app.sql > ../app.new").c_str()), 0);
+  std::ifstream in(dir_ / "app.new");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text, "-- totals\nSELECT account_id AS user_id, SUM(amount) AS total FROM d0 GROUP BY 1\n");
+  // Again: the branch exists, a conflict named as such.
+  auto again = c.Post("/api/v1/migrations/m/consumers/patch", Auth(Role::kAdmin), body, "application/json");
+  ASSERT_TRUE(again);
+  EXPECT_GE(again->status, 400);
+  EXPECT_LT(again->status, 500);
+  EXPECT_NE(again->body.find("already exists"), std::string::npos) << again->body;
+}
+
 // Every CLI command that works on the state has its route. The file tools (inspect,
 // convert, generate, generate-estate, validate, transform, archive verify) work on
 // local files and stay local; `serve` is the server itself.
@@ -203,6 +285,7 @@ TEST_F(ApiServerTest, EveryStateCommandOfTheCliHasARoute) {
       {"approve", "POST", "/api/v1/migrations/{migration}/approve"},
       {"rollback", "POST", "/api/v1/migrations/{migration}/rollback"},
       {"verify", "POST", "/api/v1/migrations/{migration}/verify"},
+      {"consumers patch", "POST", "/api/v1/migrations/{migration}/consumers/patch"},
       {"gc", "POST", "/api/v1/gc"},
       {"archive", "GET", "/api/v1/migrations/{migration}/archive"},
       {"report", "GET", "/api/v1/migrations/{migration}/report"},

@@ -236,6 +236,9 @@ sed -e 's/^name: clean/name: prop/' -e 's#v2/{id}#v2p/{id}#' \
   -e 's/^verify: .*/verify: {sample: 0, seed: 1, output_names: propagate}/' spec.yaml > pspec.yaml
 "$G" run pspec.yaml --catalog pcatalog.yaml --state p.db --exit-when-paused > prun.out 2>&1 || { cat prun.out; fail "propagate run"; }
 grep -q "final gate passed: 2 of 2 consumer queries verified: 2 same answer" prun.out || { cat prun.out; fail "propagate gate"; }
+# The patches the run saved carry the downstream consumer too.
+grep -q "^+select account_id, count(\*) as n, sum(amount) as spent" gaggle-logs/prop/patches/component_top_users*.patch \
+  || fail "saved downstream patch: $(cat gaggle-logs/prop/patches/*)"
 "$G" consumers patch prop --repo prepo --state p.db > ppatch.out 2>&1 || { cat ppatch.out; fail "propagate patch"; }
 cat ppatch.out
 grep -q "created branch gaggle/prop in .*: 2 commits" ppatch.out || fail "propagate summary: $(cat ppatch.out)"
