@@ -9,6 +9,8 @@
 #include "dataset/format_table.h"
 #include "formats/format.h"
 #include "spec/migration_spec.h"
+#include "transform/row_keeping.h"
+#include "verify/duckdb_table_loader.h"
 #include "verify/query_verifier.h"
 
 namespace gaggle {
@@ -99,6 +101,24 @@ TEST_F(OldParquetInPlaceTest, AFilteredRowIsStillLeftOutOfTheOldAnswer) {
   WriteParquet("new/part-0.parquet", {"account_id", "amount"}, DataType::Int32(), {1, 2, 3}, {10, 20, 7});
   EXPECT_EQ(Verify("  rename: {user_id: account_id}\n  filter: \"amount >= 0\"\n"), QueryCheck::Outcome::kMatched)
       << last_reason_;
+}
+
+// A fleet-wide spec (TPC-H's: one spec renaming and casting columns of several tables) names
+// columns a dataset lacks. The verifier's loader applies the spec reduced to the dataset's
+// columns (TransformForSchema), and so does the in-place decision: a cast of a column the
+// dataset does not have keeps every one of its rows, so its old Parquet is read in place.
+TEST(OldParquetInPlaceDecision, ACastOfAColumnTheDatasetLacksDoesNotForceTheAppender) {
+  auto spec = ParseMigrationSpec(
+      "name: m\nversion: 2\ntransform:\n  rename: {l_quantity: l_qty, o_orderdate: o_order_date}\n"
+      "  cast: {l_qty: double}\n",
+      "m.yaml");
+  ASSERT_TRUE(spec.ok()) << spec.status().ToString();
+  const Schema orders(std::vector<Field>{{"o_orderkey", DataType::Int64()}, {"o_orderdate", DataType::Date()}});
+  EXPECT_FALSE(TransformKeepsEveryRow(spec->transform, orders));  // the whole spec: in doubt
+  EXPECT_TRUE(TransformKeepsEveryRow(TransformForSchema(spec->transform, orders), orders));
+  // Where the column is there, a cast that can fail still sends the data through the appender.
+  const Schema lineitem(std::vector<Field>{{"l_orderkey", DataType::Int64()}, {"l_quantity", DataType::String()}});
+  EXPECT_FALSE(TransformKeepsEveryRow(TransformForSchema(spec->transform, lineitem), lineitem));
 }
 
 }  // namespace

@@ -409,7 +409,9 @@ class VerificationRun {
   bool OldDataReadsInPlace(const std::string& root) const {
     if (!IsParquetDataset(root)) return false;
     auto schema = DataSchema(root, std::nullopt);
-    return schema.ok() && TransformKeepsEveryRow(spec_.transform, *schema);
+    // The transform as the loader applies it to this dataset (TransformForSchema): a cast or
+    // rename of a column it does not have (a fleet-wide spec) says nothing about its rows.
+    return schema.ok() && TransformKeepsEveryRow(TransformForSchema(spec_.transform, *schema), *schema);
   }
 
   // Loads an engine table once, on `on`: old data through the appender and the migration's
