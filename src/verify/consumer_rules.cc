@@ -209,6 +209,7 @@ void ConsumerRules::RecordOutputs(NodeId n, const RewriteRules& rules) {
     }
   }
   change.new_table = e.id;
+  change.keep_name = true;  // readers name it as they always did
   if (problem.empty()) {
     RewriteRules probe;
     probe.migrated[e.id] = change;

@@ -182,7 +182,9 @@ class Rewriter {
             auto r = m->second.renamed.find(c);
             info.columns.push_back({c, r == m->second.renamed.end() ? c : r->second, m->second.dropped.count(c) > 0});
           }
-          info.qualifier = alias.empty() ? RenderTable(src, m->second.new_table) : alias;
+          info.qualifier = !alias.empty()        ? alias
+                           : m->second.keep_name ? SpanText(src.name)
+                                                 : RenderTable(src, m->second.new_table);
         } else {
           for (const std::string& c : rules_.other_tables.at(*id)) info.columns.push_back({c, c, false});
           info.qualifier = alias.empty() ? SpanText(src.name) : alias;
@@ -320,7 +322,7 @@ class Rewriter {
   void RewriteQualifier(int level, size_t s, const std::vector<size_t>& q) {
     const SqlSource& src = Src(level, s);
     const SourceInfo& info = info_[level][s];
-    if (src.alias >= 0 || info.change == nullptr) return;
+    if (src.alias >= 0 || info.change == nullptr || info.change->keep_name) return;
     std::vector<std::string> parts = SplitDatasetId(info.change->new_table);
     std::string text;
     if (src.name.size() == 1 && Sig(src.name[0]).quote != 0 && Sig(src.name[0]).name.find('.') != std::string::npos) {
@@ -602,7 +604,7 @@ class Rewriter {
     for (size_t b = 0; b < qs_.blocks.size(); ++b) {
       for (size_t s = 0; s < qs_.blocks[b].sources.size(); ++s) {
         const SourceInfo& info = info_[b][s];
-        if (info.change == nullptr) continue;
+        if (info.change == nullptr || info.change->keep_name) continue;
         const SqlSource& src = Src(static_cast<int>(b), s);
         std::string text = RenderTable(src, info.change->new_table);
         if (text != SpanText(src.name)) AddEdit(src.name.front(), src.name.back(), text, "table");

@@ -423,6 +423,23 @@ TEST(QueryRewriterTest, ReportsOutputsAndWhichTheRewriteRenames) {
   EXPECT_FALSE(r->outputs_known);
 }
 
+TEST(QueryRewriterTest, AChangeThatKeepsTheTableNameLeavesItAsWritten) {
+  // A derived dataset whose output a propagated rename changes: its readers' columns follow,
+  // the table and its qualifiers stay exactly as written.
+  RewriteRules rules;
+  TableChange stg;
+  stg.new_table = "analytics.stg_orders";
+  stg.columns = {"user_id", "amount"};
+  stg.renamed = {{"user_id", "account_id"}};
+  stg.keep_name = true;
+  rules.migrated["analytics.stg_orders"] = stg;
+  rules.preserve_output_names = false;
+  EXPECT_EQ(Rewritten("SELECT Stg_Orders.user_id FROM Analytics.\"stg_orders\" WHERE Stg_Orders.amount > 0", rules),
+            "SELECT Stg_Orders.account_id FROM Analytics.\"stg_orders\" WHERE Stg_Orders.amount > 0");
+  EXPECT_EQ(Rewritten("select user_id from main.analytics.stg_orders", rules),
+            "select account_id from main.analytics.stg_orders");
+}
+
 TEST(QueryRewriterTest, SetOperationsAndWindows) {
   EXPECT_EQ(Rewritten("SELECT user_id FROM events_raw UNION ALL SELECT user_id FROM events.raw ORDER BY 1"),
             "SELECT account_id FROM events_raw_v2 UNION ALL SELECT account_id FROM events.raw_v2 ORDER BY 1");

@@ -340,6 +340,7 @@ class VerificationRun {
       }
       TableChange t = old ? TableChange{"", change.columns, {}, {}} : change;
       t.new_table = slots_[slot[id]].name;
+      t.keep_name = false;
       side.migrated[id] = std::move(t);
     }
     for (const auto& [id, cols] : rules.other_tables) {

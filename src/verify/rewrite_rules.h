@@ -19,6 +19,9 @@ struct TableChange {
   std::vector<std::string> columns;            // the OLD dataset's column names, in order
   std::map<std::string, std::string> renamed;  // old column -> new column
   std::set<std::string> dropped;               // old columns the migration drops
+  // The table keeps its name as the query writes it (only its columns change): a
+  // consumer whose output a propagated rename changes (verify/consumer_rules.h).
+  bool keep_name = false;
 };
 
 struct RewriteRules {
