@@ -181,8 +181,11 @@ void AddAfterCommands(CLI::App* app, int* exit_code) {
         "original on the old data and the rewrite on the new data (DuckDB), and compare the answers.\n"
         "Saves each affected consumer's patch under the logs directory: of its own SQL files, to `git\n"
         "apply` at its repository's root, when it names them (gaggle.dev/queries-path) and they can be\n"
-        "read there; else of a queries file <consumer id>/queries.sql. `gaggle run` does this as its\n"
-        "final gate before cut-over; this command re-runs it by hand. Exit 1 when any query differs.");
+        "read there; else of a queries file <consumer id>/queries.sql. A renamed column a query outputs\n"
+        "keeps its old name (new AS old); with verify.output_names: propagate in the spec it takes the new\n"
+        "name and the consumers reading that consumer follow, checked on views of its old and new query.\n"
+        "`gaggle run` does this as its final gate before cut-over; this command re-runs it by hand.\n"
+        "Exit 1 when any query differs.");
     cmd->add_option("migration", a->migration, "Migration name")->required();
     cmd->add_option("--sample", a->sample, "Queries to draw (default: the spec's verify.sample; 0: all)");
     cmd->add_option("--seed", a->seed, "Random seed of the sample (default: the spec's verify.seed)");
