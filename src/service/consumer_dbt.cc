@@ -23,6 +23,13 @@ Result<std::map<std::string, DbtSourceData>> SourceData(const DbtProject& projec
     const std::string id = DbtSourceDataset(t, ids);
     if (id.empty()) continue;  // a model reading it is reported as unchecked, with the reason
     DbtSourceData d;
+    if (rules->ChangedOutput(id) != nullptr && !rules->IsMigrated(id)) {
+      // Its new side is a query's answer, not data on disk: refused rather than checked on
+      // the wrong data.
+      return Status::Unsupported("source '" + t.source + "." + t.table + "' is " + id +
+                                 ", whose output columns the propagated rename changes: a dbt project reading a "
+                                 "changed consumer through source() is not rewritten (use output_names: keep)");
+    }
     if (rules->IsMigrated(id)) {
       const TableChange* change = rules->Change(id);
       if (change == nullptr) return Status::NotFound("the old data of " + id + " cannot be read");

@@ -141,8 +141,13 @@ Result<std::vector<Chosen>> ChooseConsumers(const Catalog& catalog, const Migrat
         skipped->push_back(e.id + ": no dbt project at '" + dir + "' in " + repo.root());
         continue;
       }
-      GAGGLE_ASSIGN_OR_RETURN(Chosen chosen, ChooseDbt(repo, dir, n, catalog, spec, rules, c.evidence.datasets));
-      out.push_back(std::move(chosen));
+      auto chosen = ChooseDbt(repo, dir, n, catalog, spec, rules, c.evidence.datasets);
+      if (!chosen.ok() && chosen.status().code() == StatusCode::kUnsupported && !named.count(e.id)) {
+        skipped->push_back(e.id + ": " + chosen.status().message());
+        continue;
+      }
+      if (!chosen.ok()) return chosen.status();
+      out.push_back(std::move(*chosen));
       continue;
     }
     if (paths.empty()) {

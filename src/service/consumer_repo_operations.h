@@ -12,9 +12,11 @@
 // Consumers: the ones named in the request (each must carry gaggle.dev/queries-path and
 // read a migrated dataset), else every consumer that does both and has at least one of
 // its files in the repository (the others are listed as skipped, with the reason).
-// With verify.output_names: propagate, a derived dataset naming its files is a consumer
-// too, consumers are taken in lineage order and a reader of a consumer whose output the
-// rename changes follows it (ConsumerRules::RecordOutputs); commits follow that order.
+// A derived dataset (a dataset with queries) that names its files is a consumer too. With
+// verify.output_names: propagate, consumers are taken in lineage order and a reader of a
+// consumer whose output the rename changes follows it (ConsumerRules::RecordOutputs);
+// commits follow that order. A dbt project reading such a consumer through source() is
+// refused (Unsupported).
 // The description is written to description_out, else to
 // <artifacts>/<migration>/branches/<branch>.md.
 // Thread-safety: see service_context.h; one call per repository at a time.

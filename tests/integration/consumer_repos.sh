@@ -212,6 +212,13 @@ printf -- '-- staging: the events we use\nselect user_id, country, CAST(amount A
   > prepo/models/stg_events.sql
 printf 'select user_id, count(*) as n, sum(amount) as spent\nfrom stg_events -- the staging model\ngroup by user_id;\n' \
   > prepo/models/top_users.sql
+# A dbt project reading the derived dataset through source(): not rewritten under
+# propagation (its new side would be a query's answer), so it is skipped with the reason.
+mkdir -p prepo/shop/models
+printf 'name: shop\nversion: "1.0"\n' > prepo/shop/dbt_project.yml
+printf 'version: 2\nsources:\n  - name: staged\n    tables:\n      - name: events\n        meta: {gaggle_dataset: stg_events}\n' \
+  > prepo/shop/models/sources.yml
+printf "select user_id from {{ source('staged', 'events') }}\n" > prepo/shop/models/users.sql
 git -C prepo add -A && git -C prepo commit -qm "models"
 cat > pcatalog.yaml <<EOF2
 gaggle_catalog: 1
@@ -231,6 +238,9 @@ consumers:
     upstream: [stg_events]
     queries: prepo/models/top_users.sql
     annotations: {gaggle.dev/queries-path: models/top_users.sql}
+  - id: shop
+    upstream: [stg_events]
+    annotations: {gaggle.dev/dbt-project: shop}
 EOF2
 sed -e 's/^name: clean/name: prop/' -e 's#v2/{id}#v2p/{id}#' \
   -e 's/^verify: .*/verify: {sample: 0, seed: 1, output_names: propagate}/' spec.yaml > pspec.yaml
@@ -242,6 +252,8 @@ grep -q "^+select account_id, count(\*) as n, sum(amount) as spent" gaggle-logs/
 "$G" consumers patch prop --repo prepo --state p.db > ppatch.out 2>&1 || { cat ppatch.out; fail "propagate patch"; }
 cat ppatch.out
 grep -q "created branch gaggle/prop in .*: 2 commits" ppatch.out || fail "propagate summary: $(cat ppatch.out)"
+grep -q "skipped  component:shop: source 'staged.events' is stg_events, whose output columns the propagated rename changes" \
+  ppatch.out || fail "dbt source of a changed consumer: $(cat ppatch.out)"
 expect_eq "$(git -C prepo diff-tree --no-commit-id --name-only -r gaggle/prop~1)" "models/stg_events.sql" "first propagated commit"
 expect_eq "$(git -C prepo diff-tree --no-commit-id --name-only -r gaggle/prop)" "models/top_users.sql" "downstream commit"
 expect_eq "$(git -C prepo show gaggle/prop:models/stg_events.sql)" \
