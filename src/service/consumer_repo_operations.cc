@@ -117,7 +117,7 @@ Result<std::vector<Chosen>> ChooseConsumers(const Catalog& catalog, const Migrat
     Chosen c;
     std::string problem;
     c.files.rules = rules->RulesFor(n, &c.evidence.datasets, &problem);
-    rules->RecordOutputs(n, c.files.rules);
+    rules->RecordOutputs(n, c.files.rules, problem);
     // A dataset is a consumer here only when it names its files (a derived dataset's SQL).
     if (e.is_dataset() && note == e.annotations.end() && dbt == e.annotations.end()) continue;
     if (!named.empty() && !named.count(e.id)) continue;

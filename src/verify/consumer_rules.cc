@@ -174,9 +174,13 @@ Result<std::vector<NodeId>> ConsumerRules::Order() const {
   return order;
 }
 
-void ConsumerRules::RecordOutputs(NodeId n, const RewriteRules& rules) {
+void ConsumerRules::RecordOutputs(NodeId n, const RewriteRules& rules, const std::string& upstream_problem) {
   const Entity& e = catalog_.entity(n);
   if (preserve_output_names_ || !e.is_dataset() || e.queries.empty() || by_id_.count(e.id)) return;
+  if (!upstream_problem.empty()) {
+    output_problems_[e.id] = e.id + " is not rewritten (" + upstream_problem + ")";
+    return;
+  }
   TableChange change;
   std::optional<size_t> defining;
   std::vector<std::string> outputs;

@@ -72,8 +72,9 @@ class ConsumerRules {
   Result<std::vector<NodeId>> Order() const;
 
   // Propagation only (a no-op when output names are kept): records what consumer n, a
-  // dataset with queries, now outputs, rewritten with `rules` (RulesFor(n)).
-  void RecordOutputs(NodeId n, const RewriteRules& rules);
+  // dataset with queries, now outputs, rewritten with `rules` (RulesFor(n)). With
+  // `upstream_problem` (RulesFor's), n is not rewritten: its readers get the problem.
+  void RecordOutputs(NodeId n, const RewriteRules& rules, const std::string& upstream_problem = "");
 
   // A consumer whose output columns change (RecordOutputs): the change its readers get
   // (new_table: its own id) and which of its queries makes its output.

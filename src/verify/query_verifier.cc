@@ -242,7 +242,7 @@ class VerificationRun {
     RewriteRules rules = rules_.RulesFor(n, &reads_migrated, &problem);
     if (reads_migrated.empty() && problem.empty()) return;
     auto shared_rules = std::make_shared<const RewriteRules>(std::move(rules));
-    rules_.RecordOutputs(n, *shared_rules);
+    rules_.RecordOutputs(n, *shared_rules, problem);
     if (rules_.ChangedOutput(consumer.id)) consumer_rules_[consumer.id] = shared_rules;
     ConsumerPatch patch;
     patch.consumer = consumer.id;

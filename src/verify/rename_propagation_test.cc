@@ -234,6 +234,20 @@ TEST_F(RenamePropagationTest, AnOutputThatCannotBeCarriedRefusesItsReaders) {
     EXPECT_NE(c.reason.find("cannot carry the renamed output columns of stg_orders"), std::string::npos) << c.reason;
   }
   EXPECT_TRUE(refused);
+  // Two levels down: the reader of a consumer that is itself refused is refused too, with
+  // the first cause, and is never rewritten to follow a rename its upstream does not make.
+  r = Verify({{"stg_orders", {"select user_id from orders", "select user_id, amount from orders"}, {"orders"}},
+              {"mart", {"select user_id, amount from stg_orders"}, {"stg_orders", "orders"}},
+              {"component:report", {"select user_id from mart"}, {"mart"}, true}});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  int refusals = 0;
+  for (const QueryCheck& c : r->checks) {
+    if (c.consumer == "stg_orders") continue;
+    ++refusals;
+    EXPECT_EQ(c.outcome, QueryCheck::Outcome::kRefused) << c.consumer;
+    EXPECT_NE(c.reason.find("cannot carry the renamed output columns of stg_orders"), std::string::npos) << c.reason;
+  }
+  EXPECT_EQ(refusals, 2);
 }
 
 }  // namespace
