@@ -147,7 +147,7 @@ struct VerifySpec {
   // What a consumer's rewritten query outputs for a renamed column it outputs bare:
   // kKeep writes `new AS old` (its readers keep working); kPropagate outputs the new name
   // and rewrites the consumers that read it too, transitively through the lineage graph
-  // (verify/rename_propagation.h).
+  // (verify/consumer_rules.h, verify/query_verifier.h).
   enum class OutputNames { kKeep, kPropagate };
   OutputNames output_names = OutputNames::kKeep;
 };
