@@ -31,7 +31,9 @@ struct ConvertArgs {
   int64_t row_group_rows = 1000000;
   size_t batch_rows = 64 * 1024;
   bool dictionary = true;
-  int threads = 2;  // 2: the input is read ahead on a second thread while the output is encoded
+  // > 1: the input is read ahead on a thread of its own while `threads` threads encode and
+  // compress the Parquet output's columns; 1: everything on one thread. Same bytes either way.
+  int threads = 2;
   bool quiet = false;
 };
 
@@ -149,6 +151,7 @@ Status Convert(const ConvertArgs& args) {
   }
   write_options.row_group_rows = args.row_group_rows;
   write_options.dictionary = args.dictionary;
+  write_options.threads = args.threads;
 
   // Either side may be an s3:// or gs:// object (--s3-endpoint).
   GAGGLE_ASSIGN_OR_RETURN(ResolvedLocation in, CliResolver()->Resolve(args.input));
@@ -177,8 +180,8 @@ Status Convert(const ConvertArgs& args) {
       break;
     }
     if (!*more) break;
-    st = writer->Write(batch);
     rows += static_cast<int64_t>(batch.num_rows());
+    st = writer->Consume(&batch);  // the batch is refilled by the next Next
     progress.Maybe([&] {
       return "converted " + HumanCount(static_cast<double>(rows)) + " rows, " +
              HumanBytes(static_cast<double>(writer->bytes_written())) + " written";
@@ -231,9 +234,9 @@ void AddConvertCommand(CLI::App* app, int* exit_code) {
   cmd->add_option("--schema", args->schema, "Typing for CSV/JSON lines input: \"name:type, ...\" (default: inferred)");
   cmd->add_flag("!--no-dictionary", args->dictionary, "Disable Parquet dictionary encoding");
   cmd->add_option("--threads", args->threads,
-                  "2: decode the input on a second thread while the output is encoded and compressed; "
-                  "1: everything on one thread")
-      ->check(CLI::Range(1, 2))
+                  "N > 1: decode the input on a thread of its own while N threads encode and compress the "
+                  "Parquet output's columns (the same bytes as 1); 1: everything on one thread")
+      ->check(CLI::Range(1, 64))
       ->capture_default_str();
   cmd->add_flag("-q,--quiet", args->quiet, "No progress or summary on stderr");
   AddObjectStoreOptions(cmd);

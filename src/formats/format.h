@@ -71,6 +71,9 @@ struct WriteOptions {
   bool dictionary = true;
   size_t dictionary_max_bytes = 1 << 20;
   size_t dictionary_max_entries = 64 * 1024;
+  // Parquet: threads that encode and compress the fields of each row group (the caller's
+  // own included). 1: everything on the calling thread. Any value writes the same bytes.
+  int threads = 1;
   // Parquet: key-value metadata stored in the footer.
   std::vector<std::pair<std::string, std::string>> key_value_metadata;
   CsvOptions csv;
@@ -92,6 +95,10 @@ class BatchWriter {
   virtual ~BatchWriter() = default;
   // REQUIRES: batch.schema equals the schema the writer was opened with.
   virtual Status Write(const RecordBatch& batch) = 0;
+  // As Write, but the writer may take the batch's contents instead of copying them (the
+  // Parquet writer with threads > 1 keeps batches while workers encode them). Afterwards
+  // *batch holds unspecified rows of the same schema: refill it (a reader's Next) or Clear it.
+  virtual Status Consume(RecordBatch* batch) { return Write(*batch); }
   // Flushes everything, writes any footer, closes the file (not fsynced: the caller commits).
   virtual Status Finish() = 0;
   virtual uint64_t bytes_written() const = 0;

@@ -5,8 +5,10 @@
 
 #include <climits>
 #include <cstring>
+#include <deque>
 
 #include "formats/parquet/column_writer.h"
+#include "formats/parquet/parallel_chunk_encoder.h"
 #include "formats/parquet/parquet_metadata.h"
 #include "formats/parquet/parquet_schema.h"
 #include "formats/parquet/parquet_shredder.h"
@@ -78,6 +80,13 @@ class ParquetFileWriter final : public BatchWriter {
       Status st = AddNestedField(f, column_options, &fw);
       if (!st.ok()) return Fail(st);
     }
+    if (options_.threads > 1) {
+      // A few slices per thread keep every thread busy while bounding the batches held.
+      const size_t max_slices = 2 * static_cast<size_t>(options_.threads) + 2;
+      encoder_ = std::make_unique<parquet::ParallelChunkEncoder>(
+          fields_.size(), options_.threads, max_slices,
+          [this](size_t field, const parquet::EncodeSlice& slice) { return EncodeField(field, slice); });
+    }
     Result<std::unique_ptr<WritableFile>> file = fs->OpenWritable(path_);
     if (!file.ok()) return Fail(file.status());
     file_ = std::move(file).value();
@@ -88,6 +97,11 @@ class ParquetFileWriter final : public BatchWriter {
     if (!status_.ok()) return status_;
     if (finished_) return Fail(Status::Internal("Write after Finish"));
     GAGGLE_RETURN_IF_ERROR(CheckBatch(batch));
+    if (encoder_) {
+      std::shared_ptr<RecordBatch> held = RecycledBatch();
+      *held = batch;  // copy-assignment reuses the recycled batch's buffers
+      return SubmitBatch(std::move(held));
+    }
     size_t rows = batch.num_rows();
     size_t offset = 0;
     while (offset < rows) {
@@ -103,10 +117,21 @@ class ParquetFileWriter final : public BatchWriter {
     return Status::OK();
   }
 
+  // Takes the batch's contents (no copy) and hands back a recycled batch's buffers.
+  Status Consume(RecordBatch* batch) override {
+    if (!encoder_) return Write(*batch);
+    if (!status_.ok()) return status_;
+    if (finished_) return Fail(Status::Internal("Write after Finish"));
+    GAGGLE_RETURN_IF_ERROR(CheckBatch(*batch));
+    std::shared_ptr<RecordBatch> held = RecycledBatch();
+    std::swap(*held, *batch);
+    return SubmitBatch(std::move(held));
+  }
+
   Status Finish() override {
     if (!status_.ok()) return status_;
     if (finished_) return Status::OK();
-    GAGGLE_RETURN_IF_ERROR(FlushRowGroup());
+    GAGGLE_RETURN_IF_ERROR(encoder_ ? FinishParallel() : FlushRowGroup());
     metadata_.version = 2;  // RLE_DICTIONARY is a format 2 encoding
     metadata_.created_by = std::string("gaggle version ") + GAGGLE_VERSION + " (build " GAGGLE_BUILD_ID ")";
     metadata_.column_orders.assign(columns_.size(), parquet::ColumnOrder{true});
@@ -204,34 +229,136 @@ class ParquetFileWriter final : public BatchWriter {
 
   Status FlushRowGroup() {
     if (row_group_rows_ == 0) return Status::OK();
-    parquet::RowGroup group;
-    group.num_rows = row_group_rows_;
-    int64_t start = static_cast<int64_t>(file_->bytes_written());
-    group.file_offset = start;
-    int64_t compressed = 0;
+    parquet::RowGroup group = StartRowGroup(row_group_rows_);
     for (auto& column : columns_) {
       ColumnChunkOutput out;
       Status st = column->FinishChunk(&out);
       if (!st.ok()) return Fail(st);
-      int64_t chunk_start = static_cast<int64_t>(file_->bytes_written());
-      for (std::string_view piece : out.pieces) GAGGLE_RETURN_IF_ERROR(Append(piece));
-      parquet::ColumnChunk chunk;
-      chunk.file_offset = chunk_start;
-      out.meta.data_page_offset += chunk_start;
-      if (out.meta.dictionary_page_offset) *out.meta.dictionary_page_offset += chunk_start;
-      group.total_byte_size += out.meta.total_uncompressed_size;
-      compressed += out.meta.total_compressed_size;
-      chunk.meta_data = std::move(out.meta);
-      group.columns.push_back(std::move(chunk));
+      GAGGLE_RETURN_IF_ERROR(AppendChunk(out.pieces, std::move(out.meta), &group));
     }
-    group.total_compressed_size = compressed;
+    AddRowGroup(std::move(group));
+    row_group_rows_ = 0;
+    return Status::OK();
+  }
+
+  parquet::RowGroup StartRowGroup(int64_t rows) const {
+    parquet::RowGroup group;
+    group.num_rows = rows;
+    group.file_offset = static_cast<int64_t>(file_->bytes_written());
+    group.total_compressed_size = 0;
+    return group;
+  }
+
+  // Appends one column chunk at the end of the file and records it (page offsets made absolute).
+  template <typename Pieces>
+  Status AppendChunk(const Pieces& pieces, parquet::ColumnMetaData meta, parquet::RowGroup* group) {
+    int64_t chunk_start = static_cast<int64_t>(file_->bytes_written());
+    for (std::string_view piece : pieces) GAGGLE_RETURN_IF_ERROR(Append(piece));
+    parquet::ColumnChunk chunk;
+    chunk.file_offset = chunk_start;
+    meta.data_page_offset += chunk_start;
+    if (meta.dictionary_page_offset) *meta.dictionary_page_offset += chunk_start;
+    group->total_byte_size += meta.total_uncompressed_size;
+    *group->total_compressed_size += meta.total_compressed_size;
+    chunk.meta_data = std::move(meta);
+    group->columns.push_back(std::move(chunk));
+    return Status::OK();
+  }
+
+  void AddRowGroup(parquet::RowGroup group) {
     if (metadata_.row_groups.size() <= static_cast<size_t>(INT16_MAX)) {
       group.ordinal = static_cast<int16_t>(metadata_.row_groups.size());
     }
-    metadata_.num_rows += row_group_rows_;
+    metadata_.num_rows += group.num_rows;
     metadata_.row_groups.push_back(std::move(group));
-    row_group_rows_ = 0;
+  }
+
+  // ---- threads > 1: the ordered pipeline (parallel_chunk_encoder.h) ----
+
+  // Runs on an encoder thread: field `f`'s share of one slice, then, when the slice ends the
+  // row group, the field's finished chunks (copied: the writer reuses its buffers).
+  Status EncodeField(size_t f, const parquet::EncodeSlice& slice) {
+    if (slice.rows > 0) {
+      Status st = WriteField(f, slice.batch->columns[f], slice.offset, slice.rows);
+      if (!st.ok()) return st.WithContext("at batch row offset " + std::to_string(slice.offset));
+    }
+    if (!slice.ends_group) return Status::OK();
+    const FieldWriter& fw = fields_[f];
+    const size_t leaves = fw.shredder ? fw.shredder->num_leaves() : 1;
+    for (size_t i = fw.first_leaf; i < fw.first_leaf + leaves; ++i) {
+      ColumnChunkOutput out;
+      GAGGLE_RETURN_IF_ERROR(columns_[i]->FinishChunk(&out));
+      parquet::EncodedChunk& chunk = slice.ends_group->chunks[i];
+      size_t size = 0;
+      for (std::string_view piece : out.pieces) size += piece.size();
+      chunk.bytes.reserve(size);
+      for (std::string_view piece : out.pieces) chunk.bytes.append(piece);
+      chunk.meta = std::move(out.meta);
+    }
     return Status::OK();
+  }
+
+  // A batch whose slices are all encoded, cleared for reuse, or a new one.
+  std::shared_ptr<RecordBatch> RecycledBatch() {
+    if (!held_.empty() && encoder_->Done(held_.front().first)) {
+      std::shared_ptr<RecordBatch> batch = std::move(held_.front().second);
+      held_.pop_front();
+      batch->Clear();
+      return batch;
+    }
+    return std::make_shared<RecordBatch>(RecordBatch::Empty(schema_));
+  }
+
+  // Cuts the batch at the row-group boundaries, as Write does, and queues the slices.
+  Status SubmitBatch(std::shared_ptr<RecordBatch> batch) {
+    const size_t rows = batch->num_rows();
+    size_t offset = 0;
+    uint64_t last = 0;
+    while (offset < rows) {
+      size_t n = std::min(rows - offset, static_cast<size_t>(options_.row_group_rows - row_group_rows_));
+      row_group_rows_ += static_cast<int64_t>(n);
+      GAGGLE_ASSIGN_OR_RETURN(last, SubmitSlice(batch, offset, n));
+      offset += n;
+    }
+    if (rows > 0) held_.emplace_back(last, std::move(batch));
+    return AppendDoneGroups();
+  }
+
+  // Queues rows [offset, offset + n) of `batch`; the slice ends the row group when the group is
+  // full or `batch` is null (Finish closing a partial group).
+  Result<uint64_t> SubmitSlice(std::shared_ptr<const RecordBatch> batch, size_t offset, size_t n) {
+    std::shared_ptr<parquet::RowGroupChunks> group;
+    if (batch == nullptr || row_group_rows_ == options_.row_group_rows) {
+      group = std::make_shared<parquet::RowGroupChunks>(columns_.size(), row_group_rows_);
+      row_group_rows_ = 0;
+    }
+    Result<uint64_t> seq = encoder_->Submit({std::move(batch), offset, n, group});
+    if (!seq.ok()) return Fail(seq.status());
+    if (group) pending_.emplace_back(*seq, std::move(group));
+    return seq;
+  }
+
+  // Appends, in order, the row groups whose every field is encoded.
+  Status AppendDoneGroups() {
+    while (!pending_.empty() && encoder_->Done(pending_.front().first)) {
+      parquet::RowGroupChunks& done = *pending_.front().second;
+      parquet::RowGroup group = StartRowGroup(done.num_rows);
+      for (parquet::EncodedChunk& chunk : done.chunks) {
+        GAGGLE_RETURN_IF_ERROR(AppendChunk(std::vector<std::string_view>{chunk.bytes}, std::move(chunk.meta), &group));
+      }
+      AddRowGroup(std::move(group));
+      pending_.pop_front();
+    }
+    return Status::OK();
+  }
+
+  Status FinishParallel() {
+    if (row_group_rows_ > 0) GAGGLE_RETURN_IF_ERROR(SubmitSlice(nullptr, 0, 0).status());
+    if (!pending_.empty()) {
+      Status st = encoder_->WaitFor(pending_.back().first);
+      if (!st.ok()) return Fail(st);
+    }
+    return AppendDoneGroups();
   }
 
   std::string path_;
@@ -242,6 +369,11 @@ class ParquetFileWriter final : public BatchWriter {
   std::vector<std::unique_ptr<ColumnWriter>> columns_;  // one per leaf, in schema order
   parquet::FileMetaData metadata_;
   int64_t row_group_rows_ = 0;
+  // threads > 1 only. Declared after the column writers so that it stops (joining its
+  // threads) before they are destroyed.
+  std::unique_ptr<parquet::ParallelChunkEncoder> encoder_;
+  std::deque<std::pair<uint64_t, std::shared_ptr<RecordBatch>>> held_;                 // batch, last slice
+  std::deque<std::pair<uint64_t, std::shared_ptr<parquet::RowGroupChunks>>> pending_;  // group, last slice
   Status status_;
   bool finished_ = false;
 };
