@@ -36,7 +36,16 @@ struct AgentTask {
   // Called right before the output replaces anything; a non-OK status aborts the commit
   // and the previous output stays (the fence of a worker that lost its lease). May be empty.
   std::function<Status()> before_publish;
+  // Threads for this dataset (`gaggle transform --threads`, or the fleet's core budget:
+  // fleet/core_budget.h); 0: AgentThreads(spec.agent). The output bytes do not depend on it.
+  int threads = 0;
 };
+
+// The threads the built-in agent uses when nothing else is said: one decodes the input ahead
+// while the other transforms and encodes.
+inline constexpr int kDefaultAgentThreads = 2;
+// spec.agent.threads, or kDefaultAgentThreads when the spec leaves it out.
+inline int AgentThreads(const AgentSpec& agent) { return agent.threads > 0 ? agent.threads : kDefaultAgentThreads; }
 
 // What the agent did inside the staging directory, before gaggle verifies and commits.
 struct StagedOutput {

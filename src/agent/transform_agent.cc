@@ -54,7 +54,10 @@ Result<StagedOutput> TransformAgent::Stage(const AgentTask& task, const InputFin
     TypeTextAs(format, spec_.transform.source_schema, &read_options);
     GAGGLE_ASSIGN_OR_RETURN(auto opened, OpenReader(file.path, format, read_options, input_fs));
     // The next batch is decoded on a second thread while this one is transformed and written.
-    std::unique_ptr<BatchReader> reader = MaybePrefetch(std::move(opened), true);
+    // With threads > 1 the next batch is decoded on a thread of its own while this one is
+    // transformed, and the writer encodes the output's columns on `threads` threads.
+    const int threads = task.threads > 0 ? task.threads : AgentThreads(spec_.agent);
+    std::unique_ptr<BatchReader> reader = MaybePrefetch(std::move(opened), threads > 1);
     auto transformer = Transformer::Make(spec_.transform, *reader->schema());
     if (!transformer.ok()) return transformer.status().WithContext(display);
     std::shared_ptr<const Schema> out_schema = transformer->output_schema();
@@ -72,6 +75,7 @@ Result<StagedOutput> TransformAgent::Stage(const AgentTask& task, const InputFin
     WriteOptions write_options;
     write_options.compression = spec_.target.compression;
     write_options.row_group_rows = spec_.target.row_group_rows;
+    write_options.threads = threads;
     write_options.key_value_metadata = {{"gaggle.migration", spec_.name},
                                         {"gaggle.schema_version", std::to_string(spec_.version)}};
     GAGGLE_ASSIGN_OR_RETURN(auto writer, OpenWriter(out_path, spec_.target.format, out_schema, write_options, fs));
@@ -92,16 +96,17 @@ Result<StagedOutput> TransformAgent::Stage(const AgentTask& task, const InputFin
       for (const RowError& r : rejected) {
         GAGGLE_RETURN_IF_ERROR(dead_letters.Add(display, file_row + static_cast<int64_t>(r.row), r.reason, in, r.row));
       }
-      if (out.num_rows() > 0) {
-        GAGGLE_RETURN_IF_ERROR(writer->Write(out));
-        checksum.Update(out);
+      const int64_t rows_out = static_cast<int64_t>(out.num_rows());
+      if (rows_out > 0) {
+        checksum.Update(out);  // in batch order, before the writer may take the batch
+        GAGGLE_RETURN_IF_ERROR(writer->Consume(&out));
       }
       staged.counts.rows_in += static_cast<int64_t>(in.num_rows());
-      staged.counts.rows_out += static_cast<int64_t>(out.num_rows());
+      staged.counts.rows_out += rows_out;
       staged.counts.dead_lettered += static_cast<int64_t>(rejected.size());
       staged.counts.filtered += filtered;
       file_row += static_cast<int64_t>(in.num_rows());
-      file_rows_out += static_cast<int64_t>(out.num_rows());
+      file_rows_out += rows_out;
       if (progress) {
         totals.rows = staged.counts.rows_in;
         progress(totals);

@@ -134,6 +134,46 @@ TEST_F(TransformAgentTest, RerunIsANoOpAndSameInputGivesByteIdenticalOutput) {
   EXPECT_EQ(Bytes(root_ / "out2/part=b/data.parquet"), Bytes(root_ / "out/part=b/data.parquet"));
 }
 
+// The threads change nothing but the speed: the same Parquet bytes (row groups ending inside
+// batches), dead letters, filtered rows and content checksum with 1, 2 and 4 threads.
+TEST_F(TransformAgentTest, ThreadsWriteTheSameBytesDeadLettersAndChecksum) {
+  std::string big = "id,age,legacy\n";
+  for (int i = 0; i < 200; ++i) {
+    std::string age = i % 17 == 0 ? "old" : i % 13 == 0 ? "" : std::to_string(i % 11 == 0 ? -i : i);
+    big += std::to_string(100 + i) + "," + age + ",l" + std::to_string(i % 5) + "\n";
+  }
+  fs::create_directories(root_ / "in" / "part=c");
+  WriteCsv("in/part=c/data.csv", big);
+  spec_.dead_letter.max_fraction = 0.9;
+  std::vector<Manifest> manifests;
+  for (int threads : {1, 2, 4}) {
+    AgentTask task = Task("out" + std::to_string(threads));
+    task.threads = threads;
+    auto r = Run(task);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    manifests.push_back(r->manifest);
+  }
+  const Manifest& one = manifests[0];
+  EXPECT_EQ(one.counts.rows_in, 207);
+  EXPECT_GT(one.counts.dead_lettered, 10);
+  EXPECT_GT(one.counts.filtered, 10);
+  for (size_t k = 1; k < manifests.size(); ++k) {
+    const Manifest& m = manifests[k];
+    EXPECT_EQ(m.content_checksum, one.content_checksum);
+    EXPECT_EQ(m.counts.rows_out, one.counts.rows_out);
+    EXPECT_EQ(m.counts.dead_lettered, one.counts.dead_lettered);
+    EXPECT_EQ(m.counts.filtered, one.counts.filtered);
+    ASSERT_EQ(m.outputs.size(), 3u);
+    for (size_t f = 0; f < m.outputs.size(); ++f) EXPECT_EQ(m.outputs[f].sha256, one.outputs[f].sha256);
+  }
+  for (const char* rel : {"part=a/data.parquet", "part=b/data.parquet", "part=c/data.parquet", kDeadLetterFileName}) {
+    const std::string bytes = Bytes(root_ / "out1" / rel);
+    EXPECT_FALSE(bytes.empty()) << rel;
+    EXPECT_TRUE(Bytes(root_ / "out2" / rel) == bytes) << rel;
+    EXPECT_TRUE(Bytes(root_ / "out4" / rel) == bytes) << rel;
+  }
+}
+
 TEST_F(TransformAgentTest, ChangedInputOrSpecRedoesTheWork) {
   ASSERT_TRUE(Run(Task("out")).ok());
   WriteCsv("in/part=b/data.csv", "id,age,legacy\n5,1,x\n");

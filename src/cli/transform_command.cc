@@ -23,6 +23,7 @@ struct TransformArgs {
   std::string from;
   std::string timeout;
   std::string dataset;
+  int threads = 0;  // 0: the spec's agent.threads (default 2)
   bool json = false;
   bool quiet = false;
 };
@@ -54,6 +55,7 @@ int RunTransform(const TransformArgs& args) {
   // written and recorded is an absolute path (docs/safety.md).
   task.input_path = AbsolutePath(args.input);
   task.output_path = AbsolutePath(args.output);
+  task.threads = args.threads;
   if (!args.from.empty()) {
     auto f = ParseFormat(args.from);
     if (!f.ok()) return ReportError(f.status());
@@ -133,6 +135,10 @@ void AddTransformCommand(CLI::App* app, int* exit_code) {
   cmd->add_option("--from", args->from, "Source format when extensions do not tell (avro, csv, jsonl, parquet)");
   cmd->add_option("--timeout", args->timeout, "Give up after this long (e.g. 90s, 10m, 1h); a retryable error");
   cmd->add_option("--dataset", args->dataset, "Dataset id recorded in logs (default: the input path)");
+  cmd->add_option("--threads", args->threads,
+                  "Threads for the dataset: N > 1 decodes ahead on one while N encode the Parquet output's "
+                  "columns; 1: one thread (default: the spec's agent.threads, else 2; the same bytes either way)")
+      ->check(CLI::Range(1, 64));
   AddObjectStoreOptions(cmd);
   cmd->add_flag("--json", args->json, "Print the result (the manifest plus skipped/message) as JSON");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress on stderr");

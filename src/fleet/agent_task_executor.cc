@@ -1,5 +1,7 @@
 #include "fleet/agent_task_executor.h"
 
+#include <algorithm>
+
 #include "agent/agent_runner.h"
 #include "agent/object_output_committer.h"
 #include "dataset/format_table.h"
@@ -62,6 +64,8 @@ Result<TaskOutcome> AgentTaskExecutor::Execute(const TaskRecord& task, Cancellat
   agent_task.timeout = spec_.fleet.timeout;
   agent_task.log_path = context.agent_log_path;
   agent_task.before_publish = context.before_publish;
+  // The fleet's core budget caps what the spec asks for (fleet/core_budget.h).
+  if (context.threads > 0) agent_task.threads = std::min(AgentThreads(spec_.agent), context.threads);
   ProgressCallback progress;
   if (context.on_rows) {
     progress = [&context](const AgentProgress& p) { context.on_rows(p.rows); };

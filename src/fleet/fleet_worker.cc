@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/iso8601.h"
+#include "fleet/core_budget.h"
 #include "fleet/run_log.h"
 #include "fleet/work_payload.h"
 
@@ -131,6 +132,7 @@ Result<std::string> FleetWorker::Perform(const ClaimedWork& item, const TaskReco
     return EncodeValidation(v);
   }
   TaskContext context;
+  context.threads = CoreShare(HostCores(), options_.slots);  // the worker's slots share its host
   context.before_publish = [this, id = item.id, epoch = item.epoch] { return Fence(id, epoch); };
   const std::string log = RunLog::AgentLogPathFor(options_.artifacts, task.migration, task.dataset_id);
   if (!options_.artifacts.empty() && IsDirectory(log.substr(0, log.rfind('/')))) context.agent_log_path = log;

@@ -6,6 +6,7 @@
 
 #include "common/iso8601.h"
 #include "common/json_text.h"
+#include "fleet/core_budget.h"
 #include "fleet/run_notifications.h"
 #include "fleet/run_session.h"
 #include "fleet/stage_gate.h"
@@ -136,8 +137,10 @@ void RunSession::SubmitAttempt(uint32_t i) {
   auto token = s.token;
   auto rows = s.live_rows;
   std::string agent_log = options_.log ? options_.log->AgentLogPath(task.dataset_id) : "";
-  pool_.Submit([this, i, task = std::move(task), token, rows, agent_log] {
+  const int threads = CoreShare(HostCores(), run_.concurrency);
+  pool_.Submit([this, i, task = std::move(task), token, rows, agent_log, threads] {
     TaskContext context;
+    context.threads = threads;
     context.agent_log_path = agent_log;
     context.on_rows = [rows](int64_t n) { rows->store(n); };
     const int64_t begin = clock_->MonotonicMicros();

@@ -43,6 +43,8 @@ struct TaskContext {
   // Called right before the output replaces anything; a non-OK status aborts the commit
   // (a worker that lost its lease: fleet/fleet_worker.h). May be empty.
   std::function<Status()> before_publish;
+  // Threads this attempt may use (fleet/core_budget.h); 0: no limit from the fleet.
+  int threads = 0;
 };
 
 class TaskExecutor {

@@ -108,7 +108,8 @@ class SpecParser {
   void ParseAgent(const YAML::Node& node, const std::string& path) {
     AgentSpec& a = spec_->agent;
     bool builtin = false, exec = false;
-    r_.ForEachEntry(node, path, {"builtin", "exec", "version", "args"},
+    bool threads = false;
+    r_.ForEachEntry(node, path, {"builtin", "exec", "version", "args", "threads"},
                     [&](const std::string& key, const YAML::Node&, const YAML::Node& v) {
                       std::string p = path + "." + key;
                       if (key == "builtin") {
@@ -131,6 +132,9 @@ class SpecParser {
                         }
                       } else if (key == "version") {
                         if (auto s = r_.String(v, p)) a.version = *s;
+                      } else if (key == "threads") {
+                        threads = true;
+                        if (auto i = r_.Int(v, p, 1, 64)) a.threads = static_cast<int>(*i);
                       } else if (key == "args") {
                         r_.ForEachItem(v, p, [&](size_t i, const YAML::Node& item) {
                           if (auto s = r_.String(item, p + "[" + std::to_string(i) + "]", true)) a.args.push_back(*s);
@@ -138,6 +142,9 @@ class SpecParser {
                       }
                     });
     if (builtin && exec) r_.Problem(node, path, "give either 'builtin' or 'exec', not both");
+    if (exec && threads) {
+      r_.Problem(node, path + ".threads", "applies to the built-in agent only (an exec agent runs as it likes)");
+    }
     if (!builtin && !exec && node.IsMap()) r_.Problem(node, path, "needs 'builtin: transform' or 'exec: PATH'");
   }
 

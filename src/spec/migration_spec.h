@@ -29,6 +29,10 @@ struct AgentSpec {
   std::string exec;                   // kExec: path to the executable (relative to the spec file)
   std::vector<std::string> args;      // kExec: extra arguments
   std::string version;                // declared agent version ("1.2.0")
+  // kBuiltin: threads for one dataset (decoding, transforming, encoding); 0 when absent (the
+  // agent's default, 2). The fleet may give an agent fewer (fleet/core_budget.h). Any value
+  // writes the same bytes.
+  int threads = 0;
 };
 
 struct AddColumnSpec {

@@ -175,6 +175,21 @@ TEST(MigrationSpec, DeadLetterMinCountIsParsedAndLeavesOlderHashesAlone) {
   EXPECT_NE(ErrorOf(base + "dead_letter: {min_count: -1}\n").find("dead_letter.min_count"), std::string::npos);
 }
 
+TEST(MigrationSpec, AgentThreadsAreParsedAndLeaveOlderHashesAlone) {
+  const std::string base = "name: m\nversion: 1\n";
+  MigrationSpec plain = MustParse(base + "agent: {builtin: transform}\n");
+  MigrationSpec two = MustParse(base + "agent: {builtin: transform, threads: 2}\n");
+  MigrationSpec four = MustParse(base + "agent: {builtin: transform, threads: 4}\n");
+  EXPECT_EQ(plain.agent.threads, 0);
+  EXPECT_EQ(four.agent.threads, 4);
+  // A spec without it hashes the text it hashed before the key existed.
+  EXPECT_EQ(CanonicalSpecText(plain).find("threads"), std::string::npos);
+  EXPECT_NE(plain.hash, two.hash);
+  EXPECT_NE(two.hash, four.hash);
+  EXPECT_THAT(ErrorOf(base + "agent: {builtin: transform, threads: 0}\n"), HasSubstr("agent.threads"));
+  EXPECT_THAT(ErrorOf(base + "agent: {exec: ./a, threads: 2}\n"), HasSubstr("built-in agent only"));
+}
+
 TEST(MigrationSpec, WorkerLabelsAreParsedAndLeaveOlderHashesAlone) {
   const std::string base = "name: m\nversion: 1\nagent: {builtin: transform}\n";
   MigrationSpec plain = MustParse(base + "fleet: {concurrency: 4}\n");

@@ -37,6 +37,8 @@ Json AgentJson(const AgentSpec& a) {
     agent["args"] = a.args;
   }
   agent["version"] = a.version;
+  // Only when set, so that specs written before the key existed keep their hash.
+  if (a.threads != 0) agent["threads"] = a.threads;
   return agent;
 }
 

@@ -1,0 +1,12 @@
+#include "fleet/core_budget.h"
+
+#include <algorithm>
+#include <thread>
+
+namespace gaggle {
+
+int HostCores() { return std::max(1, static_cast<int>(std::thread::hardware_concurrency())); }
+
+int CoreShare(int cores, int concurrency) { return std::max(1, std::max(1, cores) / std::max(1, concurrency)); }
+
+}  // namespace gaggle
