@@ -2,6 +2,8 @@
 # make bench: gaggle against its peers, in the same run, on this machine.
 # Prints rows/s, MB/s, peak RSS and the ratio gaggle/peer, and writes the table to
 # bench/out/results.md. BENCH_ROWS (default 10,000,000) sets the table size.
+# BENCH_SECTIONS (default: all) runs only the sections named: "formats", "avro", and the
+# further drivers by their names ("transform" for run-transform.sh, "validate", ...).
 set -euo pipefail
 BUILD="${1:-build}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -14,6 +16,9 @@ RESULTS="$OUT/results.md"
 : > "$RESULTS"
 
 note() { echo "$*" | tee -a "$RESULTS"; }
+SECTIONS="${BENCH_SECTIONS:-all}"
+wanted() { [[ "$SECTIONS" == all || " $SECTIONS " == *" $1 "* ]]; }
+load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 # measure NAME CMD... -> sets SECS, CPU (user + system seconds) and RSS_MB (peak resident set)
 measure() {
@@ -42,6 +47,9 @@ gen "$DATA/table.avro" --compression snappy
 
 note "# gaggle benchmarks ($ROWS rows, $(nproc) cores, $(date -u +%Y-%m-%d))"
 note ""
+note "Started $(date -u +%H:%M:%S) UTC, load average $(load) (1, 5, 15 minutes)."
+note ""
+if wanted formats; then
 note "## Format conversion to Parquet (zstd): gaggle convert vs DuckDB COPY"
 note ""
 note "| conversion | tool | threads | seconds | rows/s | input MB/s | peak RSS MB | gaggle/DuckDB (rows/s) |"
@@ -74,11 +82,14 @@ for kind in csv jsonl parquet; do
   ratio1=$(awk -v g="$g_secs" -v d="$d_secs_1" 'BEGIN{printf "%.2f", d/g}')
   ratio22=$(awk -v g="$g2_secs" -v d="$d_secs_2" 'BEGIN{printf "%.2f", d/g}')
   row "$kind -> parquet" gaggle 1 "$g_secs" "$g_rss" "$bytes" "$ratio1 (vs 1 thread)"
-  row "$kind -> parquet" gaggle "2 (read ahead)" "$g2_secs" "$g2_rss" "$bytes" "$ratio22 (vs 2 threads)"
+  row "$kind -> parquet" gaggle 2 "$g2_secs" "$g2_rss" "$bytes" "$ratio22 (vs 2 threads)"
   row "$kind -> parquet" DuckDB 1 "$d_secs_1" "$d_rss_1" "$bytes" ""
   row "$kind -> parquet" DuckDB 2 "$d_secs_2" "$d_rss_2" "$bytes" ""
 done
-
+note ""
+note "Formats done $(date -u +%H:%M:%S) UTC, load average $(load)."
+fi
+if wanted avro; then
 note ""
 note "## Avro -> Parquet: gaggle convert vs the bare avro-c decode loop (the read floor)"
 note ""
@@ -98,13 +109,18 @@ if [[ -x "$ROOT/$BUILD/avro_decode_floor_bench" ]]; then
     note "| avro -> parquet | gaggle | $1 | $2 | $3 | $(awk -v r="$ROWS" -v s="$2" 'BEGIN{printf "%.2fM", r/s/1e6}') | $(awk -v b="$bytes" -v s="$2" 'BEGIN{printf "%.1f", b/s/1e6}') | $4 | $(awk -v g="$2" -v d="$SECS" 'BEGIN{printf "%.2f", g/d}') |"
   }
   floor_row 1 "$g_secs" "$g_cpu" "$g_rss"
-  floor_row "2 (read ahead)" "$g2_secs" "$g2_cpu" "$g2_rss"
+  floor_row 2 "$g2_secs" "$g2_cpu" "$g2_rss"
   note "| avro decode only | avro-c generic loop | 1 | $SECS | $CPU | $(awk -v r="$ROWS" -v s="$SECS" 'BEGIN{printf "%.2fM", r/s/1e6}') | $(awk -v b="$bytes" -v s="$SECS" 'BEGIN{printf "%.1f", b/s/1e6}') | $RSS_MB | |"
+fi
+
 fi
 
 # Further sections (transform, catalog scale, orchestration) are appended by their own drivers.
 for extra in "$ROOT"/bench/run-*.sh; do
   [[ -e "$extra" ]] || continue
+  name=$(basename "$extra" .sh); wanted "${name#run-}" || continue
   BENCH_ROWS="$ROWS" bash "$extra" "$BUILD" "$DATA" | tee -a "$RESULTS"
 done
+note ""
+note "Finished $(date -u +%H:%M:%S) UTC, load average $(load)."
 echo "bench: results in $RESULTS"
