@@ -10,6 +10,7 @@
 
 #include "common/clock.h"
 #include "common/iso8601.h"
+#include "fleet/core_budget.h"
 #include "fleet/fault_injection.h"
 #include "fleet/runner_identity.h"
 
@@ -49,10 +50,11 @@ class ScriptedExecutor : public TaskExecutor {
   std::map<std::string, std::vector<std::string>> upstreams;
   std::chrono::milliseconds work{5};
 
-  Result<TaskOutcome> Execute(const TaskRecord& task, CancellationToken* token, const TaskContext&) override {
+  Result<TaskOutcome> Execute(const TaskRecord& task, CancellationToken* token, const TaskContext& context) override {
     {
       MutexLock lock(&mu_);
       started_.push_back(task.dataset_id);
+      threads_.push_back(context.threads);
       started_stage_.push_back(task.stage);
       max_running_ = std::max(max_running_, ++running_);
       for (const std::string& up : upstreams[task.dataset_id]) {
@@ -130,6 +132,10 @@ class ScriptedExecutor : public TaskExecutor {
     MutexLock lock(&mu_);
     return max_running_;
   }
+  std::vector<int> threads() {  // per attempt: the threads the fleet's core budget gave it
+    MutexLock lock(&mu_);
+    return threads_;
+  }
   std::vector<std::string> order_violations() {
     MutexLock lock(&mu_);
     return order_violations_;
@@ -139,6 +145,7 @@ class ScriptedExecutor : public TaskExecutor {
   Mutex mu_;
   std::vector<std::string> started_ GUARDED_BY(mu_);
   std::vector<int> started_stage_ GUARDED_BY(mu_);
+  std::vector<int> threads_ GUARDED_BY(mu_);
   std::set<std::string> succeeded_ GUARDED_BY(mu_);
   std::map<std::string, int> validations_ GUARDED_BY(mu_);
   std::vector<std::string> order_violations_ GUARDED_BY(mu_);
@@ -270,6 +277,8 @@ TEST_F(FleetRunnerTest, RunsEveryTaskAfterItsUpstreamsWithBoundedConcurrency) {
   EXPECT_TRUE(exec.order_violations().empty()) << exec.order_violations().front();
   EXPECT_LE(exec.max_running(), 3);
   EXPECT_GE(exec.max_running(), 2);
+  // The 3 agents at once share the host's cores (fleet/core_budget.h).
+  EXPECT_EQ(exec.threads(), std::vector<int>(12, CoreShare(HostCores(), 3)));
   for (auto& [id, st] : States()) EXPECT_EQ(st, TaskState::kSucceeded) << id;
   EXPECT_EQ(Transitions("d3"), (std::vector<std::string>{">pending", "pending>running", "running>succeeded"}));
   auto run = store_->FindRun("m1");
