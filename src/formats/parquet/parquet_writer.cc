@@ -81,8 +81,8 @@ class ParquetFileWriter final : public BatchWriter {
       if (!st.ok()) return Fail(st);
     }
     if (options_.threads > 1) {
-      // A few slices per thread keep every thread busy while bounding the batches held.
-      const size_t max_slices = 2 * static_cast<size_t>(options_.threads) + 2;
+      // Two slices beyond one per thread keep every thread busy while bounding the batches held.
+      const size_t max_slices = static_cast<size_t>(options_.threads) + 2;
       encoder_ = std::make_unique<parquet::ParallelChunkEncoder>(
           fields_.size(), options_.threads, max_slices,
           [this](size_t field, const parquet::EncodeSlice& slice) { return EncodeField(field, slice); });
@@ -298,15 +298,17 @@ class ParquetFileWriter final : public BatchWriter {
     return Status::OK();
   }
 
-  // A batch whose slices are all encoded, cleared for reuse, or a new one.
+  // A batch whose slices are all encoded, cleared for reuse, or a new one. The other encoded
+  // batches are freed, so that only the batches still queued stay in memory.
   std::shared_ptr<RecordBatch> RecycledBatch() {
-    if (!held_.empty() && encoder_->Done(held_.front().first)) {
-      std::shared_ptr<RecordBatch> batch = std::move(held_.front().second);
+    std::shared_ptr<RecordBatch> batch;
+    while (!held_.empty() && encoder_->Done(held_.front().first)) {
+      if (batch == nullptr) batch = std::move(held_.front().second);
       held_.pop_front();
-      batch->Clear();
-      return batch;
     }
-    return std::make_shared<RecordBatch>(RecordBatch::Empty(schema_));
+    if (batch == nullptr) return std::make_shared<RecordBatch>(RecordBatch::Empty(schema_));
+    batch->Clear();
+    return batch;
   }
 
   // Cuts the batch at the row-group boundaries, as Write does, and queues the slices.
