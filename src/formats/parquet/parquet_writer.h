@@ -13,6 +13,10 @@
 // Memory: about one row group of compressed column chunks plus one uncompressed page and
 // one dictionary per column, whatever the file's size. Output is deterministic: the same
 // batches (however they are split) and options give byte-identical files.
+// With WriteOptions::threads > 1 the fields of each row group are encoded and compressed on
+// that many threads (parallel_chunk_encoder.h), with the same bytes; memory then also holds up
+// to threads + 2 batches (Consume takes them without a copy) and a row group's compressed
+// chunks while its slowest column finishes. The writer is still used by one caller thread.
 // The file is opened with fs->OpenWritable(path); Finish() closes it without fsync.
 #pragma once
 
