@@ -31,6 +31,9 @@ class FaultInjectingExecutor final : public TaskExecutor {
   Result<TaskValidation> Validate(const TaskRecord& task, CancellationToken* token) override {
     return inner_->Validate(task, token);
   }
+  std::optional<Result<TaskValidation>> TakeReadyValidation(const TaskRecord& task) override {
+    return inner_->TakeReadyValidation(task);
+  }
   const std::map<std::string, Fault>& faults() const { return faults_; }
 
  private:

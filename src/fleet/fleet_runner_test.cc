@@ -90,6 +90,11 @@ class ScriptedExecutor : public TaskExecutor {
       result->dead_lettered = 1;
       result->filtered = 1;
     }
+    if (result.ok() && validate_with_attempt) {
+      TaskValidation v = Scripted(task);
+      MutexLock lock(&mu_);
+      ready_[task.dataset_id] = v;
+    }
     MutexLock lock(&mu_);
     --running_;
     if (result.ok()) succeeded_.insert(task.dataset_id);
@@ -99,7 +104,27 @@ class ScriptedExecutor : public TaskExecutor {
   // Per validation of a dataset, in order: "pass" (default), "fail", "stale" (source changed).
   std::map<std::string, std::vector<std::string>> validation;
 
+  // Validates with the attempt, as a worker does: TakeReadyValidation hands it over.
+  bool validate_with_attempt = false;
+
   Result<TaskValidation> Validate(const TaskRecord& task, CancellationToken*) override {
+    {
+      MutexLock lock(&mu_);
+      ++validate_calls_;
+    }
+    return Scripted(task);
+  }
+
+  std::optional<Result<TaskValidation>> TakeReadyValidation(const TaskRecord& task) override {
+    MutexLock lock(&mu_);
+    auto it = ready_.find(task.dataset_id);
+    if (it == ready_.end()) return std::nullopt;
+    TaskValidation v = it->second;
+    ready_.erase(it);
+    return v;
+  }
+
+  TaskValidation Scripted(const TaskRecord& task) {
     std::string action = "pass";
     {
       MutexLock lock(&mu_);
@@ -124,6 +149,10 @@ class ScriptedExecutor : public TaskExecutor {
     MutexLock lock(&mu_);
     return started_;
   }
+  int validate_calls() {
+    MutexLock lock(&mu_);
+    return validate_calls_;
+  }
   std::vector<int> started_stages() {
     MutexLock lock(&mu_);
     return started_stage_;
@@ -144,6 +173,8 @@ class ScriptedExecutor : public TaskExecutor {
  private:
   Mutex mu_;
   std::vector<std::string> started_ GUARDED_BY(mu_);
+  std::map<std::string, TaskValidation> ready_ GUARDED_BY(mu_);
+  int validate_calls_ GUARDED_BY(mu_) = 0;
   std::vector<int> started_stage_ GUARDED_BY(mu_);
   std::vector<int> threads_ GUARDED_BY(mu_);
   std::set<std::string> succeeded_ GUARDED_BY(mu_);
@@ -198,6 +229,7 @@ Estate MakeEstate(int n, const std::vector<std::pair<int, int>>& edges, const st
 
 class FleetRunnerTest : public ::testing::Test {
  protected:
+  void ExpectValidationDecides(bool validate_with_attempt);
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("gaggle-fleet-" + std::to_string(::getpid()) + "-" +
                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
@@ -583,10 +615,14 @@ TEST_F(FleetRunnerTest, RenewsTheRunLeaseOnItsClockWhileAnAttemptRuns) {
   EXPECT_EQ(renewed_until, start_ms + 4000 + 9000);
 }
 
-TEST_F(FleetRunnerTest, ValidationDecidesValidatedInvalidOrRerunWhenTheSourceChanged) {
+// With validate_with_attempt the executor hands each validation over with its attempt (as
+// a worker does): the same decisions, recorded with the attempt's end, and Validate is
+// never called.
+void FleetRunnerTest::ExpectValidationDecides(bool validate_with_attempt) {
   Estate e = MakeEstate(4, {{0, 3}}, {});
   Upsert(e, 2);
   ScriptedExecutor exec;
+  exec.validate_with_attempt = validate_with_attempt;
   exec.upstreams = {{"d3", {"d0"}}};
   exec.validation = {{"d1", {"fail"}}, {"d2", {"stale", "pass"}}};
   FleetRunOptions o = Options();
@@ -612,6 +648,15 @@ TEST_F(FleetRunnerTest, ValidationDecidesValidatedInvalidOrRerunWhenTheSourceCha
   EXPECT_NE((*task)->last_error.find("checksum"), std::string::npos);
   ASSERT_EQ(summary->attention.size(), 1u);
   EXPECT_EQ(summary->attention[0].dataset_id, "d1");
+  EXPECT_EQ(exec.validate_calls(), validate_with_attempt ? 0 : 5);
+}
+
+TEST_F(FleetRunnerTest, ValidationDecidesValidatedInvalidOrRerunWhenTheSourceChanged) {
+  ExpectValidationDecides(false);
+}
+
+TEST_F(FleetRunnerTest, AValidationMadeWithTheAttemptIsRecordedWithItAndDecidesTheSame) {
+  ExpectValidationDecides(true);
 }
 
 TEST_F(FleetRunnerTest, AFailedGatePausesBeforeTheNextStageAndApprovalLetsItGoOn) {

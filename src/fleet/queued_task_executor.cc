@@ -109,16 +109,17 @@ Result<TaskOutcome> QueuedTaskExecutor::Execute(const TaskRecord& task, Cancella
   return DecodeOutcome(outcome);
 }
 
+std::optional<Result<TaskValidation>> QueuedTaskExecutor::TakeReadyValidation(const TaskRecord& task) {
+  MutexLock lock(&mu_);
+  auto made = validations_.find(AttemptKey(task));
+  if (made == validations_.end()) return std::nullopt;
+  std::string text = std::move(made->second);
+  validations_.erase(made);
+  return DecodeValidation(text);
+}
+
 Result<TaskValidation> QueuedTaskExecutor::Validate(const TaskRecord& task, CancellationToken* token) {
-  {
-    MutexLock lock(&mu_);
-    auto made = validations_.find(AttemptKey(task));
-    if (made != validations_.end()) {
-      std::string text = std::move(made->second);
-      validations_.erase(made);
-      return DecodeValidation(text);
-    }
-  }
+  if (auto ready = TakeReadyValidation(task)) return std::move(*ready);
   GAGGLE_ASSIGN_OR_RETURN(FinishedWork done, RunRemote(WorkKind::kValidate, task, token));
   return DecodeValidation(done.result);
 }

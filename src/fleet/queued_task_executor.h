@@ -52,6 +52,7 @@ class QueuedTaskExecutor final : public TaskExecutor {
 
   Result<TaskOutcome> Execute(const TaskRecord& task, CancellationToken* token, const TaskContext& context) override;
   Result<TaskValidation> Validate(const TaskRecord& task, CancellationToken* token) override;
+  std::optional<Result<TaskValidation>> TakeReadyValidation(const TaskRecord& task) override EXCLUDES(mu_);
 
  private:
   struct Waiter {

@@ -102,12 +102,17 @@ class RunSession {
   struct Decision {
     uint32_t slot = 0;
     bool validation = false;
+    bool validated_with = false;  // an attempt whose validation is decided in the same turn
     StateStore::TaskMove move;
     std::optional<ValidationRecord> record;  // saved with the move
     nlohmann::json detail;
     std::string event, level;
   };
-  Decision Decide(const Completion& c);
+  // `current` is the task as the completion finds it (its slot's record, or the record an
+  // attempt decided in the same turn left).
+  Decision Decide(const Completion& c, const TaskRecord& current);
+  // The validation a worker made with the attempt `d` decided, when it is at hand.
+  std::optional<Decision> DecideReadyValidation(Decision& d);
   Status HandleCompletions(std::deque<Completion>& done);
   void Apply(Decision& d);
   void Release(uint32_t i);

@@ -224,14 +224,14 @@ Status RunSession::CancelWaitingTasks() {
 // ---------------------------------------------------------------- completion
 
 // What one completion means, decided before anything is written.
-RunSession::Decision RunSession::Decide(const Completion& c) {
+RunSession::Decision RunSession::Decide(const Completion& c, const TaskRecord& current) {
   const uint32_t i = c.slot;
   const Slot& s = slots_[i];
   Decision d;
   d.slot = i;
   d.validation = c.is_validation;
   if (c.is_validation) {
-    ValidationVerdict v = ClassifyValidation(migration_, s.rec, c.validation, c.seconds, shutdown_, options_.retry);
+    ValidationVerdict v = ClassifyValidation(migration_, current, c.validation, c.seconds, shutdown_, options_.retry);
     d.move = {TaskState::kValidating, std::move(v.next), JsonText(v.detail, -1), nullptr};
     if (v.save_record) d.record = std::move(v.record);
     d.detail = std::move(v.detail);
@@ -247,7 +247,7 @@ RunSession::Decision RunSession::Decide(const Completion& c) {
   context.task_timeout = options_.task_timeout;
   context.now_ms = clock_->NowMillis();
   context.now_iso = Iso8601Millis(clock_->NowMicros());
-  AttemptVerdict v = ClassifyAttempt(s.rec, c.result, context, options_.retry,
+  AttemptVerdict v = ClassifyAttempt(current, c.result, context, options_.retry,
                                      [this] { return std::uniform_real_distribution<double>(0.0, 1.0)(rng_); });
   d.move = {TaskState::kRunning, std::move(v.next), JsonText(v.detail, -1), nullptr};
   d.detail = std::move(v.detail);
@@ -256,12 +256,26 @@ RunSession::Decision RunSession::Decide(const Completion& c) {
   return d;
 }
 
+std::optional<RunSession::Decision> RunSession::DecideReadyValidation(Decision& d) {
+  if (d.validation || d.move.record.state != TaskState::kValidating) return std::nullopt;
+  std::optional<Result<TaskValidation>> ready = executor_->TakeReadyValidation(d.move.record);
+  if (!ready) return std::nullopt;
+  d.validated_with = true;
+  Completion v{d.slot, TaskOutcome{}, 0, true, std::move(*ready)};
+  v.seconds = v.validation.ok() ? v.validation->seconds : 0;
+  return Decide(v, d.move.record);
+}
+
 // Every completion drained in one turn is recorded in one transaction (group commit),
-// then applied in order.
+// then applied in order. A validation a worker made with its attempt is decided with it,
+// so the store folds the two moves into one update of the task.
 Status RunSession::HandleCompletions(std::deque<Completion>& done) {
   std::vector<Decision> decided;
-  decided.reserve(done.size());
-  for (const Completion& c : done) decided.push_back(Decide(c));
+  decided.reserve(2 * done.size());
+  for (const Completion& c : done) {
+    decided.push_back(Decide(c, slots_[c.slot].rec));
+    if (std::optional<Decision> v = DecideReadyValidation(decided.back())) decided.push_back(std::move(*v));
+  }
   std::vector<StateStore::TaskMove> moves;
   moves.reserve(decided.size());
   for (Decision& d : decided) {
@@ -283,7 +297,7 @@ void RunSession::Apply(Decision& d) {
   SetState(i, std::move(d.move.record));
   if (!d.validation && to == TaskState::kValidating) {
     // The slot stays taken: the validation job is part of the dataset's turn.
-    SubmitValidation(i);
+    if (!d.validated_with) SubmitValidation(i);
     return;
   }
   Release(i);

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "agent/cancellation.h"
@@ -58,6 +59,13 @@ class TaskExecutor {
     (void)task;
     (void)token;
     return TaskValidation{};
+  }
+  // The validation of `task`'s attempt when it is already at hand (a worker made it right
+  // after the attempt: fleet/queued_task_executor.h), taken without blocking, so the fleet
+  // records the attempt's end and its validation together. nullopt: call Validate.
+  virtual std::optional<Result<TaskValidation>> TakeReadyValidation(const TaskRecord& task) {
+    (void)task;
+    return std::nullopt;
   }
 };
 

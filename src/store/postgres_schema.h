@@ -5,9 +5,11 @@
 // (catalog, plans, the chained event log, runs and tasks, gate records, verifications,
 // cut-overs with their 'collecting' state); version 2 the work queue; version 3 the
 // control plane's (API tokens and approval links, store/postgres_control_store.h);
-// version 4 the task counts that triggers keep; version 5 work items' worker labels. Text columns that are ordered or
-// compared use COLLATE "C", so ids order by their bytes whatever the database's collation. Never edit a released
-// migration; append a new one. Thread-safety: the caller owns the connection.
+// version 4 the task counts that triggers keep; version 5 work items' worker labels;
+// version 6 the index of claimed items and the work queue's vacuum settings. Text columns
+// that are ordered or compared use COLLATE "C", so ids order by their bytes whatever the
+// database's collation. Never edit a released migration; append a new one.
+// Thread-safety: the caller owns the connection.
 #pragma once
 
 #include <pqxx/connection>

@@ -26,14 +26,20 @@ constexpr const char* kExtend = "gaggle_work_extend";
 constexpr const char* kTake = "gaggle_work_take";
 const std::pair<const char*, const char*> kPrepared[] = {
     // An expired claim is claimable too: a crashed worker's item needs no reaper round.
+    // Queued items and expired claims are found through their own partial indexes
+    // (an OR of the two scanned the whole table, dead rows and all); the few expired
+    // claims locked beyond the limit are released when the statement ends.
     {kClaim,
+     "WITH mine AS (SELECT COALESCE((SELECT string_to_array(NULLIF(labels, ''), ',') FROM workers "
+     "                               WHERE name = $1), '{}') AS labels), "
+     "     q AS (SELECT id FROM work_items WHERE state = 'queued' AND labels <@ (SELECT labels FROM mine) "
+     "           ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED), "
+     "     e AS (SELECT id FROM work_items WHERE state = 'claimed' AND lease_expires_ms < $2 "
+     "             AND labels <@ (SELECT labels FROM mine) ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED), "
+     "     c AS (SELECT id FROM (SELECT id FROM q UNION ALL SELECT id FROM e) u ORDER BY id LIMIT $4) "
      "UPDATE work_items w SET state = 'claimed', epoch = w.epoch + 1, worker = $1, lease_expires_ms = $2 + $3, "
      "  claims = w.claims + 1, expirations = w.expirations + CASE WHEN w.state = 'claimed' THEN 1 ELSE 0 END "
-     "FROM (SELECT id FROM work_items WHERE (state = 'queued' OR (state = 'claimed' AND lease_expires_ms < $2)) "
-     "        AND labels <@ COALESCE((SELECT string_to_array(NULLIF(labels, ''), ',') FROM workers WHERE name = $1), "
-     "                               '{}') "
-     "      ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED) c "
-     "WHERE w.id = c.id "
+     "FROM c WHERE w.id = c.id "
      "RETURNING w.id, w.epoch, w.migration, w.dataset_id, w.kind, w.spec_hash, w.identity, w.payload, "
      "  w.lease_expires_ms, w.expirations, w.enqueued_ms"},
     // The result and the worker's counter in one statement: recorded only under the

@@ -162,7 +162,8 @@ class StateStore {
   Status TransitionTask(TaskState from, const TaskRecord& record, const std::string& actor, const std::string& detail) {
     return TransitionTask(from, record, actor, detail, TransitionOptions{});
   }
-  // One move of MoveTasksTogether: as TransitionTask's arguments.
+  // One move of MoveTasksTogether: as TransitionTask's arguments. A task may move more
+  // than once in a batch (an attempt's end, then its validation).
   struct TaskMove {
     TaskState from = TaskState::kPending;
     TaskRecord record;
@@ -231,9 +232,12 @@ class StateStore {
   Status ReplaceCatalogIn(StoreTransaction& tx, const Catalog& catalog, const ImportOptions& options,
                           CatalogChangeSet* out);
   Status CheckLeaseHolder(StoreTransaction& tx, const std::string& migration, const std::string& holder);
-  // The moves [begin, end) of distinct tasks; *failed names the move that did not apply.
+  // The moves [begin, end), as `chains`: per task, the indexes of its moves, each from
+  // the state the one before it left (one update of the task, an event per move).
+  // *failed names the first move of a chain that did not apply.
   Status MoveTasks(StoreTransaction& tx, const std::vector<TaskMove>& moves, size_t begin, size_t end,
-                   const std::string& now, const std::string& actor, const TaskMove** failed);
+                   const std::vector<std::vector<size_t>>& chains, const std::string& now, const std::string& actor,
+                   const TaskMove** failed);
   Status ReconcileTasks(StoreTransaction& tx, const Plan& plan, const std::string& now, const std::string& actor,
                         int64_t* created, int64_t* cancelled);
 

@@ -1,6 +1,7 @@
 // StateStore: the fleet — run records, the run lease, reading tasks and task
 // transitions. UpsertRun is in state_store_upsert.cc.
 #include <algorithm>
+#include <map>
 #include <set>
 #include <tuple>
 
@@ -170,18 +171,32 @@ Status StateStore::MoveTasksTogether(const std::vector<TaskMove>& moves, const s
   Status st = backend_->Write([&](StoreTransaction& tx) -> Status {
     failed = nullptr;
     if (!lease_holder.empty()) GAGGLE_RETURN_IF_ERROR(CheckLeaseHolder(tx, moves[0].record.migration, lease_holder));
-    // In runs of distinct tasks (a task moved twice in one turn starts a new run), each
-    // run's updates and events written by one batch call each.
-    std::set<std::pair<std::string, std::string>> seen;
+    // In runs where each task is one chain of moves (a move from the state its previous
+    // one left extends the chain; any other repeat starts a new run), each run's updates
+    // and events written by one batch call each.
+    std::map<std::pair<std::string, std::string>, size_t> chain_of;
+    std::vector<std::vector<size_t>> chains;
     size_t begin = 0;
     for (size_t i = 0; i <= moves.size(); ++i) {
-      const bool repeat =
-          i < moves.size() && !seen.insert({moves[i].record.migration, moves[i].record.dataset_id}).second;
-      if (i < moves.size() && !repeat) continue;
-      GAGGLE_RETURN_IF_ERROR(MoveTasks(tx, moves, begin, i, now, actor, &failed));
+      if (i < moves.size()) {
+        auto [it, fresh] = chain_of.try_emplace({moves[i].record.migration, moves[i].record.dataset_id}, chains.size());
+        if (fresh) {
+          chains.push_back({i});
+          continue;
+        }
+        if (moves[chains[it->second].back()].record.state == moves[i].from) {
+          chains[it->second].push_back(i);
+          continue;
+        }
+      }
+      GAGGLE_RETURN_IF_ERROR(MoveTasks(tx, moves, begin, i, chains, now, actor, &failed));
       begin = i;
-      seen = {};
-      if (repeat) seen.insert({moves[i].record.migration, moves[i].record.dataset_id});
+      chains.clear();
+      chain_of.clear();
+      if (i < moves.size()) {
+        chain_of[{moves[i].record.migration, moves[i].record.dataset_id}] = 0;
+        chains.push_back({i});
+      }
     }
     return Status::OK();
   });
@@ -197,8 +212,8 @@ Status StateStore::CheckLeaseHolder(StoreTransaction& tx, const std::string& mig
 }
 
 Status StateStore::MoveTasks(StoreTransaction& tx, const std::vector<TaskMove>& moves, size_t begin, size_t end,
-                             const std::string& now, const std::string& actor, const TaskMove** failed) {
-  std::vector<std::pair<TaskRecord, TaskState>> updates;
+                             const std::vector<std::vector<size_t>>& chains, const std::string& now,
+                             const std::string& actor, const TaskMove** failed) {
   std::vector<Event> events;
   for (size_t i = begin; i < end; ++i) {
     const TaskMove& m = moves[i];
@@ -207,16 +222,18 @@ Status StateStore::MoveTasks(StoreTransaction& tx, const std::vector<TaskMove>& 
       if (v.time.empty()) v.time = now;
       GAGGLE_RETURN_IF_ERROR(tx.AppendValidation(v));
     }
-    updates.emplace_back(m.record, m.from);
     Event e = events::TaskMoved(m.record.migration, m.record.dataset_id, m.from, m.record.state, m.detail);
     e.time = now;
     e.actor = actor;
     events.push_back(std::move(e));
   }
+  std::vector<std::pair<TaskRecord, TaskState>> updates;
+  updates.reserve(chains.size());
+  for (const std::vector<size_t>& chain : chains) updates.emplace_back(moves[chain.back()].record, moves[chain[0]].from);
   GAGGLE_ASSIGN_OR_RETURN(std::vector<bool> moved, tx.UpdateTasks(updates));
-  for (size_t i = begin; i < end; ++i) {
-    if (moved[i - begin]) continue;
-    const TaskMove& m = moves[i];
+  for (size_t k = 0; k < chains.size(); ++k) {
+    if (moved[k]) continue;
+    const TaskMove& m = moves[chains[k][0]];
     *failed = &m;
     GAGGLE_ASSIGN_OR_RETURN(std::optional<TaskRecord> found, tx.FindTask(m.record.migration, m.record.dataset_id));
     if (!found) return Status::NotFound(StateFile() + " has no such task");

@@ -557,6 +557,57 @@ TEST_P(StoreConformance, MovesTogetherAreAllOrNoneAndChainInTheirOrder) {
   EXPECT_TRUE(report->intact) << report->problem;
 }
 
+// A task's chained moves in one batch (an attempt's end, then the validation a worker made
+// with it) are one update of the task and an event each; a repeat that does not follow
+// from the state before it is refused, and nothing of its batch is written.
+TEST_P(StoreConformance, ChainedMovesOfOneTaskAreOneUpdateWithAnEventEach) {
+  Plan plan = MakePlan("m", {"a", "b"}, 1);
+  ASSERT_TRUE(store_->UpsertRun(plan, "m.yaml", 4, "t").ok());
+  auto task = [&](const std::string& id, TaskState to) {
+    TaskRecord t = (*store_->FindTask("m", id)).value();
+    t.state = to;
+    t.attempts = 1;
+    t.rows_out = to == TaskState::kValidated ? 7 : 0;
+    return t;
+  };
+  using Move = StateStore::TaskMove;
+  ValidationRecord v{"m", "a", 1, "", true, "", "{}"};
+  std::vector<Move> chain = {{TaskState::kPending, task("a", TaskState::kRunning), "", nullptr},
+                             {TaskState::kPending, task("b", TaskState::kRunning), "", nullptr},
+                             {TaskState::kRunning, task("a", TaskState::kValidating), "", nullptr},
+                             {TaskState::kValidating, task("a", TaskState::kValidated), "", &v}};
+  const size_t before = store_->ListEvents({"m", "", 0, 1000})->size();
+  ASSERT_TRUE(store_->MoveTasksTogether(chain, "gaggle", "").ok());
+  EXPECT_EQ((*store_->FindTask("m", "a"))->state, TaskState::kValidated);
+  EXPECT_EQ((*store_->FindTask("m", "a"))->rows_out, 7);
+  ASSERT_TRUE((*store_->LatestValidation("m", "a")).has_value());
+  auto events = *store_->ListEvents({"m", "", 0, 1000});
+  ASSERT_EQ(events.size(), before + 4);
+  const std::vector<std::string> expected = {"a pending>running", "b pending>running", "a running>validating",
+                                             "a validating>validated"};
+  for (size_t k = 0; k < expected.size(); ++k) {
+    const Event& e = events[before + k];
+    EXPECT_EQ(e.dataset + " " + e.from_state + ">" + e.to_state, expected[k]) << k;
+  }
+  auto counts = store_->CountTasks("m");
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ((*counts)[0].by_state[static_cast<int>(TaskState::kValidated)], 1);
+  EXPECT_EQ((*counts)[0].by_state[static_cast<int>(TaskState::kRunning)], 1);
+  EXPECT_EQ((*counts)[0].rows_out, 7);
+
+  // b moved twice from running: the second does not follow the first, so it is its own
+  // update, which finds b validating, and the batch writes nothing.
+  std::vector<Move> broken = {{TaskState::kRunning, task("b", TaskState::kValidating), "", nullptr},
+                              {TaskState::kRunning, task("b", TaskState::kValidating), "", nullptr}};
+  Status st = store_->MoveTasksTogether(broken, "gaggle", "");
+  EXPECT_EQ(st.code(), StatusCode::kConflict) << st.ToString();
+  EXPECT_EQ((*store_->FindTask("m", "b"))->state, TaskState::kRunning);
+  EXPECT_EQ(store_->ListEvents({"m", "", 0, 1000})->size(), before + 4);
+  auto report = store_->VerifyEventChain();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->intact) << report->problem;
+}
+
 // Status reads the counts (on PostgreSQL from counters that triggers keep): after every
 // kind of change they equal what the tasks themselves add up to.
 TEST_P(StoreConformance, CountsFollowEveryKindOfChange) {
