@@ -26,6 +26,8 @@ Result<FleetRunSummary> RunSession::Run() {
   GAGGLE_RETURN_IF_ERROR(Start());
   while (true) {
     GAGGLE_ASSIGN_OR_RETURN(Turn turn, TakeTurn());
+    // A turn's completions go to the store with its dispatch; none may outlive the turn.
+    GAGGLE_RETURN_IF_ERROR(RecordApplied());
     if (turn.kind == Turn::kEnd) return Finish(turn.ending);
     if (turn.kind == Turn::kIdle) {
       EmitProgress(false);

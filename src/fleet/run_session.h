@@ -114,7 +114,17 @@ class RunSession {
   // The validation a worker made with the attempt `d` decided, when it is at hand.
   std::optional<Decision> DecideReadyValidation(Decision& d);
   Status HandleCompletions(std::deque<Completion>& done);
+  // Whether this turn's completions can be written with its dispatch, in one transaction:
+  // the turn goes on to dispatch, and no milestone gate needs them in the store first.
+  bool RecordWithDispatch() const;
+  static std::vector<StateStore::TaskMove> MovesOf(std::vector<Decision>& decided);
+  // Writes the applied completions not recorded yet (unrecorded_) and announces them.
+  Status RecordApplied();
+  // The in-memory part of a recorded (or about to be recorded) decision.
   void Apply(Decision& d);
+  // What a decision sets going once it is in the store: its log line, its validation
+  // job, a needs-attention notification, milestone gates.
+  void Announce(const Decision& d);
   void Release(uint32_t i);
   void TaskSettled(uint32_t i);
   void UnblockDownstream(uint32_t i);
@@ -199,6 +209,9 @@ class RunSession {
   Mutex done_mu_;
   CondVar done_cv_;
   std::deque<Completion> done_ GUARDED_BY(done_mu_);
+  // Completions applied in memory that go to the store with the turn's dispatch
+  // (RecordWithDispatch); announced once written.
+  std::vector<Decision> unrecorded_;
   // Last member: destroyed first, so workers finish before what they touch goes away.
   WorkerPool pool_;
 };

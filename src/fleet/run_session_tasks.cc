@@ -62,28 +62,39 @@ Status RunSession::Refresh(uint32_t i) {
 // ---------------------------------------------------------------- dispatch
 
 Status RunSession::DispatchReady() {
-  if (shutdown_ != RunShutdown::kNone || !Dispatching(run_.state) || rollback_stage_ >= 0) return Status::OK();
+  if (shutdown_ != RunShutdown::kNone || !Dispatching(run_.state) || rollback_stage_ >= 0) return RecordApplied();
   const int limit = std::max(1, run_.concurrency);
   pool_.EnsureThreads(static_cast<size_t>(limit));
-  // Every task that may start now starts in one transaction (group commit).
+  // Every task that may start now starts in one transaction (group commit), with the
+  // completions of the turn that freed their slots.
   std::vector<uint32_t> batch;
-  std::vector<StateStore::TaskMove> moves;
+  std::vector<StateStore::TaskMove> starts;
   while (running_ + static_cast<int>(batch.size()) < limit && !ready_.empty()) {
     uint32_t i = ready_.top();
     ready_.pop();
     const TaskState st = slots_[i].rec.state;
     if ((st != TaskState::kPending && st != TaskState::kRetrying) || slots_[i].unmet > 0) continue;
     batch.push_back(i);
-    moves.push_back(NextAttempt(i));
+    starts.push_back(NextAttempt(i));
   }
-  if (batch.empty()) return Status::OK();
+  if (batch.empty()) return RecordApplied();
+  std::vector<StateStore::TaskMove> moves = MovesOf(unrecorded_);
+  const size_t ends = moves.size();
+  moves.insert(moves.end(), starts.begin(), starts.end());
   Status st = store_->MoveTasksTogether(moves, options_.actor, owner_);
   if (st.code() == StatusCode::kConflict || st.code() == StatusCode::kNotFound) {
+    GAGGLE_RETURN_IF_ERROR(RecordApplied());                          // the ends alone, then
     for (uint32_t i : batch) GAGGLE_RETURN_IF_ERROR(Dispatch(i));  // one by one: which one moved?
     return Status::OK();
   }
-  GAGGLE_RETURN_IF_ERROR(st);
-  for (size_t k = 0; k < batch.size(); ++k) Started(batch[k], std::move(moves[k].record));
+  GAGGLE_RETURN_IF_ERROR(ends > 0 ? st.WithContext("recording the end of " + std::to_string(ends) +
+                                                   " attempt(s) and validation(s) and " +
+                                                   std::to_string(batch.size()) + " start(s)")
+                                  : st);
+  std::vector<Decision> recorded;
+  recorded.swap(unrecorded_);
+  for (const Decision& d : recorded) Announce(d);
+  for (size_t k = 0; k < batch.size(); ++k) Started(batch[k], std::move(moves[ends + k].record));
   return Status::OK();
 }
 
@@ -267,8 +278,9 @@ std::optional<RunSession::Decision> RunSession::DecideReadyValidation(Decision& 
 }
 
 // Every completion drained in one turn is recorded in one transaction (group commit),
-// then applied in order. A validation a worker made with its attempt is decided with it,
-// so the store folds the two moves into one update of the task.
+// then applied in order: with the turn's dispatch when it can, on its own otherwise. A
+// validation a worker made with its attempt is decided with it, so the store folds the
+// two moves into one update of the task.
 Status RunSession::HandleCompletions(std::deque<Completion>& done) {
   std::vector<Decision> decided;
   decided.reserve(2 * done.size());
@@ -276,32 +288,73 @@ Status RunSession::HandleCompletions(std::deque<Completion>& done) {
     decided.push_back(Decide(c, slots_[c.slot].rec));
     if (std::optional<Decision> v = DecideReadyValidation(decided.back())) decided.push_back(std::move(*v));
   }
+  if (RecordWithDispatch()) {
+    for (Decision& d : decided) Apply(d);
+    unrecorded_.insert(unrecorded_.end(), std::make_move_iterator(decided.begin()),
+                       std::make_move_iterator(decided.end()));
+    return Status::OK();
+  }
+  Status st = store_->MoveTasksTogether(MovesOf(decided), options_.actor, owner_);
+  if (!st.ok()) {
+    return st.WithContext("recording the end of " + std::to_string(decided.size()) + " attempt(s) and validation(s)");
+  }
+  for (Decision& d : decided) {
+    Apply(d);
+    Announce(d);
+  }
+  return Status::OK();
+}
+
+bool RunSession::RecordWithDispatch() const {
+  return shutdown_ == RunShutdown::kNone && rollback_stage_ < 0 && Dispatching(run_.state) &&
+         options_.gates.milestones.empty();
+}
+
+std::vector<StateStore::TaskMove> RunSession::MovesOf(std::vector<Decision>& decided) {
   std::vector<StateStore::TaskMove> moves;
   moves.reserve(decided.size());
   for (Decision& d : decided) {
     moves.push_back(d.move);
     if (d.record) moves.back().validation = &*d.record;
   }
-  Status st = store_->MoveTasksTogether(moves, options_.actor, owner_);
+  return moves;
+}
+
+Status RunSession::RecordApplied() {
+  if (unrecorded_.empty()) return Status::OK();
+  std::vector<Decision> recorded;
+  recorded.swap(unrecorded_);
+  Status st = store_->MoveTasksTogether(MovesOf(recorded), options_.actor, owner_);
   if (!st.ok()) {
-    return st.WithContext("recording the end of " + std::to_string(moves.size()) + " attempt(s) and validation(s)");
+    return st.WithContext("recording the end of " + std::to_string(recorded.size()) + " attempt(s) and validation(s)");
   }
-  for (Decision& d : decided) Apply(d);
+  for (const Decision& d : recorded) Announce(d);
   return Status::OK();
 }
 
 void RunSession::Apply(Decision& d) {
   const uint32_t i = d.slot;
+  const TaskState to = d.move.record.state;
+  SetState(i, d.move.record);
+  // An attempt to validate keeps its slot: the validation job is part of the dataset's turn.
+  if (!d.validation && to == TaskState::kValidating) return;
+  Release(i);
+  TaskSettled(i);
+}
+
+void RunSession::Announce(const Decision& d) {
+  const uint32_t i = d.slot;
   TaskLog(i, d.level, d.event, d.detail);
   const TaskState to = d.move.record.state;
-  SetState(i, std::move(d.move.record));
   if (!d.validation && to == TaskState::kValidating) {
-    // The slot stays taken: the validation job is part of the dataset's turn.
     if (!d.validated_with) SubmitValidation(i);
     return;
   }
-  Release(i);
-  TaskSettled(i);
+  if (NeedsOperator(to)) {
+    Notify(NeedsAttentionNotification(d.move.record,
+                                      options_.log ? options_.log->TaskLogCommand(d.move.record.dataset_id) : ""));
+  }
+  CheckMilestones(i);
 }
 
 // The dataset's turn on a worker is over: its slot is free.
@@ -311,7 +364,7 @@ void RunSession::Release(uint32_t i) {
   running_ids_.erase(i);
 }
 
-// A task left running or validating: count it, unblock its downstream, notify.
+// A task left running or validating: count it, unblock its downstream, time its retry.
 void RunSession::TaskSettled(uint32_t i) {
   const Slot& s = slots_[i];
   const TaskState to = s.rec.state;
@@ -326,13 +379,10 @@ void RunSession::TaskSettled(uint32_t i) {
     UnblockDownstream(i);
   } else if (to == TaskState::kRetrying) {
     timers_.emplace(s.rec.next_attempt_ms, i);
-  } else if (NeedsOperator(to)) {
-    Notify(NeedsAttentionNotification(s.rec, options_.log ? options_.log->TaskLogCommand(s.rec.dataset_id) : ""));
   } else if (to == TaskState::kPending) {
     // Back in line (interrupted, or its source changed): runnable again in this stage.
     if (shutdown_ == RunShutdown::kNone && s.unmet == 0 && InCurrentStage(s.rec)) ready_.push(i);
   }
-  CheckMilestones(i);
 }
 
 void RunSession::UnblockDownstream(uint32_t i) {

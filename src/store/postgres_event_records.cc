@@ -184,7 +184,8 @@ Result<int64_t> PostgresRecords::AppendEvent(const Event& given) {
 }
 
 // The events are chained here, in order, and inserted by one statement whose rows take
-// their seqs in that order (ORDER BY n); each chain's head becomes its last event.
+// their seqs in that order (ORDER BY n); the same statement moves each chain's head to
+// its last event (one round trip fewer than a head written before the commit).
 Status PostgresRecords::AppendEvents(const std::vector<Event>& events) {
   if (events.size() <= 1) return events.empty() ? Status::OK() : AppendEvent(events[0]).status();
   std::vector<std::vector<std::string>> cols(9);
@@ -212,10 +213,14 @@ Status PostgresRecords::AppendEvents(const std::vector<Event>& events) {
   for (const auto& c : cols) p.push_back(postgres_records::TextArray(c));
   GAGGLE_ASSIGN_OR_RETURN(
       pqxx::result rows,
-      Exec("INSERT INTO events (time, actor, migration, dataset, from_state, to_state, detail, prev_hash, hash) "
-           "SELECT t, a, m, d, f, s, x, p, h FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], "
-           "$6::text[], $7::text[], $8::text[], $9::text[]) WITH ORDINALITY AS e(t, a, m, d, f, s, x, p, h, n) "
-           "ORDER BY n RETURNING seq, hash",
+      Exec("WITH ins AS (INSERT INTO events (time, actor, migration, dataset, from_state, to_state, detail, "
+           "prev_hash, hash) SELECT t, a, m, d, f, s, x, p, h FROM unnest($1::text[], $2::text[], $3::text[], "
+           "$4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[]) "
+           "WITH ORDINALITY AS e(t, a, m, d, f, s, x, p, h, n) ORDER BY n RETURNING seq, hash, migration), "
+           "head AS (INSERT INTO event_chains (migration, head_seq, head_hash) "
+           "SELECT DISTINCT ON (migration) migration, seq, hash FROM ins ORDER BY migration, seq DESC "
+           "ON CONFLICT (migration) DO UPDATE SET head_seq = excluded.head_seq, head_hash = excluded.head_hash) "
+           "SELECT seq, hash FROM ins",
            p));
   // Seqs come from a sequence that other writers share, so they need not be consecutive;
   // each event is found by its hash. They must rise in the batch's order, or the chain
@@ -233,7 +238,7 @@ Status PostgresRecords::AppendEvents(const std::vector<Event>& events) {
   for (const auto& [migration, i] : last) {
     ChainHead* head = &chain_heads_[migration];
     head->seq = seq_of[cols[8][i]];
-    head->dirty = true;
+    head->dirty = false;  // written by the statement above
   }
   return Status::OK();
 }

@@ -323,9 +323,11 @@ Result<bool> PostgresRecords::UpdateTask(const TaskRecord& r, TaskState expected
 }
 
 // One statement for the batch: the progress columns travel as text arrays, one element
-// per task, and each row is cast back to its column's type.
-Result<std::vector<bool>> PostgresRecords::UpdateTasks(const std::vector<std::pair<TaskRecord, TaskState>>& updates) {
-  if (updates.size() <= 1) {
+// per task, and each row is cast back to its column's type; the run lease is a condition
+// of the same statement.
+Result<std::vector<bool>> PostgresRecords::UpdateTasks(const std::vector<std::pair<TaskRecord, TaskState>>& updates,
+                                                       const std::string& lease_holder) {
+  if (updates.size() <= 1 && lease_holder.empty()) {
     if (updates.empty()) return std::vector<bool>{};
     GAGGLE_ASSIGN_OR_RETURN(bool moved, UpdateTask(updates[0].first, updates[0].second));
     return std::vector<bool>{moved};
@@ -345,6 +347,7 @@ Result<std::vector<bool>> PostgresRecords::UpdateTasks(const std::vector<std::pa
   }
   Params arrays;
   for (const auto& c : cols) arrays.push_back(postgres_records::TextArray(c));
+  arrays.push_back(lease_holder);
   GAGGLE_ASSIGN_OR_RETURN(
       pqxx::result rows,
       Exec("UPDATE tasks t SET state = u.s, attempts = u.a::bigint, next_attempt_ms = u.na::bigint, runner = u.r, "
@@ -354,7 +357,9 @@ Result<std::vector<bool>> PostgresRecords::UpdateTasks(const std::vector<std::pa
            "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], "
            "$8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], "
            "$16::text[], $17::text[], $18::text[]) AS u(m, d, s, a, na, r, le, st, fi, er, sk, ri, ro, dl, fl, bo, du, "
-           "ex) WHERE t.migration = u.m AND t.dataset_id = u.d AND t.state = u.ex RETURNING t.migration, t.dataset_id",
+           "ex) WHERE t.migration = u.m AND t.dataset_id = u.d AND t.state = u.ex "
+           "AND ($19 = '' OR EXISTS (SELECT 1 FROM runs r WHERE r.migration = t.migration AND r.runner = $19)) "
+           "RETURNING t.migration, t.dataset_id",
            arrays));
   std::vector<bool> moved(updates.size(), false);
   for (const pqxx::row& row : rows) moved[index.at({Text(row[0]), Text(row[1])})] = true;

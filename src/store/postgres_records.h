@@ -95,7 +95,8 @@ class PostgresRecords final : public StoreTransaction {
   Result<std::vector<bool>> InsertTasks(const std::vector<TaskRecord>& tasks) override;
   Status RefreshTaskPlan(const TaskRecord& task) override;
   Result<bool> UpdateTask(const TaskRecord& task, TaskState expected) override;
-  Result<std::vector<bool>> UpdateTasks(const std::vector<std::pair<TaskRecord, TaskState>>& updates) override;
+  Result<std::vector<bool>> UpdateTasks(const std::vector<std::pair<TaskRecord, TaskState>>& updates,
+                                        const std::string& lease_holder) override;
   Status AppendValidation(const ValidationRecord& record) override;
   Status AppendApproval(const StageApproval& approval) override;
   Result<int64_t> AppendVerification(const VerificationRecord& record) override;

@@ -233,11 +233,12 @@ class StateStore {
                           CatalogChangeSet* out);
   Status CheckLeaseHolder(StoreTransaction& tx, const std::string& migration, const std::string& holder);
   // The moves [begin, end), as `chains`: per task, the indexes of its moves, each from
-  // the state the one before it left (one update of the task, an event per move).
-  // *failed names the first move of a chain that did not apply.
+  // the state the one before it left (one update of the task, an event per move), while
+  // `lease_holder` (if set) holds the run lease. *failed names the first move of a chain
+  // that did not apply.
   Status MoveTasks(StoreTransaction& tx, const std::vector<TaskMove>& moves, size_t begin, size_t end,
                    const std::vector<std::vector<size_t>>& chains, const std::string& now, const std::string& actor,
-                   const TaskMove** failed);
+                   const std::string& lease_holder, const TaskMove** failed);
   Status ReconcileTasks(StoreTransaction& tx, const Plan& plan, const std::string& now, const std::string& actor,
                         int64_t* created, int64_t* cancelled);
 

@@ -170,7 +170,6 @@ Status StateStore::MoveTasksTogether(const std::vector<TaskMove>& moves, const s
   const TaskMove* failed = nullptr;
   Status st = backend_->Write([&](StoreTransaction& tx) -> Status {
     failed = nullptr;
-    if (!lease_holder.empty()) GAGGLE_RETURN_IF_ERROR(CheckLeaseHolder(tx, moves[0].record.migration, lease_holder));
     // In runs where each task is one chain of moves (a move from the state its previous
     // one left extends the chain; any other repeat starts a new run), each run's updates
     // and events written by one batch call each.
@@ -189,7 +188,7 @@ Status StateStore::MoveTasksTogether(const std::vector<TaskMove>& moves, const s
           continue;
         }
       }
-      GAGGLE_RETURN_IF_ERROR(MoveTasks(tx, moves, begin, i, chains, now, actor, &failed));
+      GAGGLE_RETURN_IF_ERROR(MoveTasks(tx, moves, begin, i, chains, now, actor, lease_holder, &failed));
       begin = i;
       chains.clear();
       chain_of.clear();
@@ -213,7 +212,7 @@ Status StateStore::CheckLeaseHolder(StoreTransaction& tx, const std::string& mig
 
 Status StateStore::MoveTasks(StoreTransaction& tx, const std::vector<TaskMove>& moves, size_t begin, size_t end,
                              const std::vector<std::vector<size_t>>& chains, const std::string& now,
-                             const std::string& actor, const TaskMove** failed) {
+                             const std::string& actor, const std::string& lease_holder, const TaskMove** failed) {
   std::vector<Event> events;
   for (size_t i = begin; i < end; ++i) {
     const TaskMove& m = moves[i];
@@ -230,9 +229,11 @@ Status StateStore::MoveTasks(StoreTransaction& tx, const std::vector<TaskMove>& 
   std::vector<std::pair<TaskRecord, TaskState>> updates;
   updates.reserve(chains.size());
   for (const std::vector<size_t>& chain : chains) updates.emplace_back(moves[chain.back()].record, moves[chain[0]].from);
-  GAGGLE_ASSIGN_OR_RETURN(std::vector<bool> moved, tx.UpdateTasks(updates));
+  GAGGLE_ASSIGN_OR_RETURN(std::vector<bool> moved, tx.UpdateTasks(updates, lease_holder));
   for (size_t k = 0; k < chains.size(); ++k) {
     if (moved[k]) continue;
+    // The lease is a condition of the update: a runner that lost it moved nothing.
+    if (!lease_holder.empty()) GAGGLE_RETURN_IF_ERROR(CheckLeaseHolder(tx, moves[begin].record.migration, lease_holder));
     const TaskMove& m = moves[chains[k][0]];
     *failed = &m;
     GAGGLE_ASSIGN_OR_RETURN(std::optional<TaskRecord> found, tx.FindTask(m.record.migration, m.record.dataset_id));

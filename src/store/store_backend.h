@@ -176,10 +176,20 @@ class StoreTransaction : public StoreReader {
   // otherwise (another state, or no such task) writes nothing and returns false.
   virtual Result<bool> UpdateTask(const TaskRecord& task, TaskState expected) = 0;
   // UpdateTask of several distinct tasks (no task twice); moved[i] as UpdateTask would
-  // return for updates[i]. A round-trip backend writes them in one statement.
-  virtual Result<std::vector<bool>> UpdateTasks(const std::vector<std::pair<TaskRecord, TaskState>>& updates) {
+  // return for updates[i]. With `lease_holder` set, nothing moves unless that runner holds
+  // the run lease of every task's migration (the caller then finds out which it was). A
+  // round-trip backend writes them in one statement, the lease's condition included.
+  virtual Result<std::vector<bool>> UpdateTasks(const std::vector<std::pair<TaskRecord, TaskState>>& updates,
+                                                const std::string& lease_holder) {
     std::vector<bool> moved;
+    std::string checked;  // the migration whose lease was checked last (batches are of one)
     for (const auto& [task, expected] : updates) {
+      if (!lease_holder.empty() && task.migration != checked) {
+        auto run = FindRun(task.migration);
+        if (!run.ok()) return run.status();
+        if (!*run || (*run)->runner != lease_holder) return std::vector<bool>(updates.size(), false);
+        checked = task.migration;
+      }
       auto one = UpdateTask(task, expected);
       if (!one.ok()) return one.status();
       moved.push_back(*one);
