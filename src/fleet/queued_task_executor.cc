@@ -145,6 +145,7 @@ void QueuedTaskExecutor::PollLoop() {
       next_reap = std::chrono::steady_clock::now() + options_.reap_interval;
     }
     MutexLock lock(&mu_);
+    const bool busy = finished.ok() && !finished->empty();
     if (finished.ok()) {
       for (FinishedWork& f : *finished) {
         auto it = waiting_.find(f.id);
@@ -154,7 +155,9 @@ void QueuedTaskExecutor::PollLoop() {
         it->second->cv.Signal();  // only its caller wakes
       }
     }
-    if (!stop_ && pending_.empty()) poller_cv_.WaitFor(&mu_, options_.poll_interval);
+    // While results come back, the next are likely near: poll sooner.
+    const auto wait = busy ? std::min(options_.poll_interval, options_.busy_poll_interval) : options_.poll_interval;
+    if (!stop_ && pending_.empty()) poller_cv_.WaitFor(&mu_, wait);
   }
 }
 

@@ -5,7 +5,8 @@
 // gates) stays in one place and does not know where agents run.
 //  - One poller thread queues the requests of every call made since its last round in one
 //    transaction (group commit), takes the finished items of every waiting call in one
-//    query per poll interval (results are polled; NOTIFY is sent on enqueue only), and
+//    query per poll interval, sooner while results flow (results are polled; NOTIFY is
+//    sent on enqueue only), and
 //    returns expired leases to the queue every reap interval, without spending a retry.
 //  - A call whose token fires (timeout, cancel, interrupt) cancels its item: the
 //    worker's next lease extension fails and it stops; its result is never recorded.
@@ -32,6 +33,8 @@ struct QueuedTaskExecutorOptions {
   std::string spec_hash;  // published with WorkQueue::PublishSpec before the first call
   Clock* clock = Clock::System();
   std::chrono::milliseconds poll_interval{5};
+  // The interval after a poll that took results (work is flowing).
+  std::chrono::milliseconds busy_poll_interval{1};
   std::chrono::milliseconds reap_interval{1000};
   // The fleet validates each successful attempt (FleetRunOptions::validate): a worker
   // then validates right after the attempt, in the same work item, and Validate returns

@@ -159,7 +159,9 @@ Result<int64_t> PostgresWorkQueue::Enqueue(const WorkRequest& req, int64_t now_m
 
 // A fixed number of statements whatever the batch's size: drop the validations that new
 // attempts make moot, drop the items whose work changed, insert the rest (an existing
-// item of the same work is adopted by ON CONFLICT), read the ids, notify.
+// item of the same work is adopted by ON CONFLICT), notify, read the ids. They travel as
+// one message of quoted literals, which PostgreSQL runs as one implicit transaction: one
+// round trip instead of six (the coordinator's poller waits on it for every dispatch).
 Result<std::vector<int64_t>> PostgresWorkQueue::EnqueueAll(const std::vector<WorkRequest>& reqs, int64_t now_ms) {
   std::vector<int64_t> ids(reqs.size(), 0);
   if (reqs.empty()) return ids;
@@ -173,31 +175,36 @@ Result<std::vector<int64_t>> PostgresWorkQueue::EnqueueAll(const std::vector<Wor
     p.push_back(r.payload);
     l.push_back(r.labels);
   }
-  const std::string M = TextArray(m), D = TextArray(d), K = TextArray(k), H = TextArray(h), I = TextArray(id);
   const std::string what =
       "queueing " + std::to_string(reqs.size()) + " work item(s) (first: dataset '" + reqs[0].dataset_id + "')";
-  GAGGLE_RETURN_IF_ERROR(Run(what, [&](pqxx::transaction_base& tx) {
-    const char* in = "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS r(m, d, k, h, i) ";
-    tx.exec_params(std::string("DELETE FROM work_items w USING (SELECT m, d, k, h, i ") + in +
-                       ") r WHERE w.migration = r.m AND w.dataset_id = r.d AND "
-                       "((r.k <> 'validate' AND w.kind <> r.k) OR "
-                       " (w.kind = r.k AND (w.spec_hash <> r.h OR w.identity <> r.i)))",
-                   M, D, K, H, I);
-    tx.exec_params(
-        "INSERT INTO work_items (migration, dataset_id, kind, spec_hash, identity, payload, state, enqueued_ms, "
-        "  labels) "
-        "SELECT m, d, k, h, i, p, 'queued', $7, COALESCE(string_to_array(NULLIF(l, ''), ','), '{}') "
-        "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $8::text[]) "
-        "AS r(m, d, k, h, i, p, l) ON CONFLICT (migration, dataset_id, kind) DO NOTHING",
-        M, D, K, H, I, TextArray(p), now_ms, TextArray(l));
-    auto r =
-        tx.exec_params(std::string("SELECT w.id, r.n FROM (SELECT m, d, k, n FROM unnest($1::text[], "
-                                   "$2::text[], $3::text[]) WITH ORDINALITY AS x(m, d, k, n)) r "
-                                   "JOIN work_items w ON w.migration = r.m AND w.dataset_id = r.d AND w.kind = r.k"),
-                       M, D, K);
-    for (const auto& row : r) ids[static_cast<size_t>(Int(row[1]) - 1)] = Int(row[0]);
-    tx.exec(std::string("NOTIFY ") + kChannel);
-  }));
+  GAGGLE_RETURN_IF_ERROR(Run(
+      what,
+      [&](pqxx::transaction_base& tx) {
+        auto array = [&](const std::vector<std::string>& v) { return tx.quote(TextArray(v)) + "::text[]"; };
+        const std::string M = array(m), D = array(d), K = array(k), H = array(h), I = array(id);
+        const std::string in = "FROM unnest(" + M + ", " + D + ", " + K + ", " + H + ", " + I + ") AS r(m, d, k, h, i)";
+        auto r = tx.exec(
+            "DELETE FROM work_items w USING (SELECT m, d, k, h, i " + in +
+            ") r WHERE w.migration = r.m AND w.dataset_id = r.d AND "
+            "((r.k <> 'validate' AND w.kind <> r.k) OR (w.kind = r.k AND (w.spec_hash <> r.h OR w.identity <> r.i)));"
+            "INSERT INTO work_items (migration, dataset_id, kind, spec_hash, identity, payload, state, enqueued_ms, "
+            "  labels) "
+            "SELECT m, d, k, h, i, p, 'queued', " +
+            std::to_string(now_ms) +
+            ", COALESCE(string_to_array(NULLIF(l, ''), ','), '{}') "
+            "FROM unnest(" +
+            M + ", " + D + ", " + K + ", " + H + ", " + I + ", " + array(p) + ", " + array(l) +
+            ") AS r(m, d, k, h, i, p, l) ON CONFLICT (migration, dataset_id, kind) DO NOTHING;"
+            "NOTIFY " +
+            kChannel +
+            ";"
+            "SELECT w.id, r.n FROM (SELECT m, d, k, n FROM unnest(" +
+            M + ", " + D + ", " + K +
+            ") WITH ORDINALITY AS x(m, d, k, n)) r "
+            "JOIN work_items w ON w.migration = r.m AND w.dataset_id = r.d AND w.kind = r.k");
+        for (const auto& row : r) ids[static_cast<size_t>(Int(row[1]) - 1)] = Int(row[0]);
+      },
+      /*one_statement=*/true));
   for (size_t i = 0; i < ids.size(); ++i) {
     if (ids[i] == 0) return Status::Internal("work item for dataset '" + reqs[i].dataset_id + "' was not queued");
   }

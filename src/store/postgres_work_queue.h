@@ -54,8 +54,9 @@ class PostgresWorkQueue final : public WorkQueue {
   class Receiver;
   explicit PostgresWorkQueue(std::string url);
   // Runs `body` in one READ COMMITTED transaction on the statement connection; a body
-  // of one statement runs without BEGIN and COMMIT (`one_statement`: a statement is its
-  // own transaction), one round trip instead of three.
+  // of one message runs without BEGIN and COMMIT (`one_statement`: one statement, or
+  // several in one simple query, is its own implicit transaction), one round trip
+  // instead of three.
   Status Run(const std::string& what, const std::function<void(pqxx::transaction_base&)>& body,
              bool one_statement = false) EXCLUDES(mu_);
   Status Connect() REQUIRES(mu_);
