@@ -1,6 +1,7 @@
 #include "fleet/fault_injection.h"
 
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 
 namespace gaggle {
@@ -18,6 +19,7 @@ const char* FaultName(FaultInjectingExecutor::Fault fault) {
 Result<std::unique_ptr<FaultInjectingExecutor>> FaultInjectingExecutor::Parse(const std::string& spec,
                                                                               TaskExecutor* inner) {
   std::map<std::string, Fault> faults;
+  int crash_before_commit = 0;
   size_t start = 0;
   while (start <= spec.size()) {
     size_t end = spec.find(',', start);
@@ -29,6 +31,16 @@ Result<std::unique_ptr<FaultInjectingExecutor>> FaultInjectingExecutor::Parse(co
     std::string kind = entry.substr(0, colon);
     std::string id = colon == std::string::npos ? "" : entry.substr(colon + 1);
     Fault fault;
+    if (kind == "crash-before-commit") {
+      char* end_of_number = nullptr;
+      const long k = id.empty() ? 0 : std::strtol(id.c_str(), &end_of_number, 10);
+      if (k <= 0 || k > 1000000 || *end_of_number != '\0') {
+        return Status::InvalidArgument("GAGGLE_INJECT_FAULTS: '" + entry +
+                                       "' needs a count from 1 (write crash-before-commit:K)");
+      }
+      crash_before_commit = static_cast<int>(k);
+      continue;
+    }
     if (kind == "stall-once") {
       fault = Fault::kStallOnce;
     } else if (kind == "stall") {
@@ -39,7 +51,7 @@ Result<std::unique_ptr<FaultInjectingExecutor>> FaultInjectingExecutor::Parse(co
       fault = Fault::kFail;
     } else {
       return Status::InvalidArgument("GAGGLE_INJECT_FAULTS: unknown fault '" + kind + "' in '" + entry +
-                                     "' (known: stall-once, stall, fail-once, fail)");
+                                     "' (known: stall-once, stall, fail-once, fail, crash-before-commit)");
     }
     if (id.empty()) {
       return Status::InvalidArgument("GAGGLE_INJECT_FAULTS: '" + entry + "' names no dataset (write " + kind +
@@ -47,7 +59,9 @@ Result<std::unique_ptr<FaultInjectingExecutor>> FaultInjectingExecutor::Parse(co
     }
     faults[id] = fault;
   }
-  return std::unique_ptr<FaultInjectingExecutor>(new FaultInjectingExecutor(std::move(faults), inner));
+  auto executor = std::unique_ptr<FaultInjectingExecutor>(new FaultInjectingExecutor(std::move(faults), inner));
+  executor->crash_before_commit_ = crash_before_commit;
+  return executor;
 }
 
 Result<TaskOutcome> FaultInjectingExecutor::Execute(const TaskRecord& task, CancellationToken* token,

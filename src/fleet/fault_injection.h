@@ -7,6 +7,9 @@
 //   stall:ID        every attempt of ID hangs that way
 //   fail-once:ID    the first attempt of ID fails with a retryable I/O error
 //   fail:ID         every attempt of ID fails permanently
+//   crash-before-commit:K  the runner kills itself (SIGKILL) right before its K-th
+//                   group commit of completions: the agents' work is done and published,
+//                   the store does not know yet (service/run_operations.cc does the kill)
 // Faults apply before the inner executor runs, so a faulted attempt writes nothing.
 // Thread-safety: immutable after Parse; Execute() may run concurrently.
 #pragma once
@@ -35,11 +38,14 @@ class FaultInjectingExecutor final : public TaskExecutor {
     return inner_->TakeReadyValidation(task);
   }
   const std::map<std::string, Fault>& faults() const { return faults_; }
+  // K of crash-before-commit:K, or 0.
+  int crash_before_commit() const { return crash_before_commit_; }
 
  private:
   FaultInjectingExecutor(std::map<std::string, Fault> faults, TaskExecutor* inner)
       : faults_(std::move(faults)), inner_(inner) {}
   std::map<std::string, Fault> faults_;
+  int crash_before_commit_ = 0;
   TaskExecutor* inner_;
 };
 

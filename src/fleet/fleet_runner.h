@@ -114,6 +114,9 @@ struct FleetRunOptions {
   // failed final gate pauses the run (`gaggle resume` runs the gate again). The gate
   // must call `keep_alive` every few seconds: it renews the run lease.
   std::function<Result<FinalGateResult>(const std::function<void()>& keep_alive)> final_gate;
+  // Drills: called on the runner's thread right before completions are recorded (their
+  // agents' work is done and published; the store does not know yet), with their datasets.
+  std::function<void(const std::vector<std::string>& datasets)> before_recording;
 };
 
 struct FleetRunSummary {

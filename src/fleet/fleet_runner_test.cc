@@ -409,6 +409,41 @@ TEST_F(FleetRunnerTest, TimeoutCancelsTheAttemptAndCountsAsRetryable) {
   EXPECT_TRUE(saw_timeout);
 }
 
+// The crash drill's hook (GAGGLE_INJECT_FAULTS=crash-before-commit:K) fires after an
+// attempt's work and before the store records it: every dataset it names is still running
+// (or validating) in the store then, and recorded right after.
+TEST_F(FleetRunnerTest, TheRecordingHookSeesCompletionsBeforeTheStoreDoes) {
+  Estate e = MakeEstate(6, {{0, 3}}, {});
+  Upsert(e, 1);
+  ScriptedExecutor exec;
+  auto parsed = FaultInjectingExecutor::Parse("crash-before-commit:3,fail-once:d1", &exec);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ((*parsed)->crash_before_commit(), 3);
+  EXPECT_FALSE(FaultInjectingExecutor::Parse("crash-before-commit:0", &exec).ok());
+  EXPECT_FALSE(FaultInjectingExecutor::Parse("crash-before-commit:x", &exec).ok());
+  FleetRunOptions o = Options();
+  o.validate = true;
+  std::vector<std::string> problems;
+  int completions = 0;
+  o.before_recording = [&](const std::vector<std::string>& datasets) {
+    for (const std::string& d : datasets) {
+      ++completions;
+      auto t = store_->FindTask("m1", d);
+      if (!t.ok() || !*t) {
+        problems.push_back(d + ": not found");
+      } else if ((*t)->state != TaskState::kRunning && (*t)->state != TaskState::kValidating) {
+        problems.push_back(d + ": already " + TaskStateName((*t)->state));
+      }
+    }
+  };
+  FleetRunner runner(store_.get(), parsed->get(), o);
+  auto summary = runner.Run("m1", TaskGraph::Build(e.catalog, e.plan));
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_TRUE(problems.empty()) << problems[0];
+  EXPECT_EQ(completions, 6 * 2 + 1);  // an attempt and a validation each, d1's failed attempt
+  for (const auto& [id, state] : States()) EXPECT_EQ(state, TaskState::kValidated) << id;
+}
+
 TEST_F(FleetRunnerTest, InjectedStallOnceTimesOutThenSucceeds) {
   Estate e = MakeEstate(1, {}, {});
   Upsert(e, 1);

@@ -118,6 +118,8 @@ class RunSession {
   // the turn goes on to dispatch, and no milestone gate needs them in the store first.
   bool RecordWithDispatch() const;
   static std::vector<StateStore::TaskMove> MovesOf(std::vector<Decision>& decided);
+  // Tells the drill hook (FleetRunOptions::before_recording) which completions go next.
+  void BeforeRecording(const std::vector<Decision>& decided) const;
   // Writes the applied completions not recorded yet (unrecorded_) and announces them.
   Status RecordApplied();
   // The in-memory part of a recorded (or about to be recorded) decision.

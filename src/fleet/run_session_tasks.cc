@@ -81,6 +81,7 @@ Status RunSession::DispatchReady() {
   std::vector<StateStore::TaskMove> moves = MovesOf(unrecorded_);
   const size_t ends = moves.size();
   moves.insert(moves.end(), starts.begin(), starts.end());
+  BeforeRecording(unrecorded_);
   Status st = store_->MoveTasksTogether(moves, options_.actor, owner_);
   if (st.code() == StatusCode::kConflict || st.code() == StatusCode::kNotFound) {
     GAGGLE_RETURN_IF_ERROR(RecordApplied());                          // the ends alone, then
@@ -294,6 +295,7 @@ Status RunSession::HandleCompletions(std::deque<Completion>& done) {
                        std::make_move_iterator(decided.end()));
     return Status::OK();
   }
+  BeforeRecording(decided);
   Status st = store_->MoveTasksTogether(MovesOf(decided), options_.actor, owner_);
   if (!st.ok()) {
     return st.WithContext("recording the end of " + std::to_string(decided.size()) + " attempt(s) and validation(s)");
@@ -320,10 +322,18 @@ std::vector<StateStore::TaskMove> RunSession::MovesOf(std::vector<Decision>& dec
   return moves;
 }
 
+void RunSession::BeforeRecording(const std::vector<Decision>& decided) const {
+  if (!options_.before_recording || decided.empty()) return;
+  std::vector<std::string> datasets;
+  for (const Decision& d : decided) datasets.push_back(d.move.record.dataset_id);
+  options_.before_recording(datasets);
+}
+
 Status RunSession::RecordApplied() {
   if (unrecorded_.empty()) return Status::OK();
   std::vector<Decision> recorded;
   recorded.swap(unrecorded_);
+  BeforeRecording(recorded);
   Status st = store_->MoveTasksTogether(MovesOf(recorded), options_.actor, owner_);
   if (!st.ok()) {
     return st.WithContext("recording the end of " + std::to_string(recorded.size()) + " attempt(s) and validation(s)");

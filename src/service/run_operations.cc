@@ -1,5 +1,8 @@
 #include "service/run_operations.h"
 
+#include <unistd.h>
+
+#include <csignal>
 #include <memory>
 
 #include "agent/agent.h"
@@ -178,6 +181,21 @@ FinalGate MakeFinalGate(const ServiceContext& ctx, const MigrationSpec& spec, Ru
   };
 }
 
+// GAGGLE_INJECT_FAULTS=crash-before-commit:K: before the K-th recording of completions,
+// say which datasets it holds (on stderr, unbuffered) and die as kill -9 would.
+std::function<void(const std::vector<std::string>&)> CrashDrill(int k) {
+  auto count = std::make_shared<int>(0);
+  return [k, count](const std::vector<std::string>& datasets) {
+    if (++*count < k) return;
+    std::string line = "gaggle: crash drill: SIGKILL before recording " + std::to_string(datasets.size()) +
+                       " completion(s):";
+    for (const std::string& d : datasets) line += " " + d;
+    line += "\n";
+    (void)!::write(2, line.data(), line.size());
+    std::raise(SIGKILL);
+  };
+}
+
 FleetRunOptions RunnerOptions(const ServiceContext& ctx, const StartRunRequest& request, const MigrationSpec& spec,
                               const RunWiring& w, RunObserver& obs) {
   FleetRunOptions o;
@@ -193,6 +211,7 @@ FleetRunOptions RunnerOptions(const ServiceContext& ctx, const StartRunRequest& 
   o.exit_when_paused = request.exit_when_paused;
   o.wait_for_lease = request.standby;
   o.on_progress = [&obs](const FleetSnapshot& snap) { obs.Progress(snap); };
+  if (w.faults && w.faults->crash_before_commit() > 0) o.before_recording = CrashDrill(w.faults->crash_before_commit());
   return o;
 }
 

@@ -8,7 +8,6 @@ source "$ROOT/tests/estate_lib.sh"
 G="$1"
 N=220
 KILLS=24
-PY=/usr/bin/python3
 mkdir -p out
 
 # The estate: distinct small CSV event logs (different seeds), and a native catalog in which
@@ -44,41 +43,7 @@ if grep -h "gaggle: error" run-*.err; then fail "a run failed on its own before 
 echo "killed $KILLS times; finishing"
 "$G" run spec.yaml --state state.db -q --exit-when-paused > final.out 2> final.err || { cat final.err final.out; fail "final run failed"; }
 
-"$G" status crash-test --state state.db --json > status.json
-$PY - "$N" "$WORK" <<'PY' || fail "state, event log and manifests disagree"
-import json, os, sqlite3, sys
-n, work = int(sys.argv[1]), sys.argv[2]
-status = json.load(open(f"{work}/status.json"))
-assert status["succeeded"] == n, f"succeeded {status['succeeded']} != {n}"
-assert status["running"] == [], status["running"]
-db = sqlite3.connect(f"{work}/state.db")
-states = dict(db.execute("SELECT state, count(*) FROM tasks WHERE migration = 'crash-test' GROUP BY state"))
-assert states == {"validated": n}, states
-validated = dict(db.execute(
-    "SELECT dataset, count(*) FROM events WHERE migration = 'crash-test' AND to_state = 'validated' GROUP BY dataset"))
-assert len(validated) == n and set(validated.values()) == {1}, {k: v for k, v in validated.items() if v != 1}
-# Exactly once: at most one recorded attempt per dataset wrote an output (skipped=false). An
-# attempt killed after its commit but before its record leaves none: the next attempt finds
-# the output current (skipped=true) and does not write it again.
-committed = {}
-for dataset, detail in db.execute("SELECT dataset, detail FROM events WHERE migration = 'crash-test' "
-                                  "AND from_state = 'running' AND to_state = 'validating'"):
-    if not json.loads(detail)["skipped"]:
-        committed[dataset] = committed.get(dataset, 0) + 1
-assert all(v == 1 for v in committed.values()), {k: v for k, v in committed.items() if v != 1}
-print(f"outputs written by a recorded attempt: {len(committed)}; by an attempt killed before its record: "
-      f"{n - len(committed)}")
-kills = db.execute("SELECT count(*) FROM events WHERE migration = 'crash-test' AND from_state = 'running' "
-                   "AND to_state = 'pending'").fetchone()[0]
-print(f"tasks recovered from killed runners: {kills}")
-for dataset, rows_out, rows_in in db.execute("SELECT dataset_id, rows_out, rows_in FROM tasks WHERE migration = 'crash-test'"):
-    m = json.load(open(f"{work}/out/{dataset}/_gaggle_manifest.json"))
-    counts = m["counts"]
-    assert counts["rows_out"] == rows_out and counts["rows_in"] == rows_in == 40000, (dataset, counts, rows_out)
-print("every dataset migrated exactly once; manifests agree")
-PY
-leftovers=$(find out -maxdepth 2 -path '*.gaggle-work*' | wc -l)
-expect_eq "$leftovers" 0 "staging leftovers"
+check_migrated_exactly_once "$G" crash-test "$N" 40000
 recovered=$(grep -c '"event":"recovered_tasks"' gaggle-logs/crash-test/run.jsonl || true)
 [[ "$recovered" -ge 3 ]] || fail "expected several runs to recover tasks of killed runners, saw $recovered"
 echo "ok: $N datasets, $KILLS kills, $recovered recoveries"
