@@ -84,13 +84,13 @@ Status RunSession::DispatchReady() {
   BeforeRecording(unrecorded_);
   Status st = store_->MoveTasksTogether(moves, options_.actor, owner_);
   if (st.code() == StatusCode::kConflict || st.code() == StatusCode::kNotFound) {
-    GAGGLE_RETURN_IF_ERROR(RecordApplied());                          // the ends alone, then
+    GAGGLE_RETURN_IF_ERROR(RecordApplied());                       // the ends alone, then
     for (uint32_t i : batch) GAGGLE_RETURN_IF_ERROR(Dispatch(i));  // one by one: which one moved?
     return Status::OK();
   }
   GAGGLE_RETURN_IF_ERROR(ends > 0 ? st.WithContext("recording the end of " + std::to_string(ends) +
-                                                   " attempt(s) and validation(s) and " +
-                                                   std::to_string(batch.size()) + " start(s)")
+                                                   " attempt(s) and validation(s) and " + std::to_string(batch.size()) +
+                                                   " start(s)")
                                   : st);
   std::vector<Decision> recorded;
   recorded.swap(unrecorded_);

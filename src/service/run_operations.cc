@@ -187,8 +187,8 @@ std::function<void(const std::vector<std::string>&)> CrashDrill(int k) {
   auto count = std::make_shared<int>(0);
   return [k, count](const std::vector<std::string>& datasets) {
     if (++*count < k) return;
-    std::string line = "gaggle: crash drill: SIGKILL before recording " + std::to_string(datasets.size()) +
-                       " completion(s):";
+    std::string line =
+        "gaggle: crash drill: SIGKILL before recording " + std::to_string(datasets.size()) + " completion(s):";
     for (const std::string& d : datasets) line += " " + d;
     line += "\n";
     (void)!::write(2, line.data(), line.size());

@@ -228,12 +228,14 @@ Status StateStore::MoveTasks(StoreTransaction& tx, const std::vector<TaskMove>& 
   }
   std::vector<std::pair<TaskRecord, TaskState>> updates;
   updates.reserve(chains.size());
-  for (const std::vector<size_t>& chain : chains) updates.emplace_back(moves[chain.back()].record, moves[chain[0]].from);
+  for (const std::vector<size_t>& chain : chains)
+    updates.emplace_back(moves[chain.back()].record, moves[chain[0]].from);
   GAGGLE_ASSIGN_OR_RETURN(std::vector<bool> moved, tx.UpdateTasks(updates, lease_holder));
   for (size_t k = 0; k < chains.size(); ++k) {
     if (moved[k]) continue;
     // The lease is a condition of the update: a runner that lost it moved nothing.
-    if (!lease_holder.empty()) GAGGLE_RETURN_IF_ERROR(CheckLeaseHolder(tx, moves[begin].record.migration, lease_holder));
+    if (!lease_holder.empty())
+      GAGGLE_RETURN_IF_ERROR(CheckLeaseHolder(tx, moves[begin].record.migration, lease_holder));
     const TaskMove& m = moves[chains[k][0]];
     *failed = &m;
     GAGGLE_ASSIGN_OR_RETURN(std::optional<TaskRecord> found, tx.FindTask(m.record.migration, m.record.dataset_id));
