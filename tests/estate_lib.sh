@@ -27,6 +27,20 @@ for i in range(n):
 PY
 }
 
+# events_spec_head NAME TARGET_URI [COMPRESSION] [DERIVE]
+#   Prints the head of the spec the fleet tests migrate make_tree_estate's event logs with:
+#   name, the transform (user_id -> account_id, amount cast to double, and DERIVE as a
+#   `derive:` mapping when given), the Parquet target and the dead-letter limit. The caller
+#   appends its rollout and fleet lines.
+events_spec_head() {
+  local name=$1 uri=$2 compression=${3:-zstd} derive=${4:-}
+  printf 'name: %s\nversion: 2\nagent: {builtin: transform}\nselect: {match: {id: "*"}}\ntransform:\n' "$name"
+  printf '  rename: {user_id: account_id}\n  cast: {amount: double}\n'
+  [[ -n $derive ]] && printf '  derive: %s\n' "$derive"
+  printf '  source_schema: {user_id: int64, ts: string, amount: string, legacy_flag: bool, country: string, session: string}\n'
+  printf 'target: {format: parquet, compression: %s, uri: "%s"}\ndead_letter: {max_fraction: 0.05}\n' "$compression" "$uri"
+}
+
 # check_migrated_exactly_once GAGGLE MIGRATION N ROWS
 #   After crash loops over a make_tree_estate migration (state.db, outputs in out/ID/): every
 #   one of the N datasets is validated, with one `validated` event; at most one recorded

@@ -14,20 +14,13 @@ ROWS=20000
 mkdir -p out
 
 make_tree_estate "$G" "$N" "$ROWS"
-cat > spec.yaml <<EOF2
-name: commit-crash
-version: 2
-agent: {builtin: transform}
-select: {match: {id: "*"}}
-transform:
-  rename: {user_id: account_id}
-  cast: {amount: double}
-  source_schema: {user_id: int64, ts: string, amount: string, legacy_flag: bool, country: string, session: string}
-target: {format: parquet, compression: zstd, uri: "file://$WORK/out/{id}/"}
-dead_letter: {max_fraction: 0.05}
+{
+  events_spec_head commit-crash "file://$WORK/out/{id}/"
+  cat <<EOF2
 rollout: {stages: [10%, 100%], canary: {tier: [low]}}
 fleet: {concurrency: 4, timeout: 60s, retries: {max: 1, initial: 10ms}}
 EOF2
+} > spec.yaml
 
 kills=0
 for k in 1 2 3 5 8 4 6 2; do

@@ -4,6 +4,7 @@
 # times out once is retried; a permanent failure needs attention while the rest goes on;
 # status and logs tell the story; corrupt and locked state files give clear errors.
 source "$ROOT/tests/lib.sh"
+source "$ROOT/tests/estate_lib.sh"
 G="$1"
 N=40
 PY=/usr/bin/python3
@@ -36,22 +37,15 @@ PY
 start_webhook_receiver hook.log
 port=$hook_port
 
-cat > spec.yaml <<EOF2
-name: ctl
-version: 2
-agent: {builtin: transform}
-select: {match: {id: "*"}}
-transform:
-  rename: {user_id: account_id}
-  cast: {amount: double}
-  source_schema: {user_id: int64, ts: string, amount: string, legacy_flag: bool, country: string, session: string}
-target: {format: parquet, compression: zstd, uri: "file://$WORK/out/{id}/"}
-dead_letter: {max_fraction: 0.05}
+{
+  events_spec_head ctl "file://$WORK/out/{id}/"
+  cat <<EOF2
 rollout: {stages: [100%]}
 fleet: {concurrency: 1, timeout: 1s, retries: {max: 2, initial: 10ms}}
 gates: {max_failed_datasets: 10%}
 notify: [{webhook: "http://127.0.0.1:$port/hook"}]
 EOF2
+} > spec.yaml
 
 # --- SIGINT: a stalled task is cancelled and put back; the state stays consistent.
 GAGGLE_INJECT_FAULTS=stall:ds00 "$G" run spec.yaml --catalog catalog.yaml --state state.db -q > int.out 2> int.err &

@@ -13,21 +13,13 @@ mkdir -p out
 # The estate: distinct small CSV event logs (different seeds), and a native catalog in which
 # dataset i reads dataset (i-1)/3 — a tree 5 levels deep.
 make_tree_estate "$G" "$N" 40000
-cat > spec.yaml <<EOF2
-name: crash-test
-version: 2
-agent: {builtin: transform}
-select: {match: {id: "*"}}
-transform:
-  rename: {user_id: account_id}
-  cast: {amount: double}
-  derive: {amount_cents: "amount * 100"}
-  source_schema: {user_id: int64, ts: string, amount: string, legacy_flag: bool, country: string, session: string}
-target: {format: parquet, compression: zstd, uri: "file://$WORK/out/{id}/"}
-dead_letter: {max_fraction: 0.05}
+{
+  events_spec_head crash-test "file://$WORK/out/{id}/" zstd '{amount_cents: "amount * 100"}'
+  cat <<EOF2
 rollout: {stages: [10%, 50%, 100%], canary: {tier: [low]}}
 fleet: {concurrency: 1, timeout: 60s, retries: {max: 2, initial: 10ms}}
 EOF2
+} > spec.yaml
 
 seed=12345
 for k in $(seq 1 $KILLS); do
