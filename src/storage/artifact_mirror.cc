@@ -184,6 +184,21 @@ Result<int> ArtifactMirror::Fetch(const std::string& relative_dir) {
   return n;
 }
 
+Result<bool> ArtifactMirror::FetchFile(const std::string& relative_path) {
+  if (relative_path.empty() || relative_path.find("..") != std::string::npos) {
+    return Status::InvalidArgument("fetching an artefact needs a path inside " + remote_ + ", not '" + relative_path +
+                                   "'");
+  }
+  const std::string r = remote_ + "/" + relative_path;
+  const std::string l = spool_ + "/" + relative_path;
+  if (!remote_fs_->Exists(r)) return false;
+  GAGGLE_RETURN_IF_ERROR(local_->CreateDirectories(fs::path(l).parent_path().string()));
+  Status st = CopyFile(remote_fs_, r, local_, l);
+  if (!st.ok()) return Status(st.code(), "fetching artefact " + r + " into " + l + ": " + st.message(), st.retryable());
+  Remember(l);
+  return true;
+}
+
 Status ArtifactMirror::RemoveSpool() { return local_->RemoveAll(spool_); }
 
 }  // namespace gaggle

@@ -55,6 +55,8 @@ class ArtifactMirror {
   // Copies every object under remote/relative_dir into spool/relative_dir (overwriting
   // the spool's copies). A prefix with no objects is not an error. Returns how many.
   Result<int> Fetch(const std::string& relative_dir);
+  // Copies the one object remote/relative_path into the spool; false when it is absent.
+  Result<bool> FetchFile(const std::string& relative_path);
   // Removes the spool directory (call after a successful UploadChanged).
   Status RemoveSpool();
 

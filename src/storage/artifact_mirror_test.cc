@@ -64,6 +64,13 @@ void CheckRoundTrip(FileSystem* remote_fs, const std::string& remote) {
   auto none = b.UploadChanged();
   ASSERT_TRUE(none.ok());
   EXPECT_EQ(*none, 0);
+  auto one = b.FetchFile("m2/runs/w1.jsonl");
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  EXPECT_TRUE(*one);
+  EXPECT_EQ(ReadText(*spool_b + "/m2/runs/w1.jsonl"), "other migration\n");
+  auto absent = b.FetchFile("m2/runs/none.jsonl");
+  ASSERT_TRUE(absent.ok());
+  EXPECT_FALSE(*absent);
   auto empty = b.Fetch("no-such-migration");
   ASSERT_TRUE(empty.ok()) << empty.status().ToString();
   EXPECT_EQ(*empty, 0);
