@@ -1,5 +1,6 @@
 #include "fleet/run_log.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -32,8 +33,28 @@ std::string RunLog::SafeFileName(const std::string& id) {
   return out;
 }
 
-std::string RunLog::RunLogPathFor(const std::string& dir, const std::string& migration) {
+std::string RunLog::RunLogPathFor(const std::string& dir, const std::string& migration, const std::string& writer) {
+  if (!writer.empty()) return dir + "/" + SafeFileName(migration) + "/runs/" + SafeFileName(writer) + ".jsonl";
   return dir + "/" + SafeFileName(migration) + "/run.jsonl";
+}
+
+std::vector<std::string> RunLog::RunLogFilesFor(const std::string& dir, const std::string& migration) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(RunLogPathFor(dir, migration), ec)) out.push_back(RunLogPathFor(dir, migration));
+  std::vector<std::string> writers;
+  const std::string runs = dir + "/" + SafeFileName(migration) + "/runs";
+  for (auto it = std::filesystem::directory_iterator(runs, ec); !ec && it != std::filesystem::directory_iterator();
+       it.increment(ec)) {
+    if (it->is_regular_file(ec) && it->path().extension() == ".jsonl") writers.push_back(it->path().string());
+  }
+  std::sort(writers.begin(), writers.end());
+  out.insert(out.end(), writers.begin(), writers.end());
+  return out;
+}
+
+std::string RunLog::SegmentsDir(const std::string& dir, const std::string& migration, const std::string& writer) {
+  return writer.empty() ? TaskLogDirFor(dir, migration) : TaskLogDirFor(dir, migration) + "/" + SafeFileName(writer);
 }
 std::string RunLog::TaskLogDirFor(const std::string& dir, const std::string& migration) {
   return dir + "/" + SafeFileName(migration) + "/task-log";
@@ -55,7 +76,8 @@ std::string ShellWord(const std::string& s) {
 }  // namespace
 
 std::string RunLog::TaskLogCommand(const std::string& dataset) const {
-  return "gaggle logs " + ShellWord(migration_) + " " + ShellWord(dataset) + " --logs " + ShellWord(dir_);
+  const std::string& where = options_.shown_location.empty() ? dir_ : options_.shown_location;
+  return "gaggle logs " + ShellWord(migration_) + " " + ShellWord(dataset) + " --logs " + ShellWord(where);
 }
 std::string RunLog::AgentLogPathFor(const std::string& dir, const std::string& migration, const std::string& dataset) {
   return dir + "/" + SafeFileName(migration) + "/tasks/" + SafeFileName(dataset) + ".agent.log";
@@ -63,16 +85,35 @@ std::string RunLog::AgentLogPathFor(const std::string& dir, const std::string& m
 
 Result<std::unique_ptr<RunLog>> RunLog::Open(const std::string& dir, const std::string& migration, Clock* clock,
                                              uint64_t segment_bytes) {
+  RunLogOptions options;
+  options.clock = clock;
+  options.segment_bytes = segment_bytes;
+  return Open(dir, migration, std::move(options));
+}
+
+Result<std::unique_ptr<RunLog>> RunLog::Open(const std::string& dir, const std::string& migration,
+                                             RunLogOptions options) {
   // tasks/ holds external agents' own output (AgentLogPathFor); task-log/ the segments.
-  for (const std::string& d : {dir + "/" + SafeFileName(migration) + "/tasks", TaskLogDirFor(dir, migration)}) {
+  const std::string run_path = RunLogPathFor(dir, migration, options.writer);
+  for (const std::string& d :
+       {dir + "/" + SafeFileName(migration) + "/tasks", SegmentsDir(dir, migration, options.writer),
+        std::filesystem::path(run_path).parent_path().string()}) {
     std::error_code ec;
     std::filesystem::create_directories(d, ec);
     if (ec) return Status::IOError("cannot create log directory '" + d + "': " + ec.message());
   }
-  std::string path = RunLogPathFor(dir, migration);
-  std::FILE* f = std::fopen(path.c_str(), "a");
-  if (!f) return Status::IOError("cannot open log '" + path + "': " + std::strerror(errno));
-  return std::unique_ptr<RunLog>(new RunLog(dir, migration, f, clock ? clock : Clock::System(), segment_bytes));
+  std::FILE* f = std::fopen(run_path.c_str(), "a");
+  if (!f) return Status::IOError("cannot open log '" + run_path + "': " + std::strerror(errno));
+  std::unique_ptr<RunLog> log(new RunLog(dir, migration, f, std::move(options)));
+  if (log->options_.on_file_closed) {
+    auto on_closed = log->options_.on_file_closed;
+    MutexLock lock(&log->mu_);
+    log->segments_.set_on_closed([on_closed](const std::string& segment, const std::string& index) {
+      on_closed(segment);
+      on_closed(index);
+    });
+  }
+  return log;
 }
 
 RunLog::~RunLog() {
@@ -80,6 +121,7 @@ RunLog::~RunLog() {
   Status closed = segments_.Close();
   if (!closed.ok()) ReportWriteError(closed.message());
   if (run_file_) std::fclose(run_file_);
+  if (options_.on_file_closed) options_.on_file_closed(RunLogPathFor(dir_, migration_, options_.writer));
 }
 
 std::string RunLog::Line(const std::string& dataset, const std::string& level, const std::string& event,
@@ -106,7 +148,8 @@ void RunLog::Run(const std::string& level, const std::string& event, nlohmann::j
   std::string line = Line("", level, event, std::move(fields));
   MutexLock lock(&mu_);
   if (std::fwrite(line.data(), 1, line.size(), run_file_) != line.size() || std::fflush(run_file_) != 0) {
-    ReportWriteError("cannot write log '" + RunLogPathFor(dir_, migration_) + "': " + std::strerror(errno));
+    ReportWriteError("cannot write log '" + RunLogPathFor(dir_, migration_, options_.writer) +
+                     "': " + std::strerror(errno));
   }
 }
 
@@ -115,7 +158,8 @@ void RunLog::Task(const std::string& dataset, const std::string& level, const st
   std::string line = Line(dataset, level, event, std::move(fields));
   MutexLock lock(&mu_);
   if (std::fwrite(line.data(), 1, line.size(), run_file_) != line.size() || std::fflush(run_file_) != 0) {
-    ReportWriteError("cannot write log '" + RunLogPathFor(dir_, migration_) + "': " + std::strerror(errno));
+    ReportWriteError("cannot write log '" + RunLogPathFor(dir_, migration_, options_.writer) +
+                     "': " + std::strerror(errno));
   }
   Status st = segments_.Append(dataset, line);
   if (!st.ok()) ReportWriteError(st.message());

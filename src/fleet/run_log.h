@@ -5,6 +5,12 @@
 //                                        lines are read by ForEachTaskLogLine
 //                                        (fleet/task_log_segments.h)
 //   DIR/MIGRATION/tasks/DATASET.agent.log  an agent's own output (external agents' stderr)
+// With a writer id (RunLogOptions::writer, for an artefact location in object storage,
+// where each process writes a spool of its own and uploads it: storage/artifact_mirror.h),
+// the run log is DIR/MIGRATION/runs/WRITER.jsonl and the segments are under
+// DIR/MIGRATION/task-log/WRITER/, so the files of two processes (a coordinator that took
+// over, workers) never share a name. Readers take all of them: RunLogFilesFor,
+// ForEachTaskLogLineOfAllWriters.
 // Versions before the segments wrote DIR/MIGRATION/tasks/DATASET.jsonl per task
 // (LegacyTaskLogPathFor); readers still read those.
 // Each line is one object: {"time", "level", "event", "migration", "dataset"?, ...fields};
@@ -15,9 +21,11 @@
 #pragma once
 
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/mutex.h"
@@ -26,12 +34,27 @@
 
 namespace gaggle {
 
+struct RunLogOptions {
+  Clock* clock = Clock::System();
+  // The size at which a task log segment is closed and the next begun.
+  uint64_t segment_bytes = kDefaultTaskLogSegmentBytes;
+  // "" = the one-writer layout (run.jsonl, task-log/segment-*); else see the top.
+  std::string writer;
+  // Called with each file once it is complete: a closed segment, its index, and at the
+  // end the run log. Where an ArtifactMirror uploads them.
+  std::function<void(const std::string& path)> on_file_closed;
+  // The artefact location to print in commands (`gaggle logs ... --logs X`); "" = dir.
+  std::string shown_location;
+};
+
 class RunLog {
  public:
   // `segment_bytes`: the size at which a task log segment is closed and the next begun.
   static Result<std::unique_ptr<RunLog>> Open(const std::string& dir, const std::string& migration,
                                               Clock* clock = Clock::System(),
                                               uint64_t segment_bytes = kDefaultTaskLogSegmentBytes);
+  static Result<std::unique_ptr<RunLog>> Open(const std::string& dir, const std::string& migration,
+                                              RunLogOptions options);
   ~RunLog();
 
   // A run-level line ("info", "warn", "error").
@@ -45,7 +68,11 @@ class RunLog {
   // How an operator reads a dataset's task log: the `gaggle logs` command line.
   std::string TaskLogCommand(const std::string& dataset) const;
 
-  static std::string RunLogPathFor(const std::string& dir, const std::string& migration);
+  static std::string RunLogPathFor(const std::string& dir, const std::string& migration,
+                                   const std::string& writer = "");
+  // Every run log of the migration that exists, oldest writer first: run.jsonl, then
+  // runs/*.jsonl by name (writer ids begin with their start time).
+  static std::vector<std::string> RunLogFilesFor(const std::string& dir, const std::string& migration);
   // The directory of the migration's task log segments.
   static std::string TaskLogDirFor(const std::string& dir, const std::string& migration);
   // The per-task file of earlier versions (read, never written).
@@ -57,18 +84,21 @@ class RunLog {
   static std::string SafeFileName(const std::string& id);
 
  private:
-  RunLog(std::string dir, std::string migration, std::FILE* run_file, Clock* clock, uint64_t segment_bytes)
+  RunLog(std::string dir, std::string migration, std::FILE* run_file, RunLogOptions options)
       : dir_(std::move(dir)),
         migration_(std::move(migration)),
-        clock_(clock),
+        options_(std::move(options)),
+        clock_(options_.clock ? options_.clock : Clock::System()),
         run_file_(run_file),
-        segments_(TaskLogDirFor(dir_, migration_), segment_bytes) {}
+        segments_(SegmentsDir(dir_, migration_, options_.writer), options_.segment_bytes) {}
+  static std::string SegmentsDir(const std::string& dir, const std::string& migration, const std::string& writer);
   std::string Line(const std::string& dataset, const std::string& level, const std::string& event,
                    nlohmann::json fields) const;
   void ReportWriteError(const std::string& what) REQUIRES(mu_);
 
   std::string dir_;
   std::string migration_;
+  const RunLogOptions options_;
   Clock* const clock_;
   Mutex mu_;
   std::FILE* run_file_ GUARDED_BY(mu_);

@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "common/clock.h"
+
 namespace gaggle {
 namespace {
 
@@ -69,6 +71,50 @@ TEST_F(RunLogTest, TheNotificationsLogCommandIsQuotedForAShell) {
   ASSERT_TRUE(log.ok());
   EXPECT_EQ((*log)->TaskLogCommand("team/ds-1"), "gaggle logs m team/ds-1 --logs " + dir_.string());
   EXPECT_EQ((*log)->TaskLogCommand("it's odd"), "gaggle logs m 'it'\\''s odd' --logs " + dir_.string());
+}
+
+// Two processes sharing an artefact location in object storage (a coordinator that took
+// over from another): each writes its own run log and segments, publishes each file once
+// complete, and the readers see both, a retried task's attempts in time order.
+TEST_F(RunLogTest, WritersKeepTheirOwnFilesAndReadersMergeThemInTimeOrder) {
+  FakeClock early(1700000000000000LL), late(1700000100000000LL);
+  std::vector<std::string> published;
+  auto options = [&](Clock* clock, const std::string& writer) {
+    RunLogOptions o;
+    o.clock = clock;
+    o.segment_bytes = 1;  // every line closes its segment
+    o.writer = writer;
+    o.shown_location = "s3://bucket/logs";
+    o.on_file_closed = [&published](const std::string& path) { published.push_back(path); };
+    return o;
+  };
+  {
+    // The later writer's id sorts first: the readers order by the lines' time, not by name.
+    auto b = RunLog::Open(dir_.string(), "m", options(&late, "a-second"));
+    auto a = RunLog::Open(dir_.string(), "m", options(&early, "b-first"));
+    ASSERT_TRUE(a.ok() && b.ok());
+    (*a)->Run("info", "run_started");
+    (*a)->Task("d1", "info", "attempt_started", {{"attempt", 1}});
+    (*b)->Task("d1", "info", "attempt_started", {{"attempt", 2}});
+    (*b)->Task("d2", "info", "attempt_started", {{"attempt", 1}});
+    EXPECT_EQ((*a)->TaskLogCommand("d1"), "gaggle logs m d1 --logs s3://bucket/logs");
+  }
+  EXPECT_FALSE(fs::exists(RunLog::RunLogPathFor(dir_.string(), "m")));
+  const std::vector<std::string> runs = RunLog::RunLogFilesFor(dir_.string(), "m");
+  ASSERT_EQ(runs.size(), 2u);
+  EXPECT_EQ(runs[0], RunLog::RunLogPathFor(dir_.string(), "m", "a-second"));
+  EXPECT_EQ(Lines(runs[1]).size(), 2u);
+  // Three segments and their indexes, then both run logs, each published once.
+  EXPECT_EQ(published.size(), 8u);
+  for (const std::string& p : published) EXPECT_TRUE(fs::is_regular_file(p)) << p;
+  EXPECT_TRUE(fs::exists(RunLog::TaskLogDirFor(dir_.string(), "m") + "/a-second/segment-000002.index"));
+
+  std::vector<int> attempts;
+  auto n = ForEachTaskLogLineOfAllWriters(
+      RunLog::TaskLogDirFor(dir_.string(), "m"), "", "d1", 1 << 20,
+      [&](const std::string& line) { attempts.push_back(nlohmann::json::parse(line).at("attempt").get<int>()); });
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  EXPECT_EQ(attempts, (std::vector<int>{1, 2}));
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "fleet/run_log.h"
@@ -128,6 +129,7 @@ Status TaskLogSegmentWriter::Close() {
   Status indexed = WriteIndex();
   entries_.clear();
   entries_.shrink_to_fit();  // a long pause between segments holds no memory
+  if (on_closed_) on_closed_(TaskLogSegmentPath(dir_, number_), TaskLogIndexPath(dir_, number_));
   return closed.ok() ? indexed : closed;
 }
 
@@ -305,6 +307,39 @@ Result<int64_t> ForEachTaskLogLine(const std::string& segments_dir, const std::s
     passed += std::max<int64_t>(*got, 0);
   }
   return passed;
+}
+
+namespace {
+// The "time" field of a task line ("" when it has none: such lines sort first).
+std::string LineTime(const std::string& line) {
+  const size_t at = line.find("\"time\":\"");
+  if (at == std::string::npos) return "";
+  const size_t from = at + 8;
+  const size_t to = line.find('"', from);
+  return to == std::string::npos ? "" : line.substr(from, to - from);
+}
+}  // namespace
+
+Result<int64_t> ForEachTaskLogLineOfAllWriters(const std::string& task_log_dir, const std::string& legacy_path,
+                                               const std::string& dataset, size_t max_line_bytes,
+                                               const std::function<void(const std::string& line)>& sink) {
+  std::vector<std::string> writers;
+  std::error_code ec;
+  for (auto it = std::filesystem::directory_iterator(task_log_dir, ec);
+       !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+    if (it->is_directory(ec)) writers.push_back(it->path().string());
+  }
+  if (writers.empty()) return ForEachTaskLogLine(task_log_dir, legacy_path, dataset, max_line_bytes, sink);
+  std::sort(writers.begin(), writers.end());
+  std::vector<std::pair<std::string, std::string>> lines;  // (time, line)
+  auto collect = [&](const std::string& line) { lines.emplace_back(LineTime(line), line); };
+  GAGGLE_RETURN_IF_ERROR(ForEachTaskLogLine(task_log_dir, legacy_path, dataset, max_line_bytes, collect).status());
+  for (const std::string& w : writers) {
+    GAGGLE_RETURN_IF_ERROR(ForEachTaskLogLine(w, "", dataset, max_line_bytes, collect).status());
+  }
+  std::stable_sort(lines.begin(), lines.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [time, line] : lines) sink(line);
+  return static_cast<int64_t>(lines.size());
 }
 
 }  // namespace gaggle

@@ -18,6 +18,9 @@
 // artefact location) never share a segment, and a reader probes numbers from 1 up to the
 // first missing one instead of listing a directory. Lines of one dataset come in segment
 // order, then file order.
+// Many writers on an object store (ArtifactMirror): each process writes its segments in
+// its own subdirectory, DIR/MIGRATION/task-log/WRITER/, numbered from 1 there, and uploads
+// a segment with its index when it closes; ForEachTaskLogLineOfAllWriters reads them all.
 // Earlier versions wrote DIR/MIGRATION/tasks/DATASET.jsonl per task: ForEachTaskLogLine
 // reads that file first when it exists, so artefact areas of old runs keep their logs.
 // Thread-safety: a TaskLogSegmentWriter needs external synchronisation (RunLog's mutex);
@@ -54,6 +57,11 @@ class TaskLogSegmentWriter {
   Status Append(const std::string& dataset, const std::string& line);
   // Writes the open segment's index and closes it; a no-op when none is open.
   Status Close();
+  // Called after each segment is closed, with its path and its index's path (the index
+  // may be missing when it could not be written): where a mirror uploads them.
+  void set_on_closed(std::function<void(const std::string& segment, const std::string& index)> on_closed) {
+    on_closed_ = std::move(on_closed);
+  }
 
   // The segment being written (0: none yet), for tests.
   uint64_t current_segment() const { return file_ ? number_ : 0; }
@@ -73,6 +81,7 @@ class TaskLogSegmentWriter {
   uint64_t number_ = 0;  // of the open segment, or of the last one closed
   uint64_t size_ = 0;
   std::vector<Entry> entries_;
+  std::function<void(const std::string&, const std::string&)> on_closed_;
 };
 
 // Calls `sink` with each task line of `dataset` (without its newline), oldest first: the
@@ -83,5 +92,13 @@ class TaskLogSegmentWriter {
 Result<int64_t> ForEachTaskLogLine(const std::string& segments_dir, const std::string& legacy_path,
                                    const std::string& dataset, size_t max_line_bytes,
                                    const std::function<void(const std::string& line)>& sink);
+
+// ForEachTaskLogLine over `task_log_dir` itself and then each writer's subdirectory of it.
+// When lines come from more than one of them, they are passed in the order of their
+// "time" field (stable: lines of one time keep segment order), since a retried task's
+// attempts may have run in different processes.
+Result<int64_t> ForEachTaskLogLineOfAllWriters(const std::string& task_log_dir, const std::string& legacy_path,
+                                               const std::string& dataset, size_t max_line_bytes,
+                                               const std::function<void(const std::string& line)>& sink);
 
 }  // namespace gaggle
