@@ -180,7 +180,9 @@ void PrintLogLine(const std::string& raw, bool json) {
 int RunLogs(const ControlArgs& a) {
   // Logs are files in the artefact location: reading them needs no state store.
   service::ServiceContext ctx;
-  ctx.artifacts = a.logs.empty() ? service::DefaultArtifactsDir(a.state.empty() ? kDefaultStatePath : a.state) : a.logs;
+  auto spool = OpenArtifacts(
+      a.logs.empty() ? service::DefaultArtifactsDir(a.state.empty() ? kDefaultStatePath : a.state) : a.logs, &ctx);
+  if (!spool.ok()) return ReportError(spool.status());
   service::LogRequest request{a.migration, a.datasets.empty() ? "" : a.datasets.front(), a.tail};
   bool agent_header = false;
   Status st = service::ReadLog(ctx, request, [&](service::LogSource source, const std::string& line) {
@@ -263,7 +265,10 @@ void AddFleetCommands(CLI::App* app, int* exit_code) {
                             "its agent's own output.");
     cmd->add_option("migration", a->migration, "Migration name")->required();
     cmd->add_option("dataset", a->datasets, "Dataset id")->expected(0, 1);
-    cmd->add_option("--logs", a->logs, "Log directory (default: gaggle-logs/ beside the state file)");
+    cmd->add_option("--logs", a->logs,
+                    "Artefact location: a directory (default: gaggle-logs/ beside the state file) or "
+                    "s3://bucket/prefix, gs://bucket/prefix (the closed log segments uploaded there)");
+    AddObjectStoreOptions(cmd);
     cmd->add_option("--tail", a->tail, "Last N lines (0 = all)")->capture_default_str();
     cmd->add_flag("--json", a->json, "Print the raw JSON lines");
     AddStateOption(cmd, a.get());

@@ -110,7 +110,10 @@ void AddWorkerCommand(CLI::App* app, int* exit_code) {
       "SIGTERM/SIGINT: stop claiming, give running work back to the queue, exit 0.");
   cmd->add_option("--state", a->state, "The shared state: postgres://user@host/db")->required();
   cmd->add_option("--artifacts", a->artifacts,
-                  "Artefact location shared with the coordinator (agent logs); default: gaggle-logs/ here");
+                  "Artefact location shared with the coordinator (agent logs): a shared directory, or "
+                  "s3://bucket/prefix or gs://bucket/prefix (spooled here, uploaded when the worker stops); "
+                  "default: gaggle-logs/ here");
+  AddObjectStoreOptions(cmd);
   cmd->add_option("--name", a->name, "This worker's name, unique among live workers (default: host:pid)");
   cmd->add_option("--labels", a->labels,
                   "k=v,k=v: this worker runs only migrations whose fleet.worker_labels it has all of "

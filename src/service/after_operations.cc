@@ -89,7 +89,9 @@ Result<VerificationReport> VerifyDownstream(const ServiceContext& ctx, const Ver
   o.seed = request.seed;
   o.progress = request.progress;
   o.resolver = ctx.resolver;  // data in object storage (--s3-endpoint)
-  return VerifyMigration(ctx.store, spec, o);
+  GAGGLE_ASSIGN_OR_RETURN(VerificationReport report, VerifyMigration(ctx.store, spec, o));
+  GAGGLE_RETURN_IF_ERROR(PublishArtifacts(ctx, spec.name));  // the patches it saved
+  return report;
 }
 
 nlohmann::json GcResult::ToJson() const {
@@ -113,6 +115,7 @@ Result<GcResult> CollectOldData(const ServiceContext& ctx, const GcOptions& opti
 nlohmann::json ArchiveResult::ToJson() const { return {{"out", out}, {"files", files}, {"bytes", bytes}}; }
 
 Result<ArchiveResult> WriteArchive(const ServiceContext& ctx, const ArchiveRequest& request) {
+  GAGGLE_RETURN_IF_ERROR(FetchArtifacts(ctx, request.migration));
   AuditCollectOptions o;
   o.logs_dir = ctx.artifacts;
   o.spec_path = request.spec_path;

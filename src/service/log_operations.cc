@@ -2,6 +2,7 @@
 
 #include <deque>
 #include <fstream>
+#include <vector>
 
 #include "fleet/run_log.h"
 #include "fleet/task_log_segments.h"
@@ -64,31 +65,51 @@ std::string AgentLogPath(const ServiceContext& ctx, const std::string& migration
 Status ReadLog(const ServiceContext& ctx, const LogRequest& request,
                const std::function<void(LogSource, const std::string&)>& sink) {
   if (request.dataset.empty()) {
-    const std::string path = RunLog::RunLogPathFor(ctx.artifacts, request.migration);
-    if (TailFile(path, request.tail, LogSource::kRun, sink) < 0) {
-      return Status::NotFound("no log for migration '" + request.migration + "' at " + path +
+    GAGGLE_RETURN_IF_ERROR(FetchArtifacts(ctx, request.migration, "runs"));
+    // One file per writer on an object store (fleet/run_log.h): taken in order, with the
+    // last `tail` lines of all of them kept.
+    const std::vector<std::string> files = RunLog::RunLogFilesFor(ctx.artifacts, request.migration);
+    if (files.empty()) {
+      return Status::NotFound("no log for migration '" + request.migration + "' at " +
+                              RunLog::RunLogPathFor(ArtifactsShown(ctx), request.migration) +
                               " (wrong --logs or --state? the logs live beside the state file)");
     }
+    std::deque<std::string> last;
+    for (const std::string& path : files) {
+      (void)TailFile(path, 0, LogSource::kRun, [&](LogSource source, const std::string& line) {
+        if (request.tail == 0) return sink(source, line);
+        last.push_back(line);
+        if (last.size() > request.tail) last.pop_front();
+      });
+    }
+    for (const std::string& l : last) sink(LogSource::kRun, l);
     return Status::OK();
   }
   // The task lines, from the segments (and an earlier version's per-task file), keeping
   // only the last `tail` of them.
+  GAGGLE_RETURN_IF_ERROR(FetchArtifacts(ctx, request.migration, "task-log"));
   const std::string segments = RunLog::TaskLogDirFor(ctx.artifacts, request.migration);
   std::deque<std::string> last;
-  GAGGLE_ASSIGN_OR_RETURN(
-      int64_t lines,
-      ForEachTaskLogLine(segments, RunLog::LegacyTaskLogPathFor(ctx.artifacts, request.migration, request.dataset),
-                         request.dataset, kMaxLineBytes, [&](const std::string& line) {
-                           if (request.tail == 0) return sink(LogSource::kTask, line);
-                           last.push_back(line);
-                           if (last.size() > request.tail) last.pop_front();
-                         }));
+  GAGGLE_ASSIGN_OR_RETURN(int64_t lines,
+                          ForEachTaskLogLineOfAllWriters(
+                              segments, RunLog::LegacyTaskLogPathFor(ctx.artifacts, request.migration, request.dataset),
+                              request.dataset, kMaxLineBytes, [&](const std::string& line) {
+                                if (request.tail == 0) return sink(LogSource::kTask, line);
+                                last.push_back(line);
+                                if (last.size() > request.tail) last.pop_front();
+                              }));
   if (lines == 0) {
     return Status::NotFound("no log for dataset '" + request.dataset + "' of migration '" + request.migration +
-                            "' in " + segments + " (has it started yet?)");
+                            "' in " + RunLog::TaskLogDirFor(ArtifactsShown(ctx), request.migration) +
+                            " (has it started yet?" +
+                            (ctx.mirror ? " in object storage only closed segments are there" : "") + ")");
   }
   for (const std::string& l : last) sink(LogSource::kTask, l);
-  (void)TailFile(AgentLogPath(ctx, request.migration, request.dataset), request.tail, LogSource::kAgent, sink);
+  const std::string agent_log = AgentLogPath(ctx, request.migration, request.dataset);
+  if (ctx.mirror) {
+    GAGGLE_RETURN_IF_ERROR(ctx.mirror->FetchFile(agent_log.substr(ctx.artifacts.size() + 1)).status());
+  }
+  (void)TailFile(agent_log, request.tail, LogSource::kAgent, sink);
   return Status::OK();
 }
 

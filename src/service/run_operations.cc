@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <filesystem>
+#include <iostream>
 #include <memory>
 
 #include "agent/agent.h"
@@ -105,6 +107,25 @@ std::unique_ptr<MultiNotifier> MakeNotifier(const MigrationSpec& spec, RunLog* l
   return notifier;
 }
 
+// With an artefact location in object storage, this process's logs carry a writer id of
+// their own, and each file is published as it is completed (a closed segment, its index,
+// the run log at the end); a failed upload is a warning and is retried when the command
+// ends (PublishArtifacts).
+RunLogOptions RunLogOptionsFor(const ServiceContext& ctx) {
+  RunLogOptions o;
+  if (ctx.mirror == nullptr) return o;
+  o.writer = ArtifactMirror::NewWriterId();
+  o.shown_location = ctx.mirror->remote();
+  ArtifactMirror* mirror = ctx.mirror;
+  o.on_file_closed = [mirror](const std::string& path) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) return;
+    Status st = mirror->Upload(path);
+    if (!st.ok()) std::cerr << "gaggle: warning: " << st.ToString() << " (retried when the command ends)\n";
+  };
+  return o;
+}
+
 // Everything one run needs alive while the runner works.
 struct RunWiring {
   std::unique_ptr<AgentTaskExecutor> agent;
@@ -152,7 +173,7 @@ Result<RunWiring> Wire(const ServiceContext& ctx, const StartRunRequest& request
     GAGGLE_ASSIGN_OR_RETURN(w.faults, FaultInjectingExecutor::Parse(request.fault_injection, w.agent.get()));
     obs.Note("fault injection active (GAGGLE_INJECT_FAULTS=" + request.fault_injection + ")");
   }
-  GAGGLE_ASSIGN_OR_RETURN(w.log, RunLog::Open(ctx.artifacts, spec.name));
+  GAGGLE_ASSIGN_OR_RETURN(w.log, RunLog::Open(ctx.artifacts, spec.name, RunLogOptionsFor(ctx)));
   w.notifier = MakeNotifier(spec, w.log.get(), request.approval_link);
   if (request.local_workers >= 0) GAGGLE_RETURN_IF_ERROR(WireWorkers(ctx, request, spec, obs, &w));
   return w;
@@ -236,6 +257,9 @@ Result<RunOutcome> StartRun(const ServiceContext& ctx, const StartRunRequest& re
   FleetRunner runner(ctx.store, wiring.executor(), options);
   auto summary = runner.Run(spec.name, graph);
   wiring.notifier->Flush(std::chrono::seconds(5));
+  { RunWiring done = std::move(wiring); }  // stops the runner's parts; closes (and publishes) the logs
+  out.logs_dir = ArtifactsShown(ctx);
+  if (Status published = PublishArtifacts(ctx, spec.name); !published.ok() && summary.ok()) return published;
   if (!summary.ok()) return summary.status();
   out.summary = std::move(summary).value();
   return out;

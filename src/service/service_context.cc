@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "fleet/run_log.h"
 #include "store/postgres_url.h"
 
 namespace gaggle::service {
@@ -11,6 +12,19 @@ std::string DefaultArtifactsDir(const std::string& state_location) {
   if (IsPostgresUrl(state_location)) return "gaggle-logs";
   std::filesystem::path dir = std::filesystem::path(state_location).parent_path();
   return (dir.empty() ? std::filesystem::path(".") : dir).append("gaggle-logs").string();
+}
+
+std::string ArtifactsShown(const ServiceContext& ctx) { return ctx.mirror ? ctx.mirror->remote() : ctx.artifacts; }
+
+Status FetchArtifacts(const ServiceContext& ctx, const std::string& migration, const std::string& subdir) {
+  if (ctx.mirror == nullptr) return Status::OK();
+  const std::string prefix = RunLog::SafeFileName(migration) + (subdir.empty() ? "" : "/" + subdir);
+  return ctx.mirror->Fetch(prefix).status();
+}
+
+Status PublishArtifacts(const ServiceContext& ctx, const std::string& migration) {
+  if (ctx.mirror == nullptr) return Status::OK();
+  return ctx.mirror->UploadChanged(RunLog::SafeFileName(migration)).status();
 }
 
 Result<MigrationRun> RequireRun(const ServiceContext& ctx, const std::string& migration) {

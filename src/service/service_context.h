@@ -15,6 +15,7 @@
 #include "common/clock.h"
 #include "common/file_system.h"
 #include "common/status.h"
+#include "storage/artifact_mirror.h"
 #include "storage/file_system_resolver.h"
 #include "store/control_store.h"
 #include "store/state_store.h"
@@ -31,7 +32,12 @@ struct ServiceContext {
   std::string actor = "gaggle";  // recorded in the event log for every change
   // The artefact location: run and task logs, agent output, consumer patches. Its own
   // directory, not tied to the state store (many hosts share one; see docs/architecture.md).
+  // For a location in object storage it is the local spool of `mirror`.
   std::string artifacts;
+  // Set when the artefact location is s3:// or gs:// (storage/artifact_mirror.h): writers
+  // write into the spool and publish complete files; readers fetch before they read
+  // (FetchArtifacts). Its owner publishes what is left when the command ends.
+  ArtifactMirror* mirror = nullptr;
   // The control plane's records (API tokens, approval links, task pages); required by
   // the operations that use them (token_operations.h, approval_operations.h, ...).
   ControlStore* control = nullptr;
@@ -46,6 +52,16 @@ Result<ControlStore*> RequireControl(const ServiceContext& ctx, const char* oper
 // The artefact location used when none is given: gaggle-logs/ beside a state file, or in
 // the working directory for a PostgreSQL state.
 std::string DefaultArtifactsDir(const std::string& state_location);
+
+// Where the artefacts are, for messages: the mirror's remote URI, else `artifacts`.
+std::string ArtifactsShown(const ServiceContext& ctx);
+// With a mirror, copies the migration's artefacts (subdir "" = all of them, else that
+// folder of the migration's, e.g. "task-log") from object storage into the spool, so that
+// the readers of files find them; nothing to do without one.
+Status FetchArtifacts(const ServiceContext& ctx, const std::string& migration, const std::string& subdir = "");
+// With a mirror, publishes the spool files of `migration` that changed (the patches a
+// verification wrote, the logs of a run that ended); nothing to do without one.
+Status PublishArtifacts(const ServiceContext& ctx, const std::string& migration);
 
 // The run record of `migration`, or NotFound naming the migrations the store knows.
 Result<MigrationRun> RequireRun(const ServiceContext& ctx, const std::string& migration);

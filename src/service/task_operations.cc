@@ -52,6 +52,7 @@ nlohmann::json AttemptsFrom(const std::vector<Event>& events) {
 // The consumer patches under ARTIFACTS/MIGRATION/patches/ that mention `dataset`.
 Status FindPatches(const ServiceContext& ctx, const std::string& migration, const std::string& dataset,
                    nlohmann::json* out) {
+  GAGGLE_RETURN_IF_ERROR(FetchArtifacts(ctx, migration, "patches"));
   const std::filesystem::path dir = std::filesystem::path(ctx.artifacts) / migration / "patches";
   std::error_code ec;
   if (ctx.artifacts.empty() || !std::filesystem::is_directory(dir, ec)) return Status::OK();

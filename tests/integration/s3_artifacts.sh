@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Shared artefacts in object storage (issue 16): a coordinator with no agents of its own and
+# a `gaggle worker` share a private PostgreSQL 15 cluster and one artefact location,
+# s3://lake/artefacts on s3rver, and no directory. Each process writes its logs into a spool
+# of its own and uploads each file once complete. Then, from another working directory with
+# only the state URL and the artefact URL: `gaggle logs` shows the run's lines and one
+# dataset's attempts (and only that dataset's), `gaggle report` its figures, and
+# `gaggle archive` packs the uploaded logs. No spool is left behind.
+source "$ROOT/tests/lib.sh"
+source "$ROOT/tests/estate_lib.sh"
+source "$ROOT/tests/postgres_lib.sh"
+source "$ROOT/tests/s3_lib.sh"
+G="$1"
+N=12
+
+start_postgres
+pids=()
+cleanup() {
+  [[ ${#pids[@]} -gt 0 ]] && kill -KILL "${pids[@]}" 2> /dev/null
+  stop_server
+  stop_postgres
+}
+trap cleanup EXIT
+start_server s3rver || fail "s3rver (bash tests/s3/setup.sh)"
+make_bucket  # s3://lake
+psql "$PG_ADMIN" -q -c "CREATE DATABASE g" > /dev/null
+URL="postgresql://gaggle@127.0.0.1:$PG_PORT/g"
+ART="s3://lake/artefacts"
+export TMPDIR="$WORK/tmp"  # where the spools go: checked empty at the end
+mkdir -p "$TMPDIR" out
+
+make_tree_estate "$G" "$N" 2000
+cat > spec.yaml << EOF2
+name: arts
+version: 2
+agent: {builtin: transform}
+select: {match: {id: "*"}}
+transform:
+  rename: {user_id: account_id}
+  cast: {amount: double}
+  source_schema: {user_id: int64, ts: string, amount: string, legacy_flag: bool, country: string, session: string}
+target: {format: parquet, compression: zstd, uri: "file://$WORK/out/{id}/"}
+dead_letter: {max_fraction: 0.05}
+rollout: {stages: [100%]}
+fleet: {concurrency: 4, timeout: 60s}
+gates: {max_failed_datasets: 10%}
+EOF2
+
+"$G" plan "$WORK/spec.yaml" --catalog catalog.yaml --state "$URL" > /dev/null 2>&1 || fail "plan on PostgreSQL"
+"$G" worker --state "$URL" --slots 2 --name host-b --artifacts "$ART" > worker.log 2>&1 &
+worker=$!
+pids+=("$worker")
+timeout 300 "$G" run "$WORK/spec.yaml" --state "$URL" --local-workers 0 --logs "$ART" -q > run.out 2> run.err ||
+  fail "run: $(tail -5 run.err)"
+kill -TERM "$worker"
+wait "$worker" || fail "worker exit: $(tail -3 worker.log)"
+pids=()
+[[ -z "$(ls "$TMPDIR")" ]] || fail "spools left behind: $(ls "$TMPDIR")"
+[[ ! -d gaggle-logs && ! -d "$WORK/out/gaggle-logs" ]] || fail "artefacts written to a local directory"
+
+# Another host: a fresh directory, only the two URLs.
+mkdir elsewhere && cd elsewhere
+"$G" logs arts --state "$URL" --logs "$ART" --tail 0 --json > run-log.jsonl || fail "logs of the run"
+grep -q '"event":"run_started"' run-log.jsonl || fail "no run_started in the run log: $(head -3 run-log.jsonl)"
+expect_eq "$(grep -c '"migration":"arts"' run-log.jsonl)" "$(wc -l < run-log.jsonl)" "run log lines of migration arts"
+"$G" logs arts ds003 --state "$URL" --logs "$ART" --tail 0 --json > ds003.jsonl || fail "logs of ds003"
+[[ -s ds003.jsonl ]] || fail "no task lines for ds003"
+expect_eq "$(grep -c '"dataset":"ds003"' ds003.jsonl)" "$(wc -l < ds003.jsonl)" "task lines that are ds003's"
+grep -q '"event":"attempt_started"' ds003.jsonl || fail "no attempt_started for ds003: $(cat ds003.jsonl)"
+"$G" logs arts ds999 --state "$URL" --logs "$ART" > none.out 2> none.err && fail "logs of an unknown dataset succeeded"
+grep -q "no log for dataset 'ds999'" none.err || fail "unknown dataset's error: $(cat none.err)"
+
+"$G" report arts --state "$URL" > report.txt || fail "report"
+grep -q "^Migration arts: completed ($N of $N datasets migrated" report.txt || fail "report: $(head -3 report.txt)"
+grep -q "rows: 24,000 in, 24,000 out" report.txt || fail "report rows: $(grep rows: report.txt)"
+
+"$G" archive arts --state "$URL" --logs "$ART" --out arts.tar.zst > archive.out || fail "archive: $(cat archive.out)"
+"$G" archive verify arts.tar.zst > verify.out || fail "archive verify: $(cat verify.out)"
+mkdir x && tar --zstd -xf arts.tar.zst -C x || fail "archive unpacks"
+runs=$(find x -path '*logs/runs/*.jsonl' | head -1)
+[[ -n "$runs" ]] || fail "archive holds no run log: $(cd x && find . -type f | head)"
+grep -q '"event":"run_started"' "$runs" || fail "the archived run log lacks run_started"
+find x -path '*logs/task-log/*/segment-*.index' | grep -q . || fail "archive holds no task log index"
+[[ -z "$(ls "$TMPDIR")" ]] || fail "readers left spools behind: $(ls "$TMPDIR")"
+echo "ok: logs, report and archive from another directory through $ART"
