@@ -20,6 +20,15 @@ namespace {
 // Deeper trees are not ours: the artefact layout is at most MIGRATION/task-log/WRITER/FILE.
 constexpr int kMaxFetchDepth = 8;
 constexpr size_t kCopyChunk = size_t{1} << 20;
+// The temporary names of an atomic write in progress ("X.tmp", WriteFileAtomically's
+// "X.tmp-PID") are not artefacts.
+bool IsTemporaryName(const std::string& path) {
+  if (path.ends_with(".tmp")) return true;
+  const size_t at = path.rfind(".tmp-");
+  if (at == std::string::npos || at + 5 == path.size()) return false;
+  return path.find_first_not_of("0123456789", at + 5) == std::string::npos;
+}
+
 std::string WithoutTrailingSlash(std::string uri) {
   while (uri.size() > 5 && uri.ends_with('/') && !uri.ends_with("://")) uri.pop_back();
   return uri;
@@ -126,8 +135,7 @@ Result<int> ArtifactMirror::UploadChanged(const std::string& relative_dir) {
   if (ec) return Status::IOError("listing the artefact spool " + root.string() + ": " + ec.message());
   int n = 0;
   for (const std::string& f : files) {
-    // Temporary names of an atomic write in progress are not artefacts.
-    if (f.find(".tmp") != std::string::npos || !Changed(f)) continue;
+    if (IsTemporaryName(f) || !Changed(f)) continue;
     GAGGLE_RETURN_IF_ERROR(Upload(f));
     ++n;
   }

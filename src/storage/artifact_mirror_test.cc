@@ -41,10 +41,14 @@ void CheckRoundTrip(FileSystem* remote_fs, const std::string& remote) {
   WriteText(*spool_a + "/m1/task-log/w1/segment-000001.jsonl", "{\"dataset\":\"d1\"}\n");
   WriteText(*spool_a + "/m1/patches/d1.patch", "--- a\n+++ b\n");
   WriteText(*spool_a + "/m2/runs/w1.jsonl", "other migration\n");
+  // Temporary names of writes in progress stay local; a dataset whose name holds ".tmp" does not.
+  WriteText(*spool_a + "/m1/task-log/w1/segment-000002.index.tmp", "half");
+  WriteText(*spool_a + "/m1/specs/s.yaml.tmp-123", "half");
+  WriteText(*spool_a + "/m1/tasks/x.tmp-a.agent.log", "agent says\n");
   ASSERT_TRUE(a.Upload(*spool_a + "/m1/task-log/w1/segment-000001.jsonl").ok());
   auto up = a.UploadChanged();
   ASSERT_TRUE(up.ok()) << up.status().ToString();
-  EXPECT_EQ(*up, 3);  // the segment was already uploaded and has not changed
+  EXPECT_EQ(*up, 4);  // the segment was already uploaded and has not changed
   auto again = a.UploadChanged();
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(*again, 0);
@@ -55,7 +59,9 @@ void CheckRoundTrip(FileSystem* remote_fs, const std::string& remote) {
 
   auto fetched = b.Fetch("m1");
   ASSERT_TRUE(fetched.ok()) << fetched.status().ToString();
-  EXPECT_EQ(*fetched, 3);
+  EXPECT_EQ(*fetched, 4);
+  EXPECT_EQ(ReadText(*spool_b + "/m1/tasks/x.tmp-a.agent.log"), "agent says\n");
+  EXPECT_FALSE(fs::exists(*spool_b + "/m1/specs"));
   EXPECT_EQ(ReadText(*spool_b + "/m1/runs/w1.jsonl"), "{\"event\":\"run_started\"}\n{\"event\":\"run_finished\"}\n");
   EXPECT_EQ(ReadText(*spool_b + "/m1/task-log/w1/segment-000001.jsonl"), "{\"dataset\":\"d1\"}\n");
   EXPECT_EQ(ReadText(*spool_b + "/m1/patches/d1.patch"), "--- a\n+++ b\n");
