@@ -190,7 +190,10 @@ void AddAfterCommands(CLI::App* app, int* exit_code) {
     cmd->add_option("--sample", a->sample, "Queries to draw (default: the spec's verify.sample; 0: all)");
     cmd->add_option("--seed", a->seed, "Random seed of the sample (default: the spec's verify.seed)");
     cmd->add_option("--spec", a->spec, "The migration spec (default: the file the run was started with)");
-    cmd->add_option("--logs", a->logs, "Logs directory (default: gaggle-logs beside the state file)");
+    cmd->add_option(
+        "--logs", a->logs,
+        "Artefact location: a directory (default: gaggle-logs/ beside the state file), or s3://bucket/prefix or "
+        "gs://bucket/prefix (spooled locally, each file uploaded whole once complete)");
     cmd->add_flag("--json", a->json, "Print the whole report as JSON");
     cmd->add_flag("-q,--quiet", a->quiet, "No per-query progress lines");
     cmd->add_option("--state", a->state, "State file")->capture_default_str();
@@ -225,7 +228,10 @@ void AddAfterCommands(CLI::App* app, int* exit_code) {
     cmd->add_option("migration", a->migration, "Migration name");
     cmd->add_option("--out", a->out, "Archive to write (FILE.tar.zst)");
     cmd->add_option("--spec", a->spec, "The migration spec (default: the file the run was started with)");
-    cmd->add_option("--logs", a->logs, "Logs directory (default: gaggle-logs beside the state file)");
+    cmd->add_option(
+        "--logs", a->logs,
+        "Artefact location: a directory (default: gaggle-logs/ beside the state file), or s3://bucket/prefix or "
+        "gs://bucket/prefix (spooled locally, each file uploaded whole once complete)");
     cmd->add_option("--state", a->state, "State file")->capture_default_str();
     AddObjectStoreOptions(cmd);
     CLI::App* verify = cmd->add_subcommand(

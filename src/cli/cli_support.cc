@@ -9,7 +9,6 @@
 #include <filesystem>
 #include <iostream>
 
-#include "storage/object_uri.h"
 #include "store/postgres_url.h"
 #include "store/postgres_work_queue.h"
 
@@ -50,31 +49,6 @@ Result<CliContext> OpenCliContext(const std::string& state, const std::string& a
   GAGGLE_ASSIGN_OR_RETURN(c.spool,
                           OpenArtifacts(artifacts.empty() ? service::DefaultArtifactsDir(path) : artifacts, &c.ctx));
   return c;
-}
-
-ArtifactSpool::~ArtifactSpool() {
-  auto published = mirror_->UploadChanged();
-  if (!published.ok()) {
-    std::cerr << "gaggle: warning: artefacts not all published to " << mirror_->remote() << ": "
-              << published.status().ToString() << "; they stay in " << mirror_->spool() << "\n";
-    return;
-  }
-  Status removed = mirror_->RemoveSpool();
-  if (!removed.ok()) std::cerr << "gaggle: warning: " << removed.ToString() << "\n";
-}
-
-Result<std::unique_ptr<ArtifactSpool>> OpenArtifacts(const std::string& location, service::ServiceContext* ctx) {
-  if (!IsObjectStoreUri(location)) {
-    ctx->artifacts = location;
-    return std::unique_ptr<ArtifactSpool>();
-  }
-  FileSystemResolver* resolver = ctx->resolver ? ctx->resolver : CliResolver();
-  GAGGLE_ASSIGN_OR_RETURN(ResolvedLocation where, resolver->Resolve(location));
-  GAGGLE_ASSIGN_OR_RETURN(std::string spool, ArtifactMirror::MakeSpoolDirectory());
-  auto holder = std::make_unique<ArtifactSpool>(std::make_unique<ArtifactMirror>(location, where.fs, spool));
-  ctx->artifacts = spool;
-  ctx->mirror = holder->mirror();
-  return holder;
 }
 
 Status AttachWorkQueue(CliContext* c, const std::string& state, const std::string& flag) {

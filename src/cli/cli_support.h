@@ -13,8 +13,8 @@
 
 #include "common/json_text.h"
 #include "common/status.h"
+#include "service/artifact_spool.h"
 #include "service/service_context.h"
-#include "storage/artifact_mirror.h"
 #include "storage/file_system_resolver.h"
 #include "store/state_store.h"
 
@@ -41,25 +41,9 @@ std::string OperatorName();
 // A command's view of the application layer: the opened state store and the service
 // context over it (actor = OperatorName(), artefacts = `artifacts` or gaggle-logs/
 // beside the state file).
-// An artefact location in object storage, for one command: the spool that the context's
-// `artifacts` names, published (every file that changed) and removed when this is
-// destroyed at the command's end; kept, with a warning naming it, when publishing fails,
-// so nothing written is lost.
-class ArtifactSpool {
- public:
-  explicit ArtifactSpool(std::unique_ptr<ArtifactMirror> mirror) : mirror_(std::move(mirror)) {}
-  ~ArtifactSpool();
-  ArtifactMirror* mirror() const { return mirror_.get(); }
-
- private:
-  std::unique_ptr<ArtifactMirror> mirror_;
-};
-// Sets ctx->artifacts to `location`, or, for s3:// and gs://, to a new spool whose mirror
-// ctx->mirror is (the returned holder owns it; nullptr for a directory).
-Result<std::unique_ptr<ArtifactSpool>> OpenArtifacts(const std::string& location, service::ServiceContext* ctx);
-
 struct CliContext {
-  std::unique_ptr<ArtifactSpool> spool;  // first: destroyed last, after everything that writes into it
+  std::unique_ptr<service::ArtifactSpool>
+      spool;  // s3:// or gs:// artefacts; first: destroyed last, after everything that writes into it
   std::unique_ptr<StateStore> store;
   std::unique_ptr<WorkQueue> work_queue;  // AttachWorkQueue
   service::ServiceContext ctx;

@@ -93,7 +93,9 @@ void AddConsumersCommands(CLI::App* app, int* exit_code) {
   cmd->add_option("--description", a->description,
                   "Where to write the pull-request description (default: LOGS/MIGRATION/branches/BRANCH.md)");
   cmd->add_option("--spec", a->spec, "The migration spec (default: the file the run was started with)");
-  cmd->add_option("--logs", a->logs, "Logs directory (default: gaggle-logs beside the state file)");
+  cmd->add_option("--logs", a->logs,
+                  "Artefact location: a directory (default: gaggle-logs/ beside the state file), or s3://bucket/prefix "
+                  "or gs://bucket/prefix (spooled locally, each file uploaded whole once complete)");
   cmd->add_flag("--json", a->json, "Print the result as JSON (commits, files, patches)");
   cmd->add_option("--state", a->state, "State file")->capture_default_str();
   cmd->callback([a, exit_code] { *exit_code = RunPatch(*a); });

@@ -180,7 +180,8 @@ void PrintLogLine(const std::string& raw, bool json) {
 int RunLogs(const ControlArgs& a) {
   // Logs are files in the artefact location: reading them needs no state store.
   service::ServiceContext ctx;
-  auto spool = OpenArtifacts(
+  ctx.resolver = CliResolver();
+  auto spool = service::OpenArtifacts(
       a.logs.empty() ? service::DefaultArtifactsDir(a.state.empty() ? kDefaultStatePath : a.state) : a.logs, &ctx);
   if (!spool.ok()) return ReportError(spool.status());
   service::LogRequest request{a.migration, a.datasets.empty() ? "" : a.datasets.front(), a.tail};

@@ -188,7 +188,9 @@ void AddRunCommand(CLI::App* app, int* exit_code) {
          "--state", args->state,
          "State: a SQLite file or a PostgreSQL URL (postgres://user@host/db): catalog, plans, tasks and the event log")
       ->capture_default_str();
-  cmd->add_option("--logs", args->logs, "Log directory (default: gaggle-logs/ beside the state file)");
+  cmd->add_option("--logs", args->logs,
+                  "Artefact location: a directory (default: gaggle-logs/ beside the state file), or s3://bucket/prefix "
+                  "or gs://bucket/prefix (spooled locally, each file uploaded whole once complete)");
   cmd->add_option("--concurrency", args->concurrency, "Agents at once (default: the spec's fleet.concurrency)")
       ->check(CLI::Range(1, 4096));
   AddObjectStoreOptions(cmd);

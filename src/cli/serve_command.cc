@@ -158,7 +158,9 @@ void AddServeCommand(CLI::App* app, int* exit_code) {
   cmd->add_option("--tls-cert", a->tls_cert, "PEM certificate: serve HTTPS");
   cmd->add_option("--tls-key", a->tls_key, "PEM private key of --tls-cert");
   cmd->add_option("--public-url", a->public_url, "Base URL of approval links (default: the listen URL)");
-  cmd->add_option("--artifacts", a->artifacts, "Artefact location (default: gaggle-logs/ beside the state)");
+  cmd->add_option("--artifacts", a->artifacts,
+                  "Artefact location: a directory (default: gaggle-logs/ beside the state file), or s3://bucket/prefix "
+                  "or gs://bucket/prefix (spooled locally, each file uploaded whole once complete)");
   cmd->add_option("--max-body", a->max_body, "Largest request body in bytes")->capture_default_str();
   cmd->add_option("--threads", a->threads, "Worker threads (each open event stream holds one)")
       ->capture_default_str()

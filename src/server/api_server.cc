@@ -64,6 +64,10 @@ Role AccessRole(Access a) {
 Result<std::unique_ptr<ApiServer>> ApiServer::Open(const ServeOptions& options) {
   std::unique_ptr<ApiServer> s(new ApiServer(options));
   if (s->options_.artifacts.empty()) s->options_.artifacts = service::DefaultArtifactsDir(options.state);
+  service::ServiceContext where;
+  GAGGLE_ASSIGN_OR_RETURN(s->artifact_spool_, service::OpenArtifacts(s->options_.artifacts, &where));
+  s->artifacts_dir_ = where.artifacts;
+  s->mirror_ = where.mirror;
   // Both on the same location, a SQLite file or a PostgreSQL database, chosen by its
   // form; either one creates the schema of a new one.
   GAGGLE_ASSIGN_OR_RETURN(s->control_, OpenControlStore(options.state));
@@ -100,7 +104,8 @@ service::ServiceContext ApiServer::BaseContext() const {
   ctx.store = store_.get();
   ctx.control = control_.get();
   ctx.work_queue = work_queue_.get();
-  ctx.artifacts = options_.artifacts;
+  ctx.artifacts = artifacts_dir_;
+  ctx.mirror = mirror_;
   ctx.actor = "gaggle-serve";
   return ctx;
 }

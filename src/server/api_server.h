@@ -27,6 +27,7 @@
 #include "server/server_metrics.h"
 #include "server/status_cache.h"
 #include "service/approval_operations.h"
+#include "service/artifact_spool.h"
 #include "service/run_coordinator.h"
 #include "service/token_cache.h"
 #include "store/control_store.h"
@@ -94,6 +95,11 @@ class ApiServer {
   void ServeAsset(const httplib::Request& req, httplib::Response& res);
 
   ServeOptions options_;
+  // The spool of an s3:// or gs:// artefact location (nullptr for a directory): declared
+  // before everything that writes into it, so it is published after they stopped.
+  std::unique_ptr<service::ArtifactSpool> artifact_spool_;
+  std::string artifacts_dir_;  // options_.artifacts, or the spool
+  ArtifactMirror* mirror_ = nullptr;
   std::unique_ptr<StateStore> store_;
   std::unique_ptr<ControlStore> control_;
   std::unique_ptr<WorkQueue> work_queue_;  // when options_.local_workers >= 0
