@@ -11,6 +11,7 @@
 #include "common/source_dir_test_util.h"
 #include "fleet/run_log.h"
 #include "service/service_test_util.h"
+#include "storage/artifact_mirror.h"
 
 namespace gaggle::service {
 namespace {
@@ -100,6 +101,47 @@ TEST_F(LogOperationsTest, ARunResumedByThisVersionAppendsToAnOldArea) {
             (std::vector<std::string>{"attempt_started", "attempt_succeeded", "validated", "rolled_back"}));
   EXPECT_EQ(ReadOf(ctx_, "legacy", "ds0", 2).Events(LogSource::kTask),
             (std::vector<std::string>{"validated", "rolled_back"}));
+}
+
+// An artefact location in object storage, stood in for by a directory: a writer's spool
+// publishes its logs as they close, and a reader with a spool of its own (another host)
+// reads them, tail included, through FetchArtifacts; its spool then holds only copies.
+TEST_F(LogOperationsTest, ALogPublishedThroughAMirrorIsReadFromAnotherSpool) {
+  const fs::path root = fs::path(ctx_.artifacts).parent_path() / "remote";
+  fs::create_directories(root);
+  auto writer_spool = ArtifactMirror::MakeSpoolDirectory();
+  auto reader_spool = ArtifactMirror::MakeSpoolDirectory();
+  ASSERT_TRUE(writer_spool.ok() && reader_spool.ok());
+  ArtifactMirror writer(root.string(), FileSystem::Default(), *writer_spool);
+  ArtifactMirror reader(root.string(), FileSystem::Default(), *reader_spool);
+  {
+    RunLogOptions o;
+    o.segment_bytes = 300;
+    o.writer = "w1";
+    o.on_file_closed = [&writer](const std::string& path) {
+      if (fs::exists(path)) {
+        EXPECT_TRUE(writer.Upload(path).ok()) << path;
+      }
+    };
+    auto log = RunLog::Open(*writer_spool, "m", o);
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    (*log)->Run("info", "run_started");
+    for (int i = 0; i < 20; ++i) (*log)->Task("d" + std::to_string(i % 2), "info", "e" + std::to_string(i));
+  }
+  ServiceContext remote_ctx = ctx_;
+  remote_ctx.artifacts = *reader_spool;
+  remote_ctx.mirror = &reader;
+  Read run = ReadOf(remote_ctx, "m", "", 0);
+  ASSERT_TRUE(run.status.ok()) << run.status.ToString();
+  EXPECT_EQ(run.Events(LogSource::kRun).front(), "run_started");
+  EXPECT_EQ(run.Events(LogSource::kRun).size(), 21u);
+  Read d1 = ReadOf(remote_ctx, "m", "d1", 3);
+  ASSERT_TRUE(d1.status.ok()) << d1.status.ToString();
+  EXPECT_EQ(d1.Events(LogSource::kTask), (std::vector<std::string>{"e15", "e17", "e19"}));
+  Read none = ReadOf(remote_ctx, "m", "d9", 0);
+  EXPECT_EQ(none.status.code(), StatusCode::kNotFound) << none.status.ToString();
+  fs::remove_all(*writer_spool);
+  fs::remove_all(*reader_spool);
 }
 
 }  // namespace
