@@ -135,8 +135,11 @@ Result<std::string> FleetWorker::Perform(const ClaimedWork& item, const TaskReco
   context.threads = CoreShare(HostCores(), options_.slots);  // the worker's slots share its host
   context.before_publish = [this, id = item.id, epoch = item.epoch] { return Fence(id, epoch); };
   const std::string log = RunLog::AgentLogPathFor(options_.artifacts, task.migration, task.dataset_id);
+  const bool mirrored = !options_.artifacts.empty() && options_.sync_agent_log != nullptr;
+  if (mirrored) options_.sync_agent_log(log, /*starting=*/true);  // creates its folder too
   if (!options_.artifacts.empty() && IsDirectory(log.substr(0, log.rfind('/')))) context.agent_log_path = log;
   auto outcome = executor->Execute(task, token, context);
+  if (mirrored) options_.sync_agent_log(log, /*starting=*/false);
   *ok = outcome.ok();
   if (!outcome.ok()) return EncodeOutcome(outcome);
   Line((outcome->skipped ? "already current: " : "published: ") + Describe(item) + ", " +

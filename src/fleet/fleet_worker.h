@@ -42,6 +42,11 @@ struct FleetWorkerOptions {
   std::chrono::milliseconds lease{30000};
   std::chrono::milliseconds idle_poll{1000};  // the fallback when a NOTIFY is missed
   std::string artifacts;                      // agent logs go under it when set (shared by hosts)
+  // Set when `artifacts` is this process's spool of an object-store location: the agent
+  // log's folder is created as needed, and each agent log is handed here before its attempt
+  // (starting: to fetch what earlier attempts on other hosts wrote, since the agent
+  // appends) and after it (to be uploaded).
+  std::function<void(const std::string& agent_log, bool starting)> sync_agent_log;
   Clock* clock = Clock::System();
   // Builds the executor of a published spec (text, origin).
   std::function<Result<std::unique_ptr<TaskExecutor>>(const std::string& spec_text, const std::string& origin)>

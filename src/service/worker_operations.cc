@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 #include "agent/agent.h"
@@ -58,6 +59,21 @@ FleetWorkerOptions WorkerOptions(const ServiceContext& ctx, const WorkerRequest&
   o.slots = r.slots;
   o.lease = std::chrono::seconds(r.lease_seconds);
   o.artifacts = ctx.artifacts;
+  if (ArtifactMirror* mirror = ctx.mirror) {
+    // An agent appends to its log: continue what attempts on other hosts uploaded, then
+    // upload the whole file again. A failure costs log lines only, never the task.
+    o.sync_agent_log = [mirror, spool = ctx.artifacts](const std::string& log, bool starting) {
+      std::error_code ec;
+      Status st;
+      if (starting) {
+        std::filesystem::create_directories(std::filesystem::path(log).parent_path(), ec);
+        st = mirror->FetchFile(log.substr(spool.size() + 1)).status();
+      } else if (std::filesystem::is_regular_file(log, ec)) {
+        st = mirror->Upload(log);
+      }
+      if (!st.ok()) std::cerr << "gaggle worker: warning: agent log: " << st.ToString() << "\n";
+    };
+  }
   o.clock = ctx.clock;
   o.max_items = r.max_items;
   o.on_line = r.on_line;
