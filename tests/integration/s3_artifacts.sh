@@ -4,8 +4,9 @@
 # s3://lake/artefacts on s3rver, and no directory. Each process writes its logs into a spool
 # of its own and uploads each file once complete. Then, from another working directory with
 # only the state URL and the artefact URL: `gaggle logs` shows the run's lines and one
-# dataset's attempts (and only that dataset's), `gaggle report` its figures, and
-# `gaggle archive` packs the uploaded logs. No spool is left behind.
+# dataset's attempts (and only that dataset's), `gaggle report` its figures,
+# `gaggle archive` packs the uploaded logs, and `gaggle serve --artifacts` on the same prefix
+# answers the API's log route with one dataset's lines. No spool is left behind.
 source "$ROOT/tests/lib.sh"
 source "$ROOT/tests/estate_lib.sh"
 source "$ROOT/tests/postgres_lib.sh"
@@ -82,4 +83,30 @@ runs=$(find x -path '*logs/runs/*.jsonl' | head -1)
 grep -q '"event":"run_started"' "$runs" || fail "the archived run log lacks run_started"
 find x -path '*logs/task-log/*/segment-*.index' | grep -q . || fail "archive holds no task log index"
 [[ -z "$(ls "$TMPDIR")" ]] || fail "readers left spools behind: $(ls "$TMPDIR")"
-echo "ok: logs, report and archive from another directory through $ART"
+
+# The API's log route on a server whose artefact location is the same prefix.
+T=$("$G" token create --role viewer --name it-viewer --state "$URL" 2> token.err) || fail "token: $(cat token.err)"
+sport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$G" serve --state "$URL" --listen "127.0.0.1:$sport" --artifacts "$ART" > serve.out 2>&1 &
+serve_pid=$!
+pids+=("$serve_pid")
+S="http://127.0.0.1:$sport"
+for _ in $(seq 1 150); do  # up to 15 s
+  curl -sf "$S/healthz" > /dev/null 2>&1 && break
+  kill -0 "$serve_pid" 2> /dev/null || fail "serve exited: $(cat serve.out)"
+  sleep 0.1
+done
+curl -sf -H "Authorization: Bearer $T" "$S/api/v1/migrations/arts/logs?dataset=ds007&tail=50" > api-log.json ||
+  fail "the API's log route: $(cat serve.out)"
+python3 - api-log.json << 'PY' || fail "the API's log of ds007: $(head -c 600 api-log.json)"
+import json, sys
+items = json.load(open(sys.argv[1]))["items"]
+tasks = [i["entry"] for i in items if i["source"] == "task"]
+assert tasks and all(t["dataset"] == "ds007" for t in tasks), tasks
+assert [t["event"] for t in tasks] == ["attempt_started", "attempt_succeeded", "validated"], tasks
+PY
+kill -TERM "$serve_pid"
+wait "$serve_pid" 2> /dev/null || true
+pids=()
+[[ -z "$(ls "$TMPDIR")" ]] || fail "the server left its spool behind: $(ls "$TMPDIR")"
+echo "ok: logs, report, archive and the API's log route from another directory through $ART"
