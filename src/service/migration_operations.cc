@@ -174,6 +174,8 @@ Result<CreatedMigration> CreateMigration(const ServiceContext& ctx, const Create
   if (ctx.artifacts.empty()) return Status::InvalidArgument("creating a migration needs an artefact location");
   const std::string spec_path = (std::filesystem::path(ctx.artifacts) / "specs" / (spec.name + ".yaml")).string();
   GAGGLE_RETURN_IF_ERROR(WriteFileAtomically(spec_path, saved_text));
+  // In object storage at once (the spool is published only when the server stops).
+  if (ctx.mirror) GAGGLE_RETURN_IF_ERROR(ctx.mirror->Upload(spec_path));
   PlanRequest pr;
   pr.spec_path = spec_path;
   pr.save = true;
