@@ -27,21 +27,14 @@ q() { psql "$URL" -Atc "$1"; }
 
 mkdir -p out
 make_tree_estate "$G" "$N" 20000  # lake/ds000.csv ... and catalog.yaml (tests/estate_lib.sh)
-cat > spec.yaml << EOF
-name: ctl
-version: 2
-agent: {builtin: transform}
-select: {match: {id: "*"}}
-transform:
-  rename: {user_id: account_id}
-  cast: {amount: double}
-  source_schema: {user_id: int64, ts: string, amount: string, legacy_flag: bool, country: string, session: string}
-target: {format: parquet, compression: zstd, uri: "file://$WORK/out/{id}/"}
-dead_letter: {max_fraction: 0.05}
+{
+  events_spec_head ctl "file://$WORK/out/{id}/"
+  cat <<EOF
 rollout: {stages: [100%]}
 fleet: {concurrency: 1, timeout: 60s, worker_labels: {region: eu}}
 gates: {max_failed_datasets: 10%}
 EOF
+} > spec.yaml
 
 "$G" plan spec.yaml --catalog catalog.yaml --state "$URL" > /dev/null 2>&1 || fail "plan on PostgreSQL"
 for w in 1 2; do

@@ -35,20 +35,13 @@ URL="postgresql://gaggle@127.0.0.1:$PG_PORT/g"
 mkdir -p out
 make_tree_estate "$G" "$N" 20000
 "$G" generate lake/ds000.csv --profile events --rows 1500000 --seed 0 -q
-cat > spec.yaml <<EOF2
-name: hosts
-version: 2
-agent: {builtin: transform}
-select: {match: {id: "*"}}
-transform:
-  rename: {user_id: account_id}
-  cast: {amount: double}
-  source_schema: {user_id: int64, ts: string, amount: string, legacy_flag: bool, country: string, session: string}
-target: {format: parquet, compression: zstd, uri: "file://$WORK/out/{id}/"}
-dead_letter: {max_fraction: 0.05}
+{
+  events_spec_head hosts "file://$WORK/out/{id}/"
+  cat <<EOF2
 rollout: {stages: [10%, 50%, 100%], canary: {tier: [low]}}
 fleet: {concurrency: 8, timeout: 60s, retries: {max: 10, initial: 50ms}}
 EOF2
+} > spec.yaml
 
 # Supervisors: each restarts its process until the migration is done (the file `done`).
 supervise_worker() {  # supervise_worker I

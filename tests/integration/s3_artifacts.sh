@@ -31,21 +31,14 @@ export TMPDIR="$WORK/tmp"  # where the spools go: checked empty at the end
 mkdir -p "$TMPDIR" out
 
 make_tree_estate "$G" "$N" 2000
-cat > spec.yaml << EOF2
-name: arts
-version: 2
-agent: {builtin: transform}
-select: {match: {id: "*"}}
-transform:
-  rename: {user_id: account_id}
-  cast: {amount: double}
-  source_schema: {user_id: int64, ts: string, amount: string, legacy_flag: bool, country: string, session: string}
-target: {format: parquet, compression: zstd, uri: "file://$WORK/out/{id}/"}
-dead_letter: {max_fraction: 0.05}
+{
+  events_spec_head arts "file://$WORK/out/{id}/"
+  cat <<EOF2
 rollout: {stages: [100%]}
 fleet: {concurrency: 4, timeout: 60s}
 gates: {max_failed_datasets: 10%}
 EOF2
+} > spec.yaml
 
 "$G" plan "$WORK/spec.yaml" --catalog catalog.yaml --state "$URL" > /dev/null 2>&1 || fail "plan on PostgreSQL"
 "$G" worker --state "$URL" --slots 2 --name host-b --artifacts "$ART" > worker.log 2>&1 &

@@ -32,21 +32,13 @@ fi
 make_bucket
 mkdir -p tmp
 export TMPDIR="$WORK/tmp"  # the agents stage object-store outputs under it
-cat > spec.yaml <<EOF2
-name: s3-crash
-version: 2
-agent: {builtin: transform}
-select: {match: {id: "*"}}
-transform:
-  rename: {user_id: account_id}
-  cast: {amount: double}
-  derive: {amount_cents: "amount * 100"}
-  source_schema: {user_id: int64, ts: string, amount: string, legacy_flag: bool, country: string, session: string}
-target: {format: parquet, compression: none, uri: "s3://lake/v2/{id}/"}
-dead_letter: {max_fraction: 0.05}
+{
+  events_spec_head s3-crash "s3://lake/v2/{id}/" none '{amount_cents: "amount * 100"}'
+  cat <<EOF2
 rollout: {stages: [10%, 50%, 100%], canary: {tier: [low]}}
 fleet: {concurrency: 2, timeout: 60s, retries: {max: 2, initial: 10ms}}
 EOF2
+} > spec.yaml
 
 seed=777
 for k in $(seq 1 $KILLS); do
