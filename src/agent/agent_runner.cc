@@ -158,14 +158,6 @@ FileSystemResolver* DefaultResolver() {
   return resolver;
 }
 
-// The local directory an object-store output is staged in (its staging area is
-// DIR.gaggle-work/, recovered like a local output's): one per output location.
-std::string ObjectScratchDir(const std::string& output_uri) {
-  const char* tmp = std::getenv("TMPDIR");
-  std::string root = tmp && *tmp ? tmp : "/tmp";
-  return root + "/gaggle-object-staging/" + Sha256Hex(output_uri).substr(0, 24);
-}
-
 // The committed output's manifest, if there is one a rerun may trust. An object store's
 // output is checked against its listing (object_output_committer.h); an untrusted or
 // unreadable one is simply not current, except for a transient store error.
@@ -231,6 +223,12 @@ Status CheckStagedCounts(FileSystem* fs, const MigrationSpec& spec, const std::s
 
 }  // namespace
 
+std::string ObjectScratchDir(const std::string& output_uri) {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string root = tmp && *tmp ? tmp : "/tmp";
+  return root + "/gaggle-object-staging/" + Sha256Hex(output_uri).substr(0, 24);
+}
+
 std::string OutputSpecHash(const MigrationSpec& spec) {
   nlohmann::json all = nlohmann::json::parse(CanonicalSpecText(spec), nullptr, false);
   nlohmann::json kept = nlohmann::json::object();
@@ -257,7 +255,10 @@ Result<AgentRunResult> RunAgent(Agent* agent, const MigrationSpec& spec, const A
         CheckObjectOutputOwnership(sides.store, task.output_path, task.input_path).WithContext(what));
     // Also when the output turns out to be current: a run killed after its commit leaves
     // nothing behind, but one killed before it may have, and this run may stop at the skip.
+    // The same holds for the local scratch area of a run killed between its upload and the
+    // removal of its staging directory.
     GAGGLE_RETURN_IF_ERROR(RecoverObjectOutputLeftovers(sides.store, task.output_path).status().WithContext(what));
+    GAGGLE_RETURN_IF_ERROR(RecoverOutputLeftovers(fs, ObjectScratchDir(task.output_path)).WithContext(what));
   } else {
     GAGGLE_RETURN_IF_ERROR(CheckOutputOwnership(task.output_path, task.input_path).WithContext(what));
     GAGGLE_RETURN_IF_ERROR(RecoverOutputLeftovers(fs, task.output_path));

@@ -28,6 +28,11 @@ namespace gaggle {
 // re-run datasets whose output would be byte-identical.
 std::string OutputSpecHash(const MigrationSpec& spec);
 
+// The local directory an object-store output (a normalised s3:// or gs:// URI) is staged
+// in before its upload: $TMPDIR/gaggle-object-staging/<hash of the URI>, one per output
+// location. Its staging area, DIR.gaggle-work/, is recovered like a local output's.
+std::string ObjectScratchDir(const std::string& output_uri);
+
 struct AgentRunResult {
   bool skipped = false;  // output was already current
   Manifest manifest;

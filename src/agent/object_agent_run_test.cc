@@ -3,9 +3,11 @@
 // killed attempt that leaves no trace of it. The rows are read back through gaggle's
 // Parquet reader on the object store and compared with the local run's.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 
@@ -13,6 +15,7 @@
 #include "agent/object_output_committer.h"
 #include "agent/transform_agent.h"
 #include "dataset/format_table.h"
+#include "storage/object_uri.h"
 #include "storage/s3_test_servers_test_util.h"
 
 namespace gaggle {
@@ -183,6 +186,36 @@ TEST_F(ObjectAgentRunTest, ChangedSourceRerunsAndAnAbandonedAttemptIsRemoved) {
   ASSERT_TRUE(store_->client()->PutObject("lake", "theirs/orders.csv", "a\n1\n").ok());
   auto refused = Run((root_ / "in").string(), "s3://lake/theirs");
   EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument) << refused.status().ToString();
+}
+
+TEST_F(ObjectAgentRunTest, ARerunThatFindsTheOutputCurrentStillClearsADeadRunsLocalStaging) {
+  // A run killed after its upload and commit, before it removed its local staging area,
+  // leaves the output current: the rerun stops at the skip, and must clear that area too.
+  const std::string tmp = (root_ / "tmp").string();
+  const char* saved = std::getenv("TMPDIR");
+  const std::string saved_tmpdir = saved ? saved : "";
+  ::setenv("TMPDIR", tmp.c_str(), 1);
+  ASSERT_TRUE(Run((root_ / "in").string(), "s3://lake/v2/people").ok());
+  auto uri = ParseObjectUri("s3://lake/v2/people");
+  ASSERT_TRUE(uri.ok());
+  const std::string work = ObjectScratchDir(uri->ToString()) + ".gaggle-work";
+  EXPECT_TRUE(work.starts_with(tmp + "/gaggle-object-staging/")) << work;
+  pid_t pid = ::fork();
+  if (pid == 0) _exit(0);
+  ::waitpid(pid, nullptr, 0);
+  fs::create_directories(work + "/staging-" + std::to_string(pid) + "-1/part=a");
+  ASSERT_TRUE(Write(fs::relative(work + "/staging-" + std::to_string(pid) + "-1/part=a/data.parquet", root_).string(),
+                    "partial")
+                  .ok());
+  auto again = Run((root_ / "in").string(), "s3://lake/v2/people");
+  if (saved) {
+    ::setenv("TMPDIR", saved_tmpdir.c_str(), 1);
+  } else {
+    ::unsetenv("TMPDIR");
+  }
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_TRUE(again->skipped);
+  EXPECT_FALSE(fs::exists(work)) << work;
 }
 
 }  // namespace
