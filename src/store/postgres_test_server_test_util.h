@@ -175,23 +175,35 @@ class PostgresTestServer {
       return Status::IOError("cannot lock " + path + ".lock");
     }
     Status st;
-    if (!std::filesystem::exists(path + "/PG_VERSION")) {
-      const std::string building = dir_ + "/template";
-      if (!Run({bin + "/initdb", "-D", building, "-U", "gaggle", "--auth=trust", "-E", "UTF8", "--no-locale",
-                "--no-sync"},
-               dir_ + "/server.log")) {
-        st = Status::Internal("initdb failed in " + building + ": " + Log());
-      } else {
-        std::error_code ec;
-        std::filesystem::remove_all(path, ec);
-        std::filesystem::rename(building, path, ec);
-        if (ec) st = Status::IOError("cannot move " + building + " to " + path + ": " + ec.message());
-      }
-    }
+    if (!std::filesystem::exists(path + "/PG_VERSION")) st = BuildTemplate(bin, path);
     ::flock(lock, LOCK_UN);
     ::close(lock);
     if (!st.ok()) return st;
     return path;
+  }
+
+  // initdb beside `path` (dir_ may be on another file system, /dev/shm, and a rename
+  // cannot cross devices), then renamed into place.
+  Status BuildTemplate(const std::string& bin, const std::string& path) {
+    std::string parent = path + ".building-XXXXXX";
+    if (::mkdtemp(parent.data()) == nullptr) return Status::IOError("cannot create " + parent);
+    Status st;
+    const std::string building = parent + "/template";
+    if (run_as_uid_ >= 0 && ::chown(parent.c_str(), run_as_uid_, run_as_gid_) != 0) {
+      st = Status::IOError("cannot chown " + parent);
+    } else if (!Run({bin + "/initdb", "-D", building, "-U", "gaggle", "--auth=trust", "-E", "UTF8", "--no-locale",
+                     "--no-sync"},
+                    dir_ + "/server.log")) {
+      st = Status::Internal("initdb failed in " + building + ": " + Log());
+    } else {
+      std::error_code ec;
+      std::filesystem::remove_all(path, ec);
+      std::filesystem::rename(building, path, ec);
+      if (ec) st = Status::IOError("cannot move " + building + " to " + path + ": " + ec.message());
+    }
+    std::error_code ignored;
+    std::filesystem::remove_all(parent, ignored);
+    return st;
   }
 
   std::string Log() const {
