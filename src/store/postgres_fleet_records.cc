@@ -324,7 +324,10 @@ Result<bool> PostgresRecords::UpdateTask(const TaskRecord& r, TaskState expected
 
 // One statement for the batch: the progress columns travel as text arrays, one element
 // per task, and each row is cast back to its column's type; the run lease is a condition
-// of the same statement.
+// of the same statement. The expected state is compared with IS NOT DISTINCT FROM, which
+// no index serves: with `=` the planner may walk tasks_by_state (migration, state) and
+// filter every pending task by dataset, for each row of the batch (5 ms per batch of 20
+// at 10,000 tasks, growing with the estate), instead of one primary-key lookup per row.
 Result<std::vector<bool>> PostgresRecords::UpdateTasks(const std::vector<std::pair<TaskRecord, TaskState>>& updates,
                                                        const std::string& lease_holder) {
   if (updates.size() <= 1 && lease_holder.empty()) {
@@ -357,7 +360,7 @@ Result<std::vector<bool>> PostgresRecords::UpdateTasks(const std::vector<std::pa
            "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], "
            "$8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], "
            "$16::text[], $17::text[], $18::text[]) AS u(m, d, s, a, na, r, le, st, fi, er, sk, ri, ro, dl, fl, bo, du, "
-           "ex) WHERE t.migration = u.m AND t.dataset_id = u.d AND t.state = u.ex "
+           "ex) WHERE t.migration = u.m AND t.dataset_id = u.d AND t.state IS NOT DISTINCT FROM u.ex "
            "AND ($19 = '' OR EXISTS (SELECT 1 FROM runs r WHERE r.migration = t.migration AND r.runner = $19)) "
            "RETURNING t.migration, t.dataset_id",
            arrays));
