@@ -26,7 +26,8 @@ bool IsDirectory(const std::string& path) {
 
 }  // namespace
 
-FleetWorker::FleetWorker(WorkQueue* queue, FleetWorkerOptions options) : queue_(queue), options_(std::move(options)) {}
+FleetWorker::FleetWorker(WorkQueue* queue, FleetWorkerOptions options)
+    : queue_(queue), options_(std::move(options)), results_(queue_, options_.name, options_.clock) {}
 
 FleetWorker::~FleetWorker() = default;
 
@@ -190,7 +191,7 @@ void FleetWorker::Report(const ClaimedWork& item, bool ok, const std::string& re
   // Store errors (a restarting server) are retried while the lease can still be valid.
   const int tries = std::max<int>(1, static_cast<int>(options_.lease.count() / 500));
   for (int i = 0; i < tries; ++i) {
-    auto recorded = queue_->Finish(options_.name, item.id, item.epoch, ok, result, options_.clock->NowMillis());
+    auto recorded = results_.Report({item.id, item.epoch, ok, result});
     if (recorded.ok()) {
       MutexLock lock(&mu_);
       (*recorded ? summary_.recorded : summary_.fenced)++;

@@ -7,8 +7,9 @@
 //    extended is lost: the item's token is cancelled and the agent stops.
 //  - Right before an agent's output replaces anything, the lease is extended once more
 //    and the commit is refused when it is lost (TaskContext::before_publish); the result
-//    is recorded only under the epoch it was claimed with (WorkQueue::Finish), so a
-//    worker that was paused, partitioned or slow never commits.
+//    is recorded only under the epoch it was claimed with (WorkQueue::FinishAll), so a
+//    worker that was paused, partitioned or slow never commits. Results that finish
+//    together are recorded together (fleet/result_batcher.h).
 //  - The executor of a migration is made once per spec hash from the spec text the
 //    coordinator published in the store (workers need no spec file).
 //  - A store error while reporting is retried for a while inside the lease; after that the
@@ -28,6 +29,7 @@
 
 #include "common/clock.h"
 #include "common/mutex.h"
+#include "fleet/result_batcher.h"
 #include "fleet/task_executor.h"
 #include "fleet/worker_pool.h"
 #include "store/work_queue.h"
@@ -92,6 +94,7 @@ class FleetWorker {
   std::map<std::string, std::unique_ptr<TaskExecutor>> executors_ GUARDED_BY(mu_);
   FleetWorkerSummary summary_ GUARDED_BY(mu_);
   bool stopping_ GUARDED_BY(mu_) = false;
+  ResultBatcher results_;
   // Last member: destroyed first, so jobs finish before what they touch goes away.
   WorkerPool pool_;
 };

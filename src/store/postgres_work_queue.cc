@@ -42,14 +42,16 @@ const std::pair<const char*, const char*> kPrepared[] = {
      "FROM c WHERE w.id = c.id "
      "RETURNING w.id, w.epoch, w.migration, w.dataset_id, w.kind, w.spec_hash, w.identity, w.payload, "
      "  w.lease_expires_ms, w.expirations, w.enqueued_ms"},
-    // The result and the worker's counter in one statement: recorded only under the
-    // epoch of the claim; otherwise the worker's fenced count goes up.
+    // The results and the worker's counters in one statement: each recorded only under
+    // the epoch of its claim; the others count as fenced.
     {kFinish,
-     "WITH f AS (UPDATE work_items SET state = 'finished', ok = $3, result = $4, finished_ms = $5 "
-     "           WHERE id = $1 AND epoch = $2 AND state = 'claimed' RETURNING id), "
+     "WITH i AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::boolean[], $4::text[]) AS t(id, epoch, ok, r)), "
+     "     f AS (UPDATE work_items w SET state = 'finished', ok = i.ok, result = i.r, finished_ms = $5 "
+     "           FROM i WHERE w.id = i.id AND w.epoch = i.epoch AND w.state = 'claimed' RETURNING w.id), "
      "     c AS (SELECT COUNT(*) AS n FROM f), "
-     "     w AS (UPDATE workers SET finished = finished + c.n, fenced = fenced + 1 - c.n FROM c WHERE name = $6) "
-     "SELECT n FROM c"},
+     "     w AS (UPDATE workers SET finished = finished + c.n, fenced = fenced + cardinality($1::bigint[]) - c.n "
+     "           FROM c WHERE name = $6) "
+     "SELECT id FROM f"},
     {kExtend,
      "UPDATE work_items w SET lease_expires_ms = $3 FROM unnest($1::bigint[], $2::bigint[]) AS h(id, epoch) "
      "WHERE w.id = h.id AND w.epoch = h.epoch AND w.state = 'claimed' RETURNING w.id"},
@@ -315,14 +317,32 @@ Result<std::vector<int64_t>> PostgresWorkQueue::Extend(const std::vector<std::pa
   return lost;
 }
 
-Result<bool> PostgresWorkQueue::Finish(const std::string& worker, int64_t id, int64_t epoch, bool ok,
-                                       const std::string& result, int64_t now_ms) {
-  bool recorded = false;
+Result<std::vector<bool>> PostgresWorkQueue::FinishAll(const std::string& worker,
+                                                       const std::vector<WorkResult>& results, int64_t now_ms) {
+  std::vector<bool> recorded(results.size(), false);
+  if (results.empty()) return recorded;
+  std::vector<int64_t> ids, epochs;
+  std::vector<std::string> texts;
+  std::string oks = "{";
+  for (const WorkResult& r : results) {
+    ids.push_back(r.id);
+    epochs.push_back(r.epoch);
+    texts.push_back(r.result);
+    oks += std::string(oks.size() > 1 ? "," : "") + (r.ok ? "t" : "f");
+  }
+  oks += "}";
+  const std::string what = results.size() == 1
+                               ? "recording the result of work item " + std::to_string(results[0].id)
+                               : "recording the results of " + std::to_string(results.size()) + " work items";
   GAGGLE_RETURN_IF_ERROR(Run(
-      "recording the result of work item " + std::to_string(id),
+      what,
       [&](pqxx::transaction_base& tx) {
-        auto r = tx.exec_prepared(kFinish, id, epoch, ok, result, now_ms, worker);
-        recorded = Int(r[0][0]) == 1;
+        auto r = tx.exec_prepared(kFinish, IdArray(ids), IdArray(epochs), oks, TextArray(texts), now_ms, worker);
+        std::vector<int64_t> kept;
+        for (const auto& row : r) kept.push_back(Int(row[0]));
+        for (size_t k = 0; k < results.size(); ++k) {
+          recorded[k] = std::find(kept.begin(), kept.end(), results[k].id) != kept.end();
+        }
       },
       /*one_statement=*/true));
   return recorded;

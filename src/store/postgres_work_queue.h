@@ -42,8 +42,8 @@ class PostgresWorkQueue final : public WorkQueue {
                                          int64_t lease_ms) override;
   Result<std::vector<int64_t>> Extend(const std::vector<std::pair<int64_t, int64_t>>& held, int64_t now_ms,
                                       int64_t lease_ms) override;
-  Result<bool> Finish(const std::string& worker, int64_t id, int64_t epoch, bool ok, const std::string& result,
-                      int64_t now_ms) override;
+  Result<std::vector<bool>> FinishAll(const std::string& worker, const std::vector<WorkResult>& results,
+                                      int64_t now_ms) override;
   Result<bool> Release(int64_t id, int64_t epoch) override;
   Status RegisterWorker(const WorkerInfo& worker) override;
   Status WorkerSeen(const std::string& name, int64_t now_ms) override;

@@ -212,6 +212,38 @@ TEST_F(WorkQueueTest, CancelAndReleaseEndAHoldersLease) {
   EXPECT_GT(again[0].epoch, epoch[b]);
 }
 
+TEST_F(WorkQueueTest, ResultsFinishedTogetherAreRecordedTogetherEachUnderItsOwnEpoch) {
+  ASSERT_TRUE(queue_->RegisterWorker({"w1", "h", "", 4, "t", 0, 0, 0}).ok());
+  std::vector<int64_t> ids = {Enqueue(Request("a")), Enqueue(Request("b")), Enqueue(Request("c"))};
+  auto held = *queue_->Claim("w1", 3, 1000, 30000);
+  ASSERT_EQ(held.size(), 3u);
+  std::map<int64_t, int64_t> epoch;
+  for (const ClaimedWork& c : held) epoch[c.id] = c.epoch;
+  ASSERT_TRUE(*queue_->Release(ids[1], epoch[ids[1]]));  // b's lease is gone: its result is fenced
+  const std::string odd = "{\"why\": \"a \\\"quoted\\\" path C:\\\\x, {braces}, commas\"}";
+  auto recorded = queue_->FinishAll("w1",
+                                    {{ids[0], epoch[ids[0]], true, odd},
+                                     {ids[1], epoch[ids[1]], true, "stale"},
+                                     {ids[2], epoch[ids[2]], false, "failed: \u00e9t\u00e9"}},
+                                    2000);
+  ASSERT_TRUE(recorded.ok()) << recorded.status().ToString();
+  EXPECT_EQ(*recorded, (std::vector<bool>{true, false, true}));
+  auto taken = queue_->TakeFinished(ids);
+  ASSERT_TRUE(taken.ok());
+  std::map<int64_t, FinishedWork> by_id;
+  for (FinishedWork& f : *taken) by_id[f.id] = f;
+  ASSERT_EQ(by_id.size(), 2u);
+  EXPECT_EQ(by_id[ids[0]].result, odd);
+  EXPECT_TRUE(by_id[ids[0]].ok);
+  EXPECT_EQ(by_id[ids[2]].result, "failed: \u00e9t\u00e9");
+  EXPECT_FALSE(by_id[ids[2]].ok);
+  auto workers = *queue_->ListWorkers();
+  ASSERT_EQ(workers.size(), 1u);
+  EXPECT_EQ(workers[0].finished, 2);
+  EXPECT_EQ(workers[0].fenced, 1);
+  EXPECT_TRUE(queue_->FinishAll("w1", {}, 3000)->empty());
+}
+
 TEST_F(WorkQueueTest, AWaitingWorkerWakesOnEnqueue) {
   auto listener = Open();
   listener->WaitForWork(std::chrono::milliseconds(1));  // LISTEN is in place from here on

@@ -13,6 +13,12 @@ const char* WorkKindName(WorkKind kind) {
   return "agent";
 }
 
+Result<bool> WorkQueue::Finish(const std::string& worker, int64_t id, int64_t epoch, bool ok, const std::string& result,
+                               int64_t now_ms) {
+  GAGGLE_ASSIGN_OR_RETURN(std::vector<bool> recorded, FinishAll(worker, {{id, epoch, ok, result}}, now_ms));
+  return !recorded.empty() && recorded[0];
+}
+
 Result<WorkKind> ParseWorkKind(const std::string& name) {
   if (name == "agent") return WorkKind::kAgent;
   if (name == "validate") return WorkKind::kValidate;

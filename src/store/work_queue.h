@@ -62,6 +62,14 @@ struct WorkRequest {
   std::string labels;
 };
 
+// A worker's result for the item (id, epoch) it claimed.
+struct WorkResult {
+  int64_t id = 0;
+  int64_t epoch = 0;
+  bool ok = false;
+  std::string result;  // the worker's report (fleet/work_payload.h)
+};
+
 // An item as a worker holds it after Claim.
 struct ClaimedWork {
   int64_t id = 0;
@@ -126,8 +134,12 @@ class WorkQueue {
   virtual Result<std::vector<int64_t>> Extend(const std::vector<std::pair<int64_t, int64_t>>& held, int64_t now_ms,
                                               int64_t lease_ms) = 0;
   // Records the result of (id, epoch); false (nothing written) when the lease was lost.
-  virtual Result<bool> Finish(const std::string& worker, int64_t id, int64_t epoch, bool ok, const std::string& result,
-                              int64_t now_ms) = 0;
+  Result<bool> Finish(const std::string& worker, int64_t id, int64_t epoch, bool ok, const std::string& result,
+                      int64_t now_ms);
+  // Finish of several items (distinct ids) in one transaction: per result, in order,
+  // whether it was recorded. A worker reports the results that finished together at once.
+  virtual Result<std::vector<bool>> FinishAll(const std::string& worker, const std::vector<WorkResult>& results,
+                                              int64_t now_ms) = 0;
   // Gives (id, epoch) back to the queue at once (a worker shutting down): queued again,
   // with a new epoch; false when the lease was lost already.
   virtual Result<bool> Release(int64_t id, int64_t epoch) = 0;

@@ -1,0 +1,145 @@
+// ResultBatcher on a private PostgreSQL server: results that finish while a write is in
+// flight are written together, each caller hears its own outcome, and a write that
+// fails fails only the results in it.
+#include "fleet/result_batcher.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <pqxx/pqxx>
+#include <thread>
+
+#include "store/postgres_test_server_test_util.h"
+#include "store/postgres_work_queue.h"
+#include "store/state_store.h"
+
+namespace gaggle {
+namespace {
+
+using namespace store_test;  // NOLINT
+
+class ResultBatcherTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto server = PostgresTestServer::Get();
+    if (!server.ok() && server.status().code() == StatusCode::kUnsupported) GTEST_SKIP() << server.status().message();
+    ASSERT_TRUE(server.ok()) << server.status().ToString();
+    auto db = (*server)->CreateDatabase(::testing::UnitTest::GetInstance()->current_test_info()->name());
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = *db;
+    url_ = (*server)->Url(db_);
+    ASSERT_TRUE(OpenStateStore(url_).ok());  // creates the schema
+    auto queue = PostgresWorkQueue::Open(url_);
+    ASSERT_TRUE(queue.ok()) << queue.status().ToString();
+    queue_ = std::move(queue).value();
+    ASSERT_TRUE(queue_->RegisterWorker({"w1", "h", "", 8, "t", 0, 0, 0}).ok());
+  }
+  void TearDown() override {
+    queue_.reset();
+    auto server = PostgresTestServer::Get();
+    if (server.ok() && !db_.empty()) (void)(*server)->DropDatabase(db_);
+  }
+  // `n` items claimed by w1, in id order.
+  std::vector<ClaimedWork> Claimed(int n) {
+    for (int i = 0; i < n; ++i) {
+      WorkRequest r{"m1", "d" + std::to_string(i), WorkKind::kAgent, "spec1", "same", "{}", ""};
+      EXPECT_TRUE(queue_->Enqueue(r, 1000).ok());
+    }
+    auto held = queue_->Claim("w1", n, 1000, 60000);
+    EXPECT_TRUE(held.ok());
+    return held.ok() ? *held : std::vector<ClaimedWork>{};
+  }
+  // Waits (bounded) until `n` results queue behind the write in flight.
+  static bool WaitForWaiting(const ResultBatcher& batcher, int64_t n) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (batcher.waiting() < n && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return batcher.waiting() == n;
+  }
+
+  // Waits (bounded) until a session of this database waits for a row lock.
+  bool WaitForLockWait() {
+    pqxx::connection c(url_);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto r = pqxx::nontransaction(c).exec(
+          "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+      if (r[0][0].as<int>() == 1) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return false;
+  }
+
+  std::string db_, url_;
+  std::unique_ptr<PostgresWorkQueue> queue_;
+};
+
+TEST_F(ResultBatcherTest, ResultsThatFinishDuringAWriteGoTogetherInTheNext) {
+  auto held = Claimed(8);
+  ASSERT_EQ(held.size(), 8u);
+  ResultBatcher batcher(queue_.get(), "w1", Clock::System());
+  // Another session holds the first item's row, so the first write waits on it.
+  pqxx::connection blocker(url_);
+  pqxx::work lock(blocker);
+  lock.exec_params("SELECT id FROM work_items WHERE id = $1 FOR UPDATE", held[0].id);
+
+  std::vector<Result<bool>> outcome(8, false);
+  std::vector<WorkResult> results;
+  for (const ClaimedWork& c : held) results.push_back({c.id, c.epoch, true, "r" + std::to_string(c.id)});
+  std::vector<std::thread> threads;
+  threads.emplace_back([&] { outcome[0] = batcher.Report(results[0]); });
+  EXPECT_TRUE(WaitForLockWait()) << "the first write waits for the row";
+  for (size_t k = 1; k < 8; ++k) threads.emplace_back([&, k] { outcome[k] = batcher.Report(results[k]); });
+  EXPECT_TRUE(WaitForWaiting(batcher, 7)) << "the seven later results wait for the write in flight";
+  lock.abort();
+  for (std::thread& t : threads) t.join();
+
+  for (size_t k = 0; k < 8; ++k) {
+    ASSERT_TRUE(outcome[k].ok()) << k << ": " << outcome[k].status().ToString();
+    EXPECT_TRUE(*outcome[k]) << k;
+  }
+  EXPECT_EQ(batcher.writes(), 2);
+  EXPECT_EQ(batcher.results(), 8);
+  std::vector<int64_t> ids;
+  for (const ClaimedWork& c : held) ids.push_back(c.id);
+  auto taken = queue_->TakeFinished(ids);
+  ASSERT_TRUE(taken.ok());
+  ASSERT_EQ(taken->size(), 8u);
+  for (const FinishedWork& f : *taken) EXPECT_EQ(f.result, "r" + std::to_string(f.id));
+}
+
+TEST_F(ResultBatcherTest, AFailedWriteFailsOnlyItsOwnResultsAndTheNextWriteReconnects) {
+  auto held = Claimed(3);
+  ASSERT_EQ(held.size(), 3u);
+  ResultBatcher batcher(queue_.get(), "w1", Clock::System());
+  pqxx::connection blocker(url_);
+  pqxx::work lock(blocker);
+  lock.exec_params("SELECT id FROM work_items WHERE id = $1 FOR UPDATE", held[0].id);
+  std::vector<Result<bool>> outcome(3, false);
+  std::vector<std::thread> threads;
+  threads.emplace_back([&] { outcome[0] = batcher.Report({held[0].id, held[0].epoch, true, "first"}); });
+  const bool blocked = WaitForLockWait();
+  EXPECT_TRUE(blocked) << "the first write waits for the row";
+  for (size_t k = 1; k < 3; ++k) {
+    threads.emplace_back([&, k] { outcome[k] = batcher.Report({held[k].id, held[k].epoch, true, "later"}); });
+  }
+  EXPECT_TRUE(WaitForWaiting(batcher, 2));
+  // The waiting write's connection is terminated (a restarting server, a network cut).
+  pqxx::connection admin(url_);
+  pqxx::nontransaction(admin).exec(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+      "WHERE datname = current_database() AND wait_event_type = 'Lock'");
+  if (!blocked) lock.abort();  // the test has failed; let the threads end
+  for (std::thread& t : threads) t.join();
+  EXPECT_FALSE(outcome[0].ok()) << "the terminated write reports its error to its caller";
+  for (size_t k = 1; k < 3; ++k) {
+    ASSERT_TRUE(outcome[k].ok()) << outcome[k].status().ToString();
+    EXPECT_TRUE(*outcome[k]);
+  }
+  EXPECT_EQ(batcher.writes(), 2);
+  if (blocked) lock.abort();
+}
+
+}  // namespace
+}  // namespace gaggle
