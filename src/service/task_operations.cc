@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "fleet/run_log.h"
 #include "service/catalog_operations.h"
 #include "service/control_operations.h"
 #include "service/gate_operations.h"
@@ -53,7 +54,7 @@ nlohmann::json AttemptsFrom(const std::vector<Event>& events) {
 Status FindPatches(const ServiceContext& ctx, const std::string& migration, const std::string& dataset,
                    nlohmann::json* out) {
   GAGGLE_RETURN_IF_ERROR(FetchArtifacts(ctx, migration, "patches"));
-  const std::filesystem::path dir = std::filesystem::path(ctx.artifacts) / migration / "patches";
+  const std::filesystem::path dir = std::filesystem::path(ctx.artifacts) / RunLog::SafeFileName(migration) / "patches";
   std::error_code ec;
   if (ctx.artifacts.empty() || !std::filesystem::is_directory(dir, ec)) return Status::OK();
   std::vector<std::filesystem::path> files;
