@@ -21,23 +21,16 @@ using namespace store_test;  // NOLINT
 class ResultBatcherTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto server = PostgresTestServer::Get();
-    if (!server.ok() && server.status().code() == StatusCode::kUnsupported) GTEST_SKIP() << server.status().message();
-    ASSERT_TRUE(server.ok()) << server.status().ToString();
-    auto db = (*server)->CreateDatabase(::testing::UnitTest::GetInstance()->current_test_info()->name());
+    auto db = TestDatabase::ForCurrentTest();
+    if (!db.ok() && db.status().code() == StatusCode::kUnsupported) GTEST_SKIP() << db.status().message();
     ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = *db;
-    url_ = (*server)->Url(db_);
+    db_ = std::move(db).value();
+    url_ = db_->url();
     ASSERT_TRUE(OpenStateStore(url_).ok());  // creates the schema
     auto queue = PostgresWorkQueue::Open(url_);
     ASSERT_TRUE(queue.ok()) << queue.status().ToString();
     queue_ = std::move(queue).value();
     ASSERT_TRUE(queue_->RegisterWorker({"w1", "h", "", 8, "t", 0, 0, 0}).ok());
-  }
-  void TearDown() override {
-    queue_.reset();
-    auto server = PostgresTestServer::Get();
-    if (server.ok() && !db_.empty()) (void)(*server)->DropDatabase(db_);
   }
   // `n` items claimed by w1, in id order.
   std::vector<ClaimedWork> Claimed(int n) {
@@ -58,6 +51,22 @@ class ResultBatcherTest : public ::testing::Test {
     return batcher.waiting() == n;
   }
 
+  // Reports each held item's result ("r" + id) from a thread of its own while `lock` holds
+  // the first item's row: the first write waits on the row, the others queue behind it.
+  // False when that arrangement was not reached in time; the caller then ends the lock
+  // (abort, or terminating the waiting session) and joins the threads.
+  bool ReportBehindABlockedWrite(ResultBatcher* batcher, const std::vector<ClaimedWork>& held, pqxx::work* lock,
+                                 std::vector<Result<bool>>* outcome, std::vector<std::thread>* threads) {
+    lock->exec_params("SELECT id FROM work_items WHERE id = $1 FOR UPDATE", held[0].id);
+    auto report = [batcher, outcome, &held](size_t k) {
+      (*outcome)[k] = batcher->Report({held[k].id, held[k].epoch, true, "r" + std::to_string(held[k].id)});
+    };
+    threads->emplace_back(report, 0);
+    if (!WaitForLockWait()) return false;
+    for (size_t k = 1; k < held.size(); ++k) threads->emplace_back(report, k);
+    return WaitForWaiting(*batcher, static_cast<int64_t>(held.size()) - 1);
+  }
+
   // Waits (bounded) until a session of this database waits for a row lock.
   bool WaitForLockWait() {
     pqxx::connection c(url_);
@@ -71,7 +80,8 @@ class ResultBatcherTest : public ::testing::Test {
     return false;
   }
 
-  std::string db_, url_;
+  std::unique_ptr<TestDatabase> db_;  // dropped after the queue's connection closes
+  std::string url_;
   std::unique_ptr<PostgresWorkQueue> queue_;
 };
 
@@ -79,19 +89,11 @@ TEST_F(ResultBatcherTest, ResultsThatFinishDuringAWriteGoTogetherInTheNext) {
   auto held = Claimed(8);
   ASSERT_EQ(held.size(), 8u);
   ResultBatcher batcher(queue_.get(), "w1", Clock::System());
-  // Another session holds the first item's row, so the first write waits on it.
   pqxx::connection blocker(url_);
   pqxx::work lock(blocker);
-  lock.exec_params("SELECT id FROM work_items WHERE id = $1 FOR UPDATE", held[0].id);
-
-  std::vector<Result<bool>> outcome(8, false);
-  std::vector<WorkResult> results;
-  for (const ClaimedWork& c : held) results.push_back({c.id, c.epoch, true, "r" + std::to_string(c.id)});
+  std::vector<Result<bool>> outcome(held.size(), false);
   std::vector<std::thread> threads;
-  threads.emplace_back([&] { outcome[0] = batcher.Report(results[0]); });
-  EXPECT_TRUE(WaitForLockWait()) << "the first write waits for the row";
-  for (size_t k = 1; k < 8; ++k) threads.emplace_back([&, k] { outcome[k] = batcher.Report(results[k]); });
-  EXPECT_TRUE(WaitForWaiting(batcher, 7)) << "the seven later results wait for the write in flight";
+  EXPECT_TRUE(ReportBehindABlockedWrite(&batcher, held, &lock, &outcome, &threads));
   lock.abort();
   for (std::thread& t : threads) t.join();
 
@@ -115,16 +117,10 @@ TEST_F(ResultBatcherTest, AFailedWriteFailsOnlyItsOwnResultsAndTheNextWriteRecon
   ResultBatcher batcher(queue_.get(), "w1", Clock::System());
   pqxx::connection blocker(url_);
   pqxx::work lock(blocker);
-  lock.exec_params("SELECT id FROM work_items WHERE id = $1 FOR UPDATE", held[0].id);
-  std::vector<Result<bool>> outcome(3, false);
+  std::vector<Result<bool>> outcome(held.size(), false);
   std::vector<std::thread> threads;
-  threads.emplace_back([&] { outcome[0] = batcher.Report({held[0].id, held[0].epoch, true, "first"}); });
-  const bool blocked = WaitForLockWait();
-  EXPECT_TRUE(blocked) << "the first write waits for the row";
-  for (size_t k = 1; k < 3; ++k) {
-    threads.emplace_back([&, k] { outcome[k] = batcher.Report({held[k].id, held[k].epoch, true, "later"}); });
-  }
-  EXPECT_TRUE(WaitForWaiting(batcher, 2));
+  const bool blocked = ReportBehindABlockedWrite(&batcher, held, &lock, &outcome, &threads);
+  EXPECT_TRUE(blocked);
   // The waiting write's connection is terminated (a restarting server, a network cut).
   pqxx::connection admin(url_);
   pqxx::nontransaction(admin).exec(

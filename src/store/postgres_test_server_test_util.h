@@ -11,7 +11,8 @@
 // kernel sends the server SIGQUIT (immediate shutdown, PR_SET_PDEATHSIG).
 // PostgresTestServer::Get() returns the server, or why there is none: Unsupported when the
 // server binaries are absent (tests skip then), another error when it would not start
-// (tests fail then).
+// (tests fail then). TestDatabase::ForCurrentTest() gives a test a database of its own,
+// dropped when the test is done.
 // Thread-safety: Get() and the database helpers are safe from any thread; start the
 // server from the main thread (Get() in a test body), as the death signal follows the
 // thread that started it.
@@ -19,6 +20,7 @@
 
 #include <fcntl.h>
 #include <grp.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <pwd.h>
 #include <signal.h>
@@ -299,6 +301,30 @@ class PostgresTestServer {
   int run_as_uid_ = -1;
   int run_as_gid_ = -1;
   std::atomic<int> databases_{0};
+};
+
+// A database of its own for the running test on the shared server, dropped when destroyed
+// (connections still open to it are closed by the drop).
+class TestDatabase {
+ public:
+  // Unsupported when the server binaries are absent: the caller skips its test.
+  static Result<std::unique_ptr<TestDatabase>> ForCurrentTest() {
+    GAGGLE_ASSIGN_OR_RETURN(PostgresTestServer * server, PostgresTestServer::Get());
+    const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    GAGGLE_ASSIGN_OR_RETURN(std::string name, server->CreateDatabase(info != nullptr ? info->name() : "test"));
+    return std::unique_ptr<TestDatabase>(new TestDatabase(server, std::move(name)));
+  }
+  ~TestDatabase() { (void)server_->DropDatabase(name_); }
+  TestDatabase(const TestDatabase&) = delete;
+  TestDatabase& operator=(const TestDatabase&) = delete;
+
+  const std::string& name() const { return name_; }
+  std::string url() const { return server_->Url(name_); }
+
+ private:
+  TestDatabase(PostgresTestServer* server, std::string name) : server_(server), name_(std::move(name)) {}
+  PostgresTestServer* server_;
+  std::string name_;
 };
 
 }  // namespace gaggle::store_test

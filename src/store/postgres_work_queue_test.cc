@@ -21,21 +21,14 @@ using namespace store_test;  // NOLINT
 class WorkQueueTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto server = PostgresTestServer::Get();
-    if (!server.ok() && server.status().code() == StatusCode::kUnsupported) GTEST_SKIP() << server.status().message();
-    ASSERT_TRUE(server.ok()) << server.status().ToString();
-    auto db = (*server)->CreateDatabase(::testing::UnitTest::GetInstance()->current_test_info()->name());
+    auto db = TestDatabase::ForCurrentTest();
+    if (!db.ok() && db.status().code() == StatusCode::kUnsupported) GTEST_SKIP() << db.status().message();
     ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = *db;
-    url_ = (*server)->Url(db_);
+    db_ = std::move(db).value();
+    url_ = db_->url();
     auto store = OpenStateStore(url_);  // creates and migrates the schema
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     queue_ = Open();
-  }
-  void TearDown() override {
-    queue_.reset();
-    auto server = PostgresTestServer::Get();
-    if (server.ok() && !db_.empty()) (void)(*server)->DropDatabase(db_);
   }
   std::unique_ptr<PostgresWorkQueue> Open() {
     auto q = PostgresWorkQueue::Open(url_);
@@ -52,7 +45,8 @@ class WorkQueueTest : public ::testing::Test {
     return id.ok() ? *id : 0;
   }
 
-  std::string db_, url_;
+  std::unique_ptr<TestDatabase> db_;  // dropped after the queue's connection closes
+  std::string url_;
   std::unique_ptr<PostgresWorkQueue> queue_;
 };
 
