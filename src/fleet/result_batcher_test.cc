@@ -18,14 +18,12 @@ namespace {
 
 using namespace store_test;  // NOLINT
 
-class ResultBatcherTest : public ::testing::Test {
+class ResultBatcherTest : public PostgresTest {
  protected:
   void SetUp() override {
-    auto db = TestDatabase::ForCurrentTest();
-    if (!db.ok() && db.status().code() == StatusCode::kUnsupported) GTEST_SKIP() << db.status().message();
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(db).value();
-    url_ = db_->url();
+    PostgresTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    url_ = url();
     ASSERT_TRUE(OpenStateStore(url_).ok());  // creates the schema
     auto queue = PostgresWorkQueue::Open(url_);
     ASSERT_TRUE(queue.ok()) << queue.status().ToString();
@@ -80,7 +78,6 @@ class ResultBatcherTest : public ::testing::Test {
     return false;
   }
 
-  std::unique_ptr<TestDatabase> db_;  // dropped after the queue's connection closes
   std::string url_;
   std::unique_ptr<PostgresWorkQueue> queue_;
 };

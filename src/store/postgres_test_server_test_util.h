@@ -327,4 +327,22 @@ class TestDatabase {
   std::string name_;
 };
 
+// A fixture base: each test gets a database of its own (url()), dropped after the
+// derived fixture's members (its connections) are gone; skipped where PostgreSQL is not
+// installed. A derived SetUp calls this one first and returns when IsSkipped() or
+// HasFatalFailure().
+class PostgresTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = TestDatabase::ForCurrentTest();
+    if (!db.ok() && db.status().code() == StatusCode::kUnsupported) GTEST_SKIP() << db.status().message();
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(db).value();
+  }
+  std::string url() const { return db_->url(); }
+
+ private:
+  std::unique_ptr<TestDatabase> db_;
+};
+
 }  // namespace gaggle::store_test

@@ -18,14 +18,12 @@ namespace {
 
 using namespace store_test;  // NOLINT
 
-class WorkQueueTest : public ::testing::Test {
+class WorkQueueTest : public PostgresTest {
  protected:
   void SetUp() override {
-    auto db = TestDatabase::ForCurrentTest();
-    if (!db.ok() && db.status().code() == StatusCode::kUnsupported) GTEST_SKIP() << db.status().message();
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(db).value();
-    url_ = db_->url();
+    PostgresTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    url_ = url();
     auto store = OpenStateStore(url_);  // creates and migrates the schema
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     queue_ = Open();
@@ -45,7 +43,6 @@ class WorkQueueTest : public ::testing::Test {
     return id.ok() ? *id : 0;
   }
 
-  std::unique_ptr<TestDatabase> db_;  // dropped after the queue's connection closes
   std::string url_;
   std::unique_ptr<PostgresWorkQueue> queue_;
 };
