@@ -235,29 +235,55 @@ bool LookUp(int fd, uint64_t size, const std::string& key, std::vector<IndexEntr
   return true;
 }
 
-// Passes the lines at `entries` of the segment that belong to the dataset.
-Result<int64_t> ReadIndexed(const std::string& path, const std::vector<IndexEntry>& entries, size_t max_line_bytes,
-                            const std::string& needle, const std::string& dumped,
+// Passes the lines at `entries` of segment `n` that belong to the dataset.
+Result<int64_t> ReadIndexed(TaskLogSegmentSource& segments, uint64_t n, const std::vector<IndexEntry>& entries,
+                            size_t max_line_bytes, const std::string& needle, const std::string& dumped,
                             const std::function<void(const std::string&)>& sink) {
   if (entries.empty()) return int64_t{0};
-  Fd seg{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
-  if (seg.fd < 0) return Status::IOError("cannot open task log segment '" + path + "': " + std::strerror(errno));
-  int64_t passed = 0;
-  std::string line;
+  std::vector<TaskLogRange> ranges;
+  ranges.reserve(entries.size());
   for (const IndexEntry& e : entries) {
-    const uint64_t body = e.length - 1;  // without the newline
-    const uint64_t want = std::min<uint64_t>(body, max_line_bytes);
-    line.resize(want);
-    ssize_t n = ::pread(seg.fd, line.data(), want, static_cast<off_t>(e.offset));
-    if (n < 0) return Status::IOError("cannot read task log segment '" + path + "': " + std::strerror(errno));
-    line.resize(static_cast<size_t>(n));
-    if (body > want) line += " [gaggle: " + std::to_string(body - want) + " more bytes of this line not shown]";
+    ranges.push_back(TaskLogRange{e.offset, std::min<uint64_t>(e.length - 1, max_line_bytes)});  // no newline
+  }
+  GAGGLE_ASSIGN_OR_RETURN(std::vector<std::string> lines, segments.ReadRanges(n, ranges));
+  int64_t passed = 0;
+  for (size_t i = 0; i < entries.size() && i < lines.size(); ++i) {
+    std::string& line = lines[i];
+    const uint64_t body = entries[i].length - 1;
+    if (body > ranges[i].length) {
+      line += " [gaggle: " + std::to_string(body - ranges[i].length) + " more bytes of this line not shown]";
+    }
     if (!IsLineOf(line, needle, dumped)) continue;
     sink(line);
     ++passed;
   }
   return passed;
 }
+
+// The segments of one local directory, read in place.
+class LocalSegments final : public TaskLogSegmentSource {
+ public:
+  explicit LocalSegments(std::string dir) : dir_(std::move(dir)) {}
+  Result<bool> HasSegment(uint64_t n) override { return ::access(TaskLogSegmentPath(dir_, n).c_str(), F_OK) == 0; }
+  Result<std::string> LocalIndex(uint64_t n) override { return TaskLogIndexPath(dir_, n); }
+  Result<std::string> LocalSegment(uint64_t n) override { return TaskLogSegmentPath(dir_, n); }
+  Result<std::vector<std::string>> ReadRanges(uint64_t n, const std::vector<TaskLogRange>& ranges) override {
+    const std::string path = TaskLogSegmentPath(dir_, n);
+    Fd seg{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+    if (seg.fd < 0) return Status::IOError("cannot open task log segment '" + path + "': " + std::strerror(errno));
+    std::vector<std::string> out(ranges.size());
+    for (size_t i = 0; i < ranges.size(); ++i) {
+      out[i].resize(ranges[i].length);
+      ssize_t got = ::pread(seg.fd, out[i].data(), ranges[i].length, static_cast<off_t>(ranges[i].offset));
+      if (got < 0) return Status::IOError("cannot read task log segment '" + path + "': " + std::strerror(errno));
+      out[i].resize(static_cast<size_t>(got));
+    }
+    return out;
+  }
+
+ private:
+  const std::string dir_;
+};
 
 // Passes every line of the file at `path` that belongs to the dataset (`needle` empty:
 // every line). -1 when the file does not exist.
@@ -283,7 +309,11 @@ Result<int64_t> Scan(const std::string& path, size_t max_line_bytes, const std::
 
 }  // namespace
 
-Result<int64_t> ForEachTaskLogLine(const std::string& segments_dir, const std::string& legacy_path,
+std::unique_ptr<TaskLogSegmentSource> LocalTaskLogSegments(std::string segments_dir) {
+  return std::make_unique<LocalSegments>(std::move(segments_dir));
+}
+
+Result<int64_t> ForEachTaskLogLine(TaskLogSegmentSource& segments, const std::string& legacy_path,
                                    const std::string& dataset, size_t max_line_bytes,
                                    const std::function<void(const std::string& line)>& sink) {
   GAGGLE_ASSIGN_OR_RETURN(int64_t legacy, Scan(legacy_path, max_line_bytes, "", "", sink));
@@ -292,21 +322,35 @@ Result<int64_t> ForEachTaskLogLine(const std::string& segments_dir, const std::s
   const std::string needle = "\"dataset\":" + dumped;
   const std::string key = RunLog::SafeFileName(dataset);
   for (uint64_t n = 1; n <= kMaxSegments; ++n) {
-    const std::string path = TaskLogSegmentPath(segments_dir, n);
-    if (::access(path.c_str(), F_OK) != 0) break;  // numbers have no gaps: the first missing one ends them
-    Fd index{::open(TaskLogIndexPath(segments_dir, n).c_str(), O_RDONLY | O_CLOEXEC)};
+    GAGGLE_ASSIGN_OR_RETURN(bool exists, segments.HasSegment(n));
+    if (!exists) break;  // numbers have no gaps: the first missing one ends them
+    GAGGLE_ASSIGN_OR_RETURN(std::string index_path, segments.LocalIndex(n));
     std::vector<IndexEntry> found;
     bool indexed = false;
-    if (index.fd >= 0) {
-      off_t size = ::lseek(index.fd, 0, SEEK_END);
-      indexed = size >= 0 && LookUp(index.fd, static_cast<uint64_t>(size), key, &found);
+    if (!index_path.empty()) {
+      Fd index{::open(index_path.c_str(), O_RDONLY | O_CLOEXEC)};
+      if (index.fd >= 0) {
+        off_t size = ::lseek(index.fd, 0, SEEK_END);
+        indexed = size >= 0 && LookUp(index.fd, static_cast<uint64_t>(size), key, &found);
+      }
     }
-    Result<int64_t> got = indexed ? ReadIndexed(path, found, max_line_bytes, needle, dumped, sink)
-                                  : Scan(path, max_line_bytes, needle, dumped, sink);
-    if (!got.ok()) return got.status();
-    passed += std::max<int64_t>(*got, 0);
+    int64_t got = 0;
+    if (indexed) {
+      GAGGLE_ASSIGN_OR_RETURN(got, ReadIndexed(segments, n, found, max_line_bytes, needle, dumped, sink));
+    } else {
+      GAGGLE_ASSIGN_OR_RETURN(std::string segment_path, segments.LocalSegment(n));
+      GAGGLE_ASSIGN_OR_RETURN(got, Scan(segment_path, max_line_bytes, needle, dumped, sink));
+    }
+    passed += std::max<int64_t>(got, 0);
   }
   return passed;
+}
+
+Result<int64_t> ForEachTaskLogLine(const std::string& segments_dir, const std::string& legacy_path,
+                                   const std::string& dataset, size_t max_line_bytes,
+                                   const std::function<void(const std::string& line)>& sink) {
+  LocalSegments segments(segments_dir);
+  return ForEachTaskLogLine(segments, legacy_path, dataset, max_line_bytes, sink);
 }
 
 namespace {
@@ -320,26 +364,41 @@ std::string LineTime(const std::string& line) {
 }
 }  // namespace
 
-Result<int64_t> ForEachTaskLogLineOfAllWriters(const std::string& task_log_dir, const std::string& legacy_path,
-                                               const std::string& dataset, size_t max_line_bytes,
-                                               const std::function<void(const std::string& line)>& sink) {
-  std::vector<std::string> writers;
-  std::error_code ec;
-  for (auto it = std::filesystem::directory_iterator(task_log_dir, ec);
-       !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
-    if (it->is_directory(ec)) writers.push_back(it->path().string());
-  }
-  if (writers.empty()) return ForEachTaskLogLine(task_log_dir, legacy_path, dataset, max_line_bytes, sink);
-  std::sort(writers.begin(), writers.end());
+Result<int64_t> ForEachTaskLogLineOfWriters(const std::vector<std::unique_ptr<TaskLogSegmentSource>>& writers,
+                                            const std::string& legacy_path, const std::string& dataset,
+                                            size_t max_line_bytes,
+                                            const std::function<void(const std::string& line)>& sink) {
+  if (writers.empty()) return Status::InvalidArgument("reading a task log needs its directory");
+  if (writers.size() == 1) return ForEachTaskLogLine(*writers[0], legacy_path, dataset, max_line_bytes, sink);
   std::vector<std::pair<std::string, std::string>> lines;  // (time, line)
   auto collect = [&](const std::string& line) { lines.emplace_back(LineTime(line), line); };
-  GAGGLE_RETURN_IF_ERROR(ForEachTaskLogLine(task_log_dir, legacy_path, dataset, max_line_bytes, collect).status());
-  for (const std::string& w : writers) {
-    GAGGLE_RETURN_IF_ERROR(ForEachTaskLogLine(w, "", dataset, max_line_bytes, collect).status());
+  for (size_t i = 0; i < writers.size(); ++i) {
+    GAGGLE_RETURN_IF_ERROR(
+        ForEachTaskLogLine(*writers[i], i == 0 ? legacy_path : "", dataset, max_line_bytes, collect).status());
   }
   std::stable_sort(lines.begin(), lines.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   for (const auto& [time, line] : lines) sink(line);
   return static_cast<int64_t>(lines.size());
+}
+
+std::vector<std::unique_ptr<TaskLogSegmentSource>> LocalTaskLogWriters(const std::string& task_log_dir) {
+  std::vector<std::string> dirs;
+  std::error_code ec;
+  for (auto it = std::filesystem::directory_iterator(task_log_dir, ec);
+       !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+    if (it->is_directory(ec)) dirs.push_back(it->path().string());
+  }
+  std::sort(dirs.begin(), dirs.end());
+  std::vector<std::unique_ptr<TaskLogSegmentSource>> writers;
+  writers.push_back(LocalTaskLogSegments(task_log_dir));
+  for (const std::string& d : dirs) writers.push_back(LocalTaskLogSegments(d));
+  return writers;
+}
+
+Result<int64_t> ForEachTaskLogLineOfAllWriters(const std::string& task_log_dir, const std::string& legacy_path,
+                                               const std::string& dataset, size_t max_line_bytes,
+                                               const std::function<void(const std::string& line)>& sink) {
+  return ForEachTaskLogLineOfWriters(LocalTaskLogWriters(task_log_dir), legacy_path, dataset, max_line_bytes, sink);
 }
 
 }  // namespace gaggle

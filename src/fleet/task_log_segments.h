@@ -20,7 +20,9 @@
 // order, then file order.
 // Many writers on an object store (ArtifactMirror): each process writes its segments in
 // its own subdirectory, DIR/MIGRATION/task-log/WRITER/, numbered from 1 there, and uploads
-// a segment with its index when it closes; ForEachTaskLogLineOfAllWriters reads them all.
+// a segment with its index when it closes; ForEachTaskLogLineOfAllWriters reads them all
+// in a directory, ForEachTaskLogLineOfWriters through any TaskLogSegmentSource (a reader
+// in object storage fetches indexes and then only the ranges they name).
 // Earlier versions wrote DIR/MIGRATION/tasks/DATASET.jsonl per task: ForEachTaskLogLine
 // reads that file first when it exists, so artefact areas of old runs keep their logs.
 // Thread-safety: a TaskLogSegmentWriter needs external synchronisation (RunLog's mutex);
@@ -30,6 +32,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -84,19 +87,62 @@ class TaskLogSegmentWriter {
   std::function<void(const std::string&, const std::string&)> on_closed_;
 };
 
+// A byte range of a segment: the line at `offset`, or its first `length` bytes.
+struct TaskLogRange {
+  uint64_t offset = 0;
+  uint64_t length = 0;
+};
+
+// Where a reader finds one writer's segments (numbered from 1 without gaps): a local
+// directory (LocalTaskLogSegments), or objects fetched on demand, an index whole and a
+// segment only in the ranges its index points at (service/mirrored_task_log.h).
+// Errors name the file. Used from one thread at a time.
+class TaskLogSegmentSource {
+ public:
+  virtual ~TaskLogSegmentSource() = default;
+  // Whether segment `n` exists.
+  virtual Result<bool> HasSegment(uint64_t n) = 0;
+  // A local path of segment `n`'s index; "" when the segment has none.
+  virtual Result<std::string> LocalIndex(uint64_t n) = 0;
+  // The bytes of each of `ranges` of segment `n`, in their order (shorter where a range
+  // passes the segment's end).
+  virtual Result<std::vector<std::string>> ReadRanges(uint64_t n, const std::vector<TaskLogRange>& ranges) = 0;
+  // A local path of the whole segment `n`, to scan when it has no usable index.
+  virtual Result<std::string> LocalSegment(uint64_t n) = 0;
+};
+
+// The segments in the local directory `segments_dir` (missing: none).
+std::unique_ptr<TaskLogSegmentSource> LocalTaskLogSegments(std::string segments_dir);
+
 // Calls `sink` with each task line of `dataset` (without its newline), oldest first: the
-// legacy per-task file `legacy_path` when it exists, then the segments in `segments_dir`.
+// legacy per-task file `legacy_path` when it exists, then the segments of `segments`.
 // A line longer than `max_line_bytes` is passed cut, with a note of the bytes left out.
 // Returns how many lines were passed (0: the dataset has no task log); IOError naming the
 // file when a segment exists but cannot be read.
+Result<int64_t> ForEachTaskLogLine(TaskLogSegmentSource& segments, const std::string& legacy_path,
+                                   const std::string& dataset, size_t max_line_bytes,
+                                   const std::function<void(const std::string& line)>& sink);
+
+// ForEachTaskLogLine over LocalTaskLogSegments(segments_dir).
 Result<int64_t> ForEachTaskLogLine(const std::string& segments_dir, const std::string& legacy_path,
                                    const std::string& dataset, size_t max_line_bytes,
                                    const std::function<void(const std::string& line)>& sink);
 
-// ForEachTaskLogLine over `task_log_dir` itself and then each writer's subdirectory of it.
-// When lines come from more than one of them, they are passed in the order of their
-// "time" field (stable: lines of one time keep segment order), since a retried task's
-// attempts may have run in different processes.
+// ForEachTaskLogLine over `writers`: the task-log directory itself first (legacy_path
+// read with it), then each writer's subdirectory, in name order. When there is more than
+// that first one, lines are passed in the order of their "time" field (stable: lines of
+// one time keep writer, then segment order), since a retried task's attempts may have run
+// in different processes.
+Result<int64_t> ForEachTaskLogLineOfWriters(const std::vector<std::unique_ptr<TaskLogSegmentSource>>& writers,
+                                            const std::string& legacy_path, const std::string& dataset,
+                                            size_t max_line_bytes,
+                                            const std::function<void(const std::string& line)>& sink);
+
+// The local `task_log_dir` and then its subdirectories in name order, as
+// ForEachTaskLogLineOfWriters takes them.
+std::vector<std::unique_ptr<TaskLogSegmentSource>> LocalTaskLogWriters(const std::string& task_log_dir);
+
+// ForEachTaskLogLineOfWriters over LocalTaskLogWriters(task_log_dir).
 Result<int64_t> ForEachTaskLogLineOfAllWriters(const std::string& task_log_dir, const std::string& legacy_path,
                                                const std::string& dataset, size_t max_line_bytes,
                                                const std::function<void(const std::string& line)>& sink);

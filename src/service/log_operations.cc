@@ -6,6 +6,7 @@
 
 #include "fleet/run_log.h"
 #include "fleet/task_log_segments.h"
+#include "service/mirrored_task_log.h"
 
 namespace gaggle::service {
 namespace {
@@ -86,13 +87,19 @@ Status ReadLog(const ServiceContext& ctx, const LogRequest& request,
     return Status::OK();
   }
   // The task lines, from the segments (and an earlier version's per-task file), keeping
-  // only the last `tail` of them.
-  GAGGLE_RETURN_IF_ERROR(FetchArtifacts(ctx, request.migration, "task-log"));
+  // only the last `tail` of them. In object storage, only the indexes and the dataset's
+  // ranges of the segments are fetched (service/mirrored_task_log.h).
   const std::string segments = RunLog::TaskLogDirFor(ctx.artifacts, request.migration);
+  std::vector<std::unique_ptr<TaskLogSegmentSource>> writers;
+  if (ctx.mirror) {
+    GAGGLE_ASSIGN_OR_RETURN(writers, MirroredTaskLogWriters(ctx.mirror, segments.substr(ctx.artifacts.size() + 1)));
+  } else {
+    writers = LocalTaskLogWriters(segments);
+  }
   std::deque<std::string> last;
   GAGGLE_ASSIGN_OR_RETURN(int64_t lines,
-                          ForEachTaskLogLineOfAllWriters(
-                              segments, RunLog::LegacyTaskLogPathFor(ctx.artifacts, request.migration, request.dataset),
+                          ForEachTaskLogLineOfWriters(
+                              writers, RunLog::LegacyTaskLogPathFor(ctx.artifacts, request.migration, request.dataset),
                               request.dataset, kMaxLineBytes, [&](const std::string& line) {
                                 if (request.tail == 0) return sink(LogSource::kTask, line);
                                 last.push_back(line);

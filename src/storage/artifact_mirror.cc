@@ -91,6 +91,7 @@ Status ArtifactMirror::CopyFile(FileSystem* from_fs, const std::string& from, Fi
   for (;;) {
     GAGGLE_ASSIGN_OR_RETURN(size_t n, in->Read(buf.size(), buf.data()));
     if (n == 0) break;
+    if (from_fs == remote_fs_) bytes_fetched_ += n;
     GAGGLE_RETURN_IF_ERROR(out->Append(std::string_view(reinterpret_cast<const char*>(buf.data()), n)));
   }
   // An object store commits the object on Close; a local file is then whole too.
@@ -142,8 +143,8 @@ Result<int> ArtifactMirror::UploadChanged(const std::string& relative_dir) {
   return n;
 }
 
-Result<std::vector<std::string>> ArtifactMirror::ListTree(const std::string& remote_dir, int depth) {
-  std::vector<std::string> out;
+Result<std::vector<ArtifactObject>> ArtifactMirror::ListTree(const std::string& remote_dir, int depth) {
+  std::vector<ArtifactObject> out;
   if (auto* store = dynamic_cast<ObjectStoreFileSystem*>(remote_fs_)) {
     // One recursive listing instead of a HEAD per name.
     GAGGLE_ASSIGN_OR_RETURN(ObjectUri uri, ParseObjectUri(remote_dir));
@@ -151,7 +152,7 @@ Result<std::vector<std::string>> ArtifactMirror::ListTree(const std::string& rem
     GAGGLE_RETURN_IF_ERROR(store->client()->ListObjects(uri.bucket, prefix, "", [&](const S3ListPage& page) {
       for (const auto& o : page.objects) {
         std::string rel = o.key.substr(prefix.size());
-        if (!rel.empty() && !rel.ends_with('/')) out.push_back(std::move(rel));
+        if (!rel.empty() && !rel.ends_with('/')) out.push_back(ArtifactObject{std::move(rel), o.size, o.etag});
       }
       return Status::OK();
     }));
@@ -162,23 +163,32 @@ Result<std::vector<std::string>> ArtifactMirror::ListTree(const std::string& rem
   for (const std::string& name : names) {
     GAGGLE_ASSIGN_OR_RETURN(FileInfo info, remote_fs_->Stat(remote_dir + "/" + name));
     if (!info.is_directory) {
-      out.push_back(name);
+      out.push_back(ArtifactObject{name, info.size, ""});
       continue;
     }
-    GAGGLE_ASSIGN_OR_RETURN(std::vector<std::string> sub, ListTree(remote_dir + "/" + name, depth + 1));
-    for (const std::string& s : sub) out.push_back(name + "/" + s);
+    GAGGLE_ASSIGN_OR_RETURN(std::vector<ArtifactObject> sub, ListTree(remote_dir + "/" + name, depth + 1));
+    for (ArtifactObject& o : sub) {
+      o.path = name + "/" + o.path;
+      out.push_back(std::move(o));
+    }
   }
   return out;
 }
 
-Result<int> ArtifactMirror::Fetch(const std::string& relative_dir) {
-  if (relative_dir.empty() || relative_dir.find("..") != std::string::npos) {
-    return Status::InvalidArgument("fetching artefacts needs a prefix inside " + remote_ + ", not '" + relative_dir +
+Status ArtifactMirror::CheckRelative(const std::string& relative_path, const char* what) const {
+  if (relative_path.empty() || relative_path.find("..") != std::string::npos) {
+    return Status::InvalidArgument(std::string(what) + " needs a path inside " + remote_ + ", not '" + relative_path +
                                    "'");
   }
-  GAGGLE_ASSIGN_OR_RETURN(std::vector<std::string> files, ListTree(remote_ + "/" + relative_dir, 0));
+  return Status::OK();
+}
+
+Result<int> ArtifactMirror::Fetch(const std::string& relative_dir) {
+  GAGGLE_RETURN_IF_ERROR(CheckRelative(relative_dir, "fetching artefacts"));
+  GAGGLE_ASSIGN_OR_RETURN(std::vector<ArtifactObject> files, ListTree(remote_ + "/" + relative_dir, 0));
   int n = 0;
-  for (const std::string& rel : files) {
+  for (const ArtifactObject& object : files) {
+    const std::string& rel = object.path;
     if (rel.find("..") != std::string::npos) continue;  // not a name gaggle writes
     const std::string r = remote_ + "/" + relative_dir + "/" + rel;
     const std::string l = spool_ + "/" + relative_dir + "/" + rel;
@@ -193,10 +203,7 @@ Result<int> ArtifactMirror::Fetch(const std::string& relative_dir) {
 }
 
 Result<bool> ArtifactMirror::FetchFile(const std::string& relative_path) {
-  if (relative_path.empty() || relative_path.find("..") != std::string::npos) {
-    return Status::InvalidArgument("fetching an artefact needs a path inside " + remote_ + ", not '" + relative_path +
-                                   "'");
-  }
+  GAGGLE_RETURN_IF_ERROR(CheckRelative(relative_path, "fetching an artefact"));
   const std::string r = remote_ + "/" + relative_path;
   const std::string l = spool_ + "/" + relative_path;
   if (!remote_fs_->Exists(r)) return false;
@@ -205,6 +212,33 @@ Result<bool> ArtifactMirror::FetchFile(const std::string& relative_path) {
   if (!st.ok()) return Status(st.code(), "fetching artefact " + r + " into " + l + ": " + st.message(), st.retryable());
   Remember(l);
   return true;
+}
+
+Result<std::vector<ArtifactObject>> ArtifactMirror::List(const std::string& relative_dir) {
+  GAGGLE_RETURN_IF_ERROR(CheckRelative(relative_dir, "listing artefacts"));
+  GAGGLE_ASSIGN_OR_RETURN(std::vector<ArtifactObject> files, ListTree(remote_ + "/" + relative_dir, 0));
+  std::erase_if(files, [](const ArtifactObject& o) { return o.path.find("..") != std::string::npos; });
+  return files;
+}
+
+Result<std::string> ArtifactMirror::ReadRange(const std::string& relative_path, const std::string& etag,
+                                              uint64_t offset, uint64_t length) {
+  GAGGLE_RETURN_IF_ERROR(CheckRelative(relative_path, "reading an artefact"));
+  const std::string r = remote_ + "/" + relative_path;
+  std::string out(length, '\0');
+  size_t got = 0;
+  if (auto* store = dynamic_cast<ObjectStoreFileSystem*>(remote_fs_)) {
+    // Exactly the bytes asked for: S3RandomAccessFile would read ahead a whole window.
+    GAGGLE_ASSIGN_OR_RETURN(ObjectUri uri, ParseObjectUri(r));
+    GAGGLE_ASSIGN_OR_RETURN(got, store->client()->GetRange(uri.bucket, uri.key, offset, length,
+                                                           reinterpret_cast<uint8_t*>(out.data()), etag));
+  } else {
+    GAGGLE_ASSIGN_OR_RETURN(auto file, remote_fs_->OpenRandomAccess(r));
+    GAGGLE_ASSIGN_OR_RETURN(got, file->ReadAt(offset, length, reinterpret_cast<uint8_t*>(out.data())));
+  }
+  bytes_fetched_ += got;
+  out.resize(got);
+  return out;
 }
 
 Status ArtifactMirror::RemoveSpool() { return local_->RemoveAll(spool_); }

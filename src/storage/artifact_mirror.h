@@ -8,7 +8,8 @@
 // is one whole-object PUT (a multipart upload committed on Close), so a reader sees the
 // old object or the new one, never half. UploadChanged publishes every spool file that
 // changed since this process last uploaded or fetched it (the end of a command).
-// Readers Fetch a prefix (a migration's logs) into the spool and read it as local files.
+// Readers Fetch a prefix (a migration's logs) into the spool and read it as local files,
+// or List it and ReadRange the parts of objects they need (one dataset's task lines).
 // Each file keeps its path relative to the spool as its key relative to the remote root,
 // so two processes must never write the same relative path: shared logs carry a writer id
 // in their names (RunLog's writer, NewWriterId).
@@ -17,6 +18,7 @@
 // Thread-safety: all methods may be called concurrently.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -28,6 +30,13 @@
 #include "common/status.h"
 
 namespace gaggle {
+
+// One object under a listed prefix.
+struct ArtifactObject {
+  std::string path;  // relative to the prefix listed
+  uint64_t size = 0;
+  std::string etag;  // "" when the remote is a directory
+};
 
 class ArtifactMirror {
  public:
@@ -57,6 +66,15 @@ class ArtifactMirror {
   Result<int> Fetch(const std::string& relative_dir);
   // Copies the one object remote/relative_path into the spool; false when it is absent.
   Result<bool> FetchFile(const std::string& relative_path);
+  // The objects under remote/relative_dir (one recursive listing on an object store).
+  Result<std::vector<ArtifactObject>> List(const std::string& relative_dir);
+  // `length` bytes at `offset` of the object remote/relative_path, without copying it
+  // into the spool (fewer at its end). A non-empty `etag` must still match (a ranged GET
+  // with If-Match): a replaced object is a Conflict error, never a mix of two versions.
+  Result<std::string> ReadRange(const std::string& relative_path, const std::string& etag, uint64_t offset,
+                                uint64_t length);
+  // Bytes read from the remote so far (Fetch, FetchFile, ReadRange): what readers cost.
+  uint64_t bytes_fetched() const { return bytes_fetched_.load(); }
   // Removes the spool directory (call after a successful UploadChanged).
   Status RemoveSpool();
 
@@ -64,8 +82,9 @@ class ArtifactMirror {
   Status CopyFile(FileSystem* from_fs, const std::string& from, FileSystem* to_fs, const std::string& to);
   void Remember(const std::string& local_path);
   bool Changed(const std::string& local_path);
-  // The files under remote_dir as paths relative to it.
-  Result<std::vector<std::string>> ListTree(const std::string& remote_dir, int depth);
+  // The files under remote_dir, their paths relative to it.
+  Result<std::vector<ArtifactObject>> ListTree(const std::string& remote_dir, int depth);
+  Status CheckRelative(const std::string& relative_path, const char* what) const;
 
   const std::string remote_;
   FileSystem* const remote_fs_;
@@ -74,6 +93,7 @@ class ArtifactMirror {
   std::mutex mu_;
   // Size and mtime of each spool file when it was last uploaded or fetched.
   std::map<std::string, std::pair<uint64_t, int64_t>> seen_;
+  std::atomic<uint64_t> bytes_fetched_{0};
 };
 
 }  // namespace gaggle

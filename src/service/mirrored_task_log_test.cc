@@ -1,0 +1,208 @@
+// One dataset's task log read from object storage (s3rver): two writers publish their
+// segments as they close (one segment without its index, as when that upload failed);
+// a reader on another spool gets exactly the lines a reader that fetched every segment
+// gets, byte for byte and in the same order, while reading a fraction of the bytes.
+#include "service/mirrored_task_log.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "common/clock.h"
+#include "fleet/run_log.h"
+#include "service/log_operations.h"
+#include "storage/object_store_file_system.h"
+#include "storage/s3_test_servers_test_util.h"
+
+namespace gaggle::service {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr size_t kMaxLine = size_t{1} << 20;
+
+class MirroredTaskLogTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    scratch_ = fs::temp_directory_path() / ("gaggle-mirrored-task-log-" + std::to_string(::getpid()));
+    fs::remove_all(scratch_);
+    auto server = s3test::StartS3Server("s3rver", scratch_.string());
+    ASSERT_TRUE(server.ok()) << server.status().ToString();
+    server_ = std::move(*server);
+    auto client = S3Client::Create(s3test::ClientOptionsFor(*server_, server_->port));
+    ASSERT_TRUE(client.ok()) << client.status().ToString();
+    std::shared_ptr<S3Client> s3(std::move(*client));
+    ASSERT_TRUE(s3->CreateBucket("artefacts").ok());
+    store_ = std::make_unique<ObjectStoreFileSystem>(s3, "s3");
+  }
+  void TearDown() override {
+    for (auto& m : mirrors_) (void)m->RemoveSpool();
+    server_.reset();
+    fs::remove_all(scratch_);
+  }
+
+  ArtifactMirror* NewMirror() {
+    auto spool = ArtifactMirror::MakeSpoolDirectory();
+    EXPECT_TRUE(spool.ok());
+    mirrors_.push_back(std::make_unique<ArtifactMirror>(kRemote, store_.get(), *spool));
+    return mirrors_.back().get();
+  }
+
+  // A writer's run log of small segments, published as they close, except the index of
+  // segment `skip_index` (0: none).
+  std::unique_ptr<RunLog> Writer(ArtifactMirror* mirror, const std::string& id, uint64_t skip_index) {
+    RunLogOptions o;
+    o.clock = &clock_;
+    o.segment_bytes = 4096;
+    o.writer = id;
+    o.on_file_closed = [mirror, skip_index](const std::string& path) {
+      if (skip_index > 0 && path.ends_with(fs::path(TaskLogIndexPath(".", skip_index)).filename().string())) return;
+      if (fs::exists(path)) {
+        EXPECT_TRUE(mirror->Upload(path).ok()) << path;
+      }
+    };
+    auto log = RunLog::Open(mirror->spool(), "m", o);
+    EXPECT_TRUE(log.ok()) << log.status().ToString();
+    return log.ok() ? std::move(*log) : nullptr;
+  }
+
+  // The lines as read before this reader existed: the whole task-log prefix fetched.
+  std::vector<std::string> ReadFetchingEverything(const std::string& dataset) {
+    ArtifactMirror* m = NewMirror();
+    EXPECT_TRUE(m->Fetch("m/task-log").ok());
+    std::vector<std::string> lines;
+    auto n = ForEachTaskLogLineOfAllWriters(m->spool() + "/m/task-log", "", dataset, kMaxLine,
+                                            [&](const std::string& l) { lines.push_back(l); });
+    EXPECT_TRUE(n.ok()) << n.status().ToString();
+    return lines;
+  }
+
+  static std::vector<std::string> ReadThroughLogs(ArtifactMirror* mirror, const std::string& dataset) {
+    ServiceContext ctx;
+    ctx.artifacts = mirror->spool();
+    ctx.mirror = mirror;
+    std::vector<std::string> lines;
+    Status st = ReadLog(ctx, LogRequest{"m", dataset, 0}, [&](LogSource source, const std::string& line) {
+      if (source == LogSource::kTask) lines.push_back(line);
+    });
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return lines;
+  }
+
+  uint64_t TaskLogBytes() {
+    ArtifactMirror* m = NewMirror();
+    auto listed = m->List("m/task-log");
+    EXPECT_TRUE(listed.ok());
+    uint64_t total = 0;
+    for (const ArtifactObject& o : *listed) total += o.size;
+    return total;
+  }
+
+  static constexpr const char* kRemote = "s3://artefacts/logs";
+  fs::path scratch_;
+  std::unique_ptr<s3test::ServerProcess> server_;
+  std::unique_ptr<ObjectStoreFileSystem> store_;
+  std::vector<std::unique_ptr<ArtifactMirror>> mirrors_;
+  FakeClock clock_{1700000000000000LL, std::chrono::milliseconds(1)};
+};
+
+// 120 datasets of three lines each, a task at a time as a fleet writes them; ds-7 failed
+// on host A and was retried on host B, ds-90 only ever ran on B.
+void WriteFleet(RunLog* a, RunLog* b) {
+  for (int i = 0; i < 120; ++i) {
+    const std::string ds = "ds-" + std::to_string(i);
+    RunLog* log = i % 2 == 0 ? a : b;
+    if (i == 7) log = a;
+    log->Task(ds, "info", "attempt_started", {{"attempt", 1}, {"pad", std::string(40, 'x')}});
+    log->Task(ds, i == 7 ? "error" : "info", i == 7 ? "attempt_failed" : "attempt_succeeded", {{"attempt", 1}});
+    if (i == 7) {
+      b->Task(ds, "info", "attempt_started", {{"attempt", 2}});
+      b->Task(ds, "info", "attempt_succeeded", {{"attempt", 2}});
+    }
+    (i == 7 ? b : log)->Task(ds, "info", "validated");
+  }
+}
+
+TEST_F(MirroredTaskLogTest, ReadsOnlyIndexesAndRangesAndPassesTheSameLines) {
+  ArtifactMirror* host_a = NewMirror();
+  ArtifactMirror* host_b = NewMirror();
+  {
+    auto a = Writer(host_a, "20260101T000000-a-1", 0);
+    auto b = Writer(host_b, "20260101T000000-b-2", 2);  // its segment 2 has no index object
+    ASSERT_TRUE(a && b);
+    WriteFleet(a.get(), b.get());
+  }
+  const uint64_t total = TaskLogBytes();
+  ASSERT_GT(total, 8u * 4096u);
+
+  for (const std::string ds : {"ds-7", "ds-90", "ds-3"}) {
+    SCOPED_TRACE(ds);
+    const std::vector<std::string> before = ReadFetchingEverything(ds);
+    ArtifactMirror* reader = NewMirror();
+    const std::vector<std::string> got = ReadThroughLogs(reader, ds);
+    EXPECT_EQ(got, before);
+    EXPECT_EQ(got.size(), ds == "ds-7" ? 5u : 3u);
+    for (const std::string& line : got) EXPECT_EQ(nlohmann::json::parse(line)["dataset"], ds) << line;
+    // Every index, the unindexed segment whole, and a few ranges: well under the whole.
+    EXPECT_LT(reader->bytes_fetched(), total / 2) << "of " << total;
+    // A second read reuses the indexes it copied: only the ranges again.
+    const uint64_t first = reader->bytes_fetched();
+    EXPECT_EQ(ReadThroughLogs(reader, ds), before);
+    EXPECT_LT(reader->bytes_fetched() - first, first / 4);
+  }
+  // The retried dataset's lines merge the two hosts in time order.
+  std::vector<std::string> events;
+  for (const std::string& l : ReadFetchingEverything("ds-7")) events.push_back(nlohmann::json::parse(l)["event"]);
+  EXPECT_EQ(events, (std::vector<std::string>{"attempt_started", "attempt_failed", "attempt_started",
+                                              "attempt_succeeded", "validated"}));
+}
+
+TEST_F(MirroredTaskLogTest, EachRangeAloneReadsOnlyTheDatasetsLines) {
+  ArtifactMirror* host = NewMirror();
+  uint64_t want = 0;
+  {
+    auto log = Writer(host, "w", 0);
+    ASSERT_TRUE(log);
+    for (int i = 0; i < 300; ++i) log->Task("d" + std::to_string(i % 5), "info", "e" + std::to_string(i));
+  }
+  ArtifactMirror* reader = NewMirror();
+  auto listed = reader->List("m/task-log");
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  uint64_t indexes = 0;
+  for (const ArtifactObject& o : *listed) indexes += o.path.ends_with(".index") ? o.size : 0;
+  auto writers = MirroredTaskLogWriters(reader, "m/task-log", 0);
+  ASSERT_TRUE(writers.ok()) << writers.status().ToString();
+  ASSERT_EQ(writers->size(), 2u);  // the folder itself and writer "w"
+  std::vector<std::string> lines;
+  auto n = ForEachTaskLogLineOfWriters(*writers, "", "d3", kMaxLine, [&](const std::string& l) {
+    lines.push_back(l);
+    want += l.size();
+  });
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  ASSERT_EQ(lines.size(), 60u);
+  EXPECT_EQ(lines, ReadFetchingEverything("d3"));
+  EXPECT_EQ(reader->bytes_fetched(), indexes + want);  // the indexes, then exactly the lines
+}
+
+TEST_F(MirroredTaskLogTest, LinesThisProcessHasNotUploadedYetAreReadFromItsSpool) {
+  ArtifactMirror* host = NewMirror();
+  auto published = Writer(host, "published", 0);
+  ASSERT_TRUE(published);
+  published->Task("d", "info", "attempt_started");
+  published.reset();  // closes and uploads its segment
+  RunLogOptions o;
+  o.clock = &clock_;
+  o.writer = "local";
+  auto open = RunLog::Open(host->spool(), "m", o);  // its segment stays open, in the spool
+  ASSERT_TRUE(open.ok());
+  (*open)->Task("d", "info", "attempt_succeeded");
+  std::vector<std::string> events;
+  for (const std::string& l : ReadThroughLogs(host, "d")) events.push_back(nlohmann::json::parse(l)["event"]);
+  EXPECT_EQ(events, (std::vector<std::string>{"attempt_started", "attempt_succeeded"}));
+}
+
+}  // namespace
+}  // namespace gaggle::service
