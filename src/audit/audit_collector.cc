@@ -95,19 +95,32 @@ void NoteAgent(const std::string& manifest_text, const std::string& dataset_id, 
   entry["datasets"].push_back(dataset_id);
 }
 
+// The object store serving `uri`: `resolver`'s, else one configured from the environment.
+Result<ObjectStoreFileSystem*> ObjectStoreOf(const ObjectUri& uri, FileSystemResolver* resolver) {
+  static FileSystemResolver* environment = new FileSystemResolver();
+  return (resolver ? resolver : environment)->ObjectStore(uri.scheme);
+}
+
 // tasks.jsonl, validations.jsonl, each committed output's manifest, and agents.json.
 // The text of an output's commit record: its manifest (on an object store, the one naming
 // the committed attempt). An error when nothing is committed there.
 Result<std::string> CommittedManifestText(const std::string& target_uri, FileSystemResolver* resolver) {
   if (IsObjectStoreUri(target_uri)) {
-    static FileSystemResolver* environment = new FileSystemResolver();
     GAGGLE_ASSIGN_OR_RETURN(ObjectUri uri, ParseObjectUri(target_uri));
-    GAGGLE_ASSIGN_OR_RETURN(ObjectStoreFileSystem * store,
-                            (resolver ? resolver : environment)->ObjectStore(uri.scheme));
+    GAGGLE_ASSIGN_OR_RETURN(ObjectStoreFileSystem * store, ObjectStoreOf(uri, resolver));
     return ReadFileToString(store, uri.Child(kManifestFileName).ToString());
   }
   GAGGLE_ASSIGN_OR_RETURN(std::string dir, LocalPathFromUri(target_uri));
   return ReadWholeFile(fs::path(dir) / kManifestFileName);
+}
+
+// The spec file: a local path, or the object an API-created migration's record names
+// when its artefacts are in object storage.
+Result<std::string> SpecText(const std::string& path, FileSystemResolver* resolver) {
+  if (!IsObjectStoreUri(path)) return ReadWholeFile(path);
+  GAGGLE_ASSIGN_OR_RETURN(ObjectUri uri, ParseObjectUri(path));
+  GAGGLE_ASSIGN_OR_RETURN(ObjectStoreFileSystem * store, ObjectStoreOf(uri, resolver));
+  return ReadFileToString(store, path);
 }
 
 Status CollectTasks(StateStore* store, const std::string& migration, FileSystemResolver* resolver,
@@ -228,7 +241,7 @@ Result<std::vector<AuditFile>> CollectAuditFiles(StateStore* store, const std::s
   files.push_back({"README.txt", kReadme});
 
   const std::string spec_path = options.spec_path.empty() ? run->spec_path : options.spec_path;
-  auto spec_text = ReadWholeFile(spec_path);
+  auto spec_text = SpecText(spec_path, options.resolver);
   if (!spec_text.ok()) {
     return Status::NotFound("the spec of migration '" + migration + "' (" + spec_path +
                             ") cannot be read; pass its path with --spec");

@@ -3,25 +3,12 @@
 #include "agent/object_output_committer.h"
 #include "audit/audit_collector.h"
 #include "cutover/migration_finisher.h"
+#include "service/spec_source.h"
 #include "spec/migration_spec.h"
 #include "storage/file_system_resolver.h"
 
 namespace gaggle::service {
 namespace {
-
-// The spec a migration ran with: `override_path`, else the path in its run record.
-Result<MigrationSpec> SpecOf(const ServiceContext& ctx, const std::string& migration,
-                             const std::string& override_path) {
-  GAGGLE_ASSIGN_OR_RETURN(std::optional<MigrationRun> run, ctx.store->FindRun(migration));
-  if (!run) return Status::NotFound("no migration '" + migration + "' in " + ctx.store->location());
-  const std::string path = override_path.empty() ? run->spec_path : override_path;
-  auto spec = LoadMigrationSpec(path);
-  if (!spec.ok()) return spec.status().WithContext("the spec of '" + migration + "' (pass another with --spec)");
-  if (spec->name != migration) {
-    return Status::InvalidArgument(path + " is the spec of '" + spec->name + "', not '" + migration + "'");
-  }
-  return spec;
-}
 
 nlohmann::json GcItemsJson(const std::vector<GcItem>& items) {
   nlohmann::json out = nlohmann::json::array();
@@ -60,7 +47,7 @@ Result<ResolvedLocation> ValidationSide(const ServiceContext& ctx, const std::st
 }  // namespace
 
 Result<ValidationResult> ValidateDataset(const ServiceContext& ctx, const ValidateRequest& request) {
-  GAGGLE_ASSIGN_OR_RETURN(MigrationSpec spec, LoadMigrationSpec(request.spec_path));
+  GAGGLE_ASSIGN_OR_RETURN(MigrationSpec spec, LoadSpecAt(ctx, request.spec_path));
   ValidateOptions options = request.options;
   GAGGLE_ASSIGN_OR_RETURN(ResolvedLocation old_side, ValidationSide(ctx, request.old_path, false));
   GAGGLE_ASSIGN_OR_RETURN(ResolvedLocation new_side, ValidationSide(ctx, request.new_path, true));
@@ -81,7 +68,7 @@ Result<ValidationResult> ValidateDataset(const ServiceContext& ctx, const Valida
 }
 
 Result<VerificationReport> VerifyDownstream(const ServiceContext& ctx, const VerifyRequest& request) {
-  GAGGLE_ASSIGN_OR_RETURN(MigrationSpec spec, SpecOf(ctx, request.migration, request.spec_path));
+  GAGGLE_ASSIGN_OR_RETURN(MigrationSpec spec, SpecOfRun(ctx, request.migration, request.spec_path));
   FinishOptions o;
   o.actor = ctx.actor;
   o.logs_dir = ctx.artifacts;

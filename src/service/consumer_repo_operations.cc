@@ -9,6 +9,7 @@
 #include "fleet/run_log.h"
 #include "service/consumer_dbt.h"
 #include "service/consumer_pr_description.h"
+#include "service/spec_source.h"
 #include "spec/migration_spec.h"
 #include "verify/consumer_rules.h"
 #include "verify/query_patch.h"
@@ -22,17 +23,6 @@ std::string Trim(const std::string& s) {
   const size_t b = s.find_first_not_of(" \t\r\n");
   if (b == std::string::npos) return "";
   return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
-}
-
-Result<MigrationSpec> SpecOfRun(const ServiceContext& ctx, const std::string& migration, const std::string& path) {
-  GAGGLE_ASSIGN_OR_RETURN(MigrationRun run, RequireRun(ctx, migration));
-  const std::string p = path.empty() ? run.spec_path : path;
-  auto spec = LoadMigrationSpec(p);
-  if (!spec.ok()) return spec.status().WithContext("the spec of '" + migration + "' (pass another with --spec)");
-  if (spec->name != migration) {
-    return Status::InvalidArgument(p + " is the spec of '" + spec->name + "', not '" + migration + "'");
-  }
-  return spec;
 }
 
 // The migration's validated datasets, old and new data, as the verifier sees them.

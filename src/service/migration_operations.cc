@@ -4,10 +4,10 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <map>
 
 #include "service/plan_operations.h"
+#include "service/spec_source.h"
 
 namespace gaggle::service {
 namespace {
@@ -54,10 +54,8 @@ std::string SavedSpecText(const CreateMigrationRequest& r) {
 // when its saved spec file is not byte-identical to `saved_text`.
 Result<std::optional<CreatedMigration>> SameCreate(const ServiceContext& ctx, const MigrationRun& run,
                                                    const std::string& saved_text) {
-  std::ifstream in(run.spec_path, std::ios::binary);
-  if (!in) return std::optional<CreatedMigration>();
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (text != saved_text) return std::optional<CreatedMigration>();
+  Result<std::string> text = ReadSpecText(ctx, run.spec_path);
+  if (!text.ok() || *text != saved_text) return std::optional<CreatedMigration>();
   CreatedMigration out;
   out.migration = run.migration;
   out.plan_hash = run.plan_hash;
@@ -172,12 +170,18 @@ Result<CreatedMigration> CreateMigration(const ServiceContext& ctx, const Create
                                  "); start, resume or cancel it instead");
   }
   if (ctx.artifacts.empty()) return Status::InvalidArgument("creating a migration needs an artefact location");
-  const std::string spec_path = (std::filesystem::path(ctx.artifacts) / "specs" / (spec.name + ".yaml")).string();
+  std::string spec_path = (std::filesystem::path(ctx.artifacts) / "specs" / (spec.name + ".yaml")).string();
   GAGGLE_RETURN_IF_ERROR(WriteFileAtomically(spec_path, saved_text));
-  // In object storage at once (the spool is published only when the server stops).
-  if (ctx.mirror) GAGGLE_RETURN_IF_ERROR(ctx.mirror->Upload(spec_path));
+  if (ctx.mirror) {
+    // In object storage at once, and recorded by its URL: the spool is this process's
+    // alone, and a coordinator on another host (or this one after a restart) reads the
+    // spec from the record (service/spec_source.h).
+    GAGGLE_RETURN_IF_ERROR(ctx.mirror->Upload(spec_path));
+    GAGGLE_ASSIGN_OR_RETURN(spec_path, ctx.mirror->RemoteFor(spec_path));
+  }
   PlanRequest pr;
   pr.spec_path = spec_path;
+  pr.spec_text = saved_text;
   pr.save = true;
   GAGGLE_ASSIGN_OR_RETURN(PlanOutcome planned, PreparePlan(ctx, pr));
   GAGGLE_RETURN_IF_ERROR(

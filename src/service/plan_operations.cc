@@ -2,6 +2,7 @@
 
 #include "cutover/cut_over.h"
 #include "plan/planner.h"
+#include "service/spec_source.h"
 
 namespace gaggle::service {
 
@@ -33,7 +34,7 @@ Result<Catalog> CatalogToPlanAgainst(const ServiceContext& ctx, const MigrationS
 Result<PlanOutcome> PreparePlan(const ServiceContext& ctx, const PlanRequest& request) {
   PlanOutcome out;
   if (request.spec_text.empty()) {
-    GAGGLE_ASSIGN_OR_RETURN(out.spec, LoadMigrationSpec(request.spec_path));
+    GAGGLE_ASSIGN_OR_RETURN(out.spec, LoadSpecAt(ctx, request.spec_path));
   } else {
     GAGGLE_ASSIGN_OR_RETURN(
         out.spec, ParseMigrationSpec(request.spec_text,
