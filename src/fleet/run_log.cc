@@ -33,9 +33,15 @@ std::string RunLog::SafeFileName(const std::string& id) {
   return out;
 }
 
-std::string RunLog::RunLogPathFor(const std::string& dir, const std::string& migration, const std::string& writer) {
-  if (!writer.empty()) return dir + "/" + SafeFileName(migration) + "/runs/" + SafeFileName(writer) + ".jsonl";
-  return dir + "/" + SafeFileName(migration) + "/run.jsonl";
+std::string RunLog::RunLogPathFor(const std::string& dir, const std::string& migration, const std::string& writer,
+                                  uint64_t part) {
+  if (writer.empty()) return dir + "/" + SafeFileName(migration) + "/run.jsonl";
+  const std::string base = dir + "/" + SafeFileName(migration) + "/runs/" + SafeFileName(writer);
+  if (part <= 1) return base + ".jsonl";
+  // ".part-" sorts after ".jsonl" ('p' > 'j'), and six digits keep the parts in order.
+  char suffix[32];
+  std::snprintf(suffix, sizeof suffix, ".part-%06llu.jsonl", static_cast<unsigned long long>(part));
+  return base + suffix;
 }
 
 std::vector<std::string> RunLog::RunLogFilesFor(const std::string& dir, const std::string& migration) {
@@ -113,15 +119,62 @@ Result<std::unique_ptr<RunLog>> RunLog::Open(const std::string& dir, const std::
       on_closed(index);
     });
   }
+  if (log->options_.on_file_closed && !log->options_.writer.empty() && log->options_.publish_every.count() > 0) {
+    RunLog* l = log.get();
+    const int64_t start = l->clock_->MonotonicMicros();
+    log->publisher_ = std::thread([l, start] { l->PublishPeriodically(start); });
+  }
   return log;
 }
 
 RunLog::~RunLog() {
+  {
+    MutexLock lock(&mu_);
+    closing_ = true;
+  }
+  closing_cv_.SignalAll();
+  if (publisher_.joinable()) publisher_.join();
   MutexLock lock(&mu_);
   Status closed = segments_.Close();
   if (!closed.ok()) ReportWriteError(closed.message());
   if (run_file_) std::fclose(run_file_);
-  if (options_.on_file_closed) options_.on_file_closed(RunLogPathFor(dir_, migration_, options_.writer));
+  if (options_.on_file_closed) options_.on_file_closed(RunPath());
+}
+
+std::string RunLog::NextPartLocked() {
+  if (!part_has_lines_) return "";
+  const std::string closed = RunPath();
+  const std::string next = RunLogPathFor(dir_, migration_, options_.writer, part_ + 1);
+  std::FILE* f = std::fopen(next.c_str(), "a");
+  if (!f) {
+    ReportWriteError("cannot open log '" + next + "': " + std::strerror(errno));
+    return "";
+  }
+  if (std::fclose(run_file_) != 0) ReportWriteError("cannot close log '" + closed + "': " + std::strerror(errno));
+  run_file_ = f;
+  ++part_;
+  part_has_lines_ = false;
+  return closed;
+}
+
+void RunLog::PublishPeriodically(int64_t start) {
+  const int64_t period = std::chrono::duration_cast<std::chrono::microseconds>(options_.publish_every).count();
+  mu_.Lock();
+  int64_t deadline = start + period;
+  while (!closing_) {
+    clock_->WaitUntil(&closing_cv_, &mu_, deadline);
+    const int64_t now = clock_->MonotonicMicros();
+    if (closing_ || now < deadline) continue;
+    // The next multiple of the period from the start: a late wake-up skips, never drifts.
+    deadline = start + ((now - start) / period + 1) * period;
+    const std::string closed = NextPartLocked();
+    if (closed.empty()) continue;
+    // Uploaded without the lock: nothing writes a closed part, and logging goes on meanwhile.
+    mu_.Unlock();
+    options_.on_file_closed(closed);
+    mu_.Lock();
+  }
+  mu_.Unlock();
 }
 
 std::string RunLog::Line(const std::string& dataset, const std::string& level, const std::string& event,
@@ -144,23 +197,24 @@ void RunLog::ReportWriteError(const std::string& what) {
   std::cerr << "gaggle: warning: " << what << " (logging continues where it can)\n";
 }
 
+void RunLog::WriteRunLine(const std::string& line) {
+  part_has_lines_ = true;
+  if (std::fwrite(line.data(), 1, line.size(), run_file_) != line.size() || std::fflush(run_file_) != 0) {
+    ReportWriteError("cannot write log '" + RunPath() + "': " + std::strerror(errno));
+  }
+}
+
 void RunLog::Run(const std::string& level, const std::string& event, nlohmann::json fields) {
   std::string line = Line("", level, event, std::move(fields));
   MutexLock lock(&mu_);
-  if (std::fwrite(line.data(), 1, line.size(), run_file_) != line.size() || std::fflush(run_file_) != 0) {
-    ReportWriteError("cannot write log '" + RunLogPathFor(dir_, migration_, options_.writer) +
-                     "': " + std::strerror(errno));
-  }
+  WriteRunLine(line);
 }
 
 void RunLog::Task(const std::string& dataset, const std::string& level, const std::string& event,
                   nlohmann::json fields) {
   std::string line = Line(dataset, level, event, std::move(fields));
   MutexLock lock(&mu_);
-  if (std::fwrite(line.data(), 1, line.size(), run_file_) != line.size() || std::fflush(run_file_) != 0) {
-    ReportWriteError("cannot write log '" + RunLogPathFor(dir_, migration_, options_.writer) +
-                     "': " + std::strerror(errno));
-  }
+  WriteRunLine(line);
   Status st = segments_.Append(dataset, line);
   if (!st.ok()) ReportWriteError(st.message());
 }

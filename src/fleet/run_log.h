@@ -10,7 +10,9 @@
 // the run log is DIR/MIGRATION/runs/WRITER.jsonl and the segments are under
 // DIR/MIGRATION/task-log/WRITER/, so the files of two processes (a coordinator that took
 // over, workers) never share a name. Readers take all of them: RunLogFilesFor,
-// ForEachTaskLogLineOfAllWriters.
+// ForEachTaskLogLineOfAllWriters. A writer's run log may come in parts
+// (RunLogOptions::publish_every): runs/WRITER.jsonl, runs/WRITER.part-000002.jsonl, ...,
+// which sort in the order they were written.
 // Versions before the segments wrote DIR/MIGRATION/tasks/DATASET.jsonl per task
 // (LegacyTaskLogPathFor); readers still read those.
 // Each line is one object: {"time", "level", "event", "migration", "dataset"?, ...fields};
@@ -20,11 +22,13 @@
 // Thread-safety: all methods may be called from any thread.
 #pragma once
 
+#include <chrono>
 #include <cstdio>
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/clock.h"
@@ -45,6 +49,11 @@ struct RunLogOptions {
   std::function<void(const std::string& path)> on_file_closed;
   // The artefact location to print in commands (`gaggle logs ... --logs X`); "" = dir.
   std::string shown_location;
+  // With a writer and on_file_closed: every this often (on `clock`), the run log written
+  // since the last time is closed as one part, handed to on_file_closed, and the next part
+  // begun, so that a live run's log reaches object storage while it runs, each line in
+  // one upload. A period with no line adds no part. 0: one file, closed at the end.
+  std::chrono::milliseconds publish_every{0};
 };
 
 class RunLog {
@@ -68,8 +77,9 @@ class RunLog {
   // How an operator reads a dataset's task log: the `gaggle logs` command line.
   std::string TaskLogCommand(const std::string& dataset) const;
 
-  static std::string RunLogPathFor(const std::string& dir, const std::string& migration,
-                                   const std::string& writer = "");
+  // The run log (with a writer: its first part; `part` > 1 names the later ones).
+  static std::string RunLogPathFor(const std::string& dir, const std::string& migration, const std::string& writer = "",
+                                   uint64_t part = 1);
   // Every run log of the migration that exists, oldest writer first: run.jsonl, then
   // runs/*.jsonl by name (writer ids begin with their start time).
   static std::vector<std::string> RunLogFilesFor(const std::string& dir, const std::string& migration);
@@ -92,6 +102,13 @@ class RunLog {
         run_file_(run_file),
         segments_(SegmentsDir(dir_, migration_, options_.writer), options_.segment_bytes) {}
   static std::string SegmentsDir(const std::string& dir, const std::string& migration, const std::string& writer);
+  std::string RunPath() const REQUIRES(mu_) { return RunLogPathFor(dir_, migration_, options_.writer, part_); }
+  void WriteRunLine(const std::string& line) REQUIRES(mu_);
+  // Closes the run log's part and begins the next; the closed part's path, or "" when
+  // the part holds no line yet (or the next cannot be opened: writing goes on in this one).
+  std::string NextPartLocked() REQUIRES(mu_);
+  // The publisher thread's loop: a part every publish_every from `start` (MonotonicMicros).
+  void PublishPeriodically(int64_t start) EXCLUDES(mu_);
   std::string Line(const std::string& dataset, const std::string& level, const std::string& event,
                    nlohmann::json fields) const;
   void ReportWriteError(const std::string& what) REQUIRES(mu_);
@@ -102,8 +119,13 @@ class RunLog {
   Clock* const clock_;
   Mutex mu_;
   std::FILE* run_file_ GUARDED_BY(mu_);
+  uint64_t part_ GUARDED_BY(mu_) = 1;
+  bool part_has_lines_ GUARDED_BY(mu_) = false;
   TaskLogSegmentWriter segments_ GUARDED_BY(mu_);
   bool reported_ GUARDED_BY(mu_) = false;
+  bool closing_ GUARDED_BY(mu_) = false;
+  CondVar closing_cv_;
+  std::thread publisher_;  // PublishPeriodically, when publish_every is set
 };
 
 }  // namespace gaggle

@@ -117,5 +117,58 @@ TEST_F(RunLogTest, WritersKeepTheirOwnFilesAndReadersMergeThemInTimeOrder) {
   EXPECT_EQ(attempts, (std::vector<int>{1, 2}));
 }
 
+// A live run's log is closed into parts on the clock, each handed over once (to be
+// uploaded), so another host sees it grow without any byte uploaded twice.
+TEST_F(RunLogTest, APublishingWriterClosesItsRunLogIntoPartsOnTheClock) {
+  FakeClock clock(1700000000000000LL);
+  Mutex mu;
+  std::vector<std::string> published;
+  RunLogOptions o;
+  o.clock = &clock;
+  o.writer = "w";
+  o.publish_every = std::chrono::seconds(30);
+  o.on_file_closed = [&](const std::string& path) {
+    if (path.find("/runs/") == std::string::npos) return;  // segments and indexes
+    MutexLock lock(&mu);
+    published.push_back(path);
+  };
+  auto count = [&] {
+    MutexLock lock(&mu);
+    return published.size();
+  };
+  // Moves the clock a period on, then waits (up to 5 s) for `want` parts. Periods are
+  // counted from Open, so a publisher that wakes late still takes each line once.
+  auto period = [&](size_t want) {
+    clock.Advance(std::chrono::seconds(30));
+    for (int i = 0; i < 5000 && count() < want; ++i) ::usleep(1000);
+  };
+  {
+    auto log = RunLog::Open(dir_.string(), "m", o);
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    (*log)->Run("info", "run_started");
+    (*log)->Task("d1", "info", "attempt_started");
+    period(1);
+    ASSERT_EQ(count(), 1u);
+    EXPECT_EQ(published[0], RunLog::RunLogPathFor(dir_.string(), "m", "w"));
+    EXPECT_EQ(Lines(published[0]).size(), 2u);
+    period(1);  // no line in this period: no part (else four in all, one of them empty)
+    (*log)->Task("d1", "info", "attempt_succeeded");
+    period(2);
+    ASSERT_EQ(count(), 2u);
+    EXPECT_EQ(published[1], RunLog::RunLogPathFor(dir_.string(), "m", "w", 2));
+    EXPECT_EQ(Lines(published[1]).size(), 1u);
+    (*log)->Run("info", "run_finished");
+  }
+  ASSERT_EQ(count(), 3u);  // the last part, when the log closes
+  EXPECT_EQ(published[2], RunLog::RunLogPathFor(dir_.string(), "m", "w", 3));
+  const std::vector<std::string> files = RunLog::RunLogFilesFor(dir_.string(), "m");
+  EXPECT_EQ(files, published);  // readers take the parts in the order they were written
+  std::vector<std::string> events;
+  for (const std::string& f : files) {
+    for (const std::string& l : Lines(f)) events.push_back(nlohmann::json::parse(l).at("event"));
+  }
+  EXPECT_EQ(events, (std::vector<std::string>{"run_started", "attempt_started", "attempt_succeeded", "run_finished"}));
+}
+
 }  // namespace
 }  // namespace gaggle

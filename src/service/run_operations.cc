@@ -22,6 +22,10 @@
 namespace gaggle::service {
 namespace {
 
+// How stale the run log another host reads of a live run may be: at most one part per
+// period with lines (a day's run writes at most 2,880 parts per coordinator).
+constexpr std::chrono::seconds kRunLogPublishPeriod{30};
+
 RunObserver& Quiet() {
   static RunObserver none;
   return none;
@@ -109,13 +113,14 @@ std::unique_ptr<MultiNotifier> MakeNotifier(const MigrationSpec& spec, RunLog* l
 
 // With an artefact location in object storage, this process's logs carry a writer id of
 // their own, and each file is published as it is completed (a closed segment, its index,
-// the run log at the end); a failed upload is a warning and is retried when the command
-// ends (PublishArtifacts).
+// a part of the run log every kRunLogPublishPeriod and the last at the end); a failed
+// upload is a warning and is retried when the command ends (PublishArtifacts).
 RunLogOptions RunLogOptionsFor(const ServiceContext& ctx) {
   RunLogOptions o;
   if (ctx.mirror == nullptr) return o;
   o.writer = ArtifactMirror::NewWriterId();
   o.shown_location = ctx.mirror->remote();
+  o.publish_every = kRunLogPublishPeriod;
   ArtifactMirror* mirror = ctx.mirror;
   o.on_file_closed = [mirror](const std::string& path) {
     std::error_code ec;
