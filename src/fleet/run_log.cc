@@ -39,7 +39,7 @@ std::string RunLog::RunLogPathFor(const std::string& dir, const std::string& mig
   const std::string base = dir + "/" + SafeFileName(migration) + "/runs/" + SafeFileName(writer);
   if (part <= 1) return base + ".jsonl";
   // ".part-" sorts after ".jsonl" ('p' > 'j'), and six digits keep the parts in order.
-  char suffix[32];
+  char suffix[48];
   std::snprintf(suffix, sizeof suffix, ".part-%06llu.jsonl", static_cast<unsigned long long>(part));
   return base + suffix;
 }

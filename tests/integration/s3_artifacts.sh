@@ -6,7 +6,8 @@
 # only the state URL and the artefact URL: `gaggle logs` shows the run's lines and one
 # dataset's attempts (and only that dataset's), `gaggle report` its figures,
 # `gaggle archive` packs the uploaded logs, and `gaggle serve --artifacts` on the same prefix
-# answers the API's log route with one dataset's lines. No spool is left behind.
+# answers the API's log route with one dataset's lines. A migration created through the
+# API on one server runs on another from the spec's object. No spool is left behind.
 source "$ROOT/tests/lib.sh"
 source "$ROOT/tests/estate_lib.sh"
 source "$ROOT/tests/postgres_lib.sh"
@@ -102,4 +103,48 @@ kill -TERM "$serve_pid"
 wait "$serve_pid" 2> /dev/null || true
 pids=()
 [[ -z "$(ls "$TMPDIR")" ]] || fail "the server left its spool behind: $(ls "$TMPDIR")"
-echo "ok: logs, report, archive and the API's log route from another directory through $ART"
+
+# A migration created through the API on one server (host A, spool A) and started on
+# another (host B, spool B, after A stopped and removed its spool): the run record names
+# the spec's object, and B plans and runs it from there.
+serve_on() {  # serve_on PORT: gaggle serve in the background (pid in serve_pid), up and healthy
+  "$G" serve --state "$URL" --listen "127.0.0.1:$1" --artifacts "$ART" > "serve-$1.out" 2>&1 &
+  serve_pid=$!
+  pids+=("$serve_pid")
+  for _ in $(seq 1 150); do
+    curl -sf "http://127.0.0.1:$1/healthz" > /dev/null 2>&1 && return
+    kill -0 "$serve_pid" 2> /dev/null || fail "serve exited: $(cat "serve-$1.out")"
+    sleep 0.1
+  done
+  fail "serve on $1 did not answer"
+}
+ADM=$("$G" token create --role admin --name it-admin --state "$URL" 2> token.err) || fail "token: $(cat token.err)"
+SPEC2=$(printf 'name: arts2\nversion: 3\nselect: {ids: [ds000]}\ntarget: {format: parquet, uri: "file://%s/out2/{id}/"}\n' "$WORK")
+serve_on "$sport"
+python3 -c 'import json,sys; print(json.dumps({"spec": sys.argv[1]}))' "$SPEC2" > create.json
+curl -sf -H "Authorization: Bearer $ADM" -H 'Content-Type: application/json' --data @create.json \
+  "$S/api/v1/migrations" > created.json || fail "create through the API: $(cat "serve-$sport.out")"
+expect_eq "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["spec"])' created.json)" \
+  "$ART/specs/arts2.yaml" "the created migration's recorded spec"
+kill -TERM "$serve_pid"
+wait "$serve_pid" 2> /dev/null || true
+pids=()
+[[ -z "$(ls "$TMPDIR")" ]] || fail "host A left its spool behind: $(ls "$TMPDIR")"
+sport2=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+serve_on "$sport2"
+curl -sf -H "Authorization: Bearer $ADM" -H 'Content-Type: application/json' --data '{}' \
+  "http://127.0.0.1:$sport2/api/v1/migrations/arts2/start" > started.json ||
+  fail "start on host B: $(tail -5 "serve-$sport2.out")"
+for _ in $(seq 1 600); do  # up to 60 s
+  "$G" status arts2 --state "$URL" --json > arts2.json 2> /dev/null &&
+    grep -q '"state": *"completed"' arts2.json && break
+  sleep 0.1
+done
+grep -q '"state": *"completed"' arts2.json || fail "arts2 on host B: $(head -c 400 arts2.json; tail -5 "serve-$sport2.out")"
+find "$WORK/out2" -name '*.parquet' | grep -q . || fail "arts2 wrote no output: $(ls -R "$WORK/out2" | head)"
+kill -TERM "$serve_pid"
+wait "$serve_pid" 2> /dev/null || true
+pids=()
+[[ -z "$(ls "$TMPDIR")" ]] || fail "host B left its spool behind: $(ls "$TMPDIR")"
+echo "ok: logs, report, archive and the API's log route from another directory through $ART;" \
+  "a migration created on one server ran on another from its spec's object"
