@@ -6,9 +6,9 @@
 GUARDED_BY, REQUIRES, EXCLUDES... (src/common/thread_annotations.h) mean something
 only to clang's -Wthread-safety, and the project builds with g++. This runs
 `clang++ -fsyntax-only -Wthread-safety -Werror=thread-safety` over every translation
-unit in BUILD_DIR/compile_commands.json (library, tests, benchmarks) whose project
-includes reach src/common/mutex.h, with that unit's own include paths, defines and
-language standard, and fails on any diagnostic clang prints. CTest runs it as
+unit in BUILD_DIR/compile_commands.json (library, tests, benchmarks; each file of a unity
+batch on its own) whose project includes reach src/common/mutex.h, with that unit's own
+include paths, defines and language standard, and fails on any diagnostic clang prints. CTest runs it as
 ThreadSafetyAnnotations (CMakeLists.txt), so `make test` fails on a wrong access.
 --only TEXT checks only the units whose path contains TEXT (while working on one file).
 A clean unit is remembered in a cache (GAGGLE_CHECK_CACHE, default ~/.cache/gaggle/thread-safety)
@@ -31,6 +31,23 @@ import sys
 
 MUTEX_HEADER = os.path.join("common", "mutex.h")
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.MULTILINE)
+# A CMake unity batch (UNITY_BUILD, CMakeLists.txt): BUILD/CMakeFiles/TARGET.dir/Unity/unity_N_cxx.cxx,
+# one `#include "/absolute/path.cc"` per source file it compiles.
+UNITY_BATCH_RE = re.compile(r"unity_\d+_cxx\.cxx$")
+UNITY_INCLUDE_RE = re.compile(r'^#include "(/[^"]+)"$', re.MULTILINE)
+
+
+def unit_sources(entry):
+    """The source files one compile command compiles: its own file, or every file of a unity
+    batch, so that each is still checked alone (and a batch's files do not hide each other)."""
+    path = os.path.normpath(os.path.join(entry["directory"], entry["file"]))
+    if os.path.basename(os.path.dirname(path)) != "Unity" or not UNITY_BATCH_RE.search(path):
+        return [path]
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return [os.path.normpath(p) for p in UNITY_INCLUDE_RE.findall(f.read())]
+    except OSError:
+        return []
 
 
 def project_includes(path, src_root, cache):
@@ -140,11 +157,11 @@ def main():
     target = os.path.normpath(os.path.join(src_root, MUTEX_HEADER))
     cache, units = {}, []
     for entry in entries:
-        path = os.path.normpath(os.path.join(entry["directory"], entry["file"]))
-        if not path.startswith(source_root + os.sep) or opts.only not in path:
-            continue  # generated files (precompiled header stubs), or not asked for
-        if reaches(path, target, src_root, cache):
-            units.append(dict(entry, file=path))
+        for path in unit_sources(entry):
+            if not path.startswith(source_root + os.sep) or opts.only not in path:
+                continue  # generated files (precompiled header stubs, the dashboard's data), or not asked for
+            if reaches(path, target, src_root, cache):
+                units.append(dict(entry, file=path))
     if not units:
         print(f"check_thread_safety: no translation unit in {db_path} includes {MUTEX_HEADER}", file=sys.stderr)
         return 2
