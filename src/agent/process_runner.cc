@@ -21,7 +21,7 @@
 namespace gaggle {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using SteadyClock = std::chrono::steady_clock;
 
 void CloseFd(int* fd) {
   if (*fd >= 0) ::close(*fd);
@@ -281,9 +281,9 @@ Result<ProcessOutcome> RunProcess(const ProcessOptions& options, const Cancellat
   ProcessOutcome outcome;
   size_t stdin_written = 0;
   bool term_sent = false, kill_sent = false;
-  Clock::time_point term_time, next_scan = Clock::now();
+  SteadyClock::time_point term_time, next_scan = SteadyClock::now();
   while (!MainExited(pid)) {
-    const Clock::time_point now = Clock::now();
+    const SteadyClock::time_point now = SteadyClock::now();
     if (now >= next_scan) {
       tracker.Scan();
       next_scan = now + std::chrono::milliseconds(200);

@@ -6,7 +6,7 @@
 namespace gaggle {
 namespace {
 
-struct Case {
+struct LocationCase {
   const char* name;
   const char* source;
   const char* target;
@@ -17,7 +17,7 @@ struct Case {
 };
 
 TEST(LocationSupport, LocalAndObjectStorageWhereTheSpecAllows) {
-  const Case cases[] = {
+  const LocationCase cases[] = {
       {"local to local", "/lake/a", "file:///lake/v2/a", true, true, true},
       {"local to s3", "/lake/a", "s3://new/lake/a"},
       {"s3 to local", "s3://old/lake/a", "/lake/v2/a"},
@@ -28,7 +28,7 @@ TEST(LocationSupport, LocalAndObjectStorageWhereTheSpecAllows) {
       {"external agent reads local sources", "s3://old/lake/a", "/lake/v2/a", false, false, true, "agent.exec"},
       {"external agent writes s3 targets", "/lake/a", "s3://new/lake/a", false, false, true},
   };
-  for (const Case& c : cases) {
+  for (const LocationCase& c : cases) {
     MigrationSpec spec;
     spec.verify.enabled = c.verify;
     spec.rollout.auto_rollback = c.auto_rollback;

@@ -23,7 +23,7 @@ namespace {
 // Printing more cycles than this helps nobody; fixing these reveals the rest.
 constexpr size_t kMaxReportedCycles = 10;
 
-std::string PercentText(double p) {
+std::string RolloutPercentText(double p) {
   char buf[32];
   std::snprintf(buf, sizeof(buf), "%g", p);
   return buf;
@@ -37,7 +37,7 @@ Result<std::vector<int64_t>> StageCounts(const RolloutSpec& rollout, size_t n) {
     double p = rollout.stages[i];
     if (!(p > prev) || p > 100) {
       return Status::InvalidArgument("rollout.stages must be increasing cumulative percentages in (0, 100]; stage " +
-                                     std::to_string(i + 1) + " is " + PercentText(p) + "%");
+                                     std::to_string(i + 1) + " is " + RolloutPercentText(p) + "%");
     }
     prev = p;
     // Cumulative dataset count; the small epsilon keeps 0.1 * 30 = 3.0000000004 at 3.
@@ -134,7 +134,7 @@ class PlanBuilder {
     }
     if (canary_size_ < want) {
       plan_.warnings.push_back("the canary holds " + std::to_string(canary_size_) + " of the " + std::to_string(want) +
-                               " datasets its " + PercentText(spec_.rollout.stages[0]) +
+                               " datasets its " + RolloutPercentText(spec_.rollout.stages[0]) +
                                "% asks for: not enough datasets of the canary tiers without upstreams outside it");
     }
   }

@@ -8,14 +8,14 @@
 namespace gaggle {
 namespace {
 
-struct Case {
+struct OwnershipCase {
   const char* name;
   std::vector<std::pair<std::string, std::string>> datasets;  // id, uri
   std::vector<std::pair<std::string, std::string>> targets;   // id, target
   const char* error;                                          // nullptr: accepted
 };
 
-Catalog MakeCatalog(const Case& c) {
+Catalog MakeCatalog(const OwnershipCase& c) {
   Catalog catalog;
   for (const auto& [id, uri] : c.datasets) {
     Entity e;
@@ -30,7 +30,7 @@ Catalog MakeCatalog(const Case& c) {
 }
 
 TEST(TargetOwnershipTest, Cases) {
-  const std::vector<Case> cases = {
+  const std::vector<OwnershipCase> cases = {
       {"separate trees",
        {{"a", "file:///lake/a/"}, {"b", "/lake/b"}},
        {{"a", "file:///v2/a/"}, {"b", "/v2/b"}},
@@ -56,7 +56,7 @@ TEST(TargetOwnershipTest, Cases) {
       {"object store target inside a dataset", {{"a", "s3://b/lake"}}, {{"a", "s3://b/lake/a/"}}, "lies inside"},
       {"prefix is not containment", {{"a", "/lake/ab"}}, {{"a", "/lake/a"}}, nullptr},
   };
-  for (const Case& c : cases) {
+  for (const OwnershipCase& c : cases) {
     SCOPED_TRACE(c.name);
     std::vector<PlanRow> rows;
     for (const auto& [id, target] : c.targets) {

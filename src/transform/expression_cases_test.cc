@@ -55,7 +55,7 @@ struct Expectation {
   int line = 0;
 };
 
-struct Case {
+struct ExpressionCase {
   std::string expr;
   int line = 0;
   std::optional<std::string> type;
@@ -66,7 +66,7 @@ struct Case {
 struct CaseFile {
   Schema schema;
   std::vector<std::vector<std::string>> rows;  // raw value texts
-  std::vector<Case> cases;
+  std::vector<ExpressionCase> cases;
 };
 
 bool ParseCaseFile(const std::string& path, CaseFile* out, std::string* error) {
@@ -93,7 +93,7 @@ bool ParseCaseFile(const std::string& path, CaseFile* out, std::string* error) {
     } else if (key == "row") {
       out->rows.push_back(SplitValues(value));
     } else if (key == "expr") {
-      out->cases.push_back(Case{value, lineno, {}, {}, {}});
+      out->cases.push_back(ExpressionCase{value, lineno, {}, {}, {}});
     } else if (out->cases.empty()) {
       *error = "line " + std::to_string(lineno) + ": '" + key + "' before any 'expr:'";
       return false;
@@ -159,7 +159,7 @@ void RunCaseFile(const std::string& path) {
   std::vector<const Column*> inputs;
   for (const Column& c : cols) inputs.push_back(&c);
   const size_t rows = f.rows.size();
-  for (const Case& c : f.cases) {
+  for (const ExpressionCase& c : f.cases) {
     SCOPED_TRACE(path + ":" + std::to_string(c.line) + ": " + c.expr);
     auto compiled = CompiledExpression::Compile(c.expr, f.schema);
     if (c.compile_error) {

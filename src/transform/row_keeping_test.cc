@@ -30,14 +30,14 @@ TEST(RowKeeping, CastsThatNeverFail) {
   EXPECT_FALSE(CastNeverFails(DataType::Decimal(10, 2), DataType::Decimal(10, 3)));  // fewer integer digits
 }
 
-struct Case {
+struct RowKeepingCase {
   const char* transform;
   bool keeps;
 };
 
 TEST(RowKeeping, WhichSpecsKeepEveryRow) {
   const Schema source = SchemaOf("id: int32, qty: decimal(15,2), name: string, ts: timestamp_ntz");
-  const Case cases[] = {
+  const RowKeepingCase cases[] = {
       {"  rename: {id: key, qty: quantity}\n", true},
       {"  rename: {qty: quantity}\n  cast: {quantity: double, id: int64}\n  drop: [name]\n", true},
       {"  add: {region: {type: string, default: eu}}\n", true},
@@ -48,7 +48,7 @@ TEST(RowKeeping, WhichSpecsKeepEveryRow) {
       {"  rename: {qty: quantity}\n  cast: {qty: double}\n", false},  // the old name: in doubt
       {"  missing_columns: skip\n  rename: {user_id: account_id}\n  cast: {account_id: int64}\n", true},
   };
-  for (const Case& c : cases) {
+  for (const RowKeepingCase& c : cases) {
     EXPECT_EQ(TransformKeepsEveryRow(SpecFromYaml(c.transform), source), c.keeps) << c.transform;
   }
 }

@@ -21,7 +21,7 @@ std::string Trim(const std::string& s) {
   return b == std::string::npos ? "" : s.substr(b, e - b + 1);
 }
 
-struct Case {
+struct SpecCase {
   std::string name;
   int line = 0;
   std::string yaml;  // the transform section's lines
@@ -34,7 +34,7 @@ struct Case {
 struct CaseFile {
   std::string schema;
   std::vector<std::string> rows;  // JSON lines
-  std::vector<Case> cases;
+  std::vector<SpecCase> cases;
 };
 
 bool ParseCaseFile(const std::string& path, CaseFile* f, std::string* error) {
@@ -56,7 +56,7 @@ bool ParseCaseFile(const std::string& path, CaseFile* f, std::string* error) {
     } else if (key == "row") {
       f->rows.push_back(value);
     } else if (key == "case") {
-      f->cases.push_back(Case{value, lineno, "", {}, {}, {}, {}});
+      f->cases.push_back(SpecCase{value, lineno, "", {}, {}, {}, {}});
     } else if (f->cases.empty()) {
       *error = "line " + std::to_string(lineno) + ": '" + key + "' before any 'case:'";
       return false;
@@ -113,7 +113,7 @@ std::string RowJson(const RecordBatch& b, size_t i) {
   return out + "}";
 }
 
-void RunCase(const RecordBatch& in, const Case& c) {
+void RunCase(const RecordBatch& in, const SpecCase& c) {
   auto spec = ParseMigrationSpec("name: t\nversion: 2\ntransform:\n" + c.yaml, "case.yaml");
   ASSERT_TRUE(spec.ok()) << spec.status().ToString();
   auto t = Transformer::Make(spec->transform, *in.schema);
@@ -159,7 +159,7 @@ TEST(TransformCases, AllNestedTransformFiles) {
     ASSERT_TRUE(ParseCaseFile(path, &f, &error)) << path << ": " << error;
     ASSERT_FALSE(f.cases.empty()) << path;
     const RecordBatch in = ReadRows(f, std::filesystem::path(path).stem().string());
-    for (const Case& c : f.cases) {
+    for (const SpecCase& c : f.cases) {
       SCOPED_TRACE(path + ":" + std::to_string(c.line) + ": " + c.name);
       RunCase(in, c);
     }

@@ -13,7 +13,7 @@
 namespace gaggle {
 namespace {
 
-std::vector<std::string> Names(const Schema& s) {
+std::vector<std::string> FieldNames(const Schema& s) {
   std::vector<std::string> out;
   for (const Field& f : s.fields()) out.push_back(f.name);
   return out;
@@ -39,7 +39,8 @@ class Transformer::Planner {
       std::string where = spec_.Where("transform.source_schema." + f.name);
       if (i < 0) {
         problems_.Add(StatusCode::kSchemaMismatch, where + "missing column '" + f.name + "' (declared " +
-                                                       f.type.ToString() + ")" + DidYouMean(f.name, Names(source_)));
+                                                       f.type.ToString() + ")" +
+                                                       DidYouMean(f.name, FieldNames(source_)));
       } else if (source_.field(static_cast<size_t>(i)).type != f.type) {
         problems_.Add(StatusCode::kSchemaMismatch, where + "column '" + f.name + "' is " +
                                                        source_.field(static_cast<size_t>(i)).type.ToString() +
@@ -56,7 +57,7 @@ class Transformer::Planner {
 
   // 2. Renames apply simultaneously to the source names.
   void Rename() {
-    names_ = Names(source_);
+    names_ = FieldNames(source_);
     rename_source_.assign(spec_.rename.size(), -1);
     for (size_t k = 0; k < spec_.rename.size(); ++k) {
       const auto& [from, to] = spec_.rename[k];
@@ -64,7 +65,7 @@ class Transformer::Planner {
       int i = source_.FindField(from);
       if (i < 0) {
         problems_.Add(StatusCode::kSchemaMismatch,
-                      where + "unknown column '" + from + "'" + DidYouMean(from, Names(source_)));
+                      where + "unknown column '" + from + "'" + DidYouMean(from, FieldNames(source_)));
         continue;
       }
       if (renamed_to_.count(from)) {
@@ -196,7 +197,7 @@ class Transformer::Planner {
         bool was_dropped = t_.working_schema_.FindField(name) >= 0;
         problems_.Add(StatusCode::kInvalidArgument,
                       where + "'" + name + "' is not an output column" +
-                          (was_dropped ? " (it is dropped)" : DidYouMean(name, Names(Schema(output_)))));
+                          (was_dropped ? " (it is dropped)" : DidYouMean(name, FieldNames(Schema(output_)))));
         continue;
       }
       if (null_adds_.count(name)) {
@@ -302,7 +303,9 @@ Result<Transformer> Transformer::MakeFlat(const TransformSpec& spec, const Schem
   return planner.Finish();
 }
 
-namespace {
+// Named, not anonymous: Transformer::BatchRun (external linkage) holds one, which g++ rejects
+// (-Wsubobject-linkage) when this file is compiled inside a unity batch.
+namespace transformer_internal {
 
 // Per-thread scratch, reused batch after batch: fresh large allocations cost page faults
 // that would dominate the work.
@@ -312,6 +315,12 @@ struct ApplyScratch {
   std::vector<uint32_t> final_rows;
   std::vector<uint32_t> zeros;
 };
+
+}  // namespace transformer_internal
+
+using transformer_internal::ApplyScratch;
+
+namespace {
 
 ApplyScratch& ThreadScratch() {
   thread_local ApplyScratch scratch;

@@ -17,9 +17,11 @@
 namespace gaggle {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using SteadyClock = std::chrono::steady_clock;
 
-double SecondsSince(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+double SecondsSince(SteadyClock::time_point start) {
+  return std::chrono::duration<double>(SteadyClock::now() - start).count();
+}
 
 struct SideOutcome {
   SideReport report;
@@ -173,7 +175,7 @@ DatasetValidator::DatasetValidator(const MigrationSpec& spec, ValidateOptions op
     : spec_(spec), options_(std::move(options)) {}
 
 Result<ValidationResult> DatasetValidator::Validate(const std::string& old_path, const std::string& new_path) const {
-  const Clock::time_point start = Clock::now();
+  const SteadyClock::time_point start = SteadyClock::now();
   FileSystem* fs = options_.fs ? options_.fs : FileSystem::Default();
   FileSystem* new_fs = options_.new_fs ? options_.new_fs : fs;
   ValidationResult result;
@@ -206,12 +208,12 @@ Result<ValidationResult> DatasetValidator::Validate(const std::string& old_path,
   old_out.report.path = old_path;
   new_out.report.path = new_path;
   auto run_old = [&] {
-    const Clock::time_point t = Clock::now();
+    const SteadyClock::time_point t = SteadyClock::now();
     old_out.status = Guarded([&] { return ReadOldSide(spec_, *old_files, options_, fs, &old_out); });
     old_out.report.seconds = SecondsSince(t);
   };
   auto run_new = [&] {
-    const Clock::time_point t = Clock::now();
+    const SteadyClock::time_point t = SteadyClock::now();
     new_out.status = Guarded([&] { return ReadNewSide(*new_files, target, options_, new_fs, &new_out); });
     new_out.report.seconds = SecondsSince(t);
   };

@@ -18,7 +18,7 @@ std::string Hex64(uint64_t v) {
   return buf;
 }
 
-std::string Num(double v) {
+std::string NumText(double v) {
   if (std::isnan(v)) return "nan";
   char buf[32];
   std::snprintf(buf, sizeof(buf), "%.6g", v);
@@ -47,7 +47,7 @@ std::string RenderValue(const DataType& type, double v) {
     if (type.id == TypeId::kDate) return FormatDate(static_cast<int32_t>(std::llround(v)));
     if (type.id == TypeId::kTimestamp) return FormatTimestamp(static_cast<int64_t>(std::llround(v)), type.utc);
   }
-  return Num(v);
+  return NumText(v);
 }
 
 json SideToJson(const SideReport& side) {
@@ -68,7 +68,7 @@ json SideToJson(const SideReport& side) {
   return j;
 }
 
-const ColumnSummary* FindColumn(const std::vector<ColumnSummary>& columns, const std::string& name) {
+const ColumnSummary* FindSummary(const std::vector<ColumnSummary>& columns, const std::string& name) {
   for (const ColumnSummary& c : columns) {
     if (c.name == name) return &c;
   }
@@ -120,8 +120,8 @@ void AppendColumnText(std::ostringstream& os, const ColumnSummary* a, const Colu
     line("mean", get(a, [](const ColumnSummary& c) { return c.mean ? RenderValue(c.type, *c.mean) : "-"; }),
          get(b, [](const ColumnSummary& c) { return c.mean ? RenderValue(c.type, *c.mean) : "-"; }));
   }
-  line("distinct", get(a, [](const ColumnSummary& c) { return Num(std::round(c.distinct)); }),
-       get(b, [](const ColumnSummary& c) { return Num(std::round(c.distinct)); }));
+  line("distinct", get(a, [](const ColumnSummary& c) { return NumText(std::round(c.distinct)); }),
+       get(b, [](const ColumnSummary& c) { return NumText(std::round(c.distinct)); }));
   if (!any.quantiles.empty() || (b && !b->quantiles.empty())) {
     auto q = [](const ColumnSummary& c) {
       if (c.quantiles.empty()) return std::string("-");
@@ -256,15 +256,15 @@ std::string ValidationResult::ToText() const {
     label.resize(width, ' ');
     os << "  " << (c.skipped ? "SKIP" : c.passed ? "PASS" : "FAIL") << "  " << label << "  ";
     std::string measure;
-    if (c.observed) measure = Num(*c.observed);
-    if (c.threshold) measure += (c.passed ? " <= " : " > ") + Num(*c.threshold);
+    if (c.observed) measure = NumText(*c.observed);
+    if (c.threshold) measure += (c.passed ? " <= " : " > ") + NumText(*c.threshold);
     if (measure.size() < 18) measure.resize(18, ' ');
     os << measure << "  " << c.message << "\n";
   }
   os << "\ncolumns (old mapped | new)\n";
-  for (const ColumnSummary& a : old_side.columns) AppendColumnText(os, &a, FindColumn(new_side.columns, a.name));
+  for (const ColumnSummary& a : old_side.columns) AppendColumnText(os, &a, FindSummary(new_side.columns, a.name));
   for (const ColumnSummary& b : new_side.columns) {
-    if (!FindColumn(old_side.columns, b.name)) AppendColumnText(os, nullptr, &b);
+    if (!FindSummary(old_side.columns, b.name)) AppendColumnText(os, nullptr, &b);
   }
   return os.str();
 }

@@ -26,7 +26,7 @@ bool NameMatches(const SqlToken& written, std::string_view name) {
   return written.quote != 0 ? written.name == name : EqualsIgnoreCase(written.name, name);
 }
 
-struct Column {
+struct SourceColumn {
   std::string old_name;
   std::string new_name;
   bool dropped = false;
@@ -35,7 +35,7 @@ struct Column {
 
 struct SourceInfo {
   bool known = true;  // false: columns unknown (table function, VALUES, star over such)
-  std::vector<Column> columns;
+  std::vector<SourceColumn> columns;
   const std::string* dataset = nullptr;  // the dataset id when the source reads one
   const TableChange* change = nullptr;   // when that dataset is migrated
   std::string label;                     // for messages
@@ -44,10 +44,10 @@ struct SourceInfo {
 
 struct Outputs {
   bool known = true;
-  std::vector<Column> columns;
+  std::vector<SourceColumn> columns;
 };
 
-std::string Describe(const Column& c) {
+std::string Describe(const SourceColumn& c) {
   if (c.dropped) return "dropped";
   if (c.new_name != c.old_name) return "renamed to " + c.new_name;
   return "unchanged";
@@ -194,7 +194,7 @@ class Rewriter {
             return Status::Unsupported(SqlPosition(Sig(src.column_aliases[0])) +
                                        ": column aliases on migrated dataset " + *id);
           }
-          for (const Column& c : info.columns) needed_[*id].insert(c.old_name);
+          for (const SourceColumn& c : info.columns) needed_[*id].insert(c.old_name);
         }
       }
       if (!src.column_aliases.empty() && src.cte < 0) {
@@ -300,7 +300,7 @@ class Rewriter {
     return loose;
   }
 
-  void MarkNeeded(const SourceInfo& info, const Column& c) {
+  void MarkNeeded(const SourceInfo& info, const SourceColumn& c) {
     if (info.dataset != nullptr) needed_[*info.dataset].insert(c.old_name);
   }
 
@@ -309,7 +309,7 @@ class Rewriter {
   }
 
   // The column name as the rewritten query writes it where `written` stood.
-  std::string RenderColumn(const SqlToken& written, const Column& c) const {
+  std::string RenderColumn(const SqlToken& written, const SourceColumn& c) const {
     if (c.new_name == c.old_name) return std::string(written.text);
     if (written.quote != 0) return QuoteSqlName(c.new_name, written.quote);
     if (!IsPlainSqlIdentifier(c.new_name) || IsReservedSqlKeyword(c.new_name)) return QuoteSqlName(c.new_name, '"');
@@ -337,7 +337,7 @@ class Rewriter {
   void MarkStar(int level, size_t s, size_t where, const std::string& star_text) {
     const SourceInfo& info = info_[level][s];
     std::string gone;
-    for (const Column& c : info.columns) {
+    for (const SourceColumn& c : info.columns) {
       MarkNeeded(info, c);
       if (c.dropped) gone += (gone.empty() ? "" : ", ") + c.old_name;
     }
@@ -380,7 +380,7 @@ class Rewriter {
       if (!info.known) return Status::OK();
       GAGGLE_ASSIGN_OR_RETURN(int c, FindColumn(info, Sig(col_sig), col_sig));
       if (c < 0) return Status::OK();
-      const Column& col = info.columns[c];
+      const SourceColumn& col = info.columns[c];
       if (col.dropped)
         return Refuse(col_sig, "uses column " + col.old_name + ", which the migration drops from " + info.label);
       MarkNeeded(info, col);
@@ -391,7 +391,7 @@ class Rewriter {
   }
 
   // Writes `text` for the column reference at sig_index, which names `col`.
-  void Emit(size_t sig_index, const std::string& text, const Column& col) {
+  void Emit(size_t sig_index, const std::string& text, const SourceColumn& col) {
     if (col.new_name != col.old_name) renamed_to_[sig_index] = col.new_name;
     if (text != Sig(sig_index).text) AddEdit(sig_index, sig_index, text, "");
   }
@@ -413,7 +413,7 @@ class Rewriter {
         for (size_t s = 0; s < info_[level].size(); ++s) {
           if (std::find(skip.begin(), skip.end(), std::make_pair(level, s)) != skip.end()) continue;
           bool had = false, has = false;
-          for (const Column& c : info_[level][s].columns) {
+          for (const SourceColumn& c : info_[level][s].columns) {
             had = had || EqualsIgnoreCase(c.old_name, name);
             has = has || (!c.dropped && EqualsIgnoreCase(c.new_name, name));
           }
@@ -461,10 +461,10 @@ class Rewriter {
       }
       return Status::OK();
     }
-    const Column& col = info_[matches[0].first][matches[0].second].columns[columns[0]];
+    const SourceColumn& col = info_[matches[0].first][matches[0].second].columns[columns[0]];
     for (size_t i = 1; i < matches.size(); ++i) {
       const SourceInfo& other = info_[matches[i].first][matches[i].second];
-      const Column& oc = other.columns[columns[i]];
+      const SourceColumn& oc = other.columns[columns[i]];
       if (oc.dropped != col.dropped || (!col.dropped && oc.new_name != col.new_name)) {
         return Refuse(at, "column " + tok.name + " is ambiguous: " + Describe(col) + " in " +
                               info_[matches[0].first][matches[0].second].label + ", " + Describe(oc) + " in " +
@@ -508,7 +508,7 @@ class Rewriter {
       for (size_t i = 0; i <= s; ++i) {
         const SourceInfo& info = info_[b][i];
         bool changes = false;
-        for (const Column& c : info.columns) changes = changes || c.Changes();
+        for (const SourceColumn& c : info.columns) changes = changes || c.Changes();
         if (info.change != nullptr && changes) {
           return Status::Unsupported(SqlPosition(Sig(src.name.empty() ? qs_.blocks[b].start : src.name[0])) +
                                      ": NATURAL JOIN with migrated dataset " + info.label);
@@ -517,14 +517,14 @@ class Rewriter {
     }
     for (size_t u : src.using_columns) {
       const SqlToken& tok = Sig(u);
-      std::optional<Column> first;
+      std::optional<SourceColumn> first;
       std::string first_label;
       for (size_t i = 0; i <= s; ++i) {
         const SourceInfo& info = info_[b][i];
         if (!info.known) continue;
         GAGGLE_ASSIGN_OR_RETURN(int c, FindColumn(info, tok, u));
         if (c < 0) continue;
-        const Column& col = info.columns[c];
+        const SourceColumn& col = info.columns[c];
         if (col.dropped) return Refuse(u, "USING (" + tok.name + ") uses a column dropped from " + info.label);
         MarkNeeded(info, col);
         if (!first) {
@@ -571,7 +571,7 @@ class Rewriter {
     for (size_t s : stars) {
       const SourceInfo& info = info_[b][s];
       if (!info.known || (info.qualifier.empty() && (stars.size() > 1 || !ref.parts.empty()))) return;
-      for (const Column& c : info.columns) {
+      for (const SourceColumn& c : info.columns) {
         renamed |= !c.dropped && c.new_name != c.old_name;
         if (!c.dropped)
           cols.push_back({stars.size() > 1 || !ref.parts.empty() ? info.qualifier : "", c.new_name, c.old_name});
@@ -589,7 +589,7 @@ class Rewriter {
     auto outputs = QueryOutputs(0, qs_.blocks[static_cast<size_t>(qs_.queries[0].blocks[0])].start);
     if (!outputs.ok()) return;
     out->outputs_known = outputs->known;
-    for (const Column& c : outputs->columns) {
+    for (const SourceColumn& c : outputs->columns) {
       out->outputs.push_back(c.old_name);
       if (c.dropped) out->dropped_outputs.insert(c.old_name);
       if (c.dropped) continue;

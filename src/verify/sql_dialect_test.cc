@@ -9,7 +9,7 @@
 namespace gaggle {
 namespace {
 
-struct Case {
+struct DialectCase {
   SqlDialect dialect;
   std::string sql;
   std::string translated;  // "" : not checked
@@ -32,7 +32,7 @@ class SqlDialectTest : public ::testing::Test {
 };
 
 TEST_F(SqlDialectTest, TranslatedQueriesRunInDuckDbWithTheDialectsMeaning) {
-  const Case cases[] = {
+  const DialectCase cases[] = {
       {SqlDialect::kSnowflake, "select dateadd(day, 2, date '2024-02-28') as d -- leap",
        "select (date '2024-02-28' + INTERVAL (2) day) as d -- leap", "('2024-03-01T00:00:00Z')"},
       {SqlDialect::kSnowflake, "select DATEADD('month', -1, DATE '2024-03-31')", "", "('2024-02-29T00:00:00Z')"},
@@ -53,7 +53,7 @@ TEST_F(SqlDialectTest, TranslatedQueriesRunInDuckDbWithTheDialectsMeaning) {
        "('2024-02-29T00:00:00Z', 29)"},
       {SqlDialect::kPostgres, "select extract(year from date '2024-05-01') + 0", "", "(2024)"},
   };
-  for (const Case& c : cases) {
+  for (const DialectCase& c : cases) {
     auto t = ToDuckDbDialect(c.sql, c.dialect);
     ASSERT_TRUE(t.ok()) << c.sql << ": " << t.status().ToString();
     if (!c.translated.empty()) {

@@ -30,7 +30,7 @@ namespace dom = simdjson::dom;
 static_assert(TextInput::kPadding >= sj::SIMDJSON_PADDING, "simdjson parses lines in place");
 
 // Inference stops early once the sample pins this many bytes.
-constexpr size_t kMaxSampleBytes = size_t{16} << 20;
+constexpr size_t kJsonlMaxSampleBytes = size_t{16} << 20;
 constexpr size_t kNoMember = static_cast<size_t>(-1);
 
 const char* JsonTypeName(dom::element_type t) {
@@ -210,7 +210,7 @@ Status JsonlReader::InferSchema() {
   std::vector<JsonShapeGuess> guesses;
   size_t rows = 0;
   Mark();
-  while (rows < options_.infer_rows && pos_ - mark_ < kMaxSampleBytes) {
+  while (rows < options_.infer_rows && pos_ - mark_ < kJsonlMaxSampleBytes) {
     GAGGLE_ASSIGN_OR_RETURN(bool got, NextLine());
     if (!got) break;
     if (IsBlank(line_)) continue;

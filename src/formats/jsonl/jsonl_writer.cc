@@ -13,7 +13,7 @@ namespace gaggle {
 namespace {
 
 // Output is gathered here and handed to the file in pieces of about this size.
-constexpr size_t kFlushBytes = size_t{1} << 20;
+constexpr size_t kJsonlFlushBytes = size_t{1} << 20;
 
 // Appends `text` as a JSON string: quote and backslash escaped, control characters as
 // \u00XX, everything else (UTF-8) passed through. Returns false if `text` is not valid
@@ -180,7 +180,7 @@ Status JsonlWriter::Write(const RecordBatch& batch) {
       if (!st.ok()) return error_ = st;
     }
     out_.append("}\n");
-    if (out_.size() >= kFlushBytes) {
+    if (out_.size() >= kJsonlFlushBytes) {
       Status st = Flush();
       if (!st.ok()) return error_ = st;
     }

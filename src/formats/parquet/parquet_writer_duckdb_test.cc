@@ -256,18 +256,18 @@ std::string CompareValue(const Column& col, size_t row, const std::optional<std:
   return expected == *duck ? "" : "expected '" + expected + "', DuckDB has '" + *duck + "'";
 }
 
-struct Case {
+struct DuckdbCase {
   std::string name;
   WriteOptions options;
   std::vector<int64_t> batch_sizes;
 };
 
-std::vector<Case> Cases() {
-  std::vector<Case> cases;
+std::vector<DuckdbCase> Cases() {
+  std::vector<DuckdbCase> cases;
   for (Compression codec : {Compression::kNone, Compression::kSnappy, Compression::kGzip, Compression::kZstd}) {
     for (bool dictionary : {true, false}) {
       for (bool small : {false, true}) {
-        Case c;
+        DuckdbCase c;
         c.name = std::string(CompressionName(codec)) + (dictionary ? "_dict" : "_plain") + (small ? "_small" : "_big");
         c.options.compression = codec;
         c.options.dictionary = dictionary;
@@ -280,7 +280,7 @@ std::vector<Case> Cases() {
       }
     }
   }
-  Case fallback;
+  DuckdbCase fallback;
   fallback.name = "dictionary_fallback";
   fallback.options.dictionary_max_entries = 40;
   fallback.options.dictionary_max_bytes = 3000;
@@ -288,7 +288,7 @@ std::vector<Case> Cases() {
   fallback.options.page_bytes = 2048;
   fallback.batch_sizes = {3000};
   cases.push_back(fallback);
-  Case levels;
+  DuckdbCase levels;
   levels.name = "zstd_level_19";
   levels.options.compression_level = 19;
   levels.batch_sizes = {700, 700};
@@ -304,10 +304,10 @@ TEST(ParquetWriterDuckDB, DuckDBReadsEveryValueBack) {
     ~RemoveOnExit() { std::filesystem::remove_all(path); }
   } cleanup{dir};  // also when an ASSERT returns early
   auto schema = OracleSchema();
-  std::vector<Case> cases = Cases();
+  std::vector<DuckdbCase> cases = Cases();
   std::vector<std::string> paths;
   std::vector<RecordBatch> expected;  // all rows of each case in one batch
-  for (const Case& c : cases) {
+  for (const DuckdbCase& c : cases) {
     std::string path = (dir / (c.name + ".parquet")).string();
     auto writer = OpenParquetWriter(FileSystem::Default(), path, schema, c.options);
     ASSERT_TRUE(writer.ok()) << writer.status().ToString();
