@@ -31,21 +31,21 @@ import sys
 
 MUTEX_HEADER = os.path.join("common", "mutex.h")
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.MULTILINE)
-# A CMake unity batch (UNITY_BUILD, CMakeLists.txt): BUILD/CMakeFiles/TARGET.dir/Unity/unity_N_cxx.cxx,
-# one `#include "/absolute/path.cc"` per source file it compiles.
-UNITY_BATCH_RE = re.compile(r"unity_\d+_cxx\.cxx$")
-UNITY_INCLUDE_RE = re.compile(r'^#include "(/[^"]+)"$', re.MULTILINE)
+# A unity batch (cmake/unity.cmake): BUILD/unity/TARGET_N.cc, one `#include "dir/file.cc"`
+# (relative to src/) per source file it compiles.
+UNITY_BATCH_RE = re.compile(r"/unity/\w+_\d+\.cc$")
+UNITY_INCLUDE_RE = re.compile(r'^#include "([^"]+\.cc)"$', re.MULTILINE)
 
 
-def unit_sources(entry):
+def unit_sources(entry, src_root):
     """The source files one compile command compiles: its own file, or every file of a unity
     batch, so that each is still checked alone (and a batch's files do not hide each other)."""
     path = os.path.normpath(os.path.join(entry["directory"], entry["file"]))
-    if os.path.basename(os.path.dirname(path)) != "Unity" or not UNITY_BATCH_RE.search(path):
+    if not UNITY_BATCH_RE.search(path):
         return [path]
     try:
         with open(path, encoding="utf-8", errors="replace") as f:
-            return [os.path.normpath(p) for p in UNITY_INCLUDE_RE.findall(f.read())]
+            return [os.path.normpath(os.path.join(src_root, p)) for p in UNITY_INCLUDE_RE.findall(f.read())]
     except OSError:
         return []
 
@@ -157,7 +157,7 @@ def main():
     target = os.path.normpath(os.path.join(src_root, MUTEX_HEADER))
     cache, units = {}, []
     for entry in entries:
-        for path in unit_sources(entry):
+        for path in unit_sources(entry, src_root):
             if not path.startswith(source_root + os.sep) or opts.only not in path:
                 continue  # generated files (precompiled header stubs, the dashboard's data), or not asked for
             if reaches(path, target, src_root, cache):
