@@ -10,7 +10,7 @@ namespace {
 
 // Enough to fix a catalog in one pass; a catalog with more problems than this is
 // probably the wrong directory altogether.
-constexpr size_t kMaxListedProblems = 500;
+constexpr size_t kMaxListedDraftProblems = 500;
 
 std::string Where(const DraftEntity& e) { return e.entity.source + ":" + std::to_string(e.line); }
 
@@ -31,9 +31,9 @@ Status ProblemsStatus(std::vector<CatalogProblem> problems) {
   });
   std::string msg = "catalog has " + std::to_string(problems.size()) + " problem" + (problems.size() == 1 ? "" : "s") +
                     " (nothing was imported):";
-  for (size_t i = 0; i < problems.size() && i < kMaxListedProblems; ++i) msg += "\n  " + problems[i].ToString();
-  if (problems.size() > kMaxListedProblems) {
-    msg += "\n  ... and " + std::to_string(problems.size() - kMaxListedProblems) + " more";
+  for (size_t i = 0; i < problems.size() && i < kMaxListedDraftProblems; ++i) msg += "\n  " + problems[i].ToString();
+  if (problems.size() > kMaxListedDraftProblems) {
+    msg += "\n  ... and " + std::to_string(problems.size() - kMaxListedDraftProblems) + " more";
   }
   return Status::InvalidArgument(msg);
 }

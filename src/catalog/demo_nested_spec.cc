@@ -7,13 +7,13 @@
 namespace gaggle {
 namespace {
 
-std::string Percent(double fraction) {
+std::string DemoPercent(double fraction) {
   char buf[32];
   std::snprintf(buf, sizeof(buf), "%.2f%%", fraction * 100);
   return buf;
 }
 
-std::string Quoted(const std::string& s) {
+std::string DemoQuoted(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
     if (c == '"' || c == '\\') out.push_back('\\');
@@ -83,10 +83,10 @@ std::string DemoNestedMigrationSpecText(const DemoEstate& e, const std::string& 
          "  compression: zstd\n"
          "  row_group_rows: 1000000\n"
          "  uri: " +
-         Quoted("file://" + abs_dir + "/lake/v2/{name}/") +
+         DemoQuoted("file://" + abs_dir + "/lake/v2/{name}/") +
          "\n"
          "dead_letter: {max_fraction: " +
-         Percent(kDemoDeadLetterMaxFraction) +
+         DemoPercent(kDemoDeadLetterMaxFraction) +
          "}\n"
          "select:\n"
          "  match: {format: avro, schema_version: 1}\n"
@@ -105,7 +105,7 @@ std::string DemoNestedMigrationSpecText(const DemoEstate& e, const std::string& 
          "  checksum: true\n"
          "  distribution: {ks_max: 0.05, category_tv_max: 0.05, null_rate_delta_max: 0.01}\n"
          "  max_dlq_fraction: " +
-         Percent(kDemoDeadLetterMaxFraction) +
+         DemoPercent(kDemoDeadLetterMaxFraction) +
          "\n"
          "  # Two planted datasets fail for good (see README.txt); the estate is small.\n"
          "  max_failed_datasets: 10%\n"

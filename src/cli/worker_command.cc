@@ -23,10 +23,10 @@ struct WorkerArgs {
   bool quiet = false;
 };
 
-std::atomic<bool> g_stop{false};
+std::atomic<bool> g_worker_stop{false};
 
 extern "C" void OnStop(int) {
-  g_stop.store(true);
+  g_worker_stop.store(true);
   std::signal(SIGINT, SIG_DFL);  // a second signal kills at once: leases expire and work runs again
   std::signal(SIGTERM, SIG_DFL);
 }
@@ -43,9 +43,9 @@ int RunWorkerCommand(const WorkerArgs& a) {
   r.lease_seconds = a.lease;
   r.max_items = a.max_items;
   if (const char* inject = std::getenv("GAGGLE_INJECT_FAULTS"); inject && *inject) r.fault_injection = inject;
-  r.stop = &g_stop;
+  r.stop = &g_worker_stop;
   if (!a.quiet) r.on_line = [](const std::string& line) { std::cerr << "gaggle worker: " << line << std::endl; };
-  g_stop.store(false);
+  g_worker_stop.store(false);
   std::signal(SIGINT, OnStop);
   std::signal(SIGTERM, OnStop);
   auto done = service::RunWorker(c->ctx, r);

@@ -8,9 +8,9 @@
 namespace gaggle {
 namespace {
 
-class Sha256 {
+class PlanSha256 {
  public:
-  Sha256() : ctx_(EVP_MD_CTX_new(), EVP_MD_CTX_free) { EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr); }
+  PlanSha256() : ctx_(EVP_MD_CTX_new(), EVP_MD_CTX_free) { EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr); }
   void Field(const std::string& s) {
     std::string len = std::to_string(s.size()) + ":";
     EVP_DigestUpdate(ctx_.get(), len.data(), len.size());
@@ -55,7 +55,7 @@ bool PlanStage::operator==(const PlanStage& o) const {
 }
 
 std::string ComputePlanHash(const Plan& plan) {
-  Sha256 h;
+  PlanSha256 h;
   h.Field("gaggle-plan-v1");
   h.Field(plan.migration);
   h.Field(plan.spec_hash);

@@ -13,9 +13,9 @@ namespace {
 
 // One field of a struct being parsed: reads the value into the target when the wire type is
 // the expected one and marks the field handled; otherwise leaves it for the caller to skip.
-class Field {
+class ThriftField {
  public:
-  Field(CompactReader& r, int16_t id, CType type) : r_(r), id_(id), type_(type) {}
+  ThriftField(CompactReader& r, int16_t id, CType type) : r_(r), id_(id), type_(type) {}
   int16_t id() const { return id_; }
   bool handled() const { return handled_; }
 
@@ -86,7 +86,7 @@ class Field {
   bool handled_ = false;
 };
 
-// Parses one struct: `body(Field&)` handles the fields it knows; the rest are skipped.
+// Parses one struct: `body(ThriftField&)` handles the fields it knows; the rest are skipped.
 // Returns the set of handled field ids as a bitmask (ids 1..63) in *seen.
 template <typename Body>
 Status ParseStruct(CompactReader& r, uint64_t* seen, Body body) {
@@ -97,7 +97,7 @@ Status ParseStruct(CompactReader& r, uint64_t* seen, Body body) {
     CType type = CType::kStop;
     GAGGLE_RETURN_IF_ERROR(r.NextField(&id, &type));
     if (type == CType::kStop) break;
-    Field f(r, id, type);
+    ThriftField f(r, id, type);
     GAGGLE_RETURN_IF_ERROR(body(f));
     if (f.handled()) {
       if (id > 0 && id < 64) mask |= uint64_t{1} << id;
@@ -121,7 +121,7 @@ Status CheckRequired(const CompactReader& r, const char* what, uint64_t seen,
 }
 
 Status ParseStatistics(CompactReader& r, Statistics* s) {
-  return ParseStruct(r, nullptr, [&](Field& f) -> Status {
+  return ParseStruct(r, nullptr, [&](ThriftField& f) -> Status {
     switch (f.id()) {
       case 1: return f.Bin(&s->max);
       case 2: return f.Bin(&s->min);
@@ -139,7 +139,7 @@ Status ParseStatistics(CompactReader& r, Statistics* s) {
 
 Status ParseKeyValue(CompactReader& r, KeyValue* kv) {
   uint64_t seen = 0;
-  GAGGLE_RETURN_IF_ERROR(ParseStruct(r, &seen, [&](Field& f) -> Status {
+  GAGGLE_RETURN_IF_ERROR(ParseStruct(r, &seen, [&](ThriftField& f) -> Status {
     if (f.id() == 1) return f.Bin(&kv->key);
     if (f.id() == 2) return f.Bin(&kv->value);
     return Status::OK();
@@ -147,7 +147,7 @@ Status ParseKeyValue(CompactReader& r, KeyValue* kv) {
   return CheckRequired(r, "KeyValue", seen, {{1, "key"}});
 }
 
-Status ParseKeyValues(Field& f, CompactReader& r, std::vector<KeyValue>* out) {
+Status ParseKeyValues(ThriftField& f, CompactReader& r, std::vector<KeyValue>* out) {
   return f.List(CType::kStruct, [&]() { return ParseKeyValue(r, &out->emplace_back()); });
 }
 
@@ -155,11 +155,11 @@ Status ParseKeyValues(Field& f, CompactReader& r, std::vector<KeyValue>* out) {
 // turns the whole logical type into kOther.
 Status ParseTimeLike(CompactReader& r, LogicalType* t) {
   bool unit_known = false;
-  GAGGLE_RETURN_IF_ERROR(ParseStruct(r, nullptr, [&](Field& f) -> Status {
+  GAGGLE_RETURN_IF_ERROR(ParseStruct(r, nullptr, [&](ThriftField& f) -> Status {
     if (f.id() == 1) return f.Bool(&t->is_adjusted_to_utc);
     if (f.id() != 2) return Status::OK();
     return f.Struct([&]() {
-      return ParseStruct(r, nullptr, [&](Field& u) -> Status {
+      return ParseStruct(r, nullptr, [&](ThriftField& u) -> Status {
         if (u.id() < 1 || u.id() > 3) return Status::OK();
         t->unit = u.id() == 1 ? TimeUnit::kMillis : u.id() == 2 ? TimeUnit::kMicros : TimeUnit::kNanos;
         unit_known = true;
@@ -180,7 +180,7 @@ Status ParseLogicalType(CompactReader& r, LogicalType* t) {
   using K = LogicalType::Kind;
   *t = LogicalType{};
   t->kind = K::kOther;
-  return ParseStruct(r, nullptr, [&](Field& f) -> Status {
+  return ParseStruct(r, nullptr, [&](ThriftField& f) -> Status {
     static constexpr K kEmptyKinds[] = {K::kOther, K::kString, K::kMap,   K::kList,   K::kEnum,  K::kOther,
                                         K::kDate,  K::kOther,  K::kOther, K::kOther,  K::kOther, K::kNull,
                                         K::kJson,  K::kBson,   K::kUuid,  K::kFloat16};
@@ -193,7 +193,7 @@ Status ParseLogicalType(CompactReader& r, LogicalType* t) {
         t->kind = K::kDecimal;
         t->other_id = 0;
         uint64_t seen = 0;
-        GAGGLE_RETURN_IF_ERROR(ParseStruct(r, &seen, [&](Field& d) -> Status {
+        GAGGLE_RETURN_IF_ERROR(ParseStruct(r, &seen, [&](ThriftField& d) -> Status {
           if (d.id() == 1) return d.I32(&t->scale);
           if (d.id() == 2) return d.I32(&t->precision);
           return Status::OK();
@@ -213,7 +213,7 @@ Status ParseLogicalType(CompactReader& r, LogicalType* t) {
         t->kind = K::kInteger;
         t->other_id = 0;
         uint64_t seen = 0;
-        GAGGLE_RETURN_IF_ERROR(ParseStruct(r, &seen, [&](Field& i) -> Status {
+        GAGGLE_RETURN_IF_ERROR(ParseStruct(r, &seen, [&](ThriftField& i) -> Status {
           if (i.id() == 1) return i.I8(&t->bit_width);
           if (i.id() == 2) return i.Bool(&t->is_signed);
           return Status::OK();
@@ -229,7 +229,7 @@ Status ParseLogicalType(CompactReader& r, LogicalType* t) {
 
 Status ParseSchemaElement(CompactReader& r, SchemaElement* e) {
   uint64_t seen = 0;
-  GAGGLE_RETURN_IF_ERROR(ParseStruct(r, &seen, [&](Field& f) -> Status {
+  GAGGLE_RETURN_IF_ERROR(ParseStruct(r, &seen, [&](ThriftField& f) -> Status {
     switch (f.id()) {
       case 1: return f.Enum(&e->type);
       case 2: return f.I32(&e->type_length);
@@ -249,7 +249,7 @@ Status ParseSchemaElement(CompactReader& r, SchemaElement* e) {
 
 Status ParseColumnMetaData(CompactReader& r, ColumnMetaData* m) {
   uint64_t seen = 0;
-  GAGGLE_RETURN_IF_ERROR(ParseStruct(r, &seen, [&](Field& f) -> Status {
+  GAGGLE_RETURN_IF_ERROR(ParseStruct(r, &seen, [&](ThriftField& f) -> Status {
     switch (f.id()) {
       case 1: return f.Enum(&m->type);
       case 2:
@@ -272,7 +272,7 @@ Status ParseColumnMetaData(CompactReader& r, ColumnMetaData* m) {
       case 13:
         return f.List(CType::kStruct, [&]() {
           PageEncodingStats& s = m->encoding_stats.emplace_back();
-          return ParseStruct(r, nullptr, [&](Field& g) -> Status {
+          return ParseStruct(r, nullptr, [&](ThriftField& g) -> Status {
             if (g.id() == 1) return g.Enum(&s.page_type);
             if (g.id() == 2) return g.Enum(&s.encoding);
             if (g.id() == 3) return g.I32(&s.count);
@@ -295,7 +295,7 @@ Status ParseColumnMetaData(CompactReader& r, ColumnMetaData* m) {
 
 Status ParseColumnChunk(CompactReader& r, ColumnChunk* c) {
   uint64_t seen = 0;
-  GAGGLE_RETURN_IF_ERROR(ParseStruct(r, &seen, [&](Field& f) -> Status {
+  GAGGLE_RETURN_IF_ERROR(ParseStruct(r, &seen, [&](ThriftField& f) -> Status {
     switch (f.id()) {
       case 1: return f.Bin(&c->file_path);
       case 2: return f.I64(&c->file_offset);
@@ -310,7 +310,7 @@ Status ParseColumnChunk(CompactReader& r, ColumnChunk* c) {
 
 Status ParseRowGroup(CompactReader& r, RowGroup* g) {
   uint64_t seen = 0;
-  GAGGLE_RETURN_IF_ERROR(ParseStruct(r, &seen, [&](Field& f) -> Status {
+  GAGGLE_RETURN_IF_ERROR(ParseStruct(r, &seen, [&](ThriftField& f) -> Status {
     switch (f.id()) {
       case 1: return f.List(CType::kStruct, [&]() { return ParseColumnChunk(r, &g->columns.emplace_back()); });
       case 2: return f.I64(&g->total_byte_size);
@@ -326,7 +326,7 @@ Status ParseRowGroup(CompactReader& r, RowGroup* g) {
 
 Status ParseFileMetaData(CompactReader& r, FileMetaData* m) {
   uint64_t seen = 0;
-  GAGGLE_RETURN_IF_ERROR(ParseStruct(r, &seen, [&](Field& f) -> Status {
+  GAGGLE_RETURN_IF_ERROR(ParseStruct(r, &seen, [&](ThriftField& f) -> Status {
     switch (f.id()) {
       case 1: return f.I32(&m->version);
       case 2: return f.List(CType::kStruct, [&]() { return ParseSchemaElement(r, &m->schema.emplace_back()); });
@@ -338,7 +338,7 @@ Status ParseFileMetaData(CompactReader& r, FileMetaData* m) {
         return f.List(CType::kStruct, [&]() {
           ColumnOrder& o = m->column_orders.emplace_back();
           o.type_defined_order = false;
-          return ParseStruct(r, nullptr, [&](Field& u) -> Status {
+          return ParseStruct(r, nullptr, [&](ThriftField& u) -> Status {
             if (u.id() == 1) o.type_defined_order = true;
             return Status::OK();
           });
@@ -352,7 +352,7 @@ Status ParseFileMetaData(CompactReader& r, FileMetaData* m) {
 
 Status ParsePageHeader(CompactReader& r, PageHeader* h) {
   uint64_t seen = 0;
-  GAGGLE_RETURN_IF_ERROR(ParseStruct(r, &seen, [&](Field& f) -> Status {
+  GAGGLE_RETURN_IF_ERROR(ParseStruct(r, &seen, [&](ThriftField& f) -> Status {
     switch (f.id()) {
       case 1: return f.Enum(&h->type);
       case 2: return f.I32(&h->uncompressed_page_size);
@@ -362,7 +362,7 @@ Status ParsePageHeader(CompactReader& r, PageHeader* h) {
         return f.Struct([&]() {
           DataPageHeader& d = h->data_page_header.emplace();
           uint64_t dseen = 0;
-          GAGGLE_RETURN_IF_ERROR(ParseStruct(r, &dseen, [&](Field& g) -> Status {
+          GAGGLE_RETURN_IF_ERROR(ParseStruct(r, &dseen, [&](ThriftField& g) -> Status {
             switch (g.id()) {
               case 1: return g.I32(&d.num_values);
               case 2: return g.Enum(&d.encoding);
@@ -378,7 +378,7 @@ Status ParsePageHeader(CompactReader& r, PageHeader* h) {
         return f.Struct([&]() {
           DictionaryPageHeader& d = h->dictionary_page_header.emplace();
           uint64_t dseen = 0;
-          GAGGLE_RETURN_IF_ERROR(ParseStruct(r, &dseen, [&](Field& g) -> Status {
+          GAGGLE_RETURN_IF_ERROR(ParseStruct(r, &dseen, [&](ThriftField& g) -> Status {
             if (g.id() == 1) return g.I32(&d.num_values);
             if (g.id() == 2) return g.Enum(&d.encoding);
             if (g.id() == 3) return g.Bool(&d.is_sorted);
@@ -390,7 +390,7 @@ Status ParsePageHeader(CompactReader& r, PageHeader* h) {
         return f.Struct([&]() {
           DataPageHeaderV2& d = h->data_page_header_v2.emplace();
           uint64_t dseen = 0;
-          GAGGLE_RETURN_IF_ERROR(ParseStruct(r, &dseen, [&](Field& g) -> Status {
+          GAGGLE_RETURN_IF_ERROR(ParseStruct(r, &dseen, [&](ThriftField& g) -> Status {
             switch (g.id()) {
               case 1: return g.I32(&d.num_values);
               case 2: return g.I32(&d.num_nulls);
