@@ -6,17 +6,13 @@
 #include "catalog/annotations.h"
 #include "catalog/catalog_yaml_internal.h"
 #include "catalog/entity_ref.h"
+#include "common/ascii.h"
 
 namespace gaggle::catalog_yaml {
 namespace {
 
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 bool IsDatasetType(const std::string& type) {
-  std::string t = Lower(type);
+  std::string t = AsciiLower(type);
   return t == "dataset" || t == "table" || t == "database";
 }
 
@@ -211,7 +207,7 @@ void ImportBackstageDocument(const YAML::Node& doc, const DocContext& ctx) {
   std::string name, ns = "default";
   if (!GetScalar(metadata, "name", ctx, &name, /*required=*/true, "metadata")) return;
   GetScalar(metadata, "namespace", ctx, &ns);
-  ns = Lower(ns);
+  ns = AsciiLower(ns);
   if (!ctx.strict && name.find("${{") != std::string::npos) {
     // A scaffolder Template's skeleton (its fetch:template content) lives next to catalogs.
     ctx.draft->AddWarning(ctx.file + ": skipped a scaffolder template skeleton (metadata.name '" + name +
@@ -228,7 +224,7 @@ void ImportBackstageDocument(const YAML::Node& doc, const DocContext& ctx) {
     ctx.Problem(metadata["namespace"], "metadata.namespace '" + ns + "' is not a valid Backstage namespace");
     return;
   }
-  std::string kind = Lower(kind_text);
+  std::string kind = AsciiLower(kind_text);
   if (kind.empty()) return;
   YAML::Node spec = doc["spec"];
   if (spec.IsDefined() && !spec.IsNull() && !spec.IsMap()) {
@@ -238,7 +234,7 @@ void ImportBackstageDocument(const YAML::Node& doc, const DocContext& ctx) {
   std::string type;
   const bool has_spec = spec.IsDefined() && spec.IsMap();
   if (has_spec) GetScalar(spec, "type", ctx, &type);
-  const std::string key = kind + ":" + ns + "/" + Lower(name);
+  const std::string key = kind + ":" + ns + "/" + AsciiLower(name);
 
   std::vector<std::pair<std::string, YAML::Node>> labels, notes;
   GetStringMap(metadata, "labels", ctx, &labels);

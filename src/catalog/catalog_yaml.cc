@@ -4,17 +4,11 @@
 
 #include "catalog/catalog_yaml_internal.h"
 #include "columnar/schema.h"
+#include "common/ascii.h"
 #include "dataset/format_table.h"
 
 namespace gaggle::catalog_yaml {
 namespace {
-
-std::string Trim(const std::string& s) {
-  size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return s.substr(b, e - b);
-}
 
 const char* NodeTypeName(const YAML::Node& n) {
   switch (n.Type()) {
@@ -108,7 +102,7 @@ bool GetStringList(const YAML::Node& map, const char* key, const DocContext& ctx
 
 bool ApplyDatasetFact(const std::string& fact, const std::string& raw, const YAML::Node& at, const DocContext& ctx,
                       Entity* e) {
-  std::string value = Trim(raw);
+  std::string value = AsciiTrim(raw);
   const std::string where = e->id + ": " + fact;
   if (fact == "uri") {
     if (value.empty()) ctx.Problem(at, where + " is empty");
@@ -161,7 +155,7 @@ std::vector<std::string> SplitSqlStatements(const std::string& sql) {
   std::string cur;
   bool has_code = false;  // cur holds more than comments and spaces
   auto flush = [&] {
-    std::string t = Trim(cur);
+    std::string t = AsciiTrim(cur);
     if (has_code && !t.empty()) out.push_back(t);
     cur.clear();
     has_code = false;
@@ -217,13 +211,13 @@ namespace {
 // (Splitting removes the ';'s, so a single part that differs from the text had one.)
 bool HasStatementTerminator(const std::string& sql) {
   std::vector<std::string> parts = SplitSqlStatements(sql);
-  return parts.size() > 1 || (parts.size() == 1 && parts[0] != Trim(sql));
+  return parts.size() > 1 || (parts.size() == 1 && parts[0] != AsciiTrim(sql));
 }
 
 }  // namespace
 
 std::vector<std::string> ParseQueries(const std::string& value, const YAML::Node& at, const DocContext& ctx) {
-  std::string v = Trim(value);
+  std::string v = AsciiTrim(value);
   bool is_path = v.size() > 4 && v.compare(v.size() - 4, 4, ".sql") == 0 && v.find('\n') == std::string::npos &&
                  v.find(' ') == std::string::npos;
   if (is_path) {
@@ -244,8 +238,8 @@ std::vector<std::string> ParseQueries(const std::string& value, const YAML::Node
   size_t start = 0;
   while (start <= v.size()) {
     size_t nl = v.find('\n', start);
-    std::string line = Trim(v.substr(start, nl == std::string::npos ? std::string::npos : nl - start));
-    if (!line.empty() && line.back() == ';') line = Trim(line.substr(0, line.size() - 1));
+    std::string line = AsciiTrim(v.substr(start, nl == std::string::npos ? std::string::npos : nl - start));
+    if (!line.empty() && line.back() == ';') line = AsciiTrim(line.substr(0, line.size() - 1));
     if (!line.empty()) out.push_back(line);
     if (nl == std::string::npos) break;
     start = nl + 1;

@@ -7,13 +7,10 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "common/ascii.h"
+
 namespace gaggle {
 namespace {
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 // Appends a length-prefixed field so that ("ab","c") and ("a","bc") hash differently.
 void PutField(std::string* out, const std::string& s) {
@@ -34,7 +31,7 @@ const char* TierName(Tier tier) {
 }
 
 Result<Tier> ParseTier(const std::string& text) {
-  std::string t = Lower(text);
+  std::string t = AsciiLower(text);
   if (t == "critical") return Tier::kCritical;
   if (t == "standard") return Tier::kStandard;
   if (t == "low") return Tier::kLow;
@@ -52,7 +49,7 @@ const char* EntityKindName(EntityKind kind) {
 }
 
 Result<EntityKind> ParseEntityKind(const std::string& text) {
-  std::string t = Lower(text);
+  std::string t = AsciiLower(text);
   if (t == "dataset") return EntityKind::kDataset;
   if (t == "component") return EntityKind::kComponent;
   if (t == "system") return EntityKind::kSystem;
@@ -103,9 +100,9 @@ uint64_t EntityContentHash(const Entity& e) {
 
 std::string CanonicalOwner(const std::string& owner) {
   std::string o = owner;
-  std::string lower = Lower(o);
+  std::string lower = AsciiLower(o);
   if (lower.rfind("group:", 0) == 0) o = o.substr(6);
-  if (Lower(o).rfind("default/", 0) == 0) o = o.substr(8);
+  if (AsciiLower(o).rfind("default/", 0) == 0) o = o.substr(8);
   return o;
 }
 
@@ -118,7 +115,7 @@ Result<int64_t> ParseByteSize(const std::string& text) {
   size_t i = 0;
   while (i < t.size() && (std::isdigit(static_cast<unsigned char>(t[i])) || t[i] == '.')) ++i;
   std::string number = t.substr(0, i);
-  std::string unit = Lower(t.substr(i));
+  std::string unit = AsciiLower(t.substr(i));
   if (number.empty() || std::count(number.begin(), number.end(), '.') > 1) {
     return Status::InvalidArgument("bad size '" + text + "' (expected bytes, e.g. 1234, 12GB or 3.5GiB)");
   }

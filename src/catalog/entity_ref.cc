@@ -2,26 +2,13 @@
 
 #include <cctype>
 
+#include "common/ascii.h"
+
 namespace gaggle {
-namespace {
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-std::string Trim(const std::string& s) {
-  size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return s.substr(b, e - b);
-}
-
-}  // namespace
 
 std::string EntityRef::ToString() const { return kind + ":" + ns + "/" + name; }
 
-std::string EntityRef::Key() const { return Lower(ToString()); }
+std::string EntityRef::Key() const { return AsciiLower(ToString()); }
 
 bool IsValidBackstageName(const std::string& name) {
   if (name.empty() || name.size() > 63) return false;
@@ -34,28 +21,28 @@ bool IsValidBackstageName(const std::string& name) {
 }
 
 Result<EntityRef> ParseEntityRef(const std::string& raw, const EntityRefDefaults& defaults) {
-  std::string text = Trim(raw);
+  std::string text = AsciiTrim(raw);
   if (text.empty()) return Status::InvalidArgument("empty entity reference");
   EntityRef ref;
   std::string rest = text;
   size_t colon = rest.find(':');
   if (colon != std::string::npos) {
-    ref.kind = Lower(rest.substr(0, colon));
+    ref.kind = AsciiLower(rest.substr(0, colon));
     rest = rest.substr(colon + 1);
     if (ref.kind.empty()) return Status::InvalidArgument("entity reference '" + text + "' has an empty kind");
   } else if (!defaults.kind.empty()) {
-    ref.kind = Lower(defaults.kind);
+    ref.kind = AsciiLower(defaults.kind);
   } else {
     return Status::InvalidArgument("entity reference '" + text + "' has no kind (write it as resource:" + text +
                                    " or component:" + text + ")");
   }
   size_t slash = rest.find('/');
   if (slash != std::string::npos) {
-    ref.ns = Lower(rest.substr(0, slash));
+    ref.ns = AsciiLower(rest.substr(0, slash));
     ref.name = rest.substr(slash + 1);
     if (ref.ns.empty()) return Status::InvalidArgument("entity reference '" + text + "' has an empty namespace");
   } else {
-    ref.ns = Lower(defaults.ns.empty() ? std::string("default") : defaults.ns);
+    ref.ns = AsciiLower(defaults.ns.empty() ? std::string("default") : defaults.ns);
     ref.name = rest;
   }
   if (ref.name.empty()) return Status::InvalidArgument("entity reference '" + text + "' has an empty name");

@@ -4,14 +4,10 @@
 
 #include "catalog/catalog_yaml_internal.h"
 #include "catalog/entity_ref.h"
+#include "common/ascii.h"
 
 namespace gaggle::catalog_yaml {
 namespace {
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 const std::set<std::string>& DatasetKeys() {
   static const std::set<std::string> k = {
@@ -55,7 +51,7 @@ bool ReadCommon(const YAML::Node& item, EntityKind kind, const DocContext& ctx, 
   std::string ns = "default", name = id;
   size_t slash = id.find('/');
   if (slash != std::string::npos) {
-    ns = Lower(id.substr(0, slash));
+    ns = AsciiLower(id.substr(0, slash));
     name = id.substr(slash + 1);
   }
   if (!IsValidBackstageName(name) || !IsValidBackstageName(ns)) {
@@ -69,7 +65,8 @@ bool ReadCommon(const YAML::Node& item, EntityKind kind, const DocContext& ctx, 
   e.ns = ns;
   e.id = MakeEntityId(kind, ns, name);
   e.source = ctx.file;
-  d->key = std::string(kind == EntityKind::kDataset ? "resource" : EntityKindName(kind)) + ":" + ns + "/" + Lower(name);
+  d->key =
+      std::string(kind == EntityKind::kDataset ? "resource" : EntityKindName(kind)) + ":" + ns + "/" + AsciiLower(name);
   d->line = Line(item);
   d->column = Column(item);
   GetScalar(item, "type", ctx, &e.type);

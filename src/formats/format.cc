@@ -2,16 +2,9 @@
 
 #include <algorithm>
 
+#include "common/ascii.h"
+
 namespace gaggle {
-namespace {
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-}  // namespace
-
 const char* CompressionName(Compression c) {
   switch (c) {
     case Compression::kNone: return "none";
@@ -26,7 +19,7 @@ const char* CompressionName(Compression c) {
 }
 
 Result<Compression> ParseCompression(const std::string& name) {
-  std::string n = Lower(name);
+  std::string n = AsciiLower(name);
   if (n == "none" || n == "uncompressed") return Compression::kNone;
   if (n == "snappy") return Compression::kSnappy;
   if (n == "gzip") return Compression::kGzip;
