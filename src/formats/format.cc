@@ -5,6 +5,7 @@
 #include "common/ascii.h"
 
 namespace gaggle {
+
 const char* CompressionName(Compression c) {
   switch (c) {
     case Compression::kNone: return "none";
