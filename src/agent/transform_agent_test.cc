@@ -15,7 +15,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const char* kSpec = R"(
+const char* kTransformSpec = R"(
 name: people-v2
 version: 2
 transform:
@@ -41,7 +41,7 @@ class TransformAgentTest : public ::testing::Test {
     // part=b: 3 rows, one negative age (filtered).
     WriteCsv("in/part=a/data.csv", "id,age,legacy\n1,30,x\n2,abc,y\n3,41,z\n4,,w\n");
     WriteCsv("in/part=b/data.csv", "id,age,legacy\n5,-1,x\n6,7,y\n7,8,z\n");
-    auto spec = ParseMigrationSpec(kSpec, (root_ / "spec.yaml").string());
+    auto spec = ParseMigrationSpec(kTransformSpec, (root_ / "spec.yaml").string());
     ASSERT_TRUE(spec.ok()) << spec.status().ToString();
     spec_ = std::move(spec).value();
   }

@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 
 std::string TestdataDir() { return gaggle::testing::SourceRoot() + "/src/catalog/testdata"; }
 
-std::string ReadText(const fs::path& p) {
+std::string ReadImportText(const fs::path& p) {
   std::ifstream in(p);
   std::stringstream ss;
   ss << in.rdbuf();
@@ -80,7 +80,7 @@ TEST(CatalogImportDataDriven, EveryCase) {
       const std::string msg = loaded.status().message();
       EXPECT_EQ(loaded.status().code(), StatusCode::kInvalidArgument);
       EXPECT_NE(msg.find("nothing was imported"), std::string::npos) << msg;
-      for (const std::string& want : Lines(ReadText(dir.path() / "expected_error.txt"))) {
+      for (const std::string& want : Lines(ReadImportText(dir.path() / "expected_error.txt"))) {
         if (want.rfind("problems: ", 0) == 0) {
           std::string count = want.substr(10);
           EXPECT_NE(msg.find("catalog has " + count + " problem"), std::string::npos) << "want " << want << "\n" << msg;
@@ -93,7 +93,7 @@ TEST(CatalogImportDataDriven, EveryCase) {
     ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
     std::string want_dump, got_dump = Dump(loaded->catalog);
     std::vector<std::string> want_warnings;
-    for (const std::string& line : Lines(ReadText(dir.path() / "expected.txt"))) {
+    for (const std::string& line : Lines(ReadImportText(dir.path() / "expected.txt"))) {
       if (line.rfind("warning: ", 0) == 0) {
         want_warnings.push_back(line.substr(9));
       } else {

@@ -15,7 +15,6 @@ namespace gaggle {
 namespace {
 
 using nested_test::RandomBatch;
-using nested_test::ScratchDir;
 
 std::string FileBytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -75,7 +74,7 @@ std::string Written(const std::string& path, const std::shared_ptr<const Schema>
 }
 
 TEST(ParallelParquetWriter, WritesTheSameBytesAsOneThread) {
-  ScratchDir dir;
+  nested_test::ScratchDir dir;
   for (bool nested : {false, true}) {
     std::shared_ptr<const Schema> schema = TestSchema(nested);
     std::vector<RecordBatch> batches = Batches(schema);
@@ -97,7 +96,7 @@ TEST(ParallelParquetWriter, WritesTheSameBytesAsOneThread) {
 }
 
 TEST(ParallelParquetWriter, AnEmptyFileIsTheSameToo) {
-  ScratchDir dir;
+  nested_test::ScratchDir dir;
   std::shared_ptr<const Schema> schema = TestSchema(false);
   const std::string one = Written(dir.File("one.parquet"), schema, {}, 1, 1000, false);
   const std::string two = Written(dir.File("two.parquet"), schema, {RecordBatch::Empty(schema)}, 2, 1000, true);
@@ -105,7 +104,7 @@ TEST(ParallelParquetWriter, AnEmptyFileIsTheSameToo) {
 }
 
 TEST(ParallelParquetWriter, ConsumeHandsBackAReusableBatch) {
-  ScratchDir dir;
+  nested_test::ScratchDir dir;
   std::shared_ptr<const Schema> schema = TestSchema(false);
   WriteOptions options;
   options.threads = 2;
@@ -125,7 +124,7 @@ TEST(ParallelParquetWriter, ConsumeHandsBackAReusableBatch) {
 }
 
 TEST(ParallelParquetWriter, AnEncodingErrorNamesTheColumnAndSticks) {
-  ScratchDir dir;
+  nested_test::ScratchDir dir;
   auto schema = std::make_shared<Schema>(
       std::vector<Field>{{"id", DataType::Int64(), false}, {"amount", DataType::Decimal(3, 0), true}});
   WriteOptions options;

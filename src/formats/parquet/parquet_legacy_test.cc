@@ -25,15 +25,15 @@ namespace gaggle {
 namespace {
 
 using namespace gaggle::parquet;  // NOLINT: test brevity
-using Rows = std::vector<std::vector<std::string>>;
+using LegacyRows = std::vector<std::vector<std::string>>;
 
-Result<Rows> ReadBytes(const std::string& bytes, const std::string& path = "t.parquet",
-                       std::shared_ptr<const Schema>* schema = nullptr) {
+Result<LegacyRows> ReadBytes(const std::string& bytes, const std::string& path = "t.parquet",
+                             std::shared_ptr<const Schema>* schema = nullptr) {
   ReadOptions options;
   options.batch_rows = 3;
   GAGGLE_ASSIGN_OR_RETURN(auto reader, OpenParquetReader(std::make_unique<ParquetBytesFile>(bytes, path), options));
   if (schema != nullptr) *schema = reader->schema();
-  Rows rows;
+  LegacyRows rows;
   RecordBatch batch;
   while (true) {
     GAGGLE_ASSIGN_OR_RETURN(bool more, reader->Next(&batch));
@@ -68,8 +68,9 @@ TEST(ParquetLegacy, Int96TimestampsReadAsNaiveTimestamps) {
   auto rows = ReadBytes(BuildParquetFile(leaves, {{c}}), "int96.parquet", &schema);
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
   EXPECT_EQ(schema->field(0).type, DataType::LocalTimestamp());
-  EXPECT_EQ(*rows,
-            (Rows{{"1970-01-01T00:00:00.000001"}, {"null"}, {"1969-12-31T23:59:59.999999"}, {"2023-01-01T01:02:03"}}));
+  EXPECT_EQ(
+      *rows,
+      (LegacyRows{{"1970-01-01T00:00:00.000001"}, {"null"}, {"1969-12-31T23:59:59.999999"}, {"2023-01-01T01:02:03"}}));
   // Dictionary-encoded INT96 (as alltypes_dictionary.parquet has it).
   std::string dict = DictionaryPage(2, Int96(0, 2451545) + Int96(43200000000000, 2451545));
   TestChunk d{dict + DataPageV1(3, Encoding::kRleDictionary, std::string(1, '\1') + Hybrid({1, 0, 1}, 1)), dict.size(),
@@ -77,7 +78,7 @@ TEST(ParquetLegacy, Int96TimestampsReadAsNaiveTimestamps) {
   std::vector<SchemaElement> required = {Leaf("ts", PhysicalType::kInt96, Repetition::kRequired)};
   rows = ReadBytes(BuildParquetFile(required, {{d}}));
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
-  EXPECT_EQ(*rows, (Rows{{"2000-01-01T12:00:00"}, {"2000-01-01T00:00:00"}, {"2000-01-01T12:00:00"}}));
+  EXPECT_EQ(*rows, (LegacyRows{{"2000-01-01T12:00:00"}, {"2000-01-01T00:00:00"}, {"2000-01-01T12:00:00"}}));
   int64_t us = 0;
   EXPECT_FALSE(Int96ToMicros(Int96(0, INT32_MAX), &us));  // out of the microsecond range
 }
@@ -102,7 +103,7 @@ TEST(ParquetLegacy, Float16ReadsAsFloatExactly) {
   auto rows = ReadBytes(BuildParquetFile(leaves, {{c}}), "f16.parquet", &schema);
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
   EXPECT_EQ(schema->field(0).type, DataType::Float());
-  EXPECT_EQ(*rows, (Rows{{"1"}, {"0.33325195"}, {"-inf"}, {"nan"}}));
+  EXPECT_EQ(*rows, (LegacyRows{{"1"}, {"0.33325195"}, {"-inf"}, {"nan"}}));
   // FLOAT16 must be 2 bytes wide.
   leaves[0].type_length = 3;
   auto bad = ReadBytes(BuildParquetFile(leaves, {{c}}));
@@ -172,7 +173,7 @@ TEST(ParquetLegacy, NaiveTimestampsStayNaive) {
   auto rows = ReadBytes(BuildParquetFile(leaves, {chunks}), "ts.parquet", &schema);
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
   EXPECT_EQ(schema->ToString(), "local: timestamp_ntz not null, instant: timestamp not null");
-  EXPECT_EQ(*rows, (Rows{{"1970-01-01T00:00:01.500000", "1969-12-31T23:59:59.999999Z"}}));
+  EXPECT_EQ(*rows, (LegacyRows{{"1970-01-01T00:00:01.500000", "1969-12-31T23:59:59.999999Z"}}));
 }
 
 TEST(ParquetLegacy, UnknownAndGeospatialLogicalTypesReadAsTheirPhysicalType) {
@@ -197,7 +198,7 @@ TEST(ParquetLegacy, UnknownAndGeospatialLogicalTypesReadAsTheirPhysicalType) {
   auto rows = ReadBytes(BuildParquetFile(leaves, {chunks}), "geo.parquet", &schema);
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
   EXPECT_EQ(schema->ToString(), "geometry: binary not null, future: int32 not null, t: int32 not null");
-  EXPECT_EQ(*rows, (Rows{{"010100", "7", "3600000"}}));
+  EXPECT_EQ(*rows, (LegacyRows{{"010100", "7", "3600000"}}));
 }
 
 std::string HadoopLz4(const std::vector<std::string>& blocks) {
@@ -275,7 +276,7 @@ TEST(ParquetLegacy, ConcatenatedGzipMembersAreOneStream) {
   TestChunk c{CompressedPageV1(6, raw, first + second), 0, 6, CompressionCodec::kGzip};
   auto rows = ReadBytes(BuildParquetFile(leaves, {{c}}));
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
-  EXPECT_EQ(*rows, (Rows{{"1"}, {"2"}, {"3"}, {"4"}, {"5"}, {"6"}}));
+  EXPECT_EQ(*rows, (LegacyRows{{"1"}, {"2"}, {"3"}, {"4"}, {"5"}, {"6"}}));
 }
 
 TEST(ParquetLegacy, EmptyV2DataPageOfNullsIsNotDecompressed) {
@@ -286,7 +287,7 @@ TEST(ParquetLegacy, EmptyV2DataPageOfNullsIsNotDecompressed) {
   TestChunk c{page, 0, 1, CompressionCodec::kSnappy};
   auto rows = ReadBytes(BuildParquetFile(leaves, {{c}}));
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
-  EXPECT_EQ(*rows, (Rows{{"null"}}));
+  EXPECT_EQ(*rows, (LegacyRows{{"null"}}));
 }
 
 // The file with its footer changed by `patch`.
@@ -335,7 +336,7 @@ TEST(ParquetLegacy, OldParquetCppV2PagesAreCompressedWhateverTheyClaim) {
   };
   auto rows = ReadBytes(written_by("parquet-cpp version 1.5.1-SNAPSHOT"));
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
-  EXPECT_EQ(*rows, (Rows{{"7"}, {"8"}, {"9"}}));
+  EXPECT_EQ(*rows, (LegacyRows{{"7"}, {"8"}, {"9"}}));
   // Any other writer is taken at its word: the page does not hold what it says.
   for (const char* other : {"parquet-cpp-arrow version 3.0.0", "parquet-cpp version 12.0.0", "gaggle 0.1.0"}) {
     EXPECT_EQ(ReadBytes(written_by(other)).status().code(), StatusCode::kCorruption) << other;
@@ -362,7 +363,7 @@ TEST(ParquetLegacy, PageCrcsAreVerified) {
   TestChunk good{PageWithCrc(body, 3, false), 0, 3};
   auto rows = ReadBytes(BuildParquetFile(leaves, {{good}}));
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
-  EXPECT_EQ(*rows, (Rows{{"10"}, {"20"}, {"30"}}));
+  EXPECT_EQ(*rows, (LegacyRows{{"10"}, {"20"}, {"30"}}));
   TestChunk bad{PageWithCrc(body, 3, true), 0, 3};
   auto st = ReadBytes(BuildParquetFile(leaves, {{bad}}), "crc.parquet").status();
   EXPECT_EQ(st.code(), StatusCode::kCorruption) << st.ToString();
