@@ -38,7 +38,7 @@ Status ExecRaw(const std::string& path, const std::string& sql) {
   return st;
 }
 
-std::string Quoted(const std::string& text) {
+std::string SqlQuoted(const std::string& text) {
   char* q = sqlite3_mprintf("%Q", text.c_str());
   std::string out = q;
   sqlite3_free(q);
@@ -74,7 +74,7 @@ class SqliteFactory : public StoreFactory {
   }
   Status RewriteEventDetail(const std::string& location, int64_t seq, const std::string& detail) override {
     return ExecRaw(location, "DROP TRIGGER IF EXISTS events_are_append_only_update; UPDATE events SET detail = " +
-                                 Quoted(detail) + " WHERE seq = " + std::to_string(seq) + ";");
+                                 SqlQuoted(detail) + " WHERE seq = " + std::to_string(seq) + ";");
   }
   Status DeleteEvent(const std::string& location, int64_t seq) override {
     return ExecRaw(location, "DROP TRIGGER IF EXISTS events_are_append_only_delete; DELETE FROM events WHERE seq = " +
@@ -83,7 +83,7 @@ class SqliteFactory : public StoreFactory {
   Status SetChainHead(const std::string& location, const std::string& migration, int64_t seq) override {
     return ExecRaw(location, "UPDATE event_chains SET head_seq = " + std::to_string(seq) +
                                  ", head_hash = (SELECT hash FROM events WHERE seq = " + std::to_string(seq) +
-                                 ") WHERE migration = " + Quoted(migration) + ";");
+                                 ") WHERE migration = " + SqlQuoted(migration) + ";");
   }
 
  private:
@@ -335,9 +335,9 @@ TEST_F(SqliteStoreTest, AWholeLogChainOfVersionFiveStillVerifiesAndContinuesPerM
     e.prev_hash = prev;
     e.hash = EventHash(prev, e);
     prev = e.hash;
-    sql += "INSERT INTO events (time, actor, migration, to_state, prev_hash, hash) VALUES (" + Quoted(e.time) + ", " +
-           Quoted(e.actor) + ", " + Quoted(e.migration) + ", " + Quoted(e.to_state) + ", " + Quoted(e.prev_hash) +
-           ", " + Quoted(e.hash) + ");";
+    sql += "INSERT INTO events (time, actor, migration, to_state, prev_hash, hash) VALUES (" + SqlQuoted(e.time) +
+           ", " + SqlQuoted(e.actor) + ", " + SqlQuoted(e.migration) + ", " + SqlQuoted(e.to_state) + ", " +
+           SqlQuoted(e.prev_hash) + ", " + SqlQuoted(e.hash) + ");";
   }
   ASSERT_TRUE(ExecRaw(path_, sql).ok());
 

@@ -5,13 +5,13 @@
 namespace gaggle {
 namespace {
 
-TransformSpec SpecFromYaml(const std::string& transform_yaml) {
+TransformSpec RowSpecFromYaml(const std::string& transform_yaml) {
   auto spec = ParseMigrationSpec("name: t\nversion: 2\ntransform:\n" + transform_yaml, "keep.yaml");
   EXPECT_TRUE(spec.ok()) << spec.status().ToString();
   return spec.ok() ? spec->transform : TransformSpec{};
 }
 
-Schema SchemaOf(const std::string& text) {
+Schema RowSchemaOf(const std::string& text) {
   auto s = ParseSchemaText(text);
   EXPECT_TRUE(s.ok()) << s.status().ToString();
   return s.ok() ? *s : Schema{};
@@ -36,7 +36,7 @@ struct RowKeepingCase {
 };
 
 TEST(RowKeeping, WhichSpecsKeepEveryRow) {
-  const Schema source = SchemaOf("id: int32, qty: decimal(15,2), name: string, ts: timestamp_ntz");
+  const Schema source = RowSchemaOf("id: int32, qty: decimal(15,2), name: string, ts: timestamp_ntz");
   const RowKeepingCase cases[] = {
       {"  rename: {id: key, qty: quantity}\n", true},
       {"  rename: {qty: quantity}\n  cast: {quantity: double, id: int64}\n  drop: [name]\n", true},
@@ -49,7 +49,7 @@ TEST(RowKeeping, WhichSpecsKeepEveryRow) {
       {"  missing_columns: skip\n  rename: {user_id: account_id}\n  cast: {account_id: int64}\n", true},
   };
   for (const RowKeepingCase& c : cases) {
-    EXPECT_EQ(TransformKeepsEveryRow(SpecFromYaml(c.transform), source), c.keeps) << c.transform;
+    EXPECT_EQ(TransformKeepsEveryRow(RowSpecFromYaml(c.transform), source), c.keeps) << c.transform;
   }
 }
 

@@ -16,7 +16,7 @@
 namespace gaggle {
 namespace {
 
-std::string Trim(const std::string& s) {
+std::string CaseTrim(const std::string& s) {
   size_t b = s.find_first_not_of(" \t\r"), e = s.find_last_not_of(" \t\r");
   return b == std::string::npos ? "" : s.substr(b, e - b + 1);
 }
@@ -31,26 +31,26 @@ struct SpecCase {
   std::vector<std::pair<size_t, std::string>> rejected;  // input row, reason substring
 };
 
-struct CaseFile {
+struct SpecCaseFile {
   std::string schema;
   std::vector<std::string> rows;  // JSON lines
   std::vector<SpecCase> cases;
 };
 
-bool ParseCaseFile(const std::string& path, CaseFile* f, std::string* error) {
+bool ParseSpecCaseFile(const std::string& path, SpecCaseFile* f, std::string* error) {
   std::ifstream in(path);
   std::string line;
   int lineno = 0;
   while (std::getline(in, line)) {
     ++lineno;
-    const std::string t = Trim(line);
+    const std::string t = CaseTrim(line);
     if (t.empty() || t[0] == '#') continue;
     const size_t colon = t.find(':');
     if (colon == std::string::npos) {
       *error = "line " + std::to_string(lineno) + ": expected 'key: value'";
       return false;
     }
-    const std::string key = t.substr(0, colon), value = Trim(t.substr(colon + 1));
+    const std::string key = t.substr(0, colon), value = CaseTrim(t.substr(colon + 1));
     if (key == "schema") {
       f->schema = value;
     } else if (key == "row") {
@@ -71,7 +71,7 @@ bool ParseCaseFile(const std::string& path, CaseFile* f, std::string* error) {
     } else if (key == "rejected") {
       const size_t space = value.find(' ');
       f->cases.back().rejected.emplace_back(std::stoul(value.substr(0, space)),
-                                            space == std::string::npos ? "" : Trim(value.substr(space)));
+                                            space == std::string::npos ? "" : CaseTrim(value.substr(space)));
     } else {
       *error = "line " + std::to_string(lineno) + ": unknown key '" + key + "'";
       return false;
@@ -80,7 +80,7 @@ bool ParseCaseFile(const std::string& path, CaseFile* f, std::string* error) {
   return true;
 }
 
-RecordBatch ReadRows(const CaseFile& f, const std::string& name) {
+RecordBatch ReadRows(const SpecCaseFile& f, const std::string& name) {
   const std::string path = ::testing::TempDir() + "transform_case_" + name + ".jsonl";
   {
     std::ofstream out(path);
@@ -154,9 +154,9 @@ TEST(TransformCases, AllNestedTransformFiles) {
   std::sort(files.begin(), files.end());
   EXPECT_GE(files.size(), 4u);
   for (const std::string& path : files) {
-    CaseFile f;
+    SpecCaseFile f;
     std::string error;
-    ASSERT_TRUE(ParseCaseFile(path, &f, &error)) << path << ": " << error;
+    ASSERT_TRUE(ParseSpecCaseFile(path, &f, &error)) << path << ": " << error;
     ASSERT_FALSE(f.cases.empty()) << path;
     const RecordBatch in = ReadRows(f, std::filesystem::path(path).stem().string());
     for (const SpecCase& c : f.cases) {

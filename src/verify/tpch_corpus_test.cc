@@ -20,7 +20,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const char* kSpec = R"(name: tpch-rename
+const char* kTpchSpec = R"(name: tpch-rename
 version: 2
 transform:
   rename:
@@ -49,7 +49,7 @@ class TpchCorpusTest : public ::testing::Test {
     delete dir_;
   }
   void SetUp() override {
-    auto spec = ParseMigrationSpec(kSpec, "tpch.yaml");
+    auto spec = ParseMigrationSpec(kTpchSpec, "tpch.yaml");
     ASSERT_TRUE(spec.ok()) << spec.status().ToString();
     spec_ = *spec;
     auto queries = LoadCorpusQueries(corpus_);
