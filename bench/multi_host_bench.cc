@@ -40,7 +40,7 @@ class NoopExecutor : public TaskExecutor {
 };
 
 std::atomic<bool> g_stop{false};
-extern "C" void OnStop(int) { g_stop.store(true); }
+extern "C" void OnBenchStopSignal(int) { g_stop.store(true); }
 
 int Fail(const Status& st) {
   std::cerr << "multi_host_bench: " << st.ToString() << "\n";
@@ -97,7 +97,7 @@ int Work(const std::string& url, int slots) {
   o.make_executor = [](const std::string&, const std::string&) -> Result<std::unique_ptr<TaskExecutor>> {
     return std::unique_ptr<TaskExecutor>(new NoopExecutor());
   };
-  std::signal(SIGTERM, OnStop);
+  std::signal(SIGTERM, OnBenchStopSignal);
   auto summary = FleetWorker(queue->get(), o).Run(&g_stop);
   if (!summary.ok()) return Fail(summary.status());
   std::vector<int64_t> lat = summary->claim_latency_ms;

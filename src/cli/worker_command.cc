@@ -25,7 +25,7 @@ struct WorkerArgs {
 
 std::atomic<bool> g_worker_stop{false};
 
-extern "C" void OnStop(int) {
+extern "C" void OnWorkerStopSignal(int) {
   g_worker_stop.store(true);
   std::signal(SIGINT, SIG_DFL);  // a second signal kills at once: leases expire and work runs again
   std::signal(SIGTERM, SIG_DFL);
@@ -46,8 +46,8 @@ int RunWorkerCommand(const WorkerArgs& a) {
   r.stop = &g_worker_stop;
   if (!a.quiet) r.on_line = [](const std::string& line) { std::cerr << "gaggle worker: " << line << std::endl; };
   g_worker_stop.store(false);
-  std::signal(SIGINT, OnStop);
-  std::signal(SIGTERM, OnStop);
+  std::signal(SIGINT, OnWorkerStopSignal);
+  std::signal(SIGTERM, OnWorkerStopSignal);
   auto done = service::RunWorker(c->ctx, r);
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);

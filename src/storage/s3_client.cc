@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <set>
 
+#include "common/ascii.h"
 #include "storage/aws_crypto.h"
 #include "storage/s3_client_internal.h"
 
@@ -27,11 +28,6 @@ bool IsHexMd5(const std::string& etag) {
     if (!std::isxdigit(static_cast<unsigned char>(c))) return false;
   }
   return true;
-}
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 }  // namespace
@@ -115,7 +111,7 @@ Result<std::string> S3Client::CheckedUpload(const Call& base, std::string_view d
   std::string what = std::string(call.operation) + " " + Describe(call.bucket, call.key);
   bool verify = options_.verify_upload_etag;
   call.check = [&](const HttpResponse& resp) -> Status {
-    std::string etag = Lower(UnquoteEtag(resp.Header("etag")));
+    std::string etag = AsciiLower(UnquoteEtag(resp.Header("etag")));
     if (etag.empty()) return Status::IOError(what + ": the response has no ETag");
     if (verify && IsHexMd5(etag) && etag != want) {
       return Status::IOError(what + ": the store's ETag " + etag + " is not the MD5 " + want + " of the bytes sent");

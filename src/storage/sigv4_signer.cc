@@ -7,18 +7,13 @@
 #include <cctype>
 #include <map>
 
+#include "common/ascii.h"
 #include "storage/aws_crypto.h"
 
 namespace gaggle {
 namespace {
 
 constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
@@ -51,7 +46,7 @@ struct CanonicalHeaders {
 CanonicalHeaders Canonicalize(const HeaderList& headers) {
   std::map<std::string, std::string> merged;  // sorted by lowercase name
   for (const auto& [name, value] : headers) {
-    std::string lower = Lower(name);
+    std::string lower = AsciiLower(name);
     if (IsUnsignedHeader(lower)) continue;
     auto [it, inserted] = merged.emplace(lower, CanonicalHeaderValue(value));
     // Repeated headers join in the order given, as HTTP folds them.
@@ -67,9 +62,9 @@ CanonicalHeaders Canonicalize(const HeaderList& headers) {
 }
 
 void SetHeader(HeaderList* headers, const std::string& name, const std::string& value) {
-  std::string lower = Lower(name);
+  std::string lower = AsciiLower(name);
   headers->erase(
-      std::remove_if(headers->begin(), headers->end(), [&](const auto& h) { return Lower(h.first) == lower; }),
+      std::remove_if(headers->begin(), headers->end(), [&](const auto& h) { return AsciiLower(h.first) == lower; }),
       headers->end());
   headers->emplace_back(name, value);
 }
