@@ -9,6 +9,7 @@
 #include "store/postgres_records.h"
 #include "store/postgres_schema.h"
 #include "store/postgres_url.h"
+#include "store/task_columns.h"
 
 namespace gaggle {
 
@@ -22,11 +23,12 @@ constexpr const char* kTokenColumns = "token_id, name, role, hash, created_at, c
 constexpr const char* kLinkColumns =
     "link_id, migration, stage, role, gate_reason, created_at, expires_ms, used_at, used_by, use_reason";
 // Task columns plus the catalog's owner and tier (LEFT JOIN: a dataset may have left the catalog).
-constexpr const char* kTaskRowColumns =
-    "t.migration, t.dataset_id, t.ordinal, t.stage, t.wave, t.priority, t.source_uri, t.source_format, t.target_uri, "
-    "t.size_bytes, t.state, t.attempts, t.next_attempt_ms, t.runner, t.lease_expires_ms, t.started_at, "
-    "t.finished_at, t.last_error, t.skipped, t.rows_in, t.rows_out, t.dead_lettered, t.filtered, t.bytes_out, "
-    "t.duration_ms, COALESCE(e.owner, ''), COALESCE(e.tier, '')";
+// A task page's columns: the task's, then its dataset's owner and tier (LEFT JOIN: a
+// dataset may have left the catalog).
+const std::string& TaskRowColumns() {
+  static const std::string columns = TaskColumnsOf("t") + ", COALESCE(e.owner, ''), COALESCE(e.tier, '')";
+  return columns;
+}
 // Tasks examined per statement when filters beyond the indexes apply (owner, tier, text):
 // enough that a sparse filter costs a few round trips, not one per task.
 constexpr size_t kScanBatch = 1000;
@@ -67,38 +69,10 @@ Result<ApprovalLink> ReadLink(const pqxx::row& q, const std::string& location) {
 
 Result<TaskRow> ReadTaskRow(const pqxx::row& q, const std::string& location) {
   TaskRow row;
-  TaskRecord& t = row.task;
-  t.migration = Text(q[0]);
-  t.dataset_id = Text(q[1]);
-  t.ordinal = Int(q[2]);
-  t.stage = static_cast<int>(Int(q[3]));
-  t.wave = static_cast<int>(Int(q[4]));
-  t.priority = static_cast<int>(Int(q[5]));
-  t.source_uri = Text(q[6]);
-  t.source_format = Text(q[7]);
-  t.target_uri = Text(q[8]);
-  t.size_bytes = Int(q[9]);
-  auto state = ParseTaskState(Text(q[10]));
-  if (!state.ok()) {
-    return Status::Corruption(Where(location) + ": task '" + t.dataset_id + "': " + state.status().message());
-  }
-  t.state = *state;
-  t.attempts = static_cast<int>(Int(q[11]));
-  t.next_attempt_ms = Int(q[12]);
-  t.runner = Text(q[13]);
-  t.lease_expires_ms = Int(q[14]);
-  t.started_at = Text(q[15]);
-  t.finished_at = Text(q[16]);
-  t.last_error = Text(q[17]);
-  t.skipped = Int(q[18]) != 0;
-  t.rows_in = Int(q[19]);
-  t.rows_out = Int(q[20]);
-  t.dead_lettered = Int(q[21]);
-  t.filtered = Int(q[22]);
-  t.bytes_out = Int(q[23]);
-  t.duration_ms = Int(q[24]);
-  row.owner = Text(q[25]);
-  row.tier = Text(q[26]);
+  GAGGLE_ASSIGN_OR_RETURN(
+      row.task, ReadTaskColumns([&](int i) { return Text(q[i]); }, [&](int i) { return Int(q[i]); }, Where(location)));
+  row.owner = Text(q[kTaskColumnCount]);
+  row.tier = Text(q[kTaskColumnCount + 1]);
   return row;
 }
 
@@ -160,8 +134,7 @@ Result<ScanEnd> ScanTasks(pqxx::transaction_base& tx, const TaskPageQuery& q, co
     const std::string limit = " ORDER BY t.stage, t.ordinal LIMIT " + param(std::to_string(want));
     std::string sql;
     if (!filters_here) {
-      sql = std::string("SELECT ") + kTaskRowColumns + " FROM tasks t LEFT JOIN entities e ON e.id = t.dataset_id" +
-            where + limit;
+      sql = "SELECT " + TaskRowColumns() + " FROM tasks t LEFT JOIN entities e ON e.id = t.dataset_id" + where + limit;
     } else {
       // The rest of the filters in SQL too, over the batch's tasks numbered in plan order
       // (n of total): only the matches and the batch's last task (where the scan got to)
@@ -171,7 +144,7 @@ Result<ScanEnd> ScanTasks(pqxx::transaction_base& tx, const TaskPageQuery& q, co
       if (!q.owner.empty()) match += " AND COALESCE(e.owner, '') = " + param(q.owner);
       if (!q.tier.empty()) match += " AND COALESCE(e.tier, '') = " + param(q.tier);
       if (!q.text.empty()) match += " AND strpos(t.dataset_id, " + param(q.text) + ") > 0";
-      sql = std::string("SELECT ") + kTaskRowColumns + ", t.n, t.total, (" + match +
+      sql = "SELECT " + TaskRowColumns() + ", t.n, t.total, (" + match +
             ") FROM (SELECT s.*, row_number() OVER (ORDER BY s.stage, s.ordinal) AS n, count(*) OVER () AS total "
             "FROM (SELECT * FROM tasks t" +
             where + limit + ") s) t LEFT JOIN entities e ON e.id = t.dataset_id WHERE (" + match +

@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "store/postgres_records.h"
+#include "store/task_columns.h"
 
 namespace gaggle {
 
@@ -15,48 +16,12 @@ using postgres_records::Text;
 
 namespace {
 
-constexpr const char* kTaskColumns =
-    "migration, dataset_id, ordinal, stage, wave, priority, source_uri, source_format, target_uri, size_bytes, "
-    "state, attempts, next_attempt_ms, runner, lease_expires_ms, started_at, finished_at, last_error, skipped, "
-    "rows_in, rows_out, dead_lettered, filtered, bytes_out, duration_ms";
-
 constexpr const char* kRunColumns =
     "migration, plan_hash, spec_hash, spec_path, state, state_reason, concurrency, requeue_seq, requeue_applied_seq, "
     "runner, runner_expires_ms, created_at, updated_at";
 
 Result<TaskRecord> ReadTask(const pqxx::row& q, const std::string& state_name) {
-  TaskRecord t;
-  t.migration = Text(q[0]);
-  t.dataset_id = Text(q[1]);
-  t.ordinal = Int(q[2]);
-  t.stage = static_cast<int>(Int(q[3]));
-  t.wave = static_cast<int>(Int(q[4]));
-  t.priority = static_cast<int>(Int(q[5]));
-  t.source_uri = Text(q[6]);
-  t.source_format = Text(q[7]);
-  t.target_uri = Text(q[8]);
-  t.size_bytes = Int(q[9]);
-  auto state = ParseTaskState(Text(q[10]));
-  if (!state.ok()) {
-    return Status::Corruption(state_name + ": task '" + t.dataset_id + "' of migration '" + t.migration +
-                              "': " + state.status().message());
-  }
-  t.state = *state;
-  t.attempts = static_cast<int>(Int(q[11]));
-  t.next_attempt_ms = Int(q[12]);
-  t.runner = Text(q[13]);
-  t.lease_expires_ms = Int(q[14]);
-  t.started_at = Text(q[15]);
-  t.finished_at = Text(q[16]);
-  t.last_error = Text(q[17]);
-  t.skipped = Int(q[18]) != 0;
-  t.rows_in = Int(q[19]);
-  t.rows_out = Int(q[20]);
-  t.dead_lettered = Int(q[21]);
-  t.filtered = Int(q[22]);
-  t.bytes_out = Int(q[23]);
-  t.duration_ms = Int(q[24]);
-  return t;
+  return ReadTaskColumns([&](int i) { return Text(q[i]); }, [&](int i) { return Int(q[i]); }, state_name);
 }
 
 Result<std::vector<TaskRecord>> ReadTasks(const pqxx::result& rows, const std::string& state_name) {

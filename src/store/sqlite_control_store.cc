@@ -5,6 +5,7 @@
 
 #include "store/sqlite_schema.h"
 #include "store/state_store.h"
+#include "store/task_columns.h"
 
 namespace gaggle {
 
@@ -16,11 +17,10 @@ constexpr const char* kTokenColumns = "token_id, name, role, hash, created_at, c
 constexpr const char* kLinkColumns =
     "link_id, migration, stage, role, gate_reason, created_at, expires_ms, used_at, used_by, use_reason";
 // Task columns plus the catalog's owner and tier (LEFT JOIN: a dataset may have left the catalog).
-constexpr const char* kTaskRowColumns =
-    "t.migration, t.dataset_id, t.ordinal, t.stage, t.wave, t.priority, t.source_uri, t.source_format, t.target_uri, "
-    "t.size_bytes, t.state, t.attempts, t.next_attempt_ms, t.runner, t.lease_expires_ms, t.started_at, "
-    "t.finished_at, t.last_error, t.skipped, t.rows_in, t.rows_out, t.dead_lettered, t.filtered, t.bytes_out, "
-    "t.duration_ms, COALESCE(e.owner, ''), COALESCE(e.tier, '')";
+const std::string& TaskRowColumns() {
+  static const std::string columns = TaskColumnsOf("t") + ", COALESCE(e.owner, ''), COALESCE(e.tier, '')";
+  return columns;
+}
 
 std::string Where(const std::string& path) { return "state file '" + path + "'"; }
 
@@ -58,37 +58,10 @@ Result<ApprovalLink> ReadLinkRow(const SqliteStatement& q, const std::string& pa
 
 Result<TaskRow> ReadTaskRow(const SqliteStatement& q, const std::string& path) {
   TaskRow row;
-  TaskRecord& t = row.task;
-  t.migration = q.Text(0);
-  t.dataset_id = q.Text(1);
-  t.ordinal = q.Int(2);
-  t.stage = static_cast<int>(q.Int(3));
-  t.wave = static_cast<int>(q.Int(4));
-  t.priority = static_cast<int>(q.Int(5));
-  t.source_uri = q.Text(6);
-  t.source_format = q.Text(7);
-  t.target_uri = q.Text(8);
-  t.size_bytes = q.Int(9);
-  auto state = ParseTaskState(q.Text(10));
-  if (!state.ok())
-    return Status::Corruption(Where(path) + ": task '" + t.dataset_id + "': " + state.status().message());
-  t.state = *state;
-  t.attempts = static_cast<int>(q.Int(11));
-  t.next_attempt_ms = q.Int(12);
-  t.runner = q.Text(13);
-  t.lease_expires_ms = q.Int(14);
-  t.started_at = q.Text(15);
-  t.finished_at = q.Text(16);
-  t.last_error = q.Text(17);
-  t.skipped = q.Int(18) != 0;
-  t.rows_in = q.Int(19);
-  t.rows_out = q.Int(20);
-  t.dead_lettered = q.Int(21);
-  t.filtered = q.Int(22);
-  t.bytes_out = q.Int(23);
-  t.duration_ms = q.Int(24);
-  row.owner = q.Text(25);
-  row.tier = q.Text(26);
+  GAGGLE_ASSIGN_OR_RETURN(
+      row.task, ReadTaskColumns([&](int i) { return q.Text(i); }, [&](int i) { return q.Int(i); }, Where(path)));
+  row.owner = q.Text(kTaskColumnCount);
+  row.tier = q.Text(kTaskColumnCount + 1);
   return row;
 }
 
@@ -283,8 +256,8 @@ Status SqliteControlStore::ScanTasks(SqliteReaderPool::Connection& c, const Task
     *stopped_early = false;
     return Status::OK();
   }
-  std::string sql = std::string("SELECT ") + kTaskRowColumns +
-                    " FROM tasks t LEFT JOIN entities e ON e.id = t.dataset_id WHERE t.migration = ?1";
+  std::string sql =
+      "SELECT " + TaskRowColumns() + " FROM tasks t LEFT JOIN entities e ON e.id = t.dataset_id WHERE t.migration = ?1";
   sql += q.stage >= 0 ? " AND t.stage = ?5 AND t.ordinal > ?3" : " AND (t.stage, t.ordinal) > (?2, ?3)";
   if (state) sql += " AND t.state = ?4";
   if (q.wave >= 0 && !state && q.stage < 0) sql += " AND t.wave = ?6";

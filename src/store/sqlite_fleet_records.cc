@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "store/sqlite_records.h"
+#include "store/task_columns.h"
 
 namespace gaggle {
 
@@ -15,49 +16,13 @@ using sqlite_records::StepAll;
 
 namespace {
 
-constexpr const char* kTaskColumns =
-    "migration, dataset_id, ordinal, stage, wave, priority, source_uri, source_format, target_uri, size_bytes, "
-    "state, attempts, next_attempt_ms, runner, lease_expires_ms, started_at, finished_at, last_error, skipped, "
-    "rows_in, rows_out, dead_lettered, filtered, bytes_out, duration_ms";
-
 constexpr const char* kRunColumns =
     "migration, plan_hash, spec_hash, spec_path, state, state_reason, concurrency, requeue_seq, requeue_applied_seq, "
     "runner, runner_expires_ms, created_at, updated_at";
 
 // Reads the kTaskColumns of the current row.
 Result<TaskRecord> ReadTask(const SqliteStatement& q, const std::string& state_file) {
-  TaskRecord t;
-  t.migration = q.Text(0);
-  t.dataset_id = q.Text(1);
-  t.ordinal = q.Int(2);
-  t.stage = static_cast<int>(q.Int(3));
-  t.wave = static_cast<int>(q.Int(4));
-  t.priority = static_cast<int>(q.Int(5));
-  t.source_uri = q.Text(6);
-  t.source_format = q.Text(7);
-  t.target_uri = q.Text(8);
-  t.size_bytes = q.Int(9);
-  auto state = ParseTaskState(q.Text(10));
-  if (!state.ok()) {
-    return Status::Corruption(state_file + ": task '" + t.dataset_id + "' of migration '" + t.migration +
-                              "': " + state.status().message());
-  }
-  t.state = *state;
-  t.attempts = static_cast<int>(q.Int(11));
-  t.next_attempt_ms = q.Int(12);
-  t.runner = q.Text(13);
-  t.lease_expires_ms = q.Int(14);
-  t.started_at = q.Text(15);
-  t.finished_at = q.Text(16);
-  t.last_error = q.Text(17);
-  t.skipped = q.Int(18) != 0;
-  t.rows_in = q.Int(19);
-  t.rows_out = q.Int(20);
-  t.dead_lettered = q.Int(21);
-  t.filtered = q.Int(22);
-  t.bytes_out = q.Int(23);
-  t.duration_ms = q.Int(24);
-  return t;
+  return ReadTaskColumns([&](int i) { return q.Text(i); }, [&](int i) { return q.Int(i); }, state_file);
 }
 
 // Binds the progress fields (state .. duration_ms) at ?11..?25, the plan fields at ?3..?10.
