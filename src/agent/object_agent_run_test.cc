@@ -49,17 +49,7 @@ class ObjectAgentRunTest : public ::testing::Test {
     auto server = s3test::StartS3Server("s3rver", (root_ / "server").string());
     ASSERT_TRUE(server.ok()) << server.status().ToString();
     server_ = std::move(*server);
-    ObjectStoreConfig config;
-    config.s3_endpoint = "http://127.0.0.1:" + std::to_string(server_->port);
-    config.retry.initial_delay = std::chrono::milliseconds(5);
-    std::map<std::string, std::string> env = {{"AWS_ACCESS_KEY_ID", server_->access_key},
-                                              {"AWS_SECRET_ACCESS_KEY", server_->secret_key},
-                                              {"AWS_SHARED_CREDENTIALS_FILE", (root_ / "none").string()},
-                                              {"AWS_CONFIG_FILE", (root_ / "none").string()}};
-    resolver_ = std::make_unique<FileSystemResolver>(config, [env](const std::string& name) {
-      auto it = env.find(name);
-      return it == env.end() ? std::string() : it->second;
-    });
+    resolver_ = s3test::ResolverFor(*server_, root_.string());
     auto store = resolver_->ObjectStore("s3");
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = *store;

@@ -20,6 +20,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -27,6 +28,7 @@
 
 #include "common/source_dir_test_util.h"
 #include "common/status.h"
+#include "storage/file_system_resolver.h"
 #include "storage/http_client.h"
 #include "storage/s3_client.h"
 
@@ -170,6 +172,24 @@ inline S3ClientOptions ClientOptionsFor(const ServerProcess& server, int port) {
   o.retry.initial_delay = std::chrono::milliseconds(5);
   o.retry.max_delay = std::chrono::milliseconds(100);
   return o;
+}
+
+// A resolver whose s3:// is `server`: its endpoint and keys, and no shared AWS config or
+// credentials files (they would be looked for under `scratch_dir`, where there are none), so
+// nothing on the machine running the tests changes what it reaches.
+inline std::unique_ptr<FileSystemResolver> ResolverFor(const ServerProcess& server, const std::string& scratch_dir) {
+  ObjectStoreConfig config;
+  config.s3_endpoint = "http://127.0.0.1:" + std::to_string(server.port);
+  config.retry.initial_delay = std::chrono::milliseconds(5);
+  const std::string none = (std::filesystem::path(scratch_dir) / "none").string();
+  const std::map<std::string, std::string> env = {{"AWS_ACCESS_KEY_ID", server.access_key},
+                                                  {"AWS_SECRET_ACCESS_KEY", server.secret_key},
+                                                  {"AWS_SHARED_CREDENTIALS_FILE", none},
+                                                  {"AWS_CONFIG_FILE", none}};
+  return std::make_unique<FileSystemResolver>(config, [env](const std::string& name) {
+    auto it = env.find(name);
+    return it == env.end() ? std::string() : it->second;
+  });
 }
 
 }  // namespace gaggle::s3test
