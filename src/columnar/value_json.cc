@@ -38,11 +38,11 @@ void AppendQuotedAscii(const std::string& text, std::string* out) {
 bool AppendJsonQuoted(std::string_view text, std::string* out) {
   static const char* kHex = "0123456789abcdef";
   out->push_back('"');
-  size_t run = 0;
-  bool ascii = true;
+  size_t run = 0;          // start of the pending run of bytes that need no escape
+  unsigned char high = 0;  // any byte >= 0x80: only then is the text checked as UTF-8
   for (size_t i = 0; i < text.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x80) ascii = false;
+    high |= c;
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     out->append(text.data() + run, i - run);
     run = i + 1;
@@ -56,7 +56,7 @@ bool AppendJsonQuoted(std::string_view text, std::string* out) {
   }
   out->append(text.data() + run, text.size() - run);
   out->push_back('"');
-  return ascii || IsValidUtf8(text);
+  return (high & 0x80) == 0 || IsValidUtf8(text);
 }
 
 std::string FormatDoubleJson(double v) { return WithPointZero(FormatDouble(v)); }

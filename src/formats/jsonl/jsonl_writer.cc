@@ -1,7 +1,5 @@
 #include "formats/jsonl/jsonl_writer.h"
 
-#include <simdjson.h>
-
 #include <charconv>
 #include <cmath>
 
@@ -14,33 +12,6 @@ namespace {
 
 // Output is gathered here and handed to the file in pieces of about this size.
 constexpr size_t kJsonlFlushBytes = size_t{1} << 20;
-
-// Appends `text` as a JSON string: quote and backslash escaped, control characters as
-// \u00XX, everything else (UTF-8) passed through. Returns false if `text` is not valid
-// UTF-8 (nothing useful can be written: JSON text is UTF-8).
-bool AppendJsonString(std::string_view text, std::string* out) {
-  static const char* kHex = "0123456789abcdef";
-  out->push_back('"');
-  unsigned char high = 0;
-  size_t run = 0;  // start of the pending run of bytes that need no escape
-  for (size_t i = 0; i < text.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    high |= c;
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out->append(text.data() + run, i - run);
-    run = i + 1;
-    if (c == '"' || c == '\\') {
-      out->push_back('\\');
-      out->push_back(static_cast<char>(c));
-    } else {
-      const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
-      out->append(esc, sizeof(esc));
-    }
-  }
-  out->append(text.data() + run, text.size() - run);
-  out->push_back('"');
-  return (high & 0x80) == 0 || simdjson::validate_utf8(text.data(), text.size());
-}
 
 class JsonlWriter final : public BatchWriter {
  public:
@@ -67,7 +38,7 @@ class JsonlWriter final : public BatchWriter {
 Status JsonlWriter::Init() {
   for (size_t i = 0; i < schema_->num_fields(); ++i) {
     std::string prefix = i == 0 ? "{" : ",";
-    if (!AppendJsonString(schema_->field(i).name, &prefix)) {
+    if (!AppendJsonQuoted(schema_->field(i).name, &prefix)) {
       return Status::InvalidArgument(file_->path() + ": column name of field " + std::to_string(i) +
                                      " is not valid UTF-8");
     }
@@ -115,7 +86,7 @@ Status JsonlWriter::AppendValue(const Column& column, size_t c, size_t row) {
       break;
     }
     case TypeId::kString:
-      if (!AppendJsonString(column.GetString(row), &out_)) {
+      if (!AppendJsonQuoted(column.GetString(row), &out_)) {
         return Status::InvalidArgument(file_->path() + ": row " + std::to_string(row) + " of column '" +
                                        schema_->field(c).name +
                                        "' is not valid UTF-8; JSON cannot hold it (declare the column binary)");
