@@ -70,6 +70,9 @@ grep -q "paused" pause.out || fail "pause said: $(cat pause.out)"
 sleep 0.6
 "$G" status ctl --state state.db > status-paused.out
 grep -q "ctl: paused (checking a dashboard)" status-paused.out || fail "status while paused: $(cat status-paused.out)"
+# Attempts are counted once the runner has noticed the pause (it polls; a loaded machine is slow).
+for _ in $(seq 200); do grep -q '"notification":"paused"' gaggle-logs/ctl/run.jsonl && break; sleep 0.05; done
+grep -q '"notification":"paused"' gaggle-logs/ctl/run.jsonl || fail "the runner never noticed the pause"
 before=$(grep -c '"attempt_started"' gaggle-logs/ctl/run.jsonl)
 sleep 0.6
 after=$(grep -c '"attempt_started"' gaggle-logs/ctl/run.jsonl)
@@ -149,10 +152,13 @@ $PY - <<'PY' &
 import sqlite3, time
 db = sqlite3.connect("state.db", isolation_level=None)
 db.execute("BEGIN EXCLUSIVE")
+open("locked", "w").close()
 time.sleep(8)
 PY
 locker=$!
-sleep 0.5
+# The pause must meet the lock: wait until it is held (a loaded machine starts Python slowly).
+for _ in $(seq 100); do [[ -e locked ]] && break; sleep 0.05; done
+[[ -e locked ]] || fail "the locking helper did not take the lock"
 rc=0; timeout 20 "$G" pause ctl --state state.db > /dev/null 2> locked.err || rc=$?
 wait $locker
 expect_eq "$rc" 75 "exit code on a locked state file (retryable)"
