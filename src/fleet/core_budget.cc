@@ -5,7 +5,10 @@
 
 namespace gaggle {
 
-int HostCores() { return std::max(1, static_cast<int>(std::thread::hardware_concurrency())); }
+int HostCores() {
+  static const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  return cores;
+}
 
 int CoreShare(int cores, int concurrency) { return std::max(1, std::max(1, cores) / std::max(1, concurrency)); }
 
