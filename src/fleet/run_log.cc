@@ -112,11 +112,10 @@ Result<std::unique_ptr<RunLog>> RunLog::Open(const std::string& dir, const std::
   if (!f) return Status::IOError("cannot open log '" + run_path + "': " + std::strerror(errno));
   std::unique_ptr<RunLog> log(new RunLog(dir, migration, f, std::move(options)));
   if (log->options_.on_file_closed) {
-    auto on_closed = log->options_.on_file_closed;
+    RunLog* l = log.get();
     MutexLock lock(&log->mu_);
-    log->segments_.set_on_closed([on_closed](const std::string& segment, const std::string& index) {
-      on_closed(segment);
-      on_closed(index);
+    log->segments_.set_on_closed([l](const std::string& segment, const std::string& index) {
+      l->HandOver({segment, index});
     });
   }
   if (log->options_.on_file_closed && !log->options_.writer.empty() && log->options_.publish_every.count() > 0) {
@@ -157,6 +156,23 @@ std::string RunLog::NextPartLocked() {
   return closed;
 }
 
+std::vector<std::string> RunLog::PublishLocked() {
+  std::vector<std::string> files;
+  if (std::string part = NextPartLocked(); !part.empty()) files.push_back(std::move(part));
+  Result<std::vector<std::string>> live = segments_.PublishOpen(options_.live_segment_bytes);
+  if (!live.ok()) {
+    ReportWriteError(live.status().message());
+  } else {
+    files.insert(files.end(), live->begin(), live->end());
+  }
+  return files;
+}
+
+void RunLog::HandOver(const std::vector<std::string>& files) {
+  MutexLock lock(&upload_mu_);
+  for (const std::string& f : files) options_.on_file_closed(f);
+}
+
 void RunLog::PublishPeriodically(int64_t start) {
   const int64_t period = std::chrono::duration_cast<std::chrono::microseconds>(options_.publish_every).count();
   mu_.Lock();
@@ -167,11 +183,13 @@ void RunLog::PublishPeriodically(int64_t start) {
     if (closing_ || now < deadline) continue;
     // The next multiple of the period from the start: a late wake-up skips, never drifts.
     deadline = start + ((now - start) / period + 1) * period;
-    const std::string closed = NextPartLocked();
-    if (closed.empty()) continue;
-    // Uploaded without the lock: nothing writes a closed part, and logging goes on meanwhile.
+    const std::vector<std::string> files = PublishLocked();
+    if (files.empty()) continue;
+    // Uploaded without the lock: nothing writes a closed part, a segment is only appended
+    // to (an upload reading it meanwhile takes a longer version of the same bytes), and
+    // logging goes on.
     mu_.Unlock();
-    options_.on_file_closed(closed);
+    HandOver(files);
     mu_.Lock();
   }
   mu_.Unlock();

@@ -12,7 +12,9 @@
 // over, workers) never share a name. Readers take all of them: RunLogFilesFor,
 // ForEachTaskLogLineOfAllWriters. A writer's run log may come in parts
 // (RunLogOptions::publish_every): runs/WRITER.jsonl, runs/WRITER.part-000002.jsonl, ...,
-// which sort in the order they were written.
+// which sort in the order they were written. With publish_every, the open task-log
+// segment is published on the same clock (TaskLogSegmentWriter::PublishOpen), so another
+// host reads a live run's task lines within a period too.
 // Versions before the segments wrote DIR/MIGRATION/tasks/DATASET.jsonl per task
 // (LegacyTaskLogPathFor); readers still read those.
 // Each line is one object: {"time", "level", "event", "migration", "dataset"?, ...fields};
@@ -38,6 +40,11 @@
 
 namespace gaggle {
 
+// 4 MiB: a publish period uploads at most about that again, and a migration writing
+// less than that a period gets segments of at least 4 MiB (a quarter of the 16 MiB a
+// busy one gets), so a reader fetches at most four times as many indexes.
+constexpr uint64_t kDefaultLiveSegmentBytes = uint64_t{4} << 20;
+
 struct RunLogOptions {
   Clock* clock = Clock::System();
   // The size at which a task log segment is closed and the next begun.
@@ -45,7 +52,10 @@ struct RunLogOptions {
   // "" = the one-writer layout (run.jsonl, task-log/segment-*); else see the top.
   std::string writer;
   // Called with each file once it is complete: a closed segment, its index, and at the
-  // end the run log. Where an ArtifactMirror uploads them.
+  // end the run log; with publish_every also the open segment and its live index, again
+  // each period in which it grew (files of this writer's own, rewritten in place). Where
+  // an ArtifactMirror uploads them. Never called for one file from two threads at once,
+  // and the last call for a file sees its final bytes.
   std::function<void(const std::string& path)> on_file_closed;
   // The artefact location to print in commands (`gaggle logs ... --logs X`); "" = dir.
   std::string shown_location;
@@ -53,7 +63,12 @@ struct RunLogOptions {
   // since the last time is closed as one part, handed to on_file_closed, and the next part
   // begun, so that a live run's log reaches object storage while it runs, each line in
   // one upload. A period with no line adds no part. 0: one file, closed at the end.
+  // The open task-log segment is handed over too (with its live index) when it grew.
   std::chrono::milliseconds publish_every{0};
+  // A publish closes the open segment instead once it holds this much: what one period
+  // uploads again stays bounded, at the price of more, smaller segments (more indexes
+  // for a reader to fetch).
+  uint64_t live_segment_bytes = kDefaultLiveSegmentBytes;
 };
 
 class RunLog {
@@ -107,6 +122,11 @@ class RunLog {
   // Closes the run log's part and begins the next; the closed part's path, or "" when
   // the part holds no line yet (or the next cannot be opened: writing goes on in this one).
   std::string NextPartLocked() REQUIRES(mu_);
+  // The files a periodic publish hands over: the closed part (if any), then the open
+  // segment and its live index (if they grew).
+  std::vector<std::string> PublishLocked() REQUIRES(mu_);
+  // Hands `files` over to on_file_closed, one upload at a time (upload_mu_).
+  void HandOver(const std::vector<std::string>& files) EXCLUDES(upload_mu_);
   // The publisher thread's loop: a part every publish_every from `start` (MonotonicMicros).
   void PublishPeriodically(int64_t start) EXCLUDES(mu_);
   std::string Line(const std::string& dataset, const std::string& level, const std::string& event,
@@ -118,6 +138,10 @@ class RunLog {
   const RunLogOptions options_;
   Clock* const clock_;
   Mutex mu_;
+  // Held while a task-log file is handed over: the publisher uploads a segment without
+  // mu_ while a full one may be closed (and uploaded) under it, and the last upload of a
+  // file must be of its final bytes.
+  Mutex upload_mu_ ACQUIRED_AFTER(mu_);
   std::FILE* run_file_ GUARDED_BY(mu_);
   uint64_t part_ GUARDED_BY(mu_) = 1;
   bool part_has_lines_ GUARDED_BY(mu_) = false;

@@ -70,6 +70,7 @@ Status TaskLogSegmentWriter::OpenNext() {
     }
     number_ = n;
     size_ = 0;
+    published_size_ = 0;
     entries_.clear();
     return Status::OK();
   }
@@ -91,11 +92,13 @@ Status TaskLogSegmentWriter::Append(const std::string& dataset, const std::strin
   return Status::OK();
 }
 
-Status TaskLogSegmentWriter::WriteIndex() {
-  // Offsets ascend already: a stable sort by key keeps each dataset's lines in order.
+Status TaskLogSegmentWriter::WriteIndex(bool live) {
+  // Offsets ascend already: a stable sort by key keeps each dataset's lines in order (also
+  // after a live index sorted the first ones: the lines appended since have higher offsets).
   std::stable_sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) { return a.key < b.key; });
   std::string text;
-  text.reserve(entries_.size() * 32);
+  text.reserve(entries_.size() * 32 + 32);
+  if (live) text += kLiveIndexMark + std::to_string(size_) + "\n";
   for (const Entry& e : entries_) {
     text += e.key;
     text += ' ';
@@ -126,11 +129,24 @@ Status TaskLogSegmentWriter::Close() {
                              "': " + std::strerror(errno));
   }
   file_ = nullptr;
-  Status indexed = WriteIndex();
+  Status indexed = WriteIndex(/*live=*/false);
   entries_.clear();
   entries_.shrink_to_fit();  // a long pause between segments holds no memory
   if (on_closed_) on_closed_(TaskLogSegmentPath(dir_, number_), TaskLogIndexPath(dir_, number_));
   return closed.ok() ? indexed : closed;
+}
+
+Result<std::vector<std::string>> TaskLogSegmentWriter::PublishOpen(uint64_t close_at) {
+  if (!file_ || size_ == published_size_) return std::vector<std::string>{};
+  if (size_ >= close_at) {
+    GAGGLE_RETURN_IF_ERROR(Close());
+    return std::vector<std::string>{};
+  }
+  // The index is renamed into place after the segment's lines were flushed: a reader of
+  // the spool, like one of the uploaded pair, finds every line it names.
+  GAGGLE_RETURN_IF_ERROR(WriteIndex(/*live=*/true));
+  published_size_ = size_;
+  return std::vector<std::string>{TaskLogSegmentPath(dir_, number_), TaskLogIndexPath(dir_, number_)};
 }
 
 namespace {
@@ -209,10 +225,28 @@ bool NextLineStart(int fd, uint64_t pos, uint64_t size, uint64_t* start) {
   return true;
 }
 
-// The locations of `key`'s lines, by binary search of a sorted index (as look(1) does on
-// a sorted text file). False when the index is corrupt: the caller scans the segment.
-bool LookUp(int fd, uint64_t size, const std::string& key, std::vector<IndexEntry>* found) {
-  uint64_t lo = 0, hi = size;  // line starts: every line before lo is < key, every one from hi is >= key
+// A live index's mark (kLiveIndexMark): sets `covered` to the bytes of the segment its
+// entries cover and `begin` to its first entry. An index without the mark covers the
+// whole segment: both are left as they are. False when the mark is corrupt.
+bool ReadLiveIndexMark(int fd, uint64_t* covered, uint64_t* begin) {
+  char buf[kMaxIndexLine];
+  const ssize_t n = ::pread(fd, buf, sizeof buf, 0);
+  const size_t mark = sizeof kLiveIndexMark - 1;
+  if (n < 0) return false;
+  if (static_cast<size_t>(n) < mark || std::memcmp(buf, kLiveIndexMark, mark) != 0) return true;
+  const char* end = static_cast<const char*>(std::memchr(buf, '\n', static_cast<size_t>(n)));
+  if (!end) return false;
+  auto r = std::from_chars(buf + mark, end, *covered);
+  if (r.ec != std::errc() || r.ptr != end) return false;
+  *begin = static_cast<uint64_t>(end - buf) + 1;
+  return true;
+}
+
+// The locations of `key`'s lines, by binary search of a sorted index whose entries begin
+// at `begin` (as look(1) does on a sorted text file). False when the index is corrupt:
+// the caller scans the segment.
+bool LookUp(int fd, uint64_t begin, uint64_t size, const std::string& key, std::vector<IndexEntry>* found) {
+  uint64_t lo = begin, hi = size;  // line starts: every line before lo is < key, every one from hi is >= key
   IndexEntry e;
   uint64_t next = 0;
   while (lo < hi) {
@@ -260,11 +294,54 @@ Result<int64_t> ReadIndexed(TaskLogSegmentSource& segments, uint64_t n, const st
   return passed;
 }
 
+// Passes the whole lines of `bytes` (each ending in a newline) that belong to the dataset;
+// an unfinished last line is left out: it is still being written.
+int64_t PassWholeTaskLines(const std::string& bytes, size_t max_line_bytes, const std::string& needle,
+                           const std::string& dumped, const std::function<void(const std::string&)>& sink) {
+  int64_t passed = 0;
+  size_t nl = 0;
+  for (size_t from = 0; (nl = bytes.find('\n', from)) != std::string::npos; from = nl + 1) {
+    const size_t length = nl - from;
+    std::string line = bytes.substr(from, std::min(length, max_line_bytes));
+    if (length > max_line_bytes) {
+      line += " [gaggle: " + std::to_string(length - max_line_bytes) + " more bytes of this line not shown]";
+    }
+    if (!IsLineOf(line, needle, dumped)) continue;
+    sink(line);
+    ++passed;
+  }
+  return passed;
+}
+
+// A segment with a live index covering its first `covered` bytes: the dataset's lines
+// the index names, then those of the bytes after them (read whole: what was written
+// since the index, at most one publish period's lines unless a publish failed).
+Result<int64_t> ReadLiveTaskLogSegment(TaskLogSegmentSource& segments, uint64_t n, uint64_t covered,
+                                       std::vector<IndexEntry> found, size_t max_line_bytes, const std::string& needle,
+                                       const std::string& dumped, const std::function<void(const std::string&)>& sink) {
+  GAGGLE_ASSIGN_OR_RETURN(uint64_t size, segments.SegmentSize(n));
+  // An index uploaded after the segment was read names lines it does not hold yet.
+  std::erase_if(found, [size](const IndexEntry& e) { return e.offset + e.length > size; });
+  GAGGLE_ASSIGN_OR_RETURN(int64_t passed, ReadIndexed(segments, n, found, max_line_bytes, needle, dumped, sink));
+  if (size <= covered) return passed;
+  GAGGLE_ASSIGN_OR_RETURN(std::vector<std::string> after,
+                          segments.ReadRanges(n, {TaskLogRange{covered, size - covered}}));
+  if (!after.empty()) passed += PassWholeTaskLines(after[0], max_line_bytes, needle, dumped, sink);
+  return passed;
+}
+
 // The segments of one local directory, read in place.
 class LocalSegments final : public TaskLogSegmentSource {
  public:
   explicit LocalSegments(std::string dir) : dir_(std::move(dir)) {}
   Result<bool> HasSegment(uint64_t n) override { return ::access(TaskLogSegmentPath(dir_, n).c_str(), F_OK) == 0; }
+  Result<uint64_t> SegmentSize(uint64_t n) override {
+    const std::string path = TaskLogSegmentPath(dir_, n);
+    std::error_code ec;
+    const uintmax_t size = std::filesystem::file_size(path, ec);
+    if (ec) return Status::IOError("cannot read the size of task log segment '" + path + "': " + ec.message());
+    return static_cast<uint64_t>(size);
+  }
   Result<std::string> LocalIndex(uint64_t n) override { return TaskLogIndexPath(dir_, n); }
   Result<std::string> LocalSegment(uint64_t n) override { return TaskLogSegmentPath(dir_, n); }
   Result<std::vector<std::string>> ReadRanges(uint64_t n, const std::vector<TaskLogRange>& ranges) override {
@@ -307,6 +384,34 @@ Result<int64_t> Scan(const std::string& path, size_t max_line_bytes, const std::
   return passed;
 }
 
+// Passes the dataset's lines of segment `n`: through its index when it has a usable one,
+// else by a scan of the whole segment.
+Result<int64_t> ReadOneTaskLogSegment(TaskLogSegmentSource& segments, uint64_t n, const std::string& key,
+                                      size_t max_line_bytes, const std::string& needle, const std::string& dumped,
+                                      const std::function<void(const std::string&)>& sink) {
+  GAGGLE_ASSIGN_OR_RETURN(std::string index_path, segments.LocalIndex(n));
+  std::vector<IndexEntry> found;
+  constexpr uint64_t kWhole = UINT64_MAX;
+  uint64_t covered = kWhole;
+  bool indexed = false;
+  if (!index_path.empty()) {
+    Fd index{::open(index_path.c_str(), O_RDONLY | O_CLOEXEC)};
+    if (index.fd >= 0) {
+      const off_t size = ::lseek(index.fd, 0, SEEK_END);
+      uint64_t begin = 0;
+      indexed = size >= 0 && ReadLiveIndexMark(index.fd, &covered, &begin) &&
+                LookUp(index.fd, begin, static_cast<uint64_t>(size), key, &found);
+    }
+  }
+  if (!indexed) {
+    GAGGLE_ASSIGN_OR_RETURN(std::string segment_path, segments.LocalSegment(n));
+    GAGGLE_ASSIGN_OR_RETURN(int64_t got, Scan(segment_path, max_line_bytes, needle, dumped, sink));
+    return std::max<int64_t>(got, 0);
+  }
+  if (covered == kWhole) return ReadIndexed(segments, n, found, max_line_bytes, needle, dumped, sink);
+  return ReadLiveTaskLogSegment(segments, n, covered, std::move(found), max_line_bytes, needle, dumped, sink);
+}
+
 }  // namespace
 
 std::unique_ptr<TaskLogSegmentSource> LocalTaskLogSegments(std::string segments_dir) {
@@ -324,24 +429,8 @@ Result<int64_t> ForEachTaskLogLine(TaskLogSegmentSource& segments, const std::st
   for (uint64_t n = 1; n <= kMaxSegments; ++n) {
     GAGGLE_ASSIGN_OR_RETURN(bool exists, segments.HasSegment(n));
     if (!exists) break;  // numbers have no gaps: the first missing one ends them
-    GAGGLE_ASSIGN_OR_RETURN(std::string index_path, segments.LocalIndex(n));
-    std::vector<IndexEntry> found;
-    bool indexed = false;
-    if (!index_path.empty()) {
-      Fd index{::open(index_path.c_str(), O_RDONLY | O_CLOEXEC)};
-      if (index.fd >= 0) {
-        off_t size = ::lseek(index.fd, 0, SEEK_END);
-        indexed = size >= 0 && LookUp(index.fd, static_cast<uint64_t>(size), key, &found);
-      }
-    }
-    int64_t got = 0;
-    if (indexed) {
-      GAGGLE_ASSIGN_OR_RETURN(got, ReadIndexed(segments, n, found, max_line_bytes, needle, dumped, sink));
-    } else {
-      GAGGLE_ASSIGN_OR_RETURN(std::string segment_path, segments.LocalSegment(n));
-      GAGGLE_ASSIGN_OR_RETURN(got, Scan(segment_path, max_line_bytes, needle, dumped, sink));
-    }
-    passed += std::max<int64_t>(got, 0);
+    GAGGLE_ASSIGN_OR_RETURN(int64_t got, ReadOneTaskLogSegment(segments, n, key, max_line_bytes, needle, dumped, sink));
+    passed += got;
   }
   return passed;
 }

@@ -23,6 +23,16 @@
 // a segment with its index when it closes; ForEachTaskLogLineOfAllWriters reads them all
 // in a directory, ForEachTaskLogLineOfWriters through any TaskLogSegmentSource (a reader
 // in object storage fetches indexes and then only the ranges they name).
+// A live writer there also publishes its open segment periodically (PublishOpen): the
+// segment as written so far and a live index of it, whose first line is
+// "#covers BYTES\n" (kLiveIndexMark): the index names the lines of the segment's first
+// BYTES bytes, and a reader scans the bytes after them (a whole line at a time: an
+// unfinished last line is left for the next publish). Both objects are this writer's own,
+// so rewriting them in place is safe, and a segment only grows: a later version holds
+// the earlier one's bytes first. When the segment closes, its final index (no mark)
+// replaces the live one. An index without the mark covers the whole segment; readers of
+// earlier versions read a live index's entries (the mark sorts before every KEY) and miss
+// only the lines after BYTES.
 // Earlier versions wrote DIR/MIGRATION/tasks/DATASET.jsonl per task: ForEachTaskLogLine
 // reads that file first when it exists, so artefact areas of old runs keep their logs.
 // Thread-safety: a TaskLogSegmentWriter needs external synchronisation (RunLog's mutex);
@@ -41,6 +51,8 @@
 namespace gaggle {
 
 constexpr uint64_t kDefaultTaskLogSegmentBytes = uint64_t{16} << 20;
+// The first bytes of a live index (see the top).
+constexpr char kLiveIndexMark[] = "#covers ";
 
 // "DIR/segment-000042.jsonl" and "DIR/segment-000042.index".
 std::string TaskLogSegmentPath(const std::string& segments_dir, uint64_t number);
@@ -60,6 +72,13 @@ class TaskLogSegmentWriter {
   Status Append(const std::string& dataset, const std::string& line);
   // Writes the open segment's index and closes it; a no-op when none is open.
   Status Close();
+  // For a live run in object storage, every publish period: when the open segment grew
+  // since the last call, writes its live index (the lines so far, marked with the bytes
+  // they cover) and returns the segment's path and the index's, to be uploaded in that
+  // order. Empty when nothing is open or nothing is new. A segment of `close_at` bytes or
+  // more is closed instead (on_closed uploads it with its final index) and nothing is
+  // returned: each publish rewrites at most `close_at` bytes plus the new lines.
+  Result<std::vector<std::string>> PublishOpen(uint64_t close_at);
   // Called after each segment is closed, with its path and its index's path (the index
   // may be missing when it could not be written): where a mirror uploads them.
   void set_on_closed(std::function<void(const std::string& segment, const std::string& index)> on_closed) {
@@ -71,7 +90,8 @@ class TaskLogSegmentWriter {
 
  private:
   Status OpenNext();
-  Status WriteIndex();
+  // The index of the lines so far; `live`: with the mark naming the bytes it covers.
+  Status WriteIndex(bool live);
 
   struct Entry {
     std::string key;
@@ -83,6 +103,7 @@ class TaskLogSegmentWriter {
   std::FILE* file_ = nullptr;
   uint64_t number_ = 0;  // of the open segment, or of the last one closed
   uint64_t size_ = 0;
+  uint64_t published_size_ = 0;  // of the open segment, at its last PublishOpen
   std::vector<Entry> entries_;
   std::function<void(const std::string&, const std::string&)> on_closed_;
 };
@@ -102,6 +123,8 @@ class TaskLogSegmentSource {
   virtual ~TaskLogSegmentSource() = default;
   // Whether segment `n` exists.
   virtual Result<bool> HasSegment(uint64_t n) = 0;
+  // The size of segment `n` (read for a live index only: what follows the bytes it covers).
+  virtual Result<uint64_t> SegmentSize(uint64_t n) = 0;
   // A local path of segment `n`'s index; "" when the segment has none.
   virtual Result<std::string> LocalIndex(uint64_t n) = 0;
   // The bytes of each of `ranges` of segment `n`, in their order (shorter where a range

@@ -181,5 +181,71 @@ TEST_F(TaskLogSegmentsTest, AWriteErrorIsReportedAndTheNextLineOpensANewSegment)
   EXPECT_TRUE(w.Append("a", Line("a", 2)).ok());
 }
 
+// A live run in object storage publishes its open segment each period: the index of the
+// lines so far, marked with the bytes it covers, only when the segment grew; a reader
+// takes the lines the index names and scans the ones written after it.
+TEST_F(TaskLogSegmentsTest, PublishOpenWritesALiveIndexOnlyWhenTheSegmentGrew) {
+  std::vector<std::string> closed;
+  TaskLogSegmentWriter w(dir_, uint64_t{1} << 20);
+  w.set_on_closed([&](const std::string& segment, const std::string&) { closed.push_back(segment); });
+  auto none = w.PublishOpen(1 << 20);
+  ASSERT_TRUE(none.ok() && none->empty());  // nothing open yet
+  const std::string a0 = Line("d1", 0), b1 = Line("d2", 1), a2 = Line("d1", 2), b3 = Line("d2", 3);
+  ASSERT_TRUE(w.Append("d1", a0).ok() && w.Append("d2", b1).ok() && w.Append("d1", a2).ok());
+  auto first = w.PublishOpen(1 << 20);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(*first, (std::vector<std::string>{TaskLogSegmentPath(dir_, 1), TaskLogIndexPath(dir_, 1)}));
+  const std::string covered = std::to_string(a0.size() + b1.size() + a2.size());
+  EXPECT_EQ(Slurp(TaskLogIndexPath(dir_, 1)).substr(0, 9 + covered.size()), "#covers " + covered + "\n");
+  auto again = w.PublishOpen(1 << 20);
+  ASSERT_TRUE(again.ok() && again->empty());  // nothing new: nothing to upload
+  ASSERT_TRUE(w.Append("d2", b3).ok());
+  // The index names b1; b3 comes from the bytes after what it covers.
+  auto chop = [](const std::string& l) { return l.substr(0, l.size() - 1); };
+  EXPECT_EQ(Read("d2"), (std::vector<std::string>{chop(b1), chop(b3)}));
+  EXPECT_EQ(Read("d1"), (std::vector<std::string>{chop(a0), chop(a2)}));
+  auto second = w.PublishOpen(1 << 20);
+  ASSERT_TRUE(second.ok() && second->size() == 2u);
+  EXPECT_EQ(Read("d2"), (std::vector<std::string>{chop(b1), chop(b3)}));
+  // Past `close_at` a publish closes the segment: its final index has no mark.
+  ASSERT_TRUE(w.Append("d1", Line("d1", 4)).ok());
+  auto full = w.PublishOpen(64);
+  ASSERT_TRUE(full.ok() && full->empty());
+  EXPECT_EQ(w.current_segment(), 0u);
+  EXPECT_EQ(closed, (std::vector<std::string>{TaskLogSegmentPath(dir_, 1)}));
+  EXPECT_EQ(Slurp(TaskLogIndexPath(dir_, 1)).substr(0, 3), "d1 ");
+  EXPECT_EQ(Read("d1").size(), 3u);
+}
+
+// What another host may see of a live segment: an index older than the segment (the lines
+// after it are scanned, but for an unfinished last line), or one newer than it (lines the
+// segment does not hold yet are left out, never passed cut).
+TEST_F(TaskLogSegmentsTest, ALiveIndexIsReadWithTheWholeLinesAfterIt) {
+  const std::string a0 = Line("d1", 0), b1 = Line("d2", 1), a2 = Line("d1", 2), a3 = Line("d1", 3);
+  const std::string unfinished = a3.substr(0, a3.size() / 2);
+  {
+    std::ofstream seg(TaskLogSegmentPath(dir_, 1));
+    seg << a0 << b1 << a2 << unfinished;
+    std::ofstream index(TaskLogIndexPath(dir_, 1));
+    index << "#covers " << a0.size() + b1.size() << "\n"
+          << "d1 0 " << a0.size() << "\n"
+          << "d2 " << a0.size() << " " << b1.size() << "\n";
+  }
+  auto chop = [](const std::string& l) { return l.substr(0, l.size() - 1); };
+  EXPECT_EQ(Read("d1"), (std::vector<std::string>{chop(a0), chop(a2)}));
+  EXPECT_EQ(Read("d2"), (std::vector<std::string>{chop(b1)}));
+  {
+    std::ofstream seg(TaskLogSegmentPath(dir_, 2));
+    seg << a0 << b1.substr(0, 5);
+    std::ofstream index(TaskLogIndexPath(dir_, 2));
+    index << "#covers " << a0.size() + b1.size() + a2.size() << "\n"
+          << "d1 0 " << a0.size() << "\n"
+          << "d1 " << a0.size() + b1.size() << " " << a2.size() << "\n"
+          << "d2 " << a0.size() << " " << b1.size() << "\n";
+  }
+  EXPECT_EQ(Read("d1"), (std::vector<std::string>{chop(a0), chop(a2), chop(a0)}));
+  EXPECT_EQ(Read("d2"), (std::vector<std::string>{chop(b1)}));
+}
+
 }  // namespace
 }  // namespace gaggle

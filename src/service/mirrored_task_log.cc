@@ -27,12 +27,17 @@ class MirroredSegments final : public TaskLogSegmentSource {
         local_(LocalTaskLogSegments(local_dir_)) {}
 
   Result<bool> HasSegment(uint64_t n) override {
-    if (Remote(SegmentName(n))) return true;
+    if (RemoteSegment(n)) return true;
     return local_->HasSegment(n);
   }
 
+  Result<uint64_t> SegmentSize(uint64_t n) override {
+    if (const ArtifactObject* segment = RemoteSegment(n)) return segment->size;
+    return local_->SegmentSize(n);
+  }
+
   Result<std::string> LocalIndex(uint64_t n) override {
-    if (!Remote(SegmentName(n))) return local_->LocalIndex(n);
+    if (!RemoteSegment(n)) return local_->LocalIndex(n);
     if (!Remote(IndexName(n))) return std::string();  // scanned, as the segment of a writer that died
     GAGGLE_ASSIGN_OR_RETURN(bool copied, CopyToSpool(IndexName(n)));
     if (!copied) return std::string();  // gone since the listing: scan
@@ -40,9 +45,7 @@ class MirroredSegments final : public TaskLogSegmentSource {
   }
 
   Result<std::vector<std::string>> ReadRanges(uint64_t n, const std::vector<TaskLogRange>& ranges) override {
-    const ArtifactObject* segment = Remote(SegmentName(n));
-    if (!segment) return local_->ReadRanges(n, ranges);
-    const std::string path = relative_dir_ + "/" + SegmentName(n);
+    if (!RemoteSegment(n)) return local_->ReadRanges(n, ranges);
     std::vector<size_t> order(ranges.size());
     std::iota(order.begin(), order.end(), size_t{0});
     std::stable_sort(order.begin(), order.end(),
@@ -57,7 +60,7 @@ class MirroredSegments final : public TaskLogSegmentSource {
         to = std::max(to, ranges[order[j]].offset + ranges[order[j]].length);
         ++j;
       }
-      GAGGLE_ASSIGN_OR_RETURN(std::string bytes, mirror_->ReadRange(path, segment->etag, from, to - from));
+      GAGGLE_ASSIGN_OR_RETURN(std::string bytes, ReadSegmentRange(SegmentName(n), from, to - from));
       for (; i < j; ++i) {
         const TaskLogRange& r = ranges[order[i]];
         const uint64_t at = r.offset - from;
@@ -68,7 +71,7 @@ class MirroredSegments final : public TaskLogSegmentSource {
   }
 
   Result<std::string> LocalSegment(uint64_t n) override {
-    if (Remote(SegmentName(n))) {
+    if (RemoteSegment(n)) {
       GAGGLE_ASSIGN_OR_RETURN(bool copied, CopyToSpool(SegmentName(n)));
       (void)copied;  // gone since the listing: the scan finds no file, as it would have
     }
@@ -81,9 +84,46 @@ class MirroredSegments final : public TaskLogSegmentSource {
     return it == objects_.end() ? nullptr : &it->second;
   }
 
+  // The listed object of segment `n`; nullptr when there is none, or when the spool holds
+  // a copy at least as long: this process's own segment, perhaps still being written
+  // (never overwritten by an older version of itself), or a copy of the same bytes.
+  const ArtifactObject* RemoteSegment(uint64_t n) {
+    const ArtifactObject* listed = Remote(SegmentName(n));
+    if (!listed) return nullptr;
+    auto [it, fresh] = spool_is_newer_.emplace(n, false);
+    if (fresh) {
+      std::error_code ec;
+      const uintmax_t size = fs::file_size(local_dir_ + "/" + SegmentName(n), ec);
+      it->second = !ec && size >= listed->size;
+    }
+    return it->second ? nullptr : listed;
+  }
+
+  // `length` bytes at `offset` of the listed segment `name`, checked against its ETag. A
+  // live segment is published again (a longer version of the same bytes) every publish
+  // period: when it was since the listing, its folder is listed again and the range read
+  // from the new version, which must be at least as long (else it is not a segment gaggle
+  // wrote, and the read fails rather than mix two versions).
+  Result<std::string> ReadSegmentRange(const std::string& name, uint64_t offset, uint64_t length) {
+    const std::string path = relative_dir_ + "/" + name;
+    const ArtifactObject listed = *Remote(name);
+    Result<std::string> bytes = mirror_->ReadRange(path, listed.etag, offset, length);
+    if (bytes.ok() || bytes.status().code() != StatusCode::kConflict) return bytes;
+    GAGGLE_ASSIGN_OR_RETURN(std::vector<ArtifactObject> again, mirror_->List(relative_dir_));
+    auto now = std::find_if(again.begin(), again.end(), [&](const ArtifactObject& o) { return o.path == name; });
+    if (now == again.end() || now->size < listed.size) {
+      return Status::Conflict("task log segment " + mirror_->remote() + "/" + path + " was replaced by a " +
+                              (now == again.end() ? "deletion" : "shorter object") +
+                              " while it was read: " + bytes.status().message());
+    }
+    objects_[name] = *now;
+    return mirror_->ReadRange(path, now->etag, offset, length);
+  }
+
   // Copies the listed object `name` into the spool unless a copy of its size is there: a
-  // segment only grows until it closes, and its index is written once when it does, so
-  // an object of the same size holds the same bytes. False when the object is gone.
+  // segment only grows until it closes, so the same size means the same bytes, and an
+  // index of the same size names the same lines or (a live one replaced by the final one)
+  // fewer, which the reader of a live index handles. False when the object is gone.
   Result<bool> CopyToSpool(const std::string& name) {
     std::error_code ec;
     const uintmax_t size = fs::file_size(local_dir_ + "/" + name, ec);
@@ -94,8 +134,9 @@ class MirroredSegments final : public TaskLogSegmentSource {
   ArtifactMirror* const mirror_;
   const std::string relative_dir_;
   const std::string local_dir_;
-  const std::map<std::string, ArtifactObject> objects_;
+  std::map<std::string, ArtifactObject> objects_;  // as listed (a segment: as read since)
   const uint64_t merge_gap_;
+  std::map<uint64_t, bool> spool_is_newer_;  // RemoteSegment's answers, by segment
   const std::unique_ptr<TaskLogSegmentSource> local_;
 };
 

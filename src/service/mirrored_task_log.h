@@ -5,11 +5,17 @@
 // ranged GETs (nearby ranges merged into one, each checked against the listed ETag). A
 // segment that has no index in object storage is copied whole and scanned, as before.
 // A copy already in the spool with the object's size is reused: a segment only grows
-// until it closes and its index is written once, so the same size means the same bytes.
+// until it closes, so the same size means the same bytes; an index is rewritten only
+// while its segment is live (task_log_segments.h), each version longer than the one
+// before, and a stale copy still names lines of the segment rightly (what follows the
+// bytes it covers is scanned). A live segment republished while it is read is read again
+// from its new version.
 // The spool's own files count as well: what this process writes itself (a server running
-// a migration) is read there until it is uploaded, and an object found in both is read
-// from object storage. So the lines passed are exactly those of a reader that fetched the
-// whole task-log prefix into its spool first.
+// a migration) is read there until it is uploaded, and a segment found in both is read
+// from object storage unless the spool's copy is at least as long (this process's own
+// segment, which may be growing and is never overwritten, or a copy of the same bytes).
+// So the lines passed are exactly those of a reader that fetched the whole task-log
+// prefix into its spool first (but for this process's own lines not uploaded yet).
 // Thread-safety: the sources returned are used from one thread at a time; the mirror may
 // be shared.
 #pragma once

@@ -7,11 +7,13 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
 
 #include "common/clock.h"
+#include "common/mutex.h"
 #include "fleet/run_log.h"
 #include "service/log_operations.h"
 #include "storage/object_store_file_system.h"
@@ -202,6 +204,84 @@ TEST_F(MirroredTaskLogTest, LinesThisProcessHasNotUploadedYetAreReadFromItsSpool
   std::vector<std::string> events;
   for (const std::string& l : ReadThroughLogs(host, "d")) events.push_back(nlohmann::json::parse(l)["event"]);
   EXPECT_EQ(events, (std::vector<std::string>{"attempt_started", "attempt_succeeded"}));
+}
+
+// A live writer publishes its open segment on the run log's clock: a reader on another
+// host (its own spool and mirror) reads the lines written so far within one period, while
+// the writer is still open; a period without a new line uploads nothing; a segment
+// republished after the reader listed it is read from its new version.
+TEST_F(MirroredTaskLogTest, AnOpenSegmentIsReadFromAnotherHostWithinOnePublishPeriod) {
+  FakeClock clock(1700000000000000LL);
+  ArtifactMirror* host = NewMirror();
+  Mutex mu;
+  std::vector<std::string> uploads;
+  RunLogOptions o;
+  o.clock = &clock;
+  o.writer = "live";
+  o.publish_every = std::chrono::seconds(30);
+  o.on_file_closed = [&](const std::string& path) {
+    if (fs::exists(path)) {
+      EXPECT_TRUE(host->Upload(path).ok()) << path;
+    }
+    MutexLock lock(&mu);
+    uploads.push_back(fs::path(path).filename().string());
+  };
+  auto count = [&](const std::string& name) {
+    MutexLock lock(&mu);
+    return std::count(uploads.begin(), uploads.end(), name);
+  };
+  // A period on, then up to 5 s for the `want`th upload of the open segment.
+  auto period = [&](long want) {
+    clock.Advance(std::chrono::seconds(30));
+    for (int i = 0; i < 5000 && count("segment-000001.index") < want; ++i) ::usleep(1000);
+  };
+  auto read = [&](const std::string& ds) {
+    std::vector<std::string> events;
+    ArtifactMirror* reader = NewMirror();  // another host each time
+    auto writers = MirroredTaskLogWriters(reader, "m/task-log");
+    EXPECT_TRUE(writers.ok()) << writers.status().ToString();
+    if (!writers.ok()) return events;
+    auto n = ForEachTaskLogLineOfWriters(
+        *writers, "", ds, kMaxLine, [&](const std::string& l) { events.push_back(nlohmann::json::parse(l)["event"]); });
+    EXPECT_TRUE(n.ok()) << n.status().ToString();
+    return events;
+  };
+  auto open = RunLog::Open(host->spool(), "m", o);
+  ASSERT_TRUE(open.ok()) << open.status().ToString();
+  RunLog& log = **open;
+  for (int i = 0; i < 40; ++i) log.Task("ds-" + std::to_string(i % 4), "info", "attempt_started");
+  log.Task("ds-1", "info", "attempt_succeeded");
+  EXPECT_TRUE(read("ds-1").empty());  // nothing published yet
+  period(1);
+  ASSERT_EQ(count("segment-000001.index"), 1);
+  EXPECT_EQ(count("segment-000001.jsonl"), 1);
+  std::vector<std::string> want(10, "attempt_started");
+  want.push_back("attempt_succeeded");
+  EXPECT_EQ(read("ds-1"), want);
+  EXPECT_EQ(read("ds-2").size(), 10u);
+
+  clock.Advance(std::chrono::seconds(30));  // no line in this period: no upload (counted at the end)
+
+  // A reader that listed before the next publish reads the republished segment.
+  ArtifactMirror* early = NewMirror();
+  auto listed = MirroredTaskLogWriters(early, "m/task-log");
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  log.Task("ds-1", "info", "validated", {{"pad", std::string(3000, 'v')}});
+  period(2);
+  ASSERT_EQ(count("segment-000001.index"), 2);
+  std::vector<std::string> got;
+  auto n = ForEachTaskLogLineOfWriters(*listed, "", "ds-1", kMaxLine,
+                                       [&](const std::string& l) { got.push_back(nlohmann::json::parse(l)["event"]); });
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  EXPECT_EQ(got, want);  // the lines its listing knew of, read from the new version
+  want.push_back("validated");
+  EXPECT_EQ(read("ds-1"), want);
+  EXPECT_EQ(ReadFetchingEverything("ds-1").size(), want.size());
+  open->reset();  // closes the segment: its final index replaces the live one
+  EXPECT_EQ(read("ds-1"), want);
+  // Two live publishes (none in the quiet period) and the final one, each once.
+  EXPECT_EQ(count("segment-000001.jsonl"), 3);
+  EXPECT_EQ(count("segment-000001.index"), 3);
 }
 
 }  // namespace
