@@ -6,6 +6,7 @@
 
 #include "fleet/run_log.h"
 #include "fleet/task_log_segments.h"
+#include "service/mirrored_run_log.h"
 #include "service/mirrored_task_log.h"
 
 namespace gaggle::service {
@@ -57,6 +58,12 @@ int64_t TailFile(const std::string& path, size_t tail, LogSource source,
   return static_cast<int64_t>(last.size());
 }
 
+Status NoRunLog(const ServiceContext& ctx, const std::string& migration) {
+  return Status::NotFound("no log for migration '" + migration + "' at " +
+                          RunLog::RunLogPathFor(ArtifactsShown(ctx), migration) +
+                          " (wrong --logs or --state? the logs live beside the state file)");
+}
+
 }  // namespace
 
 std::string AgentLogPath(const ServiceContext& ctx, const std::string& migration, const std::string& dataset) {
@@ -65,16 +72,20 @@ std::string AgentLogPath(const ServiceContext& ctx, const std::string& migration
 
 Status ReadLog(const ServiceContext& ctx, const LogRequest& request,
                const std::function<void(LogSource, const std::string&)>& sink) {
+  if (request.dataset.empty() && ctx.mirror && request.tail > 0) {
+    // In object storage a tail reads the run logs from their end, not all of them.
+    GAGGLE_ASSIGN_OR_RETURN(RunLogTail tail, TailMirroredRunLogs(ctx.mirror, RunLog::SafeFileName(request.migration),
+                                                                 request.tail, kMaxLineBytes));
+    if (!tail.found) return NoRunLog(ctx, request.migration);
+    for (const std::string& l : tail.lines) sink(LogSource::kRun, l);
+    return Status::OK();
+  }
   if (request.dataset.empty()) {
     GAGGLE_RETURN_IF_ERROR(FetchArtifacts(ctx, request.migration, "runs"));
     // One file per writer on an object store (fleet/run_log.h): taken in order, with the
     // last `tail` lines of all of them kept.
     const std::vector<std::string> files = RunLog::RunLogFilesFor(ctx.artifacts, request.migration);
-    if (files.empty()) {
-      return Status::NotFound("no log for migration '" + request.migration + "' at " +
-                              RunLog::RunLogPathFor(ArtifactsShown(ctx), request.migration) +
-                              " (wrong --logs or --state? the logs live beside the state file)");
-    }
+    if (files.empty()) return NoRunLog(ctx, request.migration);
     std::deque<std::string> last;
     for (const std::string& path : files) {
       (void)TailFile(path, 0, LogSource::kRun, [&](LogSource source, const std::string& line) {
@@ -106,10 +117,11 @@ Status ReadLog(const ServiceContext& ctx, const LogRequest& request,
                                 if (last.size() > request.tail) last.pop_front();
                               }));
   if (lines == 0) {
-    return Status::NotFound("no log for dataset '" + request.dataset + "' of migration '" + request.migration +
-                            "' in " + RunLog::TaskLogDirFor(ArtifactsShown(ctx), request.migration) +
-                            " (has it started yet?" +
-                            (ctx.mirror ? " in object storage only closed segments are there" : "") + ")");
+    return Status::NotFound(
+        "no log for dataset '" + request.dataset + "' of migration '" + request.migration + "' in " +
+        RunLog::TaskLogDirFor(ArtifactsShown(ctx), request.migration) + " (has it started yet?" +
+        (ctx.mirror ? " in object storage a live run's lines appear one publish period after they are written" : "") +
+        ")");
   }
   for (const std::string& l : last) sink(LogSource::kTask, l);
   const std::string agent_log = AgentLogPath(ctx, request.migration, request.dataset);

@@ -1,7 +1,9 @@
 // Reading a migration's logs from the artefact location: the run log, or one
 // dataset's task log (from the shared segments, fleet/task_log_segments.h, found through
 // their indexes) followed by its agent's own output. Streams line by line with memory
-// bounded by `tail` (never the whole file), so a log of any size can be read.
+// bounded by `tail` (never the whole file), so a log of any size can be read. In object
+// storage a run log's tail is read from the end of its last parts
+// (service/mirrored_run_log.h), a task log through the segments' indexes.
 // Thread-safety: see service_context.h.
 #pragma once
 

@@ -22,8 +22,10 @@
 namespace gaggle::service {
 namespace {
 
-// How stale the run log another host reads of a live run may be: at most one part per
-// period with lines (a day's run writes at most 2,880 parts per coordinator).
+// How stale the run log and the task logs another host reads of a live run may be: at
+// most one part per period with lines (a day's run writes at most 2,880 parts per
+// coordinator), and one upload of the open task-log segment (under
+// RunLogOptions::live_segment_bytes) and its index per period in which it grew.
 constexpr std::chrono::seconds kRunLogPublishPeriod{30};
 
 RunObserver& Quiet() {
@@ -113,7 +115,8 @@ std::unique_ptr<MultiNotifier> MakeNotifier(const MigrationSpec& spec, RunLog* l
 
 // With an artefact location in object storage, this process's logs carry a writer id of
 // their own, and each file is published as it is completed (a closed segment, its index,
-// a part of the run log every kRunLogPublishPeriod and the last at the end); a failed
+// a part of the run log every kRunLogPublishPeriod and the last at the end), and the open
+// task-log segment with its live index every kRunLogPublishPeriod in which it grew; a failed
 // upload is a warning and is retried when the command ends (PublishArtifacts).
 RunLogOptions RunLogOptionsFor(const ServiceContext& ctx) {
   RunLogOptions o;
