@@ -3,11 +3,12 @@
 # a `gaggle worker` share a private PostgreSQL 15 cluster and one artefact location,
 # s3://lake/artefacts on s3rver, and no directory. Each process writes its logs into a spool
 # of its own and uploads each file once complete. Then, from another working directory with
-# only the state URL and the artefact URL: `gaggle logs` shows the run's lines and one
-# dataset's attempts (and only that dataset's), `gaggle report` its figures,
-# `gaggle archive` packs the uploaded logs, and `gaggle serve --artifacts` on the same prefix
-# answers the API's log route with one dataset's lines. A migration created through the
-# API on one server runs on another from the spec's object. No spool is left behind.
+# only the state URL and the artefact URL: `gaggle logs` shows the run's lines (a tail of
+# them read from the end) and one dataset's attempts (and only that dataset's), `gaggle
+# report` its figures, `gaggle archive` packs the uploaded logs, and `gaggle serve
+# --artifacts` on the same prefix answers the API's log route with one dataset's lines. A
+# migration created through the API on one server runs on another from the spec's object.
+# No spool is left behind.
 source "$ROOT/tests/lib.sh"
 source "$ROOT/tests/estate_lib.sh"
 source "$ROOT/tests/postgres_lib.sh"
@@ -58,6 +59,9 @@ mkdir elsewhere && cd elsewhere
 "$G" logs arts --state "$URL" --logs "$ART" --tail 0 --json > run-log.jsonl || fail "logs of the run"
 grep -q '"event":"run_started"' run-log.jsonl || fail "no run_started in the run log: $(head -3 run-log.jsonl)"
 expect_eq "$(grep -c '"migration":"arts"' run-log.jsonl)" "$(wc -l < run-log.jsonl)" "run log lines of migration arts"
+# A tail reads the run logs from their end (ranged GETs): the same last lines.
+"$G" logs arts --state "$URL" --logs "$ART" --tail 7 --json > run-tail.jsonl || fail "tail of the run log"
+expect_eq "$(cat run-tail.jsonl)" "$(tail -n 7 run-log.jsonl)" "the run log's last 7 lines"
 "$G" logs arts ds003 --state "$URL" --logs "$ART" --tail 0 --json > ds003.jsonl || fail "logs of ds003"
 [[ -s ds003.jsonl ]] || fail "no task lines for ds003"
 expect_eq "$(grep -c '"dataset":"ds003"' ds003.jsonl)" "$(wc -l < ds003.jsonl)" "task lines that are ds003's"
