@@ -1,9 +1,12 @@
 #include "service/mirrored_task_log.h"
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <numeric>
+#include <set>
 
 namespace gaggle::service {
 namespace {
@@ -41,7 +44,9 @@ class MirroredSegments final : public TaskLogSegmentSource {
     if (!Remote(IndexName(n))) return std::string();  // scanned, as the segment of a writer that died
     GAGGLE_ASSIGN_OR_RETURN(bool copied, CopyToSpool(IndexName(n)));
     if (!copied) return std::string();  // gone since the listing: scan
-    return local_dir_ + "/" + IndexName(n);
+    const std::string path = local_dir_ + "/" + IndexName(n);
+    if (IsLiveIndex(path)) live_.insert(n);
+    return path;
   }
 
   Result<std::vector<std::string>> ReadRanges(uint64_t n, const std::vector<TaskLogRange>& ranges) override {
@@ -60,7 +65,7 @@ class MirroredSegments final : public TaskLogSegmentSource {
         to = std::max(to, ranges[order[j]].offset + ranges[order[j]].length);
         ++j;
       }
-      GAGGLE_ASSIGN_OR_RETURN(std::string bytes, ReadSegmentRange(SegmentName(n), from, to - from));
+      GAGGLE_ASSIGN_OR_RETURN(std::string bytes, ReadSegmentRange(n, from, to - from));
       for (; i < j; ++i) {
         const TaskLogRange& r = ranges[order[i]];
         const uint64_t at = r.offset - from;
@@ -99,25 +104,21 @@ class MirroredSegments final : public TaskLogSegmentSource {
     return it->second ? nullptr : listed;
   }
 
-  // `length` bytes at `offset` of the listed segment `name`, checked against its ETag. A
-  // live segment is published again (a longer version of the same bytes) every publish
-  // period: when it was since the listing, its folder is listed again and the range read
-  // from the new version, which must be at least as long (else it is not a segment gaggle
-  // wrote, and the read fails rather than mix two versions).
-  Result<std::string> ReadSegmentRange(const std::string& name, uint64_t offset, uint64_t length) {
-    const std::string path = relative_dir_ + "/" + name;
-    const ArtifactObject listed = *Remote(name);
-    Result<std::string> bytes = mirror_->ReadRange(path, listed.etag, offset, length);
-    if (bytes.ok() || bytes.status().code() != StatusCode::kConflict) return bytes;
-    GAGGLE_ASSIGN_OR_RETURN(std::vector<ArtifactObject> again, mirror_->List(relative_dir_));
-    auto now = std::find_if(again.begin(), again.end(), [&](const ArtifactObject& o) { return o.path == name; });
-    if (now == again.end() || now->size < listed.size) {
-      return Status::Conflict("task log segment " + mirror_->remote() + "/" + path + " was replaced by a " +
-                              (now == again.end() ? "deletion" : "shorter object") +
-                              " while it was read: " + bytes.status().message());
-    }
-    objects_[name] = *now;
-    return mirror_->ReadRange(path, now->etag, offset, length);
+  // `length` bytes at `offset` of the listed segment `n`. A closed segment is never
+  // rewritten: the read is checked against its listed ETag. A live one (its index has the
+  // mark) is published again every period, as a longer version of the same bytes, so it
+  // is read from whichever version is there: each holds the listed bytes at the listed
+  // offsets (with If-Match the read would fail whenever a publish came in between).
+  Result<std::string> ReadSegmentRange(uint64_t n, uint64_t offset, uint64_t length) {
+    const std::string& etag = live_.count(n) ? std::string() : Remote(SegmentName(n))->etag;
+    return mirror_->ReadRange(relative_dir_ + "/" + SegmentName(n), etag, offset, length);
+  }
+
+  // Whether the index copy at `path` is a live one (task_log_segments.h).
+  static bool IsLiveIndex(const std::string& path) {
+    char head[sizeof kLiveIndexMark - 1];
+    std::ifstream in(path, std::ios::binary);
+    return in.read(head, sizeof head) && std::memcmp(head, kLiveIndexMark, sizeof head) == 0;
   }
 
   // Copies the listed object `name` into the spool unless a copy of its size is there: a
@@ -134,7 +135,8 @@ class MirroredSegments final : public TaskLogSegmentSource {
   ArtifactMirror* const mirror_;
   const std::string relative_dir_;
   const std::string local_dir_;
-  std::map<std::string, ArtifactObject> objects_;  // as listed (a segment: as read since)
+  const std::map<std::string, ArtifactObject> objects_;
+  std::set<uint64_t> live_;  // segments whose index copy is a live one
   const uint64_t merge_gap_;
   std::map<uint64_t, bool> spool_is_newer_;  // RemoteSegment's answers, by segment
   const std::unique_ptr<TaskLogSegmentSource> local_;

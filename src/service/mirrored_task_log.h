@@ -8,8 +8,9 @@
 // until it closes, so the same size means the same bytes; an index is rewritten only
 // while its segment is live (task_log_segments.h), each version longer than the one
 // before, and a stale copy still names lines of the segment rightly (what follows the
-// bytes it covers is scanned). A live segment republished while it is read is read again
-// from its new version.
+// bytes it covers is scanned). The ranges of a live segment are read without the ETag
+// check: it is republished every period as a longer version of the same bytes, and any
+// version holds the listed bytes at the listed offsets.
 // The spool's own files count as well: what this process writes itself (a server running
 // a migration) is read there until it is uploaded, and a segment found in both is read
 // from object storage unless the spool's copy is at least as long (this process's own

@@ -67,10 +67,7 @@ Result<size_t> S3Client::GetRange(const std::string& bucket, const std::string& 
   call.check = [&](const HttpResponse& resp) -> Status {
     std::string got_etag = UnquoteEtag(resp.Header("etag"));
     if (!etag.empty() && !got_etag.empty() && got_etag != etag) {
-      // A store that ignores If-Match served another version: what a 412 says, and
-      // asking again would get the same answer.
-      return Status::Conflict(what + ": the object changed since it was listed (the response's ETag " + got_etag +
-                              " is not the object's " + etag + ")");
+      return Status::IOError(what + ": the response's ETag " + got_etag + " is not the object's " + etag);
     }
     if (resp.status == 200) {
       // A server may ignore Range when it covers the whole object; anything else is wrong.
