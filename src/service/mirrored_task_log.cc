@@ -45,7 +45,10 @@ class MirroredSegments final : public TaskLogSegmentSource {
     GAGGLE_ASSIGN_OR_RETURN(bool copied, CopyToSpool(IndexName(n)));
     if (!copied) return std::string();  // gone since the listing: scan
     const std::string path = local_dir_ + "/" + IndexName(n);
-    if (IsLiveIndex(path)) live_.insert(n);
+    // A live index, or one that changed since the listing (the segment closed meanwhile):
+    // the listed segment may have been replaced by a longer version.
+    std::error_code ec;
+    if (IsLiveIndex(path) || fs::file_size(path, ec) != Remote(IndexName(n))->size) growing_.insert(n);
     return path;
   }
 
@@ -105,12 +108,12 @@ class MirroredSegments final : public TaskLogSegmentSource {
   }
 
   // `length` bytes at `offset` of the listed segment `n`. A closed segment is never
-  // rewritten: the read is checked against its listed ETag. A live one (its index has the
-  // mark) is published again every period, as a longer version of the same bytes, so it
-  // is read from whichever version is there: each holds the listed bytes at the listed
+  // rewritten: the read is checked against its listed ETag. A live one is published again
+  // every period, as a longer version of the same bytes (and once more when it closes), so
+  // it is read from whichever version is there: each holds the listed bytes at the listed
   // offsets (with If-Match the read would fail whenever a publish came in between).
   Result<std::string> ReadSegmentRange(uint64_t n, uint64_t offset, uint64_t length) {
-    const std::string& etag = live_.count(n) ? std::string() : Remote(SegmentName(n))->etag;
+    const std::string etag = growing_.count(n) ? std::string() : Remote(SegmentName(n))->etag;
     return mirror_->ReadRange(relative_dir_ + "/" + SegmentName(n), etag, offset, length);
   }
 
@@ -136,7 +139,7 @@ class MirroredSegments final : public TaskLogSegmentSource {
   const std::string relative_dir_;
   const std::string local_dir_;
   const std::map<std::string, ArtifactObject> objects_;
-  std::set<uint64_t> live_;  // segments whose index copy is a live one
+  std::set<uint64_t> growing_;  // segments that may have grown since the listing
   const uint64_t merge_gap_;
   std::map<uint64_t, bool> spool_is_newer_;  // RemoteSegment's answers, by segment
   const std::unique_ptr<TaskLogSegmentSource> local_;
