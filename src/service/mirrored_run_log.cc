@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <optional>
 
 namespace gaggle::service {
 namespace {
@@ -107,22 +108,29 @@ bool IsRunLogName(const std::string& name) { return name.find('/') == std::strin
 // exists, else the spool's file.
 Result<std::vector<RunLogFile>> ListRunLogFiles(ArtifactMirror* mirror, const std::string& migration_dir) {
   std::vector<RunLogFile> files;
-  std::error_code ec;
+  // A spool file (one that is not there, or not a file, is none).
+  auto spool_file = [&](const std::string& relative) -> std::optional<RunLogFile> {
+    std::error_code ec;
+    const std::string path = mirror->spool() + "/" + relative;
+    if (!fs::is_regular_file(path, ec)) return std::nullopt;
+    const uintmax_t size = fs::file_size(path, ec);
+    if (ec) return std::nullopt;
+    return RunLogFile{relative, false, static_cast<uint64_t>(size), ""};
+  };
   const std::string single = migration_dir + "/run.jsonl";  // a run without a writer id
-  if (fs::is_regular_file(mirror->spool() + "/" + single, ec)) {
-    files.push_back(RunLogFile{single, false, fs::file_size(mirror->spool() + "/" + single, ec), ""});
-  }
+  if (auto f = spool_file(single)) files.push_back(std::move(*f));
   std::map<std::string, RunLogFile> runs;  // by name: the order of RunLogFilesFor
   const std::string runs_dir = migration_dir + "/runs";
   GAGGLE_ASSIGN_OR_RETURN(std::vector<ArtifactObject> listed, mirror->List(runs_dir));
   for (const ArtifactObject& o : listed) {
     if (IsRunLogName(o.path)) runs[o.path] = RunLogFile{runs_dir + "/" + o.path, true, o.size, o.etag};
   }
+  std::error_code ec;
   for (auto it = fs::directory_iterator(mirror->spool() + "/" + runs_dir, ec); !ec && it != fs::directory_iterator();
        it.increment(ec)) {
     const std::string name = it->path().filename().string();
-    if (!it->is_regular_file(ec) || !IsRunLogName(name) || runs.count(name)) continue;
-    runs[name] = RunLogFile{runs_dir + "/" + name, false, it->file_size(ec), ""};
+    if (!IsRunLogName(name) || runs.count(name)) continue;
+    if (auto f = spool_file(runs_dir + "/" + name)) runs[name] = std::move(*f);
   }
   for (auto& [name, file] : runs) files.push_back(std::move(file));
   return files;
