@@ -17,8 +17,8 @@
 #include "common/mutex.h"
 #include "fleet/run_log.h"
 #include "service/log_operations.h"
+#include "service/mirror_hosts_test_util.h"
 #include "storage/object_store_file_system.h"
-#include "storage/s3_test_servers_test_util.h"
 
 namespace gaggle::service {
 namespace {
@@ -43,33 +43,8 @@ ServiceContext ContextOf(ArtifactMirror* mirror) {
   return ctx;
 }
 
-class MirroredRunLogTest : public ::testing::Test {
+class MirroredRunLogTest : public MirrorHostsTest {
  protected:
-  void SetUp() override {
-    scratch_ = fs::temp_directory_path() / ("gaggle-mirrored-run-log-" + std::to_string(::getpid()));
-    fs::remove_all(scratch_);
-    auto server = s3test::StartS3Server("s3rver", scratch_.string());
-    ASSERT_TRUE(server.ok()) << server.status().ToString();
-    server_ = std::move(*server);
-    auto client = S3Client::Create(s3test::ClientOptionsFor(*server_, server_->port));
-    ASSERT_TRUE(client.ok()) << client.status().ToString();
-    std::shared_ptr<S3Client> s3(std::move(*client));
-    ASSERT_TRUE(s3->CreateBucket("artefacts").ok());
-    store_ = std::make_unique<ObjectStoreFileSystem>(s3, "s3");
-  }
-  void TearDown() override {
-    for (auto& m : mirrors_) (void)m->RemoveSpool();
-    server_.reset();
-    fs::remove_all(scratch_);
-  }
-
-  ArtifactMirror* NewMirror() {
-    auto spool = ArtifactMirror::MakeSpoolDirectory();
-    EXPECT_TRUE(spool.ok());
-    mirrors_.push_back(std::make_unique<ArtifactMirror>("s3://artefacts/logs", store_.get(), *spool));
-    return mirrors_.back().get();
-  }
-
   // A writer that publishes a part every 30 s of `clock`: `parts` parts of `lines` lines.
   void WriteParts(ArtifactMirror* host, const std::string& writer, int parts, int lines) {
     FakeClock clock(1700000000000000LL);
@@ -103,11 +78,6 @@ class MirroredRunLogTest : public ::testing::Test {
     log->reset();
     ASSERT_EQ(count(), parts);
   }
-
-  fs::path scratch_;
-  std::unique_ptr<s3test::ServerProcess> server_;
-  std::unique_ptr<ObjectStoreFileSystem> store_;
-  std::vector<std::unique_ptr<ArtifactMirror>> mirrors_;
 };
 
 TEST_F(MirroredRunLogTest, ATailOfALongMultiPartLogReadsOnlyItsEnd) {
@@ -160,7 +130,7 @@ TEST_F(MirroredRunLogTest, ATailSplitsLinesAsAForwardReaderDoes) {
   ArtifactMirror* reader = NewMirror();
   const fs::path every = scratch_ / "every";  // all the files in one directory: the forward reader's view
   for (const auto& [name, text] : remote) {
-    auto out = store_->OpenWritable("s3://artefacts/logs/m/" + name);
+    auto out = store_->OpenWritable(std::string(kRemote) + "/m/" + name);
     ASSERT_TRUE(out.ok()) << out.status().ToString();
     ASSERT_TRUE((*out)->Append(text).ok() && (*out)->Close().ok()) << name;
     fs::create_directories((every / "m" / name).parent_path());

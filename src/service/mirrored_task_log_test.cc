@@ -20,8 +20,8 @@
 #include "common/mutex.h"
 #include "fleet/run_log.h"
 #include "service/log_operations.h"
+#include "service/mirror_hosts_test_util.h"
 #include "storage/object_store_file_system.h"
-#include "storage/s3_test_servers_test_util.h"
 
 namespace gaggle::service {
 namespace {
@@ -30,33 +30,8 @@ namespace fs = std::filesystem;
 
 constexpr size_t kMaxLine = size_t{1} << 20;
 
-class MirroredTaskLogTest : public ::testing::Test {
+class MirroredTaskLogTest : public MirrorHostsTest {
  protected:
-  void SetUp() override {
-    scratch_ = fs::temp_directory_path() / ("gaggle-mirrored-task-log-" + std::to_string(::getpid()));
-    fs::remove_all(scratch_);
-    auto server = s3test::StartS3Server("s3rver", scratch_.string());
-    ASSERT_TRUE(server.ok()) << server.status().ToString();
-    server_ = std::move(*server);
-    auto client = S3Client::Create(s3test::ClientOptionsFor(*server_, server_->port));
-    ASSERT_TRUE(client.ok()) << client.status().ToString();
-    std::shared_ptr<S3Client> s3(std::move(*client));
-    ASSERT_TRUE(s3->CreateBucket("artefacts").ok());
-    store_ = std::make_unique<ObjectStoreFileSystem>(s3, "s3");
-  }
-  void TearDown() override {
-    for (auto& m : mirrors_) (void)m->RemoveSpool();
-    server_.reset();
-    fs::remove_all(scratch_);
-  }
-
-  ArtifactMirror* NewMirror() {
-    auto spool = ArtifactMirror::MakeSpoolDirectory();
-    EXPECT_TRUE(spool.ok());
-    mirrors_.push_back(std::make_unique<ArtifactMirror>(kRemote, store_.get(), *spool));
-    return mirrors_.back().get();
-  }
-
   // A writer's run log of small segments, published as they close, except the index of
   // segment `skip_index` (0: none).
   std::unique_ptr<RunLog> Writer(ArtifactMirror* mirror, const std::string& id, uint64_t skip_index) {
@@ -107,11 +82,6 @@ class MirroredTaskLogTest : public ::testing::Test {
     return total;
   }
 
-  static constexpr const char* kRemote = "s3://artefacts/logs";
-  fs::path scratch_;
-  std::unique_ptr<s3test::ServerProcess> server_;
-  std::unique_ptr<ObjectStoreFileSystem> store_;
-  std::vector<std::unique_ptr<ArtifactMirror>> mirrors_;
   FakeClock clock_{1700000000000000LL, std::chrono::milliseconds(1)};
 };
 
