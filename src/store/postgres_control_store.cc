@@ -22,7 +22,6 @@ namespace {
 constexpr const char* kTokenColumns = "token_id, name, role, hash, created_at, created_by, revoked_at, revoked_by";
 constexpr const char* kLinkColumns =
     "link_id, migration, stage, role, gate_reason, created_at, expires_ms, used_at, used_by, use_reason";
-// Task columns plus the catalog's owner and tier (LEFT JOIN: a dataset may have left the catalog).
 // A task page's columns: the task's, then its dataset's owner and tier (LEFT JOIN: a
 // dataset may have left the catalog).
 const std::string& TaskRowColumns() {
