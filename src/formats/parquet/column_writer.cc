@@ -154,6 +154,12 @@ class ColumnWriterBase : public ColumnWriter {
   }
 
   bool PageFull() const { return page_bytes_estimate() >= options_.page_bytes; }
+  // LeaveDictionary(), in each typed writer, runs once the chunk's dictionary overflowed
+  // (fell_back_), at a row boundary. When earlier pages of the chunk use the dictionary,
+  // the page in progress closes with it and the rest of the chunk is PLAIN. When this is
+  // the chunk's first page, the page is re-encoded PLAIN and the chunk has no dictionary
+  // at all (parquet-mr falls back the same way): on a high-cardinality column a large
+  // dictionary page plus index pages compress worse than PLAIN.
   bool DictionaryTooBig(size_t bytes, size_t entries) const {
     return bytes > options_.dictionary_max_bytes || entries > options_.dictionary_max_entries;
   }
@@ -209,8 +215,7 @@ class FixedColumnWriter final : public ColumnWriterBase {
       done += used;
       if (!AtRowBoundary()) continue;
       if (fell_back_ && dictionary_mode_) {
-        GAGGLE_RETURN_IF_ERROR(FlushPage());
-        dictionary_mode_ = false;
+        GAGGLE_RETURN_IF_ERROR(LeaveDictionary());
       } else if (PageFull()) {
         GAGGLE_RETURN_IF_ERROR(FlushPage());
       }
@@ -312,6 +317,24 @@ class FixedColumnWriter final : public ColumnWriterBase {
       }
     }
     return n;
+  }
+
+  // See ColumnWriterBase::LeaveDictionary.
+  Status LeaveDictionary() {
+    if (used_dictionary_) {
+      GAGGLE_RETURN_IF_ERROR(FlushPage());
+    } else {
+      const char* entries = dictionary_.plain_data().data();  // PLAIN: sizeof(Phys) bytes per entry
+      const size_t at = values_.size();
+      values_.resize(at + indices_.size() * sizeof(Phys));
+      for (size_t k = 0; k < indices_.size(); ++k) {
+        std::memcpy(values_.data() + at + k * sizeof(Phys), entries + size_t{indices_[k]} * sizeof(Phys), sizeof(Phys));
+      }
+      indices_.clear();
+      dictionary_.Clear();
+    }
+    dictionary_mode_ = false;
+    return PageFull() ? FlushPage() : Status::OK();
   }
 
   Status FlushPage() {
@@ -424,8 +447,7 @@ class ByteArrayColumnWriter final : public ColumnWriterBase {
       done += used;
       if (!AtRowBoundary()) continue;
       if (fell_back_ && dictionary_mode_) {
-        GAGGLE_RETURN_IF_ERROR(FlushPage());
-        dictionary_mode_ = false;
+        GAGGLE_RETURN_IF_ERROR(LeaveDictionary());
       } else if (PageFull()) {
         GAGGLE_RETURN_IF_ERROR(FlushPage());
       }
@@ -499,6 +521,19 @@ class ByteArrayColumnWriter final : public ColumnWriterBase {
       if (indices_.size() >= page_limit_indices) return i + 1;
     }
     return n;
+  }
+
+  // See ColumnWriterBase::LeaveDictionary.
+  Status LeaveDictionary() {
+    if (used_dictionary_) {
+      GAGGLE_RETURN_IF_ERROR(FlushPage());
+    } else {
+      for (uint32_t i : indices_) AppendPlainByteArray(dictionary_.value(i), &values_);
+      indices_.clear();
+      dictionary_.Clear();
+    }
+    dictionary_mode_ = false;
+    return PageFull() ? FlushPage() : Status::OK();
   }
 
   Status FlushPage() {

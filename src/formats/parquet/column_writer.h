@@ -6,8 +6,9 @@
 // definition levels (RLE hybrid, OPTIONAL fields only), then the values, PLAIN or, when
 // `dictionary` is on, RLE_DICTIONARY indices into a dictionary page that leads the chunk.
 // Once the chunk's dictionary passes `dictionary_max_bytes` / `dictionary_max_entries`
-// the page in progress is closed and the rest of the chunk is PLAIN (legal per the spec);
-// the next chunk tries the dictionary again. Pages carry null_count (and min/max for
+// the rest of the chunk is PLAIN (legal per the spec): within the chunk's first page, that
+// page is re-encoded PLAIN and the chunk has no dictionary; later, the page in progress
+// closes with the dictionary. The next chunk tries the dictionary again. Pages carry null_count (and min/max for
 // fixed-width types); the chunk's ColumnMetaData carries null_count, min/max and, when
 // every page is dictionary-encoded, distinct_count.
 // A leaf of a nested field (made with a LeafLevels spec) is written through WriteLevels: one

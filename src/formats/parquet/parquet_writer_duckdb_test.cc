@@ -285,9 +285,13 @@ std::vector<DuckdbCase> Cases() {
   fallback.options.dictionary_max_entries = 40;
   fallback.options.dictionary_max_bytes = 3000;
   fallback.options.row_group_rows = 1500;
-  fallback.options.page_bytes = 2048;
+  fallback.options.page_bytes = 128;  // dictionary pages are written before the dictionary overflows
   fallback.batch_sizes = {3000};
   cases.push_back(fallback);
+  DuckdbCase first_page = fallback;
+  first_page.name = "dictionary_fallback_in_first_page";
+  first_page.options.page_bytes = 2048;  // the dictionary overflows while the first page fills
+  cases.push_back(first_page);
   DuckdbCase levels;
   levels.name = "zstd_level_19";
   levels.options.compression_level = 19;
@@ -391,23 +395,32 @@ TEST(ParquetWriterDuckDB, DuckDBReadsEveryValueBack) {
       if (column == 5 && encodings.find("RLE_DICTIONARY") != std::string::npos) saw_dictionary = true;
     }
     EXPECT_EQ(saw_dictionary, cases[ci].options.dictionary);
-    if (cases[ci].name == "dictionary_fallback") {
-      // The point of this case: string chunks that start dictionary-encoded and end PLAIN.
+    if (cases[ci].name.rfind("dictionary_fallback", 0) == 0) {
+      // The point of these cases: string chunks whose dictionary overflows. After dictionary
+      // pages, the chunk goes on PLAIN (both encodings); within the first page, the chunk
+      // is PLAIN from its start and has no dictionary page.
+      const bool later = cases[ci].name == "dictionary_fallback";
       Result<std::string> bytes = ReadFileToString(FileSystem::Default(), paths[ci]);
       ASSERT_TRUE(bytes.ok());
       uint32_t len = 0;
       std::memcpy(&len, bytes->data() + bytes->size() - 8, 4);
       parquet::FileMetaData meta;
       ASSERT_TRUE(parquet::Parse(std::string_view(*bytes).substr(bytes->size() - 8 - len, len), &meta).ok());
-      bool mixed = false;
+      bool mixed = false, plain_only = true;
       for (const parquet::RowGroup& g : meta.row_groups) {
         std::set<parquet::Encoding> data_encodings;
         for (const auto& es : g.columns[4].meta_data->encoding_stats) {
           if (es.page_type == parquet::PageType::kDataPage) data_encodings.insert(es.encoding);
         }
         mixed = mixed || data_encodings.size() == 2;
+        plain_only = plain_only && data_encodings == std::set<parquet::Encoding>{parquet::Encoding::kPlain} &&
+                     !g.columns[4].meta_data->dictionary_page_offset.has_value();
       }
-      EXPECT_TRUE(mixed) << "no chunk fell back from dictionary to PLAIN";
+      if (later) {
+        EXPECT_TRUE(mixed) << "no chunk fell back from dictionary to PLAIN";
+      } else {
+        EXPECT_TRUE(plain_only) << "a chunk whose dictionary overflowed in its first page kept a dictionary";
+      }
     }
   }
 }

@@ -12,6 +12,7 @@
 #include "formats/compression.h"
 #include "formats/parquet/column_chunk_builder.h"
 #include "formats/parquet/parquet_metadata.h"
+#include "formats/parquet/parquet_reader.h"
 #include "formats/parquet/rle_bit_packed.h"
 
 namespace gaggle {
@@ -254,13 +255,17 @@ TEST(ParquetWriter, FooterDescribesRowGroupsTypesAndStatistics) {
 TEST(ParquetWriter, DictionaryFallsBackToPlainWithinAChunk) {
   TempDir dir;
   std::string path = dir.File("fallback.parquet");
-  auto schema = std::make_shared<Schema>(std::vector<Field>{
-      {"unique", DataType::String(), true}, {"few", DataType::String(), false}, {"n", DataType::Int64(), true}});
+  auto schema = std::make_shared<Schema>(std::vector<Field>{{"unique", DataType::String(), true},
+                                                            {"few", DataType::String(), false},
+                                                            {"n", DataType::Int64(), true},
+                                                            {"drifting", DataType::String(), true}});
   RecordBatch b = RecordBatch::Empty(schema);
-  for (int i = 0; i < 5000; ++i) {
+  for (int i = 0; i < 12000; ++i) {
     b.columns[0].AppendString("value-" + std::to_string(i));
     b.columns[1].AppendString(i % 3 == 0 ? "red" : "blue");
     b.columns[2].Append<int64_t>(i);
+    // 10 values for 10,000 rows (two dictionary pages of 8,192 4-bit indices), then unique.
+    b.columns[3].AppendString(i < 10000 ? "v" + std::to_string(i % 10) : "value-" + std::to_string(i));
   }
   WriteOptions options;
   options.dictionary_max_entries = 300;
@@ -268,18 +273,32 @@ TEST(ParquetWriter, DictionaryFallsBackToPlainWithinAChunk) {
   ASSERT_TRUE(WriteFile(path, schema, options, {b}).ok());
   ParsedFile f = ReadBack(path);
   ASSERT_EQ(f.meta.row_groups.size(), 1u);
+
+  // Overflowing within the first page: the chunk is PLAIN from its start, no dictionary.
   const ColumnMetaData& unique = *f.meta.row_groups[0].columns[0].meta_data;
   PageWalk w = WalkChunk(f, unique, true);
-  EXPECT_EQ(w.dictionary_pages, 1);
-  EXPECT_GE(w.encodings[Encoding::kRleDictionary], 1);
-  EXPECT_GE(w.encodings[Encoding::kPlain], 1);
-  EXPECT_TRUE(unique.dictionary_page_offset.has_value());
-  EXPECT_EQ(unique.encodings, (std::vector<Encoding>{Encoding::kPlain, Encoding::kRle, Encoding::kRleDictionary}));
-  ASSERT_EQ(unique.encoding_stats.size(), 3u);
-  EXPECT_EQ(unique.encoding_stats[0].page_type, PageType::kDictionaryPage);
+  EXPECT_EQ(w.dictionary_pages, 0);
+  EXPECT_EQ(w.encodings.count(Encoding::kRleDictionary), 0u);
+  EXPECT_GT(w.encodings[Encoding::kPlain], 2);
+  EXPECT_FALSE(unique.dictionary_page_offset.has_value());
+  EXPECT_EQ(unique.encodings, (std::vector<Encoding>{Encoding::kPlain, Encoding::kRle}));
   EXPECT_FALSE(unique.statistics->distinct_count.has_value());
   EXPECT_EQ(unique.statistics->min_value, "value-0");
-  EXPECT_EQ(unique.statistics->max_value, "value-999");
+  EXPECT_EQ(unique.statistics->max_value, "value-9999");
+
+  // Overflowing after dictionary pages: those stay, the rest of the chunk is PLAIN.
+  const ColumnMetaData& drifting = *f.meta.row_groups[0].columns[3].meta_data;
+  PageWalk dw = WalkChunk(f, drifting, true);
+  EXPECT_EQ(dw.dictionary_pages, 1);
+  EXPECT_GE(dw.encodings[Encoding::kRleDictionary], 1);
+  EXPECT_GE(dw.encodings[Encoding::kPlain], 1);
+  EXPECT_TRUE(drifting.dictionary_page_offset.has_value());
+  EXPECT_EQ(drifting.encodings, (std::vector<Encoding>{Encoding::kPlain, Encoding::kRle, Encoding::kRleDictionary}));
+  ASSERT_EQ(drifting.encoding_stats.size(), 3u);
+  EXPECT_EQ(drifting.encoding_stats[0].page_type, PageType::kDictionaryPage);
+  EXPECT_FALSE(drifting.statistics->distinct_count.has_value());
+  EXPECT_EQ(drifting.statistics->min_value, "v0");
+  EXPECT_EQ(drifting.statistics->max_value, "value-11999");
 
   const ColumnMetaData& few = *f.meta.row_groups[0].columns[1].meta_data;
   PageWalk fw = WalkChunk(f, few, false);
@@ -289,8 +308,27 @@ TEST(ParquetWriter, DictionaryFallsBackToPlainWithinAChunk) {
 
   const ColumnMetaData& n = *f.meta.row_groups[0].columns[2].meta_data;
   PageWalk nw = WalkChunk(f, n, true);
-  EXPECT_GE(nw.encodings[Encoding::kPlain], 1) << "5000 distinct ints overflow 300 entries";
+  EXPECT_EQ(nw.dictionary_pages, 0) << "12000 distinct ints overflow 300 entries in the first page";
+  EXPECT_EQ(nw.encodings.count(Encoding::kRleDictionary), 0u);
   EXPECT_GT(nw.data_pages, 2);
+
+  // And every value reads back.
+  auto reader = OpenParquetReader(FileSystem::Default(), path, ReadOptions{});
+  ASSERT_TRUE(reader.ok());
+  RecordBatch back;
+  int64_t row = 0;
+  while (true) {
+    auto more = (*reader)->Next(&back);
+    ASSERT_TRUE(more.ok()) << more.status().ToString();
+    if (!*more) break;
+    for (size_t r = 0; r < back.num_rows(); ++r, ++row) {
+      ASSERT_EQ(back.columns[0].GetString(r), "value-" + std::to_string(row));
+      ASSERT_EQ(back.columns[2].Get<int64_t>(r), row);
+      ASSERT_EQ(back.columns[3].GetString(r),
+                row < 10000 ? "v" + std::to_string(row % 10) : "value-" + std::to_string(row));
+    }
+  }
+  EXPECT_EQ(row, 12000);
 }
 
 TEST(ParquetWriter, DictionaryOffMeansPlainOnlyAndPagesFollowPageBytes) {
