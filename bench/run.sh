@@ -52,14 +52,15 @@ note ""
 if wanted formats; then
 note "## Format conversion to Parquet (zstd): gaggle convert vs DuckDB COPY"
 note ""
-note "| conversion | tool | threads | seconds | rows/s | input MB/s | peak RSS MB | gaggle/DuckDB (rows/s) |"
-note "|---|---|---|---|---|---|---|---|"
+note "| conversion | tool | threads | seconds | rows/s | input MB/s | peak RSS MB | output MB | gaggle/DuckDB (rows/s) |"
+note "|---|---|---|---|---|---|---|---|---|"
 
-row() {  # row LABEL TOOL THREADS SECS RSS INPUT_BYTES RATIO
-  local rps mbps
+row() {  # row LABEL TOOL THREADS SECS RSS INPUT_BYTES RATIO OUTPUT_FILE
+  local rps mbps out_mb
   rps=$(awk -v r="$ROWS" -v s="$4" 'BEGIN{printf "%.2fM", r/s/1e6}')
   mbps=$(awk -v b="$6" -v s="$4" 'BEGIN{printf "%.1f", b/s/1e6}')
-  note "| $1 | $2 | $3 | $4 | $rps | $mbps | $5 | $7 |"
+  out_mb=$(awk -v b="$(stat -c %s "$8")" 'BEGIN{printf "%.2f", b/1e6}')
+  note "| $1 | $2 | $3 | $4 | $rps | $mbps | $5 | $out_mb | $7 |"
 }
 
 for kind in csv jsonl parquet; do
@@ -81,10 +82,11 @@ for kind in csv jsonl parquet; do
   done
   ratio1=$(awk -v g="$g_secs" -v d="$d_secs_1" 'BEGIN{printf "%.2f", d/g}')
   ratio22=$(awk -v g="$g2_secs" -v d="$d_secs_2" 'BEGIN{printf "%.2f", d/g}')
-  row "$kind -> parquet" gaggle 1 "$g_secs" "$g_rss" "$bytes" "$ratio1 (vs 1 thread)"
-  row "$kind -> parquet" gaggle 2 "$g2_secs" "$g2_rss" "$bytes" "$ratio22 (vs 2 threads)"
-  row "$kind -> parquet" DuckDB 1 "$d_secs_1" "$d_rss_1" "$bytes" ""
-  row "$kind -> parquet" DuckDB 2 "$d_secs_2" "$d_rss_2" "$bytes" ""
+  # Both write zstd at their default level; the output sizes are of the last run of each.
+  row "$kind -> parquet" gaggle 1 "$g_secs" "$g_rss" "$bytes" "$ratio1 (vs 1 thread)" "$OUT/gaggle-from-$kind.parquet"
+  row "$kind -> parquet" gaggle 2 "$g2_secs" "$g2_rss" "$bytes" "$ratio22 (vs 2 threads)" "$OUT/gaggle-from-$kind.parquet"
+  row "$kind -> parquet" DuckDB 1 "$d_secs_1" "$d_rss_1" "$bytes" "" "$OUT/duckdb-from-$kind.parquet"
+  row "$kind -> parquet" DuckDB 2 "$d_secs_2" "$d_rss_2" "$bytes" "" "$OUT/duckdb-from-$kind.parquet"
 done
 note ""
 note "Formats done $(date -u +%H:%M:%S) UTC, load average $(load)."
