@@ -6,6 +6,9 @@
 # MULTI_HOST_TASKS (default 20,000) tasks per row; MULTI_HOST_WORKERS (default "1 4 8 16");
 # the coordinator's concurrency, 64, is shared out as worker slots (64 / workers each), so
 # every row has the same work in flight and only the number of processes changes.
+# MULTI_HOST_RUNS (default 3) rounds, interleaved (1 4 8 16, 1 4 8 16, ...; the SQLite peer
+# once per round): each row is the median round, with the range beside it. Single runs of
+# the same row on this 2-core machine spread by up to 2x.
 set -euo pipefail
 BUILD="${1:-build}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -13,6 +16,7 @@ MB="$ROOT/$BUILD/multi_host_bench"
 FB="$ROOT/$BUILD/fleet_bench"
 N="${MULTI_HOST_TASKS:-20000}"
 COUNTS="${MULTI_HOST_WORKERS:-1 4 8 16}"
+RUNS="${MULTI_HOST_RUNS:-3}"
 CONCURRENCY=64
 OUT="$(mktemp -d /tmp/gaggle-bench-mh-XXXXXX)"
 [[ -x "$MB" && -x "$FB" ]] || { echo "run-multi-host: build multi_host_bench and fleet_bench first" >&2; exit 1; }
@@ -22,38 +26,53 @@ start_postgres
 trap 'stop_postgres; rm -rf "$OUT" || true' EXIT
 kv() { awk -v k="$1" '$1 == k { print $2 }' "$2"; }
 
-"$FB" tasks "$N" "$OUT/sqlite" > "$OUT/.sqlite"
-sqlite_tps=$(kv tasks_per_second "$OUT/.sqlite")
-
+# One row of one round: prints "tasks/s claim_p50 claim_p99 load".
+run_row() {  # run_row WORKERS ROUND
+  local w=$1 r=$2 db="mh$1_$2" url slots load tps pids=()
+  psql "$PG_ADMIN" -q -c "CREATE DATABASE $db" > /dev/null
+  url="postgresql://gaggle@127.0.0.1:$PG_PORT/$db"
+  "$MB" init "$url" || fail "cannot create the store at $url"
+  slots=$(( CONCURRENCY / w > 0 ? CONCURRENCY / w : 1 ))
+  for i in $(seq 1 "$w"); do
+    "$MB" work "$url" "$slots" > "$OUT/w$w.$r.$i" 2> "$OUT/w$w.$r.$i.err" &
+    pids+=($!)
+  done
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  timeout 600 "$MB" coordinate "$url" "$N" "$CONCURRENCY" > "$OUT/.c$w.$r" 2> "$OUT/.c$w.$r.err" \
+    || fail "coordinator: $(cat "$OUT/.c$w.$r.err")"
+  kill -TERM "${pids[@]}"
+  wait "${pids[@]}" || true
+  psql "$PG_ADMIN" -q -c "DROP DATABASE $db" > /dev/null
+  tps=$(kv tasks_per_second "$OUT/.c$w.$r")
+  cat "$OUT"/w"$w.$r".* 2>/dev/null | awk -v t="$tps" -v l="$load" \
+    '$1=="claim_p50_ms"{a+=$2;n++} $1=="claim_p99_ms"{if($2>m)m=$2} END{printf "%.0f %.1f %d %s\n", t, n?a/n:0, m, l}'
+}
+# The median line of a file of "tasks/s ..." lines, by tasks/s; then "min-max".
+median_row() { sort -n "$1" | sed -n "$(( ($(wc -l < "$1") + 1) / 2 ))p"; }
+range() { sort -n "$1" | awk 'NR==1{a=$1} {b=$1} END{printf "%s-%s", a, b}'; }
+for r in $(seq 1 "$RUNS"); do
+  "$FB" tasks "$N" "$OUT/sqlite$r" > "$OUT/.sqlite$r"
+  kv tasks_per_second "$OUT/.sqlite$r" | awk '{printf "%.0f\n", $1}' >> "$OUT/sqlite.rows"
+  rm -rf "$OUT/sqlite$r"
+  for w in $COUNTS; do run_row "$w" "$r" >> "$OUT/rows$w"; done
+done
+sqlite_tps=$(median_row "$OUT/sqlite.rows")
 echo "## Many hosts: no-op tasks through the PostgreSQL work queue"
 echo ""
 echo "$N tasks per row, each an attempt and its validation (one work item: the worker validates"
 echo "right after the attempt), concurrency $CONCURRENCY shared out as worker slots (64 / workers each);"
 echo "worker processes run on this 2-core machine beside the coordinator and PostgreSQL (fsync off)."
-echo "Claim latency: enqueue to claim, over every item of every worker."
-echo "The peer is the single-host path on SQLite (\`fleet_bench tasks $N\`, concurrency 4) in this run:"
-echo "$(printf '%.0f' "$sqlite_tps") tasks/s."
+echo "Claim latency: enqueue to claim, over every item of every worker. Each row is the median of"
+echo "$RUNS interleaved rounds (the range of tasks/s beside it); load is that round's, at its start."
+echo "The peer is the single-host path on SQLite (\`fleet_bench tasks $N\`, concurrency 4) in the"
+echo "same rounds: median $sqlite_tps tasks/s ($(range "$OUT/sqlite.rows"))."
 echo ""
-echo "| workers | slots each | tasks/s | vs single-host SQLite | claim p50 ms | claim p99 ms | load |"
-echo "|---|---|---|---|---|---|---|"
+echo "| workers | slots each | tasks/s (median) | range | vs single-host SQLite | claim p50 ms | claim p99 ms | load |"
+echo "|---|---|---|---|---|---|---|---|"
 for w in $COUNTS; do
-  db="mh$w"
-  psql "$PG_ADMIN" -q -c "CREATE DATABASE $db" > /dev/null
-  url="postgresql://gaggle@127.0.0.1:$PG_PORT/$db"
-  "$MB" init "$url" || fail "cannot create the store at $url"
-  pids=()
+  read -r tps p50 p99 load < <(median_row "$OUT/rows$w")
   slots=$(( CONCURRENCY / w > 0 ? CONCURRENCY / w : 1 ))
-  for i in $(seq 1 "$w"); do
-    "$MB" work "$url" "$slots" > "$OUT/w$w.$i" 2> "$OUT/w$w.$i.err" &
-    pids+=($!)
-  done
-  load=$(cut -d' ' -f1 /proc/loadavg)
-  timeout 600 "$MB" coordinate "$url" "$N" "$CONCURRENCY" > "$OUT/.c$w" 2> "$OUT/.c$w.err" || fail "coordinator: $(cat "$OUT/.c$w.err")"
-  kill -TERM "${pids[@]}"
-  wait "${pids[@]}" || true
-  tps=$(kv tasks_per_second "$OUT/.c$w")
-  read -r p50 p99 < <(cat "$OUT"/w"$w".* 2>/dev/null | awk '$1=="claim_p50_ms"{a+=$2;n++} $1=="claim_p99_ms"{if($2>m)m=$2} END{printf "%.1f %d\n", n?a/n:0, m}')
-  echo "| $w | $slots | $(printf '%.0f' "$tps") | $(awk -v a="$tps" -v b="$sqlite_tps" 'BEGIN{printf "%.2fx", a/b}') | $p50 | $p99 | $load |"
+  echo "| $w | $slots | $tps | $(range "$OUT/rows$w") | $(awk -v a="$tps" -v b="$sqlite_tps" 'BEGIN{printf "%.2fx", a/b}') | $p50 | $p99 | $load |"
 done
 echo ""
 echo "(claim p50 is the mean of the workers' medians; p99 the worst worker's.)"
