@@ -11,8 +11,8 @@ namespace {
 // descriptor that differs from the cut-over record only in spelling still lags.
 bool SameUri(const std::string& a, const std::string& b) {
   if (a == b) return true;
-  auto ca = Canonicalize(a);
-  auto cb = Canonicalize(b);
+  auto ca = gaggle::Canonicalize(a);
+  auto cb = gaggle::Canonicalize(b);
   return ca.ok() && cb.ok() && SameLocation(*ca, *cb);
 }
 
