@@ -52,11 +52,12 @@ Result<StagedOutput> TransformAgent::Stage(const AgentTask& task, const InputFin
     // value that does not parse becomes a cast failure (a dead letter), not a read error
     // for the whole file after type inference guessed from the first rows.
     TypeTextAs(format, spec_.transform.source_schema, &read_options);
-    GAGGLE_ASSIGN_OR_RETURN(auto opened, OpenReader(file.path, format, read_options, input_fs));
-    // The next batch is decoded on a second thread while this one is transformed and written.
     // With threads > 1 the next batch is decoded on a thread of its own while this one is
-    // transformed, and the writer encodes the output's columns on `threads` threads.
+    // transformed (JSON lines: parsed on `threads` threads), and the writer encodes the
+    // output's columns on `threads` threads.
     const int threads = task.threads > 0 ? task.threads : AgentThreads(spec_.agent);
+    read_options.threads = threads;
+    GAGGLE_ASSIGN_OR_RETURN(auto opened, OpenReader(file.path, format, read_options, input_fs));
     std::unique_ptr<BatchReader> reader = MaybePrefetch(std::move(opened), threads > 1);
     auto transformer = Transformer::Make(spec_.transform, *reader->schema());
     if (!transformer.ok()) return transformer.status().WithContext(display);

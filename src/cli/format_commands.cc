@@ -142,6 +142,7 @@ Status Convert(const ConvertArgs& args) {
   GAGGLE_ASSIGN_OR_RETURN(Format in_format, ResolveFormat(args.from, args.input));
   GAGGLE_ASSIGN_OR_RETURN(Format out_format, ResolveFormat(args.to, args.output));
   GAGGLE_ASSIGN_OR_RETURN(ReadOptions read_options, MakeReadOptions(args.schema, args.batch_rows));
+  read_options.threads = args.threads;  // JSON lines: parsed on that many threads
   WriteOptions write_options;
   if (!args.compression.empty()) {
     GAGGLE_ASSIGN_OR_RETURN(write_options.compression, ParseCompression(args.compression));
@@ -234,8 +235,9 @@ void AddConvertCommand(CLI::App* app, int* exit_code) {
   cmd->add_option("--schema", args->schema, "Typing for CSV/JSON lines input: \"name:type, ...\" (default: inferred)");
   cmd->add_flag("!--no-dictionary", args->dictionary, "Disable Parquet dictionary encoding");
   cmd->add_option("--threads", args->threads,
-                  "N > 1: decode the input on a thread of its own while N threads encode and compress the "
-                  "Parquet output's columns (the same bytes as 1); 1: everything on one thread")
+                  "N > 1: decode the input on a thread of its own (JSON lines: parse it on N threads) while N "
+                  "threads encode and compress the Parquet output's columns (the same bytes as 1); 1: everything "
+                  "on one thread")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
   cmd->add_flag("-q,--quiet", args->quiet, "No progress or summary on stderr");

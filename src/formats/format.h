@@ -56,6 +56,9 @@ struct ReadOptions {
   // schema() is then the projection. A name the file lacks is SchemaMismatch naming the
   // file's columns. Empty: every field. Other formats read every field whatever it says.
   std::vector<std::string> columns;
+  // JSON lines: threads that parse blocks of lines at once (the rows come out in the file's
+  // order); 1: the reader's own thread. Other formats read on one thread.
+  int threads = 1;
 };
 
 struct WriteOptions {

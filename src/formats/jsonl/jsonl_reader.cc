@@ -9,6 +9,7 @@
 
 #include "formats/jsonl/json_shape_guess.h"
 #include "formats/jsonl/json_source_text.h"
+#include "formats/jsonl/parallel_jsonl_reader.h"
 #include "formats/text_typing.h"
 
 // Why simdjson's DOM API (and not On Demand): the Debian package builds On Demand
@@ -61,8 +62,8 @@ std::string NestedUnsupported(const std::string& key, dom::element_type type, co
 
 class JsonlReader final : public BatchReader {
  public:
-  JsonlReader(std::unique_ptr<TextInput> input, const ReadOptions& options)
-      : input_(std::move(input)), options_(options) {}
+  JsonlReader(std::unique_ptr<TextInput> input, const ReadOptions& options, const JsonlBlock& block = {})
+      : input_(std::move(input)), options_(options), block_(block), next_line_(block.first_line) {}
 
   Status Init();
   std::shared_ptr<const Schema> schema() const override { return schema_; }
@@ -101,12 +102,13 @@ class JsonlReader final : public BatchReader {
 
   std::unique_ptr<TextInput> input_;
   ReadOptions options_;
+  const JsonlBlock block_;
   std::shared_ptr<const Schema> schema_;
   dom::parser parser_;
   JsonSourceText source_;
 
   size_t pos_ = 0;
-  uint64_t next_line_ = 1;
+  uint64_t next_line_;
   bool marked_ = false;
   size_t mark_ = 0;
   uint64_t mark_line_ = 1;
@@ -134,7 +136,7 @@ Result<bool> JsonlReader::NextLine() {
   while (true) {
     if (!bom_checked_ && (input_->size() - pos_ >= 3 || input_->eof())) {
       bom_checked_ = true;
-      if (input_->FileOffset(pos_) == 0 && input_->size() - pos_ >= 3 &&
+      if (block_.offset + input_->FileOffset(pos_) == 0 && input_->size() - pos_ >= 3 &&
           std::memcmp(input_->data() + pos_, "\xEF\xBB\xBF", 3) == 0) {
         pos_ += 3;
       }
@@ -148,7 +150,7 @@ Result<bool> JsonlReader::NextLine() {
         line_ = std::string_view(start, len);
         if (!line_.empty() && line_.back() == '\r') line_.remove_suffix(1);
         line_no_ = next_line_++;
-        line_offset_ = input_->FileOffset(pos_);
+        line_offset_ = block_.offset + input_->FileOffset(pos_);
         pos_ += nl ? len + 1 : len;
         return true;
       }
@@ -247,7 +249,7 @@ Status JsonlReader::InferSchema() {
 Status JsonlReader::Init() {
   if (options_.batch_rows == 0) return Status::InvalidArgument("batch_rows must be positive");
   if (!options_.schema) return InferSchema();
-  declared_ = true;
+  declared_ = !block_.schema_inferred;
   schema_ = std::make_shared<Schema>(*options_.schema);
   for (size_t i = 0; i < schema_->num_fields(); ++i) {
     if (FindColumn(schema_->field(i).name) >= 0) {
@@ -545,6 +547,13 @@ Result<bool> JsonlReader::Next(RecordBatch* batch) {
 
 }  // namespace
 
+Result<std::unique_ptr<BatchReader>> OpenJsonlBlockReader(std::unique_ptr<TextInput> input, const ReadOptions& options,
+                                                          const JsonlBlock& block) {
+  auto reader = std::make_unique<JsonlReader>(std::move(input), options, block);
+  GAGGLE_RETURN_IF_ERROR(reader->Init());
+  return std::unique_ptr<BatchReader>(std::move(reader));
+}
+
 Result<std::unique_ptr<BatchReader>> OpenJsonlReader(std::unique_ptr<TextInput> input, const ReadOptions& options) {
   auto reader = std::make_unique<JsonlReader>(std::move(input), options);
   GAGGLE_RETURN_IF_ERROR(reader->Init());
@@ -553,6 +562,7 @@ Result<std::unique_ptr<BatchReader>> OpenJsonlReader(std::unique_ptr<TextInput> 
 
 Result<std::unique_ptr<BatchReader>> OpenJsonlReader(FileSystem* fs, const std::string& path,
                                                      const ReadOptions& options) {
+  if (options.threads > 1) return OpenParallelJsonlReader(fs, path, options);
   GAGGLE_ASSIGN_OR_RETURN(auto file, fs->OpenSequential(path));
   return OpenJsonlReader(std::make_unique<TextInput>(std::move(file)), options);
 }

@@ -14,8 +14,11 @@
 //  - Integers beyond int64 are errors, never silently doubles.
 //  - Malformed JSON is Corruption naming file, line and byte offset. Errors are sticky.
 // Memory: one batch plus one 1 MiB input chunk (plus the inference sample while it is read).
+// With options.threads > 1, OpenJsonlReader(fs, path, ...) parses blocks of lines on that many
+// threads (formats/jsonl/parallel_jsonl_reader.h): the same rows, errors and messages.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 
 #include "formats/format.h"
@@ -28,5 +31,17 @@ Result<std::unique_ptr<BatchReader>> OpenJsonlReader(FileSystem* fs, const std::
 
 // Same, over an already open input (tests and fuzz targets use small chunks or memory files).
 Result<std::unique_ptr<BatchReader>> OpenJsonlReader(std::unique_ptr<TextInput> input, const ReadOptions& options);
+
+// Where a block of whole lines sits in its file, so that a reader of the block alone names
+// the file's lines and byte offsets. With schema_inferred, options.schema is the schema the
+// file's own reader inferred, and keys it lacks are reported as in inference (Corruption),
+// not as a declared schema's SchemaMismatch.
+struct JsonlBlock {
+  uint64_t first_line = 1;
+  uint64_t offset = 0;
+  bool schema_inferred = false;
+};
+Result<std::unique_ptr<BatchReader>> OpenJsonlBlockReader(std::unique_ptr<TextInput> input, const ReadOptions& options,
+                                                          const JsonlBlock& block);
 
 }  // namespace gaggle
