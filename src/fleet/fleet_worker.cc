@@ -27,7 +27,7 @@ bool IsDirectory(const std::string& path) {
 }  // namespace
 
 FleetWorker::FleetWorker(WorkQueue* queue, FleetWorkerOptions options)
-    : queue_(queue), options_(std::move(options)), results_(queue_, options_.name, options_.clock) {}
+    : queue_(queue), options_(std::move(options)), results_(queue_, options_.name, options_.clock, &in_flight_) {}
 
 FleetWorker::~FleetWorker() = default;
 
@@ -51,11 +51,21 @@ Result<FleetWorkerSummary> FleetWorker::Run(const std::atomic<bool>* stop) {
     const bool enough = options_.max_items > 0 && summary_.recorded + summary_.fenced >= options_.max_items;
     return (stop != nullptr && stop->load()) || enough;
   };
+  // Whether to claim now: at start, after a wake-up, and while a backlog fills every
+  // free slot. A claim after being picked for an enqueue's items is the only one it
+  // makes (the others picked take the rest), so no-op work costs no empty claims.
+  bool may_have_work = true;
+  WakeReason woken = WakeReason::kBacklog;
   while (!done()) {
     const int free = options_.slots - Busy();
     if (free <= 0) {
       MutexLock lock(&mu_);
       cv_.WaitFor(&mu_, std::chrono::milliseconds(100));
+      continue;
+    }
+    if (!may_have_work) {
+      woken = queue_->WaitForWork(options_.name, options_.idle_poll);
+      may_have_work = true;
       continue;
     }
     auto claimed = queue_->Claim(options_.name, free, options_.clock->NowMillis(), options_.lease.count());
@@ -68,6 +78,7 @@ Result<FleetWorkerSummary> FleetWorker::Run(const std::atomic<bool>* stop) {
       {
         MutexLock lock(&mu_);
         held_[item.id] = Held{item.epoch, std::make_shared<CancellationToken>(), false};
+        in_flight_++;
         summary_.claimed++;
         if (summary_.claim_latency_ms.size() < 1000000) {
           summary_.claim_latency_ms.push_back(options_.clock->NowMillis() - item.enqueued_ms);
@@ -76,7 +87,7 @@ Result<FleetWorkerSummary> FleetWorker::Run(const std::atomic<bool>* stop) {
       Line("claimed " + Describe(item) + (item.expirations ? " after an expired lease" : ""));
       pool_.Submit([this, item] { Work(item); });
     }
-    if (claimed->empty()) queue_->WaitForWork(options_.idle_poll);
+    may_have_work = woken == WakeReason::kBacklog && static_cast<int>(claimed->size()) == free;
   }
   {
     MutexLock lock(&mu_);
@@ -175,12 +186,14 @@ void FleetWorker::Work(const ClaimedWork& item) {
     give_back = stopping_ && !held_[item.id].lost;
   }
   if (give_back) {
+    in_flight_--;  // it will not report
     auto released = queue_->Release(item.id, item.epoch);
     Line("gave back " + Describe(item) + (released.ok() && *released ? "" : " (its lease was lost already)"));
     MutexLock lock(&mu_);
     summary_.released++;
   } else {
     Report(item, ok, report);
+    in_flight_--;
   }
   MutexLock lock(&mu_);
   held_.erase(item.id);

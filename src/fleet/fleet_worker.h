@@ -1,8 +1,9 @@
 // FleetWorker: the loop of `gaggle worker`. It claims task attempts and validations from
 // the work queue (store/work_queue.h) that a coordinator (fleet/queued_task_executor.h)
 // filled, runs each with the migration's executor on this host, and reports the result.
-//  - At most `slots` items at once; it claims as slots free up, and waits for a NOTIFY
-//    (or the idle poll) when the queue is empty.
+//  - At most `slots` items at once. It claims when woken (WorkQueue::WaitForWork):
+//    once when an enqueue picked it for some of its items, and, when there is a backlog
+//    (or the idle poll passed), again as slots free up until a claim leaves slots free.
 //  - A heartbeat thread extends every held lease each lease/3. A lease that cannot be
 //    extended is lost: the item's token is cancelled and the agent stops.
 //  - Right before an agent's output replaces anything, the lease is extended once more
@@ -94,6 +95,7 @@ class FleetWorker {
   std::map<std::string, std::unique_ptr<TaskExecutor>> executors_ GUARDED_BY(mu_);
   FleetWorkerSummary summary_ GUARDED_BY(mu_);
   bool stopping_ GUARDED_BY(mu_) = false;
+  std::atomic<int> in_flight_{0};  // held items that will report (ResultBatcher lingers for them)
   ResultBatcher results_;
   // Last member: destroyed first, so jobs finish before what they touch goes away.
   WorkerPool pool_;

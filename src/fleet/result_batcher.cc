@@ -4,16 +4,24 @@ namespace gaggle {
 
 Result<bool> ResultBatcher::Report(const WorkResult& result) {
   Waiter me{&result};
+  const auto linger_until = std::chrono::steady_clock::now() + linger_;
   MutexLock lock(&mu_);
   pending_.push_back(&me);
+  cv_.SignalAll();  // a lingering writer counts this result in
   while (!me.done) {
     if (writing_) {
       cv_.Wait(&mu_);
+    } else if (MoreComing() && std::chrono::steady_clock::now() < linger_until) {
+      cv_.WaitUntil(&mu_, linger_until);
     } else {
       WriteBatch();
     }
   }
   return me.recorded;
+}
+
+bool ResultBatcher::MoreComing() const {
+  return in_flight_ != nullptr && static_cast<int>(pending_.size()) < in_flight_->load();
 }
 
 void ResultBatcher::WriteBatch() {

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <pqxx/pqxx>
 #include <thread>
@@ -134,6 +135,32 @@ TEST_F(ResultBatcherTest, AFailedWriteFailsOnlyItsOwnResultsAndTheNextWriteGoesT
   }
   EXPECT_EQ(batcher.writes(), 2);
   if (blocked) lock.abort();
+}
+
+// Items claimed together mostly finish together: while fewer results wait than items
+// are in flight, the first writer lingers for the others, and a lone result (nothing
+// else in flight) is written at once.
+TEST_F(ResultBatcherTest, AWriterLingersForTheResultsStillInFlight) {
+  std::vector<ClaimedWork> held = Claimed(4);
+  ASSERT_EQ(held.size(), 4u);
+  std::atomic<int> in_flight{3};
+  ResultBatcher batcher(queue_.get(), "w1", Clock::System(), &in_flight, std::chrono::seconds(20));
+  std::vector<Result<bool>> outcome(3, false);
+  std::vector<std::thread> threads;
+  for (size_t k = 0; k < 3; ++k) {
+    threads.emplace_back([&, k] { outcome[k] = batcher.Report({held[k].id, held[k].epoch, true, "r"}); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  for (std::thread& t : threads) t.join();
+  for (const auto& r : outcome) EXPECT_TRUE(r.ok() && *r);
+  EXPECT_EQ(batcher.writes(), 1) << "three results 50 ms apart, one write";
+
+  in_flight = 1;
+  const auto start = std::chrono::steady_clock::now();
+  auto lone = batcher.Report({held[3].id, held[3].epoch, true, "r"});
+  EXPECT_TRUE(lone.ok() && *lone);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10)) << "nothing to linger for";
+  EXPECT_EQ(batcher.writes(), 2);
 }
 
 }  // namespace

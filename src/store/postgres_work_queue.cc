@@ -4,6 +4,7 @@
 #include <pqxx/pqxx>
 #include <thread>
 
+#include "common/digest.h"
 #include "store/postgres_records.h"
 #include "store/postgres_url.h"
 
@@ -17,6 +18,18 @@ using postgres_records::Text;
 using postgres_records::TextArray;
 
 constexpr const char* kChannel = "gaggle_work";
+// A waiting worker's own channel, and the application name of its listening session by
+// which the coordinator sees that it is there (the session ends with the process); both
+// end in the worker's wake id. The wake statement (kWake) spells them out too.
+constexpr const char* kWakeChannelPrefix = "gaggle_wake_";
+constexpr const char* kWakeAppPrefix = "gaggle-wake:";
+
+std::string WakeId(const std::string& worker) { return Sha256Hex(worker).substr(0, 16); }
+
+// Items that only some workers may claim (labels) wake every waiter.
+bool AnyLabelled(const std::vector<WorkRequest>& reqs) {
+  return std::any_of(reqs.begin(), reqs.end(), [](const WorkRequest& r) { return !r.labels.empty(); });
+}
 
 // The statements every worker and coordinator send all the time, prepared once per
 // connection (parsing and planning them each time cost as much as running them).
@@ -24,6 +37,7 @@ constexpr const char* kClaim = "gaggle_work_claim";
 constexpr const char* kFinish = "gaggle_work_finish";
 constexpr const char* kExtend = "gaggle_work_extend";
 constexpr const char* kTake = "gaggle_work_take";
+constexpr const char* kWake = "gaggle_work_wake";
 const std::pair<const char*, const char*> kPrepared[] = {
     // An expired claim is claimable too: a crashed worker's item needs no reaper round.
     // Queued items and expired claims are found through their own partial indexes
@@ -59,11 +73,35 @@ const std::pair<const char*, const char*> kPrepared[] = {
      "DELETE FROM work_items WHERE id = ANY($1::bigint[]) AND state = 'finished' RETURNING id, ok, result, worker"},
 };
 
+// The statement an enqueue runs last. It wakes the fewest listening workers whose free
+// slots cover every queued item, those with the most free slots first, ties in random
+// order. Free slots are the registered slots less the items the worker holds. A worker
+// counts only while its listening session is connected (pg_stat_activity), so a killed
+// one is never picked. When the picked fall short, or nobody is picked (no one has free
+// slots, or a role that cannot see the others' sessions), every waiter is woken too, as
+// for a backlog. A picked worker that does not claim leaves its share to the next
+// wake-up or the idle poll. The enqueue's message runs it as EXECUTE kWake, so it is
+// prepared with SQL PREPARE (libpqxx prepares its own statements on first use only).
+constexpr const char* kWakeSql =
+    "WITH live AS (SELECT DISTINCT substr(application_name, 13) AS wake FROM pg_stat_activity "
+    "              WHERE application_name LIKE 'gaggle-wake:%' AND datname = current_database()), "
+    "     held AS (SELECT worker, COUNT(*) AS n FROM work_items WHERE state = 'claimed' GROUP BY worker), "
+    "     free AS (SELECT l.wake, w.slots - COALESCE(h.n, 0) AS free FROM workers w "
+    "              JOIN live l ON l.wake = left(encode(sha256(convert_to(w.name, 'UTF8')), 'hex'), 16) "
+    "              LEFT JOIN held h ON h.worker = w.name WHERE w.slots > COALESCE(h.n, 0)), "
+    "     queued AS (SELECT COUNT(*) AS n FROM work_items WHERE state = 'queued'), "
+    "     pick AS (SELECT wake, SUM(free) OVER (ORDER BY free DESC, random() ROWS UNBOUNDED PRECEDING) - free "
+    "              AS before FROM free), "
+    "     sent AS (SELECT pg_notify('gaggle_wake_' || wake, '') FROM pick, queued WHERE pick.before < queued.n) "
+    "SELECT pg_notify('gaggle_work', '') WHERE (SELECT COUNT(*) FROM sent) = 0 "
+    "  OR (SELECT n FROM queued) > (SELECT COALESCE(SUM(free), 0) FROM free)";
+
 }  // namespace
 
 class PostgresWorkQueue::Receiver final : public pqxx::notification_receiver {
  public:
-  Receiver(pqxx::connection_base& c, std::atomic<bool>* flag) : pqxx::notification_receiver(c, kChannel), flag_(flag) {}
+  Receiver(pqxx::connection_base& c, const std::string& channel, std::atomic<bool>* flag)
+      : pqxx::notification_receiver(c, channel), flag_(flag) {}
   void operator()(const std::string&, int) override { flag_->store(true); }
 
  private:
@@ -74,7 +112,8 @@ PostgresWorkQueue::PostgresWorkQueue(std::string url) : url_(std::move(url)), lo
 
 PostgresWorkQueue::~PostgresWorkQueue() {
   MutexLock lock(&listen_mu_);
-  receiver_.reset();  // before its connection
+  receiver_.reset();  // before their connection
+  wake_receiver_.reset();
 }
 
 Result<std::unique_ptr<PostgresWorkQueue>> PostgresWorkQueue::Open(const std::string& url) {
@@ -111,6 +150,7 @@ Status PostgresWorkQueue::Connect() {
     // DELETE by id read about 90 pages per row that way.
     pqxx::nontransaction(*conn_).exec("SET enable_seqscan = off");
     for (const auto& [name, sql] : kPrepared) conn_->prepare(name, sql);
+    pqxx::nontransaction(*conn_).exec(std::string("PREPARE ") + kWake + " AS " + kWakeSql);
     return Status::OK();
   } catch (const std::exception& e) {
     return Error(e, "cannot connect");
@@ -166,7 +206,7 @@ Result<int64_t> PostgresWorkQueue::Enqueue(const WorkRequest& req, int64_t now_m
 
 // A fixed number of statements whatever the batch's size: drop the validations that new
 // attempts make moot, drop the items whose work changed, insert the rest (an existing
-// item of the same work is adopted by ON CONFLICT), notify, read the ids. They travel as
+// item of the same work is adopted by ON CONFLICT), wake workers (kWake), read the ids. They travel as
 // one message of quoted literals, which PostgreSQL runs as one implicit transaction: one
 // round trip instead of six (the coordinator's poller waits on it for every dispatch).
 Result<std::vector<int64_t>> PostgresWorkQueue::EnqueueAll(const std::vector<WorkRequest>& reqs, int64_t now_ms) {
@@ -201,12 +241,9 @@ Result<std::vector<int64_t>> PostgresWorkQueue::EnqueueAll(const std::vector<Wor
             ", COALESCE(string_to_array(NULLIF(l, ''), ','), '{}') "
             "FROM unnest(" +
             M + ", " + D + ", " + K + ", " + H + ", " + I + ", " + array(p) + ", " + array(l) +
-            ") AS r(m, d, k, h, i, p, l) ON CONFLICT (migration, dataset_id, kind) DO NOTHING;"
-            "NOTIFY " +
-            kChannel +
-            ";"
-            "SELECT w.id, r.n FROM (SELECT m, d, k, n FROM unnest(" +
-            M + ", " + D + ", " + K +
+            ") AS r(m, d, k, h, i, p, l) ON CONFLICT (migration, dataset_id, kind) DO NOTHING;" +
+            (AnyLabelled(reqs) ? std::string("NOTIFY ") + kChannel + ";" : std::string("EXECUTE ") + kWake + ";") +
+            "SELECT w.id, r.n FROM (SELECT m, d, k, n FROM unnest(" + M + ", " + D + ", " + K +
             ") WITH ORDINALITY AS x(m, d, k, n)) r "
             "JOIN work_items w ON w.migration = r.m AND w.dataset_id = r.d AND w.kind = r.k");
         for (const auto& row : r) ids[static_cast<size_t>(Int(row[1]) - 1)] = Int(row[0]);
@@ -398,36 +435,52 @@ Result<std::vector<WorkerInfo>> PostgresWorkQueue::ListWorkers() {
   return out;
 }
 
-bool PostgresWorkQueue::Listen() {
-  if (listen_conn_ != nullptr && listen_conn_->is_open()) return true;
+bool PostgresWorkQueue::Listen(const std::string& worker) {
+  if (listen_conn_ != nullptr && listen_conn_->is_open() && listening_as_ == worker) return true;
   receiver_.reset();
+  wake_receiver_.reset();
   listen_conn_.reset();
   try {
     listen_conn_ = std::make_unique<pqxx::connection>(url_);
-    receiver_ = std::make_unique<Receiver>(*listen_conn_, &notified_);
+    receiver_ = std::make_unique<Receiver>(*listen_conn_, kChannel, &backlog_);
+    if (!worker.empty()) {
+      const std::string id = WakeId(worker);
+      wake_receiver_ = std::make_unique<Receiver>(*listen_conn_, kWakeChannelPrefix + id, &picked_);
+      pqxx::nontransaction(*listen_conn_).exec("SET application_name = '" + std::string(kWakeAppPrefix) + id + "'");
+    }
+    listening_as_ = worker;
     return true;
   } catch (const std::exception&) {
     receiver_.reset();
+    wake_receiver_.reset();
     listen_conn_.reset();
     return false;  // polling only until the server answers again
   }
 }
 
-void PostgresWorkQueue::WaitForWork(std::chrono::milliseconds timeout) {
+std::optional<WakeReason> PostgresWorkQueue::TakeWakeUp() {
+  const bool picked = picked_.exchange(false);
+  if (backlog_.exchange(false)) return WakeReason::kBacklog;
+  if (picked) return WakeReason::kPicked;
+  return std::nullopt;
+}
+
+WakeReason PostgresWorkQueue::WaitForWork(const std::string& worker, std::chrono::milliseconds timeout) {
   MutexLock lock(&listen_mu_);
-  if (notified_.exchange(false)) return;
-  if (!Listen()) {
+  if (auto woken = TakeWakeUp()) return *woken;
+  if (!Listen(worker)) {
     std::this_thread::sleep_for(timeout);
-    return;
+    return WakeReason::kBacklog;
   }
   const int64_t us = std::max<int64_t>(timeout.count(), 1) * 1000;
   try {
     listen_conn_->await_notification(us / 1000000, us % 1000000);
   } catch (const std::exception&) {
     receiver_.reset();
+    wake_receiver_.reset();
     listen_conn_.reset();
   }
-  notified_.store(false);
+  return TakeWakeUp().value_or(WakeReason::kBacklog);  // the timeout: a poll, as for a backlog
 }
 
 }  // namespace gaggle

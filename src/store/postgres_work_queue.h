@@ -1,9 +1,11 @@
 // PostgresWorkQueue: the WorkQueue (store/work_queue.h) in the tables of a PostgreSQL
 // state store (schema version 2, store/postgres_schema.cc). Claims use
 // FOR UPDATE SKIP LOCKED, so claimers never wait on each other; statements run in
-// READ COMMITTED transactions of one row-set each. Enqueue sends NOTIFY gaggle_work
-// (delivered at commit); WaitForWork LISTENs on a second connection and falls back to
-// the timeout (polling) when notifications are lost, e.g. across a server restart.
+// READ COMMITTED transactions of one row-set each. Enqueue wakes, at commit, the fewest
+// listening workers whose free slots cover the queued items (each listens on a channel
+// of its own), and every waiter (NOTIFY gaggle_work, a backlog) when they do not, when
+// nobody fits, or when its items carry labels. WaitForWork LISTENs on a second
+// connection and falls back to the timeout (polling) when notifications are lost.
 // A lost connection fails the call with a retryable IOError and the next call
 // reconnects. Messages name the store by its URL without the password.
 // Thread-safety: every method may be called from any thread (one mutex per connection).
@@ -48,7 +50,7 @@ class PostgresWorkQueue final : public WorkQueue {
   Status RegisterWorker(const WorkerInfo& worker) override;
   Status WorkerSeen(const std::string& name, int64_t now_ms) override;
   Result<std::vector<WorkerInfo>> ListWorkers() override;
-  void WaitForWork(std::chrono::milliseconds timeout) override;
+  WakeReason WaitForWork(const std::string& worker, std::chrono::milliseconds timeout) override;
 
  private:
   class Receiver;
@@ -61,7 +63,9 @@ class PostgresWorkQueue final : public WorkQueue {
              bool one_statement = false) EXCLUDES(mu_);
   Status Connect() REQUIRES(mu_);
   Status Error(const std::exception& e, const std::string& what);
-  bool Listen() REQUIRES(listen_mu_);
+  bool Listen(const std::string& worker) REQUIRES(listen_mu_);
+  // The notifications received so far, as one reason (a backlog wins), cleared.
+  std::optional<WakeReason> TakeWakeUp();
 
   const std::string url_;       // holds the password, never shown
   const std::string location_;  // without it
@@ -69,8 +73,11 @@ class PostgresWorkQueue final : public WorkQueue {
   std::unique_ptr<pqxx::connection> conn_ GUARDED_BY(mu_);
   Mutex listen_mu_;
   std::unique_ptr<pqxx::connection> listen_conn_ GUARDED_BY(listen_mu_);
-  std::unique_ptr<Receiver> receiver_ GUARDED_BY(listen_mu_);
-  std::atomic<bool> notified_{false};
+  std::unique_ptr<Receiver> receiver_ GUARDED_BY(listen_mu_);       // any enqueue
+  std::unique_ptr<Receiver> wake_receiver_ GUARDED_BY(listen_mu_);  // this worker's own wake-ups
+  std::string listening_as_ GUARDED_BY(listen_mu_);
+  std::atomic<bool> picked_{false};   // a notification on this worker's channel
+  std::atomic<bool> backlog_{false};  // one on the channel of every waiter
 };
 
 }  // namespace gaggle

@@ -6,7 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -237,16 +239,98 @@ TEST_F(WorkQueueTest, ResultsFinishedTogetherAreRecordedTogetherEachUnderItsOwnE
 
 TEST_F(WorkQueueTest, AWaitingWorkerWakesOnEnqueue) {
   auto listener = Open();
-  listener->WaitForWork(std::chrono::milliseconds(1));  // LISTEN is in place from here on
+  listener->WaitForWork("", std::chrono::milliseconds(1));  // LISTEN is in place from here on
   std::thread producer([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     Enqueue(Request("d1"));
   });
   const auto start = std::chrono::steady_clock::now();
-  listener->WaitForWork(std::chrono::seconds(20));
+  listener->WaitForWork("", std::chrono::seconds(20));
   const auto waited = std::chrono::steady_clock::now() - start;
   producer.join();
   EXPECT_LT(waited, std::chrono::seconds(10)) << "woken by the notification, not the timeout";
+}
+
+// Two workers wait (as `names`), each on its own thread, while `enqueue` runs. Returns
+// the reasons they woke with (nullopt: the timeout, nothing arrived).
+std::vector<std::optional<WakeReason>> WaitBoth(PostgresWorkQueue* a, PostgresWorkQueue* b,
+                                                const std::function<void()>& enqueue,
+                                                std::pair<std::string, std::string> names = {"w1", "w2"}) {
+  std::vector<std::optional<WakeReason>> woken(2);
+  auto wait = [&](PostgresWorkQueue* q, const std::string& name, size_t k) {
+    const auto start = std::chrono::steady_clock::now();
+    WakeReason r = q->WaitForWork(name, std::chrono::milliseconds(1500));
+    if (std::chrono::steady_clock::now() - start < std::chrono::milliseconds(1200)) woken[k] = r;
+  };
+  std::thread ta(wait, a, names.first, 0), tb(wait, b, names.second, 1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  enqueue();
+  ta.join();
+  tb.join();
+  return woken;
+}
+
+// An enqueue wakes the fewest waiting workers whose free slots cover the queued items,
+// the one with the most free slots first; when they fall short, every waiter hears of a
+// backlog. No-op work then costs no empty claims by workers that were not needed.
+TEST_F(WorkQueueTest, AnEnqueueWakesOnlyTheWorkersItsItemsNeed) {
+  for (const char* name : {"w1", "w2"}) ASSERT_TRUE(queue_->RegisterWorker({name, "h", "", 4, "t", 1000, 0, 0}).ok());
+  auto l1 = Open(), l2 = Open();
+  // The listening sessions are up from here on (each times out at once: nothing queued).
+  EXPECT_EQ(l1->WaitForWork("w1", std::chrono::milliseconds(1)), WakeReason::kBacklog);
+  EXPECT_EQ(l2->WaitForWork("w2", std::chrono::milliseconds(1)), WakeReason::kBacklog);
+
+  auto three = WaitBoth(l1.get(), l2.get(), [&] {
+    ASSERT_TRUE(queue_->EnqueueAll({Request("d1"), Request("d2"), Request("d3")}, 1000).ok());
+  });
+  EXPECT_EQ(int(three[0].has_value()) + int(three[1].has_value()), 1) << "one worker's 4 free slots cover 3 items";
+  for (const auto& r : three) {
+    EXPECT_EQ(r.value_or(WakeReason::kPicked), WakeReason::kPicked);
+  }
+
+  ASSERT_EQ(queue_->Claim("w1", 3, 1000, 30000)->size(), 3u);  // w1 has 1 slot free, w2 4
+  auto two = WaitBoth(l1.get(), l2.get(), [&] { Enqueue(Request("d4")); });
+  EXPECT_FALSE(two[0].has_value()) << "the worker with the most free slots goes first";
+  ASSERT_TRUE(two[1].has_value());
+  EXPECT_EQ(*two[1], WakeReason::kPicked);
+
+  auto more = WaitBoth(l1.get(), l2.get(), [&] {
+    ASSERT_TRUE(queue_->EnqueueAll({Request("d5"), Request("d6"), Request("d7"), Request("d8")}, 1000).ok());
+  });
+  for (size_t k = 0; k < 2; ++k) {
+    ASSERT_TRUE(more[k].has_value()) << "5 queued items and 5 free slots: worker " << k + 1;
+  }
+  auto backlog = WaitBoth(l1.get(), l2.get(), [&] { Enqueue(Request("d9")); });
+  for (size_t k = 0; k < 2; ++k) {
+    ASSERT_TRUE(backlog[k].has_value()) << "6 queued items, 5 free slots: worker " << k + 1;
+    EXPECT_EQ(*backlog[k], WakeReason::kBacklog);
+  }
+}
+
+// A worker whose listening session ended (a killed process) is not picked; labelled
+// items, which only some workers may claim, wake every waiter.
+TEST_F(WorkQueueTest, GoneWorkersAreNotPickedAndLabelledItemsWakeEveryone) {
+  for (const char* name : {"w1", "w2"}) ASSERT_TRUE(queue_->RegisterWorker({name, "h", "", 4, "t", 1000, 0, 0}).ok());
+  auto l1 = Open(), l2 = Open();
+  EXPECT_EQ(l2->WaitForWork("w2", std::chrono::milliseconds(1)), WakeReason::kBacklog);
+  {
+    auto gone = Open();
+    EXPECT_EQ(gone->WaitForWork("w1", std::chrono::milliseconds(1)), WakeReason::kBacklog);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // its session ends on the server
+  // l1 waits as nobody in particular: it hears only what every waiter hears.
+  auto one = WaitBoth(l1.get(), l2.get(), [&] { Enqueue(Request("d1")); }, {"", "w2"});
+  EXPECT_FALSE(one[0].has_value()) << "w2 was picked, so nobody else is woken";
+  ASSERT_TRUE(one[1].has_value()) << "w1 is gone: w2 is picked";
+  EXPECT_EQ(*one[1], WakeReason::kPicked);
+
+  WorkRequest gpu = Request("d2");
+  gpu.labels = "gpu=yes";
+  auto labelled = WaitBoth(l1.get(), l2.get(), [&] { Enqueue(gpu); }, {"", "w2"});
+  for (size_t k = 0; k < 2; ++k) {
+    ASSERT_TRUE(labelled[k].has_value()) << "worker " << k + 1;
+    EXPECT_EQ(*labelled[k], WakeReason::kBacklog);
+  }
 }
 
 TEST_F(WorkQueueTest, SpecsArePublishedOnceAndFoundByHash) {

@@ -99,6 +99,16 @@ struct WorkerInfo {
   int64_t fenced = 0;    // results refused because the lease was lost
 };
 
+// Why WaitForWork returned.
+enum class WakeReason {
+  // An enqueue picked this worker for some of the queued items; other waiting workers
+  // were picked for the rest, so one claim is this worker's share.
+  kPicked,
+  // More is queued than the waiting workers' free slots (or a lease came back, or the
+  // timeout passed): claim as slots free up until a claim leaves slots free.
+  kBacklog,
+};
+
 struct WorkQueueCounts {
   int64_t queued = 0, claimed = 0, finished = 0;
 };
@@ -147,7 +157,10 @@ class WorkQueue {
   virtual Status WorkerSeen(const std::string& name, int64_t now_ms) = 0;
   virtual Result<std::vector<WorkerInfo>> ListWorkers() = 0;
   // Blocks until work may have been enqueued (a notification) or `timeout` passes.
-  virtual void WaitForWork(std::chrono::milliseconds timeout) = 0;
+  // `worker` names the registered worker that waits: an enqueue wakes only as many
+  // waiting workers as the queued items need (the others sleep on); "" is woken by
+  // every enqueue, as a backlog.
+  virtual WakeReason WaitForWork(const std::string& worker, std::chrono::milliseconds timeout) = 0;
 };
 
 }  // namespace gaggle
