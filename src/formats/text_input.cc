@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace gaggle {
 
 TextInput::TextInput(std::unique_ptr<SequentialFile> file, size_t chunk_bytes, size_t max_window_bytes)
@@ -60,6 +64,31 @@ std::string QuoteForMessage(std::string_view text) {
   if (text.size() > kMax) out.append("...");
   out.push_back('\'');
   return out;
+}
+
+uint64_t CountLineBreaks(std::string_view text) {
+  const char* p = text.data();
+  const size_t n = text.size();
+  uint64_t count = 0;
+  size_t i = 0;
+#if defined(__SSE2__)
+  // Each match subtracts -1 from its byte lane; lanes are summed every 255 rounds,
+  // before one could overflow.
+  const __m128i newline = _mm_set1_epi8('\n');
+  while (n - i >= 16) {
+    __m128i lanes = _mm_setzero_si128();
+    const size_t rounds = std::min<size_t>((n - i) / 16, 255);
+    for (size_t r = 0; r < rounds; ++r, i += 16) {
+      const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+      lanes = _mm_sub_epi8(lanes, _mm_cmpeq_epi8(bytes, newline));
+    }
+    const __m128i sums = _mm_sad_epu8(lanes, _mm_setzero_si128());
+    count += static_cast<uint64_t>(_mm_cvtsi128_si64(sums)) +
+             static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums)));
+  }
+#endif
+  for (; i < n; ++i) count += p[i] == '\n' ? 1 : 0;
+  return count;
 }
 
 }  // namespace gaggle

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
+
 #include "formats/memory_files.h"
 
 namespace gaggle {
@@ -45,6 +48,21 @@ TEST(TextInput, MessagesNameWhereAndCutLongText) {
   EXPECT_EQ(TextLocation("f.csv", 3, 17), "f.csv: line 3 (byte 17): ");
   EXPECT_EQ(QuoteForMessage("abc"), "'abc'");
   EXPECT_EQ(QuoteForMessage(std::string(100, 'z')), "'" + std::string(64, 'z') + "...'");
+}
+
+// Against the plain count, at every length around the 16-byte steps and the 255-round
+// flush (4,080 bytes), with line breaks dense, sparse, and at every lane.
+TEST(TextInput, CountLineBreaksMatchesAPlainCount) {
+  std::string text;
+  for (size_t i = 0; i < 20000; ++i)
+    text.push_back(i % 7 == 0 || i % 4093 == 5 ? '\n' : static_cast<char>('a' + i % 26));
+  for (size_t len : {0, 1, 15, 16, 17, 31, 32, 33, 4079, 4080, 4081, 4096, 8161, 20000}) {
+    std::string_view part(text.data(), len);
+    EXPECT_EQ(CountLineBreaks(part), static_cast<uint64_t>(std::count(part.begin(), part.end(), '\n'))) << len;
+  }
+  const std::string all(9000, '\n');
+  EXPECT_EQ(CountLineBreaks(all), 9000u) << "every byte: no lane overflows";
+  EXPECT_EQ(CountLineBreaks(std::string(5000, '\xff')), 0u);
 }
 
 }  // namespace

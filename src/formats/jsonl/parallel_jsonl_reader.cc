@@ -103,7 +103,8 @@ size_t ParallelJsonlReader::NextBlockBytes() const {
 
 Result<bool> ParallelJsonlReader::CutBlock(LineBlock* block) {
   const size_t want = NextBlockBytes();
-  size_t searched = 0;  // carry_[0, searched) holds no line break
+  carry_.reserve(want + kReadBytes);  // read into place: no regrowth copies the block so far
+  size_t searched = 0;                // carry_[0, searched) holds no line break
   while (true) {
     if (carry_.size() >= want || eof_) {
       const void* nl = memrchr(carry_.data() + searched, '\n', carry_.size() - searched);
@@ -114,7 +115,7 @@ Result<bool> ParallelJsonlReader::CutBlock(LineBlock* block) {
         carry_.assign(block->text, len, std::string::npos);
         block->text.resize(len);
         block->where = {next_line_, next_offset_, inferred_};
-        const auto lines = static_cast<uint64_t>(std::count(block->text.begin(), block->text.end(), '\n'));
+        const uint64_t lines = CountLineBreaks(block->text);
         next_line_ += lines;
         next_offset_ += len;
         lines_cut_ += lines;
