@@ -1,4 +1,4 @@
-// In-memory FileSystem for the Avro tests and fuzz target (test code only): holds
+// In-memory FileSystem for the Avro tests and the fuzz targets (test code only): holds
 // whole files as strings so that thousands of mutated inputs can be read without
 // touching the disk. Only reading is supported; everything else is Unsupported.
 // Thread-safety: none; one test or fuzz iteration at a time.
@@ -10,6 +10,7 @@
 #include <string>
 
 #include "common/file_system.h"
+#include "formats/memory_files.h"
 
 namespace gaggle::avro_test {
 
@@ -22,7 +23,11 @@ class MemoryFileSystem final : public FileSystem {
     if (it == files_.end()) return Status::NotFound("no file '" + path + "'");
     return std::unique_ptr<RandomAccessFile>(new File(path, it->second));
   }
-  Result<std::unique_ptr<SequentialFile>> OpenSequential(const std::string& path) override { return No(path); }
+  Result<std::unique_ptr<SequentialFile>> OpenSequential(const std::string& path) override {
+    auto it = files_.find(path);
+    if (it == files_.end()) return Status::NotFound("no file '" + path + "'");
+    return std::unique_ptr<SequentialFile>(new StringSequentialFile(path, it->second));
+  }
   Result<std::unique_ptr<WritableFile>> OpenWritable(const std::string& path) override { return No(path); }
   Result<FileInfo> Stat(const std::string& path) override {
     auto it = files_.find(path);
