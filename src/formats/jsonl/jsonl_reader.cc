@@ -30,8 +30,6 @@ namespace dom = simdjson::dom;
 
 static_assert(TextInput::kPadding >= sj::SIMDJSON_PADDING, "simdjson parses lines in place");
 
-// Inference stops early once the sample pins this many bytes.
-constexpr size_t kJsonlMaxSampleBytes = size_t{16} << 20;
 constexpr size_t kNoMember = static_cast<size_t>(-1);
 
 const char* JsonTypeName(dom::element_type t) {

@@ -26,6 +26,11 @@
 
 namespace gaggle {
 
+// Schema inference reads no line that starts this many bytes or more into the file (it
+// stops early once the sample pins this much), so the lines before the first line break
+// at or past it decide an inferred schema.
+constexpr size_t kJsonlMaxSampleBytes = size_t{16} << 20;
+
 Result<std::unique_ptr<BatchReader>> OpenJsonlReader(FileSystem* fs, const std::string& path,
                                                      const ReadOptions& options);
 

@@ -32,9 +32,11 @@ struct ParsedBlock {
 
 class ParallelJsonlReader final : public BatchReader {
  public:
-  ParallelJsonlReader(std::unique_ptr<SequentialFile> file, const ReadOptions& options,
+  // `head`: the file's first bytes, already read from `file` (ReadHead).
+  ParallelJsonlReader(std::unique_ptr<SequentialFile> file, std::string head, const ReadOptions& options,
                       std::shared_ptr<const Schema> schema, bool inferred, size_t block_bytes, int threads)
-      : file_(std::move(file)),
+      : head_(std::move(head)),
+        file_(std::move(file)),
         options_(options),
         schema_(std::move(schema)),
         inferred_(inferred),
@@ -61,10 +63,15 @@ class ParallelJsonlReader final : public BatchReader {
   void Work() EXCLUDES(mu_);
   // Cuts the next block of whole lines off the file; false at its end.
   Result<bool> CutBlock(LineBlock* block) REQUIRES(mu_);
+  // Up to `n` next bytes of the file (the head first) into `out`; 0 at its end.
+  Result<size_t> ReadMore(size_t n, char* out) REQUIRES(mu_);
   ParsedBlock Parse(LineBlock block) const;
   // The target size of the next block: about batch_rows lines of the size seen so far.
   size_t NextBlockBytes() const REQUIRES(mu_);
 
+  Mutex mu_;
+  std::string head_ GUARDED_BY(mu_);  // read before the file: its first bytes
+  size_t head_taken_ GUARDED_BY(mu_) = 0;
   std::unique_ptr<SequentialFile> file_;
   ReadOptions options_;  // for each block: the file's schema, one thread
   const std::shared_ptr<const Schema> schema_;
@@ -72,7 +79,6 @@ class ParallelJsonlReader final : public BatchReader {
   const size_t block_bytes_;  // 0: sized from the lines
   const uint64_t ahead_;      // blocks cut beyond the one Next() waits for
 
-  Mutex mu_;
   CondVar cv_;
   std::vector<std::thread> threads_;
   std::string carry_ GUARDED_BY(mu_);  // read past the last cut: the start of a line
@@ -132,11 +138,22 @@ Result<bool> ParallelJsonlReader::CutBlock(LineBlock* block) {
     }
     const size_t at = carry_.size();
     carry_.resize(at + kReadBytes);
-    Result<size_t> n = file_->Read(kReadBytes, reinterpret_cast<uint8_t*>(carry_.data() + at));
+    Result<size_t> n = ReadMore(kReadBytes, carry_.data() + at);
     carry_.resize(at + (n.ok() ? *n : 0));
     if (!n.ok()) return n.status();
     if (*n == 0) eof_ = true;
   }
+}
+
+Result<size_t> ParallelJsonlReader::ReadMore(size_t n, char* out) {
+  if (head_taken_ < head_.size()) {
+    const size_t k = std::min(n, head_.size() - head_taken_);
+    std::memcpy(out, head_.data() + head_taken_, k);
+    head_taken_ += k;
+    if (head_taken_ == head_.size()) std::string().swap(head_);  // its memory goes back
+    return k;
+  }
+  return file_->Read(n, reinterpret_cast<uint8_t*>(out));
 }
 
 ParsedBlock ParallelJsonlReader::Parse(LineBlock block) const {
@@ -212,21 +229,53 @@ Result<bool> ParallelJsonlReader::Next(RecordBatch* batch) {
   }
 }
 
+// Reads the file's first bytes: through the first line break past the reach of schema
+// inference (kJsonlMaxSampleBytes, and a BOM), or all of a shorter file. Sets
+// *sample_end to the end of that line: inference reads no further. A line that runs on
+// past the single reader's window cap stops the reading there, and the single reader
+// then fails on it as it would on the whole file.
+Result<std::string> ReadHead(SequentialFile* file, size_t* sample_end) {
+  constexpr size_t kReach = kJsonlMaxSampleBytes + 64;
+  constexpr size_t kGiveUp = 2 * kReach + TextInput::kDefaultMaxWindowBytes;
+  std::string head;
+  while (true) {
+    if (head.size() > kReach) {
+      const void* nl = std::memchr(head.data() + kReach, '\n', head.size() - kReach);
+      if (nl != nullptr) {
+        *sample_end = static_cast<size_t>(static_cast<const char*>(nl) - head.data()) + 1;
+        return head;
+      }
+    }
+    if (head.size() >= kGiveUp) break;
+    const size_t at = head.size();
+    head.resize(at + kReadBytes);
+    Result<size_t> n = file->Read(kReadBytes, reinterpret_cast<uint8_t*>(head.data() + at));
+    head.resize(at + (n.ok() ? *n : 0));
+    if (!n.ok()) return n.status();
+    if (*n == 0) break;
+  }
+  *sample_end = head.size();
+  return head;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<BatchReader>> OpenParallelJsonlReader(FileSystem* fs, const std::string& path,
                                                              const ReadOptions& options, size_t block_bytes) {
-  // The schema as the single reader sees it: declared, or inferred from the first lines.
+  // The file is opened once. The schema is the one the single reader sees (declared, or
+  // inferred from the first lines), from the same first lines.
+  GAGGLE_ASSIGN_OR_RETURN(auto file, fs->OpenSequential(path));
+  size_t sample_end = 0;
+  GAGGLE_ASSIGN_OR_RETURN(std::string head, ReadHead(file.get(), &sample_end));
   ReadOptions one = options;
   one.threads = 1;
-  GAGGLE_ASSIGN_OR_RETURN(auto first, fs->OpenSequential(path));
-  GAGGLE_ASSIGN_OR_RETURN(auto single, OpenJsonlReader(std::make_unique<TextInput>(std::move(first)), one));
+  auto sample = std::make_unique<StringSequentialFile>(path, head.substr(0, sample_end));
+  GAGGLE_ASSIGN_OR_RETURN(auto single, OpenJsonlReader(std::make_unique<TextInput>(std::move(sample)), one));
   std::shared_ptr<const Schema> schema = single->schema();
   single.reset();
-  GAGGLE_ASSIGN_OR_RETURN(auto file, fs->OpenSequential(path));
-  return std::unique_ptr<BatchReader>(new ParallelJsonlReader(std::move(file), options, std::move(schema),
-                                                              !options.schema.has_value(), block_bytes,
-                                                              std::max(options.threads, 1)));
+  return std::unique_ptr<BatchReader>(new ParallelJsonlReader(std::move(file), std::move(head), options,
+                                                              std::move(schema), !options.schema.has_value(),
+                                                              block_bytes, std::max(options.threads, 1)));
 }
 
 Result<std::unique_ptr<BatchReader>> OpenParallelJsonlReader(FileSystem* fs, const std::string& path,

@@ -4,14 +4,17 @@
 // block has shown the lines' size; each block is parsed by a reader of its own
 // (OpenJsonlBlockReader, which names the file's lines and byte offsets), and the blocks'
 // batches come out in the file's order. The schema is the one a single reader sees: the
-// declared one, or the one inferred from the file's first lines.
+// declared one, or the one inferred from the file's first lines. The file is opened and
+// read once: the first lines (through the first line break past kJsonlMaxSampleBytes)
+// are read before the threads start, the schema is inferred from them, and the blocks
+// are cut from them first.
 //  - Rows, values, errors and their messages are the single reader's (jsonl_reader.h); only
 //    the grouping of rows into batches differs (a batch never spans two blocks).
 //  - The first error in file order ends the stream, and is returned again on every later
 //    Next(), as from the single reader.
 //  - A line longer than TextInput's window (256 MiB) is Corruption, as in the single reader.
 // Memory: at most threads + 2 blocks of text (each at most 64 MiB, or one longer line) and
-// their batches.
+// their batches, and the first 16 MiB of the file until the blocks have taken them.
 // Thread-safety: one caller thread; destroying the reader stops and joins its threads.
 #pragma once
 

@@ -154,6 +154,70 @@ TEST(ParallelJsonlReader, EmptyAndBlankFilesHaveNoRows) {
   }
 }
 
+// Inference stops at lines starting kJsonlMaxSampleBytes into the file, and the parallel
+// reader infers from the first lines it read up front: a key on the line that straddles
+// that mark is a column for both, a key first seen on a later line an error for both.
+TEST(ParallelJsonlReader, InfersFromTheSameLinesAroundTheSampleLimit) {
+  ScratchDir dir;
+  std::string filler;
+  const std::string line = "{\"id\": 1, \"pad\": \"" + std::string(200, 'p') + "\"}\n";
+  while (filler.size() + line.size() < kJsonlMaxSampleBytes - 10) filler += line;
+  ReadOptions options;
+  options.infer_rows = 1000000;  // the byte limit decides
+  options.batch_rows = 4096;
+  const std::string straddles = "{\"id\": 2, \"late\": \"" + std::string(100, 'l') + "\"}\n";
+  const std::string after = "{\"id\": 3, \"later\": 1}\n";
+  const std::string path = dir.File("limit.jsonl");
+  WriteText(path, filler + straddles + line + after + line);
+  BothReads r = ReadBoth(path, options, 2, 0);
+  EXPECT_NE(r.single_schema.find("late"), std::string::npos) << r.single_schema;
+  EXPECT_EQ(r.parallel_schema, r.single_schema);
+  ASSERT_FALSE(r.single.ok());
+  ASSERT_FALSE(r.parallel.ok());
+  EXPECT_EQ(r.parallel.status().message(), r.single.status().message());
+  EXPECT_NE(r.single.status().message().find("later"), std::string::npos) << r.single.status().ToString();
+}
+
+// Counts the files opened for sequential reading (on object storage, each is a GET).
+class CountingFileSystem final : public FileSystem {
+ public:
+  int sequential_opens = 0;
+  Result<std::unique_ptr<RandomAccessFile>> OpenRandomAccess(const std::string& p) override {
+    return base_->OpenRandomAccess(p);
+  }
+  Result<std::unique_ptr<SequentialFile>> OpenSequential(const std::string& p) override {
+    ++sequential_opens;
+    return base_->OpenSequential(p);
+  }
+  Result<std::unique_ptr<WritableFile>> OpenWritable(const std::string& p) override { return base_->OpenWritable(p); }
+  Result<FileInfo> Stat(const std::string& p) override { return base_->Stat(p); }
+  bool Exists(const std::string& p) override { return base_->Exists(p); }
+  Result<std::vector<std::string>> ListDirectory(const std::string& p) override { return base_->ListDirectory(p); }
+  Status CreateDirectories(const std::string& p) override { return base_->CreateDirectories(p); }
+  Status Rename(const std::string& from, const std::string& to) override { return base_->Rename(from, to); }
+  Status RemoveFile(const std::string& p) override { return base_->RemoveFile(p); }
+  Status RemoveAll(const std::string& p) override { return base_->RemoveAll(p); }
+  Status SyncDirectory(const std::string& p) override { return base_->SyncDirectory(p); }
+
+ private:
+  FileSystem* base_ = FileSystem::Default();
+};
+
+TEST(ParallelJsonlReader, OpensTheFileOnce) {
+  ScratchDir dir;
+  const std::string path = dir.File("once.jsonl");
+  WriteText(path, VariedLines(2000));
+  CountingFileSystem fs;
+  ReadOptions options;
+  options.threads = 2;
+  auto reader = OpenParallelJsonlReader(&fs, path, options, 512);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  Result<RecordBatch> all = ReadAll(reader->get());
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  EXPECT_EQ(all->num_rows(), 2001u);
+  EXPECT_EQ(fs.sequential_opens, 1) << "the schema is inferred from the bytes the blocks are cut from";
+}
+
 // Destroying a reader that has blocks in flight stops its threads (no hang, no leak).
 TEST(ParallelJsonlReader, StopsCleanlyWhenDestroyedEarly) {
   ScratchDir dir;
