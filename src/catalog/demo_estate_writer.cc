@@ -13,6 +13,7 @@
 
 #include "catalog/demo_estate.h"
 #include "columnar/synthetic_data.h"
+#include "common/forwarding_file_system.h"
 #include "common/mutex.h"
 #include "dataset/format_table.h"
 
@@ -64,36 +65,20 @@ class DeterministicSyncFile : public WritableFile {
 };
 
 // A FileSystem whose writable files are DeterministicSyncFiles; the rest is `base`.
-class DeterministicSyncFileSystem : public FileSystem {
+class DeterministicSyncFileSystem : public ForwardingFileSystem {
  public:
-  DeterministicSyncFileSystem(FileSystem* base, uint64_t seed) : base_(base) {
+  DeterministicSyncFileSystem(FileSystem* base, uint64_t seed) : ForwardingFileSystem(base) {
     for (size_t i = 0; i < kSyncSize; i += 8) {
       uint64_t r = Mix(seed + 0x9e3779b97f4a7c15ULL * (i + 1));
       marker_.append(reinterpret_cast<const char*>(&r), 8);
     }
   }
-  Result<std::unique_ptr<RandomAccessFile>> OpenRandomAccess(const std::string& p) override {
-    return base_->OpenRandomAccess(p);
-  }
-  Result<std::unique_ptr<SequentialFile>> OpenSequential(const std::string& p) override {
-    return base_->OpenSequential(p);
-  }
   Result<std::unique_ptr<WritableFile>> OpenWritable(const std::string& p) override {
-    GAGGLE_ASSIGN_OR_RETURN(auto file, base_->OpenWritable(p));
+    GAGGLE_ASSIGN_OR_RETURN(auto file, base()->OpenWritable(p));
     return std::unique_ptr<WritableFile>(std::make_unique<DeterministicSyncFile>(std::move(file), marker_));
   }
-  Result<FileInfo> Stat(const std::string& p) override { return base_->Stat(p); }
-  bool Exists(const std::string& p) override { return base_->Exists(p); }
-  Result<std::vector<std::string>> ListDirectory(const std::string& p) override { return base_->ListDirectory(p); }
-  Status CreateDirectories(const std::string& p) override { return base_->CreateDirectories(p); }
-  Status Rename(const std::string& from, const std::string& to) override { return base_->Rename(from, to); }
-  Status RemoveFile(const std::string& p) override { return base_->RemoveFile(p); }
-  Status RemoveAll(const std::string& p) override { return base_->RemoveAll(p); }
-  Status SyncDirectory(const std::string& p) override { return base_->SyncDirectory(p); }
-  Status SyncFile(const std::string& p) override { return base_->SyncFile(p); }
 
  private:
-  FileSystem* base_;
   std::string marker_;
 };
 

@@ -16,6 +16,7 @@
 #include "agent/object_output_committer.h"
 #include "agent/readable_location.h"
 #include "agent/transform_agent.h"
+#include "common/forwarding_file_system.h"
 #include "storage/s3_test_servers_test_util.h"
 #include "verify/duckdb_engine.h"
 #include "verify/duckdb_table_loader.h"
@@ -41,31 +42,15 @@ verify: {table: "v{version}.{name}"}
 constexpr int kRows = 3000;
 
 // Counts the bytes read through the random-access files it opens; everything else forwards.
-class CountingFileSystem final : public FileSystem {
+class CountingFileSystem final : public ForwardingFileSystem {
  public:
-  explicit CountingFileSystem(FileSystem* inner) : inner_(inner) {}
+  explicit CountingFileSystem(FileSystem* inner) : ForwardingFileSystem(inner) {}
   uint64_t bytes_read() const { return bytes_; }
 
   Result<std::unique_ptr<RandomAccessFile>> OpenRandomAccess(const std::string& path) override {
-    GAGGLE_ASSIGN_OR_RETURN(auto file, inner_->OpenRandomAccess(path));
+    GAGGLE_ASSIGN_OR_RETURN(auto file, base()->OpenRandomAccess(path));
     return std::unique_ptr<RandomAccessFile>(new Counted(std::move(file), &bytes_));
   }
-  Result<std::unique_ptr<SequentialFile>> OpenSequential(const std::string& path) override {
-    return inner_->OpenSequential(path);
-  }
-  Result<std::unique_ptr<WritableFile>> OpenWritable(const std::string& path) override {
-    return inner_->OpenWritable(path);
-  }
-  Result<FileInfo> Stat(const std::string& path) override { return inner_->Stat(path); }
-  bool Exists(const std::string& path) override { return inner_->Exists(path); }
-  Result<std::vector<std::string>> ListDirectory(const std::string& path) override {
-    return inner_->ListDirectory(path);
-  }
-  Status CreateDirectories(const std::string& path) override { return inner_->CreateDirectories(path); }
-  Status Rename(const std::string& from, const std::string& to) override { return inner_->Rename(from, to); }
-  Status RemoveFile(const std::string& path) override { return inner_->RemoveFile(path); }
-  Status RemoveAll(const std::string& path) override { return inner_->RemoveAll(path); }
-  Status SyncDirectory(const std::string& path) override { return inner_->SyncDirectory(path); }
 
  private:
   class Counted final : public RandomAccessFile {
@@ -83,7 +68,6 @@ class CountingFileSystem final : public FileSystem {
     std::unique_ptr<RandomAccessFile> f_;
     std::atomic<uint64_t>* n_;
   };
-  FileSystem* inner_;
   std::atomic<uint64_t> bytes_{0};
 };
 

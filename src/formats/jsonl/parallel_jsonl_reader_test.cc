@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/forwarding_file_system.h"
 #include "formats/jsonl/jsonl_reader.h"
 #include "formats/text_test_util.h"
 
@@ -179,28 +180,14 @@ TEST(ParallelJsonlReader, InfersFromTheSameLinesAroundTheSampleLimit) {
 }
 
 // Counts the files opened for sequential reading (on object storage, each is a GET).
-class CountingFileSystem final : public FileSystem {
+class CountingFileSystem final : public ForwardingFileSystem {
  public:
-  int sequential_opens = 0;
-  Result<std::unique_ptr<RandomAccessFile>> OpenRandomAccess(const std::string& p) override {
-    return base_->OpenRandomAccess(p);
-  }
-  Result<std::unique_ptr<SequentialFile>> OpenSequential(const std::string& p) override {
+  CountingFileSystem() : ForwardingFileSystem(FileSystem::Default()) {}
+  Result<std::unique_ptr<SequentialFile>> OpenSequential(const std::string& path) override {
     ++sequential_opens;
-    return base_->OpenSequential(p);
+    return base()->OpenSequential(path);
   }
-  Result<std::unique_ptr<WritableFile>> OpenWritable(const std::string& p) override { return base_->OpenWritable(p); }
-  Result<FileInfo> Stat(const std::string& p) override { return base_->Stat(p); }
-  bool Exists(const std::string& p) override { return base_->Exists(p); }
-  Result<std::vector<std::string>> ListDirectory(const std::string& p) override { return base_->ListDirectory(p); }
-  Status CreateDirectories(const std::string& p) override { return base_->CreateDirectories(p); }
-  Status Rename(const std::string& from, const std::string& to) override { return base_->Rename(from, to); }
-  Status RemoveFile(const std::string& p) override { return base_->RemoveFile(p); }
-  Status RemoveAll(const std::string& p) override { return base_->RemoveAll(p); }
-  Status SyncDirectory(const std::string& p) override { return base_->SyncDirectory(p); }
-
- private:
-  FileSystem* base_ = FileSystem::Default();
+  int sequential_opens = 0;
 };
 
 TEST(ParallelJsonlReader, OpensTheFileOnce) {
