@@ -9,7 +9,8 @@
 //       attempt and its validation, one work item (the worker validates at once). Prints tasks/s.
 //   multi_host_bench work URL SLOTS
 //       a worker (FleetWorker) with a no-op executor, until SIGTERM; then prints how many
-//       items it ran and its claim latency (enqueue to claim) p50 and p99 in ms.
+//       items it ran, its claim latency (enqueue to claim) p50 and p99 in ms, and its claim
+//       statements (all, and those that found nothing).
 // Output: one "key value" per line, for bench/run-multi-host.sh.
 #include <unistd.h>
 
@@ -105,7 +106,8 @@ int Work(const std::string& url, int slots) {
   auto pct = [&](double p) {
     return lat.empty() ? 0 : lat[static_cast<size_t>(p * static_cast<double>(lat.size() - 1))];
   };
-  std::cout << "items " << summary->recorded << "\nclaim_p50_ms " << pct(0.5) << "\nclaim_p99_ms " << pct(0.99) << "\n";
+  std::cout << "items " << summary->recorded << "\nclaim_p50_ms " << pct(0.5) << "\nclaim_p99_ms " << pct(0.99)
+            << "\nclaims " << summary->claims << "\nempty_claims " << summary->empty_claims << "\n";
   return 0;
 }
 

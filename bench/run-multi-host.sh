@@ -26,7 +26,7 @@ start_postgres
 trap 'stop_postgres; rm -rf "$OUT" || true' EXIT
 kv() { awk -v k="$1" '$1 == k { print $2 }' "$2"; }
 
-# One row of one round: prints "tasks/s claim_p50 claim_p99 load".
+# One row of one round: prints "tasks/s claim_p50 claim_p99 load claims/task empty-claim-share".
 run_row() {  # run_row WORKERS ROUND
   local w=$1 r=$2 db="mh$1_$2" url slots load tps pids=()
   psql "$PG_ADMIN" -q -c "CREATE DATABASE $db" > /dev/null
@@ -44,8 +44,9 @@ run_row() {  # run_row WORKERS ROUND
   wait "${pids[@]}" || true
   psql "$PG_ADMIN" -q -c "DROP DATABASE $db" > /dev/null
   tps=$(kv tasks_per_second "$OUT/.c$w.$r")
-  cat "$OUT"/w"$w.$r".* 2>/dev/null | awk -v t="$tps" -v l="$load" \
-    '$1=="claim_p50_ms"{a+=$2;n++} $1=="claim_p99_ms"{if($2>m)m=$2} END{printf "%.0f %.1f %d %s\n", t, n?a/n:0, m, l}'
+  cat "$OUT"/w"$w.$r".* 2>/dev/null | awk -v t="$tps" -v l="$load" -v n_tasks="$N" \
+    '$1=="claim_p50_ms"{a+=$2;n++} $1=="claim_p99_ms"{if($2>m)m=$2} $1=="claims"{c+=$2} $1=="empty_claims"{e+=$2}
+     END{printf "%.0f %.1f %d %s %.2f %.0f%%\n", t, n?a/n:0, m, l, c/n_tasks, c?100*e/c:0}'
 }
 # The median line of a file of "tasks/s ..." lines, by tasks/s; then "min-max".
 median_row() { sort -n "$1" | sed -n "$(( ($(wc -l < "$1") + 1) / 2 ))p"; }
@@ -67,15 +68,16 @@ echo "$RUNS interleaved rounds (the range of tasks/s beside it); load is that ro
 echo "The peer is the single-host path on SQLite (\`fleet_bench tasks $N\`, concurrency 4) in the"
 echo "same rounds: median $sqlite_tps tasks/s ($(range "$OUT/sqlite.rows"))."
 echo ""
-echo "| workers | slots each | tasks/s (median) | range | vs single-host SQLite | claim p50 ms | claim p99 ms | load |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| workers | slots each | tasks/s (median) | range | vs single-host SQLite | claim p50 ms | claim p99 ms | claims per task | claims that found nothing | load |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
 for w in $COUNTS; do
-  read -r tps p50 p99 load < <(median_row "$OUT/rows$w")
+  read -r tps p50 p99 load claims empty < <(median_row "$OUT/rows$w")
   slots=$(( CONCURRENCY / w > 0 ? CONCURRENCY / w : 1 ))
-  echo "| $w | $slots | $tps | $(range "$OUT/rows$w") | $(awk -v a="$tps" -v b="$sqlite_tps" 'BEGIN{printf "%.2fx", a/b}') | $p50 | $p99 | $load |"
+  echo "| $w | $slots | $tps | $(range "$OUT/rows$w") | $(awk -v a="$tps" -v b="$sqlite_tps" 'BEGIN{printf "%.2fx", a/b}') | $p50 | $p99 | $claims | $empty | $load |"
 done
 echo ""
-echo "(claim p50 is the mean of the workers' medians; p99 the worst worker's.)"
+echo "(claim p50 is the mean of the workers' medians; p99 the worst worker's. Claims count the"
+echo "workers' claim statements, over all workers of the row's median round.)"
 
 # A million planned tasks on PostgreSQL: planning them, a coordinator's start and memory (a
 # process that never held the plan: `fleet_bench resume`), and `gaggle status` latency.

@@ -57,7 +57,8 @@ int RunWorkerCommand(const WorkerArgs& a) {
   } else {
     const FleetWorkerSummary& s = done->summary;
     std::cout << "worker " << done->name << ": " << s.claimed << " claimed, " << s.recorded << " reported, " << s.fenced
-              << " fenced (lease lost), " << s.released << " given back\n";
+              << " fenced (lease lost), " << s.released << " given back; " << s.claims << " claims (" << s.empty_claims
+              << " found nothing)\n";
   }
   return kExitOk;
 }

@@ -69,6 +69,11 @@ Result<FleetWorkerSummary> FleetWorker::Run(const std::atomic<bool>* stop) {
       continue;
     }
     auto claimed = queue_->Claim(options_.name, free, options_.clock->NowMillis(), options_.lease.count());
+    if (claimed.ok()) {
+      MutexLock lock(&mu_);
+      summary_.claims++;
+      summary_.empty_claims += claimed->empty() ? 1 : 0;
+    }
     if (!claimed.ok()) {
       Line("cannot claim work: " + claimed.status().ToString() + " (trying again)");
       std::this_thread::sleep_for(options_.idle_poll);

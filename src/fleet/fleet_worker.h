@@ -60,6 +60,9 @@ struct FleetWorkerOptions {
 
 struct FleetWorkerSummary {
   int64_t claimed = 0, recorded = 0, fenced = 0, released = 0, failed_reports = 0;
+  // Claim statements sent, and how many found nothing: the cost of waking up, which
+  // targeted wake-ups keep near one claim per batch of items.
+  int64_t claims = 0, empty_claims = 0;
   // Milliseconds from enqueue to claim (on the hosts' clocks), one per claimed item in
   // claim order, at most the first 1,000,000: for benchmarks and `gaggle worker --json`.
   std::vector<int64_t> claim_latency_ms;

@@ -124,6 +124,10 @@ class QueuedFleetTest : public ::testing::Test {
       FleetWorker worker(q.get(), o);
       auto done = worker.Run(&stop_);
       EXPECT_TRUE(done.ok()) << done.status().ToString();
+      if (done.ok()) {
+        MutexLock lock(&summaries_mu_);
+        summaries_[name] = *done;
+      }
     });
   }
   struct Forward : TaskExecutor {
@@ -142,6 +146,8 @@ class QueuedFleetTest : public ::testing::Test {
   std::unique_ptr<PostgresWorkQueue> queue_;
   CountingExecutor executor_;
   std::atomic<bool> stop_{false};
+  Mutex summaries_mu_;
+  std::map<std::string, FleetWorkerSummary> summaries_ GUARDED_BY(summaries_mu_);
 
   void RunAndValidateEveryDatasetOnce(bool validate_with_attempt, int64_t items);
 };
@@ -178,6 +184,18 @@ void QueuedFleetTest::RunAndValidateEveryDatasetOnce(bool validate_with_attempt,
   ASSERT_TRUE(workers.ok());
   for (const WorkerInfo& w : *workers) finished += w.finished;
   EXPECT_EQ(finished, items);
+  // Each item was claimed once, by claim statements of which those that found something
+  // took at least one item each.
+  MutexLock lock(&summaries_mu_);
+  int64_t claimed = 0, claims = 0, empty = 0;
+  for (const auto& [name, s] : summaries_) {
+    claimed += s.claimed;
+    claims += s.claims;
+    empty += s.empty_claims;
+  }
+  EXPECT_EQ(claimed, items);
+  EXPECT_GE(claims - empty, 1);
+  EXPECT_LE(claims - empty, items);
 }
 
 TEST_F(QueuedFleetTest, WorkersRunAndValidateEveryDatasetOnce) { RunAndValidateEveryDatasetOnce(false, 80); }

@@ -125,8 +125,9 @@ Result<WorkerOutcome> RunWorker(const ServiceContext& ctx, const WorkerRequest& 
 }
 
 nlohmann::json WorkerOutcome::ToJson() const {
-  return {{"worker", name},           {"claimed", summary.claimed},   {"recorded", summary.recorded},
-          {"fenced", summary.fenced}, {"released", summary.released}, {"failed_reports", summary.failed_reports}};
+  return {{"worker", name},           {"claimed", summary.claimed},          {"recorded", summary.recorded},
+          {"fenced", summary.fenced}, {"released", summary.released},        {"failed_reports", summary.failed_reports},
+          {"claims", summary.claims}, {"empty_claims", summary.empty_claims}};
 }
 
 LocalWorkers::LocalWorkers(const ServiceContext& ctx, int slots, std::function<void(const std::string&)> on_line) {
