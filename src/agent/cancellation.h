@@ -25,6 +25,9 @@ class CancellationToken {
   std::optional<Clock::time_point> deadline() const { return deadline_; }
   void set_deadline(std::optional<Clock::time_point> d) { deadline_ = d; }
 
+  // Whether Check would fail, without making its message.
+  bool fired() const { return cancelled() || (deadline_ && Clock::now() >= *deadline_); }
+
   // OK, Cancelled, or Timeout (retryable) naming `what`.
   Status Check(const std::string& what) const {
     if (cancelled()) return Status::Cancelled(what + ": cancelled");

@@ -1,10 +1,12 @@
 // A coordinator (FleetRunner over QueuedTaskExecutor) and FleetWorkers sharing a
 // PostgreSQL state on a private server: every dataset runs and validates once, a claim
 // abandoned by a dead worker returns through the reaper without spending a retry, and a
-// standby coordinator takes the run over when the first one's lease lapses.
+// standby coordinator takes the run over when the first one's lease lapses. The
+// executor's asynchronous calls end with their result, their token, or the executor.
 #include <gtest/gtest.h>
 
 #include <map>
+#include <optional>
 #include <thread>
 
 #include "fleet/fleet_runner.h"
@@ -266,6 +268,84 @@ TEST_F(QueuedFleetTest, AStandbyCoordinatorTakesOverWhenTheLeaseLapses) {
   ASSERT_TRUE(summary.ok()) << summary.status().ToString();
   EXPECT_TRUE(summary->all_succeeded());
   EXPECT_EQ(summary->succeeded, 5);
+}
+
+// What asynchronous calls (TaskExecutor::ExecuteAsync) handed back, by dataset.
+struct AsyncResults {
+  void Add(const std::string& dataset, Result<TaskOutcome> r) {
+    MutexLock lock(&mu);
+    got.emplace(dataset, std::move(r));
+    cv.SignalAll();
+  }
+  // Waits up to 20 s for `dataset`'s result.
+  std::optional<Result<TaskOutcome>> Wait(const std::string& dataset) {
+    MutexLock lock(&mu);
+    const auto until = std::chrono::steady_clock::now() + 20s;
+    while (!got.count(dataset) && std::chrono::steady_clock::now() < until) cv.WaitUntil(&mu, until);
+    auto it = got.find(dataset);
+    if (it == got.end()) return std::nullopt;
+    return it->second;
+  }
+  Mutex mu;
+  CondVar cv;
+  std::map<std::string, Result<TaskOutcome>> got GUARDED_BY(mu);
+};
+
+TEST_F(QueuedFleetTest, AnAsynchronousCallEndsWithItsResultItsTokenOrTheExecutorsEnd) {
+  AsyncResults results;
+  auto start = [&](QueuedTaskExecutor& remote, const std::string& dataset, std::shared_ptr<CancellationToken> token) {
+    TaskRecord task;
+    task.migration = "m1";
+    task.dataset_id = dataset;
+    task.attempts = 1;
+    remote.ExecuteAsync(task, std::move(token), TaskContext{},
+                        [&results, dataset](Result<TaskOutcome> r) { results.Add(dataset, std::move(r)); });
+  };
+  auto unlimited = [] { return std::make_shared<CancellationToken>(); };
+  QueuedTaskExecutorOptions qo;
+  qo.spec_hash = "spec1";
+  auto remote = std::make_unique<QueuedTaskExecutor>(queue_.get(), qo);
+  ASSERT_TRUE(remote->asynchronous());
+  start(*remote, "runs", unlimited());
+  start(*remote, "times-out",
+        std::make_shared<CancellationToken>(std::chrono::steady_clock::now() + std::chrono::milliseconds(100)));
+  auto cancelled = unlimited();
+  start(*remote, "cancelled", cancelled);
+  cancelled->Cancel();
+
+  // No worker yet: the two stopped calls end on their own, and their items leave the queue.
+  auto timed_out = results.Wait("times-out");
+  ASSERT_TRUE(timed_out && !timed_out->ok());
+  EXPECT_EQ(timed_out->status().code(), StatusCode::kTimeout) << timed_out->status().ToString();
+  auto gone = results.Wait("cancelled");
+  ASSERT_TRUE(gone && !gone->ok());
+  EXPECT_EQ(gone->status().code(), StatusCode::kCancelled) << gone->status().ToString();
+  EXPECT_EQ(queue_->Count("m1")->queued, 1) << "only the item of the call still out";
+
+  // A worker runs the one left: its outcome comes back, with its validation at hand.
+  std::thread w = StartWorker("w", 2);
+  auto ran = results.Wait("runs");
+  ASSERT_TRUE(ran && ran->ok()) << (ran ? ran->status().ToString() : "no result");
+  EXPECT_EQ((*ran)->rows_out, 10);
+  TaskRecord runs;
+  runs.migration = "m1";
+  runs.dataset_id = "runs";
+  runs.attempts = 1;
+  EXPECT_TRUE(remote->TakeReadyValidation(runs).has_value());
+  stop_ = true;
+  w.join();
+
+  // A call still out when the executor goes ends as cancelled, and its item goes with it.
+  start(*remote, "left", unlimited());
+  remote.reset();
+  auto left = results.Wait("left");
+  ASSERT_TRUE(left && !left->ok());
+  EXPECT_EQ(left->status().code(), StatusCode::kCancelled);
+  EXPECT_NE(left->status().message().find("stopping"), std::string::npos) << left->status().ToString();
+  auto counts = queue_->Count("m1");
+  EXPECT_EQ(counts->queued + counts->claimed + counts->finished, 0);
+  EXPECT_EQ(executor_.executed["runs"], 1);
+  EXPECT_EQ(executor_.executed.count("times-out") + executor_.executed.count("cancelled"), 0u);
 }
 
 }  // namespace

@@ -8,7 +8,8 @@
 // run_notifications.h; the threads are worker_pool.h. All time comes from
 // FleetRunOptions::clock.
 // Thread-safety: everything runs on the thread that called Run(), except the jobs
-// on pool_, which touch only the executor, the clock and the completion queue.
+// on pool_ and the callbacks of an asynchronous executor, which touch only the
+// executor, the clock and the completion queue.
 #pragma once
 
 #include <atomic>
@@ -38,8 +39,12 @@ class RunSession {
  public:
   RunSession(StateStore* store, TaskExecutor* executor, const FleetRunOptions& options, std::string migration,
              const TaskGraph& graph);
-  // Workers still running (after an early error return) are told to stop; the pool joins them.
-  ~RunSession() { CancelRunning(); }
+  // Workers still running (after an early error return) are told to stop; the pool joins
+  // them, and asynchronous calls are waited for.
+  ~RunSession() {
+    CancelRunning();
+    WaitForAsyncCalls();
+  }
 
   Result<FleetRunSummary> Run();
 
@@ -97,7 +102,11 @@ class RunSession {
   void Started(uint32_t i, TaskRecord next);
   void SubmitAttempt(uint32_t i) EXCLUDES(done_mu_);
   void SubmitValidation(uint32_t i) EXCLUDES(done_mu_);
-  void Complete(Completion c) EXCLUDES(done_mu_);
+  // An asynchronous executor call is out (TaskExecutor::asynchronous()).
+  void StartedAsync() EXCLUDES(done_mu_);
+  // `async`: the completion of an asynchronous call.
+  void Complete(Completion c, bool async) EXCLUDES(done_mu_);
+  void WaitForAsyncCalls() EXCLUDES(done_mu_);
   // What a completion means for its task: the move to record, and what to log.
   struct Decision {
     uint32_t slot = 0;
@@ -211,6 +220,7 @@ class RunSession {
   Mutex done_mu_;
   CondVar done_cv_;
   std::deque<Completion> done_ GUARDED_BY(done_mu_);
+  int async_out_ GUARDED_BY(done_mu_) = 0;  // asynchronous calls not completed yet
   // Completions applied in memory that go to the store with the turn's dispatch
   // (RecordWithDispatch); announced once written.
   std::vector<Decision> unrecorded_;

@@ -64,7 +64,7 @@ Status RunSession::Refresh(uint32_t i) {
 Status RunSession::DispatchReady() {
   if (shutdown_ != RunShutdown::kNone || !Dispatching(run_.state) || rollback_stage_ >= 0) return RecordApplied();
   const int limit = std::max(1, run_.concurrency);
-  pool_.EnsureThreads(static_cast<size_t>(limit));
+  if (!executor_->asynchronous()) pool_.EnsureThreads(static_cast<size_t>(limit));
   // Every task that may start now starts in one transaction (group commit), with the
   // completions of the turn that freed their slots.
   std::vector<uint32_t> batch;
@@ -148,16 +148,21 @@ void RunSession::SubmitAttempt(uint32_t i) {
   TaskRecord task = s.rec;
   auto token = s.token;
   auto rows = s.live_rows;
-  std::string agent_log = options_.log ? options_.log->AgentLogPath(task.dataset_id) : "";
-  const int threads = CoreShare(HostCores(), run_.concurrency);
-  pool_.Submit([this, i, task = std::move(task), token, rows, agent_log, threads] {
-    TaskContext context;
-    context.threads = threads;
-    context.agent_log_path = agent_log;
-    context.on_rows = [rows](int64_t n) { rows->store(n); };
-    const int64_t begin = clock_->MonotonicMicros();
+  TaskContext context;
+  context.threads = CoreShare(HostCores(), run_.concurrency);
+  context.agent_log_path = options_.log ? options_.log->AgentLogPath(task.dataset_id) : "";
+  context.on_rows = [rows](int64_t n) { rows->store(n); };
+  const int64_t begin = clock_->MonotonicMicros();
+  if (executor_->asynchronous()) {
+    StartedAsync();
+    executor_->ExecuteAsync(task, token, context, [this, i, begin](Result<TaskOutcome> result) {
+      Complete(Completion{i, std::move(result), SecondsSince(begin)}, true);
+    });
+    return;
+  }
+  pool_.Submit([this, i, task = std::move(task), token, context = std::move(context), begin] {
     Result<TaskOutcome> result = executor_->Execute(task, token.get(), context);
-    Complete(Completion{i, std::move(result), SecondsSince(begin)});
+    Complete(Completion{i, std::move(result), SecondsSince(begin)}, false);
   });
 }
 
@@ -165,23 +170,41 @@ void RunSession::SubmitValidation(uint32_t i) {
   const Slot& s = slots_[i];
   TaskRecord task = s.rec;
   auto token = s.token;
-  pool_.Submit([this, i, task = std::move(task), token] {
-    const int64_t begin = clock_->MonotonicMicros();
-    Completion c{i, TaskOutcome{}, 0, true, TaskValidation{}};
-    c.validation = executor_->Validate(task, token.get());
+  auto finish = [this, i](Result<TaskValidation> validation, int64_t begin, bool async) {
+    Completion c{i, TaskOutcome{}, 0, true, std::move(validation)};
     // A validation that ran elsewhere (a worker, right after its attempt) says how long.
     c.seconds = c.validation.ok() && c.validation->seconds > 0 ? c.validation->seconds : SecondsSince(begin);
-    Complete(std::move(c));
+    Complete(std::move(c), async);
+  };
+  const int64_t begin = clock_->MonotonicMicros();
+  if (executor_->asynchronous()) {
+    StartedAsync();
+    executor_->ValidateAsync(task, token,
+                             [finish, begin](Result<TaskValidation> v) { finish(std::move(v), begin, true); });
+    return;
+  }
+  pool_.Submit([this, task = std::move(task), token, finish, begin] {
+    finish(executor_->Validate(task, token.get()), begin, false);
   });
 }
 
-// On a worker thread.
-void RunSession::Complete(Completion c) {
-  {
-    MutexLock lock(&done_mu_);
-    done_.push_back(std::move(c));
-  }
+void RunSession::StartedAsync() {
+  MutexLock lock(&done_mu_);
+  ++async_out_;
+}
+
+// On a worker thread, or the executor's (an asynchronous call).
+void RunSession::Complete(Completion c, bool async) {
+  MutexLock lock(&done_mu_);
+  done_.push_back(std::move(c));
+  if (async) --async_out_;
+  // Signalled under the lock: the destructor may be waiting for the last asynchronous call.
   done_cv_.Signal();
+}
+
+void RunSession::WaitForAsyncCalls() {
+  MutexLock lock(&done_mu_);
+  while (async_out_ > 0) done_cv_.Wait(&done_mu_);
 }
 
 // ---------------------------------------------------------------- time

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -66,6 +67,22 @@ class TaskExecutor {
   virtual std::optional<Result<TaskValidation>> TakeReadyValidation(const TaskRecord& task) {
     (void)task;
     return std::nullopt;
+  }
+
+  // An executor that only waits on others (a work queue: fleet/queued_task_executor.h)
+  // starts attempts without holding a thread each. When asynchronous() is true the fleet
+  // calls ExecuteAsync and ValidateAsync instead: they return at once, and call `done`
+  // exactly once, with what Execute or Validate would have returned: later from another
+  // thread, or before returning when the answer is at hand. `done` is never called with
+  // the executor's own locks held. The defaults run the blocking calls inline.
+  virtual bool asynchronous() const { return false; }
+  virtual void ExecuteAsync(const TaskRecord& task, std::shared_ptr<CancellationToken> token,
+                            const TaskContext& context, std::function<void(Result<TaskOutcome>)> done) {
+    done(Execute(task, token.get(), context));
+  }
+  virtual void ValidateAsync(const TaskRecord& task, std::shared_ptr<CancellationToken> token,
+                             std::function<void(Result<TaskValidation>)> done) {
+    done(Validate(task, token.get()));
   }
 };
 
