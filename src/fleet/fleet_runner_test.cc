@@ -3,8 +3,12 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
+#include <functional>
 #include <map>
+#include <memory>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -182,6 +186,48 @@ class ScriptedExecutor : public TaskExecutor {
   std::vector<std::string> order_violations_ GUARDED_BY(mu_);
   int running_ GUARDED_BY(mu_) = 0;
   int max_running_ GUARDED_BY(mu_) = 0;
+};
+
+// The asynchronous form of an executor (TaskExecutor::asynchronous): each call runs on a
+// thread of its own and reports through its callback, as a work queue's poller does.
+// Counts the blocking calls, which the fleet must not make then.
+class AsyncExecutor : public TaskExecutor {
+ public:
+  explicit AsyncExecutor(TaskExecutor* inner) : inner_(inner) {}
+  ~AsyncExecutor() override {
+    MutexLock lock(&mu_);
+    for (std::thread& t : threads_) t.join();
+  }
+  bool asynchronous() const override { return true; }
+  Result<TaskOutcome> Execute(const TaskRecord& task, CancellationToken* token, const TaskContext& context) override {
+    ++blocking_calls;
+    return inner_->Execute(task, token, context);
+  }
+  Result<TaskValidation> Validate(const TaskRecord& task, CancellationToken* token) override {
+    ++blocking_calls;
+    return inner_->Validate(task, token);
+  }
+  std::optional<Result<TaskValidation>> TakeReadyValidation(const TaskRecord& task) override {
+    return inner_->TakeReadyValidation(task);
+  }
+  void ExecuteAsync(const TaskRecord& task, std::shared_ptr<CancellationToken> token, const TaskContext& context,
+                    std::function<void(Result<TaskOutcome>)> done) override {
+    Spawn([this, task, token, context, done] { done(inner_->Execute(task, token.get(), context)); });
+  }
+  void ValidateAsync(const TaskRecord& task, std::shared_ptr<CancellationToken> token,
+                     std::function<void(Result<TaskValidation>)> done) override {
+    Spawn([this, task, token, done] { done(inner_->Validate(task, token.get())); });
+  }
+  std::atomic<int> blocking_calls{0};
+
+ private:
+  void Spawn(std::function<void()> call) {
+    MutexLock lock(&mu_);
+    threads_.emplace_back(std::move(call));
+  }
+  TaskExecutor* inner_;
+  Mutex mu_;
+  std::vector<std::thread> threads_ GUARDED_BY(mu_);
 };
 
 struct Estate {
@@ -407,6 +453,36 @@ TEST_F(FleetRunnerTest, TimeoutCancelsTheAttemptAndCountsAsRetryable) {
     if (ev.to_state == "retrying" && ev.detail.find("timeout") != std::string::npos) saw_timeout = true;
   }
   EXPECT_TRUE(saw_timeout);
+}
+
+// An asynchronous executor gets every attempt and validation through its asynchronous
+// calls, and the fleet keeps its rules: upstreams first, the concurrency, timeouts.
+TEST_F(FleetRunnerTest, AnAsynchronousExecutorRunsTheSameFleet) {
+  Estate e = MakeEstate(12, {{0, 1}, {0, 2}, {1, 3}, {2, 3}}, {});
+  Upsert(e, 3);
+  ScriptedExecutor scripted;
+  scripted.upstreams = {{"d1", {"d0"}}, {"d2", {"d0"}}, {"d3", {"d1", "d2"}}};
+  scripted.script = {{"d0", {"hang", "ok"}}};
+  AsyncExecutor exec(&scripted);
+  FleetRunOptions o = Options();
+  o.validate = true;
+  o.task_timeout = 30min;
+  std::thread time([&] {
+    auto d0_started = [&] { return !scripted.started().empty() && scripted.started()[0] == "d0"; };
+    AdvanceWhenWaiting(&clock_, d0_started, o.task_timeout + o.watchdog_grace);
+  });
+  FleetRunner runner(store_.get(), &exec, o);
+  auto summary = runner.Run("m1", TaskGraph::Build(e.catalog, e.plan));
+  time.join();
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_TRUE(summary->all_succeeded());
+  EXPECT_EQ(summary->succeeded, 12);
+  EXPECT_EQ(summary->attempts, 13) << "d0 timed out once";
+  EXPECT_EQ(exec.blocking_calls.load(), 0);
+  EXPECT_EQ(scripted.validate_calls(), 12);
+  EXPECT_TRUE(scripted.order_violations().empty()) << scripted.order_violations().front();
+  EXPECT_LE(scripted.max_running(), 3);
+  for (auto& [id, st] : States()) EXPECT_EQ(st, TaskState::kValidated) << id;
 }
 
 // The crash drill's hook (GAGGLE_INJECT_FAULTS=crash-before-commit:K) fires after an
