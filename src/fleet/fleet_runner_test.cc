@@ -319,6 +319,15 @@ class FleetRunnerTest : public ::testing::Test {
     }
     return out;
   }
+  // A thread that moves the clock past `o`'s task timeout and the watchdog's grace once
+  // d0 is the first attempt `exec` started, so that d0's hanging attempt times out.
+  std::thread TimeOutD0(ScriptedExecutor* exec, const FleetRunOptions& o) {
+    const auto past = o.task_timeout + o.watchdog_grace;
+    return std::thread([this, exec, past] {
+      auto d0_started = [exec] { return !exec->started().empty() && exec->started()[0] == "d0"; };
+      AdvanceWhenWaiting(&clock_, d0_started, past);
+    });
+  }
   std::vector<std::string> Transitions(const std::string& dataset) {
     EventFilter f;
     f.migration = "m1";
@@ -434,10 +443,7 @@ TEST_F(FleetRunnerTest, TimeoutCancelsTheAttemptAndCountsAsRetryable) {
   FleetRunOptions o = Options();
   o.task_timeout = 30min;
   // Half an hour and the watchdog's grace pass while d0 hangs.
-  std::thread time([&] {
-    auto d0_started = [&] { return !exec.started().empty() && exec.started()[0] == "d0"; };
-    AdvanceWhenWaiting(&clock_, d0_started, o.task_timeout + o.watchdog_grace);
-  });
+  std::thread time = TimeOutD0(&exec, o);
   FleetRunner runner(store_.get(), &exec, o);
   auto summary = runner.Run("m1", TaskGraph::Build(e.catalog, e.plan));
   time.join();
@@ -467,10 +473,7 @@ TEST_F(FleetRunnerTest, AnAsynchronousExecutorRunsTheSameFleet) {
   FleetRunOptions o = Options();
   o.validate = true;
   o.task_timeout = 30min;
-  std::thread time([&] {
-    auto d0_started = [&] { return !scripted.started().empty() && scripted.started()[0] == "d0"; };
-    AdvanceWhenWaiting(&clock_, d0_started, o.task_timeout + o.watchdog_grace);
-  });
+  std::thread time = TimeOutD0(&scripted, o);
   FleetRunner runner(store_.get(), &exec, o);
   auto summary = runner.Run("m1", TaskGraph::Build(e.catalog, e.plan));
   time.join();
