@@ -332,6 +332,13 @@ TEST_F(QueuedFleetTest, AnAsynchronousCallEndsWithItsResultItsTokenOrTheExecutor
   runs.dataset_id = "runs";
   runs.attempts = 1;
   EXPECT_TRUE(remote->TakeReadyValidation(runs).has_value());
+  // The blocking form is the same call, waited for.
+  TaskRecord blocking = runs;
+  blocking.dataset_id = "blocking";
+  CancellationToken token;
+  auto waited = remote->Execute(blocking, &token, TaskContext{});
+  ASSERT_TRUE(waited.ok()) << waited.status().ToString();
+  EXPECT_EQ(waited->rows_out, 10);
   stop_ = true;
   w.join();
 
@@ -345,6 +352,7 @@ TEST_F(QueuedFleetTest, AnAsynchronousCallEndsWithItsResultItsTokenOrTheExecutor
   auto counts = queue_->Count("m1");
   EXPECT_EQ(counts->queued + counts->claimed + counts->finished, 0);
   EXPECT_EQ(executor_.executed["runs"], 1);
+  EXPECT_EQ(executor_.executed["blocking"], 1);
   EXPECT_EQ(executor_.executed.count("times-out") + executor_.executed.count("cancelled"), 0u);
 }
 

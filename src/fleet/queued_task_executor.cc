@@ -1,6 +1,8 @@
 #include "fleet/queued_task_executor.h"
 
 #include <algorithm>
+#include <future>
+#include <memory>
 #include <vector>
 
 #include "fleet/work_payload.h"
@@ -12,13 +14,11 @@ QueuedTaskExecutor::QueuedTaskExecutor(WorkQueue* queue, QueuedTaskExecutorOptio
   poller_ = std::thread([this] { PollLoop(); });
 }
 
-// The poller ends every asynchronous call still out before it returns (PollLoop).
+// The poller ends every call still out before it returns (PollLoop).
 QueuedTaskExecutor::~QueuedTaskExecutor() {
   {
     MutexLock lock(&mu_);
     stop_ = true;
-    for (Waiter* w : pending_) w->cv.Signal();
-    for (auto& [id, w] : waiting_) w->cv.Signal();
   }
   poller_cv_.Signal();
   poller_.join();
@@ -33,37 +33,26 @@ WorkRequest QueuedTaskExecutor::RequestFor(WorkKind kind, const TaskRecord& task
           EncodeWorkTask(task), options_.worker_labels};
 }
 
-Result<FinishedWork> QueuedTaskExecutor::RunRemote(WorkKind kind, const TaskRecord& task, CancellationToken* token) {
-  Waiter waiter;
-  waiter.request = RequestFor(kind, task);
-  Status stopped;
-  int64_t id = 0;
-  {
-    MutexLock lock(&mu_);
-    pending_.push_back(&waiter);
-    poller_cv_.Signal();  // the poller queues it at its next round
-    while (!waiter.done && waiter.error.ok()) {
-      stopped = token->Check(std::string(WorkKindName(kind)) + " work on dataset '" + task.dataset_id + "'");
-      if (!stopped.ok() || stop_) break;
-      waiter.cv.WaitFor(&mu_, std::chrono::milliseconds(50));  // the token's deadline is checked each round
-    }
-    while (waiter.in_flight) waiter.cv.Wait(&mu_);  // the poller writes into it until it is queued
-    if (waiter.id == 0) pending_.erase(std::remove(pending_.begin(), pending_.end(), &waiter), pending_.end());
-    waiting_.erase(waiter.id);
-    if (waiter.done) return std::move(waiter.work);
-    if (!waiter.error.ok()) return waiter.error;
-    id = waiter.id;
+namespace {
+
+// Waits for the callback of an asynchronous call: the blocking forms are these calls,
+// waited for. The shared state outlives whichever side finishes last.
+template <typename T>
+struct Awaited {
+  std::shared_ptr<std::promise<Result<T>>> promise = std::make_shared<std::promise<Result<T>>>();
+  std::function<void(Result<T>)> Callback() {
+    return [p = promise](Result<T> r) { p->set_value(std::move(r)); };
   }
-  // Cancelled, timed out or shutting down: the item goes, so its worker stops and its
-  // result is never taken. (A result that lands between the check and here is lost with
-  // it: the attempt counts as cancelled, which is what the caller asked for.)
-  if (id != 0) {
-    Status cancel = queue_->Cancel(id);
-    if (!cancel.ok()) Event("work_cancel_failed", cancel.ToString());
-  }
-  if (stopped.ok()) stopped = Status::Cancelled("the coordinator is stopping");
-  return stopped;
+  Result<T> Get() { return promise->get_future().get(); }
+};
+
+// The caller's token, shared without ownership: it outlives the blocking call, and the
+// executor reads it only until the call's callback.
+std::shared_ptr<CancellationToken> Borrowed(CancellationToken* token) {
+  return std::shared_ptr<CancellationToken>(std::shared_ptr<void>(), token);
 }
+
+}  // namespace
 
 void QueuedTaskExecutor::StartRemote(WorkKind kind, const TaskRecord& task, std::shared_ptr<CancellationToken> token,
                                      std::function<void(Result<FinishedWork>)> finish) {
@@ -75,7 +64,7 @@ void QueuedTaskExecutor::StartRemote(WorkKind kind, const TaskRecord& task, std:
     MutexLock lock(&mu_);
     if (!stop_) {
       pending_.push_back(waiter.get());
-      async_[waiter.get()] = std::move(waiter);
+      calls_[waiter.get()] = std::move(waiter);
       poller_cv_.Signal();
       return;
     }
@@ -83,10 +72,10 @@ void QueuedTaskExecutor::StartRemote(WorkKind kind, const TaskRecord& task, std:
   waiter->finish(Status::Cancelled("the coordinator is stopping"));
 }
 
-std::unique_ptr<QueuedTaskExecutor::Waiter> QueuedTaskExecutor::DetachAsync(Waiter* w) {
-  auto owned = async_.find(w);
+std::unique_ptr<QueuedTaskExecutor::Waiter> QueuedTaskExecutor::Detach(Waiter* w) {
+  auto owned = calls_.find(w);
   std::unique_ptr<Waiter> out = std::move(owned->second);
-  async_.erase(owned);
+  calls_.erase(owned);
   if (w->id != 0) waiting_.erase(w->id);
   pending_.erase(std::remove(pending_.begin(), pending_.end(), w), pending_.end());
   return out;
@@ -94,7 +83,7 @@ std::unique_ptr<QueuedTaskExecutor::Waiter> QueuedTaskExecutor::DetachAsync(Wait
 
 void QueuedTaskExecutor::CollectStopped(bool all, std::vector<Finishing>* out) {
   std::vector<std::pair<Waiter*, Status>> stopped;
-  for (auto& [w, owned] : async_) {
+  for (auto& [w, owned] : calls_) {
     if (w->in_flight) continue;  // being queued outside mu_: next round
     Status st;
     if (w->token && w->token->fired()) {
@@ -106,7 +95,7 @@ void QueuedTaskExecutor::CollectStopped(bool all, std::vector<Finishing>* out) {
   }
   for (auto& [w, st] : stopped) {
     const int64_t id = w->id;
-    out->push_back({DetachAsync(w), std::move(st), id});
+    out->push_back({Detach(w), std::move(st), id});
   }
 }
 
@@ -135,7 +124,7 @@ bool QueuedTaskExecutor::EnqueuePending() {
     }
   }
   if (batch.empty()) return false;
-  // A caller whose waiter is in flight does not leave (RunRemote), so these stay valid.
+  // A waiter in flight is not detached (CollectStopped skips it), so these stay valid.
   auto ids = queue_->EnqueueAll(requests, options_.clock->NowMillis());
   std::vector<Finishing> failed;
   {
@@ -146,12 +135,9 @@ bool QueuedTaskExecutor::EnqueuePending() {
       if (ids.ok()) {
         w->id = (*ids)[k];
         waiting_[w->id] = w;
-      } else if (w->finish) {
-        failed.push_back({DetachAsync(w), ids.status(), 0});
       } else {
-        w->error = ids.status();
+        failed.push_back({Detach(w), ids.status(), 0});
       }
-      w->cv.Signal();
     }
   }
   FinishAll(failed);
@@ -164,24 +150,14 @@ std::string QueuedTaskExecutor::AttemptKey(const TaskRecord& task) {
 
 Result<TaskOutcome> QueuedTaskExecutor::Execute(const TaskRecord& task, CancellationToken* token,
                                                 const TaskContext& context) {
-  (void)context;  // progress and agent logs stay on the worker's host
-  const WorkKind kind = options_.validate_with_attempt ? WorkKind::kAgentThenValidate : WorkKind::kAgent;
-  {
-    MutexLock lock(&mu_);
-    validations_.erase(AttemptKey(task));
-  }
-  GAGGLE_ASSIGN_OR_RETURN(FinishedWork done, RunRemote(kind, task, token));
-  auto [outcome, validation] = SplitAttemptReport(done.result);
-  if (validation) {
-    MutexLock lock(&mu_);
-    validations_[AttemptKey(task)] = std::move(*validation);
-  }
-  return DecodeOutcome(outcome);
+  Awaited<TaskOutcome> call;
+  ExecuteAsync(task, Borrowed(token), context, call.Callback());
+  return call.Get();
 }
 
 void QueuedTaskExecutor::ExecuteAsync(const TaskRecord& task, std::shared_ptr<CancellationToken> token,
                                       const TaskContext& context, std::function<void(Result<TaskOutcome>)> done) {
-  (void)context;
+  (void)context;  // progress and agent logs stay on the worker's host
   const WorkKind kind = options_.validate_with_attempt ? WorkKind::kAgentThenValidate : WorkKind::kAgent;
   std::string key = AttemptKey(task);
   {
@@ -219,9 +195,9 @@ std::optional<Result<TaskValidation>> QueuedTaskExecutor::TakeReadyValidation(co
 }
 
 Result<TaskValidation> QueuedTaskExecutor::Validate(const TaskRecord& task, CancellationToken* token) {
-  if (auto ready = TakeReadyValidation(task)) return std::move(*ready);
-  GAGGLE_ASSIGN_OR_RETURN(FinishedWork done, RunRemote(WorkKind::kValidate, task, token));
-  return DecodeValidation(done.result);
+  Awaited<TaskValidation> call;
+  ValidateAsync(task, Borrowed(token), call.Callback());
+  return call.Get();
 }
 
 void QueuedTaskExecutor::PollLoop() {
@@ -266,15 +242,8 @@ void QueuedTaskExecutor::Deliver(Result<std::vector<FinishedWork>>& finished) {
     if (finished.ok()) {
       for (FinishedWork& f : *finished) {
         auto it = waiting_.find(f.id);
-        if (it == waiting_.end()) continue;  // its caller gave up after we asked
-        Waiter* w = it->second;
-        if (w->finish) {
-          calls.push_back({DetachAsync(w), std::move(f), 0});
-          continue;
-        }
-        w->done = true;
-        w->work = std::move(f);
-        w->cv.Signal();  // only its caller wakes
+        if (it == waiting_.end()) continue;  // its call ended (token) after we asked
+        calls.push_back({Detach(it->second), std::move(f), 0});
       }
     }
     CollectStopped(false, &calls);

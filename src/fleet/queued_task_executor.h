@@ -1,11 +1,12 @@
 // QueuedTaskExecutor: the TaskExecutor of a coordinator whose agents run on `gaggle
-// worker` processes (fleet/fleet_worker.h). Execute and Validate put one item in the
-// work queue (store/work_queue.h) and block until a worker's result comes back, so the
+// worker` processes (fleet/fleet_worker.h). Each call puts one item in the work queue
+// (store/work_queue.h) and ends when a worker's result comes back, so the
 // fleet's scheduling (fleet/run_session.h: stages, upstreams, concurrency, retries,
 // gates) stays in one place and does not know where agents run. It is asynchronous
 // (task_executor.h): ExecuteAsync and ValidateAsync hold no thread while the item is
 // out, and the poller hands each result to its callback, so a coordinator running
-// hundreds of items does not switch between hundreds of waiting threads.
+// hundreds of items does not switch between hundreds of waiting threads. Execute and
+// Validate are the same calls, waited for.
 //  - One poller thread queues the requests of every call made since its last round in one
 //    transaction (group commit), takes the finished items of every waiting call in one
 //    query per poll interval, sooner while results flow (results are polled; NOTIFY is
@@ -13,10 +14,10 @@
 //    returns expired leases to the queue every reap interval, without spending a retry.
 //  - A call whose token fires (timeout, cancel, interrupt) cancels its item: the
 //    worker's next lease extension fails and it stops; its result is never recorded.
-//    The poller checks the tokens of asynchronous calls every round.
+//    The poller checks the tokens of the calls out every round.
 //  - An item left by a coordinator that died is adopted by Enqueue (same task, same
 //    target), so a takeover does not run the work again.
-// Thread-safety: Execute and Validate are called concurrently from the fleet's threads.
+// Thread-safety: every call may be made concurrently from any thread.
 #pragma once
 
 #include <chrono>
@@ -68,20 +69,16 @@ class QueuedTaskExecutor final : public TaskExecutor {
                      std::function<void(Result<TaskValidation>)> done) override EXCLUDES(mu_);
 
  private:
+  // One call out: the executor owns it (calls_), the poller watches its token and calls
+  // `finish` with the result.
   struct Waiter {
     WorkRequest request;
     int64_t id = 0;          // once queued
-    Status error;            // queueing failed
     bool in_flight = false;  // the poller is queueing it (outside mu_): the waiter must stay
-    bool done = false;
-    FinishedWork work;
-    CondVar cv;  // its caller waits here, so a result wakes one thread, not every caller
-    // An asynchronous call: the executor owns the waiter (async_), the poller watches
-    // the token and calls `finish` instead of waking a thread.
     std::shared_ptr<CancellationToken> token;
     std::function<void(Result<FinishedWork>)> finish;
   };
-  // An asynchronous call that is over, to finish outside mu_.
+  // A call that is over, to finish outside mu_.
   struct Finishing {
     std::unique_ptr<Waiter> waiter;
     Result<FinishedWork> result;
@@ -89,21 +86,19 @@ class QueuedTaskExecutor final : public TaskExecutor {
   };
   // The key of an attempt's validation that a worker made with it.
   static std::string AttemptKey(const TaskRecord& task);
-  // Queues the work and waits for its result (the report text), or the token.
-  Result<FinishedWork> RunRemote(WorkKind kind, const TaskRecord& task, CancellationToken* token) EXCLUDES(mu_);
   WorkRequest RequestFor(WorkKind kind, const TaskRecord& task) const;
   // Queues the work and calls `finish` with its result, or the token's status.
   void StartRemote(WorkKind kind, const TaskRecord& task, std::shared_ptr<CancellationToken> token,
                    std::function<void(Result<FinishedWork>)> finish) EXCLUDES(mu_);
-  // Takes an asynchronous call out of the executor's books.
-  std::unique_ptr<Waiter> DetachAsync(Waiter* w) REQUIRES(mu_);
-  // The asynchronous calls whose tokens fired; every one when `all` (stopping).
+  // Takes a call out of the executor's books.
+  std::unique_ptr<Waiter> Detach(Waiter* w) REQUIRES(mu_);
+  // The calls whose tokens fired; every one when `all` (stopping).
   void CollectStopped(bool all, std::vector<Finishing>* out) REQUIRES(mu_);
   void FinishAll(std::vector<Finishing>& calls) EXCLUDES(mu_);
   void PollLoop() EXCLUDES(mu_);
   // Queues what calls asked for since the last round; true when there was anything.
   bool EnqueuePending() EXCLUDES(mu_);
-  // Hands out the results of TakeFinished, then ends the asynchronous calls stopped since.
+  // Hands out the results of TakeFinished, then ends the calls stopped since.
   void Deliver(Result<std::vector<FinishedWork>>& finished) EXCLUDES(mu_);
   // Returns expired leases to the queue.
   void Reap();
@@ -115,7 +110,7 @@ class QueuedTaskExecutor final : public TaskExecutor {
   CondVar poller_cv_;                             // new requests, or stop
   std::vector<Waiter*> pending_ GUARDED_BY(mu_);  // not queued yet
   std::map<int64_t, Waiter*> waiting_ GUARDED_BY(mu_);
-  std::map<Waiter*, std::unique_ptr<Waiter>> async_ GUARDED_BY(mu_);
+  std::map<Waiter*, std::unique_ptr<Waiter>> calls_ GUARDED_BY(mu_);
   // Validations workers made with their attempts, until Validate asks (AttemptKey).
   std::map<std::string, std::string> validations_ GUARDED_BY(mu_);
   bool stop_ GUARDED_BY(mu_) = false;
