@@ -238,13 +238,15 @@ Result<std::string> ReadHead(SequentialFile* file, size_t* sample_end) {
   constexpr size_t kReach = kJsonlMaxSampleBytes + 64;
   constexpr size_t kGiveUp = 2 * kReach + TextInput::kDefaultMaxWindowBytes;
   std::string head;
+  size_t searched = kReach;  // head[kReach, searched) holds no line break
   while (true) {
-    if (head.size() > kReach) {
-      const void* nl = std::memchr(head.data() + kReach, '\n', head.size() - kReach);
+    if (head.size() > searched) {
+      const void* nl = std::memchr(head.data() + searched, '\n', head.size() - searched);
       if (nl != nullptr) {
         *sample_end = static_cast<size_t>(static_cast<const char*>(nl) - head.data()) + 1;
         return head;
       }
+      searched = head.size();
     }
     if (head.size() >= kGiveUp) break;
     const size_t at = head.size();
