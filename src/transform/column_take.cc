@@ -27,20 +27,17 @@ void TakeRowsInto(const Column& in, const std::vector<uint32_t>& rows, Column* d
   }
   Column& out = *dst;
   const size_t m = rows.size();
-  if (in.type().is_nested()) {
-    for (uint32_t r : rows) out.AppendFrom(in, r);
-    return;
-  }
-  if (in.type().is_variable_width()) {
-    // Average width times rows: one allocation in the common case.
-    size_t avg = in.size() == 0 ? 0 : in.chars().size() / in.size();
-    out.Reserve(m, avg * m);
-    for (uint32_t r : rows) {
-      if (in.IsNull(r)) {
-        out.AppendNull();
-      } else {
-        out.AppendString(in.GetString(r));
-      }
+  if (in.type().is_nested() || in.type().is_variable_width()) {
+    // Each run of consecutive rows (a filter keeps most rows in runs) is one bulk append.
+    if (in.type().is_variable_width()) {
+      const size_t avg = in.size() == 0 ? 0 : in.chars().size() / in.size();
+      out.Reserve(m, avg * m);  // average width times rows: one allocation in the common case
+    }
+    for (size_t j = 0; j < m;) {
+      size_t k = j + 1;
+      while (k < m && rows[k] == rows[k - 1] + 1) ++k;
+      out.AppendRange(in, rows[j], k - j);
+      j = k;
     }
     return;
   }
