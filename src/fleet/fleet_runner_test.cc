@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <thread>
@@ -111,11 +112,15 @@ class ScriptedExecutor : public TaskExecutor {
   // Validates with the attempt, as a worker does: TakeReadyValidation hands it over.
   bool validate_with_attempt = false;
 
+  // Called by each Validate before it answers (may be empty).
+  std::function<void(const TaskRecord&)> on_validate;
+
   Result<TaskValidation> Validate(const TaskRecord& task, CancellationToken*) override {
     {
       MutexLock lock(&mu_);
       ++validate_calls_;
     }
+    if (on_validate) on_validate(task);
     return Scripted(task);
   }
 
@@ -763,6 +768,31 @@ void FleetRunnerTest::ExpectValidationDecides(bool validate_with_attempt) {
   ASSERT_EQ(summary->attention.size(), 1u);
   EXPECT_EQ(summary->attention[0].dataset_id, "d1");
   EXPECT_EQ(exec.validate_calls(), validate_with_attempt ? 0 : 5);
+}
+
+// The attempt's own job validates it, so the store never holds a task that waits for its
+// validation: the attempt's end and the verdict are recorded together, both events kept.
+TEST_F(FleetRunnerTest, AnAttemptIsValidatedInItsOwnJobAndRecordedWithIt) {
+  Estate e = MakeEstate(3, {}, {});
+  Upsert(e, 2);
+  ScriptedExecutor exec;
+  std::mutex seen_mu;
+  std::vector<std::string> seen;  // the stored state of each task as it is validated
+  exec.on_validate = [&](const TaskRecord& task) {
+    auto stored = store_->FindTask("m1", task.dataset_id);
+    std::lock_guard<std::mutex> lock(seen_mu);
+    seen.push_back(stored.ok() && *stored ? TaskStateName((*stored)->state) : "missing");
+  };
+  FleetRunOptions o = Options();
+  o.validate = true;
+  FleetRunner runner(store_.get(), &exec, o);
+  auto summary = runner.Run("m1", TaskGraph::Build(e.catalog, e.plan));
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  for (const auto& [id, state] : States()) EXPECT_EQ(state, TaskState::kValidated) << id;
+  EXPECT_EQ(seen, std::vector<std::string>(3, "running"));
+  EXPECT_EQ(exec.validate_calls(), 3);
+  EXPECT_EQ(Transitions("d0"),
+            (std::vector<std::string>{">pending", "pending>running", "running>validating", "validating>validated"}));
 }
 
 TEST_F(FleetRunnerTest, ValidationDecidesValidatedInvalidOrRerunWhenTheSourceChanged) {

@@ -69,6 +69,8 @@ class RunSession {
     double seconds;
     bool is_validation = false;
     Result<TaskValidation> validation = TaskValidation{};  // a validation job
+    // An attempt's validation, made in the attempt's own job right after it (SubmitAttempt).
+    std::optional<Result<TaskValidation>> ready_validation = std::nullopt;
   };
   // What one turn of the loop decided: loop again at once, wait for work, or end.
   struct Turn {
@@ -121,7 +123,8 @@ class RunSession {
   // attempt decided in the same turn left).
   Decision Decide(const Completion& c, const TaskRecord& current);
   // The validation a worker made with the attempt `d` decided, when it is at hand.
-  std::optional<Decision> DecideReadyValidation(Decision& d);
+  std::optional<Decision> DecideReadyValidation(Decision& d, Completion& c);
+  Result<TaskValidation> ValidateNow(const TaskRecord& task, CancellationToken* token);
   Status HandleCompletions(std::deque<Completion>& done);
   // Whether this turn's completions can be written with its dispatch, in one transaction:
   // the turn goes on to dispatch, and no milestone gate needs them in the store first.
