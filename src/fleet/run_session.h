@@ -122,8 +122,11 @@ class RunSession {
   // `current` is the task as the completion finds it (its slot's record, or the record an
   // attempt decided in the same turn left).
   Decision Decide(const Completion& c, const TaskRecord& current);
-  // The validation a worker made with the attempt `d` decided, when it is at hand.
+  // The validation of the attempt `d` decided, when it is at hand: made in the attempt's
+  // job (c.ready_validation) or by a worker with the attempt (TakeReadyValidation).
   std::optional<Decision> DecideReadyValidation(Decision& d, Completion& c);
+  // In an attempt's job, right after it succeeded: the executor's own validation of it when
+  // it made one, else a Validate call.
   Result<TaskValidation> ValidateNow(const TaskRecord& task, CancellationToken* token);
   Status HandleCompletions(std::deque<Completion>& done);
   // Whether this turn's completions can be written with its dispatch, in one transaction:

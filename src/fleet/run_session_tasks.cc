@@ -161,8 +161,9 @@ void RunSession::SubmitAttempt(uint32_t i) {
     return;
   }
   // A successful attempt is validated in the same job, as a worker does (fleet_worker.h): one
-  // hand-off and one recorded move of the task instead of two. Its state goes from running
-  // to validated; a crash in between runs the attempt again, which finds its output current.
+  // hand-off and one recorded move of the task instead of two. The store moves it from
+  // running to its verdict in one transaction; a crash before that runs the attempt again,
+  // which finds its output current.
   pool_.Submit([this, i, task = std::move(task), token, context = std::move(context), begin] {
     Completion c{i, executor_->Execute(task, token.get(), context), SecondsSince(begin)};
     if (c.result.ok() && options_.validate) c.ready_validation = ValidateNow(task, token.get());
@@ -170,7 +171,6 @@ void RunSession::SubmitAttempt(uint32_t i) {
   });
 }
 
-// The executor's own validation of the attempt when it made one, else a Validate call.
 Result<TaskValidation> RunSession::ValidateNow(const TaskRecord& task, CancellationToken* token) {
   if (std::optional<Result<TaskValidation>> ready = executor_->TakeReadyValidation(task)) return std::move(*ready);
   const int64_t begin = clock_->MonotonicMicros();
