@@ -45,6 +45,21 @@ inline uint64_t HashDouble(double v, uint64_t salt) {
   return HashFixed<double>(v, salt);
 }
 
+// Folds one column into the row hashes: value i hashes to hash(i), a null to the column's
+// null hash, in one pass. The combination is order-dependent within a row: (a, b) and
+// (b, a) differ.
+template <typename HashOf>
+void FoldColumn(const Column& col, uint64_t salt, size_t n, uint64_t* rh, HashOf hash) {
+  constexpr uint64_t kPrime = 0x100000001b3ULL;
+  if (!col.may_have_nulls()) {
+    for (size_t i = 0; i < n; ++i) rh[i] = Mix(rh[i] * kPrime + hash(i));
+    return;
+  }
+  const uint8_t* valid = col.validity().data();
+  const uint64_t null_hash = kNullHash ^ salt;
+  for (size_t i = 0; i < n; ++i) rh[i] = Mix(rh[i] * kPrime + (valid[i] ? hash(i) : null_hash));
+}
+
 }  // namespace
 
 void ContentChecksum::HashRows(const RecordBatch& batch, std::vector<uint64_t>* row_hashes) const {
@@ -54,18 +69,16 @@ void ContentChecksum::HashRows(const RecordBatch& batch, std::vector<uint64_t>* 
   for (size_t c = 0; c < batch.columns.size(); ++c) {
     const Column& col = batch.columns[c];
     const uint64_t salt = Mix(static_cast<uint64_t>(col.type().id) + 1 + (c << 8));
-    scratch_.resize(n);
-    uint64_t* h = scratch_.data();
     switch (col.type().id) {
       case TypeId::kBool: {
         const uint8_t* v = col.data<uint8_t>();
-        for (size_t i = 0; i < n; ++i) h[i] = HashFixed<uint8_t>(v[i] ? 1 : 0, salt);
+        FoldColumn(col, salt, n, rh, [&](size_t i) { return HashFixed<uint8_t>(v[i] ? 1 : 0, salt); });
         break;
       }
       case TypeId::kInt32:
       case TypeId::kDate: {
         const int32_t* v = col.data<int32_t>();
-        for (size_t i = 0; i < n; ++i) h[i] = HashFixed<int32_t>(v[i], salt);
+        FoldColumn(col, salt, n, rh, [&](size_t i) { return HashFixed<int32_t>(v[i], salt); });
         break;
       }
       case TypeId::kInt64:
@@ -73,48 +86,41 @@ void ContentChecksum::HashRows(const RecordBatch& batch, std::vector<uint64_t>* 
       case TypeId::kDecimal: {
         if (col.type().is_wide_decimal()) {
           const Int128* w = col.data<Int128>();
-          for (size_t i = 0; i < n; ++i) h[i] = HashWide(w[i], salt);
+          FoldColumn(col, salt, n, rh, [&](size_t i) { return HashWide(w[i], salt); });
           break;
         }
         const int64_t* v = col.data<int64_t>();
-        for (size_t i = 0; i < n; ++i) h[i] = HashFixed<int64_t>(v[i], salt);
+        FoldColumn(col, salt, n, rh, [&](size_t i) { return HashFixed<int64_t>(v[i], salt); });
         break;
       }
       case TypeId::kFloat: {
         const float* v = col.data<float>();
-        for (size_t i = 0; i < n; ++i) h[i] = HashDouble(static_cast<double>(v[i]), salt);
+        FoldColumn(col, salt, n, rh, [&](size_t i) { return HashDouble(static_cast<double>(v[i]), salt); });
         break;
       }
       case TypeId::kDouble: {
         const double* v = col.data<double>();
-        for (size_t i = 0; i < n; ++i) h[i] = HashDouble(v[i], salt);
+        FoldColumn(col, salt, n, rh, [&](size_t i) { return HashDouble(v[i], salt); });
         break;
       }
       case TypeId::kString:
       case TypeId::kBinary: {
         const uint64_t* off = col.offsets().data();
         const char* chars = col.chars().data();
-        for (size_t i = 0; i < n; ++i) h[i] = XXH3_64bits_withSeed(chars + off[i], off[i + 1] - off[i], salt);
+        FoldColumn(col, salt, n, rh,
+                   [&](size_t i) { return XXH3_64bits_withSeed(chars + off[i], off[i + 1] - off[i], salt); });
         break;
       }
       case TypeId::kStruct:
       case TypeId::kList:
       case TypeId::kMap:
         // The canonical JSON text of a nested value (value_json.h) names every element exactly.
-        for (size_t i = 0; i < n; ++i) {
+        FoldColumn(col, salt, n, rh, [&](size_t i) {
           const std::string text = col.ValueToString(i);
-          h[i] = XXH3_64bits_withSeed(text.data(), text.size(), salt);
-        }
+          return XXH3_64bits_withSeed(text.data(), text.size(), salt);
+        });
         break;
     }
-    if (col.may_have_nulls()) {
-      const uint8_t* valid = col.validity().data();
-      for (size_t i = 0; i < n; ++i) {
-        if (!valid[i]) h[i] = kNullHash ^ salt;
-      }
-    }
-    // Order-dependent combination within a row: (a, b) and (b, a) differ.
-    for (size_t i = 0; i < n; ++i) rh[i] = Mix(rh[i] * 0x100000001b3ULL + h[i]);
   }
 }
 

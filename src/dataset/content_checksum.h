@@ -32,12 +32,11 @@ class ContentChecksum {
   std::string ToHex() const;
 
  private:
-  // Row hashes for a whole batch, column by column (vectorized: no per-value dispatch).
+  // Row hashes for a whole batch, one pass per column (no per-value dispatch).
   void HashRows(const RecordBatch& batch, std::vector<uint64_t>* row_hashes) const;
 
   uint64_t sum_ = 0;
   uint64_t rows_ = 0;
-  mutable std::vector<uint64_t> scratch_;
 };
 
 }  // namespace gaggle
