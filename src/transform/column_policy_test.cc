@@ -13,7 +13,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using Pair = std::pair<std::string, std::string>;
 
-TransformSpec SpecFromYaml(const std::string& transform_yaml) {
+TransformSpec PolicySpecFromYaml(const std::string& transform_yaml) {
   auto spec = ParseMigrationSpec("name: t\nversion: 2\ntransform:\n" + transform_yaml, "fleet.yaml");
   EXPECT_TRUE(spec.ok()) << spec.status().ToString();
   return spec.ok() ? spec->transform : TransformSpec{};
@@ -46,7 +46,7 @@ const char* kFleetSkip = R"yaml(  missing_columns: skip
 )yaml";
 
 TEST(ColumnPolicy, SkipLeavesOutTheEntriesADatasetLacks) {
-  const TransformSpec spec = SpecFromYaml(kFleetSkip);
+  const TransformSpec spec = PolicySpecFromYaml(kFleetSkip);
   // Has everything: every entry applies.
   DatasetColumnPlan all = PlanDatasetColumns(spec, SchemaOf("user_id: int64, ts: string, legacy_flag: bool"));
   EXPECT_THAT(all.renames, ElementsAre(Pair("user_id", "account_id"), Pair("ts", "event_time")));
@@ -65,7 +65,7 @@ TEST(ColumnPolicy, SkipLeavesOutTheEntriesADatasetLacks) {
 }
 
 TEST(ColumnPolicy, CastAppliesToAColumnThatAlreadyHasTheNewName) {
-  const TransformSpec spec = SpecFromYaml(kFleetSkip);
+  const TransformSpec spec = PolicySpecFromYaml(kFleetSkip);
   DatasetColumnPlan p = PlanDatasetColumns(spec, SchemaOf("account_id: int64"));
   EXPECT_TRUE(p.renames.empty());
   ASSERT_EQ(p.spec.cast.size(), 1u);
@@ -73,7 +73,7 @@ TEST(ColumnPolicy, CastAppliesToAColumnThatAlreadyHasTheNewName) {
 }
 
 TEST(ColumnPolicy, FailKeepsEveryEntryAndSaysWhichAreMissing) {
-  TransformSpec spec = SpecFromYaml("  rename: {user_id: account_id}\n");
+  TransformSpec spec = PolicySpecFromYaml("  rename: {user_id: account_id}\n");
   EXPECT_EQ(spec.missing_columns, TransformSpec::MissingColumns::kFail);
   DatasetColumnPlan p = PlanDatasetColumns(spec, SchemaOf("order_id: int64"));
   EXPECT_FALSE(p.skipped);
@@ -87,7 +87,7 @@ TEST(ColumnPolicy, FailKeepsEveryEntryAndSaysWhichAreMissing) {
 
 TEST(ColumnPolicy, NestedPathsCountThroughStructFields) {
   TransformSpec spec =
-      SpecFromYaml("  missing_columns: skip\n  rename: {device.os: platform}\n  drop: [device.model]\n");
+      PolicySpecFromYaml("  missing_columns: skip\n  rename: {device.os: platform}\n  drop: [device.model]\n");
   DatasetColumnPlan has = PlanDatasetColumns(spec, SchemaOf("device: struct<os:string,model:string>"));
   EXPECT_TRUE(has.missing.empty());
   DatasetColumnPlan lacks = PlanDatasetColumns(spec, SchemaOf("device: struct<model:string>, id: int64"));
@@ -99,7 +99,7 @@ TEST(ColumnPolicy, NestedPathsCountThroughStructFields) {
 
 // One spec over datasets of two schemas: each is transformed by what applies to it.
 TEST(ColumnPolicy, OneSpecTransformsDatasetsOfTwoSchemas) {
-  const TransformSpec spec = SpecFromYaml(kFleetSkip);
+  const TransformSpec spec = PolicySpecFromYaml(kFleetSkip);
   const Schema users = SchemaOf("user_id: int64, ts: string, legacy_flag: bool");
   const Schema orders = SchemaOf("order_id: int64, ts: string");
   auto tu = Transformer::Make(spec, users);
@@ -120,7 +120,7 @@ TEST(ColumnPolicy, OneSpecTransformsDatasetsOfTwoSchemas) {
 
 // Skipping governs rename, cast and drop only: a derive over a missing column still fails.
 TEST(ColumnPolicy, SkipDoesNotExcuseExpressions) {
-  TransformSpec spec = SpecFromYaml("  missing_columns: skip\n  derive: {x: \"user_id + 1\"}\n");
+  TransformSpec spec = PolicySpecFromYaml("  missing_columns: skip\n  derive: {x: \"user_id + 1\"}\n");
   auto t = Transformer::Make(spec, SchemaOf("order_id: int64"));
   ASSERT_FALSE(t.ok());
   EXPECT_THAT(t.status().message(), HasSubstr("user_id"));
