@@ -69,7 +69,8 @@ class RunSession {
     double seconds;
     bool is_validation = false;
     Result<TaskValidation> validation = TaskValidation{};  // a validation job
-    // An attempt's validation, made in the attempt's own job right after it (SubmitAttempt).
+    // The attempt's validation when it was at hand as the attempt ended (SubmitAttempt): made
+    // in the attempt's own job, or by a worker with the attempt (TakeReadyValidation).
     std::optional<Result<TaskValidation>> ready_validation = std::nullopt;
   };
   // What one turn of the loop decided: loop again at once, wait for work, or end.
@@ -122,8 +123,7 @@ class RunSession {
   // `current` is the task as the completion finds it (its slot's record, or the record an
   // attempt decided in the same turn left).
   Decision Decide(const Completion& c, const TaskRecord& current);
-  // The validation of the attempt `d` decided, when it is at hand: made in the attempt's
-  // job (c.ready_validation) or by a worker with the attempt (TakeReadyValidation).
+  // The decision on c.ready_validation, the validation of the attempt `d` decided, if any.
   std::optional<Decision> DecideReadyValidation(Decision& d, Completion& c);
   // In an attempt's job, right after it succeeded: the executor's own validation of it when
   // it made one, else a Validate call.

@@ -155,8 +155,10 @@ void RunSession::SubmitAttempt(uint32_t i) {
   const int64_t begin = clock_->MonotonicMicros();
   if (executor_->asynchronous()) {
     StartedAsync();
-    executor_->ExecuteAsync(task, token, context, [this, i, begin](Result<TaskOutcome> result) {
-      Complete(Completion{i, std::move(result), SecondsSince(begin)}, true);
+    executor_->ExecuteAsync(task, token, context, [this, i, begin, task](Result<TaskOutcome> result) {
+      Completion c{i, std::move(result), SecondsSince(begin)};
+      if (c.result.ok() && options_.validate) c.ready_validation = executor_->TakeReadyValidation(task);
+      Complete(std::move(c), true);
     });
     return;
   }
@@ -306,8 +308,7 @@ RunSession::Decision RunSession::Decide(const Completion& c, const TaskRecord& c
 
 std::optional<RunSession::Decision> RunSession::DecideReadyValidation(Decision& d, Completion& c) {
   if (d.validation || d.move.record.state != TaskState::kValidating) return std::nullopt;
-  std::optional<Result<TaskValidation>> ready =
-      c.ready_validation ? std::move(c.ready_validation) : executor_->TakeReadyValidation(d.move.record);
+  std::optional<Result<TaskValidation>> ready = std::move(c.ready_validation);
   if (!ready) return std::nullopt;
   d.validated_with = true;
   Completion v{d.slot, TaskOutcome{}, 0, true, std::move(*ready)};
